@@ -1,0 +1,140 @@
+using Lsgd.Internals;
+
+namespace Lsgd.Data;
+
+/// <summary>
+/// Dense in-memory training data: an n × d feature matrix and an n × k target matrix, both row-major
+/// and contiguous, in <see cref="double"/>.
+/// </summary>
+/// <remarks>
+/// Row <c>i</c> of the features is <c>Features[i*d .. i*d+d)</c>, and its targets are
+/// <c>Targets[i*k .. i*k+k)</c>. Every value must be finite: the constructor names the first row and
+/// column that is not. Row and column indices in messages are 1-based ("row 1" is the first data row).
+/// </remarks>
+public sealed class Dataset
+{
+    private readonly double[] _x;
+    private readonly double[] _y;
+
+    /// <summary>Wraps row-major arrays (not copied) after checking their sizes and values.</summary>
+    /// <param name="features">n·d values, row-major.</param>
+    /// <param name="targets">n·k values, row-major.</param>
+    /// <param name="rows">n, the number of observations (≥ 1).</param>
+    /// <param name="featureCount">d, the number of features (≥ 0).</param>
+    /// <param name="outputCount">k, the number of targets per row (≥ 1).</param>
+    /// <param name="featureNames">Optional names of the d features (default x1…xd).</param>
+    /// <param name="targetNames">Optional names of the k targets (default y, or y1…yk).</param>
+    public Dataset(double[] features, double[] targets, int rows, int featureCount, int outputCount = 1,
+        IReadOnlyList<string>? featureNames = null, IReadOnlyList<string>? targetNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (rows < 1)
+            Throw.Data("The data has no rows: at least one observation is needed to fit a model.");
+        if (featureCount < 0)
+            Throw.Option(nameof(featureCount), featureCount, "an integer >= 0", "Pass the number of feature columns.");
+        if (outputCount < 1)
+            Throw.Option(nameof(outputCount), outputCount, "an integer >= 1", "Pass the number of target columns.");
+        if (features.Length != (long)rows * featureCount)
+            Throw.Length(nameof(features), features.Length, rows * featureCount, $"{rows} rows × {featureCount} features");
+        if (targets.Length != (long)rows * outputCount)
+            Throw.Length(nameof(targets), targets.Length, rows * outputCount, $"{rows} rows × {outputCount} targets");
+
+        FeatureNames = CheckNames(featureNames, featureCount, nameof(featureNames),
+            j => $"x{j + 1}");
+        TargetNames = CheckNames(targetNames, outputCount, nameof(targetNames),
+            j => outputCount == 1 ? "y" : $"y{j + 1}");
+
+        CheckFinite(features, featureCount, FeatureNames, "feature");
+        CheckFinite(targets, outputCount, TargetNames, "target");
+
+        _x = features;
+        _y = targets;
+        Rows = rows;
+        Features = featureCount;
+        Outputs = outputCount;
+    }
+
+    /// <summary>n, the number of observations.</summary>
+    public int Rows { get; }
+
+    /// <summary>d, the number of features per row.</summary>
+    public int Features { get; }
+
+    /// <summary>k, the number of targets per row.</summary>
+    public int Outputs { get; }
+
+    /// <summary>Names of the d feature columns.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Names of the k target columns.</summary>
+    public IReadOnlyList<string> TargetNames { get; }
+
+    /// <summary>All features, row-major (n·d values).</summary>
+    public ReadOnlySpan<double> X => _x;
+
+    /// <summary>All targets, row-major (n·k values).</summary>
+    public ReadOnlySpan<double> Y => _y;
+
+    /// <summary>The d features of row <paramref name="i"/> (0-based).</summary>
+    public ReadOnlySpan<double> FeatureRow(int i) => new(_x, i * Features, Features);
+
+    /// <summary>The k targets of row <paramref name="i"/> (0-based).</summary>
+    public ReadOnlySpan<double> TargetRow(int i) => new(_y, i * Outputs, Outputs);
+
+    /// <summary>Creates a single-target dataset from per-row feature arrays and a target vector (copied).</summary>
+    /// <param name="rows">n rows of d features each.</param>
+    /// <param name="y">n target values.</param>
+    public static Dataset FromRows(IReadOnlyList<double[]> rows, IReadOnlyList<double> y)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(y);
+        if (rows.Count != y.Count)
+            Throw.Length(nameof(y), y.Count, rows.Count, "one target per feature row");
+        if (rows.Count == 0)
+            Throw.Data("The data has no rows: at least one observation is needed to fit a model.");
+        int d = rows[0].Length;
+        var x = new double[rows.Count * d];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Length != d)
+                Throw.Length($"rows[{i}]", rows[i].Length, d, "every row has the same number of features");
+            rows[i].CopyTo(x, i * d);
+        }
+        return new Dataset(x, [.. y], rows.Count, d);
+    }
+
+    /// <summary>Creates a single-feature, single-target dataset (copied), e.g. the article's (x, y) points.</summary>
+    public static Dataset FromPoints(IReadOnlyList<double> x, IReadOnlyList<double> y, string xName = "x", string yName = "y")
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x.Count != y.Count)
+            Throw.Length(nameof(y), y.Count, x.Count, "one y per x");
+        return new Dataset([.. x], [.. y], x.Count, 1, 1, [xName], [yName]);
+    }
+
+    private static string[] CheckNames(IReadOnlyList<string>? names, int count, string argument, Func<int, string> fallback)
+    {
+        if (names is null)
+            return [.. Enumerable.Range(0, count).Select(fallback)];
+        if (names.Count != count)
+            Throw.Length(argument, names.Count, count, "one name per column");
+        return [.. names];
+    }
+
+    private static void CheckFinite(double[] values, int width, IReadOnlyList<string> names, string kind)
+    {
+        if (width == 0)
+            return;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                int row = i / width, col = i % width;
+                Throw.Data($"The {kind} '{names[col]}' in row {row + 1} is {Throw.Format(values[i])}: " +
+                    "every value must be a finite number. Remove or impute that row.");
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Lsgd.Models;
+
+namespace Lsgd.Engines;
+
+/// <summary>
+/// The seam between data and optimizers: the half-squared-error loss and its gradient at θ.
+/// </summary>
+/// <remarks>
+/// An engine returns the <b>sum</b> form, ½ Σᵢ ‖yᵢ − ŷᵢ‖², and its gradient
+/// ∂J/∂w = −Σᵢ rᵢ xᵢ, ∂J/∂b = −Σᵢ rᵢ with rᵢ = yᵢ − Wᵀxᵢ − b (the article's formulas); the objective
+/// applies the <see cref="LossScaling"/>. Implementations must give the same bits for the same θ
+/// whatever the number of threads.
+/// </remarks>
+public interface IGradientEngine
+{
+    /// <summary>The parameter layout the engine expects.</summary>
+    ParameterLayout Layout { get; }
+
+    /// <summary>n, the number of rows the sums run over.</summary>
+    long Rows { get; }
+
+    /// <summary>Computes ½ Σ r² at θ and writes its gradient.</summary>
+    /// <param name="theta">Parameters laid out as <see cref="Layout"/> says.</param>
+    /// <param name="gradient">Receives ∂J/∂θ (sum form); same length as θ.</param>
+    /// <returns>The sum-form loss ½ Σᵢ ‖rᵢ‖².</returns>
+    double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient);
+}

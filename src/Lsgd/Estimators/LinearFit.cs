@@ -1,0 +1,68 @@
+using Lsgd.Data;
+using Lsgd.Models;
+using Lsgd.Solvers;
+using Lsgd.Training;
+
+namespace Lsgd.Estimators;
+
+/// <summary>The outcome of <see cref="LinearRegressor.Fit"/>: the model, how it was found, and how good it is.</summary>
+public sealed class LinearFit
+{
+    internal LinearFit(LinearModel model, LinearRegressorOptions options, GradientDescentResult? training,
+        Standardizer? standardization, IReadOnlyList<OutputStatistics> statistics, ExactSolution? exact,
+        Optimality? optimality, string? exactCheckSkipped, int rows)
+    {
+        Model = model;
+        Options = options;
+        Training = training;
+        Standardization = standardization;
+        Statistics = statistics;
+        Exact = exact;
+        Optimality = optimality;
+        ExactCheckSkipped = exactCheckSkipped;
+        Rows = rows;
+    }
+
+    /// <summary>The fitted model, coefficients in original units.</summary>
+    public LinearModel Model { get; }
+
+    /// <summary>The options the fit ran with.</summary>
+    public LinearRegressorOptions Options { get; }
+
+    /// <summary>The method used.</summary>
+    public SolverMethod Method => Options.Method;
+
+    /// <summary>n, the number of rows fitted.</summary>
+    public int Rows { get; }
+
+    /// <summary>The gradient-descent run (null for the exact method).</summary>
+    public GradientDescentResult? Training { get; }
+
+    /// <summary>The standardisation applied before gradient descent, if any.</summary>
+    public Standardizer? Standardization { get; }
+
+    /// <summary>Goodness of fit per output.</summary>
+    public IReadOnlyList<OutputStatistics> Statistics { get; }
+
+    /// <summary>The exact solution (with standard errors) when it was computed.</summary>
+    public ExactSolution? Exact { get; }
+
+    /// <summary>Distance of an iterative fit from the exact optimum, when the exact solution was computed.</summary>
+    public Optimality? Optimality { get; }
+
+    /// <summary>Why the exact comparison was not made, when it was not.</summary>
+    public string? ExactCheckSkipped { get; }
+
+    /// <summary>Why the fit stopped: <c>exact</c> for the exact solver, else the gradient-descent stop reason.</summary>
+    public string StopReasonName => Training?.StopReason.ToSnakeCase() ?? "exact";
+
+    /// <summary>J at the fitted parameters under the fit's loss scaling.</summary>
+    public double Loss
+    {
+        get
+        {
+            double sse = Statistics.Sum(s => s.SumOfSquaredResiduals);
+            return Options.GradientDescent.LossScaling == LossScaling.Mean ? 0.5 * sse / Rows : 0.5 * sse;
+        }
+    }
+}

@@ -1,0 +1,261 @@
+using Lsgd.Data;
+using Lsgd.Internals;
+using Lsgd.Models;
+
+namespace Lsgd.Solvers;
+
+/// <summary>
+/// The exact least-squares solution by Householder QR, made robust for ill-conditioned data.
+/// </summary>
+/// <remarks>
+/// <para>The design D = [1, X] (or X) is reparametrised as E = D·U, where U centres every feature column and
+/// scales it to unit norm (and scales the column of ones to unit norm), so E is far better conditioned than
+/// D. E is factorised once, E = QR.</para>
+/// <para>The solution is then improved by Björck's iterative refinement of the augmented system
+/// [I D; Dᵀ 0][r; θ] = [y; 0], with the residuals f = y − r − Dθ and g = −Dᵀr computed in twice the working
+/// precision on the <b>original</b> data, and each correction solved with the QR of E. This removes both the
+/// rounding made while centring and the cond² growth of a plain QR solve on large-residual problems.</para>
+/// </remarks>
+public static class ExactLeastSquares
+{
+    /// <summary>Refinement steps applied by default; two usually suffice, the third is cheap insurance.</summary>
+    public const int DefaultRefinementSteps = 3;
+
+    /// <summary>Diagonal ratio of R below which the columns are treated as linearly dependent.</summary>
+    private const double RankTolerance = 1e-13;
+
+    /// <summary>Solves min ‖Y − XW − 1bᵀ‖² exactly for every output.</summary>
+    /// <param name="data">The data.</param>
+    /// <param name="fitIntercept">Whether to fit an intercept per output.</param>
+    /// <param name="refinementSteps">Steps of iterative refinement (≥ 0).</param>
+    /// <exception cref="LsgdException">Too few rows, or linearly dependent features.</exception>
+    public static ExactSolution Solve(Dataset data, bool fitIntercept = true, int refinementSteps = DefaultRefinementSteps)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Check.AtLeast(refinementSteps, 0, nameof(refinementSteps), "Use 0 for a plain QR solve, or 3 (the default).");
+        int n = data.Rows, d = data.Features, k = data.Outputs;
+        int off = fitIntercept ? 1 : 0;
+        int p = d + off;
+        if (n < p)
+            Throw.Data($"The data has {n} rows but the model has {p} parameters ({d} features" +
+                (fitIntercept ? " and an intercept" : "") + $"): at least {p} rows are needed. " +
+                "Add rows, use fewer features or a lower --degree.");
+
+        var x = data.X;
+        var mean = new double[d];
+        var scale = new double[d];
+        var e = new double[n * p]; // column-major n × p
+        if (fitIntercept)
+            e.AsSpan(0, n).Fill(1.0 / Math.Sqrt(n));
+        for (int j = 0; j < d; j++)
+        {
+            double m = 0;
+            if (fitIntercept)
+            {
+                m = Accurate.SumStrided(x, j, d, n) / n;
+                double correction = 0;
+                for (int i = 0; i < n; i++) correction += x[i * d + j] - m;
+                m += correction / n;
+            }
+            var col = e.AsSpan((j + off) * n, n);
+            for (int i = 0; i < n; i++) col[i] = x[i * d + j] - m;
+            double norm = System.Numerics.Tensors.TensorPrimitives.Norm(col);
+            if (norm == 0)
+                Throw.Data(fitIntercept
+                    ? $"The feature '{data.FeatureNames[j]}' is constant, so its coefficient cannot be told apart from the intercept. Remove that column."
+                    : $"The feature '{data.FeatureNames[j]}' is zero in every row, so its coefficient is not determined. Remove that column.");
+            System.Numerics.Tensors.TensorPrimitives.Divide(col, norm, col);
+            mean[j] = m;
+            scale[j] = norm;
+        }
+
+        var qr = QrFactorization.Factor(e, n, p);
+        double ratio = qr.DiagonalRatio(out int weakest);
+        if (ratio < RankTolerance)
+        {
+            string name = weakest - off >= 0 ? data.FeatureNames[weakest - off] : "(intercept)";
+            Throw.Data($"The features are linearly dependent (or nearly: condition number above {1 / Math.Max(ratio, 1e-300):0.#e+0}); " +
+                $"'{name}' is (close to) a combination of the columns before it. Remove it, or add a penalty (ridge).");
+        }
+
+        var solver = new Refiner(data, fitIntercept, mean, scale, qr);
+        var theta = new double[(d + off) * k];
+        var layout = new ParameterLayout(d, k, fitIntercept);
+        var sse = new double[k];
+        var r2 = new double[k];
+        var r = new double[n];
+        var y = new double[n];
+        for (int o = 0; o < k; o++)
+        {
+            for (int i = 0; i < n; i++) y[i] = data.Y[i * k + o];
+            var block = theta.AsSpan(o * layout.BlockSize, layout.BlockSize);
+            solver.Solve(y, block, r, refinementSteps);
+            sse[o] = solver.ResidualSumOfSquares(y, block, r);
+            double total = fitIntercept ? CentredSumOfSquares(y) : Accurate.Dot(y, y);
+            r2[o] = total > 0 ? 1 - sse[o] / total : (sse[o] == 0 ? 1 : double.NaN);
+        }
+
+        var model = new LinearModel(layout, theta, data.FeatureNames, data.TargetNames);
+        int dof = n - p;
+        var (se, seB) = StandardErrors(qr, mean, scale, fitIntercept, n, sse, dof);
+        return new ExactSolution(model, se, seB, sse, r2, dof, 1 / ratio, refinementSteps);
+    }
+
+    private static double CentredSumOfSquares(ReadOnlySpan<double> y)
+    {
+        double m = Accurate.Sum(y) / y.Length;
+        double s = 0, c = 0;
+        foreach (double v in y)
+        {
+            double dv = v - m;
+            Accurate.TwoSumInto(ref s, ref c, dv * dv);
+        }
+        return s + c;
+    }
+
+    /// <summary>SE(θ) = σ̂·‖row of U·R⁻¹‖ since (DᵀD)⁻¹ = U R⁻¹ R⁻ᵀ Uᵀ.</summary>
+    private static (double[][] Coefficients, double[] Intercepts) StandardErrors(QrFactorization qr,
+        double[] mean, double[] scale, bool fitIntercept, int n, double[] sse, int dof)
+    {
+        int p = qr.Columns, d = mean.Length, off = fitIntercept ? 1 : 0, k = sse.Length;
+        // Rinv column by column: Rinv[:, c] solves R x = e_c.
+        var rinv = new double[p * p]; // row-major
+        var unit = new double[p];
+        for (int c = 0; c < p; c++)
+        {
+            Array.Clear(unit);
+            unit[c] = 1;
+            qr.SolveR(unit);
+            for (int i = 0; i < p; i++) rinv[i * p + c] = unit[i];
+        }
+        // Row variances of U·Rinv (without σ̂²).
+        var unscaled = new double[p];
+        for (int j = 0; j < d; j++)
+        {
+            double s = 0;
+            for (int c = 0; c < p; c++) { double v = rinv[(j + off) * p + c] / scale[j]; s += v * v; }
+            unscaled[j + off] = s;
+        }
+        if (fitIntercept)
+        {
+            double s = 0;
+            double sqrtN = Math.Sqrt(n);
+            for (int c = 0; c < p; c++)
+            {
+                double v = rinv[c] / sqrtN;
+                for (int j = 0; j < d; j++) v -= mean[j] / scale[j] * rinv[(j + 1) * p + c];
+                s += v * v;
+            }
+            unscaled[0] = s;
+        }
+        var se = new double[k][];
+        var seB = new double[k];
+        for (int o = 0; o < k; o++)
+        {
+            double sigma2 = dof > 0 ? sse[o] / dof : double.NaN;
+            se[o] = new double[d];
+            for (int j = 0; j < d; j++) se[o][j] = Math.Sqrt(sigma2 * unscaled[j + off]);
+            seB[o] = fitIntercept ? Math.Sqrt(sigma2 * unscaled[0]) : double.NaN;
+        }
+        return (se, seB);
+    }
+
+    /// <summary>Björck refinement on D, preconditioned by the QR of E = D·U.</summary>
+    private sealed class Refiner(Dataset data, bool fitIntercept, double[] mean, double[] scale, QrFactorization qr)
+    {
+        private readonly int _n = data.Rows;
+        private readonly int _d = data.Features;
+        private readonly int _off = fitIntercept ? 1 : 0;
+
+        /// <summary>Writes θ = [β…, b] into <paramref name="theta"/> and the residual into <paramref name="r"/>.</summary>
+        public void Solve(double[] y, Span<double> theta, double[] r, int steps)
+        {
+            int n = _n, p = qr.Columns;
+            // Plain solve: θ' = R⁻¹ (Qᵀy)[0:p], r = Q [0; (Qᵀy)[p:]].
+            var c = (double[])y.Clone();
+            qr.ApplyQt(c);
+            var thetaPrime = c.AsSpan(0, p).ToArray();
+            qr.SolveR(thetaPrime);
+            c.AsSpan(0, p).Clear();
+            qr.ApplyQ(c);
+            c.CopyTo(r, 0);
+            ToOriginal(thetaPrime, theta, accumulate: false);
+
+            var f = new double[n];
+            var g = new double[p];
+            var delta = new double[p];
+            for (int step = 0; step < steps; step++)
+            {
+                // f = y − r − Dθ and g' = Uᵀ(−Dᵀr), in twice the working precision.
+                for (int i = 0; i < n; i++)
+                    f[i] = ResidualTerm(y[i], r[i], i, theta);
+                Gradient(r, g);
+                // h = R⁻ᵀ g'; dd = Qᵀ f; δθ' = R⁻¹(dd[0:p] − h); δr = Q [h; dd[p:]].
+                qr.SolveRt(g);
+                qr.ApplyQt(f);
+                for (int j = 0; j < p; j++) delta[j] = f[j] - g[j];
+                qr.SolveR(delta);
+                g.AsSpan().CopyTo(f);
+                qr.ApplyQ(f);
+                for (int i = 0; i < n; i++) r[i] += f[i];
+                ToOriginal(delta, theta, accumulate: true);
+            }
+        }
+
+        /// <summary>SSE of the original problem at θ, with residuals computed accurately.</summary>
+        public double ResidualSumOfSquares(double[] y, ReadOnlySpan<double> theta, double[] r)
+        {
+            for (int i = 0; i < _n; i++) r[i] = ResidualTerm(y[i], 0, i, theta);
+            return Accurate.Dot(r, r);
+        }
+
+        /// <summary>yᵢ − rᵢ − b − xᵢᵀβ, accurately.</summary>
+        private double ResidualTerm(double yi, double ri, int i, ReadOnlySpan<double> theta)
+        {
+            double s = 0, c = 0;
+            Accurate.TwoSumInto(ref s, ref c, yi);
+            Accurate.TwoSumInto(ref s, ref c, -ri);
+            if (fitIntercept) Accurate.TwoSumInto(ref s, ref c, -theta[_d]);
+            var x = data.FeatureRow(i);
+            for (int j = 0; j < _d; j++)
+            {
+                double prod = -x[j] * theta[j];
+                c += Math.FusedMultiplyAdd(-x[j], theta[j], -prod);
+                Accurate.TwoSumInto(ref s, ref c, prod);
+            }
+            return s + c;
+        }
+
+        /// <summary>g' = Uᵀ g with g = −Dᵀr: g'_b = g_b/√n, g'_j = (g_j − x̄ⱼ g_b)/sⱼ.</summary>
+        private void Gradient(double[] r, double[] gPrime)
+        {
+            var x = data.X;
+            double gb = fitIntercept ? -Accurate.Sum(r) : 0;
+            for (int j = 0; j < _d; j++)
+            {
+                double s = 0, c = 0;
+                for (int i = 0; i < _n; i++)
+                {
+                    double prod = -x[i * _d + j] * r[i];
+                    c += Math.FusedMultiplyAdd(-x[i * _d + j], r[i], -prod);
+                    Accurate.TwoSumInto(ref s, ref c, prod);
+                }
+                gPrime[j + _off] = ((s + c) - mean[j] * gb) / scale[j];
+            }
+            if (fitIntercept) gPrime[0] = gb / Math.Sqrt(_n);
+        }
+
+        /// <summary>θ (+)= U θ': β = S⁻¹z, b = c/√n − x̄ᵀS⁻¹z.</summary>
+        private void ToOriginal(ReadOnlySpan<double> thetaPrime, Span<double> theta, bool accumulate)
+        {
+            double b = fitIntercept ? thetaPrime[0] / Math.Sqrt(_n) : 0;
+            for (int j = 0; j < _d; j++)
+            {
+                double beta = thetaPrime[j + _off] / scale[j];
+                b -= mean[j] * beta;
+                theta[j] = accumulate ? theta[j] + beta : beta;
+            }
+            if (fitIntercept) theta[_d] = accumulate ? theta[_d] + b : b;
+        }
+    }
+}

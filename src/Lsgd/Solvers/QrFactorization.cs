@@ -1,0 +1,122 @@
+using System.Numerics.Tensors;
+
+namespace Lsgd.Solvers;
+
+/// <summary>
+/// Householder QR of a tall column-major matrix A (n × p, n ≥ p): A = Q [R; 0]. Keeps the reflectors so
+/// Qᵀ and Q can be applied to further vectors (iterative refinement, standard errors).
+/// </summary>
+internal sealed class QrFactorization
+{
+    private readonly int _n;
+    private readonly int _p;
+    private readonly double[] _v;      // reflector j stored in column j, rows j..n-1 (column-major n × p)
+    private readonly double[] _tau;    // Hj = I − τj vj vjᵀ
+    private readonly double[] _r;      // p × p upper triangular, row-major
+
+    private QrFactorization(int n, int p, double[] v, double[] tau, double[] r)
+    {
+        _n = n; _p = p; _v = v; _tau = tau; _r = r;
+    }
+
+    public int Rows => _n;
+    public int Columns => _p;
+
+    /// <summary>Rᵢⱼ (0 ≤ i ≤ j &lt; p).</summary>
+    public double R(int i, int j) => _r[i * _p + j];
+
+    /// <summary>Factorises <paramref name="a"/> (column-major n × p; overwritten).</summary>
+    public static QrFactorization Factor(double[] a, int n, int p)
+    {
+        var tau = new double[p];
+        var r = new double[p * p];
+        for (int j = 0; j < p; j++)
+        {
+            var col = a.AsSpan(j * n + j, n - j);
+            double norm = TensorPrimitives.Norm(col);
+            if (norm == 0)
+            {
+                tau[j] = 0;
+                r[j * p + j] = 0;
+                continue;
+            }
+            double alpha = col[0] >= 0 ? -norm : norm;
+            col[0] -= alpha;                       // v = x − α e1
+            double vtv = TensorPrimitives.Dot(col, col);
+            tau[j] = 2.0 / vtv;
+            r[j * p + j] = alpha;
+            for (int c = j + 1; c < p; c++)
+            {
+                var other = a.AsSpan(c * n + j, n - j);
+                double s = tau[j] * TensorPrimitives.Dot(col, other);
+                TensorPrimitives.MultiplyAdd(col, -s, other, other);
+                r[j * p + c] = other[0];
+            }
+        }
+        return new QrFactorization(n, p, a, tau, r);
+    }
+
+    /// <summary>b ← Qᵀ b (length n).</summary>
+    public void ApplyQt(Span<double> b)
+    {
+        for (int j = 0; j < _p; j++)
+        {
+            if (_tau[j] == 0) continue;
+            var v = _v.AsSpan(j * _n + j, _n - j);
+            var part = b[j..];
+            double s = _tau[j] * TensorPrimitives.Dot(v, part);
+            TensorPrimitives.MultiplyAdd(v, -s, part, part);
+        }
+    }
+
+    /// <summary>b ← Q b (length n).</summary>
+    public void ApplyQ(Span<double> b)
+    {
+        for (int j = _p - 1; j >= 0; j--)
+        {
+            if (_tau[j] == 0) continue;
+            var v = _v.AsSpan(j * _n + j, _n - j);
+            var part = b[j..];
+            double s = _tau[j] * TensorPrimitives.Dot(v, part);
+            TensorPrimitives.MultiplyAdd(v, -s, part, part);
+        }
+    }
+
+    /// <summary>Solves R x = b in place (b of length p).</summary>
+    public void SolveR(Span<double> b)
+    {
+        for (int i = _p - 1; i >= 0; i--)
+        {
+            double s = b[i];
+            for (int j = i + 1; j < _p; j++)
+                s -= _r[i * _p + j] * b[j];
+            b[i] = s / _r[i * _p + i];
+        }
+    }
+
+    /// <summary>Solves Rᵀ x = b in place (b of length p).</summary>
+    public void SolveRt(Span<double> b)
+    {
+        for (int i = 0; i < _p; i++)
+        {
+            double s = b[i];
+            for (int j = 0; j < i; j++)
+                s -= _r[j * _p + i] * b[j];
+            b[i] = s / _r[i * _p + i];
+        }
+    }
+
+    /// <summary>Smallest |Rᵢᵢ| divided by the largest: a cheap lower bound on 1/cond(A).</summary>
+    public double DiagonalRatio(out int smallestIndex)
+    {
+        double min = double.PositiveInfinity, max = 0;
+        smallestIndex = 0;
+        for (int i = 0; i < _p; i++)
+        {
+            double v = Math.Abs(_r[i * _p + i]);
+            if (v < min) { min = v; smallestIndex = i; }
+            max = Math.Max(max, v);
+        }
+        return _p == 0 ? 1 : (max == 0 ? 0 : min / max);
+    }
+}

@@ -1,0 +1,35 @@
+namespace Lsgd.Training;
+
+/// <summary>Why an iterative fit stopped. Not converging is a result, not an exception.</summary>
+public enum StopReason
+{
+    /// <summary>|J(θₖ) − J(θₖ₋₁)| fell below the tolerance (the article's rule).</summary>
+    LossChangeBelowTolerance,
+
+    /// <summary>‖∇J(θₖ)‖ fell below the gradient tolerance.</summary>
+    GradientNormBelowTolerance,
+
+    /// <summary>The iteration limit was reached first.</summary>
+    MaxIterations,
+
+    /// <summary>The loss became infinite or NaN: the learning rate is too large.</summary>
+    Diverged,
+
+    /// <summary>The caller cancelled; the parameters are the last ones computed.</summary>
+    Cancelled,
+}
+
+/// <summary>Names used in JSON and text output.</summary>
+public static class StopReasonNames
+{
+    /// <summary>snake_case name, e.g. <c>loss_change_below_tolerance</c>.</summary>
+    public static string ToSnakeCase(this StopReason reason) => reason switch
+    {
+        StopReason.LossChangeBelowTolerance => "loss_change_below_tolerance",
+        StopReason.GradientNormBelowTolerance => "gradient_norm_below_tolerance",
+        StopReason.MaxIterations => "max_iterations",
+        StopReason.Diverged => "diverged",
+        StopReason.Cancelled => "cancelled",
+        _ => reason.ToString(),
+    };
+}
