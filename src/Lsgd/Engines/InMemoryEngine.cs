@@ -109,10 +109,10 @@ public sealed class InMemoryEngine : IGradientEngine
             for (int o = 0; o < k; o++)
             {
                 var w = theta.Slice(o * bs, d);
-                double prediction = TensorPrimitives.Dot(x, w);
+                // r = y − wᵀx − b, evaluated left to right as the article writes it.
+                double r = y[o] - TensorPrimitives.Dot(x, w);
                 if (intercept)
-                    prediction += theta[o * bs + d];
-                double r = y[o] - prediction;
+                    r -= theta[o * bs + d];
                 sumSq += r * r;
                 var gw = g.Slice(o * bs, d);
                 TensorPrimitives.MultiplyAdd(x, -r, gw, gw);

@@ -10,8 +10,7 @@ internal static class Throw
 {
     [DoesNotReturn]
     public static void Option(string name, object? value, string allowed, string suggestion) =>
-        throw new ArgumentOutOfRangeException(name, value,
-            $"{name} = {Format(value)} is not allowed: it must be {allowed}. {suggestion}");
+        throw new InvalidOptionException(name, value, allowed, suggestion);
 
     [DoesNotReturn]
     public static void Data(string message) => throw new LsgdException(message);

@@ -158,7 +158,7 @@ public static class GradientDescent
                 return string.Format(c, "The loss grew from {0:G6} to {1:G6} in {2} iterations: α = {3:G6} is too large.",
                     history[0], history[^1], k, alpha) + Bound();
             case StopReason.MaxIterations:
-                return string.Format(c, "Stopped after the maximum of {0} iterations without meeting a convergence rule; raise --max-iterations, or standardise the features.", k);
+                return string.Format(c, "Reached the maximum of {0} iterations before a convergence rule was met. Gradient descent needs more iterations the worse the features are conditioned: raise --max-iterations, standardise the features, or use --method exact.", k);
             case StopReason.LossChangeBelowTolerance:
                 return string.Format(c, "|ΔJ| = {0:G3} < tolerance {1:G3} at iteration {2}.",
                     Math.Abs(history[^1] - history[^2]), options.Tolerance, k);

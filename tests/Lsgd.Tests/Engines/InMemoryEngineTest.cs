@@ -60,7 +60,7 @@ public class InMemoryEngineTest
     [Fact]
     public void ZeroThreadsIsRejectedWithWhatToDo()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryEngine(TestData.ArticlePoints(), true, 0));
+        var e = Assert.Throws<InvalidOptionException>(() => new InMemoryEngine(TestData.ArticlePoints(), true, 0));
         Assert.StartsWith("MaxThreads = 0 is not allowed: it must be an integer >= 1. Use 1 for a single thread", e.Message);
     }
 }

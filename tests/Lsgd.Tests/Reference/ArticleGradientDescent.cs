@@ -17,9 +17,9 @@ internal static class ArticleGradientDescent
         {
             for (int o = 0; o < k; o++)
             {
-                double prediction = intercept ? theta[o * bs + d] : 0;
-                for (int j = 0; j < d; j++) prediction += theta[o * bs + j] * x[i * d + j];
-                double r = y[i * k + o] - prediction;
+                double dot = 0;
+                for (int j = 0; j < d; j++) dot += theta[o * bs + j] * x[i * d + j];
+                double r = y[i * k + o] - dot - (intercept ? theta[o * bs + d] : 0);
                 loss += 0.5 * r * r;
                 for (int j = 0; j < d; j++) gradient[o * bs + j] -= r * x[i * d + j];
                 if (intercept) gradient[o * bs + d] -= r;

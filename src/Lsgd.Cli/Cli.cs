@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Lsgd.Cli.Commands;
+
+namespace Lsgd.Cli;
+
+/// <summary>
+/// The <c>lsgd</c> command line. Exit codes: 0 success (a fit that did not converge is still a result),
+/// 2 a mistake in the command, the data or a file (one line on standard error, no stack trace),
+/// 1 an internal error (a bug: please report it).
+/// </summary>
+public static class Cli
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code for an internal error.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>Exit code for a user or data error.</summary>
+    public const int UserError = 2;
+
+    /// <summary>Runs the command line <paramref name="args"/>, writing to the given writers.</summary>
+    /// <param name="args">The arguments after the program name.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="interactive">Whether a person watches a terminal (enables progress bars and colour).</param>
+    /// <param name="cancellation">Signalled by Ctrl+C.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false,
+        CancellationToken cancellation = default)
+    {
+        var context = new CliContext(output, error, interactive, cancellation);
+        int exit = Ok;
+        var root = new RootCommand("lsgd: least-squares fitting by gradient descent, checked against the exact solution.")
+        {
+            DemoCommand.Create(context, code => exit = code),
+            FitCommand.Create(context, code => exit = code),
+            PredictCommand.Create(context, code => exit = code),
+        };
+
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+        {
+            string command = parse.CommandResult.Command == root ? "lsgd" : $"lsgd {parse.CommandResult.Command.Name}";
+            error.WriteLine($"lsgd: error: {parse.Errors[0].Message} See '{command} --help'.");
+            return UserError;
+        }
+        try
+        {
+            int code = parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            return code != 0 ? code : exit;
+        }
+        catch (InvalidOptionException e)
+        {
+            error.WriteLine($"lsgd: error: {e.Describe(Flags.NameOf(e.OptionName))}");
+            return UserError;
+        }
+        catch (LsgdException e)
+        {
+            error.WriteLine($"lsgd: error: {e.Message}");
+            return UserError;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"lsgd: internal error: {e.GetType().Name}: {e.Message}");
+            error.WriteLine("This is a bug in lsgd; please report it with the command you ran. Details:");
+            error.WriteLine(e.ToString());
+            return InternalError;
+        }
+    }
+}

@@ -1,0 +1,218 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Lsgd.Estimators;
+using Lsgd.IO;
+using Lsgd.Models;
+using Lsgd.Training;
+using Spectre.Console;
+
+namespace Lsgd.Cli.Commands;
+
+/// <summary><c>lsgd fit DATA.csv --target COLUMN</c>: fit a linear (or polynomial) least-squares model.</summary>
+internal static class FitCommand
+{
+    public static Command Create(CliContext context, Action<int> setExit)
+    {
+        var data = new Argument<string>("DATA.csv") { Description = "CSV file with a header row." };
+        var target = new Option<string[]>("--target", "-t")
+        {
+            Description = "Column(s) to predict; repeat or separate with commas for several outputs.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var features = new Option<string[]>("--features", "-f")
+        {
+            Description = "Feature columns (comma-separated or repeated). Default: every other numeric column.",
+        };
+        var degree = new Option<int>("--degree") { Description = "Fit a polynomial x, x², …, xᴺ in the single feature column.", DefaultValueFactory = _ => 1 };
+        var method = new Option<string>("--method", "-m") { Description = "gd: gradient descent; exact: QR least squares.", DefaultValueFactory = _ => "gd" };
+        method.AcceptOnlyFromAmong("gd", "exact");
+        var gd = new GradientDescentFlags(learningRate: 0.1, LossScaling.Mean);
+        var noStandardize = new Option<bool>("--no-standardize") { Description = "Run gradient descent on the raw features (by default they are standardised and the coefficients mapped back)." };
+        var noIntercept = new Option<bool>("--no-intercept") { Description = "Fit ŷ = wᵀx without b (R² is then the uncentred 1 − SSE/Σy²)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the fitted model to this JSON file (atomically)." };
+        var separator = new Option<char>("--separator") { Description = "CSV field separator.", DefaultValueFactory = _ => ',' };
+        var threads = new Option<int?>("--threads") { Description = "Most threads for the gradient passes (default: all cores)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
+
+        var command = new Command("fit", "Fit a least-squares model to a CSV file by gradient descent (or exactly).") { data };
+        command.Add(target);
+        command.Add(features);
+        command.Add(degree);
+        command.Add(method);
+        gd.AddTo(command);
+        command.Add(noStandardize);
+        command.Add(noIntercept);
+        command.Add(output);
+        command.Add(separator);
+        command.Add(threads);
+        command.Add(json);
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(data)!;
+            var targets = SplitList(parse.GetValue(target));
+            var featureList = SplitList(parse.GetValue(features));
+            int deg = parse.GetValue(degree);
+            if (deg < 1)
+                throw new InvalidOptionException("degree", deg, "an integer >= 1", "Use 1 for a straight line, 2 for a parabola.");
+            var options = new LinearRegressorOptions
+            {
+                Method = parse.GetValue(method) == "exact" ? SolverMethod.Exact : SolverMethod.GradientDescent,
+                FitIntercept = !parse.GetValue(noIntercept),
+                Standardize = !parse.GetValue(noStandardize),
+                GradientDescent = gd.Read(parse, traceIterations: 0),
+                MaxThreads = parse.GetValue(threads),
+            };
+            string? modelPath = parse.GetValue(output);
+            var (dataset, spec) = CsvDataset.Load(path, targets, featureList, deg, parse.GetValue(separator));
+            var fit = Run(context, options, dataset, parse.GetValue(json));
+            var summary = Summary(fit, spec, path);
+            if (modelPath is not null)
+                new ModelFile(fit.Model, spec, fit.Standardization, Summary(fit, spec, path)).Save(modelPath);
+            summary["model_file"] = modelPath;
+            if (parse.GetValue(json))
+                context.WriteJson(summary);
+            else
+                WriteText(context, fit, path, modelPath);
+            setExit(Cli.Ok);
+        });
+        return command;
+    }
+
+    /// <summary>"a,b" and repeated flags both give [a, b].</summary>
+    internal static string[] SplitList(string[]? values) =>
+        values is null ? [] : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+
+    private static LinearFit Run(CliContext context, LinearRegressorOptions options, Data.Dataset data, bool json)
+    {
+        var regressor = new LinearRegressor(options);
+        bool showProgress = context.Interactive && !json && options.Method == SolverMethod.GradientDescent;
+        if (!showProgress)
+            return regressor.Fit(data, cancellationToken: context.Cancellation);
+        LinearFit? fit = null;
+        context.Console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("gradient descent", maxValue: options.GradientDescent.MaxIterations);
+                var progress = new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    task.Value = p.Iteration;
+                    task.Description = string.Format(CultureInfo.InvariantCulture, "gradient descent  J = {0:G6}", p.Loss);
+                });
+                fit = regressor.Fit(data, progress, context.Cancellation);
+            });
+        return fit!;
+    }
+
+    private static JsonObject Summary(LinearFit fit, FeatureSpec spec, string path)
+    {
+        var m = fit.Model;
+        bool multi = m.Outputs > 1;
+        JsonNode? PerOutput(Func<int, JsonNode?> f) =>
+            multi ? new JsonArray([.. Enumerable.Range(0, m.Outputs).Select(f)]) : f(0);
+        var exact = fit.Exact;
+        var opt = fit.Optimality;
+        var o = fit.Options;
+        return new JsonObject
+        {
+            ["data"] = path,
+            ["rows"] = fit.Rows,
+            ["method"] = o.Method == SolverMethod.Exact ? "exact" : "gd",
+            ["targets"] = Json.Strings(m.TargetNames),
+            ["features"] = Json.Strings(m.FeatureNames),
+            ["degree"] = spec.Degree,
+            ["fit_intercept"] = m.HasIntercept,
+            ["intercept"] = PerOutput(i => m.HasIntercept ? Json.Number(m.Intercept(i)) : null),
+            ["coefficients"] = PerOutput(i => Json.Numbers(m.Coefficients(i).ToArray())),
+            ["iterations"] = fit.Training?.Iterations ?? 0,
+            ["loss"] = Json.Number(fit.Loss),
+            ["loss_scaling"] = o.GradientDescent.LossScaling == LossScaling.Mean ? "mean" : "sum",
+            ["r_squared"] = PerOutput(i => Json.Number(fit.Statistics[i].RSquared)),
+            ["rmse"] = PerOutput(i => Json.Number(fit.Statistics[i].RootMeanSquaredError)),
+            ["mae"] = PerOutput(i => Json.Number(fit.Statistics[i].MeanAbsoluteError)),
+            ["residual_sd"] = PerOutput(i => Json.Number(fit.Statistics[i].ResidualStandardDeviation)),
+            ["stop_reason"] = fit.StopReasonName,
+            ["converged"] = fit.Training?.Converged ?? true,
+            ["message"] = fit.Training?.Message,
+            ["learning_rate"] = o.Method == SolverMethod.GradientDescent ? o.GradientDescent.LearningRate : null,
+            ["standardized"] = fit.Standardization is not null,
+            ["gradient_norm"] = fit.Training is { } t ? Json.Number(t.GradientNorm) : null,
+            ["standard_errors"] = exact is null ? null : PerOutput(i => Json.Numbers(exact.StandardErrors[i])),
+            ["intercept_standard_error"] = exact is null || !m.HasIntercept ? null : PerOutput(i => Json.Number(exact.InterceptStandardErrors[i])),
+            ["optimality"] = opt is null ? null : new JsonObject
+            {
+                ["optimal_loss"] = Json.Number(opt.OptimalLoss),
+                ["objective_gap"] = Json.Number(opt.ObjectiveGap),
+                ["relative_objective_gap"] = Json.Number(opt.RelativeObjectiveGap),
+                ["coefficient_distance"] = Json.Number(opt.CoefficientDistance),
+                ["relative_coefficient_distance"] = Json.Number(opt.RelativeCoefficientDistance),
+            },
+            ["exact_check_skipped"] = fit.ExactCheckSkipped,
+        };
+    }
+
+    private static void WriteText(CliContext context, LinearFit fit, string path, string? modelPath)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var console = context.Console;
+        var m = fit.Model;
+        var o = fit.Options;
+        string how = o.Method == SolverMethod.Exact
+            ? "the exact least-squares solution (Householder QR with iterative refinement)"
+            : string.Format(c, "gradient descent ({0} loss, α = {1}{2})",
+                o.GradientDescent.LossScaling == LossScaling.Mean ? "mean" : "sum", o.GradientDescent.LearningRate,
+                fit.Standardization is null ? "" : ", standardised features");
+        console.WriteLine($"Fitted {string.Join(", ", m.TargetNames)} ~ {string.Join(" + ", m.FeatureNames)}{(m.HasIntercept ? "" : " (no intercept)")} on {fit.Rows} rows of {path}");
+        console.WriteLine($"by {how}.");
+        if (fit.Training is { } run)
+            console.WriteLine(string.Format(c, "Stopped after {0} iterations ({1}): {2}", run.Iterations, run.StopReason.ToSnakeCase(), run.Message));
+        for (int output = 0; output < m.Outputs; output++)
+        {
+            console.WriteLine();
+            if (m.Outputs > 1) console.WriteLine($"Output '{m.TargetNames[output]}':");
+            var table = new Table().AddColumns("term", "coefficient");
+            bool withExact = fit.Exact is not null;
+            if (withExact)
+            {
+                if (o.Method == SolverMethod.GradientDescent) table.AddColumn("exact");
+                table.AddColumn("std. error");
+            }
+            void Row(string name, double value, double exact, double se)
+            {
+                var cells = new List<string> { Markup.Escape(name), G(value) };
+                if (withExact)
+                {
+                    if (o.Method == SolverMethod.GradientDescent) cells.Add(G(exact));
+                    cells.Add(G(se));
+                }
+                table.AddRow([.. cells]);
+            }
+            var star = fit.Exact?.Model;
+            if (m.HasIntercept)
+                Row("(intercept)", m.Intercept(output), star?.Intercept(output) ?? double.NaN, fit.Exact?.InterceptStandardErrors[output] ?? double.NaN);
+            for (int j = 0; j < m.Features; j++)
+                Row(m.FeatureNames[j], m.Coefficients(output)[j], star?.Coefficients(output)[j] ?? double.NaN, fit.Exact?.StandardErrors[output][j] ?? double.NaN);
+            console.Write(table);
+            var s = fit.Statistics[output];
+            console.WriteLine(string.Format(c, "R² = {0}{1}, RMSE = {2}, MAE = {3}, residual SD = {4}",
+                G(s.RSquared), m.HasIntercept ? "" : " (uncentred)", G(s.RootMeanSquaredError), G(s.MeanAbsoluteError), G(s.ResidualStandardDeviation)));
+        }
+        if (fit.Optimality is { } opt)
+            console.WriteLine(opt.Describe(fit.Training?.Converged ?? true));
+        else if (fit.ExactCheckSkipped is { } why && o.Method == SolverMethod.GradientDescent)
+            console.WriteLine($"Not compared with the exact solution: {why}.");
+        if (modelPath is not null)
+            console.WriteLine($"Model written to {modelPath}.");
+    }
+
+    private static string G(double v) => double.IsFinite(v) ? v.ToString("G10", CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>An <see cref="IProgress{T}"/> that runs its handler on the reporting thread.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
+    {
+        public void Report(T value) => handler(value);
+    }
+}

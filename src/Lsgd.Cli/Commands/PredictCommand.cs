@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Lsgd.Data;
+using Lsgd.IO;
+
+namespace Lsgd.Cli.Commands;
+
+/// <summary><c>lsgd predict MODEL.json DATA.csv</c>: apply a saved model to new rows.</summary>
+internal static class PredictCommand
+{
+    public static Command Create(CliContext context, Action<int> setExit)
+    {
+        var model = new Argument<string>("MODEL.json") { Description = "A model written by 'lsgd fit --output'." };
+        var data = new Argument<string>("DATA.csv") { Description = "CSV file with the model's input columns (other columns are ignored)." };
+        var output = new Option<string?>("--out") { Description = "Write the predictions CSV to this file (atomically) instead of standard output." };
+        var separator = new Option<char>("--separator") { Description = "CSV field separator.", DefaultValueFactory = _ => ',' };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document instead of CSV." };
+        var command = new Command("predict", "Predict with a saved model; writes one CSV column per target.") { model, data };
+        command.Add(output);
+        command.Add(separator);
+        command.Add(json);
+        command.SetAction(parse =>
+        {
+            var file = ModelFile.Load(parse.GetValue(model)!);
+            string path = parse.GetValue(data)!;
+            char sep = parse.GetValue(separator);
+            var table = CsvReader.ReadColumns(path, file.Inputs.Inputs, sep);
+            var x = file.Inputs.Build(table);
+            var m = file.Model;
+            var rows = new Dataset(x, new double[table.Rows * m.Outputs], table.Rows, m.Features, m.Outputs, m.FeatureNames, m.TargetNames);
+            var predictions = m.Predict(rows);
+            string? outPath = parse.GetValue(output);
+            var names = m.TargetNames.Select(t => "predicted_" + t).ToArray();
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(new JsonObject
+                {
+                    ["model"] = parse.GetValue(model),
+                    ["data"] = path,
+                    ["rows"] = table.Rows,
+                    ["columns"] = Json.Strings(names),
+                    ["predictions"] = m.Outputs == 1
+                        ? Json.Numbers(predictions)
+                        : new JsonArray([.. Enumerable.Range(0, table.Rows).Select(i => (JsonNode?)Json.Numbers(predictions.AsSpan(i * m.Outputs, m.Outputs).ToArray()))]),
+                    ["out"] = outPath,
+                });
+            }
+            string csv = ToCsv(names, predictions, m.Outputs, sep);
+            if (outPath is not null)
+                AtomicFile.WriteAllText(outPath, csv);
+            else if (!parse.GetValue(json))
+                context.Output.Write(csv);
+            setExit(Cli.Ok);
+        });
+        return command;
+    }
+
+    private static string ToCsv(string[] names, double[] predictions, int k, char separator)
+    {
+        var sb = new StringBuilder();
+        sb.AppendJoin(separator, names).Append('\n');
+        for (int i = 0; i < predictions.Length / k; i++)
+        {
+            for (int o = 0; o < k; o++)
+            {
+                if (o > 0) sb.Append(separator);
+                sb.Append(predictions[i * k + o].ToString("R", CultureInfo.InvariantCulture));
+            }
+            sb.Append('\n');
+        }
+        return sb.ToString();
+    }
+}

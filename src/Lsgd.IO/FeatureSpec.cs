@@ -1,0 +1,35 @@
+using Lsgd.Data;
+
+namespace Lsgd.IO;
+
+/// <summary>
+/// Which CSV columns a model reads and how they become its features: the columns as they are, or the
+/// polynomial x, x², …, xᴺ of a single column.
+/// </summary>
+/// <param name="Inputs">The CSV columns read, in order.</param>
+/// <param name="Degree">1 for the columns as they are; N &gt; 1 for the polynomial of the single input.</param>
+public sealed record FeatureSpec(IReadOnlyList<string> Inputs, int Degree = 1)
+{
+    /// <summary>Names of the model's features: the inputs, or <c>x, x^2, …</c>.</summary>
+    public IReadOnlyList<string> FeatureNames =>
+        Degree == 1 ? Inputs : PolynomialFeatures.Names(Inputs[0], Degree);
+
+    /// <summary>Checks the spec is consistent: at least one input; a polynomial has exactly one.</summary>
+    public void Validate()
+    {
+        if (Inputs.Count == 0)
+            throw new LsgdException("No feature columns: name them with --features, or keep at least one numeric column besides the target.");
+        if (Degree < 1)
+            throw new LsgdException($"--degree {Degree} is not allowed: it must be an integer >= 1. Use 1 for a straight line, 2 for a parabola.");
+        if (Degree > 1 && Inputs.Count != 1)
+            throw new LsgdException($"--degree {Degree} fits a polynomial in one column, but {Inputs.Count} feature columns were given ({string.Join(", ", Inputs)}). Pass exactly one with --features.");
+    }
+
+    /// <summary>Builds the n × d feature matrix (row-major) from a table holding the inputs.</summary>
+    public double[] Build(NumericTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        Validate();
+        return Degree == 1 ? table.Select(Inputs) : PolynomialFeatures.Expand(table.Column(Inputs[0]), Degree);
+    }
+}

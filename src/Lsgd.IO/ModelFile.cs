@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lsgd.Data;
+using Lsgd.Models;
+
+namespace Lsgd.IO;
+
+/// <summary>
+/// A linear model saved as JSON: its coefficients in original units, the CSV columns it reads and how they
+/// become features, any standardisation used while training, and a summary of the fit.
+/// </summary>
+/// <remarks>
+/// Format <c>lsgd.linear-model</c>, version <see cref="CurrentVersion"/>:
+/// <code>
+/// { "format": "lsgd.linear-model", "version": 1,
+///   "inputs": ["x"], "degree": 1, "features": ["x"], "targets": ["y"], "intercept": true,
+///   "coefficients": [[2.0]], "intercepts": [1.0],
+///   "standardization": { "means": […], "scales": […] } | null,
+///   "training": { … free-form summary … } }
+/// </code>
+/// <c>coefficients[o][j]</c> is the weight of feature j for target o. Files are written atomically.
+/// </remarks>
+public sealed class ModelFile
+{
+    /// <summary>The value of the "format" field.</summary>
+    public const string Format = "lsgd.linear-model";
+
+    /// <summary>The format version this build writes and the newest it reads.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Bundles a model with what is needed to apply it to a CSV file.</summary>
+    public ModelFile(LinearModel model, FeatureSpec inputs, Standardizer? standardization = null, JsonObject? training = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.FeatureNames.Count != model.Features)
+            throw new ArgumentException($"The feature spec gives {inputs.FeatureNames.Count} features but the model has {model.Features}.", nameof(inputs));
+        Model = model;
+        Inputs = inputs;
+        Standardization = standardization;
+        Training = training;
+    }
+
+    /// <summary>The model.</summary>
+    public LinearModel Model { get; }
+
+    /// <summary>The CSV columns read and how they become features.</summary>
+    public FeatureSpec Inputs { get; }
+
+    /// <summary>The standardisation used in training (informative: coefficients are already in original units).</summary>
+    public Standardizer? Standardization { get; }
+
+    /// <summary>A free-form summary of how the model was fitted.</summary>
+    public JsonObject? Training { get; }
+
+    /// <summary>The JSON text of this file.</summary>
+    public string ToJson()
+    {
+        var m = Model;
+        var root = new JsonObject
+        {
+            ["format"] = Format,
+            ["version"] = CurrentVersion,
+            ["inputs"] = new JsonArray([.. Inputs.Inputs.Select(s => (JsonNode?)s)]),
+            ["degree"] = Inputs.Degree,
+            ["features"] = new JsonArray([.. m.FeatureNames.Select(s => (JsonNode?)s)]),
+            ["targets"] = new JsonArray([.. m.TargetNames.Select(s => (JsonNode?)s)]),
+            ["intercept"] = m.HasIntercept,
+            ["coefficients"] = new JsonArray([.. Enumerable.Range(0, m.Outputs).Select(o => (JsonNode?)Numbers(m.Coefficients(o).ToArray()))]),
+            ["intercepts"] = Numbers([.. Enumerable.Range(0, m.Outputs).Select(o => m.Intercept(o))]),
+            ["standardization"] = Standardization is null ? null : new JsonObject
+            {
+                ["means"] = Numbers([.. Standardization.Means]),
+                ["scales"] = Numbers([.. Standardization.Scales]),
+            },
+            ["training"] = Training?.DeepClone(),
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>Writes the model to <paramref name="path"/> atomically (temporary file, then rename).</summary>
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson() + "\n");
+
+    /// <summary>Reads a model file, checking its format, version and consistency.</summary>
+    /// <exception cref="LsgdException">Missing file, not JSON, not an Lsgd model, a newer version, or inconsistent content.</exception>
+    public static ModelFile Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+            throw new LsgdException($"{path} does not exist. Give the model file written by 'lsgd fit --output'.");
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new LsgdException($"{path} is not valid JSON (line {e.LineNumber + 1}): it is not an Lsgd model file, or it was damaged.");
+        }
+        if (node is not JsonObject root || (string?)root["format"] != Format)
+            throw new LsgdException($"{path} is not an Lsgd model file (its \"format\" is not \"{Format}\").");
+        int version = Read(path, () => (int)root["version"]!);
+        if (version > CurrentVersion || version < 1)
+            throw new LsgdException($"{path} has model format version {version}; this lsgd reads versions 1 to {CurrentVersion}. Use a newer lsgd.");
+
+        return Read(path, () =>
+        {
+            var inputs = Strings(root["inputs"]);
+            int degree = (int)root["degree"]!;
+            var features = Strings(root["features"]);
+            var targets = Strings(root["targets"]);
+            bool intercept = (bool)root["intercept"]!;
+            var coefficients = root["coefficients"]!.AsArray().Select(a => Doubles(a)).ToArray();
+            var intercepts = Doubles(root["intercepts"]);
+            var layout = new ParameterLayout(features.Length, targets.Length, intercept);
+            if (coefficients.Length != targets.Length || coefficients.Any(c => c.Length != features.Length) || intercepts.Length != targets.Length)
+                throw new LsgdException($"{path} is inconsistent: it lists {features.Length} features and {targets.Length} targets but its coefficient arrays have other sizes.");
+            var theta = new double[layout.Count];
+            for (int o = 0; o < targets.Length; o++)
+            {
+                coefficients[o].CopyTo(theta, o * layout.BlockSize);
+                if (intercept) theta[o * layout.BlockSize + features.Length] = intercepts[o];
+            }
+            var spec = new FeatureSpec(inputs, degree);
+            spec.Validate();
+            if (!spec.FeatureNames.SequenceEqual(features))
+                throw new LsgdException($"{path} is inconsistent: its inputs and degree give features {string.Join(", ", spec.FeatureNames)}, but it lists {string.Join(", ", features)}.");
+            Standardizer? standardization = root["standardization"] is JsonObject s
+                ? new Standardizer(Doubles(s["means"]), Doubles(s["scales"]))
+                : null;
+            var model = new LinearModel(layout, theta, features, targets);
+            return new ModelFile(model, spec, standardization, root["training"]?.DeepClone() as JsonObject);
+        });
+    }
+
+    private static T Read<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or InvalidCastException or ArgumentException)
+        {
+            throw new LsgdException($"{path} is missing a field or has a field of the wrong type ({e.Message}). Re-create it with 'lsgd fit --output'.");
+        }
+    }
+
+    private static JsonArray Numbers(double[] values) =>
+        new([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
+
+    private static string[] Strings(JsonNode? node) => [.. node!.AsArray().Select(v => (string)v!)];
+
+    private static double[] Doubles(JsonNode? node)
+    {
+        var values = node!.AsArray().Select(v => (double)v!).ToArray();
+        if (values.Any(v => !double.IsFinite(v)))
+            throw new FormatException("a number is not finite");
+        return values;
+    }
+
+    /// <summary>Formats a number the way model files and JSON output do (round-trip, invariant).</summary>
+    public static string FormatNumber(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

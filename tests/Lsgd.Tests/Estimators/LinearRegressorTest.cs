@@ -1,0 +1,137 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Lsgd.Data;
+using Lsgd.Estimators;
+using Lsgd.Models;
+using Lsgd.Solvers;
+using Lsgd.Training;
+
+namespace Lsgd.Tests.Estimators;
+
+public class LinearRegressorTest
+{
+    private static readonly GradientDescentOptions Converging = new()
+    {
+        LossScaling = LossScaling.Mean, LearningRate = 0.1, Tolerance = 0, GradientTolerance = 1e-11, MaxIterations = 200_000,
+    };
+
+    [Fact]
+    public void GradientDescentMatchesTheExactSolutionOnRandomWellConditionedProblems()
+    {
+        // Property: for seeded random problems (n, d, k, intercept), GD with a gradient rule lands on the QR solution.
+        var property = Prop.ForAll(
+            Gen.Choose(0, 100_000).ToArbitrary(),
+            seed =>
+            {
+                var rng = new Random(seed);
+                int d = rng.Next(1, 6), k = rng.Next(1, 3), n = rng.Next(d + 5, 60);
+                bool intercept = rng.Next(2) == 0;
+                var (data, _) = TestData.Random(n, d, k, seed);
+                var options = new LinearRegressorOptions { FitIntercept = intercept, Standardize = true, GradientDescent = Converging };
+                var fit = new LinearRegressor(options).Fit(data);
+                var exact = ExactLeastSquares.Solve(data, intercept).Model.Parameters.ToArray();
+                var got = fit.Model.Parameters.ToArray();
+                return fit.Training!.StopReason == StopReason.GradientNormBelowTolerance
+                    && got.Zip(exact).All(p => Math.Abs(p.First - p.Second) <= 1e-8 * Math.Max(1, Math.Abs(p.Second)))
+                    && fit.Optimality!.RelativeCoefficientDistance < 1e-8;
+            });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40).WithReplay(Replay(7)), property);
+    }
+
+    /// <summary>A fixed FsCheck seed, so the property checks the same 40 problems on every run.</summary>
+    private static Microsoft.FSharp.Core.FSharpOption<Replay> Replay(ulong seed) =>
+        Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), Microsoft.FSharp.Core.FSharpOption<int>.None));
+
+    [Fact]
+    public void StandardisedFitReportsCoefficientsInOriginalUnits()
+    {
+        // y = 3 + 0.002·a − 40·b with features on very different scales.
+        var rng = new Random(3);
+        int n = 50;
+        var x = new double[n * 2];
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[2 * i] = 1000 + 500 * rng.NextDouble();
+            x[2 * i + 1] = 0.01 * rng.NextDouble();
+            y[i] = 3 + 0.002 * x[2 * i] - 40 * x[2 * i + 1];
+        }
+        var data = new Dataset(x, y, n, 2);
+        var fit = new LinearRegressor(new LinearRegressorOptions { Standardize = true, GradientDescent = Converging }).Fit(data);
+        Assert.Equal(0.002, fit.Model.Coefficients()[0], 9);
+        Assert.Equal(-40, fit.Model.Coefficients()[1], 6);
+        Assert.Equal(3, fit.Model.Intercept(), 6);
+        Assert.NotNull(fit.Standardization);
+    }
+
+    [Fact]
+    public void StandardizerRoundTripsParameters()
+    {
+        var (data, _) = TestData.Random(30, 3, 2, seed: 9);
+        var s = Standardizer.Fit(data, center: true);
+        var layout = new ParameterLayout(3, 2, true);
+        double[] theta = [1, -2, 3, 4, 0.5, 0.25, -1, 2];
+        var back = s.ToOriginalUnits(s.ToStandardizedUnits(theta, layout), layout);
+        for (int i = 0; i < theta.Length; i++) Assert.Equal(theta[i], back[i], 12);
+    }
+
+    [Fact]
+    public void ExactMethodReturnsTheQrSolutionAndItsStatistics()
+    {
+        var nist = TestData.LoadNist("Norris");
+        var fit = new LinearRegressor(new LinearRegressorOptions { Method = SolverMethod.Exact }).Fit(nist.Data);
+        Assert.Null(fit.Training);
+        Assert.Equal("exact", fit.StopReasonName);
+        Assert.True(TestData.Lre(fit.Statistics[0].RSquared, nist.RSquared) >= 9);
+        Assert.True(TestData.Lre(fit.Statistics[0].ResidualStandardDeviation, nist.ResidualSd) >= 9);
+    }
+
+    [Fact]
+    public void PrematureStopIsMeasuredAgainstTheExactSolution()
+    {
+        var fit = new LinearRegressor(new LinearRegressorOptions { GradientDescent = new() { Tolerance = 1e-6 } })
+            .Fit(TestData.ArticlePoints());
+        var opt = fit.Optimality!;
+        Assert.Equal(StopReason.LossChangeBelowTolerance, fit.Training!.StopReason);
+        // NOTES.md: stops at w ≈ 2.0031, b ≈ 0.9888, so ‖θ − θ*‖ ≈ √(0.0031² + 0.0112²) ≈ 0.0117.
+        Assert.Equal(0.01166, opt.CoefficientDistance, 4);
+        Assert.Contains("The stopping rule fired before the coefficients converged", opt.Describe(true));
+    }
+
+    [Fact]
+    public void FewerRowsThanParametersIsRejectedBeforeFitting()
+    {
+        var data = new Dataset([1, 2, 3, 4, 5, 6], [1, 2], 2, 3);
+        var e = Assert.Throws<LsgdException>(() => new LinearRegressor().Fit(data));
+        Assert.Equal("The data has 2 rows but each output has 4 parameters (3 features and an intercept): at least 4 rows are needed. Add rows, use fewer features or a lower --degree.", e.Message);
+    }
+
+    [Fact]
+    public void NonFiniteValueInDataIsRejectedNamingRowAndColumn()
+    {
+        var e = Assert.Throws<LsgdException>(() => new Dataset([1, 2, double.NaN, 4], [1, 2], 2, 2, featureNames: ["a", "b"]));
+        Assert.Equal("The feature 'a' in row 2 is NaN: every value must be a finite number. Remove or impute that row.", e.Message);
+    }
+
+    [Fact]
+    public void SameSeedGivesBitIdenticalCoefficientsWithOneAndTwoThreads()
+    {
+        var (data, _) = TestData.Random(12_000, 7, 1, seed: 21);
+        LinearFit Run(int threads) => new LinearRegressor(new LinearRegressorOptions
+        {
+            MaxThreads = threads, Standardize = true, CompareWithExact = false,
+            GradientDescent = new() { LossScaling = LossScaling.Mean, LearningRate = 0.1, MaxIterations = 50, Initialization = Initialization.Random, Seed = 4 },
+        }).Fit(data);
+        Assert.Equal(Run(1).Model.Parameters.ToArray(), Run(2).Model.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void CancellationStopsCleanlyKeepingTheParametersReached()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var fit = new LinearRegressor().Fit(TestData.ArticlePoints(), cancellationToken: cts.Token);
+        Assert.Equal(StopReason.Cancelled, fit.Training!.StopReason);
+        Assert.Equal(0, fit.Training.Iterations);
+    }
+}
