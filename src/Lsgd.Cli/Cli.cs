@@ -42,7 +42,8 @@ public static class Cli
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
             string command = parse.CommandResult.Command == root ? "lsgd" : $"lsgd {parse.CommandResult.Command.Name}";
-            error.WriteLine($"lsgd: error: {parse.Errors[0].Message} See '{command} --help'.");
+            string message = System.Text.RegularExpressions.Regex.Replace(parse.Errors[0].Message, @"\s+", " ").Trim();
+            error.WriteLine($"lsgd: error: {message} See '{command} --help'.");
             return UserError;
         }
         try

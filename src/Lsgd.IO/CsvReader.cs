@@ -65,7 +65,7 @@ public static class CsvReader
                 if (row.ColCount == 1 && row.Span.IsWhiteSpace()) continue;
                 int column = Math.Min(row.ColCount, header.Count) + 1;
                 throw new CsvFormatException(path, line, column, null,
-                    $"the row has {row.ColCount} fields but the header has {header.Count}. " +
+                    $"the row has {Plural(row.ColCount, "field")} but the header has {header.Count}. " +
                     (row.ColCount < header.Count ? "A value is missing" : "There is an extra value") +
                     $", or the separator is not '{separator}'.");
             }
@@ -90,6 +90,8 @@ public static class CsvReader
             throw new LsgdException($"{path} has a header but no data rows: add one row per observation below the header.");
         return new NumericTable(path, [.. columns], [.. values], lines.Count, [.. lines]);
     }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static string Shorten(ReadOnlySpan<char> cell) =>
         cell.Length <= 40 ? cell.ToString() : string.Concat(cell[..37], "...");

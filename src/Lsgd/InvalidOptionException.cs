@@ -33,9 +33,12 @@ public sealed class InvalidOptionException : ArgumentOutOfRangeException
     public string Suggestion { get; }
 
     /// <inheritdoc />
-    public override string Message => Describe(OptionName);
+    public override string Message => Describe($"{OptionName} =");
 
-    /// <summary>The message with the option called <paramref name="displayName"/> (e.g. a command-line flag).</summary>
+    /// <summary>
+    /// The message with the option shown as <paramref name="displayName"/>, e.g. <c>--learning-rate</c> for
+    /// a command-line flag ("--learning-rate -1 is not allowed: …").
+    /// </summary>
     public string Describe(string displayName) =>
-        $"{displayName} = {Internals.Throw.Format(Value)} is not allowed: it must be {Allowed}. {Suggestion}";
+        $"{displayName} {Internals.Throw.Format(Value)} is not allowed: it must be {Allowed}. {Suggestion}";
 }

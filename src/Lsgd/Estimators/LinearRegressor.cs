@@ -38,8 +38,8 @@ public sealed class LinearRegressor
         var o = Options;
         var layout = new ParameterLayout(data.Features, data.Outputs, o.FitIntercept);
         if (data.Rows < layout.BlockSize)
-            Throw.Data($"The data has {data.Rows} rows but each output has {layout.BlockSize} parameters " +
-                $"({data.Features} features{(o.FitIntercept ? " and an intercept" : "")}): at least {layout.BlockSize} rows are needed. " +
+            Throw.Data($"The data has {Throw.Plural(data.Rows, "row")} but each output has {Throw.Plural(layout.BlockSize, "parameter")} " +
+                $"({Throw.Plural(data.Features, "feature")}{(o.FitIntercept ? " and an intercept" : "")}): at least {layout.BlockSize} rows are needed. " +
                 "Add rows, use fewer features or a lower --degree.");
 
         if (o.Method == SolverMethod.Exact)

@@ -23,6 +23,8 @@ internal static class Throw
         throw new ArgumentException(
             $"{name} has length {actual} but {expected} was expected ({what}).", name);
 
+    public static string Plural(long count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
     public static string Format(object? value) => value switch
     {
         null => "null",

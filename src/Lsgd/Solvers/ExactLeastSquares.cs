@@ -37,7 +37,7 @@ public static class ExactLeastSquares
         int off = fitIntercept ? 1 : 0;
         int p = d + off;
         if (n < p)
-            Throw.Data($"The data has {n} rows but the model has {p} parameters ({d} features" +
+            Throw.Data($"The data has {Throw.Plural(n, "row")} but the model has {Throw.Plural(p, "parameter")} ({Throw.Plural(d, "feature")}" +
                 (fitIntercept ? " and an intercept" : "") + $"): at least {p} rows are needed. " +
                 "Add rows, use fewer features or a lower --degree.");
 
