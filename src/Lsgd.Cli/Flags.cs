@@ -12,6 +12,20 @@ internal static class Flags
         ["TraceIterations"] = "--show",
         ["MaxThreads"] = "--threads",
         ["degree"] = "--degree",
+        ["BatchSize"] = "--batch-size",
+        ["Momentum"] = "--momentum",
+        ["Patience"] = "--patience",
+        ["TimeBudget"] = "--time-budget",
+        ["ValidationFraction"] = "--validation-fraction",
+        ["L1"] = "--l1",
+        ["L2"] = "--l2",
+        ["LineSearch"] = "--line-search",
+        ["Penalty"] = "--l1/--l2",
+        ["Power"] = "--schedule inverse:POWER",
+        ["Every"] = "--schedule step:EVERY",
+        ["Gamma"] = "--schedule step:EVERY:GAMMA",
+        ["MinFactor"] = "--schedule cosine:MIN_FACTOR",
+        ["WarmupSteps"] = "--warmup",
     };
 
     public static string NameOf(string option) => ByOption.TryGetValue(option, out var flag) ? flag : option;

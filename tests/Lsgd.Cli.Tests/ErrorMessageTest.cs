@@ -96,14 +96,14 @@ public class ErrorMessageTest
     public void InvalidLearningRateNamesTheFlag()
     {
         AssertUserError(CliRunner.Run("fit", CliRunner.Nist("Norris"), "--target", "y", "--learning-rate", "-1"),
-            "--learning-rate -1 is not allowed: it must be a finite number > 0. Try 0.01, or a value below 2/L where L is the largest eigenvalue of the Hessian.");
+            "--learning-rate -1 is not allowed: it must be a finite number > 0. Try 0.01, or a value below 2/L where L is the largest eigenvalue of the Hessian, or leave it unset for automatic.");
     }
 
     [Fact]
     public void UnknownMethodListsTheChoicesOnOneLine()
     {
         AssertUserError(CliRunner.Run("fit", CliRunner.Nist("Norris"), "--target", "y", "--method", "newton"),
-            "Argument 'newton' not recognized. Must be one of: 'gd' 'exact' See 'lsgd fit --help'.");
+            "Argument 'newton' not recognized. Must be one of: 'gd' 'cg' 'exact' 'auto' See 'lsgd fit --help'.");
     }
 
     [Fact]

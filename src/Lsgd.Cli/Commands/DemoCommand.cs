@@ -21,7 +21,7 @@ internal static class DemoCommand
 
     public static Command Create(CliContext context, Action<int> setExit)
     {
-        var gd = new GradientDescentFlags(learningRate: 0.01, LossScaling.Sum);
+        var gd = new GradientDescentFlags(learningRate: "0.01", LossScaling.Sum);
         var show = new Option<int>("--show") { Description = "How many first iterations to print.", DefaultValueFactory = _ => 10 };
         var plot = new Option<string?>("--plot") { Description = "Draw the data, the fitted line and the loss curve to this PNG file." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
@@ -56,7 +56,8 @@ internal static class DemoCommand
             ["data"] = new JsonObject { ["x"] = Json.Numbers(X), ["y"] = Json.Numbers(Y) },
             ["settings"] = new JsonObject
             {
-                ["learning_rate"] = o.LearningRate,
+                ["learning_rate"] = Json.Number(run.LearningRate),
+                ["learning_rate_source"] = run.LearningRateSource,
                 ["loss"] = o.LossScaling == LossScaling.Sum ? "sum" : "mean",
                 ["init"] = o.Initialization == Initialization.Zeros ? "zeros" : "random",
                 ["tolerance"] = o.Tolerance,
@@ -99,9 +100,9 @@ internal static class DemoCommand
         var c = CultureInfo.InvariantCulture;
         var console = context.Console;
         console.WriteLine("The article's worked example (section 4.3): fit y = w·x + b to (1,3) (2,5) (3,7) (4,9) (5,11)");
-        console.WriteLine(string.Format(c, "by batch gradient descent on J = {0}, α = {1}, starting from w = b = 0.",
+        console.WriteLine(string.Format(c, "by batch gradient descent on J = {0}, α = {1:G6} ({2}), starting from w = b = 0.",
             fit.Options.GradientDescent.LossScaling == LossScaling.Sum ? "½Σ(y − wx − b)²" : "½/n·Σ(y − wx − b)²",
-            fit.Options.GradientDescent.LearningRate));
+            run.LearningRate, run.LearningRateSource));
         console.WriteLine();
         var table = new Table().AddColumns("k", "∂J/∂w", "∂J/∂b", "w", "b", "J(w, b)");
         foreach (var t in run.Trace)

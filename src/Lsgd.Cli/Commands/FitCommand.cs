@@ -26,9 +26,16 @@ internal static class FitCommand
             Description = "Feature columns (comma-separated or repeated). Default: every other numeric column.",
         };
         var degree = new Option<int>("--degree") { Description = "Fit a polynomial x, x², …, xᴺ in the single feature column.", DefaultValueFactory = _ => 1 };
-        var method = new Option<string>("--method", "-m") { Description = "gd: gradient descent; exact: QR least squares.", DefaultValueFactory = _ => "gd" };
-        method.AcceptOnlyFromAmong("gd", "exact");
-        var gd = new GradientDescentFlags(learningRate: 0.1, LossScaling.Mean);
+        var method = new Option<string>("--method", "-m")
+        {
+            Description = "gd: the gradient-descent family (see --optimizer); cg: conjugate gradient; exact: QR least squares; auto: picks for the data's shape.",
+            DefaultValueFactory = _ => "gd",
+        };
+        method.AcceptOnlyFromAmong("gd", "cg", "exact", "auto");
+        var gd = new GradientDescentFlags(learningRate: "auto", LossScaling.Mean);
+        var l1 = new Option<double>("--l1") { Description = "Lasso penalty λ₁‖w‖₁ (on standardised weights; never the intercept).", DefaultValueFactory = _ => 0 };
+        var l2 = new Option<double>("--l2") { Description = "Ridge penalty ½λ₂‖w‖² (on standardised weights; never the intercept).", DefaultValueFactory = _ => 0 };
+        var validationFraction = new Option<double>("--validation-fraction") { Description = "Hold out this fraction of rows (seeded) and stop early when their loss stops improving.", DefaultValueFactory = _ => 0 };
         var noStandardize = new Option<bool>("--no-standardize") { Description = "Run gradient descent on the raw features (by default they are standardised and the coefficients mapped back)." };
         var noIntercept = new Option<bool>("--no-intercept") { Description = "Fit ŷ = wᵀx without b (R² is then the uncentred 1 − SSE/Σy²)." };
         var output = new Option<string?>("--output", "-o") { Description = "Write the fitted model to this JSON file (atomically)." };
@@ -42,6 +49,9 @@ internal static class FitCommand
         command.Add(degree);
         command.Add(method);
         gd.AddTo(command);
+        command.Add(l1);
+        command.Add(l2);
+        command.Add(validationFraction);
         command.Add(noStandardize);
         command.Add(noIntercept);
         command.Add(output);
@@ -58,7 +68,15 @@ internal static class FitCommand
                 throw new InvalidOptionException("degree", deg, "an integer >= 1", "Use 1 for a straight line, 2 for a parabola.");
             var options = new LinearRegressorOptions
             {
-                Method = parse.GetValue(method) == "exact" ? SolverMethod.Exact : SolverMethod.GradientDescent,
+                Method = parse.GetValue(method) switch
+                {
+                    "exact" => SolverMethod.Exact,
+                    "cg" => SolverMethod.ConjugateGradient,
+                    "auto" => SolverMethod.Auto,
+                    _ => SolverMethod.GradientDescent,
+                },
+                Penalty = new Models.Penalty(parse.GetValue(l1), parse.GetValue(l2)),
+                ValidationFraction = parse.GetValue(validationFraction),
                 FitIntercept = !parse.GetValue(noIntercept),
                 Standardize = !parse.GetValue(noStandardize),
                 GradientDescent = gd.Read(parse, traceIterations: 0),
@@ -87,7 +105,7 @@ internal static class FitCommand
     private static LinearFit Run(CliContext context, LinearRegressorOptions options, Data.Dataset data, bool json)
     {
         var regressor = new LinearRegressor(options);
-        bool showProgress = context.Interactive && !json && options.Method == SolverMethod.GradientDescent;
+        bool showProgress = context.Interactive && !json && options.Method != SolverMethod.Exact;
         if (!showProgress)
             return regressor.Fit(data, cancellationToken: context.Cancellation);
         LinearFit? fit = null;
@@ -120,7 +138,9 @@ internal static class FitCommand
         {
             ["data"] = path,
             ["rows"] = fit.Rows,
-            ["method"] = o.Method == SolverMethod.Exact ? "exact" : "gd",
+            ["method"] = MethodName(fit.Method),
+            ["method_choice"] = fit.MethodChoice,
+            ["optimizer"] = fit.Training?.Optimizer,
             ["targets"] = Json.Strings(m.TargetNames),
             ["features"] = Json.Strings(m.FeatureNames),
             ["degree"] = spec.Degree,
@@ -137,7 +157,13 @@ internal static class FitCommand
             ["stop_reason"] = fit.StopReasonName,
             ["converged"] = fit.Training?.Converged ?? true,
             ["message"] = fit.Training?.Message,
-            ["learning_rate"] = o.Method == SolverMethod.GradientDescent ? o.GradientDescent.LearningRate : null,
+            ["learning_rate"] = fit.Training is { } tr && double.IsFinite(tr.LearningRate) ? tr.LearningRate : null,
+            ["learning_rate_source"] = fit.Training?.LearningRateSource,
+            ["recoveries"] = fit.Training?.Recoveries,
+            ["data_passes"] = fit.Training is { } tp ? Json.Number(tp.DataPasses) : null,
+            ["validation_loss"] = fit.Training?.ValidationLoss is { } vl ? Json.Number(vl) : null,
+            ["l1"] = o.Penalty.L1,
+            ["l2"] = o.Penalty.L2,
             ["standardized"] = fit.Standardization is not null,
             ["gradient_norm"] = fit.Training is { } t ? Json.Number(t.GradientNorm) : null,
             ["standard_errors"] = exact is null ? null : PerOutput(i => Json.Numbers(exact.StandardErrors[i])),
@@ -151,6 +177,7 @@ internal static class FitCommand
                 ["relative_coefficient_distance"] = Json.Number(opt.RelativeCoefficientDistance),
             },
             ["exact_check_skipped"] = fit.ExactCheckSkipped,
+            ["condition_number"] = exact is null ? null : Json.Number(exact.ConditionNumber),
         };
     }
 
@@ -160,13 +187,23 @@ internal static class FitCommand
         var console = context.Console;
         var m = fit.Model;
         var o = fit.Options;
-        string how = o.Method == SolverMethod.Exact
-            ? "the exact least-squares solution (Householder QR with iterative refinement)"
-            : string.Format(c, "gradient descent ({0} loss, α = {1}{2})",
-                o.GradientDescent.LossScaling == LossScaling.Mean ? "mean" : "sum", o.GradientDescent.LearningRate,
-                fit.Standardization is null ? "" : ", standardised features");
+        string penalty = o.Penalty.IsNone ? "" : string.Format(c, ", penalty λ₁ = {0}, λ₂ = {1}", o.Penalty.L1, o.Penalty.L2);
+        string how = fit.Method switch
+        {
+            SolverMethod.Exact => "the exact least-squares solution (Householder QR with iterative refinement)",
+            SolverMethod.ConjugateGradient => string.Format(c, "conjugate gradient ({0} loss{1}{2})",
+                o.GradientDescent.LossScaling == LossScaling.Mean ? "mean" : "sum",
+                fit.Standardization is null ? "" : ", standardised features", penalty),
+            _ => string.Format(c, "{0} ({1} loss, α = {2:G6}, {3}{4}{5}{6})",
+                fit.Training!.Optimizer == "gd" ? "gradient descent" : fit.Training.Optimizer,
+                o.GradientDescent.LossScaling == LossScaling.Mean ? "mean" : "sum", fit.Training.LearningRate, fit.Training.LearningRateSource,
+                o.GradientDescent.BatchSize is { } bs ? $", mini-batches of {bs}" : "",
+                fit.Standardization is null ? "" : ", standardised features", penalty),
+        };
         console.WriteLine($"Fitted {string.Join(", ", m.TargetNames)} ~ {string.Join(" + ", m.FeatureNames)}{(m.HasIntercept ? "" : " (no intercept)")} on {fit.Rows} rows of {path}");
         console.WriteLine($"by {how}.");
+        if (fit.MethodChoice is { } choice)
+            console.WriteLine(choice);
         if (fit.Training is { } run)
             console.WriteLine(string.Format(c, "Stopped after {0} iterations ({1}): {2}", run.Iterations, run.StopReason.ToSnakeCase(), run.Message));
         for (int output = 0; output < m.Outputs; output++)
@@ -177,7 +214,7 @@ internal static class FitCommand
             bool withExact = fit.Exact is not null;
             if (withExact)
             {
-                if (o.Method == SolverMethod.GradientDescent) table.AddColumn("exact");
+                if (fit.Method != SolverMethod.Exact) table.AddColumn("exact");
                 table.AddColumn("std. error");
             }
             void Row(string name, double value, double exact, double se)
@@ -185,7 +222,7 @@ internal static class FitCommand
                 var cells = new List<string> { Markup.Escape(name), G(value) };
                 if (withExact)
                 {
-                    if (o.Method == SolverMethod.GradientDescent) cells.Add(G(exact));
+                    if (fit.Method != SolverMethod.Exact) cells.Add(G(exact));
                     cells.Add(G(se));
                 }
                 table.AddRow([.. cells]);
@@ -200,13 +237,24 @@ internal static class FitCommand
             console.WriteLine(string.Format(c, "R² = {0}{1}, RMSE = {2}, MAE = {3}, residual SD = {4}",
                 G(s.RSquared), m.HasIntercept ? "" : " (uncentred)", G(s.RootMeanSquaredError), G(s.MeanAbsoluteError), G(s.ResidualStandardDeviation)));
         }
+        if (fit.Exact is { } ex)
+            console.WriteLine(string.Format(c, "Condition number of the centred, scaled features: {0:G3}{1}.", ex.ConditionNumber,
+                fit.Method == SolverMethod.Exact ? "" : "; std. errors are those of the exact least-squares coefficients"));
         if (fit.Optimality is { } opt)
             console.WriteLine(opt.Describe(fit.Training?.Converged ?? true));
-        else if (fit.ExactCheckSkipped is { } why && o.Method == SolverMethod.GradientDescent)
+        else if (fit.ExactCheckSkipped is { } why && fit.Method != SolverMethod.Exact)
             console.WriteLine($"Not compared with the exact solution: {why}.");
         if (modelPath is not null)
             console.WriteLine($"Model written to {modelPath}.");
     }
+
+    internal static string MethodName(SolverMethod method) => method switch
+    {
+        SolverMethod.Exact => "exact",
+        SolverMethod.ConjugateGradient => "cg",
+        SolverMethod.Auto => "auto",
+        _ => "gd",
+    };
 
     private static string G(double v) => double.IsFinite(v) ? v.ToString("G10", CultureInfo.InvariantCulture) : "—";
 

@@ -1,31 +1,42 @@
 using System.CommandLine;
+using System.Globalization;
 using Lsgd.Models;
+using Lsgd.Optimizers;
+using Lsgd.Schedules;
 using Lsgd.Training;
 
 namespace Lsgd.Cli.Commands;
 
-/// <summary>The gradient-descent flags shared by <c>demo</c> and <c>fit</c>, bound to <see cref="GradientDescentOptions"/>.</summary>
+/// <summary>The gradient-method flags shared by <c>demo</c> and <c>fit</c>, bound to <see cref="GradientDescentOptions"/>.</summary>
 internal sealed class GradientDescentFlags
 {
-    public Option<double> LearningRate { get; }
+    public Option<string> LearningRate { get; }
     public Option<int> MaxIterations { get; }
     public Option<double> Tolerance { get; }
     public Option<double> GradientTolerance { get; }
     public Option<string> Loss { get; }
     public Option<string> Init { get; }
     public Option<int> Seed { get; }
+    public Option<string> Optimizer { get; }
+    public Option<double> Momentum { get; }
+    public Option<int?> BatchSize { get; }
+    public Option<string> Schedule { get; }
+    public Option<int> Warmup { get; }
+    public Option<bool> LineSearch { get; }
+    public Option<double?> TimeBudget { get; }
+    public Option<int> Patience { get; }
 
-    public GradientDescentFlags(double learningRate, LossScaling loss)
+    public GradientDescentFlags(string learningRate, LossScaling loss)
     {
         var defaults = new GradientDescentOptions();
-        LearningRate = new Option<double>("--learning-rate", "-a")
+        LearningRate = new Option<string>("--learning-rate", "-a")
         {
-            Description = "Step size α of w ← w − α·∂J/∂w. Too large diverges (the message then gives the safe bound 2/L).",
+            Description = "Step size α of θ ← θ − α·∇J, or 'auto' (1/L, L the largest Hessian eigenvalue, by power iteration).",
             DefaultValueFactory = _ => learningRate,
         };
         MaxIterations = new Option<int>("--max-iterations")
         {
-            Description = "Most updates to make.",
+            Description = "Most updates to make (epochs with --batch-size).",
             DefaultValueFactory = _ => defaults.MaxIterations,
         };
         Tolerance = new Option<double>("--tolerance")
@@ -52,31 +63,94 @@ internal sealed class GradientDescentFlags
         Init.AcceptOnlyFromAmong("zeros", "random");
         Seed = new Option<int>("--seed")
         {
-            Description = "Seed for --init random.",
+            Description = "Seed for --init random, mini-batch shuffling and validation splits.",
             DefaultValueFactory = _ => 0,
         };
+        Optimizer = new Option<string>("--optimizer")
+        {
+            Description = "How gradients become steps: gd (the article's), momentum, nesterov, adam, adagrad, rmsprop, fista.",
+            DefaultValueFactory = _ => "gd",
+        };
+        Optimizer.AcceptOnlyFromAmong("gd", "momentum", "nesterov", "adam", "adagrad", "rmsprop", "fista");
+        Momentum = new Option<double>("--momentum") { Description = "μ for momentum and nesterov.", DefaultValueFactory = _ => 0.9 };
+        BatchSize = new Option<int?>("--batch-size") { Description = "Rows per mini-batch (default: full batch). 1 is stochastic gradient descent." };
+        Schedule = new Option<string>("--schedule")
+        {
+            Description = "Learning-rate schedule: constant, inverse[:POWER], step:EVERY[:GAMMA], cosine[:MIN_FACTOR].",
+            DefaultValueFactory = _ => "constant",
+        };
+        Warmup = new Option<int>("--warmup") { Description = "Linear warm-up over this many steps before the schedule.", DefaultValueFactory = _ => 0 };
+        LineSearch = new Option<bool>("--line-search") { Description = "Backtracking (Armijo) line search for full-batch gd." };
+        TimeBudget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds, keeping the parameters reached." };
+        Patience = new Option<int>("--patience") { Description = "With --validation-fraction: checks without improvement before stopping early.", DefaultValueFactory = _ => defaults.Patience };
     }
 
     public void AddTo(Command command)
     {
-        command.Add(LearningRate);
-        command.Add(MaxIterations);
-        command.Add(Tolerance);
-        command.Add(GradientTolerance);
-        command.Add(Loss);
-        command.Add(Init);
-        command.Add(Seed);
+        foreach (Option option in new Option[] { LearningRate, MaxIterations, Tolerance, GradientTolerance, Loss, Init, Seed,
+                     Optimizer, Momentum, BatchSize, Schedule, Warmup, LineSearch, TimeBudget, Patience })
+            command.Add(option);
     }
 
-    public GradientDescentOptions Read(ParseResult parse, int traceIterations) => new()
+    public GradientDescentOptions Read(ParseResult parse, int traceIterations)
     {
-        LearningRate = parse.GetValue(LearningRate),
-        MaxIterations = parse.GetValue(MaxIterations),
-        Tolerance = parse.GetValue(Tolerance),
-        GradientTolerance = parse.GetValue(GradientTolerance),
-        LossScaling = parse.GetValue(Loss) == "mean" ? LossScaling.Mean : LossScaling.Sum,
-        Initialization = parse.GetValue(Init) == "random" ? Initialization.Random : Initialization.Zeros,
-        Seed = parse.GetValue(Seed),
-        TraceIterations = traceIterations,
+        int maxIterations = parse.GetValue(MaxIterations);
+        return new()
+        {
+            LearningRate = ParseLearningRate(parse.GetValue(LearningRate)!),
+            MaxIterations = maxIterations,
+            Tolerance = parse.GetValue(Tolerance),
+            GradientTolerance = parse.GetValue(GradientTolerance),
+            LossScaling = parse.GetValue(Loss) == "mean" ? LossScaling.Mean : LossScaling.Sum,
+            Initialization = parse.GetValue(Init) == "random" ? Initialization.Random : Initialization.Zeros,
+            Seed = parse.GetValue(Seed),
+            TraceIterations = traceIterations,
+            Optimizer = CreateOptimizer(parse.GetValue(Optimizer)!, parse.GetValue(Momentum)),
+            BatchSize = parse.GetValue(BatchSize),
+            Schedule = ParseSchedule(parse.GetValue(Schedule)!, parse.GetValue(Warmup), maxIterations),
+            LineSearch = parse.GetValue(LineSearch),
+            TimeBudget = parse.GetValue(TimeBudget) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            Patience = parse.GetValue(Patience),
+        };
+    }
+
+    private static double? ParseLearningRate(string text)
+    {
+        if (text.Equals("auto", StringComparison.OrdinalIgnoreCase))
+            return null;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+            return value;
+        throw new LsgdException($"--learning-rate '{text}' is not allowed: it must be a number > 0 or 'auto'. Try 0.01, or auto.");
+    }
+
+    private static IOptimizer? CreateOptimizer(string name, double momentum) => name switch
+    {
+        "momentum" => new Momentum(momentum),
+        "nesterov" => new Momentum(momentum, nesterov: true),
+        "adam" => new Adam(),
+        "adagrad" => new AdaGrad(),
+        "rmsprop" => new RmsProp(),
+        "fista" => new Fista(),
+        _ => null,
     };
+
+    internal static ILearningRateSchedule ParseSchedule(string text, int warmup, long steps)
+    {
+        var parts = text.Split(':');
+        double Number(int i, double fallback)
+        {
+            if (parts.Length <= i) return fallback;
+            if (double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) return v;
+            throw new LsgdException($"--schedule '{text}': '{parts[i]}' is not a number. Examples: inverse:0.5, step:100:0.5, cosine:0.01.");
+        }
+        ILearningRateSchedule schedule = parts[0] switch
+        {
+            "constant" when parts.Length == 1 => ConstantSchedule.Instance,
+            "inverse" => new InverseScalingSchedule(Number(1, 0.5)),
+            "step" when parts.Length >= 2 => new StepDecaySchedule((int)Number(1, 100), Number(2, 0.5)),
+            "cosine" => new CosineSchedule(Math.Max(steps, 1), Number(1, 0)),
+            _ => throw new LsgdException($"--schedule '{text}' is not allowed: it must be constant, inverse[:POWER], step:EVERY[:GAMMA] or cosine[:MIN_FACTOR]. Try step:100:0.5."),
+        };
+        return warmup > 0 ? new WarmUpSchedule(warmup, schedule) : schedule;
+    }
 }

@@ -24,4 +24,13 @@ public interface IGradientEngine
     /// <param name="gradient">Receives ∂J/∂θ (sum form); same length as θ.</param>
     /// <returns>The sum-form loss ½ Σᵢ ‖rᵢ‖².</returns>
     double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient);
+
+    /// <summary>Like <see cref="Evaluate"/>, over the listed rows only (a mini-batch), in the order given.</summary>
+    /// <param name="theta">Parameters.</param>
+    /// <param name="gradient">Receives the sum-form gradient over the rows.</param>
+    /// <param name="rows">0-based row indices.</param>
+    double EvaluateRows(ReadOnlySpan<double> theta, Span<double> gradient, ReadOnlySpan<int> rows);
+
+    /// <summary>Writes H·v, with H = DᵀD the Hessian of the sum-form loss (D the design, with a column of ones for intercepts).</summary>
+    void HessianVector(ReadOnlySpan<double> v, Span<double> result);
 }

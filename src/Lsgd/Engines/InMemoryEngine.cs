@@ -48,18 +48,44 @@ public sealed class InMemoryEngine : IGradientEngine
     public long Rows => _data.Rows;
 
     /// <inheritdoc />
-    public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
+    public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient) => Pass(theta, gradient, withTargets: true);
+
+    /// <inheritdoc />
+    public void HessianVector(ReadOnlySpan<double> v, Span<double> result) => Pass(v, result, withTargets: false);
+
+    /// <inheritdoc />
+    public double EvaluateRows(ReadOnlySpan<double> theta, Span<double> gradient, ReadOnlySpan<int> rows)
+    {
+        CheckLengths(theta, gradient);
+        gradient.Clear();
+        double sumSq = 0;
+        foreach (int i in rows)
+        {
+            if ((uint)i >= (uint)_data.Rows)
+                throw new ArgumentOutOfRangeException(nameof(rows), i, $"Row index {i} is outside 0..{_data.Rows - 1}.");
+            sumSq += AccumulateRow(theta, gradient, i, withTargets: true);
+        }
+        return 0.5 * sumSq;
+    }
+
+    private void CheckLengths(ReadOnlySpan<double> theta, Span<double> gradient)
     {
         int p = Layout.Count;
         if (theta.Length != p)
             Throw.Length(nameof(theta), theta.Length, p, "the model's parameter count");
         if (gradient.Length != p)
             Throw.Length(nameof(gradient), gradient.Length, p, "the model's parameter count");
+    }
 
+    /// <summary>One pass over all rows; without targets it computes DᵀD·θ instead of the gradient.</summary>
+    private double Pass(ReadOnlySpan<double> theta, Span<double> gradient, bool withTargets)
+    {
+        CheckLengths(theta, gradient);
+        int p = Layout.Count;
         if (_blocks == 1)
         {
             gradient.Clear();
-            return AccumulateBlock(theta, gradient, 0, _data.Rows);
+            return AccumulateBlock(theta, gradient, 0, _data.Rows, withTargets);
         }
 
         double[] thetaCopy = theta.ToArray();
@@ -68,12 +94,12 @@ public sealed class InMemoryEngine : IGradientEngine
         if (threads == 1)
         {
             for (int blk = 0; blk < _blocks; blk++)
-                RunBlock(thetaCopy, blk);
+                RunBlock(thetaCopy, blk, withTargets);
         }
         else
         {
             Parallel.For(0, _blocks, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                blk => RunBlock(thetaCopy, blk));
+                blk => RunBlock(thetaCopy, blk, withTargets));
         }
 
         gradient.Clear();
@@ -86,40 +112,49 @@ public sealed class InMemoryEngine : IGradientEngine
         return loss;
     }
 
-    private void RunBlock(double[] theta, int block)
+    private void RunBlock(double[] theta, int block, bool withTargets)
     {
         int p = Layout.Count;
         var g = _partialGradients.AsSpan(block * p, p);
         g.Clear();
         int start = block * BlockRows;
         int end = Math.Min(start + BlockRows, _data.Rows);
-        _partialLosses[block] = AccumulateBlock(theta, g, start, end);
+        _partialLosses[block] = AccumulateBlock(theta, g, start, end, withTargets);
     }
 
     /// <summary>Adds rows [start, end) into <paramref name="g"/> and returns their ½ Σ r².</summary>
-    private double AccumulateBlock(ReadOnlySpan<double> theta, Span<double> g, int start, int end)
+    private double AccumulateBlock(ReadOnlySpan<double> theta, Span<double> g, int start, int end, bool withTargets)
+    {
+        double sumSq = 0;
+        for (int i = start; i < end; i++)
+            sumSq += AccumulateRow(theta, g, i, withTargets);
+        return 0.5 * sumSq;
+    }
+
+    /// <summary>
+    /// Adds row i's gradient −r·[x, 1] into <paramref name="g"/> and returns r², with r = y − wᵀx − b
+    /// (or r = −wᵀx − b without targets, which makes the sum DᵀD·θ).
+    /// </summary>
+    private double AccumulateRow(ReadOnlySpan<double> theta, Span<double> g, int i, bool withTargets)
     {
         int d = Layout.Features, k = Layout.Outputs, bs = Layout.BlockSize;
         bool intercept = Layout.HasIntercept;
+        var x = _data.FeatureRow(i);
+        var y = _data.TargetRow(i);
         double sumSq = 0;
-        for (int i = start; i < end; i++)
+        for (int o = 0; o < k; o++)
         {
-            var x = _data.FeatureRow(i);
-            var y = _data.TargetRow(i);
-            for (int o = 0; o < k; o++)
-            {
-                var w = theta.Slice(o * bs, d);
-                // r = y − wᵀx − b, evaluated left to right as the article writes it.
-                double r = y[o] - TensorPrimitives.Dot(x, w);
-                if (intercept)
-                    r -= theta[o * bs + d];
-                sumSq += r * r;
-                var gw = g.Slice(o * bs, d);
-                TensorPrimitives.MultiplyAdd(x, -r, gw, gw);
-                if (intercept)
-                    g[o * bs + d] -= r;
-            }
+            var w = theta.Slice(o * bs, d);
+            // r = y − wᵀx − b, evaluated left to right as the article writes it.
+            double r = (withTargets ? y[o] : 0.0) - TensorPrimitives.Dot(x, w);
+            if (intercept)
+                r -= theta[o * bs + d];
+            sumSq += r * r;
+            var gw = g.Slice(o * bs, d);
+            TensorPrimitives.MultiplyAdd(x, -r, gw, gw);
+            if (intercept)
+                g[o * bs + d] -= r;
         }
-        return 0.5 * sumSq;
+        return sumSq;
     }
 }

@@ -4,12 +4,14 @@ using Lsgd.Models;
 namespace Lsgd.Engines;
 
 /// <summary>
-/// The half-squared-error objective under a chosen <see cref="Models.LossScaling"/>, over any engine.
+/// The half-squared-error objective under a chosen <see cref="Models.LossScaling"/> and an optional
+/// <see cref="Models.Penalty"/>, over any engine.
 /// </summary>
 /// <remarks>
-/// <see cref="LossScaling.Sum"/>: J = ½ Σᵢ ‖rᵢ‖² (the article's); <see cref="LossScaling.Mean"/>:
-/// J = ½ (1/n) Σᵢ ‖rᵢ‖². The gradient is scaled the same way. Counts evaluations, since each one reads
-/// all the data.
+/// J(θ) = s · ½ Σᵢ ‖rᵢ‖² + ½λ₂‖w‖² + λ₁‖w‖₁, with s = 1 under <see cref="LossScaling.Sum"/> (the article's) and
+/// s = 1/n under <see cref="LossScaling.Mean"/>. The gradient returned is that of the smooth part (the L1 term is
+/// handled by a proximal step). A mini-batch B gives the unbiased estimate s·(n/|B|)·(sum over B) of the smooth
+/// gradient, so α means the same for batches and for the full data. Counts full passes over the data.
 /// </remarks>
 public sealed class LeastSquaresObjective
 {
@@ -17,16 +19,20 @@ public sealed class LeastSquaresObjective
     private readonly double _factor;
 
     /// <summary>Creates the objective over <paramref name="engine"/>.</summary>
-    public LeastSquaresObjective(IGradientEngine engine, LossScaling scaling)
+    public LeastSquaresObjective(IGradientEngine engine, LossScaling scaling, Penalty? penalty = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         _engine = engine;
         Scaling = scaling;
+        Penalty = penalty ?? Penalty.None;
         _factor = scaling == LossScaling.Mean ? 1.0 / engine.Rows : 1.0;
     }
 
     /// <summary>The scaling applied to the engine's sum.</summary>
     public LossScaling Scaling { get; }
+
+    /// <summary>The penalty on the weights.</summary>
+    public Penalty Penalty { get; }
 
     /// <summary>The parameter layout.</summary>
     public ParameterLayout Layout => _engine.Layout;
@@ -34,34 +40,105 @@ public sealed class LeastSquaresObjective
     /// <summary>n, the number of rows.</summary>
     public long Rows => _engine.Rows;
 
-    /// <summary>How many times the objective has been evaluated (full passes over the data).</summary>
-    public long Evaluations { get; private set; }
+    /// <summary>How many full passes over the data have been made (mini-batches count by their share of n).</summary>
+    public double Passes { get; private set; }
 
-    /// <summary>J(θ), writing ∇J(θ) into <paramref name="gradient"/>.</summary>
+    /// <summary>J(θ), writing the gradient of its smooth part into <paramref name="gradient"/>.</summary>
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
     {
-        Evaluations++;
+        Passes++;
         double loss = _engine.Evaluate(theta, gradient);
+        return Finish(theta, gradient, loss, _factor);
+    }
+
+    /// <summary>An unbiased mini-batch estimate of J(θ) and its smooth gradient over <paramref name="rows"/>.</summary>
+    public double EvaluateBatch(ReadOnlySpan<double> theta, Span<double> gradient, ReadOnlySpan<int> rows)
+    {
+        if (rows.IsEmpty)
+            throw new ArgumentException("A mini-batch needs at least one row.", nameof(rows));
+        Passes += (double)rows.Length / Rows;
+        double loss = _engine.EvaluateRows(theta, gradient, rows);
+        return Finish(theta, gradient, loss, _factor * Rows / rows.Length);
+    }
+
+    /// <summary>Writes H·v for the smooth part of J (exact: J is quadratic).</summary>
+    public void HessianVector(ReadOnlySpan<double> v, Span<double> result)
+    {
+        Passes++;
+        _engine.HessianVector(v, result);
         if (_factor != 1.0)
+            TensorPrimitives.Multiply(result, _factor, result);
+        if (Penalty.L2 > 0)
+            ForEachWeight(v, result, (vi, ref ri) => ri += Penalty.L2 * vi);
+    }
+
+    /// <summary>The penalty's value at θ: ½λ₂‖w‖² + λ₁‖w‖₁.</summary>
+    public double PenaltyValue(ReadOnlySpan<double> theta)
+    {
+        if (Penalty.IsNone) return 0;
+        double l1 = 0, l2 = 0;
+        var layout = Layout;
+        for (int o = 0; o < layout.Outputs; o++)
         {
-            TensorPrimitives.Multiply(gradient, _factor, gradient);
-            loss *= _factor;
+            var w = layout.Weights(theta, o);
+            l1 += TensorPrimitives.SumOfMagnitudes(w);
+            l2 += TensorPrimitives.SumOfSquares(w);
         }
-        return loss;
+        return Penalty.L1 * l1 + 0.5 * Penalty.L2 * l2;
     }
 
     /// <summary>
-    /// Estimates L, the largest eigenvalue of the Hessian of J, by power iteration on Hessian-vector
-    /// products Hv = ∇J(v) − ∇J(0) (exact for a quadratic). Plain gradient descent is stable for α &lt; 2/L.
+    /// The proximal step of the L1 term (soft-thresholding the weights by s·λ₁), or null without one.
+    /// </summary>
+    public Optimizers.Proximal? Proximal => Penalty.L1 > 0 ? SoftThreshold : null;
+
+    private void SoftThreshold(Span<double> theta, double stepSize)
+    {
+        double threshold = stepSize * Penalty.L1;
+        var layout = Layout;
+        for (int o = 0; o < layout.Outputs; o++)
+        {
+            var w = layout.Weights(theta, o);
+            for (int j = 0; j < w.Length; j++)
+                w[j] = Math.Sign(w[j]) * Math.Max(Math.Abs(w[j]) - threshold, 0);
+        }
+    }
+
+    private double Finish(ReadOnlySpan<double> theta, Span<double> gradient, double loss, double factor)
+    {
+        if (factor != 1.0)
+        {
+            TensorPrimitives.Multiply(gradient, factor, gradient);
+            loss *= factor;
+        }
+        if (Penalty.L2 > 0)
+            ForEachWeight(theta, gradient, (t, ref g) => g += Penalty.L2 * t);
+        return loss + PenaltyValue(theta);
+    }
+
+    private delegate void WeightUpdate(double source, ref double target);
+
+    private void ForEachWeight(ReadOnlySpan<double> source, Span<double> target, WeightUpdate update)
+    {
+        var layout = Layout;
+        for (int o = 0; o < layout.Outputs; o++)
+            for (int j = 0; j < layout.Features; j++)
+            {
+                int i = o * layout.BlockSize + j;
+                update(source[i], ref target[i]);
+            }
+    }
+
+    /// <summary>
+    /// Estimates L, the largest eigenvalue of the Hessian of the smooth part of J, by power iteration on exact
+    /// Hessian-vector products. Plain gradient descent is stable for α &lt; 2/L.
     /// </summary>
     /// <param name="maxIterations">Power-iteration steps (each one full pass).</param>
     /// <param name="seed">Seed of the random start vector.</param>
-    public double LargestCurvature(int maxIterations = 100, int seed = 12345)
+    /// <param name="relativeTolerance">Stop when successive estimates agree to this.</param>
+    public double LargestCurvature(int maxIterations = 100, int seed = 12345, double relativeTolerance = 1e-9)
     {
         int p = Layout.Count;
-        var zero = new double[p];
-        var g0 = new double[p];
-        Evaluate(zero, g0);
         var v = new double[p];
         var hv = new double[p];
         var rng = new Random(seed);
@@ -70,15 +147,13 @@ public sealed class LeastSquaresObjective
         double lambda = 0;
         for (int it = 0; it < maxIterations; it++)
         {
-            Evaluate(v, hv);
-            TensorPrimitives.Subtract(hv, g0, hv);
-            double next = TensorPrimitives.Dot(v, hv);
-            double norm = TensorPrimitives.Norm(hv);
+            HessianVector(v, hv);
+            double norm = TensorPrimitives.Norm(hv);   // ‖Hv‖ ≥ vᵀHv, → L from below as v converges
             if (norm == 0) return 0;
             TensorPrimitives.Divide(hv, norm, v);
-            if (Math.Abs(next - lambda) <= 1e-9 * Math.Abs(next))
-                return Math.Max(next, norm);
-            lambda = next;
+            if (Math.Abs(norm - lambda) <= relativeTolerance * norm)
+                return norm;
+            lambda = norm;
         }
         return lambda;
     }

@@ -8,12 +8,14 @@ namespace Lsgd.Estimators;
 /// <summary>The outcome of <see cref="LinearRegressor.Fit"/>: the model, how it was found, and how good it is.</summary>
 public sealed class LinearFit
 {
-    internal LinearFit(LinearModel model, LinearRegressorOptions options, GradientDescentResult? training,
+    internal LinearFit(LinearModel model, LinearRegressorOptions options, SolverMethod method, string? methodChoice, GradientDescentResult? training,
         Standardizer? standardization, IReadOnlyList<OutputStatistics> statistics, ExactSolution? exact,
         Optimality? optimality, string? exactCheckSkipped, int rows)
     {
         Model = model;
         Options = options;
+        Method = method;
+        MethodChoice = methodChoice;
         Training = training;
         Standardization = standardization;
         Statistics = statistics;
@@ -29,8 +31,11 @@ public sealed class LinearFit
     /// <summary>The options the fit ran with.</summary>
     public LinearRegressorOptions Options { get; }
 
-    /// <summary>The method used.</summary>
-    public SolverMethod Method => Options.Method;
+    /// <summary>The method used (never <see cref="SolverMethod.Auto"/>: the one auto chose).</summary>
+    public SolverMethod Method { get; }
+
+    /// <summary>For <see cref="SolverMethod.Auto"/>, which method it chose and why.</summary>
+    public string? MethodChoice { get; }
 
     /// <summary>n, the number of rows fitted.</summary>
     public int Rows { get; }
@@ -56,7 +61,7 @@ public sealed class LinearFit
     /// <summary>Why the fit stopped: <c>exact</c> for the exact solver, else the gradient-descent stop reason.</summary>
     public string StopReasonName => Training?.StopReason.ToSnakeCase() ?? "exact";
 
-    /// <summary>J at the fitted parameters under the fit's loss scaling.</summary>
+    /// <summary>J at the fitted parameters under the fit's loss scaling, on all rows, without any penalty (comparable across methods).</summary>
     public double Loss
     {
         get

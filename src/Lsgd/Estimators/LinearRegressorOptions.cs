@@ -6,11 +6,17 @@ namespace Lsgd.Estimators;
 /// <summary>How a linear least-squares model is solved.</summary>
 public enum SolverMethod
 {
-    /// <summary>Batch gradient descent, the article's algorithm.</summary>
+    /// <summary>The gradient-descent family (the article's algorithm by default; see <see cref="Training.GradientDescentOptions.Optimizer"/>).</summary>
     GradientDescent,
 
     /// <summary>The exact solution by Householder QR with iterative refinement.</summary>
     Exact,
+
+    /// <summary>Conjugate gradient on the normal equations (CGLS): exact in at most p steps in exact arithmetic.</summary>
+    ConjugateGradient,
+
+    /// <summary>Chooses for the data's shape: <see cref="Exact"/> when a QR factorisation is cheap, else <see cref="ConjugateGradient"/> (or gradient descent with an L1 penalty).</summary>
+    Auto,
 }
 
 /// <summary>Settings of <see cref="LinearRegressor"/>. Immutable; each value is checked when set.</summary>
@@ -29,7 +35,20 @@ public sealed record LinearRegressorOptions
     /// </summary>
     public bool Standardize { get; init; }
 
-    /// <summary>Learning rate, stopping rules, loss scaling and initial values for gradient descent.</summary>
+    /// <summary>Penalty on the weights (ridge, lasso, elastic net); applied to standardised weights when <see cref="Standardize"/> is on. Default none.</summary>
+    public Models.Penalty Penalty { get; init => field = value ?? Models.Penalty.None; } = Models.Penalty.None;
+
+    /// <summary>
+    /// Fraction of rows (0 ≤ f &lt; 1, default 0) held out, chosen with the seed, to stop gradient descent early
+    /// when their loss stops improving (after <see cref="Training.GradientDescentOptions.Patience"/> checks).
+    /// </summary>
+    public double ValidationFraction
+    {
+        get;
+        init => field = value is >= 0 and < 1 ? value : throw new InvalidOptionException(nameof(ValidationFraction), value, "a number in [0, 1)", "Try 0.2, or 0 to use every row for training.");
+    }
+
+    /// <summary>Learning rate, optimizer, stopping rules, loss scaling and initial values for the gradient methods.</summary>
     public GradientDescentOptions GradientDescent { get; init => field = value ?? throw new ArgumentNullException(nameof(GradientDescent)); } = new();
 
     /// <summary>

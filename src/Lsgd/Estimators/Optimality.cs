@@ -18,8 +18,13 @@ public sealed record Optimality(double Loss, double OptimalLoss, double Objectiv
     public string Describe(bool converged)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
-        string text = string.Format(c, "Distance to the exact least-squares solution: ‖θ − θ*‖ = {0:G3} (relative {1:G3}); objective gap J − J* = {2:G3} (relative {3:G3}).",
-            CoefficientDistance, RelativeCoefficientDistance, ObjectiveGap, RelativeObjectiveGap);
+        string gap = ObjectiveGap < 0
+            ? string.Format(c, "objective gap J − J* = {0:G3} (zero within rounding)", ObjectiveGap)
+            : OptimalLoss > 1e-300
+                ? string.Format(c, "objective gap J − J* = {0:G3} (relative {1:G3})", ObjectiveGap, RelativeObjectiveGap)
+                : string.Format(c, "objective gap J − J* = {0:G3} (J* = 0: the data lie exactly on the model)", ObjectiveGap);
+        string text = string.Format(c, "Distance to the exact least-squares solution: ‖θ − θ*‖ = {0:G3} (relative {1:G3}); {2}.",
+            CoefficientDistance, RelativeCoefficientDistance, gap);
         if (converged && RelativeCoefficientDistance > 1e-6)
             text += " The stopping rule fired before the coefficients converged: lower --tolerance, or use --gradient-tolerance.";
         return text;

@@ -98,7 +98,7 @@ public static class ExactLeastSquares
         var model = new LinearModel(layout, theta, data.FeatureNames, data.TargetNames);
         int dof = n - p;
         var (se, seB) = StandardErrors(qr, mean, scale, fitIntercept, n, sse, dof);
-        return new ExactSolution(model, se, seB, sse, r2, dof, 1 / ratio, refinementSteps);
+        return new ExactSolution(model, se, seB, sse, r2, dof, qr.ConditionNumber(), refinementSteps);
     }
 
     private static double CentredSumOfSquares(ReadOnlySpan<double> y)

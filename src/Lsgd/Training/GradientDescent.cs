@@ -2,126 +2,61 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
 using Lsgd.Engines;
+using Lsgd.Optimizers;
 
 namespace Lsgd.Training;
 
 /// <summary>
-/// Batch gradient descent exactly as the article writes it.
+/// The training loop of the gradient-descent family. With the defaults of a given α, full batch and
+/// <see cref="Sgd"/>, it is the article's batch gradient descent exactly.
 /// </summary>
 /// <remarks>
+/// Full batch:
 /// <code>
 /// θ₀ = 0 (or seeded random);  J₀ = J(θ₀),  g₀ = ∇J(θ₀)
 /// for k = 1, 2, …, MaxIterations:
-///     θₖ = θₖ₋₁ − α gₖ₋₁                       (w ← w − α ∂J/∂w,  b ← b − α ∂J/∂b)
-///     Jₖ = J(θₖ),  gₖ = ∇J(θₖ)                  (one fused pass over the data)
-///     stop if Jₖ is not finite                    → Diverged (θ rolled back to θₖ₋₁)
-///     stop if |Jₖ − Jₖ₋₁| &lt; Tolerance           → LossChangeBelowTolerance
-///     stop if ‖gₖ‖ &lt; GradientTolerance           → GradientNormBelowTolerance
+///     θₖ = update(θₖ₋₁, gₖ₋₁, α·schedule(k−1))    (plain GD: w ← w − α ∂J/∂w,  b ← b − α ∂J/∂b)
+///     Jₖ = J(θₖ),  gₖ = ∇J(θₖ)                       (one fused pass over the data)
+///     Jₖ not finite (or rising, under Recover)     → roll back; Stop: Diverged; Recover: halve α, go on
+///     |Jₖ − Jₖ₋₁| &lt; Tolerance                        → LossChangeBelowTolerance
+///     ‖gₖ‖ &lt; GradientTolerance                        → GradientNormBelowTolerance
 /// </code>
-/// The learning rate is never changed behind the user's back; a run that diverges is stopped and the
-/// message gives the stability bound 2/L, with L the largest Hessian eigenvalue estimated by power iteration.
+/// Mini-batches: one iteration is an epoch of shuffled batches (seeded: the same seed gives the same bits
+/// whatever the thread count), and the rules are checked on the full loss after it. Validation, time budget
+/// and cancellation are checked after every iteration.
 /// </remarks>
 public static class GradientDescent
 {
     /// <summary>Minimises <paramref name="objective"/> from zeros or seeded random values.</summary>
     /// <param name="objective">Loss and gradient.</param>
-    /// <param name="options">α, stopping rules, initial values.</param>
+    /// <param name="options">α, optimizer, batches, stopping rules, initial values.</param>
     /// <param name="progress">Receives a report a few times a second on long runs.</param>
+    /// <param name="validation">Held-out rows for early stopping (optional).</param>
     /// <param name="cancellationToken">Stops the run cleanly, keeping the parameters reached.</param>
     public static GradientDescentResult Minimize(LeastSquaresObjective objective, GradientDescentOptions options,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        LeastSquaresObjective? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(options);
         var theta = Initial(objective.Layout.Count, options);
-        return Minimize(objective, options, theta, progress, cancellationToken);
+        return Minimize(objective, options, theta, validation, progress, cancellationToken);
     }
 
     /// <summary>Minimises <paramref name="objective"/> starting from <paramref name="initial"/> (warm start).</summary>
     public static GradientDescentResult Minimize(LeastSquaresObjective objective, GradientDescentOptions options,
-        ReadOnlySpan<double> initial, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        ReadOnlySpan<double> initial, LeastSquaresObjective? validation = null, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(options);
         int p = objective.Layout.Count;
         if (initial.Length != p)
             Internals.Throw.Length(nameof(initial), initial.Length, p, "the model's parameter count");
-
-        double alpha = options.LearningRate;
-        var theta = initial.ToArray();
-        var previous = new double[p];
-        var gradient = new double[p];
-        var history = new List<double>(Math.Min(options.MaxIterations + 1, 1 << 20));
-        var trace = new List<IterationRecord>(options.TraceIterations);
-        double loss = objective.Evaluate(theta, gradient);
-        history.Add(loss);
-        if (!double.IsFinite(loss))
-            return new GradientDescentResult(theta, StopReason.Diverged, 0, [.. history], double.NaN, trace,
-                "The loss at the initial parameters is not finite; check the data for huge values.", alpha);
-
-        var clock = Stopwatch.StartNew();
-        long lastReport = 0;
-        var reason = StopReason.MaxIterations;
-        int k = 0;
-        int increases = 0;
-        double gradientNorm = TensorPrimitives.Norm(gradient);
-        var usedGradient = options.TraceIterations > 0 ? new double[p] : [];
-        while (k < options.MaxIterations)
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                reason = StopReason.Cancelled;
-                break;
-            }
-            k++;
-            theta.CopyTo(previous, 0);
-            if (k <= options.TraceIterations) gradient.CopyTo(usedGradient, 0);
-            TensorPrimitives.MultiplyAdd(gradient, -alpha, theta, theta);   // θ ← θ − α g
-            double next = objective.Evaluate(theta, gradient);
-            history.Add(next);
-            if (k <= options.TraceIterations)
-                trace.Add(new IterationRecord(k, (double[])usedGradient.Clone(), (double[])theta.Clone(), next));
-            if (!double.IsFinite(next))
-            {
-                previous.CopyTo(theta, 0);
-                reason = StopReason.Diverged;
-                gradientNorm = double.NaN;
-                break;
-            }
-            if (next > loss) increases++;
-            double change = Math.Abs(next - loss);
-            loss = next;
-            gradientNorm = TensorPrimitives.Norm(gradient);
-            if (change < options.Tolerance)
-            {
-                reason = StopReason.LossChangeBelowTolerance;
-                break;
-            }
-            if (gradientNorm < options.GradientTolerance)
-            {
-                reason = StopReason.GradientNormBelowTolerance;
-                break;
-            }
-            if (progress is not null && clock.ElapsedMilliseconds - lastReport >= 100)
-            {
-                lastReport = clock.ElapsedMilliseconds;
-                progress.Report(new TrainingProgress(k, options.MaxIterations, loss, gradientNorm));
-            }
-        }
-        progress?.Report(new TrainingProgress(k, options.MaxIterations, loss, gradientNorm));
-
-        string message = Explain(objective, options, reason, k, history, increases);
-        if (reason == StopReason.Diverged)
-        {
-            // θ was rolled back; its gradient is recomputed for an honest report.
-            objective.Evaluate(theta, gradient);
-            gradientNorm = TensorPrimitives.Norm(gradient);
-        }
-        return new GradientDescentResult(theta, reason, k, [.. history],
-            gradientNorm, trace, message, alpha);
+        var run = new Run(objective, options, initial, validation, progress, cancellationToken);
+        return run.Execute();
     }
 
-    private static double[] Initial(int count, GradientDescentOptions options)
+    internal static double[] Initial(int count, GradientDescentOptions options)
     {
         var theta = new double[count];
         if (options.Initialization == Initialization.Random)
@@ -137,37 +72,339 @@ public static class GradientDescent
         return theta;
     }
 
-    private static string Explain(LeastSquaresObjective objective, GradientDescentOptions options, StopReason reason,
-        int k, List<double> history, int increases)
+    /// <summary>Picks α: the given one, or 1/L (plain GD, momentum, FISTA) or a fixed default (adaptive methods).</summary>
+    internal static (double Alpha, string Source) ChooseLearningRate(LeastSquaresObjective objective, GradientDescentOptions options, IOptimizer optimizer)
     {
+        if (options.LearningRate is { } given)
+            return (given, "given");
         var c = CultureInfo.InvariantCulture;
-        double alpha = options.LearningRate;
-        string Bound()
+        switch (optimizer)
         {
-            double l = objective.LargestCurvature(seed: options.Seed + 1);
-            if (!(l > 0)) return "";
-            return string.Format(c, " Plain gradient descent is stable only for α < 2/L = {0:G4} (L = {1:G6}, the largest eigenvalue of the Hessian); try --learning-rate {2:G3}.",
-                2 / l, l, 1 / l);
-        }
-        switch (reason)
-        {
-            case StopReason.Diverged:
-                return string.Format(c, "The loss became {0} at iteration {1}: the learning rate α = {2:G6} is too large for this data.",
-                    history[^1], k, alpha) + Bound();
-            case StopReason.MaxIterations when history[^1] > history[0] || increases > k / 2:
-                return string.Format(c, "The loss grew from {0:G6} to {1:G6} in {2} iterations: α = {3:G6} is too large.",
-                    history[0], history[^1], k, alpha) + Bound();
-            case StopReason.MaxIterations:
-                return string.Format(c, "Reached the maximum of {0} iterations before a convergence rule was met. Gradient descent needs more iterations the worse the features are conditioned: raise --max-iterations, standardise the features, or use --method exact.", k);
-            case StopReason.LossChangeBelowTolerance:
-                return string.Format(c, "|ΔJ| = {0:G3} < tolerance {1:G3} at iteration {2}.",
-                    Math.Abs(history[^1] - history[^2]), options.Tolerance, k);
-            case StopReason.GradientNormBelowTolerance:
-                return string.Format(c, "‖∇J‖ < gradient tolerance {0:G3} at iteration {1}.", options.GradientTolerance, k);
-            case StopReason.Cancelled:
-                return string.Format(c, "Cancelled after {0} iterations; the parameters reached so far are kept.", k);
+            case Adam or RmsProp:
+                return (0.01, "auto: 0.01 (adaptive method: steps are about α per coordinate)");
+            case AdaGrad:
+                return (0.1, "auto: 0.1 (adaptive method: steps are about α per coordinate)");
             default:
-                return "";
+                double l = objective.LargestCurvature(seed: options.Seed + 1);
+                if (!(l > 0))
+                    return (1.0, "auto: 1 (the Hessian is zero)");
+                return (1 / l, string.Format(c, "auto: 1/L with L = {0:G6}, the largest Hessian eigenvalue (power iteration)", l));
+        }
+    }
+
+    private sealed class Run
+    {
+        private readonly LeastSquaresObjective _objective;
+        private readonly GradientDescentOptions _options;
+        private readonly IProgress<TrainingProgress>? _progress;
+        private readonly CancellationToken _cancel;
+        private readonly LeastSquaresObjective? _validation;
+        private readonly IOptimizer _optimizer;
+        private readonly OptimizerState _state;
+        private readonly Proximal? _proximal;
+        private readonly double[] _theta;
+        private readonly double[] _gradient;
+        private readonly List<double> _history;
+        private readonly List<IterationRecord> _trace;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly string _alphaSource;
+        private readonly DivergencePolicy _policy;
+        private double _alpha;
+        private int _recoveries;
+        private double[]? _bestValidationTheta;
+        private double _bestValidation = double.PositiveInfinity;
+        private int _sinceImprovement;
+        private string? _recoveryNote;
+
+        public Run(LeastSquaresObjective objective, GradientDescentOptions options, ReadOnlySpan<double> initial,
+            LeastSquaresObjective? validation, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+        {
+            _objective = objective;
+            _options = options;
+            _progress = progress;
+            _cancel = cancel;
+            _validation = validation;
+            _optimizer = options.Optimizer ?? new Sgd();
+            if (options.LineSearch && (_optimizer is not Sgd || options.BatchSize is not null))
+                throw new InvalidOptionException(nameof(GradientDescentOptions.LineSearch), true,
+                    "used with full-batch plain gradient descent only", "Drop the line search, or use the default optimizer without mini-batches.");
+            _state = new OptimizerState(objective.Layout.Count);
+            _proximal = objective.Proximal;
+            _theta = initial.ToArray();
+            _gradient = new double[_theta.Length];
+            _history = new List<double>(Math.Min(options.MaxIterations + 1, 1 << 20));
+            _trace = new List<IterationRecord>(options.TraceIterations);
+            (_alpha, _alphaSource) = ChooseLearningRate(objective, options, _optimizer);
+            _policy = options.OnDivergence ?? (options.LearningRate is null ? DivergencePolicy.Recover : DivergencePolicy.Stop);
+        }
+
+        public GradientDescentResult Execute()
+        {
+            double loss = _objective.Evaluate(_theta, _gradient);
+            _history.Add(loss);
+            if (!double.IsFinite(loss))
+                return Result(StopReason.Diverged, 0, double.NaN, "The loss at the initial parameters is not finite; check the data for huge values.");
+
+            bool fullBatch = _options.BatchSize is not { } b || b >= _objective.Rows;
+            var (reason, k) = fullBatch ? FullBatch(loss) : MiniBatch(loss);
+
+            bool moved = false;
+            if (_bestValidationTheta is not null && reason != StopReason.Diverged)
+            {
+                _bestValidationTheta.CopyTo(_theta, 0);
+                moved = true;
+            }
+            else if (reason != StopReason.Diverged)
+            {
+                var before = (double[])_theta.Clone();
+                _optimizer.Finish(_theta, _state);
+                moved = !before.AsSpan().SequenceEqual(_theta);
+            }
+            if (moved)
+            {
+                // The reported loss and gradient belong to the reported parameters.
+                _history[^1] = _objective.Evaluate(_theta, _gradient);
+            }
+            double norm = GradientMappingNorm();
+            return Result(reason, k, norm, Explain(reason, k));
+        }
+
+        private (StopReason, int) FullBatch(double loss)
+        {
+            int p = _theta.Length;
+            var previous = new double[p];
+            var previousGradient = new double[p];
+            var usedGradient = _options.TraceIterations > 0 ? new double[p] : [];
+            long lastReport = 0;
+            int k = 0;
+            bool monotone = _optimizer is Sgd && _options.Schedule is Schedules.ConstantSchedule;
+            double lineAlpha = _alpha;
+            while (k < _options.MaxIterations)
+            {
+                if (Interrupted() is { } stop) return (stop, k);
+                k++;
+                _theta.CopyTo(previous, 0);
+                _gradient.CopyTo(previousGradient, 0);
+                var savedState = _policy == DivergencePolicy.Recover ? _state.Clone() : null;
+                if (k <= _options.TraceIterations) _gradient.CopyTo(usedGradient, 0);
+
+                double next;
+                if (_options.LineSearch)
+                {
+                    (next, lineAlpha) = Backtrack(previous, previousGradient, loss, Math.Min(2 * lineAlpha, 1e300));
+                    _alpha = lineAlpha;
+                }
+                else
+                {
+                    double stepAlpha = _alpha * _options.Schedule.Factor(k - 1);
+                    _optimizer.Update(_theta, _gradient, stepAlpha, _state, _proximal);
+                    next = _objective.Evaluate(_theta, _gradient);
+                }
+                _history.Add(next);
+                if (k <= _options.TraceIterations)
+                    _trace.Add(new IterationRecord(k, (double[])usedGradient.Clone(), (double[])_theta.Clone(), next));
+
+                // Plain full-batch GD on a quadratic decreases J at every step when α < 2/L, so a rise beyond
+                // rounding proves α ≥ 2/L: stop (or recover) now rather than wait for an overflow.
+                bool rising = monotone
+                    ? next > loss + 1e-10 * Math.Abs(loss) + 1e-14 * Math.Abs(_history[0])
+                    : _policy == DivergencePolicy.Recover && next > 100 * Math.Max(_history[0], 1e-300);
+                if (!double.IsFinite(next) || rising)
+                {
+                    previous.CopyTo(_theta, 0);
+                    previousGradient.CopyTo(_gradient, 0);
+                    if (_policy == DivergencePolicy.Stop || _recoveries >= 60)
+                        return (StopReason.Diverged, k);
+                    Recover(savedState!, k, next, loss);
+                    _history[^1] = loss;
+                    continue;
+                }
+                double change = Math.Abs(next - loss);
+                loss = next;
+                if (change < _options.Tolerance) return (StopReason.LossChangeBelowTolerance, k);
+                if (_options.GradientTolerance > 0 && GradientMappingNorm() < _options.GradientTolerance)
+                    return (StopReason.GradientNormBelowTolerance, k);
+                if (ValidationSaysStop()) return (StopReason.EarlyStopped, k);
+                if (_progress is not null && _clock.ElapsedMilliseconds - lastReport >= 100)
+                {
+                    lastReport = _clock.ElapsedMilliseconds;
+                    _progress.Report(new TrainingProgress(k, _options.MaxIterations, loss, TensorPrimitives.Norm(_gradient)));
+                }
+            }
+            return (StopReason.MaxIterations, k);
+        }
+
+        /// <summary>Armijo backtracking from α₀: accept θ − αg when J falls by at least ½α‖g‖².</summary>
+        private (double Loss, double Alpha) Backtrack(double[] start, double[] gradient, double loss, double alpha)
+        {
+            double g2 = TensorPrimitives.SumOfSquares(gradient);
+            for (int trial = 0; trial < 100; trial++)
+            {
+                start.CopyTo(_theta, 0);
+                TensorPrimitives.MultiplyAdd(gradient, -alpha, _theta, _theta);
+                _proximal?.Invoke(_theta, alpha);
+                double next = _objective.Evaluate(_theta, _gradient);
+                if (double.IsFinite(next) && next <= loss - 0.5 * alpha * g2)
+                    return (next, alpha);
+                alpha *= 0.5;
+            }
+            return (loss, alpha);
+        }
+
+        private (StopReason, int) MiniBatch(double loss)
+        {
+            int n = checked((int)_objective.Rows);
+            int batch = _options.BatchSize!.Value;
+            var order = new int[n];
+            var start = new double[_theta.Length];
+            var batchGradient = new double[_theta.Length];
+            long step = 0;
+            long lastReport = 0;
+            int epoch = 0;
+            while (epoch < _options.MaxIterations)
+            {
+                if (Interrupted() is { } stop) return (stop, epoch);
+                epoch++;
+                _theta.CopyTo(start, 0);
+                var savedState = _policy == DivergencePolicy.Recover ? _state.Clone() : null;
+                for (int i = 0; i < n; i++) order[i] = i;
+                new Random(unchecked(_options.Seed * 7919 + epoch)).Shuffle(order);
+                bool finite = true;
+                for (int s = 0; s < n; s += batch)
+                {
+                    var rows = order.AsSpan(s, Math.Min(batch, n - s));
+                    _objective.EvaluateBatch(_theta, batchGradient, rows);
+                    _optimizer.Update(_theta, batchGradient, _alpha * _options.Schedule.Factor(step), _state, _proximal);
+                    step++;
+                    if (!double.IsFinite(_theta[0]) || !double.IsFinite(batchGradient[0]))
+                    {
+                        finite = false;
+                        break;
+                    }
+                }
+                double next = finite ? _objective.Evaluate(_theta, _gradient) : double.NaN;
+                _history.Add(next);
+                bool rising = _policy == DivergencePolicy.Recover && next > 100 * Math.Max(_history[0], 1e-300);
+                if (!double.IsFinite(next) || rising)
+                {
+                    start.CopyTo(_theta, 0);
+                    _objective.Evaluate(_theta, _gradient);
+                    if (_policy == DivergencePolicy.Stop || _recoveries >= 60)
+                        return (StopReason.Diverged, epoch);
+                    Recover(savedState!, epoch, next, loss);
+                    _history[^1] = loss;
+                    continue;
+                }
+                double change = Math.Abs(next - loss);
+                loss = next;
+                if (change < _options.Tolerance) return (StopReason.LossChangeBelowTolerance, epoch);
+                if (_options.GradientTolerance > 0 && GradientMappingNorm() < _options.GradientTolerance)
+                    return (StopReason.GradientNormBelowTolerance, epoch);
+                if (ValidationSaysStop()) return (StopReason.EarlyStopped, epoch);
+                if (_progress is not null && _clock.ElapsedMilliseconds - lastReport >= 100)
+                {
+                    lastReport = _clock.ElapsedMilliseconds;
+                    _progress.Report(new TrainingProgress(epoch, _options.MaxIterations, loss, TensorPrimitives.Norm(_gradient)));
+                }
+            }
+            return (StopReason.MaxIterations, epoch);
+        }
+
+        private void Recover(OptimizerState saved, int k, double bad, double good)
+        {
+            _recoveries++;
+            _alpha /= 2;
+            CopyState(saved, _state);
+            _recoveryNote = string.Format(CultureInfo.InvariantCulture,
+                "The loss rose to {0:G4} from {1:G4} at iteration {2}; the step was rolled back and α halved ({3} time{4}), to {5:G4}.",
+                bad, good, k, _recoveries, _recoveries == 1 ? "" : "s", _alpha);
+        }
+
+        private static void CopyState(OptimizerState from, OptimizerState to)
+        {
+            to.Step = from.Step;
+            to.Scalar = from.Scalar;
+            foreach (var name in to.BufferNames.ToList())
+            {
+                var source = from.BufferNames.Contains(name) ? from.Buffer(name) : new double[to.ParameterCount];
+                source.CopyTo(to.Buffer(name), 0);
+            }
+        }
+
+        private StopReason? Interrupted()
+        {
+            if (_cancel.IsCancellationRequested) return StopReason.Cancelled;
+            if (_options.TimeBudget is { } budget && _clock.Elapsed >= budget) return StopReason.TimeBudget;
+            return null;
+        }
+
+        private bool ValidationSaysStop()
+        {
+            if (_validation is null) return false;
+            var scratch = new double[_theta.Length];
+            double v = _validation.Evaluate(_theta, scratch);
+            if (v < _bestValidation)
+            {
+                _bestValidation = v;
+                _bestValidationTheta = (double[])_theta.Clone();
+                _sinceImprovement = 0;
+                return false;
+            }
+            return ++_sinceImprovement >= _options.Patience;
+        }
+
+        /// <summary>‖∇J‖, or with an L1 penalty the norm of the gradient mapping (θ − prox(θ − αg))/α.</summary>
+        private double GradientMappingNorm()
+        {
+            if (_proximal is null) return TensorPrimitives.Norm(_gradient);
+            var moved = (double[])_theta.Clone();
+            TensorPrimitives.MultiplyAdd(_gradient, -_alpha, moved, moved);
+            _proximal(moved, _alpha);
+            TensorPrimitives.Subtract(_theta, moved, moved);
+            return TensorPrimitives.Norm(moved) / _alpha;
+        }
+
+        private GradientDescentResult Result(StopReason reason, int k, double norm, string message)
+        {
+            double? validationLoss = _validation is null ? null : _validation.Evaluate(_theta, new double[_theta.Length]);
+            return new GradientDescentResult(_theta, reason, k, [.. _history], norm, _trace, message, _alpha)
+            {
+                LearningRateSource = _alphaSource,
+                Optimizer = _optimizer.Name,
+                Recoveries = _recoveries,
+                DataPasses = _objective.Passes + (_validation is null ? 0 : _validation.Passes * _validation.Rows / (double)_objective.Rows),
+                Elapsed = _clock.Elapsed,
+                ValidationLoss = validationLoss,
+            };
+        }
+
+        private string Explain(StopReason reason, int k)
+        {
+            var c = CultureInfo.InvariantCulture;
+            string unit = _options.BatchSize is null ? "iteration" : "epoch";
+            string Bound()
+            {
+                double l = _objective.LargestCurvature(seed: _options.Seed + 1);
+                if (!(l > 0)) return "";
+                return string.Format(c, " Plain gradient descent is stable only for α < 2/L = {0:G4} (L = {1:G6}, the largest eigenvalue of the Hessian); try --learning-rate {2:G3}, or leave it unset for automatic.",
+                    2 / l, l, 1 / l);
+            }
+            string text = reason switch
+            {
+                StopReason.Diverged => string.Format(c, "The loss became {0} at {1} {2}: the learning rate α = {3:G6} is too large for this data.",
+                    _history[^1] is var h && double.IsFinite(h) ? $"{h:G4} (rising)" : Internals.Throw.Format(h), unit, k, _alpha) + Bound(),
+                StopReason.MaxIterations when _history[^1] > _history[0] => string.Format(c, "The loss grew from {0:G6} to {1:G6} in {2} {3}s: α = {4:G6} is too large.",
+                    _history[0], _history[^1], k, unit, _alpha) + Bound(),
+                StopReason.MaxIterations => string.Format(c, "Reached the maximum of {0} {1}s before a convergence rule was met. Gradient descent needs more iterations the worse the features are conditioned: raise --max-iterations, standardise the features, or use --method exact.", k, unit),
+                StopReason.LossChangeBelowTolerance => string.Format(c, "|ΔJ| = {0:G3} < tolerance {1:G3} at {2} {3}.",
+                    Math.Abs(_history[^1] - _history[^2]), _options.Tolerance, unit, k),
+                StopReason.GradientNormBelowTolerance => string.Format(c, "‖∇J‖ < gradient tolerance {0:G3} at {1} {2}.", _options.GradientTolerance, unit, k),
+                StopReason.Cancelled => string.Format(c, "Cancelled after {0} {1}s; the parameters reached so far are kept{2}.", k, unit, _bestValidationTheta is null ? "" : " (the best on validation)"),
+                StopReason.EarlyStopped => string.Format(c, "The validation loss did not improve for {0} {1}s; the best parameters on validation are kept.", _options.Patience, unit),
+                StopReason.TimeBudget => string.Format(c, "The time budget of {0} ran out after {1} {2}s; the parameters reached are kept.", _options.TimeBudget, k, unit),
+                _ => "",
+            };
+            return _recoveryNote is null ? text : text + " " + _recoveryNote;
         }
     }
 }

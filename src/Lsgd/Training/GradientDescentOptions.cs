@@ -3,6 +3,16 @@ using Lsgd.Models;
 
 namespace Lsgd.Training;
 
+/// <summary>What a trainer does when the loss rises or becomes non-finite.</summary>
+public enum DivergencePolicy
+{
+    /// <summary>Stop, keep the last finite parameters, and report the safe bound on α.</summary>
+    Stop,
+
+    /// <summary>Roll back the step, halve α, say so in the result, and go on.</summary>
+    Recover,
+}
+
 /// <summary>How the initial parameters are chosen.</summary>
 public enum Initialization
 {
@@ -21,12 +31,71 @@ public enum Initialization
 /// <remarks>Each value is validated when set; a message says what was received, what is allowed and what to try.</remarks>
 public sealed record GradientDescentOptions
 {
-    /// <summary>Step size α (&gt; 0). Under <see cref="LossScaling.Sum"/> it multiplies the summed gradient. Default 0.01 (the article's).</summary>
-    public double LearningRate
+    /// <summary>
+    /// Step size α (&gt; 0), or <c>null</c> (the default) for automatic: α = 1/L with L the largest eigenvalue of
+    /// the Hessian, found by power iteration, so plain gradient descent provably decreases the loss every step.
+    /// Under <see cref="LossScaling.Sum"/> α multiplies the summed gradient. The article's example uses 0.01.
+    /// </summary>
+    /// <remarks>A given α is never changed behind the user's back: with <see cref="DivergencePolicy.Stop"/> (the
+    /// default for a given α) a diverging run stops and says which α would be safe.</remarks>
+    public double? LearningRate
     {
         get;
-        init => field = Check.Positive(value, nameof(LearningRate), "Try 0.01, or a value below 2/L where L is the largest eigenvalue of the Hessian.");
-    } = 0.01;
+        init => field = value is { } v
+            ? Check.Positive(v, nameof(LearningRate), "Try 0.01, or a value below 2/L where L is the largest eigenvalue of the Hessian, or leave it unset for automatic.")
+            : null;
+    }
+
+    /// <summary>
+    /// How parameters are updated from gradients; <c>null</c> (the default) is plain gradient descent
+    /// (<see cref="Optimizers.Sgd"/>), the article's θ ← θ − αg.
+    /// </summary>
+    public Optimizers.IOptimizer? Optimizer { get; init; }
+
+    /// <summary>
+    /// Rows per mini-batch (≥ 1), or <c>null</c> (the default) for the full batch. With mini-batches,
+    /// <see cref="MaxIterations"/> counts epochs (passes over the data), rows are shuffled each epoch with
+    /// <see cref="Seed"/>, and the stopping rules are checked on the full loss after each epoch.
+    /// </summary>
+    public int? BatchSize
+    {
+        get;
+        init => field = value is { } v ? Check.AtLeast(v, 1, nameof(BatchSize), "Try 32, or leave it unset for full-batch gradient descent.") : null;
+    }
+
+    /// <summary>Learning-rate schedule, a pure function of the step (default constant).</summary>
+    public Schedules.ILearningRateSchedule Schedule { get; init => field = value ?? Schedules.ConstantSchedule.Instance; } = Schedules.ConstantSchedule.Instance;
+
+    /// <summary>
+    /// Backtracking (Armijo) line search for full-batch plain gradient descent: each step starts from twice the
+    /// last accepted α and halves it until J(θ − αg) ≤ J(θ) − ½α‖g‖². Default off.
+    /// </summary>
+    public bool LineSearch { get; init; }
+
+    /// <summary>
+    /// What to do when the loss rises or becomes non-finite: stop (the default when α is given), or recover by
+    /// rolling back the step and halving α (the default when α is automatic).
+    /// </summary>
+    public DivergencePolicy? OnDivergence { get; init; }
+
+    /// <summary>Stop after this much wall-clock time (null, the default: no limit).</summary>
+    public TimeSpan? TimeBudget
+    {
+        get;
+        init => field = value is { } v && v <= TimeSpan.Zero
+            ? throw new InvalidOptionException(nameof(TimeBudget), v, "a positive duration", "Try 00:01:00, or leave it unset.")
+            : value;
+    }
+
+    /// <summary>
+    /// With a validation set: stop when its loss has not improved for this many checks (≥ 1) and keep the best
+    /// parameters seen. Default 10.
+    /// </summary>
+    public int Patience
+    {
+        get;
+        init => field = Check.AtLeast(value, 1, nameof(Patience), "Try 10.");
+    } = 10;
 
     /// <summary>Most parameter updates to make (≥ 1). Default 10 000.</summary>
     public int MaxIterations

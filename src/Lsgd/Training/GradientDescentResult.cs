@@ -8,13 +8,13 @@ namespace Lsgd.Training;
 public sealed record IterationRecord(int K, double[] Gradient, double[] Parameters, double Loss);
 
 /// <summary>Progress of a running fit, reported a few times a second.</summary>
-/// <param name="Iteration">Updates made so far.</param>
+/// <param name="Iteration">Iterations (or epochs) done so far.</param>
 /// <param name="MaxIterations">The iteration limit.</param>
 /// <param name="Loss">Current J.</param>
 /// <param name="GradientNorm">Current ‖∇J‖.</param>
 public readonly record struct TrainingProgress(int Iteration, int MaxIterations, double Loss, double GradientNorm);
 
-/// <summary>What a gradient-descent run did: where it stopped, why, and the path it took.</summary>
+/// <summary>What a run of a gradient method did: where it stopped, why, and the path it took.</summary>
 public sealed class GradientDescentResult
 {
     internal GradientDescentResult(double[] parameters, StopReason reason, int iterations, double[] lossHistory,
@@ -36,10 +36,10 @@ public sealed class GradientDescentResult
     /// <summary>Why the run stopped.</summary>
     public StopReason StopReason { get; }
 
-    /// <summary>Number of updates made.</summary>
+    /// <summary>Updates made (epochs for mini-batch runs).</summary>
     public int Iterations { get; }
 
-    /// <summary>J(θ₀), J(θ₁), …, J(θ_Iterations): Iterations + 1 values (the last may be non-finite after divergence).</summary>
+    /// <summary>J(θ₀), J(θ₁), …: one value per iteration or epoch, plus the start (the last may be non-finite after divergence).</summary>
     public IReadOnlyList<double> LossHistory { get; }
 
     /// <summary>The final finite loss.</summary>
@@ -53,17 +53,35 @@ public sealed class GradientDescentResult
         }
     }
 
-    /// <summary>‖∇J‖ at <see cref="Parameters"/>.</summary>
+    /// <summary>‖∇J‖ at <see cref="Parameters"/> (of the gradient mapping when there is an L1 penalty).</summary>
     public double GradientNorm { get; }
 
-    /// <summary>The first few iterations in full.</summary>
+    /// <summary>The first few iterations in full (full-batch runs).</summary>
     public IReadOnlyList<IterationRecord> Trace { get; }
 
     /// <summary>A sentence on why the run stopped and what to do about it, when there is something to do.</summary>
     public string Message { get; }
 
-    /// <summary>The learning rate α used.</summary>
+    /// <summary>The base learning rate α used at the end (after any halving on recovery).</summary>
     public double LearningRate { get; }
+
+    /// <summary>How α was chosen, e.g. "given" or "auto: 1/L with L = 59.15".</summary>
+    public string LearningRateSource { get; internal init; } = "given";
+
+    /// <summary>The optimizer's name (e.g. <c>gd</c>, <c>adam</c>, <c>cg</c>).</summary>
+    public string Optimizer { get; internal init; } = "gd";
+
+    /// <summary>Times a diverging step was rolled back and α halved.</summary>
+    public int Recoveries { get; internal init; }
+
+    /// <summary>Full passes over the data, including line-search trials, curvature estimates and validation.</summary>
+    public double DataPasses { get; internal init; }
+
+    /// <summary>Wall-clock time of the run.</summary>
+    public TimeSpan Elapsed { get; internal init; }
+
+    /// <summary>The loss on the validation rows at the reported parameters, when there were validation rows.</summary>
+    public double? ValidationLoss { get; internal init; }
 
     /// <summary>Whether the run met a convergence rule (loss change or gradient norm).</summary>
     public bool Converged => StopReason is StopReason.LossChangeBelowTolerance or StopReason.GradientNormBelowTolerance;

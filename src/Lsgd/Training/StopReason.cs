@@ -15,8 +15,14 @@ public enum StopReason
     /// <summary>The loss became infinite or NaN: the learning rate is too large.</summary>
     Diverged,
 
-    /// <summary>The caller cancelled; the parameters are the last ones computed.</summary>
+    /// <summary>The caller cancelled; the parameters are the last ones computed (the best on validation, if any).</summary>
     Cancelled,
+
+    /// <summary>The validation loss stopped improving; the parameters are the best seen on validation.</summary>
+    EarlyStopped,
+
+    /// <summary>The wall-clock budget ran out.</summary>
+    TimeBudget,
 }
 
 /// <summary>Names used in JSON and text output.</summary>
@@ -30,6 +36,8 @@ public static class StopReasonNames
         StopReason.MaxIterations => "max_iterations",
         StopReason.Diverged => "diverged",
         StopReason.Cancelled => "cancelled",
+        StopReason.EarlyStopped => "early_stopped",
+        StopReason.TimeBudget => "time_budget",
         _ => reason.ToString(),
     };
 }

@@ -89,7 +89,7 @@ public class LinearRegressorTest
     [Fact]
     public void PrematureStopIsMeasuredAgainstTheExactSolution()
     {
-        var fit = new LinearRegressor(new LinearRegressorOptions { GradientDescent = new() { Tolerance = 1e-6 } })
+        var fit = new LinearRegressor(new LinearRegressorOptions { GradientDescent = new() { LearningRate = 0.01, Tolerance = 1e-6 } })
             .Fit(TestData.ArticlePoints());
         var opt = fit.Optimality!;
         Assert.Equal(StopReason.LossChangeBelowTolerance, fit.Training!.StopReason);
