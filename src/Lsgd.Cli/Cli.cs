@@ -36,6 +36,7 @@ public static class Cli
             DemoCommand.Create(context, code => exit = code),
             FitCommand.Create(context, code => exit = code),
             PredictCommand.Create(context, code => exit = code),
+            CompareCommand.Create(context, code => exit = code),
         };
 
         ParseResult parse = root.Parse(args);

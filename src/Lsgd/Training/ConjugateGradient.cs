@@ -46,6 +46,7 @@ public static class ConjugateGradient
         r.CopyTo(d, 0);
         double rr = TensorPrimitives.Dot(r, r);
         int restart = Math.Max(p, 1);
+        double lastRestartRr = double.PositiveInfinity;
         var reason = StopReason.MaxIterations;
         int k = 0;
         long lastReport = 0;
@@ -69,6 +70,15 @@ public static class ConjugateGradient
                 TensorPrimitives.Negate(gradient, r);
                 rrNew = TensorPrimitives.Dot(r, r);
                 r.CopyTo(d, 0);
+                // A whole cycle that did not shrink the true gradient means rounding has the last word.
+                if (rrNew >= lastRestartRr)
+                {
+                    rr = rrNew;
+                    history.Add(next);
+                    reason = StopReason.RoundingLimit;
+                    break;
+                }
+                lastRestartRr = rrNew;
             }
             else
             {
@@ -84,6 +94,7 @@ public static class ConjugateGradient
             if (!double.IsFinite(next)) { reason = StopReason.Diverged; break; }
             double change = Math.Abs(next - loss);
             loss = next;
+            if (loss <= options.TargetLoss) { reason = StopReason.TargetReached; break; }
             if (change < options.Tolerance) { reason = StopReason.LossChangeBelowTolerance; break; }
             if (options.GradientTolerance > 0 && Math.Sqrt(rr) < options.GradientTolerance) { reason = StopReason.GradientNormBelowTolerance; break; }
             if (progress is not null && clock.ElapsedMilliseconds - lastReport >= 100)
@@ -103,6 +114,8 @@ public static class ConjugateGradient
             StopReason.MaxIterations => string.Format(c, "Reached the maximum of {0} iterations; the features may be nearly dependent. Raise --max-iterations or use --method exact.", k),
             StopReason.Cancelled => string.Format(c, "Cancelled after {0} iterations; the parameters reached so far are kept.", k),
             StopReason.TimeBudget => string.Format(c, "The time budget ran out after {0} iterations.", k),
+            StopReason.RoundingLimit => string.Format(c, "Converged to the limit of floating point at iteration {0}: a full cycle of {1} steps no longer shrank ‖∇J‖ = {2:G3}.", k, restart, norm),
+            StopReason.TargetReached => string.Format(c, "J reached the target {0:G6} at iteration {1}.", options.TargetLoss, k),
             _ => string.Format(c, "The loss became non-finite at iteration {0}.", k),
         };
         return new GradientDescentResult(theta, reason, k, [.. history], norm, trace, message, double.NaN)

@@ -221,6 +221,7 @@ public static class GradientDescent
                 }
                 double change = Math.Abs(next - loss);
                 loss = next;
+                if (loss <= _options.TargetLoss) return (StopReason.TargetReached, k);
                 if (change < _options.Tolerance) return (StopReason.LossChangeBelowTolerance, k);
                 if (_options.GradientTolerance > 0 && GradientMappingNorm() < _options.GradientTolerance)
                     return (StopReason.GradientNormBelowTolerance, k);
@@ -297,6 +298,7 @@ public static class GradientDescent
                 }
                 double change = Math.Abs(next - loss);
                 loss = next;
+                if (loss <= _options.TargetLoss) return (StopReason.TargetReached, epoch);
                 if (change < _options.Tolerance) return (StopReason.LossChangeBelowTolerance, epoch);
                 if (_options.GradientTolerance > 0 && GradientMappingNorm() < _options.GradientTolerance)
                     return (StopReason.GradientNormBelowTolerance, epoch);
@@ -402,6 +404,7 @@ public static class GradientDescent
                 StopReason.Cancelled => string.Format(c, "Cancelled after {0} {1}s; the parameters reached so far are kept{2}.", k, unit, _bestValidationTheta is null ? "" : " (the best on validation)"),
                 StopReason.EarlyStopped => string.Format(c, "The validation loss did not improve for {0} {1}s; the best parameters on validation are kept.", _options.Patience, unit),
                 StopReason.TimeBudget => string.Format(c, "The time budget of {0} ran out after {1} {2}s; the parameters reached are kept.", _options.TimeBudget, k, unit),
+                StopReason.TargetReached => string.Format(c, "J reached the target {0:G6} at {1} {2}.", _options.TargetLoss, unit, k),
                 _ => "",
             };
             return _recoveryNote is null ? text : text + " " + _recoveryNote;

@@ -122,6 +122,9 @@ public sealed record GradientDescentOptions
         init => field = Check.NonNegative(value, nameof(GradientTolerance), "Try 1e-8.");
     }
 
+    /// <summary>Stop as soon as J ≤ TargetLoss (null, the default: no target). Used to time methods to a given accuracy.</summary>
+    public double? TargetLoss { get; init; }
+
     /// <summary>Sum (the article's, default) or mean scaling of the loss.</summary>
     public LossScaling LossScaling { get; init; } = LossScaling.Sum;
 

@@ -84,5 +84,5 @@ public sealed class GradientDescentResult
     public double? ValidationLoss { get; internal init; }
 
     /// <summary>Whether the run met a convergence rule (loss change or gradient norm).</summary>
-    public bool Converged => StopReason is StopReason.LossChangeBelowTolerance or StopReason.GradientNormBelowTolerance;
+    public bool Converged => StopReason is StopReason.LossChangeBelowTolerance or StopReason.GradientNormBelowTolerance or StopReason.TargetReached or StopReason.RoundingLimit;
 }

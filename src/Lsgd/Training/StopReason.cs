@@ -23,6 +23,12 @@ public enum StopReason
 
     /// <summary>The wall-clock budget ran out.</summary>
     TimeBudget,
+
+    /// <summary>J reached the requested target loss.</summary>
+    TargetReached,
+
+    /// <summary>No further progress is possible in floating point: the gradient stopped shrinking between restarts.</summary>
+    RoundingLimit,
 }
 
 /// <summary>Names used in JSON and text output.</summary>
@@ -38,6 +44,8 @@ public static class StopReasonNames
         StopReason.Cancelled => "cancelled",
         StopReason.EarlyStopped => "early_stopped",
         StopReason.TimeBudget => "time_budget",
+        StopReason.TargetReached => "target_reached",
+        StopReason.RoundingLimit => "rounding_limit",
         _ => reason.ToString(),
     };
 }
