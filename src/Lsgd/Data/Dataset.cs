@@ -4,7 +4,8 @@ namespace Lsgd.Data;
 
 /// <summary>
 /// Dense in-memory training data: an n × d feature matrix and an n × k target matrix, both row-major
-/// and contiguous, in <see cref="double"/>.
+/// and contiguous. Features are stored in <see cref="double"/> or, for half the memory and bandwidth, in
+/// <see cref="float"/> (<see cref="IsSinglePrecision"/>); targets and every sum are always double.
 /// </summary>
 /// <remarks>
 /// Row <c>i</c> of the features is <c>Features[i*d .. i*d+d)</c>, and its targets are
@@ -14,6 +15,7 @@ namespace Lsgd.Data;
 public sealed class Dataset
 {
     private readonly double[] _x;
+    private readonly float[]? _xSingle;
     private readonly double[] _y;
 
     /// <summary>Wraps row-major arrays (not copied) after checking their sizes and values.</summary>
@@ -55,28 +57,81 @@ public sealed class Dataset
         Outputs = outputCount;
     }
 
+    /// <summary>
+    /// Wraps row-major single-precision features (not copied) and double targets after checking sizes and
+    /// values. Engines widen each value to double before multiplying, and accumulate in double.
+    /// </summary>
+    /// <remarks>A factory rather than a constructor overload, so that a collection expression such as
+    /// <c>[1, 2, 3]</c> never silently picks single precision.</remarks>
+    public static Dataset FromSingle(float[] features, double[] targets, int rows, int featureCount, int outputCount = 1,
+        IReadOnlyList<string>? featureNames = null, IReadOnlyList<string>? targetNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return new Dataset(features, targets, rows, featureCount, outputCount, featureNames, targetNames);
+    }
+
+    private Dataset(float[] features, double[] targets, int rows, int featureCount, int outputCount,
+        IReadOnlyList<string>? featureNames, IReadOnlyList<string>? targetNames)
+        : this(Array.Empty<double>(), targets, rows, 0, outputCount, Array.Empty<string>(), targetNames)
+    {
+        if (featureCount < 0)
+            Throw.Option(nameof(featureCount), featureCount, "an integer >= 0", "Pass the number of feature columns.");
+        if (features.Length != (long)rows * featureCount)
+            Throw.Length(nameof(features), features.Length, rows * featureCount, $"{rows} rows × {featureCount} features");
+        FeatureNames = CheckNames(featureNames, featureCount, nameof(featureNames), j => $"x{j + 1}");
+        for (int i = 0; i < features.Length; i++)
+        {
+            if (!float.IsFinite(features[i]))
+                Throw.Data($"The feature '{FeatureNames[i % featureCount]}' in row {i / featureCount + 1} is {Throw.Format(features[i])}: " +
+                    "every value must be a finite number. Remove or impute that row.");
+        }
+        _xSingle = features;
+        Features = featureCount;
+    }
+
+    /// <summary>Whether the features are stored in single precision (<see cref="XSingle"/>) rather than <see cref="X"/>.</summary>
+    public bool IsSinglePrecision => _xSingle is not null;
+
+    /// <summary>All features in single precision, row-major (n·d values); empty for double storage.</summary>
+    public ReadOnlySpan<float> XSingle => _xSingle;
+
+    /// <summary>The d single-precision features of row <paramref name="i"/> (0-based); only for single-precision storage.</summary>
+    public ReadOnlySpan<float> FeatureRowSingle(int i) => new(_xSingle, i * Features, Features);
+
+    /// <summary>Copies feature (row <paramref name="i"/>, column <paramref name="j"/>) as a double, whatever the storage.</summary>
+    public double Feature(int i, int j) => _xSingle is null ? _x[i * Features + j] : _xSingle[i * Features + j];
+
+    /// <summary>A double-precision copy of the features when stored in single precision; this dataset otherwise.</summary>
+    public Dataset ToDoublePrecision()
+    {
+        if (_xSingle is null) return this;
+        var x = new double[_xSingle.Length];
+        for (int i = 0; i < x.Length; i++) x[i] = _xSingle[i];
+        return new Dataset(x, _y, Rows, Features, Outputs, FeatureNames, TargetNames);
+    }
+
     /// <summary>n, the number of observations.</summary>
     public int Rows { get; }
 
     /// <summary>d, the number of features per row.</summary>
-    public int Features { get; }
+    public int Features { get; private init; }
 
     /// <summary>k, the number of targets per row.</summary>
     public int Outputs { get; }
 
     /// <summary>Names of the d feature columns.</summary>
-    public IReadOnlyList<string> FeatureNames { get; }
+    public IReadOnlyList<string> FeatureNames { get; private init; }
 
     /// <summary>Names of the k target columns.</summary>
     public IReadOnlyList<string> TargetNames { get; }
 
-    /// <summary>All features, row-major (n·d values).</summary>
+    /// <summary>All features, row-major (n·d values); empty for single-precision storage (see <see cref="XSingle"/>).</summary>
     public ReadOnlySpan<double> X => _x;
 
     /// <summary>All targets, row-major (n·k values).</summary>
     public ReadOnlySpan<double> Y => _y;
 
-    /// <summary>The d features of row <paramref name="i"/> (0-based).</summary>
+    /// <summary>The d features of row <paramref name="i"/> (0-based); only for double storage.</summary>
     public ReadOnlySpan<double> FeatureRow(int i) => new(_x, i * Features, Features);
 
     /// <summary>The k targets of row <paramref name="i"/> (0-based).</summary>

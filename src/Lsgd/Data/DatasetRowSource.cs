@@ -1,0 +1,37 @@
+namespace Lsgd.Data;
+
+/// <summary>An in-memory <see cref="Dataset"/> seen as an <see cref="IRowSource"/> (for tests and uniform code paths).</summary>
+public sealed class DatasetRowSource(Dataset data) : IRowSource
+{
+    private readonly Dataset _data = data ?? throw new ArgumentNullException(nameof(data));
+
+    /// <inheritdoc />
+    public int Features => _data.Features;
+
+    /// <inheritdoc />
+    public int Outputs => _data.Outputs;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> FeatureNames => _data.FeatureNames;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> TargetNames => _data.TargetNames;
+
+    /// <inheritdoc />
+    public long? RowCount => _data.Rows;
+
+    /// <inheritdoc />
+    public IEnumerable<RowChunk> ReadChunks(int chunkRows, CancellationToken cancellationToken = default)
+    {
+        Internals.Check.AtLeast(chunkRows, 1, nameof(chunkRows), "Try 4096.");
+        int d = _data.Features, k = _data.Outputs;
+        for (int start = 0; start < _data.Rows; start += chunkRows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int rows = Math.Min(chunkRows, _data.Rows - start);
+            var x = _data.X.Slice(start * d, rows * d).ToArray();
+            var y = _data.Y.Slice(start * k, rows * k).ToArray();
+            yield return new RowChunk(x, y, rows, start);
+        }
+    }
+}
