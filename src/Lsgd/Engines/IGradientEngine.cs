@@ -25,12 +25,23 @@ public interface IGradientEngine
     /// <returns>The sum-form loss ½ Σᵢ ‖rᵢ‖².</returns>
     double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient);
 
-    /// <summary>Like <see cref="Evaluate"/>, over the listed rows only (a mini-batch), in the order given.</summary>
-    /// <param name="theta">Parameters.</param>
-    /// <param name="gradient">Receives the sum-form gradient over the rows.</param>
-    /// <param name="rows">0-based row indices.</param>
-    double EvaluateRows(ReadOnlySpan<double> theta, Span<double> gradient, ReadOnlySpan<int> rows);
+    /// <summary>
+    /// One epoch of mini-batches in a seeded order: every row once, in batches of at most
+    /// <paramref name="batchSize"/> rows. The same seed gives the same batches.
+    /// </summary>
+    /// <exception cref="LsgdException">The engine cannot form mini-batches (it keeps only statistics).</exception>
+    IEnumerable<IMiniBatch> Batches(int batchSize, int seed);
 
     /// <summary>Writes H·v, with H = DᵀD the Hessian of the sum-form loss (D the design, with a column of ones for intercepts).</summary>
     void HessianVector(ReadOnlySpan<double> v, Span<double> result);
+}
+
+/// <summary>A mini-batch of rows whose loss and gradient can be evaluated at any θ.</summary>
+public interface IMiniBatch
+{
+    /// <summary>Rows in the batch.</summary>
+    int Rows { get; }
+
+    /// <summary>½ Σ r² over the batch (sum form), writing its gradient.</summary>
+    double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient);
 }

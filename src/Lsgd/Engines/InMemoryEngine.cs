@@ -54,18 +54,29 @@ public sealed class InMemoryEngine : IGradientEngine
     public void HessianVector(ReadOnlySpan<double> v, Span<double> result) => Pass(v, result, withTargets: false);
 
     /// <inheritdoc />
-    public double EvaluateRows(ReadOnlySpan<double> theta, Span<double> gradient, ReadOnlySpan<int> rows)
+    public IEnumerable<IMiniBatch> Batches(int batchSize, int seed)
     {
-        CheckLengths(theta, gradient);
-        gradient.Clear();
-        double sumSq = 0;
-        foreach (int i in rows)
+        Check.AtLeast(batchSize, 1, "BatchSize", "Try 32.");
+        var order = new int[_data.Rows];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        new Random(seed).Shuffle(order);
+        for (int s = 0; s < order.Length; s += batchSize)
+            yield return new RowBatch(this, order, s, Math.Min(batchSize, order.Length - s));
+    }
+
+    private sealed class RowBatch(InMemoryEngine engine, int[] order, int start, int count) : IMiniBatch
+    {
+        public int Rows => count;
+
+        public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
         {
-            if ((uint)i >= (uint)_data.Rows)
-                throw new ArgumentOutOfRangeException(nameof(rows), i, $"Row index {i} is outside 0..{_data.Rows - 1}.");
-            sumSq += AccumulateRow(theta, gradient, i, withTargets: true);
+            engine.CheckLengths(theta, gradient);
+            gradient.Clear();
+            double sumSq = 0;
+            foreach (int i in order.AsSpan(start, count))
+                sumSq += engine.AccumulateRow(theta, gradient, i, withTargets: true);
+            return 0.5 * sumSq;
         }
-        return 0.5 * sumSq;
     }
 
     private void CheckLengths(ReadOnlySpan<double> theta, Span<double> gradient)
@@ -131,30 +142,9 @@ public sealed class InMemoryEngine : IGradientEngine
         return 0.5 * sumSq;
     }
 
-    /// <summary>
-    /// Adds row i's gradient −r·[x, 1] into <paramref name="g"/> and returns r², with r = y − wᵀx − b
-    /// (or r = −wᵀx − b without targets, which makes the sum DᵀD·θ).
-    /// </summary>
-    private double AccumulateRow(ReadOnlySpan<double> theta, Span<double> g, int i, bool withTargets)
-    {
-        int d = Layout.Features, k = Layout.Outputs, bs = Layout.BlockSize;
-        bool intercept = Layout.HasIntercept;
-        var x = _data.FeatureRow(i);
-        var y = _data.TargetRow(i);
-        double sumSq = 0;
-        for (int o = 0; o < k; o++)
-        {
-            var w = theta.Slice(o * bs, d);
-            // r = y − wᵀx − b, evaluated left to right as the article writes it.
-            double r = (withTargets ? y[o] : 0.0) - TensorPrimitives.Dot(x, w);
-            if (intercept)
-                r -= theta[o * bs + d];
-            sumSq += r * r;
-            var gw = g.Slice(o * bs, d);
-            TensorPrimitives.MultiplyAdd(x, -r, gw, gw);
-            if (intercept)
-                g[o * bs + d] -= r;
-        }
-        return sumSq;
-    }
+    /// <summary>Adds row i's gradient into <paramref name="g"/> and returns r² (see <see cref="RowMath"/>).</summary>
+    private double AccumulateRow(ReadOnlySpan<double> theta, Span<double> g, int i, bool withTargets) =>
+        _data.IsSinglePrecision
+            ? RowMath.Accumulate(Layout, theta, g, _data.FeatureRowSingle(i), _data.TargetRow(i), withTargets)
+            : RowMath.Accumulate(Layout, theta, g, _data.FeatureRow(i), _data.TargetRow(i), withTargets);
 }

@@ -51,14 +51,38 @@ public sealed class LeastSquaresObjective
         return Finish(theta, gradient, loss, _factor);
     }
 
-    /// <summary>An unbiased mini-batch estimate of J(θ) and its smooth gradient over <paramref name="rows"/>.</summary>
-    public double EvaluateBatch(ReadOnlySpan<double> theta, Span<double> gradient, ReadOnlySpan<int> rows)
+    /// <summary>
+    /// One epoch of mini-batches (seeded), each evaluating an unbiased estimate of J(θ) and its smooth
+    /// gradient: the batch sum scaled by s·n/|B|, plus the penalty.
+    /// </summary>
+    public IEnumerable<Batch> Batches(int batchSize, int seed)
     {
-        if (rows.IsEmpty)
-            throw new ArgumentException("A mini-batch needs at least one row.", nameof(rows));
-        Passes += (double)rows.Length / Rows;
-        double loss = _engine.EvaluateRows(theta, gradient, rows);
-        return Finish(theta, gradient, loss, _factor * Rows / rows.Length);
+        foreach (var batch in _engine.Batches(batchSize, seed))
+            yield return new Batch(this, batch);
+    }
+
+    /// <summary>A mini-batch of the objective: an unbiased estimate of J and its smooth gradient.</summary>
+    public readonly struct Batch
+    {
+        private readonly LeastSquaresObjective _owner;
+        private readonly IMiniBatch _batch;
+
+        internal Batch(LeastSquaresObjective owner, IMiniBatch batch)
+        {
+            _owner = owner;
+            _batch = batch;
+        }
+
+        /// <summary>Rows in the batch.</summary>
+        public int Rows => _batch.Rows;
+
+        /// <summary>The estimate of J(θ); writes the estimate of the smooth gradient.</summary>
+        public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
+        {
+            _owner.Passes += (double)_batch.Rows / _owner.Rows;
+            double loss = _batch.Evaluate(theta, gradient);
+            return _owner.Finish(theta, gradient, loss, _owner._factor * _owner.Rows / _batch.Rows);
+        }
     }
 
     /// <summary>Writes H·v for the smooth part of J (exact: J is quadratic).</summary>

@@ -22,6 +22,7 @@ public static class FitStatistics
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         int n = data.Rows, k = model.Outputs;
+        if (data.IsSinglePrecision) data = data.ToDoublePrecision();
         var predictions = model.Predict(data);
         int p = model.Layout.BlockSize;
         var result = new OutputStatistics[k];
@@ -47,6 +48,39 @@ public static class FitStatistics
             double r2 = total > 0 ? 1 - sse / total : (sse == 0 ? 1 : double.NaN);
             result[o] = new OutputStatistics(sse, r2, Math.Sqrt(sse / n), abs / n,
                 n > p ? Math.Sqrt(sse / (n - p)) : double.NaN);
+        }
+        return result;
+    }
+
+    /// <summary>Statistics of <paramref name="model"/> over a source, in one pass (R² uses the source's statistics).</summary>
+    public static IReadOnlyList<OutputStatistics> Compute(LinearModel model, IRowSource source, SufficientStatistics statistics, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(statistics);
+        int k = model.Outputs, d = model.Features;
+        var sse = new double[k];
+        var abs = new double[k];
+        var prediction = new double[k];
+        foreach (var chunk in source.ReadChunks(65536, cancellationToken))
+            for (int i = 0; i < chunk.Rows; i++)
+            {
+                model.Predict(chunk.X.AsSpan(i * d, d), prediction);
+                for (int o = 0; o < k; o++)
+                {
+                    double r = chunk.Y[i * k + o] - prediction[o];
+                    sse[o] += r * r;
+                    abs[o] += Math.Abs(r);
+                }
+            }
+        double n = statistics.Count;
+        int p = model.Layout.BlockSize;
+        var result = new OutputStatistics[k];
+        for (int o = 0; o < k; o++)
+        {
+            double total = statistics.TargetScatter[o] + (model.HasIntercept ? 0 : n * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
+            double r2 = total > 0 ? 1 - sse[o] / total : (sse[o] == 0 ? 1 : double.NaN);
+            result[o] = new OutputStatistics(sse[o], r2, Math.Sqrt(sse[o] / n), abs[o] / n, n > p ? Math.Sqrt(sse[o] / (n - p)) : double.NaN);
         }
         return result;
     }

@@ -5,7 +5,7 @@ using Lsgd.Training;
 
 namespace Lsgd.Estimators;
 
-/// <summary>The outcome of <see cref="LinearRegressor.Fit"/>: the model, how it was found, and how good it is.</summary>
+/// <summary>The outcome of <see cref="LinearRegressor.Fit(Data.Dataset, IProgress{Training.TrainingProgress}?, CancellationToken)"/>: the model, how it was found, and how good it is.</summary>
 public sealed class LinearFit
 {
     internal LinearFit(LinearModel model, LinearRegressorOptions options, SolverMethod method, string? methodChoice, GradientDescentResult? training,
@@ -36,6 +36,9 @@ public sealed class LinearFit
 
     /// <summary>For <see cref="SolverMethod.Auto"/>, which method it chose and why.</summary>
     public string? MethodChoice { get; }
+
+    /// <summary>The engine that computed losses and gradients.</summary>
+    public EngineKind Engine { get; internal init; } = EngineKind.Rows;
 
     /// <summary>n, the number of rows fitted.</summary>
     public int Rows { get; }

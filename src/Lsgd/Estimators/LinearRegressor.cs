@@ -11,7 +11,7 @@ namespace Lsgd.Estimators;
 
 /// <summary>
 /// Linear least-squares regression, by the gradient-descent family, conjugate gradient or exactly. Settings
-/// go in, <see cref="Fit"/> returns a separate, immutable result.
+/// go in, <see cref="Fit(Dataset, IProgress{TrainingProgress}?, CancellationToken)"/> returns a separate, immutable result.
 /// </summary>
 /// <example>
 /// <code>
@@ -46,63 +46,174 @@ public sealed class LinearRegressor
                 $"({Throw.Plural(data.Features, "feature")}{(o.FitIntercept ? " and an intercept" : "")}): at least {layout.BlockSize} rows are needed. " +
                 "Add rows, use fewer features or a lower --degree.");
 
-        var (method, choice) = Choose(o, data, layout);
+        var (method, choice) = Choose(o, data.Rows, layout);
         if (method == SolverMethod.Exact)
         {
             if (!o.Penalty.IsNone)
                 throw new InvalidOptionException(nameof(o.Penalty), o.Penalty, "none with the exact solver",
                     "Use --method cg for ridge, or --method gd for lasso and elastic net.");
-            var exact = ExactLeastSquares.Solve(data, o.FitIntercept);
-            return new LinearFit(exact.Model, o, method, choice, null, null, FitStatistics.Compute(exact.Model, data), exact, null, null, data.Rows);
+            var exact = ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
+            return new LinearFit(exact.Model, o, method, choice, null, null, FitStatistics.Compute(exact.Model, data), exact, null, null, data.Rows)
+            { Engine = EngineKind.Rows };
         }
 
         var (train, validation) = Split(data, o.ValidationFraction, o.GradientDescent.Seed);
-        Standardizer? standardizer = o.Standardize ? Standardizer.Fit(train, center: o.FitIntercept) : null;
-        var working = standardizer?.Transform(train) ?? train;
+        var engineKind = ChooseEngine(o, train.Rows, layout, validation is not null);
+        Standardizer? standardizer;
+        IGradientEngine engine;
+        SufficientStatistics? statistics = null;
+        if (engineKind == EngineKind.Statistics)
+        {
+            statistics = SufficientStatistics.Compute(train, o.MaxThreads);
+            standardizer = o.Standardize ? statistics.ToStandardizer(center: o.FitIntercept) : null;
+            engine = new SufficientStatisticsEngine(standardizer is null ? statistics : statistics.Standardized(standardizer), o.FitIntercept);
+        }
+        else
+        {
+            standardizer = o.Standardize ? Standardizer.Fit(train, center: o.FitIntercept) : null;
+            engine = new InMemoryEngine(standardizer?.Transform(train) ?? train, o.FitIntercept, o.MaxThreads);
+        }
         var scaling = o.GradientDescent.LossScaling;
-        var objective = new LeastSquaresObjective(new InMemoryEngine(working, o.FitIntercept, o.MaxThreads), scaling, o.Penalty);
+        var objective = new LeastSquaresObjective(engine, scaling, o.Penalty);
         LeastSquaresObjective? validationObjective = validation is null ? null
             : new LeastSquaresObjective(new InMemoryEngine(standardizer?.Transform(validation) ?? validation, o.FitIntercept, o.MaxThreads), scaling, o.Penalty);
-        var run = method == SolverMethod.ConjugateGradient
-            ? ConjugateGradient.Minimize(objective, o.GradientDescent, default, progress, cancellationToken)
-            : GradientDescent.Minimize(objective, o.GradientDescent, validationObjective, progress, cancellationToken);
+        var run = Run(method, objective, o, validationObjective, progress, cancellationToken);
         var theta = standardizer is null ? [.. run.Parameters] : standardizer.ToOriginalUnits([.. run.Parameters], layout);
         var model = new LinearModel(layout, theta, data.FeatureNames, data.TargetNames);
-        var statistics = FitStatistics.Compute(model, data);
+        var fitStatistics = FitStatistics.Compute(model, data);
 
         ExactSolution? reference = null;
         Optimality? optimality = null;
-        string? skipped = null;
-        if (!o.CompareWithExact)
-            skipped = "the comparison with the exact solution was turned off";
-        else if (!o.Penalty.IsNone)
-            skipped = "the fit is penalised, so the unpenalised least-squares solution is not its optimum";
-        else if (validation is not null)
-            skipped = "rows were held out for validation, so the fit is not the least-squares solution of all the data";
-        else if (layout.Count > o.MaxParametersForExactCheck)
-            skipped = $"the model has {layout.Count} parameters, more than the {o.MaxParametersForExactCheck} for which the exact check runs";
-        else
+        string? skipped = SkipExactCheck(o, layout, validation is not null);
+        if (skipped is null)
         {
             try
             {
-                reference = ExactLeastSquares.Solve(data, o.FitIntercept);
-                optimality = Compare(model, reference, statistics, data.Rows, scaling);
+                if (statistics is not null)
+                {
+                    // Large data: the reference comes from the same statistics (normal equations), not a QR of n rows.
+                    var star = statistics.SolveNormalEquations(o.FitIntercept);
+                    double optimalSse = 2 * new SufficientStatisticsEngine(statistics, o.FitIntercept).Evaluate(star, new double[star.Length]);
+                    optimality = Compare(model, star, optimalSse, fitStatistics, data.Rows, scaling);
+                }
+                else
+                {
+                    reference = ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
+                    optimality = Compare(model, reference.Model.Parameters.ToArray(), reference.ResidualSumOfSquares.Sum(), fitStatistics, data.Rows, scaling);
+                }
             }
             catch (LsgdException e)
             {
                 skipped = "the exact solution is not unique: " + e.Message.TrimEnd('.');
             }
         }
-        return new LinearFit(model, o, method, choice, run, standardizer, statistics, reference, optimality, skipped, data.Rows);
+        return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, reference, optimality, skipped, data.Rows)
+        { Engine = engineKind };
+    }
+
+    /// <summary>
+    /// Fits the model to rows streamed from <paramref name="source"/>, which may be larger than memory: one pass
+    /// builds the sufficient statistics; full-batch methods then run on them, mini-batch methods stream the rows
+    /// again every epoch; a last pass measures the fit.
+    /// </summary>
+    public LinearFit Fit(IRowSource source, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var o = Options;
+        if (o.ValidationFraction > 0)
+            throw new InvalidOptionException(nameof(o.ValidationFraction), o.ValidationFraction, "0 for data streamed from a file",
+                "Hold out a validation file yourself, or load the data in memory.");
+        var statistics = SufficientStatistics.Compute(source, cancellationToken: cancellationToken);
+        var layout = new ParameterLayout(source.Features, source.Outputs, o.FitIntercept);
+        if (statistics.Count < layout.BlockSize)
+            Throw.Data($"The data has {Throw.Plural(statistics.Count, "row")} but each output has {Throw.Plural(layout.BlockSize, "parameter")}: at least {layout.BlockSize} rows are needed.");
+        int rows = (int)Math.Min(statistics.Count, int.MaxValue);
+        var (method, choice) = Choose(o, statistics.Count, layout);
+        if (method == SolverMethod.Exact)
+        {
+            if (!o.Penalty.IsNone)
+                throw new InvalidOptionException(nameof(o.Penalty), o.Penalty, "none with the exact solver", "Use --method cg for ridge, or --method gd for lasso and elastic net.");
+            var star = statistics.SolveNormalEquations(o.FitIntercept);
+            var exactModel = new LinearModel(layout, star, source.FeatureNames, source.TargetNames);
+            return new LinearFit(exactModel, o, method, (choice is null ? "" : choice + " ") + "For data streamed from a file the exact solution comes from the normal equations of one pass (Cholesky).",
+                null, null, FitStatistics.Compute(exactModel, source, statistics, cancellationToken), null, null, null, rows)
+            { Engine = EngineKind.Statistics };
+        }
+
+        var standardizer = o.Standardize ? statistics.ToStandardizer(center: o.FitIntercept) : null;
+        var engineKind = o.Engine switch
+        {
+            EngineKind.Auto => o.GradientDescent.BatchSize is null ? EngineKind.Statistics : EngineKind.Stream,
+            EngineKind.Rows => EngineKind.Stream,
+            var kind => kind,
+        };
+        IGradientEngine engine = engineKind == EngineKind.Statistics
+            ? new SufficientStatisticsEngine(standardizer is null ? statistics : statistics.Standardized(standardizer), o.FitIntercept)
+            : new StreamingEngine(source, o.FitIntercept, statistics.Count, standardizer, cancellationToken: cancellationToken);
+        var scaling = o.GradientDescent.LossScaling;
+        var objective = new LeastSquaresObjective(engine, scaling, o.Penalty);
+        var run = Run(method, objective, o, null, progress, cancellationToken);
+        var theta = standardizer is null ? [.. run.Parameters] : standardizer.ToOriginalUnits([.. run.Parameters], layout);
+        var model = new LinearModel(layout, theta, source.FeatureNames, source.TargetNames);
+        var fitStatistics = FitStatistics.Compute(model, source, statistics, cancellationToken);
+        Optimality? optimality = null;
+        string? skipped = SkipExactCheck(o, layout, validation: false);
+        if (skipped is null)
+        {
+            try
+            {
+                var star = statistics.SolveNormalEquations(o.FitIntercept);
+                double optimalSse = 2 * new SufficientStatisticsEngine(statistics, o.FitIntercept).Evaluate(star, new double[star.Length]);
+                optimality = Compare(model, star, optimalSse, fitStatistics, rows, scaling);
+            }
+            catch (LsgdException e)
+            {
+                skipped = "the exact solution is not unique: " + e.Message.TrimEnd('.');
+            }
+        }
+        return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, null, optimality, skipped, rows)
+        { Engine = engineKind };
+    }
+
+    private static GradientDescentResult Run(SolverMethod method, LeastSquaresObjective objective, LinearRegressorOptions o,
+        LeastSquaresObjective? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
+        method == SolverMethod.ConjugateGradient
+            ? ConjugateGradient.Minimize(objective, o.GradientDescent, default, progress, cancellationToken)
+            : GradientDescent.Minimize(objective, o.GradientDescent, validation, progress, cancellationToken);
+
+    private static string? SkipExactCheck(LinearRegressorOptions o, ParameterLayout layout, bool validation)
+    {
+        if (!o.CompareWithExact)
+            return "the comparison with the exact solution was turned off";
+        if (!o.Penalty.IsNone)
+            return "the fit is penalised, so the unpenalised least-squares solution is not its optimum";
+        if (validation)
+            return "rows were held out for validation, so the fit is not the least-squares solution of all the data";
+        if (layout.Count > o.MaxParametersForExactCheck)
+            return $"the model has {layout.Count} parameters, more than the {o.MaxParametersForExactCheck} for which the exact check runs";
+        return null;
+    }
+
+    /// <summary>Rows for small data or mini-batches; statistics for full-batch methods on large data.</summary>
+    private static EngineKind ChooseEngine(LinearRegressorOptions o, int rows, ParameterLayout layout, bool validation)
+    {
+        if (o.Engine == EngineKind.Stream)
+            throw new InvalidOptionException(nameof(o.Engine), "stream", "rows, statistics or auto for data in memory", "Use --engine rows, or fit a file larger than --memory.");
+        if (o.Engine == EngineKind.Statistics && o.GradientDescent.BatchSize is not null)
+            throw new InvalidOptionException(nameof(o.Engine), "statistics", "rows or auto with --batch-size (mini-batches need the rows)", "Use --engine rows, or drop --batch-size.");
+        if (o.Engine != EngineKind.Auto)
+            return o.Engine;
+        bool large = rows >= 50_000 && layout.Features <= 2048 && rows >= 8 * layout.Features;
+        return o.GradientDescent.BatchSize is null && large ? EngineKind.Statistics : EngineKind.Rows;
     }
 
     /// <summary>The method to run, and for <see cref="SolverMethod.Auto"/> a sentence on why.</summary>
-    private static (SolverMethod Method, string? Why) Choose(LinearRegressorOptions o, Dataset data, ParameterLayout layout)
+    private static (SolverMethod Method, string? Why) Choose(LinearRegressorOptions o, long rows, ParameterLayout layout)
     {
         if (o.Method != SolverMethod.Auto)
             return (o.Method, null);
         var c = CultureInfo.InvariantCulture;
-        double work = (double)data.Rows * layout.BlockSize * layout.BlockSize;
+        double work = (double)rows * layout.BlockSize * layout.BlockSize;
         if (o.Penalty.L1 > 0)
             return (SolverMethod.GradientDescent, "auto chose gradient descent: the L1 penalty needs a proximal method.");
         if (o.Penalty.IsNone && layout.BlockSize <= o.MaxParametersForExactCheck && work <= AutoExactBudget)
@@ -140,19 +251,18 @@ public sealed class LinearRegressor
         return new Dataset(x, y, sorted.Length, d, k, data.FeatureNames, data.TargetNames);
     }
 
-    private static Optimality Compare(LinearModel model, ExactSolution exact, IReadOnlyList<OutputStatistics> statistics,
+    private static Optimality Compare(LinearModel model, double[] star, double optimalSse, IReadOnlyList<OutputStatistics> statistics,
         int rows, LossScaling scaling)
     {
         double factor = scaling == LossScaling.Mean ? 0.5 / rows : 0.5;
         double loss = factor * statistics.Sum(s => s.SumOfSquaredResiduals);
-        double optimal = factor * exact.ResidualSumOfSquares.Sum();
-        var star = exact.Model.Parameters;
+        double optimal = factor * optimalSse;
         var diff = new double[star.Length];
         TensorPrimitives.Subtract(model.Parameters, star, diff);
         double distance = TensorPrimitives.Norm(diff);
         double starNorm = TensorPrimitives.Norm(star);
         double gap = loss - optimal;
         return new Optimality(loss, optimal, gap, optimal > 1e-300 ? gap / optimal : gap,
-            distance, starNorm > 0 ? distance / starNorm : distance, star.ToArray());
+            distance, starNorm > 0 ? distance / starNorm : distance, star);
     }
 }

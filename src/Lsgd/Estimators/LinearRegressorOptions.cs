@@ -19,6 +19,22 @@ public enum SolverMethod
     Auto,
 }
 
+/// <summary>Which engine computes losses and gradients for the iterative methods.</summary>
+public enum EngineKind
+{
+    /// <summary>Statistics for full-batch methods on large data (n ≥ 50 000 rows, d ≤ 2048), rows otherwise; for sources larger than memory, statistics or streaming.</summary>
+    Auto,
+
+    /// <summary>The rows in memory: one fused pass per evaluation (<see cref="Engines.InMemoryEngine"/>).</summary>
+    Rows,
+
+    /// <summary>XᵀX and Xᵀy from one pass, then O(d²) per step (<see cref="Engines.SufficientStatisticsEngine"/>); full batch only.</summary>
+    Statistics,
+
+    /// <summary>Rows streamed from the source on every pass (<see cref="Engines.StreamingEngine"/>); for sources only.</summary>
+    Stream,
+}
+
 /// <summary>Settings of <see cref="LinearRegressor"/>. Immutable; each value is checked when set.</summary>
 public sealed record LinearRegressorOptions
 {
@@ -63,6 +79,9 @@ public sealed record LinearRegressorOptions
         get;
         init => field = Check.AtLeast(value, 1, nameof(MaxParametersForExactCheck), "Try 2000.");
     } = 2000;
+
+    /// <summary>The engine for iterative methods (default <see cref="EngineKind.Auto"/>).</summary>
+    public EngineKind Engine { get; init; } = EngineKind.Auto;
 
     /// <summary>Upper bound on threads for the gradient passes (≥ 1); <c>null</c> uses every core.</summary>
     public int? MaxThreads

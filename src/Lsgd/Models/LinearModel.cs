@@ -79,8 +79,13 @@ public sealed class LinearModel
         if (data.Features != Features)
             Throw.Data($"The model expects {Features} features ({string.Join(", ", FeatureNames)}) but the data has {data.Features}.");
         var result = new double[data.Rows * Outputs];
+        var row = new double[Features];
         for (int i = 0; i < data.Rows; i++)
-            Predict(data.FeatureRow(i), result.AsSpan(i * Outputs, Outputs));
+        {
+            if (data.IsSinglePrecision)
+                for (int j = 0; j < Features; j++) row[j] = data.Feature(i, j);
+            Predict(data.IsSinglePrecision ? row : data.FeatureRow(i), result.AsSpan(i * Outputs, Outputs));
+        }
         return result;
     }
 }

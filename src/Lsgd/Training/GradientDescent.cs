@@ -254,9 +254,7 @@ public static class GradientDescent
 
         private (StopReason, int) MiniBatch(double loss)
         {
-            int n = checked((int)_objective.Rows);
             int batch = _options.BatchSize!.Value;
-            var order = new int[n];
             var start = new double[_theta.Length];
             var batchGradient = new double[_theta.Length];
             long step = 0;
@@ -268,13 +266,10 @@ public static class GradientDescent
                 epoch++;
                 _theta.CopyTo(start, 0);
                 var savedState = _policy == DivergencePolicy.Recover ? _state.Clone() : null;
-                for (int i = 0; i < n; i++) order[i] = i;
-                new Random(unchecked(_options.Seed * 7919 + epoch)).Shuffle(order);
                 bool finite = true;
-                for (int s = 0; s < n; s += batch)
+                foreach (var minibatch in _objective.Batches(batch, unchecked(_options.Seed * 7919 + epoch)))
                 {
-                    var rows = order.AsSpan(s, Math.Min(batch, n - s));
-                    _objective.EvaluateBatch(_theta, batchGradient, rows);
+                    minibatch.Evaluate(_theta, batchGradient);
                     _optimizer.Update(_theta, batchGradient, _alpha * _options.Schedule.Factor(step), _state, _proximal);
                     step++;
                     if (!double.IsFinite(_theta[0]) || !double.IsFinite(batchGradient[0]))

@@ -1,0 +1,329 @@
+using System.Numerics.Tensors;
+using Lsgd.Internals;
+
+namespace Lsgd.Data;
+
+/// <summary>
+/// Everything least squares needs from the data, in one pass: n, the means x̄ and ȳ, and the centred
+/// scatter matrices Sxx = Σ(x − x̄)(x − x̄)ᵀ, Sxy = Σ(x − x̄)(y − ȳ)ᵀ and the diagonal of Syy.
+/// </summary>
+/// <remarks>
+/// <para>Rows are taken in chunks; each chunk is centred on its own mean (so no large values cancel) and
+/// chunks are merged with Chan, Golub and LeVeque's update: for parts a and b with n = nₐ + n_b and
+/// δ = x̄_b − x̄ₐ, the merged scatter is Sₐ + S_b + δδᵀ·nₐn_b/n. Merging is addition plus that rank-one term,
+/// which is what lets cores, files read in pieces and (later) machines share one code path.</para>
+/// <para>In-memory data is cut into fixed blocks merged in block order, so the result does not depend on the
+/// number of threads.</para>
+/// </remarks>
+public sealed class SufficientStatistics
+{
+    /// <summary>Rows per block for parallel accumulation (fixed, so sums do not depend on the thread count).</summary>
+    public const int BlockRows = 16384;
+
+    /// <summary>Rows per panel inside a block: small enough for the panel to stay in cache.</summary>
+    private const int PanelRows = 256;
+
+    private SufficientStatistics(int features, int outputs, IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames)
+    {
+        Features = features;
+        Outputs = outputs;
+        FeatureNames = featureNames;
+        TargetNames = targetNames;
+        FeatureMeans = new double[features];
+        TargetMeans = new double[outputs];
+        FeatureScatter = new double[features * features];
+        CrossScatter = new double[features * outputs];
+        TargetScatter = new double[outputs];
+    }
+
+    /// <summary>d.</summary>
+    public int Features { get; }
+
+    /// <summary>k.</summary>
+    public int Outputs { get; }
+
+    /// <summary>Names of the features.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Names of the targets.</summary>
+    public IReadOnlyList<string> TargetNames { get; }
+
+    /// <summary>n, the rows seen.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>x̄ (d values).</summary>
+    public double[] FeatureMeans { get; }
+
+    /// <summary>ȳ (k values).</summary>
+    public double[] TargetMeans { get; }
+
+    /// <summary>Sxx = Σ(x − x̄)(x − x̄)ᵀ, d × d row-major, symmetric (both triangles filled).</summary>
+    public double[] FeatureScatter { get; }
+
+    /// <summary>Sxy = Σ(x − x̄)(y − ȳ)ᵀ, d × k row-major.</summary>
+    public double[] CrossScatter { get; }
+
+    /// <summary>Σ(y − ȳ)² per target.</summary>
+    public double[] TargetScatter { get; }
+
+    /// <summary>Population standard deviation of each feature, √(Sxx_jj / n).</summary>
+    public double[] FeatureStandardDeviations() =>
+        [.. Enumerable.Range(0, Features).Select(j => Math.Sqrt(FeatureScatter[j * Features + j] / Count))];
+
+    /// <summary>
+    /// The standardiser these statistics imply: μ = x̄ and σ the population standard deviation (or, without
+    /// centring, μ = 0 and σ the root mean square), exactly as <see cref="Standardizer.Fit"/> computes them.
+    /// </summary>
+    public Standardizer ToStandardizer(bool center)
+    {
+        var means = new double[Features];
+        var scales = new double[Features];
+        for (int j = 0; j < Features; j++)
+        {
+            double ss = FeatureScatter[j * Features + j] + (center ? 0 : Count * FeatureMeans[j] * FeatureMeans[j]);
+            double sd = Math.Sqrt(ss / Count);
+            means[j] = center ? FeatureMeans[j] : 0;
+            scales[j] = sd > 0 && double.IsFinite(sd) ? sd : 1.0;
+        }
+        return new Standardizer(means, scales);
+    }
+
+    /// <summary>The statistics of the standardised features (x − μ)/σ, derived without another pass.</summary>
+    public SufficientStatistics Standardized(Standardizer standardizer)
+    {
+        ArgumentNullException.ThrowIfNull(standardizer);
+        int d = Features, k = Outputs;
+        var result = new SufficientStatistics(d, k, FeatureNames, TargetNames) { Count = Count };
+        for (int i = 0; i < d; i++)
+        {
+            double si = standardizer.Scales[i];
+            result.FeatureMeans[i] = (FeatureMeans[i] - standardizer.Means[i]) / si;
+            for (int j = 0; j < d; j++)
+                result.FeatureScatter[i * d + j] = FeatureScatter[i * d + j] / (si * standardizer.Scales[j]);
+            for (int o = 0; o < k; o++)
+                result.CrossScatter[i * k + o] = CrossScatter[i * k + o] / si;
+        }
+        TargetMeans.CopyTo(result.TargetMeans, 0);
+        TargetScatter.CopyTo(result.TargetScatter, 0);
+        return result;
+    }
+
+    /// <summary>
+    /// The least-squares solution from the normal equations (Cholesky on the correlation-scaled Sxx), θ laid out
+    /// per output as [w…, b]. Accurate to about κ(Sxx)·ε: fine for the well-conditioned problems the statistics
+    /// engine is chosen for; <see cref="Solvers.ExactLeastSquares"/> (QR on the rows) is the accurate one.
+    /// </summary>
+    /// <exception cref="LsgdException">The features are linearly dependent (Sxx is not positive definite).</exception>
+    public double[] SolveNormalEquations(bool fitIntercept)
+    {
+        int d = Features, k = Outputs;
+        double n = Count;
+        // A = Sxx (centred) or Σxxᵀ (uncentred); scale to unit diagonal for a well-behaved Cholesky.
+        var a = new double[d * d];
+        var rhs = new double[d * k];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+                a[i * d + j] = FeatureScatter[i * d + j] + (fitIntercept ? 0 : n * FeatureMeans[i] * FeatureMeans[j]);
+            for (int o = 0; o < k; o++)
+                rhs[i * k + o] = CrossScatter[i * k + o] + (fitIntercept ? 0 : n * FeatureMeans[i] * TargetMeans[o]);
+        }
+        var scale = new double[d];
+        for (int i = 0; i < d; i++)
+        {
+            scale[i] = Math.Sqrt(a[i * d + i]);
+            if (!(scale[i] > 0))
+                Throw.Data($"The feature '{FeatureNames.ElementAtOrDefault(i) ?? $"x{i + 1}"}' is constant{(fitIntercept ? "" : " zero")}, so its coefficient is not determined. Remove that column.");
+        }
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+                a[i * d + j] /= scale[i] * scale[j];
+        // Cholesky A = LLᵀ in place (lower triangle).
+        for (int j = 0; j < d; j++)
+        {
+            double diag = a[j * d + j];
+            for (int m = 0; m < j; m++) diag -= a[j * d + m] * a[j * d + m];
+            if (!(diag > 1e-13))
+                Throw.Data($"The features are linearly dependent (or nearly): '{FeatureNames.ElementAtOrDefault(j) ?? $"x{j + 1}"}' is (close to) a combination of the columns before it. Remove it, or add a ridge penalty (--l2).");
+            double l = Math.Sqrt(diag);
+            a[j * d + j] = l;
+            for (int i = j + 1; i < d; i++)
+            {
+                double v = a[i * d + j];
+                for (int m = 0; m < j; m++) v -= a[i * d + m] * a[j * d + m];
+                a[i * d + j] = v / l;
+            }
+        }
+        int bs = d + (fitIntercept ? 1 : 0);
+        var theta = new double[bs * k];
+        var z = new double[d];
+        for (int o = 0; o < k; o++)
+        {
+            for (int i = 0; i < d; i++) z[i] = rhs[i * k + o] / scale[i];
+            for (int i = 0; i < d; i++)
+            {
+                double v = z[i];
+                for (int m = 0; m < i; m++) v -= a[i * d + m] * z[m];
+                z[i] = v / a[i * d + i];
+            }
+            for (int i = d - 1; i >= 0; i--)
+            {
+                double v = z[i];
+                for (int m = i + 1; m < d; m++) v -= a[m * d + i] * z[m];
+                z[i] = v / a[i * d + i];
+            }
+            double b = TargetMeans[o];
+            for (int i = 0; i < d; i++)
+            {
+                double w = z[i] / scale[i];
+                theta[o * bs + i] = w;
+                b -= w * FeatureMeans[i];
+            }
+            if (fitIntercept) theta[o * bs + d] = b;
+        }
+        return theta;
+    }
+
+    /// <summary>Accumulates statistics of in-memory data, on up to <paramref name="maxThreads"/> threads.</summary>
+    public static SufficientStatistics Compute(Dataset data, int? maxThreads = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        int blocks = (data.Rows + BlockRows - 1) / BlockRows;
+        var parts = new SufficientStatistics[blocks];
+        int threads = Math.Min(maxThreads ?? Environment.ProcessorCount, blocks);
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, blk =>
+        {
+            int start = blk * BlockRows, end = Math.Min(start + BlockRows, data.Rows);
+            var part = new SufficientStatistics(data.Features, data.Outputs, data.FeatureNames, data.TargetNames);
+            var panel = new Panel(data.Features, data.Outputs);
+            for (int s = start; s < end; s += PanelRows)
+                part.Merge(panel.Load(data, s, Math.Min(PanelRows, end - s)));
+            parts[blk] = part;
+        });
+        var total = new SufficientStatistics(data.Features, data.Outputs, data.FeatureNames, data.TargetNames);
+        foreach (var part in parts) total.Merge(part);
+        return total;
+    }
+
+    /// <summary>Accumulates statistics in one pass over a source that may be larger than memory.</summary>
+    public static SufficientStatistics Compute(IRowSource source, int chunkRows = 65536, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var total = new SufficientStatistics(source.Features, source.Outputs, source.FeatureNames, source.TargetNames);
+        var panel = new Panel(source.Features, source.Outputs);
+        foreach (var chunk in source.ReadChunks(chunkRows, cancellationToken))
+            for (int s = 0; s < chunk.Rows; s += PanelRows)
+                total.Merge(panel.Load(chunk.X, chunk.Y, s, Math.Min(PanelRows, chunk.Rows - s)));
+        if (total.Count == 0)
+            Throw.Data("The data has no rows: at least one observation is needed to fit a model.");
+        return total;
+    }
+
+    /// <summary>Adds <paramref name="other"/> (the statistics of other rows) into these.</summary>
+    public void Merge(SufficientStatistics other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Features != Features || other.Outputs != Outputs)
+            Throw.Data($"Cannot merge statistics of {other.Features} features and {other.Outputs} targets into {Features} and {Outputs}.");
+        if (other.Count == 0) return;
+        if (Count == 0)
+        {
+            Count = other.Count;
+            other.FeatureMeans.CopyTo(FeatureMeans, 0);
+            other.TargetMeans.CopyTo(TargetMeans, 0);
+            other.FeatureScatter.CopyTo(FeatureScatter, 0);
+            other.CrossScatter.CopyTo(CrossScatter, 0);
+            other.TargetScatter.CopyTo(TargetScatter, 0);
+            return;
+        }
+        MergeParts(other.Count, other.FeatureMeans, other.TargetMeans, other.FeatureScatter, other.CrossScatter, other.TargetScatter);
+    }
+
+    private void MergeParts(long nb, double[] xb, double[] yb, double[] sxx, double[] sxy, double[] syy)
+    {
+        int d = Features, k = Outputs;
+        long na = Count, n = na + nb;
+        double weight = (double)na * nb / n;
+        var dx = new double[d];
+        var dy = new double[k];
+        TensorPrimitives.Subtract(xb, FeatureMeans, dx);
+        TensorPrimitives.Subtract(yb, TargetMeans, dy);
+        for (int i = 0; i < d; i++)
+        {
+            var row = FeatureScatter.AsSpan(i * d, d);
+            TensorPrimitives.Add(row, sxx.AsSpan(i * d, d), row);
+            TensorPrimitives.MultiplyAdd(dx, weight * dx[i], row, row);
+            var cross = CrossScatter.AsSpan(i * k, k);
+            TensorPrimitives.Add(cross, sxy.AsSpan(i * k, k), cross);
+            TensorPrimitives.MultiplyAdd(dy, weight * dx[i], cross, cross);
+        }
+        for (int o = 0; o < k; o++)
+            TargetScatter[o] += syy[o] + weight * dy[o] * dy[o];
+        double fb = (double)nb / n;
+        TensorPrimitives.MultiplyAdd(dx, fb, FeatureMeans, FeatureMeans);
+        TensorPrimitives.MultiplyAdd(dy, fb, TargetMeans, TargetMeans);
+        Count = n;
+    }
+
+    /// <summary>A reusable buffer turning up to <see cref="PanelRows"/> rows into the statistics of those rows.</summary>
+    private sealed class Panel(int d, int k)
+    {
+        private readonly double[] _x = new double[d * PanelRows];   // feature-major: row j = feature j over the rows
+        private readonly double[] _y = new double[k * PanelRows];
+        private readonly SufficientStatistics _stats = new(d, k, [], []);
+
+        public SufficientStatistics Load(Dataset data, int start, int rows)
+        {
+            for (int t = 0; t < rows; t++)
+            {
+                int i = start + t;
+                for (int j = 0; j < d; j++) _x[j * PanelRows + t] = data.Feature(i, j);
+                var y = data.TargetRow(i);
+                for (int o = 0; o < k; o++) _y[o * PanelRows + t] = y[o];
+            }
+            return Reduce(rows);
+        }
+
+        public SufficientStatistics Load(double[] x, double[] y, int start, int rows)
+        {
+            for (int t = 0; t < rows; t++)
+            {
+                int i = start + t;
+                for (int j = 0; j < d; j++) _x[j * PanelRows + t] = x[i * d + j];
+                for (int o = 0; o < k; o++) _y[o * PanelRows + t] = y[i * k + o];
+            }
+            return Reduce(rows);
+        }
+
+        /// <summary>Centres the panel on its own means and forms its scatter matrices.</summary>
+        private SufficientStatistics Reduce(int rows)
+        {
+            var s = _stats;
+            s.Count = rows;
+            for (int j = 0; j < d; j++)
+            {
+                var row = _x.AsSpan(j * PanelRows, rows);
+                double mean = TensorPrimitives.Sum(row) / rows;
+                TensorPrimitives.Subtract(row, mean, row);
+                s.FeatureMeans[j] = mean;
+            }
+            for (int o = 0; o < k; o++)
+            {
+                var row = _y.AsSpan(o * PanelRows, rows);
+                double mean = TensorPrimitives.Sum(row) / rows;
+                TensorPrimitives.Subtract(row, mean, row);
+                s.TargetMeans[o] = mean;
+                s.TargetScatter[o] = TensorPrimitives.SumOfSquares(row);
+            }
+            Array.Clear(s.FeatureScatter);
+            Kernels.SymmetricRankUpdate(_x, d, rows, PanelRows, s.FeatureScatter);
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < i; j++)
+                    s.FeatureScatter[i * d + j] = s.FeatureScatter[j * d + i];
+            for (int j = 0; j < d; j++)
+                for (int o = 0; o < k; o++)
+                    s.CrossScatter[j * k + o] = TensorPrimitives.Dot(_x.AsSpan(j * PanelRows, rows), _y.AsSpan(o * PanelRows, rows));
+            return s;
+        }
+    }
+}

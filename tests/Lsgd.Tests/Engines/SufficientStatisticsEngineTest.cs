@@ -1,0 +1,112 @@
+using Lsgd.Data;
+using Lsgd.Engines;
+using Lsgd.Estimators;
+using Lsgd.Models;
+using Lsgd.Training;
+
+namespace Lsgd.Tests.Engines;
+
+public class SufficientStatisticsEngineTest
+{
+    [Theory]
+    [InlineData(1, 1, 1, true)]
+    [InlineData(7, 3, 1, true)]
+    [InlineData(300, 5, 2, false)]
+    [InlineData(20000, 9, 1, true)]
+    [InlineData(40000, 17, 3, false)]
+    public void LossGradientAndHessianEqualTheRowEngines(int n, int d, int k, bool intercept)
+    {
+        var (data, _) = TestData.Random(n, d, k, seed: n + d);
+        var rows = new InMemoryEngine(data, intercept);
+        var stats = new SufficientStatisticsEngine(SufficientStatistics.Compute(data), intercept);
+        var rng = new Random(3);
+        var theta = Enumerable.Range(0, rows.Layout.Count).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var g1 = new double[theta.Length];
+        var g2 = new double[theta.Length];
+        double l1 = rows.Evaluate(theta, g1), l2 = stats.Evaluate(theta, g2);
+        Assert.Equal(l1, l2, 1e-9 * l1);
+        double scale = g1.Max(Math.Abs);
+        for (int i = 0; i < g1.Length; i++) Assert.Equal(g1[i], g2[i], 1e-10 * scale);
+        rows.HessianVector(theta, g1);
+        stats.HessianVector(theta, g2);
+        scale = g1.Max(Math.Abs);
+        for (int i = 0; i < g1.Length; i++) Assert.Equal(g1[i], g2[i], 1e-10 * scale);
+    }
+
+    [Fact]
+    public void ArticleGradientDescentHasTheSameIteratesOnBothEngines()
+    {
+        // 1000 iterations of the article's GD; the engines must agree to 1e-9 relative at every step.
+        var (data, _) = TestData.Random(5000, 6, 1, seed: 77);
+        var options = new GradientDescentOptions { LearningRate = 1e-4, MaxIterations = 1000, Tolerance = 0, TraceIterations = 1000 };
+        var a = GradientDescent.Minimize(new LeastSquaresObjective(new InMemoryEngine(data, true), LossScaling.Sum), options);
+        var b = GradientDescent.Minimize(new LeastSquaresObjective(new SufficientStatisticsEngine(SufficientStatistics.Compute(data), true), LossScaling.Sum), options);
+        Assert.Equal(1000, a.Trace.Count);
+        for (int k = 0; k < 1000; k++)
+            for (int j = 0; j < 7; j++)
+            {
+                double x = a.Trace[k].Parameters[j], y = b.Trace[k].Parameters[j];
+                Assert.True(Math.Abs(x - y) <= 1e-9 * Math.Max(1e-3, Math.Abs(x)), $"iteration {k + 1}, θ{j}: {x:R} vs {y:R}");
+            }
+    }
+
+    [Fact]
+    public void MergingStatisticsOfPartsEqualsTheStatisticsOfTheWhole()
+    {
+        var (data, _) = TestData.Random(1000, 4, 2, seed: 5);
+        var whole = SufficientStatistics.Compute(data);
+        var merged = SufficientStatistics.Compute(new DatasetRowSource(data), chunkRows: 37);
+        Assert.Equal(whole.Count, merged.Count);
+        for (int i = 0; i < whole.FeatureScatter.Length; i++) Assert.Equal(whole.FeatureScatter[i], merged.FeatureScatter[i], 1e-10 * Math.Abs(whole.FeatureScatter[0]));
+        for (int i = 0; i < whole.CrossScatter.Length; i++) Assert.Equal(whole.CrossScatter[i], merged.CrossScatter[i], 1e-9);
+        for (int i = 0; i < 4; i++) Assert.Equal(whole.FeatureMeans[i], merged.FeatureMeans[i], 1e-13);
+    }
+
+    [Fact]
+    public void CentringKeepsLargeOffsetsFromCancelling()
+    {
+        // x = 1e9 + small: uncentred sums would lose every digit of the small part.
+        var rng = new Random(1);
+        int n = 50_000;
+        var x = Enumerable.Range(0, n).Select(_ => 1e9 + rng.NextDouble()).ToArray();
+        var y = x.Select(v => 3 * (v - 1e9) + 2).ToArray();
+        var stats = SufficientStatistics.Compute(new Dataset(x, y, n, 1));
+        double mean = x.Average(v => v - 1e9) + 1e9;
+        double sxx = x.Sum(v => (v - mean) * (v - mean));
+        Assert.Equal(sxx, stats.FeatureScatter[0], 1e-9 * sxx);
+        var theta = stats.SolveNormalEquations(fitIntercept: true);
+        Assert.Equal(3.0, theta[0], 6);
+    }
+
+    [Fact]
+    public void ResultIsBitIdenticalWithOneAndTwoThreads()
+    {
+        var (data, _) = TestData.Random(70_000, 5, 1, seed: 9);
+        var a = SufficientStatistics.Compute(data, maxThreads: 1);
+        var b = SufficientStatistics.Compute(data, maxThreads: 2);
+        Assert.Equal(a.FeatureScatter, b.FeatureScatter);
+        Assert.Equal(a.CrossScatter, b.CrossScatter);
+    }
+
+    [Fact]
+    public void MiniBatchesAreRefusedWithAnExplanation()
+    {
+        var engine = new SufficientStatisticsEngine(SufficientStatistics.Compute(TestData.ArticlePoints()), true);
+        var e = Assert.Throws<LsgdException>(() => engine.Batches(4, 1).ToList());
+        Assert.StartsWith("Mini-batches need the rows themselves", e.Message);
+    }
+
+    [Fact]
+    public void AutoEngineUsesStatisticsForLargeFullBatchFitsAndLandsOnTheSameModel()
+    {
+        var (data, _) = TestData.Random(60_000, 8, 1, seed: 12);
+        var gd = new GradientDescentOptions { LossScaling = LossScaling.Mean, Tolerance = 0, GradientTolerance = 1e-12, MaxIterations = 100_000 };
+        var auto = new LinearRegressor(new LinearRegressorOptions { Standardize = true, GradientDescent = gd }).Fit(data);
+        var rows = new LinearRegressor(new LinearRegressorOptions { Standardize = true, GradientDescent = gd, Engine = EngineKind.Rows }).Fit(data);
+        Assert.Equal(EngineKind.Statistics, auto.Engine);
+        Assert.Equal(EngineKind.Rows, rows.Engine);
+        for (int j = 0; j < 9; j++)
+            Assert.Equal(rows.Model.Parameters[j], auto.Model.Parameters[j], 9);
+        Assert.True(auto.Optimality!.RelativeCoefficientDistance < 1e-9);
+    }
+}
