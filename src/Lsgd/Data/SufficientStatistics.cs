@@ -194,11 +194,9 @@ public sealed class SufficientStatistics
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, blk =>
         {
             int start = blk * BlockRows, end = Math.Min(start + BlockRows, data.Rows);
-            var part = new SufficientStatistics(data.Features, data.Outputs, data.FeatureNames, data.TargetNames);
             var panel = new Panel(data.Features, data.Outputs);
-            for (int s = start; s < end; s += PanelRows)
-                part.Merge(panel.Load(data, s, Math.Min(PanelRows, end - s)));
-            parts[blk] = part;
+            panel.Add(data, start, end - start);
+            parts[blk] = panel.Take(data.FeatureNames, data.TargetNames);
         });
         var total = new SufficientStatistics(data.Features, data.Outputs, data.FeatureNames, data.TargetNames);
         foreach (var part in parts) total.Merge(part);
@@ -212,8 +210,10 @@ public sealed class SufficientStatistics
         var total = new SufficientStatistics(source.Features, source.Outputs, source.FeatureNames, source.TargetNames);
         var panel = new Panel(source.Features, source.Outputs);
         foreach (var chunk in source.ReadChunks(chunkRows, cancellationToken))
-            for (int s = 0; s < chunk.Rows; s += PanelRows)
-                total.Merge(panel.Load(chunk.X, chunk.Y, s, Math.Min(PanelRows, chunk.Rows - s)));
+        {
+            panel.Add(chunk.X, chunk.Y, chunk.Rows);
+            total.Merge(panel.Take(source.FeatureNames, source.TargetNames));
+        }
         if (total.Count == 0)
             Throw.Data("The data has no rows: at least one observation is needed to fit a model.");
         return total;
@@ -265,65 +265,142 @@ public sealed class SufficientStatistics
         Count = n;
     }
 
-    /// <summary>A reusable buffer turning up to <see cref="PanelRows"/> rows into the statistics of those rows.</summary>
+    /// <summary>
+    /// Accumulates a run of rows (a block, or a chunk of a stream) into statistics: each panel of up to
+    /// <see cref="PanelRows"/> rows is shifted by a fixed reference K (the first panel's mean), transposed to
+    /// feature-major order and added as Σ(x − K)(x − K)ᵀ by the symmetric rank-update kernel. At the end the
+    /// shifted sums give the centred scatter: Sxx = Σ(x − K)(x − K)ᵀ − s sᵀ/n with s = Σ(x − K). With K this
+    /// close to the mean the correction is tiny, so nothing large cancels.
+    /// </summary>
     private sealed class Panel(int d, int k)
     {
         private readonly double[] _x = new double[d * PanelRows];   // feature-major: row j = feature j over the rows
         private readonly double[] _y = new double[k * PanelRows];
-        private readonly SufficientStatistics _stats = new(d, k, [], []);
+        private readonly double[] _shiftX = new double[d];
+        private readonly double[] _shiftY = new double[k];
+        private readonly double[] _sumX = new double[d];
+        private readonly double[] _sumY = new double[k];
+        private readonly double[] _cxx = new double[d * d];
+        private readonly double[] _cxy = new double[d * k];
+        private readonly double[] _cyy = new double[k];
+        private long _count;
 
-        public SufficientStatistics Load(Dataset data, int start, int rows)
+        /// <summary>Adds rows [start, start + rows) of in-memory data.</summary>
+        public void Add(Dataset data, int start, int rows)
         {
-            for (int t = 0; t < rows; t++)
+            for (int s = start; s < start + rows; s += PanelRows)
             {
-                int i = start + t;
-                for (int j = 0; j < d; j++) _x[j * PanelRows + t] = data.Feature(i, j);
-                var y = data.TargetRow(i);
-                for (int o = 0; o < k; o++) _y[o * PanelRows + t] = y[o];
+                int m = Math.Min(PanelRows, start + rows - s);
+                if (data.IsSinglePrecision)
+                    Load(data.XSingle.Slice(s * d, m * d), data.Y.Slice(s * k, m * k), m);
+                else
+                    Load(data.X.Slice(s * d, m * d), data.Y.Slice(s * k, m * k), m);
             }
-            return Reduce(rows);
         }
 
-        public SufficientStatistics Load(double[] x, double[] y, int start, int rows)
+        /// <summary>Adds rows of a chunk (row-major arrays).</summary>
+        public void Add(double[] x, double[] y, int rows)
         {
-            for (int t = 0; t < rows; t++)
+            for (int s = 0; s < rows; s += PanelRows)
             {
-                int i = start + t;
-                for (int j = 0; j < d; j++) _x[j * PanelRows + t] = x[i * d + j];
-                for (int o = 0; o < k; o++) _y[o * PanelRows + t] = y[i * k + o];
+                int m = Math.Min(PanelRows, rows - s);
+                Load(x.AsSpan(s * d, m * d), y.AsSpan(s * k, m * k), m);
             }
-            return Reduce(rows);
         }
 
-        /// <summary>Centres the panel on its own means and forms its scatter matrices.</summary>
-        private SufficientStatistics Reduce(int rows)
+        /// <summary>The statistics of everything added since the last call, and a reset.</summary>
+        public SufficientStatistics Take(IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames)
         {
-            var s = _stats;
-            s.Count = rows;
-            for (int j = 0; j < d; j++)
+            var result = new SufficientStatistics(d, k, featureNames, targetNames) { Count = _count };
+            if (_count == 0) return result;
+            double n = _count;
+            for (int i = 0; i < d; i++)
             {
-                var row = _x.AsSpan(j * PanelRows, rows);
-                double mean = TensorPrimitives.Sum(row) / rows;
-                TensorPrimitives.Subtract(row, mean, row);
-                s.FeatureMeans[j] = mean;
+                result.FeatureMeans[i] = _shiftX[i] + _sumX[i] / n;
+                for (int j = i; j < d; j++)
+                {
+                    double v = _cxx[i * d + j] - _sumX[i] * _sumX[j] / n;
+                    result.FeatureScatter[i * d + j] = v;
+                    result.FeatureScatter[j * d + i] = v;
+                }
+                for (int o = 0; o < k; o++)
+                    result.CrossScatter[i * k + o] = _cxy[i * k + o] - _sumX[i] * _sumY[o] / n;
             }
             for (int o = 0; o < k; o++)
             {
-                var row = _y.AsSpan(o * PanelRows, rows);
-                double mean = TensorPrimitives.Sum(row) / rows;
-                TensorPrimitives.Subtract(row, mean, row);
-                s.TargetMeans[o] = mean;
-                s.TargetScatter[o] = TensorPrimitives.SumOfSquares(row);
+                result.TargetMeans[o] = _shiftY[o] + _sumY[o] / n;
+                result.TargetScatter[o] = _cyy[o] - _sumY[o] * _sumY[o] / n;
             }
-            Array.Clear(s.FeatureScatter);
-            Kernels.SymmetricRankUpdate(_x, d, rows, PanelRows, s.FeatureScatter);
-            for (int i = 0; i < d; i++)
-                for (int j = 0; j < i; j++)
-                    s.FeatureScatter[i * d + j] = s.FeatureScatter[j * d + i];
+            _count = 0;
+            Array.Clear(_sumX); Array.Clear(_sumY); Array.Clear(_cxx); Array.Clear(_cxy); Array.Clear(_cyy);
+            return result;
+        }
+
+        private void Load<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
+        {
+            if (_count == 0)
+            {
+                // The reference K: this first panel's means.
+                for (int j = 0; j < d; j++)
+                {
+                    double sum = 0;
+                    for (int t = 0; t < rows; t++) sum += double.CreateTruncating(source[t * d + j]);
+                    _shiftX[j] = sum / rows;
+                }
+                for (int o = 0; o < k; o++)
+                {
+                    double sum = 0;
+                    for (int t = 0; t < rows; t++) sum += y[t * k + o];
+                    _shiftY[o] = sum / rows;
+                }
+            }
+            Transpose(source, rows);
+            for (int o = 0; o < k; o++)
+                for (int t = 0; t < rows; t++) _y[o * PanelRows + t] = y[t * k + o] - _shiftY[o];
+            for (int j = 0; j < d; j++)
+                _sumX[j] += TensorPrimitives.Sum(_x.AsSpan(j * PanelRows, rows));
+            for (int o = 0; o < k; o++)
+            {
+                var row = _y.AsSpan(o * PanelRows, rows);
+                _sumY[o] += TensorPrimitives.Sum(row);
+                _cyy[o] += TensorPrimitives.SumOfSquares(row);
+            }
+            Kernels.SymmetricRankUpdate(_x, d, rows, PanelRows, _cxx);
             for (int j = 0; j < d; j++)
                 for (int o = 0; o < k; o++)
-                    s.CrossScatter[j * k + o] = TensorPrimitives.Dot(_x.AsSpan(j * PanelRows, rows), _y.AsSpan(o * PanelRows, rows));
-            return s;
+                    _cxy[j * k + o] += TensorPrimitives.Dot(_x.AsSpan(j * PanelRows, rows), _y.AsSpan(o * PanelRows, rows));
+            _count += rows;
+        }
+
+        /// <summary>
+        /// Row-major rows × d, minus K, into the feature-major panel, eight rows at a time so that every write
+        /// fills a whole cache line of the panel.
+        /// </summary>
+        private void Transpose<T>(ReadOnlySpan<T> source, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
+        {
+            var x = _x.AsSpan();
+            var shift = _shiftX.AsSpan();
+            int t = 0;
+            for (; t + 8 <= rows; t += 8)
+            {
+                int r0 = t * d;
+                for (int j = 0; j < d; j++)
+                {
+                    var target = x.Slice(j * PanelRows + t, 8);
+                    double kj = shift[j];
+                    target[0] = double.CreateTruncating(source[r0 + j]) - kj;
+                    target[1] = double.CreateTruncating(source[r0 + d + j]) - kj;
+                    target[2] = double.CreateTruncating(source[r0 + 2 * d + j]) - kj;
+                    target[3] = double.CreateTruncating(source[r0 + 3 * d + j]) - kj;
+                    target[4] = double.CreateTruncating(source[r0 + 4 * d + j]) - kj;
+                    target[5] = double.CreateTruncating(source[r0 + 5 * d + j]) - kj;
+                    target[6] = double.CreateTruncating(source[r0 + 6 * d + j]) - kj;
+                    target[7] = double.CreateTruncating(source[r0 + 7 * d + j]) - kj;
+                }
+            }
+            for (; t < rows; t++)
+                for (int j = 0; j < d; j++)
+                    x[j * PanelRows + t] = double.CreateTruncating(source[t * d + j]) - shift[j];
         }
     }
 }

@@ -66,81 +66,155 @@ internal static class Kernels
     /// (row j of P is feature j over m observations, contiguous, stride <paramref name="stride"/> ≥ m).
     /// </summary>
     /// <remarks>
-    /// Cᵢⱼ += Σₜ Pᵢₜ Pⱼₜ for i ≤ j. Blocks of 2 rows × 4 columns keep eight accumulators in registers, so
-    /// each pair of loads feeds two fused multiply-adds instead of one.
+    /// Cᵢⱼ += Σₜ Pᵢₜ Pⱼₜ for i ≤ j. Blocks of 4 rows × 4 columns keep sixteen accumulators in registers, so
+    /// eight loads feed sixteen fused multiply-adds.
     /// </remarks>
     public static void SymmetricRankUpdate(ReadOnlySpan<double> panel, int d, int m, int stride, Span<double> c)
     {
         if (panel.Length < (d - 1) * stride + m && d > 0) Throw.Length(nameof(panel), panel.Length, (d - 1) * stride + m, "d rows of the panel");
         if (c.Length < d * d) Throw.Length(nameof(c), c.Length, d * d, "a d × d matrix");
+        // Blocks of 4 rows × 4 columns on and above the diagonal; the block on the diagonal computes a few
+        // products below it too, which are simply not stored.
         int i = 0;
-        for (; i + 1 < d; i += 2)
+        for (; i + 3 < d; i += 4)
         {
-            var p0 = panel.Slice(i * stride, m);
-            var p1 = panel.Slice((i + 1) * stride, m);
-            c[i * d + i] += TensorPrimitives.Dot(p0, p0);
-            c[i * d + i + 1] += TensorPrimitives.Dot(p0, p1);
-            c[(i + 1) * d + i + 1] += TensorPrimitives.Dot(p1, p1);
-            int j = i + 2;
+            int j = i;
             for (; j + 3 < d; j += 4)
-                Block2x4(panel, i, j, m, stride, c, d);
+                Block4x4(panel, i, j, m, stride, c, d, diagonal: j == i);
             for (; j < d; j++)
-            {
-                var q = panel.Slice(j * stride, m);
-                c[i * d + j] += TensorPrimitives.Dot(p0, q);
-                c[(i + 1) * d + j] += TensorPrimitives.Dot(p1, q);
-            }
+                for (int a = 0; a < 4; a++)
+                    c[(i + a) * d + j] += TensorPrimitives.Dot(panel.Slice((i + a) * stride, m), panel.Slice(j * stride, m));
         }
-        if (i < d)
+        for (; i < d; i++)
         {
             var p = panel.Slice(i * stride, m);
-            c[i * d + i] += TensorPrimitives.Dot(p, p);
+            for (int j = i; j < d; j++)
+                c[i * d + j] += TensorPrimitives.Dot(p, panel.Slice(j * stride, m));
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block2x4(ReadOnlySpan<double> panel, int i, int j, int m, int stride, Span<double> c, int d)
+    private static void Block4x4(ReadOnlySpan<double> panel, int i, int j, int m, int stride, Span<double> c, int d, bool diagonal)
     {
         ref double b = ref MemoryMarshal.GetReference(panel);
-        nuint a0 = (nuint)(i * stride), a1 = (nuint)((i + 1) * stride);
-        nuint q0 = (nuint)(j * stride), q1 = (nuint)((j + 1) * stride), q2 = (nuint)((j + 2) * stride), q3 = (nuint)((j + 3) * stride);
+        nuint a0 = (nuint)(i * stride), a1 = a0 + (nuint)stride, a2 = a1 + (nuint)stride, a3 = a2 + (nuint)stride;
+        nuint q0 = (nuint)(j * stride), q1 = q0 + (nuint)stride, q2 = q1 + (nuint)stride, q3 = q2 + (nuint)stride;
+        Span<double> s = stackalloc double[16];
+        s.Clear();
         int t = 0;
-        double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
         if (Vector256.IsHardwareAccelerated && m >= 4)
         {
             Vector256<double> c00 = default, c01 = default, c02 = default, c03 = default;
             Vector256<double> c10 = default, c11 = default, c12 = default, c13 = default;
+            Vector256<double> c20 = default, c21 = default, c22 = default, c23 = default;
+            Vector256<double> c30 = default, c31 = default, c32 = default, c33 = default;
             for (; t <= m - 4; t += 4)
             {
                 nuint u = (nuint)t;
-                var x0 = Vector256.LoadUnsafe(ref b, a0 + u);
-                var x1 = Vector256.LoadUnsafe(ref b, a1 + u);
                 var y0 = Vector256.LoadUnsafe(ref b, q0 + u);
                 var y1 = Vector256.LoadUnsafe(ref b, q1 + u);
                 var y2 = Vector256.LoadUnsafe(ref b, q2 + u);
                 var y3 = Vector256.LoadUnsafe(ref b, q3 + u);
-                c00 = Vector256.FusedMultiplyAdd(x0, y0, c00);
-                c01 = Vector256.FusedMultiplyAdd(x0, y1, c01);
-                c02 = Vector256.FusedMultiplyAdd(x0, y2, c02);
-                c03 = Vector256.FusedMultiplyAdd(x0, y3, c03);
-                c10 = Vector256.FusedMultiplyAdd(x1, y0, c10);
-                c11 = Vector256.FusedMultiplyAdd(x1, y1, c11);
-                c12 = Vector256.FusedMultiplyAdd(x1, y2, c12);
-                c13 = Vector256.FusedMultiplyAdd(x1, y3, c13);
+                var x = Vector256.LoadUnsafe(ref b, a0 + u);
+                c00 = Vector256.FusedMultiplyAdd(x, y0, c00); c01 = Vector256.FusedMultiplyAdd(x, y1, c01);
+                c02 = Vector256.FusedMultiplyAdd(x, y2, c02); c03 = Vector256.FusedMultiplyAdd(x, y3, c03);
+                x = Vector256.LoadUnsafe(ref b, a1 + u);
+                c10 = Vector256.FusedMultiplyAdd(x, y0, c10); c11 = Vector256.FusedMultiplyAdd(x, y1, c11);
+                c12 = Vector256.FusedMultiplyAdd(x, y2, c12); c13 = Vector256.FusedMultiplyAdd(x, y3, c13);
+                x = Vector256.LoadUnsafe(ref b, a2 + u);
+                c20 = Vector256.FusedMultiplyAdd(x, y0, c20); c21 = Vector256.FusedMultiplyAdd(x, y1, c21);
+                c22 = Vector256.FusedMultiplyAdd(x, y2, c22); c23 = Vector256.FusedMultiplyAdd(x, y3, c23);
+                x = Vector256.LoadUnsafe(ref b, a3 + u);
+                c30 = Vector256.FusedMultiplyAdd(x, y0, c30); c31 = Vector256.FusedMultiplyAdd(x, y1, c31);
+                c32 = Vector256.FusedMultiplyAdd(x, y2, c32); c33 = Vector256.FusedMultiplyAdd(x, y3, c33);
             }
-            s00 = Vector256.Sum(c00); s01 = Vector256.Sum(c01); s02 = Vector256.Sum(c02); s03 = Vector256.Sum(c03);
-            s10 = Vector256.Sum(c10); s11 = Vector256.Sum(c11); s12 = Vector256.Sum(c12); s13 = Vector256.Sum(c13);
+            s[0] = Vector256.Sum(c00); s[1] = Vector256.Sum(c01); s[2] = Vector256.Sum(c02); s[3] = Vector256.Sum(c03);
+            s[4] = Vector256.Sum(c10); s[5] = Vector256.Sum(c11); s[6] = Vector256.Sum(c12); s[7] = Vector256.Sum(c13);
+            s[8] = Vector256.Sum(c20); s[9] = Vector256.Sum(c21); s[10] = Vector256.Sum(c22); s[11] = Vector256.Sum(c23);
+            s[12] = Vector256.Sum(c30); s[13] = Vector256.Sum(c31); s[14] = Vector256.Sum(c32); s[15] = Vector256.Sum(c33);
         }
         for (; t < m; t++)
         {
             nuint u = (nuint)t;
-            double x0 = Unsafe.Add(ref b, a0 + u), x1 = Unsafe.Add(ref b, a1 + u);
             double y0 = Unsafe.Add(ref b, q0 + u), y1 = Unsafe.Add(ref b, q1 + u), y2 = Unsafe.Add(ref b, q2 + u), y3 = Unsafe.Add(ref b, q3 + u);
-            s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-            s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+            for (int a = 0; a < 4; a++)
+            {
+                double x = Unsafe.Add(ref b, a0 + (nuint)(a * stride) + u);
+                s[a * 4] += x * y0; s[a * 4 + 1] += x * y1; s[a * 4 + 2] += x * y2; s[a * 4 + 3] += x * y3;
+            }
         }
-        int r0 = i * d + j, r1 = (i + 1) * d + j;
-        c[r0] += s00; c[r0 + 1] += s01; c[r0 + 2] += s02; c[r0 + 3] += s03;
-        c[r1] += s10; c[r1 + 1] += s11; c[r1 + 2] += s12; c[r1 + 3] += s13;
+        for (int a = 0; a < 4; a++)
+            for (int e = diagonal ? a : 0; e < 4; e++)
+                c[(i + a) * d + j + e] += s[a * 4 + e];
+    }
+
+    /// <summary>
+    /// Four dot products with one weight vector: result[r] = Σ rows[r·stride + j]·w[j] for r = 0..3, sharing each
+    /// load of w among the four rows.
+    /// </summary>
+    public static void Dot4(ReadOnlySpan<double> rows, int stride, ReadOnlySpan<double> w, Span<double> result)
+    {
+        int d = w.Length;
+        if (rows.Length < 3 * stride + d) Throw.Length(nameof(rows), rows.Length, 3 * stride + d, "four rows");
+        ref double x = ref MemoryMarshal.GetReference(rows);
+        ref double wr = ref MemoryMarshal.GetReference(w);
+        nuint s1 = (nuint)stride, s2 = 2 * s1, s3 = 3 * s1;
+        int j = 0;
+        double r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+        if (Vector256.IsHardwareAccelerated && d >= 4)
+        {
+            Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; j <= d - 4; j += 4)
+            {
+                nuint u = (nuint)j;
+                var wv = Vector256.LoadUnsafe(ref wr, u);
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, u), wv, a0);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, s1 + u), wv, a1);
+                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, s2 + u), wv, a2);
+                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, s3 + u), wv, a3);
+            }
+            r0 = Vector256.Sum(a0); r1 = Vector256.Sum(a1); r2 = Vector256.Sum(a2); r3 = Vector256.Sum(a3);
+        }
+        for (; j < d; j++)
+        {
+            nuint u = (nuint)j;
+            double wj = Unsafe.Add(ref wr, u);
+            r0 += Unsafe.Add(ref x, u) * wj;
+            r1 += Unsafe.Add(ref x, s1 + u) * wj;
+            r2 += Unsafe.Add(ref x, s2 + u) * wj;
+            r3 += Unsafe.Add(ref x, s3 + u) * wj;
+        }
+        result[0] = r0; result[1] = r1; result[2] = r2; result[3] = r3;
+    }
+
+    /// <summary>g ← g + Σᵣ c[r]·rows[r] over four rows, reading and writing g once.</summary>
+    public static void Axpy4(ReadOnlySpan<double> c, ReadOnlySpan<double> rows, int stride, Span<double> g)
+    {
+        int d = g.Length;
+        if (rows.Length < 3 * stride + d) Throw.Length(nameof(rows), rows.Length, 3 * stride + d, "four rows");
+        ref double x = ref MemoryMarshal.GetReference(rows);
+        ref double gr = ref MemoryMarshal.GetReference(g);
+        nuint s1 = (nuint)stride, s2 = 2 * s1, s3 = 3 * s1;
+        double c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated && d >= 4)
+        {
+            var v0 = Vector256.Create(c0); var v1 = Vector256.Create(c1); var v2 = Vector256.Create(c2); var v3 = Vector256.Create(c3);
+            for (; j <= d - 4; j += 4)
+            {
+                nuint u = (nuint)j;
+                var acc = Vector256.LoadUnsafe(ref gr, u);
+                acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, u), v0, acc);
+                acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, s1 + u), v1, acc);
+                acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, s2 + u), v2, acc);
+                acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, s3 + u), v3, acc);
+                acc.StoreUnsafe(ref gr, u);
+            }
+        }
+        for (; j < d; j++)
+        {
+            nuint u = (nuint)j;
+            Unsafe.Add(ref gr, u) += Unsafe.Add(ref x, u) * c0 + Unsafe.Add(ref x, s1 + u) * c1 + Unsafe.Add(ref x, s2 + u) * c2 + Unsafe.Add(ref x, s3 + u) * c3;
+        }
     }
 }
