@@ -37,6 +37,7 @@ public static class Cli
             FitCommand.Create(context, code => exit = code),
             PredictCommand.Create(context, code => exit = code),
             CompareCommand.Create(context, code => exit = code),
+            BenchCommand.Create(context, code => exit = code),
         };
 
         ParseResult parse = root.Parse(args);

@@ -88,3 +88,70 @@ public class FitCommandTest
         Assert.Equal(b0 + b1 * x + b2 * x * x, double.Parse(rows[2], System.Globalization.CultureInfo.InvariantCulture), 12);
     }
 }
+
+public class FitReportTest
+{
+    [Fact]
+    public void JsonCarriesTheStatisticiansReportMatchingNistLongley()
+    {
+        var j = CliRunner.Run("fit", CliRunner.Nist("Longley"), "--target", "y", "--method", "exact", "--json").Json;
+        // NIST certified: residual SD 304.854073561965, R² 0.995479004577296, SE(B1) 84.9149257747669, F 330.285339234588.
+        Assert.Equal(304.854073561965, j.GetProperty("residual_sd").GetDouble(), 9);
+        Assert.Equal(0.995479004577296, j.GetProperty("r_squared").GetDouble(), 12);
+        Assert.Equal(84.9149257747669, j.GetProperty("standard_errors")[0].GetDouble(), 9);
+        Assert.Equal(890420.383607373, j.GetProperty("intercept_standard_error").GetDouble(), 5);
+        Assert.Equal(330.285339234588, j.GetProperty("f_statistic").GetDouble(), 8);
+        Assert.Equal(6, j.GetProperty("t").GetArrayLength());
+        Assert.Equal(6, j.GetProperty("p").GetArrayLength());
+        // t = estimate / SE, and the 95 % interval brackets the estimate.
+        double b1 = j.GetProperty("coefficients")[0].GetDouble();
+        Assert.Equal(b1 / 84.9149257747669, j.GetProperty("t")[0].GetDouble(), 9);
+        var ci = j.GetProperty("confidence_intervals_95")[0];
+        Assert.True(ci[0].GetDouble() < b1 && b1 < ci[1].GetDouble());
+        Assert.Equal(9, j.GetProperty("degrees_of_freedom").GetInt32());
+    }
+
+    [Fact]
+    public void TextTableShowsTPAndIntervals()
+    {
+        var r = CliRunner.Run("fit", CliRunner.Nist("Longley"), "--target", "y", "--method", "exact");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("│ t ", r.Output);
+        Assert.Contains("95 % interval", r.Output);
+        Assert.Contains("-3.911", r.Output);   // t of the intercept, as R's lm() prints it
+        Assert.Contains("F = 330.2853392", r.Output);
+    }
+
+    [Fact]
+    public void PenalisedFitHasNoClassicalInference()
+    {
+        var j = CliRunner.Run("fit", CliRunner.Nist("Longley"), "--target", "y", "--l2", "0.1", "--method", "cg", "--json").Json;
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, j.GetProperty("standard_errors").ValueKind);
+        Assert.Contains("penalised", j.GetProperty("exact_check_skipped").GetString());
+    }
+
+    [Fact]
+    public void AutoMethodSaysWhatItChose()
+    {
+        var j = CliRunner.Run("fit", CliRunner.Nist("Norris"), "--target", "y", "--method", "auto", "--json").Json;
+        Assert.Equal("exact", j.GetProperty("method").GetString());
+        Assert.StartsWith("auto chose the exact QR solver", j.GetProperty("method_choice").GetString());
+    }
+
+    [Fact]
+    public void MiniBatchAdamFitRunsFromTheCommandLine()
+    {
+        var j = CliRunner.Run("fit", CliRunner.Nist("Norris"), "--target", "y", "--optimizer", "adam", "--batch-size", "8",
+            "--max-iterations", "300", "--schedule", "cosine", "--json").Json;
+        Assert.Equal("adam", j.GetProperty("optimizer").GetString());
+        Assert.True(j.GetProperty("optimality").GetProperty("relative_coefficient_distance").GetDouble() < 1e-2);
+    }
+
+    [Fact]
+    public void BadScheduleIsAOneLineUserError()
+    {
+        var r = CliRunner.Run("fit", CliRunner.Nist("Norris"), "--target", "y", "--schedule", "wobbly");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("lsgd: error: --schedule 'wobbly' is not allowed: it must be constant, inverse[:POWER], step:EVERY[:GAMMA] or cosine[:MIN_FACTOR]. Try step:100:0.5.", r.Error.TrimEnd());
+    }
+}

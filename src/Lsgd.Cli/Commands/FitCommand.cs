@@ -66,6 +66,7 @@ internal static class FitCommand
             int deg = parse.GetValue(degree);
             if (deg < 1)
                 throw new InvalidOptionException("degree", deg, "an integer >= 1", "Use 1 for a straight line, 2 for a parabola.");
+            var (dataset, spec) = CsvDataset.Load(path, targets, featureList, deg, parse.GetValue(separator));
             var options = new LinearRegressorOptions
             {
                 Method = parse.GetValue(method) switch
@@ -79,11 +80,10 @@ internal static class FitCommand
                 ValidationFraction = parse.GetValue(validationFraction),
                 FitIntercept = !parse.GetValue(noIntercept),
                 Standardize = !parse.GetValue(noStandardize),
-                GradientDescent = gd.Read(parse, traceIterations: 0),
+                GradientDescent = gd.Read(parse, traceIterations: 0, rows: dataset.Rows),
                 MaxThreads = parse.GetValue(threads),
             };
             string? modelPath = parse.GetValue(output);
-            var (dataset, spec) = CsvDataset.Load(path, targets, featureList, deg, parse.GetValue(separator));
             var fit = Run(context, options, dataset, parse.GetValue(json));
             var summary = Summary(fit, spec, path);
             if (modelPath is not null)
@@ -132,6 +132,7 @@ internal static class FitCommand
         JsonNode? PerOutput(Func<int, JsonNode?> f) =>
             multi ? new JsonArray([.. Enumerable.Range(0, m.Outputs).Select(f)]) : f(0);
         var exact = fit.Exact;
+        var report = fit.Report;
         var opt = fit.Optimality;
         var o = fit.Options;
         return new JsonObject
@@ -168,6 +169,17 @@ internal static class FitCommand
             ["gradient_norm"] = fit.Training is { } t ? Json.Number(t.GradientNorm) : null,
             ["standard_errors"] = exact is null ? null : PerOutput(i => Json.Numbers(exact.StandardErrors[i])),
             ["intercept_standard_error"] = exact is null || !m.HasIntercept ? null : PerOutput(i => Json.Number(exact.InterceptStandardErrors[i])),
+            ["t"] = report is null ? null : PerOutput(i => Json.Numbers(report[i].Coefficients.Select(c => c.T))),
+            ["p"] = report is null ? null : PerOutput(i => Json.Numbers(report[i].Coefficients.Select(c => c.P))),
+            ["confidence_intervals_95"] = report is null ? null : PerOutput(i => new JsonArray([.. report[i].Coefficients.Select(c => (JsonNode?)Json.Numbers([c.Lower95, c.Upper95]))])),
+            ["intercept_t"] = report is null || !m.HasIntercept ? null : PerOutput(i => Json.Number(report[i].Intercept!.T)),
+            ["intercept_p"] = report is null || !m.HasIntercept ? null : PerOutput(i => Json.Number(report[i].Intercept!.P)),
+            ["intercept_confidence_interval_95"] = report is null || !m.HasIntercept ? null : PerOutput(i => Json.Numbers([report[i].Intercept!.Lower95, report[i].Intercept!.Upper95])),
+            ["adjusted_r_squared"] = report is null ? null : PerOutput(i => Json.Number(report[i].AdjustedRSquared)),
+            ["f_statistic"] = report is null ? null : PerOutput(i => Json.Number(report[i].FStatistic)),
+            ["f_p_value"] = report is null ? null : PerOutput(i => Json.Number(report[i].FPValue)),
+            ["degrees_of_freedom"] = report is null ? null : report[0].DegreesOfFreedom,
+            ["engine"] = fit.Engine.ToString().ToLowerInvariant(),
             ["optimality"] = opt is null ? null : new JsonObject
             {
                 ["optimal_loss"] = Json.Number(opt.OptimalLoss),
@@ -211,31 +223,34 @@ internal static class FitCommand
             console.WriteLine();
             if (m.Outputs > 1) console.WriteLine($"Output '{m.TargetNames[output]}':");
             var table = new Table().AddColumns("term", "coefficient");
-            bool withExact = fit.Exact is not null;
-            if (withExact)
-            {
-                if (fit.Method != SolverMethod.Exact) table.AddColumn("exact");
-                table.AddColumn("std. error");
-            }
-            void Row(string name, double value, double exact, double se)
+            var report = fit.Report?[output];
+            bool showExact = fit.Exact is not null && fit.Method != SolverMethod.Exact;
+            if (showExact) table.AddColumn("exact");
+            if (report is not null) table.AddColumns("std. error", "t", "p", "95 % interval");
+            void Row(string name, double value, double exact, CoefficientInference? inference)
             {
                 var cells = new List<string> { Markup.Escape(name), G(value) };
-                if (withExact)
+                if (showExact) cells.Add(G(exact));
+                if (inference is not null)
                 {
-                    if (fit.Method != SolverMethod.Exact) cells.Add(G(exact));
-                    cells.Add(G(se));
+                    cells.Add(G(inference.StandardError));
+                    cells.Add(inference.T.ToString("G4", c));
+                    cells.Add(P(inference.P));
+                    cells.Add(Markup.Escape($"[{G(inference.Lower95)}, {G(inference.Upper95)}]"));
                 }
                 table.AddRow([.. cells]);
             }
             var star = fit.Exact?.Model;
             if (m.HasIntercept)
-                Row("(intercept)", m.Intercept(output), star?.Intercept(output) ?? double.NaN, fit.Exact?.InterceptStandardErrors[output] ?? double.NaN);
+                Row("(intercept)", m.Intercept(output), star?.Intercept(output) ?? double.NaN, report?.Intercept);
             for (int j = 0; j < m.Features; j++)
-                Row(m.FeatureNames[j], m.Coefficients(output)[j], star?.Coefficients(output)[j] ?? double.NaN, fit.Exact?.StandardErrors[output][j] ?? double.NaN);
+                Row(m.FeatureNames[j], m.Coefficients(output)[j], star?.Coefficients(output)[j] ?? double.NaN, report?.Coefficients[j]);
             console.Write(table);
             var s = fit.Statistics[output];
-            console.WriteLine(string.Format(c, "R² = {0}{1}, RMSE = {2}, MAE = {3}, residual SD = {4}",
-                G(s.RSquared), m.HasIntercept ? "" : " (uncentred)", G(s.RootMeanSquaredError), G(s.MeanAbsoluteError), G(s.ResidualStandardDeviation)));
+            console.WriteLine(string.Format(c, "R² = {0}{1}{2}, RMSE = {3}, MAE = {4}, residual SD = {5}{6}",
+                G(s.RSquared), m.HasIntercept ? "" : " (uncentred)", report is null ? "" : $", adjusted R² = {G(report.AdjustedRSquared)}",
+                G(s.RootMeanSquaredError), G(s.MeanAbsoluteError), G(s.ResidualStandardDeviation),
+                report is null ? "" : string.Format(c, " on {0} degrees of freedom, F = {1} (p = {2})", report.DegreesOfFreedom, G(report.FStatistic), P(report.FPValue))));
         }
         if (fit.Exact is { } ex)
             console.WriteLine(string.Format(c, "Condition number of the centred, scaled features: {0:G3}{1}.", ex.ConditionNumber,
@@ -255,6 +270,8 @@ internal static class FitCommand
         SolverMethod.Auto => "auto",
         _ => "gd",
     };
+
+    private static string P(double p) => !double.IsFinite(p) ? "—" : p < 1e-16 ? "< 1e-16" : p.ToString("G3", CultureInfo.InvariantCulture);
 
     private static string G(double v) => double.IsFinite(v) ? v.ToString("G10", CultureInfo.InvariantCulture) : "—";
 

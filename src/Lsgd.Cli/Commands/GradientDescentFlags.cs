@@ -92,9 +92,12 @@ internal sealed class GradientDescentFlags
             command.Add(option);
     }
 
-    public GradientDescentOptions Read(ParseResult parse, int traceIterations)
+    /// <summary>Builds the options; <paramref name="rows"/> (when known) lets a cosine schedule span every mini-batch step of the run.</summary>
+    public GradientDescentOptions Read(ParseResult parse, int traceIterations, long? rows = null)
     {
         int maxIterations = parse.GetValue(MaxIterations);
+        int? batch = parse.GetValue(BatchSize);
+        long steps = batch is { } b && rows is { } n ? maxIterations * ((n + b - 1) / b) : maxIterations;
         return new()
         {
             LearningRate = ParseLearningRate(parse.GetValue(LearningRate)!),
@@ -107,7 +110,7 @@ internal sealed class GradientDescentFlags
             TraceIterations = traceIterations,
             Optimizer = CreateOptimizer(parse.GetValue(Optimizer)!, parse.GetValue(Momentum)),
             BatchSize = parse.GetValue(BatchSize),
-            Schedule = ParseSchedule(parse.GetValue(Schedule)!, parse.GetValue(Warmup), maxIterations),
+            Schedule = ParseSchedule(parse.GetValue(Schedule)!, parse.GetValue(Warmup), steps),
             LineSearch = parse.GetValue(LineSearch),
             TimeBudget = parse.GetValue(TimeBudget) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             Patience = parse.GetValue(Patience),

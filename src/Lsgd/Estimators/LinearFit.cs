@@ -55,6 +55,13 @@ public sealed class LinearFit
     /// <summary>The exact solution (with standard errors) when it was computed.</summary>
     public ExactSolution? Exact { get; }
 
+    /// <summary>
+    /// The statistician's report per output (adjusted R², t, p, 95 % intervals, F) for unregularised fits whose
+    /// exact solution was computed by QR; null otherwise. Standard errors are those of the exact least-squares
+    /// coefficients, shown at this fit's own estimates.
+    /// </summary>
+    public IReadOnlyList<OutputReport>? Report { get; internal init; }
+
     /// <summary>Distance of an iterative fit from the exact optimum, when the exact solution was computed.</summary>
     public Optimality? Optimality { get; }
 

@@ -54,7 +54,7 @@ public sealed class LinearRegressor
                     "Use --method cg for ridge, or --method gd for lasso and elastic net.");
             var exact = ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
             return new LinearFit(exact.Model, o, method, choice, null, null, FitStatistics.Compute(exact.Model, data), exact, null, null, data.Rows)
-            { Engine = EngineKind.Rows };
+            { Engine = EngineKind.Rows, Report = RegressionReport.Compute(exact.Model, data, exact) };
         }
 
         var (train, validation) = Split(data, o.ValidationFraction, o.GradientDescent.Seed);
@@ -77,7 +77,7 @@ public sealed class LinearRegressor
         var objective = new LeastSquaresObjective(engine, scaling, o.Penalty);
         LeastSquaresObjective? validationObjective = validation is null ? null
             : new LeastSquaresObjective(new InMemoryEngine(standardizer?.Transform(validation) ?? validation, o.FitIntercept, o.MaxThreads), scaling, o.Penalty);
-        var run = Run(method, objective, o, validationObjective, progress, cancellationToken);
+        var run = Run(method, objective, o, TargetMeans(train), validationObjective, progress, cancellationToken);
         var theta = standardizer is null ? [.. run.Parameters] : standardizer.ToOriginalUnits([.. run.Parameters], layout);
         var model = new LinearModel(layout, theta, data.FeatureNames, data.TargetNames);
         var fitStatistics = FitStatistics.Compute(model, data);
@@ -108,7 +108,7 @@ public sealed class LinearRegressor
             }
         }
         return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, reference, optimality, skipped, data.Rows)
-        { Engine = engineKind };
+        { Engine = engineKind, Report = reference is null ? null : RegressionReport.Compute(model, data, reference) };
     }
 
     /// <summary>
@@ -152,7 +152,7 @@ public sealed class LinearRegressor
             : new StreamingEngine(source, o.FitIntercept, statistics.Count, standardizer, cancellationToken: cancellationToken);
         var scaling = o.GradientDescent.LossScaling;
         var objective = new LeastSquaresObjective(engine, scaling, o.Penalty);
-        var run = Run(method, objective, o, null, progress, cancellationToken);
+        var run = Run(method, objective, o, statistics.TargetMeans, null, progress, cancellationToken);
         var theta = standardizer is null ? [.. run.Parameters] : standardizer.ToOriginalUnits([.. run.Parameters], layout);
         var model = new LinearModel(layout, theta, source.FeatureNames, source.TargetNames);
         var fitStatistics = FitStatistics.Compute(model, source, statistics, cancellationToken);
@@ -175,11 +175,31 @@ public sealed class LinearRegressor
         { Engine = engineKind };
     }
 
+    /// <summary>
+    /// Runs the iterative method. With standardised (so centred) features the optimal intercept is exactly ȳ
+    /// whatever the weights, so a zero start puts the intercept there: it saves every method the walk from 0
+    /// to ȳ (which adaptive methods make α at a time). The article's raw-feature runs keep w = b = 0.
+    /// </summary>
     private static GradientDescentResult Run(SolverMethod method, LeastSquaresObjective objective, LinearRegressorOptions o,
-        LeastSquaresObjective? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
-        method == SolverMethod.ConjugateGradient
-            ? ConjugateGradient.Minimize(objective, o.GradientDescent, default, progress, cancellationToken)
-            : GradientDescent.Minimize(objective, o.GradientDescent, validation, progress, cancellationToken);
+        double[]? targetMeans, LeastSquaresObjective? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var initial = GradientDescent.Initial(objective.Layout.Count, o.GradientDescent);
+        var layout = objective.Layout;
+        if (o.Standardize && o.FitIntercept && o.GradientDescent.Initialization == Initialization.Zeros && targetMeans is not null)
+            for (int k = 0; k < layout.Outputs; k++)
+                initial[k * layout.BlockSize + layout.Features] = targetMeans[k];
+        return method == SolverMethod.ConjugateGradient
+            ? ConjugateGradient.Minimize(objective, o.GradientDescent, initial, progress, cancellationToken)
+            : GradientDescent.Minimize(objective, o.GradientDescent, initial, validation, progress, cancellationToken);
+    }
+
+    private static double[] TargetMeans(Dataset data)
+    {
+        var means = new double[data.Outputs];
+        for (int o = 0; o < data.Outputs; o++)
+            means[o] = Accurate.SumStrided(data.Y, o, data.Outputs, data.Rows) / data.Rows;
+        return means;
+    }
 
     private static string? SkipExactCheck(LinearRegressorOptions o, ParameterLayout layout, bool validation)
     {

@@ -73,17 +73,21 @@ public static class GradientDescent
     }
 
     /// <summary>Picks α: the given one, or 1/L (plain GD, momentum, FISTA) or a fixed default (adaptive methods).</summary>
-    internal static (double Alpha, string Source) ChooseLearningRate(LeastSquaresObjective objective, GradientDescentOptions options, IOptimizer optimizer)
+    internal static (double Alpha, string Source) ChooseLearningRate(LeastSquaresObjective objective, GradientDescentOptions options, IOptimizer optimizer, double initialLoss)
     {
         if (options.LearningRate is { } given)
             return (given, "given");
         var c = CultureInfo.InvariantCulture;
+        // Adaptive methods move each coordinate by about α per step, so α must match the size of the
+        // coefficients: take the root-mean-square residual at the start (≈ the scale of y) as that size.
+        double rms = Math.Sqrt(2 * initialLoss / (objective.Scaling == Models.LossScaling.Mean ? 1 : objective.Rows));
+        double scale = rms > 0 && double.IsFinite(rms) ? rms : 1;
         switch (optimizer)
         {
             case Adam or RmsProp:
-                return (0.01, "auto: 0.01 (adaptive method: steps are about α per coordinate)");
+                return (0.01 * scale, string.Format(c, "auto: 0.01 × {0:G4}, the RMS residual at the start (adaptive method: steps are about α per coordinate)", scale));
             case AdaGrad:
-                return (0.1, "auto: 0.1 (adaptive method: steps are about α per coordinate)");
+                return (0.1 * scale, string.Format(c, "auto: 0.1 × {0:G4}, the RMS residual at the start (adaptive method: steps are about α per coordinate)", scale));
             default:
                 double l = objective.LargestCurvature(seed: options.Seed + 1);
                 if (!(l > 0))
@@ -110,6 +114,7 @@ public static class GradientDescent
         private readonly string _alphaSource;
         private readonly DivergencePolicy _policy;
         private double _alpha;
+        private readonly double _initialLoss;
         private int _recoveries;
         private double[]? _bestValidationTheta;
         private double _bestValidation = double.PositiveInfinity;
@@ -134,13 +139,14 @@ public static class GradientDescent
             _gradient = new double[_theta.Length];
             _history = new List<double>(Math.Min(options.MaxIterations + 1, 1 << 20));
             _trace = new List<IterationRecord>(options.TraceIterations);
-            (_alpha, _alphaSource) = ChooseLearningRate(objective, options, _optimizer);
+            _initialLoss = objective.Evaluate(_theta, _gradient);
+            (_alpha, _alphaSource) = ChooseLearningRate(objective, options, _optimizer, _initialLoss);
             _policy = options.OnDivergence ?? (options.LearningRate is null ? DivergencePolicy.Recover : DivergencePolicy.Stop);
         }
 
         public GradientDescentResult Execute()
         {
-            double loss = _objective.Evaluate(_theta, _gradient);
+            double loss = _initialLoss;
             _history.Add(loss);
             if (!double.IsFinite(loss))
                 return Result(StopReason.Diverged, 0, double.NaN, "The loss at the initial parameters is not finite; check the data for huge values.");

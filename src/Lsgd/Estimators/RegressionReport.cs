@@ -1,0 +1,125 @@
+using Lsgd.Data;
+using Lsgd.Internals;
+using Lsgd.Models;
+using Lsgd.Solvers;
+
+namespace Lsgd.Estimators;
+
+/// <summary>The t test and 95 % confidence interval of one coefficient.</summary>
+/// <param name="Term">"(intercept)" or the feature's name.</param>
+/// <param name="Estimate">The model's value of the coefficient.</param>
+/// <param name="StandardError">SE = σ̂·√[(DᵀD)⁻¹]ⱼⱼ from the exact solution; NaN when n = p.</param>
+/// <param name="T">Estimate / StandardError.</param>
+/// <param name="P">Two-sided p-value P(|T| ≥ |t|) of Student's t with n − p degrees of freedom.</param>
+/// <param name="Lower95">Estimate − t₀.₉₇₅,ₙ₋ₚ·SE.</param>
+/// <param name="Upper95">Estimate + t₀.₉₇₅,ₙ₋ₚ·SE.</param>
+public sealed record CoefficientInference(string Term, double Estimate, double StandardError, double T, double P,
+    double Lower95, double Upper95);
+
+/// <summary>The statistician's summary of one output of a linear least-squares fit.</summary>
+/// <param name="Target">The output's name.</param>
+/// <param name="Observations">n, the number of rows.</param>
+/// <param name="Parameters">p, the parameters per output, the intercept included.</param>
+/// <param name="DegreesOfFreedom">n − p, the residual degrees of freedom.</param>
+/// <param name="RSquared">1 − SSE/Σ(y − ȳ)², or the uncentred 1 − SSE/Σy² without intercept.</param>
+/// <param name="AdjustedRSquared">1 − (1 − R²)(n − 1)/(n − p), or 1 − (1 − R²)·n/(n − p) without intercept; NaN when n = p.</param>
+/// <param name="Rmse">√(SSE/n).</param>
+/// <param name="Mae">Σ|y − ŷ|/n.</param>
+/// <param name="ResidualStandardDeviation">σ̂ = √(SSE/(n − p)); NaN when n = p.</param>
+/// <param name="FStatistic">The overall F statistic (see <see cref="RegressionReport"/>); NaN when it has no degrees of freedom.</param>
+/// <param name="FPValue">P(F' &gt; F) for F' with the statistic's degrees of freedom.</param>
+/// <param name="Intercept">The intercept's inference, or null for a model without intercept.</param>
+/// <param name="Coefficients">The inference of each feature's coefficient, in feature order.</param>
+public sealed record OutputReport(
+    string Target, int Observations, int Parameters, int DegreesOfFreedom,
+    double RSquared, double AdjustedRSquared, double Rmse, double Mae, double ResidualStandardDeviation,
+    double FStatistic, double FPValue,
+    CoefficientInference? Intercept, IReadOnlyList<CoefficientInference> Coefficients);
+
+/// <summary>Builds <see cref="OutputReport"/>s: fit statistics, F test and coefficient t tests.</summary>
+/// <remarks>
+/// <para>With SSE = Σ(y − ŷ)², n rows and p parameters per output, σ̂² = SSE/(n − p). With an intercept,
+/// SST = Σ(y − ȳ)² and F = [(SST − SSE)/(p − 1)] / [SSE/(n − p)] on (p − 1, n − p) degrees of freedom
+/// (NaN when p = 1). Without an intercept (as R and NIST define it), SST = Σy² and
+/// F = [(SST − SSE)/p] / [SSE/(n − p)] on (p, n − p). R² = 1 − SSE/SST and the adjusted R² is
+/// 1 − (SSE/SST)·(n − 1)/(n − p), or 1 − (SSE/SST)·n/(n − p) without intercept; using SSE/SST rather than
+/// 1 − R² keeps digits when R² is close to 1.</para>
+/// <para>Each coefficient's t = estimate/SE is tested two-sided against Student's t with n − p degrees of
+/// freedom and its 95 % interval is estimate ± t₀.₉₇₅,ₙ₋ₚ·SE. The estimates are the given model's
+/// coefficients, while the standard errors are the exact solution's, σ̂·√[(DᵀD)⁻¹]ⱼⱼ from its QR
+/// factorisation (σ̂ of the exact fit); for a gradient-descent model the tests are thus reported at its own
+/// estimates. The fit statistics (R², RMSE, MAE, σ̂, F) are those of the given model, via
+/// <see cref="FitStatistics"/>.</para>
+/// <para>When n = p every quantity that needs σ̂ (adjusted R², σ̂, F and its p-value, standard errors, t,
+/// p-values and intervals) is <see cref="double.NaN"/>.</para>
+/// </remarks>
+public static class RegressionReport
+{
+    private const string InterceptTerm = "(intercept)";
+
+    /// <summary>
+    /// Builds per-output reports for <paramref name="model"/> on <paramref name="data"/> using the standard
+    /// errors of <paramref name="exact"/>.
+    /// </summary>
+    /// <param name="model">The fitted model whose coefficients are reported (exact or gradient descent).</param>
+    /// <param name="data">The data the model was fitted on.</param>
+    /// <param name="exact">The <see cref="ExactLeastSquares"/> solution for the same data and intercept setting.</param>
+    /// <returns>One report per output, in output order.</returns>
+    /// <exception cref="LsgdException">The model, data and exact solution do not describe the same problem.</exception>
+    public static IReadOnlyList<OutputReport> Compute(LinearModel model, Dataset data, ExactSolution exact)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(exact);
+        int n = data.Rows, k = model.Outputs, p = model.Layout.BlockSize, dof = n - p;
+        if (data.Outputs != k)
+            Throw.Data($"The model has {Throw.Plural(k, "output")} but the data has {data.Outputs}.");
+        if (exact.Model.Layout != model.Layout || exact.DegreesOfFreedom != dof)
+            Throw.Data("The exact solution does not belong to this model and data (features, outputs, intercept or row count differ). " +
+                "Solve with ExactLeastSquares.Solve on the same data and intercept setting.");
+
+        var statistics = FitStatistics.Compute(model, data);
+        int modelDof = model.HasIntercept ? p - 1 : p;
+        double tCritical = SpecialFunctions.StudentTQuantile(0.975, dof);
+        var y = new double[n];
+        var reports = new OutputReport[k];
+        for (int o = 0; o < k; o++)
+        {
+            var s = statistics[o];
+            for (int i = 0; i < n; i++) y[i] = data.Y[i * k + o];
+            double sse = s.SumOfSquaredResiduals, total = TotalSumOfSquares(y, model.HasIntercept);
+            bool hasSigma = dof > 0;
+            double adjusted = hasSigma ? 1 - sse / total * (model.HasIntercept ? n - 1 : n) / dof : double.NaN;
+            double f = hasSigma && modelDof > 0 ? (total - sse) / modelDof / (sse / dof) : double.NaN;
+
+            CoefficientInference Infer(string term, double estimate, double se)
+            {
+                double t = estimate / se;
+                return new CoefficientInference(term, estimate, se, t, SpecialFunctions.StudentTTwoSidedP(t, dof),
+                    estimate - tCritical * se, estimate + tCritical * se);
+            }
+
+            var weights = model.Coefficients(o);
+            var coefficients = new CoefficientInference[model.Features];
+            for (int j = 0; j < coefficients.Length; j++)
+                coefficients[j] = Infer(model.FeatureNames[j], weights[j], exact.StandardErrors[o][j]);
+            var intercept = model.HasIntercept ? Infer(InterceptTerm, model.Intercept(o), exact.InterceptStandardErrors[o]) : null;
+
+            reports[o] = new OutputReport(model.TargetNames[o], n, p, dof, s.RSquared, adjusted,
+                s.RootMeanSquaredError, s.MeanAbsoluteError, s.ResidualStandardDeviation,
+                f, SpecialFunctions.FUpperTail(f, modelDof, dof), intercept, coefficients);
+        }
+        return reports;
+    }
+
+    /// <summary>Σ(y − ȳ)² when <paramref name="centred"/>, else Σy², compensated (overwrites <paramref name="y"/> when centring).</summary>
+    private static double TotalSumOfSquares(double[] y, bool centred)
+    {
+        if (centred)
+        {
+            double mean = Accurate.Sum(y) / y.Length;
+            for (int i = 0; i < y.Length; i++) y[i] -= mean;
+        }
+        return Accurate.Dot(y, y);
+    }
+}
