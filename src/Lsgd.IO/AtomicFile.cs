@@ -12,6 +12,22 @@ public static class AtomicFile
     /// <exception cref="LsgdException">The folder does not exist or cannot be written.</exception>
     public static void Write(string path, Action<Stream> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
+        Write(path, write, static (stream, action) => action(stream));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="path"/> through <paramref name="write"/>, atomically, handing it
+    /// <paramref name="state"/>; the state may be a span, which a capturing lambda could not hold.
+    /// </summary>
+    /// <typeparam name="TState">What <paramref name="write"/> writes, e.g. <c>ReadOnlySpan&lt;double&gt;</c>.</typeparam>
+    /// <param name="path">The target file.</param>
+    /// <param name="state">Passed to <paramref name="write"/> unchanged.</param>
+    /// <param name="write">Writes the whole content to the stream it is given.</param>
+    /// <exception cref="LsgdException">The folder does not exist or cannot be written.</exception>
+    public static void Write<TState>(string path, TState state, Action<Stream, TState> write)
+        where TState : allows ref struct
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
         string full = System.IO.Path.GetFullPath(path);
@@ -25,7 +41,7 @@ public static class AtomicFile
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                write(stream);
+                write(stream, state);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);

@@ -47,56 +47,26 @@ public static class CsvReader
     {
         ArgumentNullException.ThrowIfNull(columns);
         using var reader = Open(path, separator);
-        var header = reader.Header.ColNames;
-        var indices = new int[columns.Count];
-        for (int j = 0; j < columns.Count; j++)
-        {
-            if (!reader.Header.TryIndexOf(columns[j], out indices[j]))
-                throw new LsgdException($"{path} has no column '{columns[j]}'. Its columns are: {string.Join(", ", header)}.");
-        }
-
-        var values = new List<double>();
+        var parser = new CsvRowParser(path, reader, columns, separator);
+        int width = parser.Width;
+        var values = new double[Math.Max(width, 1) * 1024];
         var lines = new List<int>();
         foreach (var row in reader)
         {
-            int line = row.LineNumberFrom;
-            if (row.ColCount != header.Count)
-            {
-                if (row.ColCount == 1 && row.Span.IsWhiteSpace()) continue;
-                int column = Math.Min(row.ColCount, header.Count) + 1;
-                throw new CsvFormatException(path, line, column, null,
-                    $"the row has {Plural(row.ColCount, "field")} but the header has {header.Count}. " +
-                    (row.ColCount < header.Count ? "A value is missing" : "There is an extra value") +
-                    $", or the separator is not '{separator}'.");
-            }
-            for (int j = 0; j < indices.Length; j++)
-            {
-                var cell = row[indices[j]].Span.Trim();
-                int column = indices[j] + 1;
-                if (cell.IsEmpty)
-                    throw new CsvFormatException(path, line, column, header[indices[j]],
-                        "the cell is empty. Fill it in or remove the row.");
-                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-                    throw new CsvFormatException(path, line, column, header[indices[j]],
-                        $"'{Shorten(cell)}' is not a number. Use digits with '.' as the decimal point, e.g. 3.25 or 1e-3.");
-                if (!double.IsFinite(v))
-                    throw new CsvFormatException(path, line, column, header[indices[j]],
-                        $"'{Shorten(cell)}' is not a finite number. Remove or impute that row.");
-                values.Add(v);
-            }
-            lines.Add(line);
+            if ((long)(lines.Count + 1) * width > values.Length)
+                Array.Resize(ref values, (int)Math.Min(Array.MaxLength, 2L * values.Length));
+            if (parser.TryParse(row, values.AsSpan(lines.Count * width, width)))
+                lines.Add(row.LineNumberFrom);
         }
         if (lines.Count == 0)
             throw new LsgdException($"{path} has a header but no data rows: add one row per observation below the header.");
-        return new NumericTable(path, [.. columns], [.. values], lines.Count, [.. lines]);
+        Array.Resize(ref values, lines.Count * width);
+        return new NumericTable(path, [.. columns], values, lines.Count, [.. lines]);
     }
 
-    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
-
-    private static string Shorten(ReadOnlySpan<char> cell) =>
-        cell.Length <= 40 ? cell.ToString() : string.Concat(cell[..37], "...");
-
-    private static SepReader Open(string path, char separator)
+    /// <summary>Opens <paramref name="path"/> with the reader settings every CSV read here shares.</summary>
+    /// <exception cref="LsgdException">Missing file, a folder, unreadable or empty file.</exception>
+    internal static SepReader Open(string path, char separator)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path))

@@ -14,17 +14,29 @@ internal static class FitCommand
 {
     public static Command Create(CliContext context, Action<int> setExit)
     {
-        var data = new Argument<string>("DATA.csv") { Description = "CSV file with a header row." };
-        var target = new Option<string[]>("--target", "-t")
+        var data = new Argument<string?>("DATA.csv")
         {
-            Description = "Column(s) to predict; repeat or separate with commas for several outputs.",
+            Description = "CSV (header row required) or Parquet file. Omit it with --features X.npy --targets Y.npy.",
+            Arity = System.CommandLine.ArgumentArity.ZeroOrOne,
+        };
+        var target = new Option<string[]>("--target", "-t", "--targets")
+        {
+            Description = "Column(s) to predict (repeat or separate with commas for several outputs), or Y.npy (n or n × k).",
             Required = true,
             AllowMultipleArgumentsPerToken = false,
         };
         var features = new Option<string[]>("--features", "-f")
         {
-            Description = "Feature columns (comma-separated or repeated). Default: every other numeric column.",
+            Description = "Feature columns (comma-separated or repeated; default: every other numeric column), or X.npy (n × d, float32 or float64).",
         };
+        var engine = new Option<string>("--engine")
+        {
+            Description = "auto; rows (one fused pass per step); stats (XᵀX once, then O(d²) per step); stream (read the file on every pass).",
+            DefaultValueFactory = _ => "auto",
+        };
+        engine.AcceptOnlyFromAmong("auto", "rows", "stats", "stream");
+        var memory = new Option<string>("--memory") { Description = "Data files larger than this are streamed instead of loaded (e.g. 512MB, 2GB).", DefaultValueFactory = _ => "2GB" };
+        var float32 = new Option<bool>("--float32") { Description = "Keep features in single precision (half the memory and bandwidth; sums stay double)." };
         var degree = new Option<int>("--degree") { Description = "Fit a polynomial x, x², …, xᴺ in the single feature column.", DefaultValueFactory = _ => 1 };
         var method = new Option<string>("--method", "-m")
         {
@@ -56,17 +68,31 @@ internal static class FitCommand
         command.Add(noIntercept);
         command.Add(output);
         command.Add(separator);
+        command.Add(engine);
+        command.Add(memory);
+        command.Add(float32);
         command.Add(threads);
         command.Add(json);
         command.SetAction(parse =>
         {
-            string path = parse.GetValue(data)!;
+            string? path = parse.GetValue(data);
             var targets = SplitList(parse.GetValue(target));
             var featureList = SplitList(parse.GetValue(features));
             int deg = parse.GetValue(degree);
             if (deg < 1)
                 throw new InvalidOptionException("degree", deg, "an integer >= 1", "Use 1 for a straight line, 2 for a parabola.");
-            var (dataset, spec) = CsvDataset.Load(path, targets, featureList, deg, parse.GetValue(separator));
+            var engineKind = parse.GetValue(engine) switch
+            {
+                "rows" => EngineKind.Rows,
+                "stats" => EngineKind.Statistics,
+                "stream" => EngineKind.Stream,
+                _ => EngineKind.Auto,
+            };
+            var loadClock = System.Diagnostics.Stopwatch.StartNew();
+            var input = FitInput.Resolve(path, targets, featureList, deg, parse.GetValue(separator), parse.GetValue(float32),
+                FitInput.ParseMemory(parse.GetValue(memory)!), engineKind);
+            double loadSeconds = loadClock.Elapsed.TotalSeconds;
+            var spec = input.Spec;
             var options = new LinearRegressorOptions
             {
                 Method = parse.GetValue(method) switch
@@ -80,19 +106,24 @@ internal static class FitCommand
                 ValidationFraction = parse.GetValue(validationFraction),
                 FitIntercept = !parse.GetValue(noIntercept),
                 Standardize = !parse.GetValue(noStandardize),
-                GradientDescent = gd.Read(parse, traceIterations: 0, rows: dataset.Rows),
+                GradientDescent = gd.Read(parse, traceIterations: 0, rows: input.Data?.Rows ?? input.Source?.RowCount),
                 MaxThreads = parse.GetValue(threads),
+                Engine = engineKind,
             };
             string? modelPath = parse.GetValue(output);
-            var fit = Run(context, options, dataset, parse.GetValue(json));
-            var summary = Summary(fit, spec, path);
+            var fitClock = System.Diagnostics.Stopwatch.StartNew();
+            var fit = Run(context, options, input, parse.GetValue(json));
+            double fitSeconds = fitClock.Elapsed.TotalSeconds;
+            var summary = Summary(fit, spec, input.Description);
             if (modelPath is not null)
-                new ModelFile(fit.Model, spec, fit.Standardization, Summary(fit, spec, path)).Save(modelPath);
+                new ModelFile(fit.Model, spec, fit.Standardization, Summary(fit, spec, input.Description)).Save(modelPath);
             summary["model_file"] = modelPath;
+            summary["load_seconds"] = loadSeconds;
+            summary["fit_seconds"] = fitSeconds;
             if (parse.GetValue(json))
                 context.WriteJson(summary);
             else
-                WriteText(context, fit, path, modelPath);
+                WriteText(context, fit, input.Description, modelPath);
             setExit(Cli.Ok);
         });
         return command;
@@ -102,25 +133,28 @@ internal static class FitCommand
     internal static string[] SplitList(string[]? values) =>
         values is null ? [] : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
 
-    private static LinearFit Run(CliContext context, LinearRegressorOptions options, Data.Dataset data, bool json)
+    private static LinearFit Run(CliContext context, LinearRegressorOptions options, FitInput input, bool json)
     {
         var regressor = new LinearRegressor(options);
+        LinearFit Fit(IProgress<TrainingProgress>? progress) => input.Data is { } data
+            ? regressor.Fit(data, progress, context.Cancellation)
+            : regressor.Fit(input.Source!, progress, context.Cancellation);
         bool showProgress = context.Interactive && !json && options.Method != SolverMethod.Exact;
         if (!showProgress)
-            return regressor.Fit(data, cancellationToken: context.Cancellation);
+            return Fit(null);
         LinearFit? fit = null;
         context.Console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask("gradient descent", maxValue: options.GradientDescent.MaxIterations);
+                var task = ctx.AddTask("fitting", maxValue: options.GradientDescent.MaxIterations);
                 var progress = new SynchronousProgress<TrainingProgress>(p =>
                 {
                     task.Value = p.Iteration;
-                    task.Description = string.Format(CultureInfo.InvariantCulture, "gradient descent  J = {0:G6}", p.Loss);
+                    task.Description = string.Format(CultureInfo.InvariantCulture, "fitting  J = {0:G6}", p.Loss);
                 });
-                fit = regressor.Fit(data, progress, context.Cancellation);
+                fit = Fit(progress);
             });
         return fit!;
     }

@@ -13,7 +13,7 @@ internal static class PredictCommand
     public static Command Create(CliContext context, Action<int> setExit)
     {
         var model = new Argument<string>("MODEL.json") { Description = "A model written by 'lsgd fit --output'." };
-        var data = new Argument<string>("DATA.csv") { Description = "CSV file with the model's input columns (other columns are ignored)." };
+        var data = new Argument<string>("DATA.csv") { Description = "CSV file with the model's input columns (other columns are ignored), or X.npy with its features in order." };
         var output = new Option<string?>("--out") { Description = "Write the predictions CSV to this file (atomically) instead of standard output." };
         var separator = new Option<char>("--separator") { Description = "CSV field separator.", DefaultValueFactory = _ => ',' };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of CSV." };
@@ -26,10 +26,25 @@ internal static class PredictCommand
             var file = ModelFile.Load(parse.GetValue(model)!);
             string path = parse.GetValue(data)!;
             char sep = parse.GetValue(separator);
-            var table = CsvReader.ReadColumns(path, file.Inputs.Inputs, sep);
-            var x = file.Inputs.Build(table);
             var m = file.Model;
-            var rows = new Dataset(x, new double[table.Rows * m.Outputs], table.Rows, m.Features, m.Outputs, m.FeatureNames, m.TargetNames);
+            double[] x;
+            int n;
+            if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            {
+                // A NumPy array holds the model's features in order (columns by position, not by name).
+                var header = NpyFile.ReadHeader(path);
+                if (file.Inputs.Degree != 1 || header.Columns != m.Features)
+                    throw new LsgdException($"{path} has {header.Columns} columns but the model expects {m.Features} features ({string.Join(", ", m.FeatureNames)}), in that order.");
+                x = NpyFile.ReadDoubles(header);
+                n = (int)header.Rows;
+            }
+            else
+            {
+                var table = CsvReader.ReadColumns(path, file.Inputs.Inputs, sep);
+                x = file.Inputs.Build(table);
+                n = table.Rows;
+            }
+            var rows = new Dataset(x, new double[n * m.Outputs], n, m.Features, m.Outputs, m.FeatureNames, m.TargetNames);
             var predictions = m.Predict(rows);
             string? outPath = parse.GetValue(output);
             var names = m.TargetNames.Select(t => "predicted_" + t).ToArray();
@@ -39,11 +54,11 @@ internal static class PredictCommand
                 {
                     ["model"] = parse.GetValue(model),
                     ["data"] = path,
-                    ["rows"] = table.Rows,
+                    ["rows"] = n,
                     ["columns"] = Json.Strings(names),
                     ["predictions"] = m.Outputs == 1
                         ? Json.Numbers(predictions)
-                        : new JsonArray([.. Enumerable.Range(0, table.Rows).Select(i => (JsonNode?)Json.Numbers(predictions.AsSpan(i * m.Outputs, m.Outputs).ToArray()))]),
+                        : new JsonArray([.. Enumerable.Range(0, n).Select(i => (JsonNode?)Json.Numbers(predictions.AsSpan(i * m.Outputs, m.Outputs).ToArray()))]),
                     ["out"] = outPath,
                 });
             }

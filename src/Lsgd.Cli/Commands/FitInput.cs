@@ -1,0 +1,102 @@
+using System.Globalization;
+using Lsgd.Data;
+using Lsgd.Estimators;
+using Lsgd.IO;
+
+namespace Lsgd.Cli.Commands;
+
+/// <summary>
+/// What <c>lsgd fit</c> reads: a CSV or Parquet file with named columns, or a pair of .npy arrays
+/// (<c>--features X.npy --targets Y.npy</c>); in memory, or streamed when the file is larger than the memory
+/// budget (or <c>--engine stream</c>).
+/// </summary>
+internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec Spec, string Description)
+{
+    /// <summary>Default memory budget: data files larger than this are streamed.</summary>
+    public const long DefaultMemoryBudget = 2L << 30;
+
+    public static FitInput Resolve(string? path, IReadOnlyList<string> targets, IReadOnlyList<string> features, int degree,
+        char separator, bool singlePrecision, long memoryBudget, EngineKind engine)
+    {
+        bool npy = features.Count == 1 && IsNpy(features[0]) || targets.Count == 1 && IsNpy(targets[0]);
+        if (npy)
+        {
+            if (path is not null)
+                throw new LsgdException($"Give either a data file ({path}) or --features X.npy --targets Y.npy, not both.");
+            if (features.Count != 1 || !IsNpy(features[0]) || targets.Count != 1 || !IsNpy(targets[0]))
+                throw new LsgdException("With NumPy arrays give exactly one --features X.npy (n × d) and one --targets Y.npy (n, or n × k).");
+            if (degree != 1)
+                throw new LsgdException("--degree works on one named CSV column; with .npy arrays put the powers you want into X.npy.");
+            bool stream = engine == EngineKind.Stream || FileSize(features[0]) + FileSize(targets[0]) > memoryBudget;
+            string what = $"{features[0]} and {targets[0]}";
+            if (stream)
+            {
+                var source = new NpyRowSource(features[0], targets[0]);
+                return new FitInput(null, source, new FeatureSpec(source.FeatureNames, 1), what + " (streamed)");
+            }
+            var data = NpyDataset.Load(features[0], targets[0], singlePrecision);
+            return new FitInput(data, null, new FeatureSpec(data.FeatureNames, 1), what);
+        }
+
+        if (path is null)
+            throw new LsgdException("No data: give a CSV or Parquet file (lsgd fit DATA.csv --target y), or --features X.npy --targets Y.npy.");
+        if (targets.Count == 0)
+            throw new LsgdException("No target column: name the column to predict with --target.");
+        bool parquet = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+        bool streamed = engine == EngineKind.Stream || FileSize(path) > memoryBudget;
+        if (streamed)
+        {
+            if (degree != 1)
+                throw new LsgdException($"--degree is not available when streaming {path} (it is larger than --memory, or --engine stream was asked); fit it in memory with a larger --memory.");
+            IRowSource source = parquet
+                ? new ParquetRowSource(path, targets, features.Count > 0 ? features : null)
+                : new CsvRowSource(path, targets, features.Count > 0 ? features : null, separator);
+            return new FitInput(null, source, new FeatureSpec(source.FeatureNames, 1), path + " (streamed)");
+        }
+        if (parquet)
+        {
+            var data = ParquetDataset.Load(path, targets, features.Count > 0 ? features : null);
+            var spec = new FeatureSpec(data.FeatureNames, degree);
+            spec.Validate();
+            if (degree > 1)
+            {
+                var x = PolynomialFeatures.Expand(data.X, degree);
+                data = new Dataset(x, data.Y.ToArray(), data.Rows, degree, data.Outputs, spec.FeatureNames, data.TargetNames);
+            }
+            return new FitInput(Single(data, singlePrecision), null, spec, path);
+        }
+        var (csv, csvSpec) = CsvDataset.Load(path, targets, features, degree, separator);
+        return new FitInput(Single(csv, singlePrecision), null, csvSpec, path);
+    }
+
+    /// <summary>Parses a budget such as 512MB, 2GB or a plain byte count.</summary>
+    public static long ParseMemory(string text)
+    {
+        string t = text.Trim().ToUpperInvariant();
+        long unit = 1;
+        foreach (var (suffix, size) in new[] { ("GB", 1L << 30), ("G", 1L << 30), ("MB", 1L << 20), ("M", 1L << 20), ("KB", 1L << 10), ("K", 1L << 10), ("B", 1L) })
+        {
+            if (t.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                unit = size;
+                t = t[..^suffix.Length];
+                break;
+            }
+        }
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0)
+            return (long)(v * unit);
+        throw new LsgdException($"--memory '{text}' is not allowed: it must be a size such as 512MB or 2GB. Try 2GB.");
+    }
+
+    private static Dataset Single(Dataset data, bool single)
+    {
+        if (!single || data.IsSinglePrecision) return data;
+        var x = new float[data.Rows * data.Features];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)data.X[i];
+        return Dataset.FromSingle(x, data.Y.ToArray(), data.Rows, data.Features, data.Outputs, data.FeatureNames, data.TargetNames);
+    }
+
+    private static bool IsNpy(string path) => path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
+
+    private static long FileSize(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+}

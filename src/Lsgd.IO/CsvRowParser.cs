@@ -1,0 +1,99 @@
+using System.Globalization;
+using nietras.SeparatedValues;
+
+namespace Lsgd.IO;
+
+/// <summary>
+/// Turns the chosen cells of one CSV row into finite doubles, or names the file, line and column of the
+/// first cell that is not one. The single place where CSV cells are validated: <see cref="CsvReader"/>
+/// (whole file in memory) and <see cref="CsvRowSource"/> (streaming, on a reader thread) both call it.
+/// </summary>
+/// <remarks>
+/// Cells are trimmed, then read in the invariant culture with <see cref="NumberStyles.Float"/>. The common
+/// case goes through csFastFloat (the parser Sep itself uses), about three times faster than
+/// <see cref="double.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out double)"/>; it is taken
+/// only when it consumes the whole cell and gives a finite number, which for such input is the same,
+/// correctly rounded double. Everything else (text, NaN, infinities, odd spellings) goes to the runtime's
+/// parser, so which cells are accepted and what the messages say does not depend on the fast path.
+/// This type is immutable, so one instance may parse rows on several threads.
+/// </remarks>
+internal sealed class CsvRowParser
+{
+    private readonly string _path;
+    private readonly char _separator;
+    private readonly IReadOnlyList<string> _header;
+    private readonly int[] _indices;
+
+    /// <summary>Finds <paramref name="columns"/> in the header of <paramref name="reader"/>.</summary>
+    /// <exception cref="LsgdException">A column is not in the header.</exception>
+    public CsvRowParser(string path, SepReader reader, IReadOnlyList<string> columns, char separator)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(columns);
+        _path = path;
+        _separator = separator;
+        _header = [.. reader.Header.ColNames];
+        _indices = new int[columns.Count];
+        for (int j = 0; j < columns.Count; j++)
+        {
+            if (!reader.Header.TryIndexOf(columns[j], out _indices[j]))
+                throw new LsgdException($"{path} has no column '{columns[j]}'. Its columns are: {string.Join(", ", _header)}.");
+        }
+    }
+
+    /// <summary>The number of values each row gives.</summary>
+    public int Width => _indices.Length;
+
+    /// <summary>Parses the chosen cells of <paramref name="row"/> into <paramref name="values"/>.</summary>
+    /// <param name="row">The current row of the reader.</param>
+    /// <param name="values">Receives <see cref="Width"/> values, in the order of the chosen columns.</param>
+    /// <returns>False for a blank line, which holds no data and is skipped; true otherwise.</returns>
+    /// <exception cref="CsvFormatException">A ragged row, or a cell that is empty, not a number, NaN or infinite.</exception>
+    public bool TryParse(SepReader.Row row, Span<double> values)
+    {
+        int line = row.LineNumberFrom;
+        if (row.ColCount != _header.Count)
+        {
+            if (row.ColCount == 1 && row.Span.IsWhiteSpace()) return false;
+            int column = Math.Min(row.ColCount, _header.Count) + 1;
+            throw new CsvFormatException(_path, line, column, null,
+                $"the row has {Plural(row.ColCount, "field")} but the header has {_header.Count}. " +
+                (row.ColCount < _header.Count ? "A value is missing" : "There is an extra value") +
+                $", or the separator is not '{_separator}'.");
+        }
+        for (int j = 0; j < _indices.Length; j++)
+        {
+            var cell = row[_indices[j]].Span.Trim();
+            if (csFastFloat.FastDoubleParser.TryParseDouble(cell, out int used, out double v) &&
+                used == cell.Length && double.IsFinite(v))
+            {
+                values[j] = v;
+                continue;
+            }
+            values[j] = ParseSlowly(cell, line, j);
+        }
+        return true;
+    }
+
+    /// <summary>The runtime's parser, for every cell the fast path declined; throws the cell's error.</summary>
+    private double ParseSlowly(ReadOnlySpan<char> cell, int line, int j)
+    {
+        int column = _indices[j] + 1;
+        string name = _header[_indices[j]];
+        if (cell.IsEmpty)
+            throw new CsvFormatException(_path, line, column, name,
+                "the cell is empty. Fill it in or remove the row.");
+        if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+            throw new CsvFormatException(_path, line, column, name,
+                $"'{Shorten(cell)}' is not a number. Use digits with '.' as the decimal point, e.g. 3.25 or 1e-3.");
+        if (!double.IsFinite(v))
+            throw new CsvFormatException(_path, line, column, name,
+                $"'{Shorten(cell)}' is not a finite number. Remove or impute that row.");
+        return v;
+    }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    private static string Shorten(ReadOnlySpan<char> cell) =>
+        cell.Length <= 40 ? cell.ToString() : string.Concat(cell[..37], "...");
+}

@@ -1,0 +1,50 @@
+using Lsgd.Data;
+
+namespace Lsgd.IO;
+
+/// <summary>
+/// Builds a <see cref="Dataset"/> from a pair of NumPy .npy files: features X of shape (n, d) — or (n,) for
+/// one feature — and targets Y of shape (n,) for one target or (n, k) for k targets, row i of each being
+/// the same observation. Features are named x1…xd; targets y, or y1…yk.
+/// </summary>
+public static class NpyDataset
+{
+    /// <summary>Loads X and Y into memory.</summary>
+    /// <param name="featuresPath">The .npy file of features, float32 or float64.</param>
+    /// <param name="targetsPath">The .npy file of targets, float32 or float64 (always stored as double).</param>
+    /// <param name="singlePrecision">
+    /// Store the features in single precision (<see cref="Dataset.FromSingle"/>), half the memory: float32
+    /// values as they are, float64 values rounded to the nearest float. Otherwise features are double.
+    /// </param>
+    /// <exception cref="LsgdException">A bad file (see <see cref="NpyFile.ReadHeader(string)"/>), different row counts, or a value that is not finite.</exception>
+    public static Dataset Load(string featuresPath, string targetsPath, bool singlePrecision = false)
+    {
+        var (x, y) = ReadHeaders(featuresPath, targetsPath);
+        if (x.Rows > int.MaxValue)
+            throw new LsgdException($"{featuresPath} has {x.Rows} rows, more than fit in memory at once. Read it in chunks (streaming) instead.");
+        int rows = (int)x.Rows;
+        var targets = NpyFile.ReadDoubles(y);
+        return singlePrecision
+            ? Dataset.FromSingle(NpyFile.ReadSingles(x), targets, rows, x.Columns, y.Columns, FeatureNames(x.Columns), TargetNames(y.Columns))
+            : new Dataset(NpyFile.ReadDoubles(x), targets, rows, x.Columns, y.Columns, FeatureNames(x.Columns), TargetNames(y.Columns));
+    }
+
+    /// <summary>Reads and checks both headers: one row of targets per row of features, at least one target column.</summary>
+    internal static (NpyHeader Features, NpyHeader Targets) ReadHeaders(string featuresPath, string targetsPath)
+    {
+        var x = NpyFile.ReadHeader(featuresPath);
+        var y = NpyFile.ReadHeader(targetsPath);
+        if (x.Rows != y.Rows)
+            throw new LsgdException($"{featuresPath} has {x.Rows} rows but {targetsPath} has {y.Rows}: " +
+                "features and targets need one row per observation, in the same order.");
+        if (y.Columns == 0)
+            throw new LsgdException($"{targetsPath} has shape {y.Shape}, no target columns: save at least one column of targets.");
+        return (x, y);
+    }
+
+    /// <summary>x1…xd.</summary>
+    internal static string[] FeatureNames(int d) => [.. Enumerable.Range(1, d).Select(j => $"x{j}")];
+
+    /// <summary>y for one target, y1…yk for several.</summary>
+    internal static string[] TargetNames(int k) => k == 1 ? ["y"] : [.. Enumerable.Range(1, k).Select(j => $"y{j}")];
+}

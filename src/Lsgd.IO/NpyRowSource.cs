@@ -1,0 +1,70 @@
+using Lsgd.Data;
+
+namespace Lsgd.IO;
+
+/// <summary>
+/// The same pair of .npy files as <see cref="NpyDataset"/>, read in chunks of rows for data larger than
+/// memory: each chunk is read in one block per file into arrays reused from chunk to chunk (float32 values
+/// widened to double), so a pass holds one chunk of each file and a staging block at most.
+/// </summary>
+public sealed class NpyRowSource : IRowSource
+{
+    /// <summary>Reads and checks both headers (the values are read by <see cref="ReadChunks"/>).</summary>
+    /// <param name="featuresPath">The .npy file of features, shape (n, d) or (n,).</param>
+    /// <param name="targetsPath">The .npy file of targets, shape (n,) or (n, k).</param>
+    /// <exception cref="LsgdException">A bad file (see <see cref="NpyFile.ReadHeader(string)"/>) or different row counts.</exception>
+    public NpyRowSource(string featuresPath, string targetsPath)
+    {
+        (FeaturesFile, TargetsFile) = NpyDataset.ReadHeaders(featuresPath, targetsPath);
+        FeatureNames = NpyDataset.FeatureNames(FeaturesFile.Columns);
+        TargetNames = NpyDataset.TargetNames(TargetsFile.Columns);
+    }
+
+    /// <summary>The header of the features file.</summary>
+    public NpyHeader FeaturesFile { get; }
+
+    /// <summary>The header of the targets file.</summary>
+    public NpyHeader TargetsFile { get; }
+
+    /// <inheritdoc />
+    public int Features => FeaturesFile.Columns;
+
+    /// <inheritdoc />
+    public int Outputs => TargetsFile.Columns;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> TargetNames { get; }
+
+    /// <summary>n, from the headers.</summary>
+    public long? RowCount => FeaturesFile.Rows;
+
+    /// <inheritdoc />
+    /// <exception cref="LsgdException">A value is NaN or infinite (named by file, row and column), or a file was cut short since it was opened.</exception>
+    public IEnumerable<RowChunk> ReadChunks(int chunkRows, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
+        return Pass(chunkRows, cancellationToken);
+    }
+
+    private IEnumerable<RowChunk> Pass(int chunkRows, CancellationToken cancellationToken)
+    {
+        int d = Features, k = Outputs;
+        long n = FeaturesFile.Rows;
+        int size = (int)Math.Min(Math.Min(chunkRows, n), Array.MaxLength / Math.Max(d, k));
+        var x = new double[size * d];
+        var y = new double[size * k];
+        using var features = new NpyValueReader(FeaturesFile);
+        using var targets = new NpyValueReader(TargetsFile);
+        for (long first = 0; first < n; first += size)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int rows = (int)Math.Min(size, n - first);
+            features.Read(x.AsSpan(0, rows * d));
+            targets.Read(y.AsSpan(0, rows * k));
+            yield return new RowChunk(x, y, rows, first);
+        }
+    }
+}

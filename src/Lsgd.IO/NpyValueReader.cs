@@ -1,0 +1,172 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Lsgd.IO;
+
+/// <summary>
+/// Reads the values of a .npy file front to back in large blocks, converting them to the destination's
+/// type and checking that each is finite (the message names its 1-based row and column). Shared by
+/// <see cref="NpyFile"/> (whole arrays) and <see cref="NpyRowSource"/> (chunks).
+/// </summary>
+/// <remarks>
+/// A destination of the file's own type is filled straight from the file through
+/// <see cref="MemoryMarshal.AsBytes{T}(Span{T})"/>; other combinations go through one reused staging block.
+/// Big-endian files are byte-swapped in place.
+/// </remarks>
+internal sealed class NpyValueReader : IDisposable
+{
+    /// <summary>Values per read: 8 MiB of float64, few enough to keep the staging block small.</summary>
+    private const int Block = 1 << 20;
+
+    private readonly NpyHeader _header;
+    private readonly FileStream _stream;
+    private readonly bool _swap;
+    private float[]? _singles;
+    private double[]? _doubles;
+
+    /// <summary>Opens the file <paramref name="header"/> describes at its first value.</summary>
+    public NpyValueReader(NpyHeader header)
+    {
+        _header = header;
+        _swap = header.IsLittleEndian != BitConverter.IsLittleEndian;
+        _stream = NpyFile.OpenRead(header.Path, bufferSize: 1 << 16); // large blocks bypass the buffer; small chunks share it
+        _stream.Position = header.DataOffset;
+    }
+
+    /// <summary>0-based index of the next value to be read (row-major).</summary>
+    public long Position { get; private set; }
+
+    /// <summary>Reads the next <c>destination.Length</c> values as doubles.</summary>
+    /// <exception cref="LsgdException">A value is NaN or infinite, or the file ends early.</exception>
+    public void Read(Span<double> destination)
+    {
+        for (int done = 0; done < destination.Length;)
+        {
+            int n = Math.Min(Block, destination.Length - done);
+            var part = destination.Slice(done, n);
+            if (!_header.IsSinglePrecision)
+            {
+                Fill(MemoryMarshal.AsBytes(part));
+                if (_swap) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<double, ulong>(part), MemoryMarshal.Cast<double, ulong>(part));
+                CheckFinite(part);
+            }
+            else
+            {
+                var staging = Staging(ref _singles, n);
+                ReadSingles(staging);
+                for (int i = 0; i < n; i++) part[i] = staging[i];
+            }
+            Position += n;
+            done += n;
+        }
+    }
+
+    /// <summary>Reads the next <c>destination.Length</c> values as floats (float64 values rounded to nearest).</summary>
+    /// <exception cref="LsgdException">A value is NaN or infinite or beyond the float32 range, or the file ends early.</exception>
+    public void Read(Span<float> destination)
+    {
+        for (int done = 0; done < destination.Length;)
+        {
+            int n = Math.Min(Block, destination.Length - done);
+            var part = destination.Slice(done, n);
+            if (_header.IsSinglePrecision)
+            {
+                ReadSingles(part);
+            }
+            else
+            {
+                var staging = Staging(ref _doubles, n);
+                Fill(MemoryMarshal.AsBytes(staging));
+                if (_swap) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<double, ulong>(staging), MemoryMarshal.Cast<double, ulong>(staging));
+                CheckFinite(staging);
+                for (int i = 0; i < n; i++)
+                {
+                    part[i] = (float)staging[i];
+                    if (float.IsInfinity(part[i]))
+                        throw new LsgdException($"{Where(Position + i)} is {staging[i].ToString("R", CultureInfo.InvariantCulture)}, " +
+                            "beyond the float32 range (±3.4e38): load it in double precision.");
+                }
+            }
+            Position += n;
+            done += n;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _stream.Dispose();
+
+    /// <summary>The first <paramref name="n"/> elements of a reused block, grown when too small.</summary>
+    private static Span<T> Staging<T>(ref T[]? block, int n)
+    {
+        if (block is null || block.Length < n) block = new T[n];
+        return block.AsSpan(0, n);
+    }
+
+    private void ReadSingles(Span<float> part)
+    {
+        Fill(MemoryMarshal.AsBytes(part));
+        if (_swap) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, uint>(part), MemoryMarshal.Cast<float, uint>(part));
+        int bad = FirstNonFinite(part);
+        if (bad >= 0) throw NotFinite(Position + bad, part[bad]);
+    }
+
+    private void CheckFinite(ReadOnlySpan<double> part)
+    {
+        int bad = FirstNonFinite(part);
+        if (bad >= 0) throw NotFinite(Position + bad, part[bad]);
+    }
+
+    private void Fill(Span<byte> bytes)
+    {
+        try
+        {
+            _stream.ReadExactly(bytes);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new LsgdException(NpyFile.Truncated(_header, _stream.Length));
+        }
+    }
+
+    private LsgdException NotFinite(long index, double value) =>
+        new($"{Where(index)} is {value.ToString("R", CultureInfo.InvariantCulture)}: every value must be a finite number. Remove or impute that row.");
+
+    private string Where(long index) =>
+        $"{_header.Path}: the value in row {index / _header.Columns + 1}, column {index % _header.Columns + 1}";
+
+    /// <summary>Index of the first NaN or infinity (exponent bits all ones), or -1; vectorised.</summary>
+    internal static int FirstNonFinite(ReadOnlySpan<double> values)
+    {
+        const ulong Exponent = 0x7FF0_0000_0000_0000;
+        var bits = MemoryMarshal.Cast<double, ulong>(values);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var mask = new Vector<ulong>(Exponent);
+            for (; i <= bits.Length - Vector<ulong>.Count; i += Vector<ulong>.Count)
+                if (Vector.EqualsAny(new Vector<ulong>(bits[i..]) & mask, mask)) break;
+        }
+        for (; i < bits.Length; i++)
+            if ((bits[i] & Exponent) == Exponent) return i;
+        return -1;
+    }
+
+    /// <summary>Index of the first NaN or infinity, or -1; vectorised.</summary>
+    internal static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        const uint Exponent = 0x7F80_0000;
+        var bits = MemoryMarshal.Cast<float, uint>(values);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var mask = new Vector<uint>(Exponent);
+            for (; i <= bits.Length - Vector<uint>.Count; i += Vector<uint>.Count)
+                if (Vector.EqualsAny(new Vector<uint>(bits[i..]) & mask, mask)) break;
+        }
+        for (; i < bits.Length; i++)
+            if ((bits[i] & Exponent) == Exponent) return i;
+        return -1;
+    }
+}

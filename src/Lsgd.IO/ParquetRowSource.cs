@@ -1,0 +1,265 @@
+using System.Buffers;
+using System.Globalization;
+using System.Numerics;
+using Lsgd.Data;
+using Parquet;
+using Parquet.Schema;
+
+namespace Lsgd.IO;
+
+/// <summary>
+/// Numeric columns of a Parquet file read in chunks of rows (Parquet.Net), for data larger than memory.
+/// Columns of type double, float, int32 and int64 are read, nullable or not, and widened to double
+/// (int64 beyond 2⁵³ rounds to the nearest double). A null, NaN or infinite value stops the pass with a
+/// message naming the row group, the row and the column.
+/// </summary>
+/// <remarks>
+/// Parquet stores a file as row groups, each column of a group compressed as a whole, so a pass decodes one
+/// row group at a time: memory holds the chosen columns of one row group (as doubles) plus one chunk.
+/// Chunks never straddle two row groups.
+/// </remarks>
+public sealed class ParquetRowSource : IRowSource
+{
+    private readonly DataField[] _fields;
+    private readonly long[] _groupRows;
+
+    /// <summary>Reads the file's schema and row counts, and checks the columns.</summary>
+    /// <param name="path">The Parquet file.</param>
+    /// <param name="targets">Target column(s); more than one gives a multi-output model.</param>
+    /// <param name="features">Feature columns; null or empty means every other column of a supported numeric type.</param>
+    /// <exception cref="LsgdException">
+    /// Missing or unreadable file, unknown or repeated column, no feature column, or a chosen column of another type.
+    /// </exception>
+    public ParquetRowSource(string path, IReadOnlyList<string> targets, IReadOnlyList<string>? features = null)
+    {
+        Path = path;
+        var reader = Open(path, CancellationToken.None);
+        try
+        {
+            var fields = reader.Schema.Fields;
+            var inputs = ColumnSelection.Resolve(path, () => [.. fields.Select(f => f.Name)], targets, features,
+                () => [.. fields.Where(f => TypeName(f) is null).Select(f => f.Name)]);
+            new FeatureSpec(inputs).Validate();
+            _fields = [.. inputs.Concat(targets).Select(name => Supported(fields.First(f => f.Name == name)))];
+            FeatureNames = inputs;
+            TargetNames = [.. targets];
+            _groupRows = [.. reader.RowGroups.Select(g => g.RowCount)];
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The Parquet file.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc />
+    public int Features => FeatureNames.Count;
+
+    /// <inheritdoc />
+    public int Outputs => TargetNames.Count;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> TargetNames { get; }
+
+    /// <summary>The number of rows, from the file's metadata.</summary>
+    public long? RowCount => _groupRows.Sum();
+
+    /// <summary>The number of row groups in the file.</summary>
+    public int RowGroups => _groupRows.Length;
+
+    /// <inheritdoc />
+    /// <exception cref="LsgdException">A null, NaN or infinite value (named by row group, row and column), or an unreadable file.</exception>
+    public IEnumerable<RowChunk> ReadChunks(int chunkRows, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
+        return Pass(chunkRows, cancellationToken);
+    }
+
+    private IEnumerable<RowChunk> Pass(int chunkRows, CancellationToken cancellationToken)
+    {
+        int d = Features, k = Outputs;
+        long largest = _groupRows.Length == 0 ? 0 : _groupRows.Max();
+        if (largest > Array.MaxLength)
+            throw new LsgdException($"{Path} has a row group of {largest} rows, more than lsgd can decode at once. Write it with smaller row groups.");
+        int size = (int)Math.Min(Math.Min(chunkRows, largest), Array.MaxLength / Math.Max(d, k));
+        var x = new double[size * d];
+        var y = new double[size * k];
+        var columns = new double[_fields.Length][];
+        var reader = Open(Path, cancellationToken);
+        try
+        {
+            long first = 0;
+            for (int g = 0; g < _groupRows.Length; g++)
+            {
+                int rows = (int)_groupRows[g];
+                var group = reader.OpenRowGroupReader(g);
+                for (int c = 0; c < _fields.Length; c++)
+                {
+                    if (columns[c] is null || columns[c].Length < rows)
+                        columns[c] = new double[rows];
+                    Decode(group, g, first, c, columns[c].AsMemory(0, rows), cancellationToken);
+                }
+                for (int start = 0; start < rows; start += size)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int count = Math.Min(size, rows - start);
+                    for (int i = 0; i < count; i++)
+                    {
+                        for (int j = 0; j < d; j++) x[i * d + j] = columns[j][start + i];
+                        for (int o = 0; o < k; o++) y[i * k + o] = columns[d + o][start + i];
+                    }
+                    yield return new RowChunk(x, y, count, first + start);
+                }
+                first += rows;
+            }
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Decodes column <paramref name="c"/> of row group <paramref name="g"/> into <paramref name="destination"/> as doubles.</summary>
+    private void Decode(ParquetRowGroupReader group, int g, long first, int c, Memory<double> destination, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ReadColumn(group, g, first, c, destination, cancellationToken).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is IOException or ParquetException or InvalidDataException or NotSupportedException)
+        {
+            throw new LsgdException($"{Path}, row group {g + 1}, column '{_fields[c].Name}' could not be decoded: {e.Message}", e);
+        }
+    }
+
+    private Task ReadColumn(ParquetRowGroupReader group, int g, long first, int c, Memory<double> destination, CancellationToken cancellationToken)
+    {
+        var field = _fields[c];
+        var type = field.ClrType;
+        if (type == typeof(double)) return ReadColumn<double>(group, field, g, first, destination, cancellationToken);
+        if (type == typeof(float)) return ReadColumn<float>(group, field, g, first, destination, cancellationToken);
+        if (type == typeof(int)) return ReadColumn<int>(group, field, g, first, destination, cancellationToken);
+        return ReadColumn<long>(group, field, g, first, destination, cancellationToken);
+    }
+
+    private async Task ReadColumn<T>(ParquetRowGroupReader group, DataField field, int g, long first, Memory<double> destination, CancellationToken cancellationToken)
+        where T : struct, INumberBase<T>
+    {
+        int rows = destination.Length;
+        if (field.IsNullable)
+        {
+            var values = ArrayPool<T?>.Shared.Rent(rows);
+            try
+            {
+                await group.ReadAsync<T>(field, values.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                Widen(values.AsSpan(0, rows), destination.Span, field.Name, g, first);
+            }
+            finally
+            {
+                ArrayPool<T?>.Shared.Return(values);
+            }
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            await group.ReadAsync(field, destination, null, cancellationToken).ConfigureAwait(false);
+            CheckFinite(destination.Span, field.Name, g, first);
+        }
+        else
+        {
+            var values = ArrayPool<T>.Shared.Rent(rows);
+            try
+            {
+                await group.ReadAsync<T>(field, values.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                var span = destination.Span;
+                for (int i = 0; i < rows; i++) span[i] = double.CreateTruncating(values[i]);
+                CheckFinite(span, field.Name, g, first);
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(values);
+            }
+        }
+    }
+
+    private void Widen<T>(ReadOnlySpan<T?> values, Span<double> destination, string name, int g, long first)
+        where T : struct, INumberBase<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] is not { } v)
+                throw new LsgdException($"{Where(g, i, first, name)}: the value is null. Fill it in or remove the row.");
+            destination[i] = double.CreateTruncating(v);
+        }
+        CheckFinite(destination, name, g, first);
+    }
+
+    private void CheckFinite(ReadOnlySpan<double> values, string name, int g, long first)
+    {
+        int bad = NpyValueReader.FirstNonFinite(values);
+        if (bad >= 0)
+            throw new LsgdException($"{Where(g, bad, first, name)}: the value is {values[bad].ToString("R", CultureInfo.InvariantCulture)}: " +
+                "every value must be a finite number. Remove or impute that row.");
+    }
+
+    private string Where(int g, int i, long first, string name) =>
+        $"{Path}, row group {g + 1}, row {i + 1} (row {first + i + 1} of the file), column '{name}'";
+
+    /// <summary>The column as a readable field, or a message naming its type.</summary>
+    private DataField Supported(Field field) =>
+        TypeName(field) is { } type
+            ? throw new LsgdException($"{Path}: column '{field.Name}' has type {type}; lsgd reads double, float, int32 and int64 columns. " +
+                "Convert it to a number type, or leave it out of the features.")
+            : (DataField)field;
+
+    /// <summary>Null for a flat double, float, int32 or int64 column; otherwise the name of its type.</summary>
+    private static string? TypeName(Field field)
+    {
+        if (field is not DataField data)
+            return field.SchemaType.ToString().ToLowerInvariant();
+        string name = data.ClrType switch
+        {
+            var t when t == typeof(double) => "double",
+            var t when t == typeof(float) => "float",
+            var t when t == typeof(int) => "int32",
+            var t when t == typeof(long) => "int64",
+            var t when t == typeof(short) => "int16",
+            var t when t == typeof(sbyte) => "int8",
+            var t when t == typeof(byte) => "uint8",
+            var t when t == typeof(ushort) => "uint16",
+            var t when t == typeof(uint) => "uint32",
+            var t when t == typeof(ulong) => "uint64",
+            var t when t == typeof(bool) => "boolean",
+            var t when t == typeof(string) || t == typeof(ReadOnlyMemory<char>) => "string",
+            var t when t == typeof(byte[]) || t == typeof(ReadOnlyMemory<byte>) => "binary",
+            var t when t == typeof(decimal) => "decimal",
+            var t when t == typeof(DateTime) || t == typeof(DateTimeOffset) => "timestamp",
+            var t when t == typeof(DateOnly) => "date",
+            var t when t == typeof(TimeSpan) || t == typeof(TimeOnly) => "time",
+            var t => t.Name,
+        };
+        if (data.IsArray) return $"list of {name}";
+        return name is "double" or "float" or "int32" or "int64" ? null : name;
+    }
+
+    private static ParquetReader Open(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+            throw new LsgdException($"{path} is a folder, not a Parquet file.");
+        if (!File.Exists(path))
+            throw new LsgdException($"{path} does not exist. Check the path (relative paths start from {Environment.CurrentDirectory}).");
+        try
+        {
+            return ParquetReader.CreateAsync(path, null, cancellationToken).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ParquetException or InvalidDataException)
+        {
+            throw new LsgdException($"{path} could not be read as Parquet: {e.Message}", e);
+        }
+    }
+}
