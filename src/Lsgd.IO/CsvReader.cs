@@ -18,23 +18,32 @@ public static class CsvReader
     }
 
     /// <summary>
-    /// Names of the columns whose value in the first data row is a number: the numeric columns, on the
-    /// assumption that a column's type does not change down the file (a later text cell is then an error).
+    /// Names of the numeric columns: those whose first non-empty cell (among the first 100 rows) is a number,
+    /// on the assumption that a column's type does not change down the file (a later text cell is then an error).
     /// </summary>
     public static IReadOnlyList<string> NumericColumns(string path, char separator = ',')
     {
+        // Judge each column on its first non-empty cell among the first rows, so that a numeric column
+        // whose first cell happens to be empty is not dropped (the empty cell is still an error when read).
+        const int RowsToInspect = 100;
         using var reader = Open(path, separator);
         var names = reader.Header.ColNames;
+        var kind = new bool?[names.Count];
+        int seen = 0;
         foreach (var row in reader)
         {
             if (row.Span.IsWhiteSpace()) continue;
-            var result = new List<string>();
             for (int j = 0; j < Math.Min(row.ColCount, names.Count); j++)
-                if (double.TryParse(row[j].Span, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                    result.Add(names[j]);
-            return result;
+            {
+                var cell = row[j].Span.Trim();
+                if (kind[j] is null && !cell.IsEmpty)
+                    kind[j] = double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+            }
+            if (++seen >= RowsToInspect || kind.All(k => k is not null)) break;
         }
-        throw new LsgdException($"{path} has a header but no data rows: add one row per observation below the header.");
+        if (seen == 0)
+            throw new LsgdException($"{path} has a header but no data rows: add one row per observation below the header.");
+        return [.. names.Where((_, j) => kind[j] == true)];
     }
 
     /// <summary>Reads the named columns of every row as finite numbers.</summary>

@@ -64,3 +64,17 @@ public class IoTest
         Assert.Equal($"{path} has model format version 99; this lsgd reads versions 1 to 1. Use a newer lsgd.", e.Message);
     }
 }
+
+public class NumericColumnsTest
+{
+    [Fact]
+    public void NumericColumnWhoseFirstCellIsEmptyIsStillNumericAndItsGapIsReported()
+    {
+        using var t = new TempFolder();
+        string csv = t.File("gap.csv", "y,x,name\n1,,a\n2,4,b\n3,5,c\n");
+        Assert.Equal(["y", "x"], Lsgd.IO.CsvReader.NumericColumns(csv));
+        var r = CliRunner.Run("fit", csv, "--target", "y");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal($"lsgd: error: {csv}, line 2, column 2 ('x'): the cell is empty. Fill it in or remove the row.", r.Error.TrimEnd());
+    }
+}

@@ -38,9 +38,9 @@ public sealed class Dataset
         if (outputCount < 1)
             Throw.Option(nameof(outputCount), outputCount, "an integer >= 1", "Pass the number of target columns.");
         if (features.Length != (long)rows * featureCount)
-            Throw.Length(nameof(features), features.Length, rows * featureCount, $"{rows} rows × {featureCount} features");
+            Throw.Length(nameof(features), features.Length, (long)rows * featureCount, $"{rows} rows × {featureCount} features");
         if (targets.Length != (long)rows * outputCount)
-            Throw.Length(nameof(targets), targets.Length, rows * outputCount, $"{rows} rows × {outputCount} targets");
+            Throw.Length(nameof(targets), targets.Length, (long)rows * outputCount, $"{rows} rows × {outputCount} targets");
 
         FeatureNames = CheckNames(featureNames, featureCount, nameof(featureNames),
             j => $"x{j + 1}");
@@ -77,7 +77,7 @@ public sealed class Dataset
         if (featureCount < 0)
             Throw.Option(nameof(featureCount), featureCount, "an integer >= 0", "Pass the number of feature columns.");
         if (features.Length != (long)rows * featureCount)
-            Throw.Length(nameof(features), features.Length, rows * featureCount, $"{rows} rows × {featureCount} features");
+            Throw.Length(nameof(features), features.Length, (long)rows * featureCount, $"{rows} rows × {featureCount} features");
         FeatureNames = CheckNames(featureNames, featureCount, nameof(featureNames), j => $"x{j + 1}");
         for (int i = 0; i < features.Length; i++)
         {

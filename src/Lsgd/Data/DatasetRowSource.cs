@@ -29,7 +29,9 @@ public sealed class DatasetRowSource(Dataset data) : IRowSource
         {
             cancellationToken.ThrowIfCancellationRequested();
             int rows = Math.Min(chunkRows, _data.Rows - start);
-            var x = _data.X.Slice(start * d, rows * d).ToArray();
+            var x = new double[rows * d];
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < d; j++) x[i * d + j] = _data.Feature(start + i, j);
             var y = _data.Y.Slice(start * k, rows * k).ToArray();
             yield return new RowChunk(x, y, rows, start);
         }

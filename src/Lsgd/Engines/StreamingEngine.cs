@@ -63,9 +63,9 @@ public sealed class StreamingEngine : IGradientEngine
         int d = Layout.Features, k = Layout.Outputs;
         foreach (var chunk in _source.ReadChunks(_chunkRows, _cancel))
         {
-            Prepare(chunk);
+            var x = Prepare(chunk);
             for (int i = 0; i < chunk.Rows; i++)
-                sumSq += RowMath.Accumulate(Layout, t, gradient, chunk.X.AsSpan(i * d, d), chunk.Y.AsSpan(i * k, k), withTargets);
+                sumSq += RowMath.Accumulate(Layout, t, gradient, x.Slice(i * d, d), chunk.Y.AsSpan(i * k, k), withTargets);
         }
         return 0.5 * sumSq;
     }
@@ -78,9 +78,8 @@ public sealed class StreamingEngine : IGradientEngine
         int d = Layout.Features, k = Layout.Outputs;
         foreach (var chunk in _source.ReadChunks(_chunkRows, _cancel))
         {
-            Prepare(chunk);
             // The source may reuse its arrays: keep a copy of this chunk while its batches are used.
-            var x = chunk.X.AsSpan(0, chunk.Rows * d).ToArray();
+            var x = Prepare(chunk).ToArray();
             var y = chunk.Y.AsSpan(0, chunk.Rows * k).ToArray();
             var order = new int[chunk.Rows];
             for (int i = 0; i < order.Length; i++) order[i] = i;
@@ -90,13 +89,19 @@ public sealed class StreamingEngine : IGradientEngine
         }
     }
 
-    private void Prepare(RowChunk chunk)
+    private double[] _standardized = [];
+
+    /// <summary>The chunk's features, standardised into a buffer of the engine's own (the source's arrays are read only).</summary>
+    private ReadOnlySpan<double> Prepare(RowChunk chunk)
     {
-        if (_standardizer is null) return;
         int d = Layout.Features;
+        int count = chunk.Rows * d;
+        if (_standardizer is null) return chunk.X.AsSpan(0, count);
+        if (_standardized.Length < count) _standardized = new double[count];
         for (int i = 0; i < chunk.Rows; i++)
             for (int j = 0; j < d; j++)
-                chunk.X[i * d + j] = (chunk.X[i * d + j] - _standardizer.Means[j]) / _standardizer.Scales[j];
+                _standardized[i * d + j] = (chunk.X[i * d + j] - _standardizer.Means[j]) / _standardizer.Scales[j];
+        return _standardized.AsSpan(0, count);
     }
 
     private sealed class ChunkBatch(ParameterLayout layout, double[] x, double[] y, int[] order, int start, int count) : IMiniBatch

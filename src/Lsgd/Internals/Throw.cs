@@ -19,7 +19,7 @@ internal static class Throw
     public static T Data<T>(string message) => throw new LsgdException(message);
 
     [DoesNotReturn]
-    public static void Length(string name, int actual, int expected, string what) =>
+    public static void Length(string name, long actual, long expected, string what) =>
         throw new ArgumentException(
             $"{name} has length {actual} but {expected} was expected ({what}).", name);
 
