@@ -136,8 +136,6 @@ public sealed class InMemoryEngine : IGradientEngine
     /// <summary>Adds rows [start, end) into <paramref name="g"/> and returns their ½ Σ r².</summary>
     private double AccumulateBlock(ReadOnlySpan<double> theta, Span<double> g, int start, int end, bool withTargets)
     {
-        if (!_data.IsSinglePrecision)
-            return 0.5 * RowMath.AccumulateRows(Layout, theta, g, _data.X, _data.Y, start, end, withTargets);
         double sumSq = 0;
         for (int i = start; i < end; i++)
             sumSq += AccumulateRow(theta, g, i, withTargets);

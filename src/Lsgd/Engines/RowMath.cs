@@ -49,47 +49,4 @@ internal static class RowMath
         }
         return sumSq;
     }
-
-    /// <summary>
-    /// Adds rows [start, end) of row-major double data (one output) into <paramref name="g"/> and returns Σ r²;
-    /// four rows at a time share each load of w and each read-modify-write of g.
-    /// </summary>
-    public static double AccumulateRows(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<double> x, ReadOnlySpan<double> y, int start, int end, bool withTargets)
-    {
-        int d = layout.Features;
-        if (layout.Outputs != 1 || d < 4)
-        {
-            double total = 0;
-            for (int i = start; i < end; i++)
-                total += Accumulate(layout, theta, g, x.Slice(i * d, d), y.Slice(i * layout.Outputs, layout.Outputs), withTargets);
-            return total;
-        }
-        var w = theta[..d];
-        var gw = g[..d];
-        double b = layout.HasIntercept ? theta[d] : 0;
-        Span<double> dots = stackalloc double[4];
-        Span<double> r = stackalloc double[4];
-        double sumSq = 0, sumR = 0;
-        int i0 = start;
-        for (; i0 + 4 <= end; i0 += 4)
-        {
-            var rows = x.Slice(i0 * d, 4 * d);
-            Kernels.Dot4(rows, d, w, dots);
-            for (int t = 0; t < 4; t++)
-            {
-                // r = y − wᵀx − b, left to right as the article writes it.
-                double ri = (withTargets ? y[i0 + t] : 0.0) - dots[t];
-                ri -= b;
-                sumSq += ri * ri;
-                sumR += ri;
-                r[t] = -ri;
-            }
-            Kernels.Axpy4(r, rows, d, gw);
-        }
-        if (layout.HasIntercept) g[d] -= sumR;
-        for (int i = i0; i < end; i++)
-            sumSq += Accumulate(layout, theta, g, x.Slice(i * d, d), y.Slice(i, 1), withTargets);
-        return sumSq;
-    }
 }

@@ -57,36 +57,3 @@ public class KernelsTest
             }
     }
 }
-
-public class RowBlockKernelsTest
-{
-    [Theory]
-    [InlineData(1)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(8)]
-    [InlineData(13)]
-    [InlineData(100)]
-    public void Dot4AndAxpy4EqualPlainLoops(int d)
-    {
-        var rng = new Random(d);
-        int stride = d + 2;
-        var rows = Enumerable.Range(0, 4 * stride).Select(_ => rng.NextDouble() - 0.5).ToArray();
-        var w = Enumerable.Range(0, d).Select(_ => rng.NextDouble() - 0.5).ToArray();
-        var dots = new double[4];
-        Kernels.Dot4(rows, stride, w, dots);
-        for (int r = 0; r < 4; r++)
-        {
-            double expected = 0;
-            for (int j = 0; j < d; j++) expected += rows[r * stride + j] * w[j];
-            Assert.Equal(expected, dots[r], 1e-13);
-        }
-        double[] c = [0.5, -1.5, 2, 0.25];
-        var g = Enumerable.Range(0, d).Select(j => (double)j).ToArray();
-        var expectedG = (double[])g.Clone();
-        for (int j = 0; j < d; j++)
-            for (int r = 0; r < 4; r++) expectedG[j] += c[r] * rows[r * stride + j];
-        Kernels.Axpy4(c, rows, stride, g);
-        for (int j = 0; j < d; j++) Assert.Equal(expectedG[j], g[j], 1e-12);
-    }
-}
