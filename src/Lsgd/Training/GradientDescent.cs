@@ -225,20 +225,31 @@ public static class GradientDescent
                     _history[^1] = loss;
                     continue;
                 }
-                double change = Math.Abs(next - loss);
-                loss = next;
-                if (loss <= _options.TargetLoss) return (StopReason.TargetReached, k);
-                if (change < _options.Tolerance) return (StopReason.LossChangeBelowTolerance, k);
-                if (_options.GradientTolerance > 0 && GradientMappingNorm() < _options.GradientTolerance)
-                    return (StopReason.GradientNormBelowTolerance, k);
-                if (ValidationSaysStop()) return (StopReason.EarlyStopped, k);
-                if (_progress is not null && _clock.ElapsedMilliseconds - lastReport >= 100)
-                {
-                    lastReport = _clock.ElapsedMilliseconds;
-                    _progress.Report(new TrainingProgress(k, _options.MaxIterations, loss, TensorPrimitives.Norm(_gradient)));
-                }
+                if (Converged(next, ref loss, k, ref lastReport) is { } done) return (done, k);
             }
             return (StopReason.MaxIterations, k);
+        }
+
+        /// <summary>
+        /// The stopping rules after an accepted step to loss <paramref name="next"/> (which becomes the current
+        /// loss), in order: target loss, the article's |ΔJ| rule, the gradient rule, validation; then a progress
+        /// report at most every 100 ms. Null means go on.
+        /// </summary>
+        private StopReason? Converged(double next, ref double loss, int k, ref long lastReport)
+        {
+            double change = Math.Abs(next - loss);
+            loss = next;
+            if (loss <= _options.TargetLoss) return StopReason.TargetReached;
+            if (change < _options.Tolerance) return StopReason.LossChangeBelowTolerance;
+            if (_options.GradientTolerance > 0 && GradientMappingNorm() < _options.GradientTolerance)
+                return StopReason.GradientNormBelowTolerance;
+            if (ValidationSaysStop()) return StopReason.EarlyStopped;
+            if (_progress is not null && _clock.ElapsedMilliseconds - lastReport >= 100)
+            {
+                lastReport = _clock.ElapsedMilliseconds;
+                _progress.Report(new TrainingProgress(k, _options.MaxIterations, loss, TensorPrimitives.Norm(_gradient)));
+            }
+            return null;
         }
 
         /// <summary>Armijo backtracking from α₀: accept θ − αg when J falls by at least ½α‖g‖².</summary>
@@ -297,18 +308,7 @@ public static class GradientDescent
                     _history[^1] = loss;
                     continue;
                 }
-                double change = Math.Abs(next - loss);
-                loss = next;
-                if (loss <= _options.TargetLoss) return (StopReason.TargetReached, epoch);
-                if (change < _options.Tolerance) return (StopReason.LossChangeBelowTolerance, epoch);
-                if (_options.GradientTolerance > 0 && GradientMappingNorm() < _options.GradientTolerance)
-                    return (StopReason.GradientNormBelowTolerance, epoch);
-                if (ValidationSaysStop()) return (StopReason.EarlyStopped, epoch);
-                if (_progress is not null && _clock.ElapsedMilliseconds - lastReport >= 100)
-                {
-                    lastReport = _clock.ElapsedMilliseconds;
-                    _progress.Report(new TrainingProgress(epoch, _options.MaxIterations, loss, TensorPrimitives.Norm(_gradient)));
-                }
+                if (Converged(next, ref loss, epoch, ref lastReport) is { } done) return (done, epoch);
             }
             return (StopReason.MaxIterations, epoch);
         }
