@@ -20,6 +20,9 @@ public static class Cli
     /// <summary>Exit code for a user or data error.</summary>
     public const int UserError = 2;
 
+    /// <summary>Exit code when Ctrl+C interrupted a pass over the data (128 + SIGINT, as shells use).</summary>
+    public const int Cancelled = 130;
+
     /// <summary>Runs the command line <paramref name="args"/>, writing to the given writers.</summary>
     /// <param name="args">The arguments after the program name.</param>
     /// <param name="output">Standard output.</param>
@@ -62,6 +65,11 @@ public static class Cli
         {
             error.WriteLine($"lsgd: error: {e.Message}");
             return UserError;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            error.WriteLine("lsgd: cancelled while reading the data; nothing was written.");
+            return Cancelled;
         }
         catch (Exception e)
         {

@@ -49,3 +49,10 @@ internal static class Json
 
     public static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)v)]);
 }
+
+/// <summary>Small text helpers for human output.</summary>
+internal static class Text
+{
+    /// <summary>"1 iteration", "2 iterations".</summary>
+    public static string Plural(long count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+}

@@ -26,6 +26,7 @@ internal static class Flags
         ["Gamma"] = "--schedule step:EVERY:GAMMA",
         ["MinFactor"] = "--schedule cosine:MIN_FACTOR",
         ["WarmupSteps"] = "--warmup",
+        ["Engine"] = "--engine",
     };
 
     public static string NameOf(string option) => ByOption.TryGetValue(option, out var flag) ? flag : option;

@@ -26,9 +26,9 @@ internal static class CompareCommand
         new("momentum 0.9", o => o with { Optimizer = new Momentum(0.9) }),
         new("nesterov 0.9", o => o with { Optimizer = new Momentum(0.9, nesterov: true) }),
         new("fista", o => o with { Optimizer = new Fista() }),
-        new("adam (α = 0.01)", o => o with { Optimizer = new Adam() }),
-        new("rmsprop (α = 0.01)", o => o with { Optimizer = new RmsProp() }),
-        new("adagrad (α = 0.1)", o => o with { Optimizer = new AdaGrad() }),
+        new("adam (auto α)", o => o with { Optimizer = new Adam() }),
+        new("rmsprop (auto α)", o => o with { Optimizer = new RmsProp() }),
+        new("adagrad (auto α)", o => o with { Optimizer = new AdaGrad() }),
         new("sgd, batches of 256, α = 0.1/L", o => o with { BatchSize = 256 }),
         new("cg", o => o, ConjugateGradient: true),
     ];

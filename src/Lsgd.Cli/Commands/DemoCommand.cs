@@ -109,7 +109,7 @@ internal static class DemoCommand
             table.AddRow(t.K.ToString(c), G(t.Gradient[0]), G(t.Gradient[1]), G(t.Parameters[0]), G(t.Parameters[1]), G(t.Loss));
         console.Write(table);
         console.WriteLine();
-        console.WriteLine(string.Format(c, "Stopped after {0} iterations ({1}): {2}", run.Iterations, run.StopReason.ToSnakeCase(), run.Message));
+        console.WriteLine(string.Format(c, "Stopped after {0} ({1}): {2}", Text.Plural(run.Iterations, "iteration"), run.StopReason.ToSnakeCase(), run.Message));
         console.WriteLine(string.Format(c, "Final: w = {0}, b = {1}, J = {2}", G(fit.Model.Coefficients()[0]), G(fit.Model.Intercept()), G(run.FinalLoss)));
         if (fit.Optimality is { } opt)
         {
@@ -123,5 +123,5 @@ internal static class DemoCommand
             console.WriteLine($"Plot written to {plotPath}.");
     }
 
-    private static string G(double v) => v.ToString("G10", CultureInfo.InvariantCulture);
+    private static string G(double v) => (v == 0 ? 0.0 : v).ToString("G10", CultureInfo.InvariantCulture);
 }

@@ -251,7 +251,7 @@ internal static class FitCommand
         if (fit.MethodChoice is { } choice)
             console.WriteLine(choice);
         if (fit.Training is { } run)
-            console.WriteLine(string.Format(c, "Stopped after {0} iterations ({1}): {2}", run.Iterations, run.StopReason.ToSnakeCase(), run.Message));
+            console.WriteLine(string.Format(c, "Stopped after {0} ({1}): {2}", Text.Plural(run.Iterations, "iteration"), run.StopReason.ToSnakeCase(), run.Message));
         for (int output = 0; output < m.Outputs; output++)
         {
             console.WriteLine();
@@ -284,7 +284,7 @@ internal static class FitCommand
             console.WriteLine(string.Format(c, "R² = {0}{1}{2}, RMSE = {3}, MAE = {4}, residual SD = {5}{6}",
                 G(s.RSquared), m.HasIntercept ? "" : " (uncentred)", report is null ? "" : $", adjusted R² = {G(report.AdjustedRSquared)}",
                 G(s.RootMeanSquaredError), G(s.MeanAbsoluteError), G(s.ResidualStandardDeviation),
-                report is null ? "" : string.Format(c, " on {0} degrees of freedom, F = {1} (p = {2})", report.DegreesOfFreedom, G(report.FStatistic), P(report.FPValue))));
+                report is null ? "" : string.Format(c, " on {0} degrees of freedom, F = {1} ({2})", report.DegreesOfFreedom, G(report.FStatistic), report.FPValue < 1e-16 ? "p < 1e-16" : "p = " + P(report.FPValue))));
         }
         if (fit.Exact is { } ex)
             console.WriteLine(string.Format(c, "Condition number of the centred, scaled features: {0:G3}{1}.", ex.ConditionNumber,
@@ -307,7 +307,7 @@ internal static class FitCommand
 
     private static string P(double p) => !double.IsFinite(p) ? "—" : p < 1e-16 ? "< 1e-16" : p.ToString("G3", CultureInfo.InvariantCulture);
 
-    private static string G(double v) => double.IsFinite(v) ? v.ToString("G10", CultureInfo.InvariantCulture) : "—";
+    private static string G(double v) => double.IsFinite(v) ? (v == 0 ? 0.0 : v).ToString("G10", CultureInfo.InvariantCulture) : "—";
 
     /// <summary>An <see cref="IProgress{T}"/> that runs its handler on the reporting thread.</summary>
     private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>

@@ -38,12 +38,17 @@ public sealed class Standardizer
         int n = data.Rows, d = data.Features;
         var means = new double[d];
         var scales = new double[d];
-        var x = data.X;
         for (int j = 0; j < d; j++)
         {
-            double m = center ? Accurate.SumStrided(x, j, d, n) / n : 0;
+            double m = 0;
+            if (center)
+            {
+                double sum = 0, c = 0;
+                for (int i = 0; i < n; i++) Accurate.TwoSumInto(ref sum, ref c, data.Feature(i, j));
+                m = (sum + c) / n;
+            }
             double ss = 0;
-            for (int i = 0; i < n; i++) { double v = x[i * d + j] - m; ss += v * v; }
+            for (int i = 0; i < n; i++) { double v = data.Feature(i, j) - m; ss += v * v; }
             double sd = Math.Sqrt(ss / n);
             means[j] = m;
             scales[j] = sd > 0 && double.IsFinite(sd) ? sd : 1.0;
@@ -51,7 +56,7 @@ public sealed class Standardizer
         return new Standardizer(means, scales);
     }
 
-    /// <summary>Returns a standardised copy of <paramref name="data"/> (targets shared, not copied).</summary>
+    /// <summary>Returns a standardised copy of <paramref name="data"/> in double precision (targets copied).</summary>
     public Dataset Transform(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -59,10 +64,9 @@ public sealed class Standardizer
         if (d != Means.Count)
             Throw.Data($"The standardiser was fitted on {Means.Count} features but the data has {d}.");
         var x = new double[n * d];
-        var src = data.X;
         for (int i = 0; i < n; i++)
             for (int j = 0; j < d; j++)
-                x[i * d + j] = (src[i * d + j] - Means[j]) / Scales[j];
+                x[i * d + j] = (data.Feature(i, j) - Means[j]) / Scales[j];
         return new Dataset(x, data.Y.ToArray(), n, d, data.Outputs, data.FeatureNames, data.TargetNames);
     }
 

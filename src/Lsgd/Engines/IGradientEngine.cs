@@ -19,6 +19,9 @@ public interface IGradientEngine
     /// <summary>n, the number of rows the sums run over.</summary>
     long Rows { get; }
 
+    /// <summary>Whether an evaluation reads the rows (false for engines working from statistics), for counting data passes.</summary>
+    bool ReadsData => true;
+
     /// <summary>Computes ½ Σ r² at θ and writes its gradient.</summary>
     /// <param name="theta">Parameters laid out as <see cref="Layout"/> says.</param>
     /// <param name="gradient">Receives ∂J/∂θ (sum form); same length as θ.</param>

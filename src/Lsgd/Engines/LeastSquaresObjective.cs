@@ -40,13 +40,13 @@ public sealed class LeastSquaresObjective
     /// <summary>n, the number of rows.</summary>
     public long Rows => _engine.Rows;
 
-    /// <summary>How many full passes over the data have been made (mini-batches count by their share of n).</summary>
+    /// <summary>How many full passes over the rows have been made (mini-batches count by their share of n; evaluations from statistics read no rows and count 0).</summary>
     public double Passes { get; private set; }
 
     /// <summary>J(θ), writing the gradient of its smooth part into <paramref name="gradient"/>.</summary>
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
     {
-        Passes++;
+        if (_engine.ReadsData) Passes++;
         double loss = _engine.Evaluate(theta, gradient);
         return Finish(theta, gradient, loss, _factor);
     }
@@ -88,7 +88,7 @@ public sealed class LeastSquaresObjective
     /// <summary>Writes H·v for the smooth part of J (exact: J is quadratic).</summary>
     public void HessianVector(ReadOnlySpan<double> v, Span<double> result)
     {
-        Passes++;
+        if (_engine.ReadsData) Passes++;
         _engine.HessianVector(v, result);
         if (_factor != 1.0)
             TensorPrimitives.Multiply(result, _factor, result);

@@ -65,6 +65,9 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
     /// <inheritdoc />
     public long Rows => _s.Count;
 
+    /// <inheritdoc />
+    public bool ReadsData => false;
+
     /// <summary>The statistics the engine reads.</summary>
     public SufficientStatistics Statistics => _s;
 

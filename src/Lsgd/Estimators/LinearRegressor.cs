@@ -54,8 +54,7 @@ public sealed class LinearRegressor
         if (method == SolverMethod.Exact)
         {
             if (!o.Penalty.IsNone)
-                throw new InvalidOptionException(nameof(o.Penalty), o.Penalty, "none with the exact solver",
-                    "Use --method cg for ridge, or --method gd for lasso and elastic net.");
+                ThrowPenaltyWithExact(o.Penalty);
             var exact = ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
             return new LinearFit(exact.Model, o, method, choice, null, null, FitStatistics.Compute(exact.Model, data), exact, null, null, data.Rows)
             { Engine = EngineKind.Rows, Report = RegressionReport.Compute(exact.Model, data, exact) };
@@ -136,7 +135,7 @@ public sealed class LinearRegressor
         if (method == SolverMethod.Exact)
         {
             if (!o.Penalty.IsNone)
-                throw new InvalidOptionException(nameof(o.Penalty), o.Penalty, "none with the exact solver", "Use --method cg for ridge, or --method gd for lasso and elastic net.");
+                ThrowPenaltyWithExact(o.Penalty);
             var star = statistics.SolveNormalEquations(o.FitIntercept);
             var exactModel = new LinearModel(layout, star, source.FeatureNames, source.TargetNames);
             return new LinearFit(exactModel, o, method, (choice is null ? "" : choice + " ") + "For data streamed from a file the exact solution comes from the normal equations of one pass (Cholesky).",
@@ -178,6 +177,11 @@ public sealed class LinearRegressor
         return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, null, optimality, skipped, rows)
         { Engine = engineKind };
     }
+
+    private static void ThrowPenaltyWithExact(Penalty penalty) =>
+        Throw.Data(string.Format(CultureInfo.InvariantCulture,
+            "The exact solver fits plain least squares, without a penalty (got L1 = {0}, L2 = {1}). Use --method cg for ridge, or --method gd for lasso and elastic net.",
+            penalty.L1, penalty.L2));
 
     /// <summary>
     /// Runs the iterative method. With standardised (so centred) features the optimal intercept is exactly ȳ
@@ -269,7 +273,7 @@ public sealed class LinearRegressor
         var y = new double[sorted.Length * k];
         for (int i = 0; i < sorted.Length; i++)
         {
-            data.FeatureRow(sorted[i]).CopyTo(x.AsSpan(i * d, d));
+            for (int j = 0; j < d; j++) x[i * d + j] = data.Feature(sorted[i], j);
             data.TargetRow(sorted[i]).CopyTo(y.AsSpan(i * k, k));
         }
         return new Dataset(x, y, sorted.Length, d, k, data.FeatureNames, data.TargetNames);

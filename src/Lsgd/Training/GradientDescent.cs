@@ -89,7 +89,7 @@ public static class GradientDescent
             case AdaGrad:
                 return (0.1 * scale, string.Format(c, "auto: 0.1 × {0:G4}, the RMS residual at the start (adaptive method: steps are about α per coordinate)", scale));
             default:
-                double l = objective.LargestCurvature(seed: options.Seed + 1);
+                double l = objective.LargestCurvature(maxIterations: 50, seed: options.Seed + 1, relativeTolerance: 1e-4);
                 if (!(l > 0))
                     return (1.0, "auto: 1 (the Hessian is zero)");
                 return (1 / l, string.Format(c, "auto: 1/L with L = {0:G6}, the largest Hessian eigenvalue (power iteration)", l));
@@ -131,8 +131,7 @@ public static class GradientDescent
             _validation = validation;
             _optimizer = options.Optimizer ?? new Sgd();
             if (options.LineSearch && (_optimizer is not Sgd || options.BatchSize is not null))
-                throw new InvalidOptionException(nameof(GradientDescentOptions.LineSearch), true,
-                    "used with full-batch plain gradient descent only", "Drop the line search, or use the default optimizer without mini-batches.");
+                throw new LsgdException($"The line search works with full-batch plain gradient descent only, not with {(options.BatchSize is null ? $"the {_optimizer.Name} optimizer" : "mini-batches")}. Drop --line-search, or use the default optimizer without --batch-size.");
             _state = new OptimizerState(objective.Layout.Count);
             _proximal = objective.Proximal;
             _theta = initial.ToArray();
@@ -171,8 +170,12 @@ public static class GradientDescent
                 // The reported loss and gradient belong to the reported parameters.
                 _history[^1] = _objective.Evaluate(_theta, _gradient);
             }
+            // After a rejected step θ was rolled back: report the loss at the θ returned, not at the rejected one.
+            double finalLoss = reason == StopReason.Diverged ? _objective.Evaluate(_theta, _gradient) : _history[^1];
             double norm = GradientMappingNorm();
-            return Result(reason, k, norm, Explain(reason, k));
+            return Result(reason, k, norm, Explain(reason, k)) is var result && double.IsFinite(finalLoss)
+                ? result.WithFinalLoss(finalLoss)
+                : result;
         }
 
         private (StopReason, int) FullBatch(double loss)
@@ -387,7 +390,7 @@ public static class GradientDescent
             string unit = _options.BatchSize is null ? "iteration" : "epoch";
             string Bound()
             {
-                double l = _objective.LargestCurvature(seed: _options.Seed + 1);
+                double l = _objective.LargestCurvature(maxIterations: 50, seed: _options.Seed + 1, relativeTolerance: 1e-4);
                 if (!(l > 0)) return "";
                 return string.Format(c, " Plain gradient descent is stable only for α < 2/L = {0:G4} (L = {1:G6}, the largest eigenvalue of the Hessian); try --learning-rate {2:G3}, or leave it unset for automatic.",
                     2 / l, l, 1 / l);

@@ -42,15 +42,22 @@ public sealed class GradientDescentResult
     /// <summary>J(θ₀), J(θ₁), …: one value per iteration or epoch, plus the start (the last may be non-finite after divergence).</summary>
     public IReadOnlyList<double> LossHistory { get; }
 
-    /// <summary>The final finite loss.</summary>
-    public double FinalLoss
+    /// <summary>J at <see cref="Parameters"/> (after divergence, at the last accepted θ, not at the rejected step).</summary>
+    public double FinalLoss => _finalLoss ?? LastFinite();
+
+    private double? _finalLoss;
+
+    internal GradientDescentResult WithFinalLoss(double loss)
     {
-        get
-        {
-            for (int i = LossHistory.Count - 1; i >= 0; i--)
-                if (double.IsFinite(LossHistory[i])) return LossHistory[i];
-            return double.NaN;
-        }
+        _finalLoss = loss;
+        return this;
+    }
+
+    private double LastFinite()
+    {
+        for (int i = LossHistory.Count - 1; i >= 0; i--)
+            if (double.IsFinite(LossHistory[i])) return LossHistory[i];
+        return double.NaN;
     }
 
     /// <summary>‖∇J‖ at <see cref="Parameters"/> (of the gradient mapping when there is an L1 penalty).</summary>

@@ -50,6 +50,7 @@ public class TrainerTest
         Assert.Equal(1, run.Iterations);
         Assert.Equal([0.0, 0.0], run.Parameters);
         Assert.StartsWith("The loss became 545.9 (rising) at iteration 1: the learning rate α = 0.05 is too large for this data.", run.Message);
+        Assert.Equal(142.5, run.FinalLoss);   // J(0, 0) = ½Σy² at the θ returned, not J at the rejected step
     }
 
     [Fact]
@@ -68,9 +69,9 @@ public class TrainerTest
     [Fact]
     public void LineSearchWithAnotherOptimizerIsRefused()
     {
-        var e = Assert.Throws<InvalidOptionException>(() => GradientDescent.Minimize(Article(),
+        var e = Assert.Throws<LsgdException>(() => GradientDescent.Minimize(Article(),
             new GradientDescentOptions { LineSearch = true, Optimizer = new Adam() }));
-        Assert.Equal("LineSearch = True is not allowed: it must be used with full-batch plain gradient descent only. Drop the line search, or use the default optimizer without mini-batches.", e.Message);
+        Assert.Equal("The line search works with full-batch plain gradient descent only, not with the adam optimizer. Drop --line-search, or use the default optimizer without --batch-size.", e.Message);
     }
 
     [Fact]
@@ -203,5 +204,42 @@ public class TrainerTest
     {
         var e = Assert.Throws<InvalidOptionException>(make);
         Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void SinglePrecisionDataFitsWithStandardisationAndAValidationSplit()
+    {
+        var (data, _) = TestData.Random(400, 3, 1, seed: 14);
+        var single = Dataset.FromSingle([.. data.X.ToArray().Select(v => (float)v)], data.Y.ToArray(), 400, 3);
+        var fit = new LinearRegressor(new LinearRegressorOptions
+        {
+            Standardize = true, ValidationFraction = 0.25,
+            GradientDescent = new() { LossScaling = LossScaling.Mean, Tolerance = 0, GradientTolerance = 1e-10, MaxIterations = 10_000 },
+        }).Fit(single);
+        Assert.Equal(EngineKind.Rows, fit.Engine);
+        Assert.True(fit.Statistics[0].RSquared > 0.9);
+    }
+
+    [Fact]
+    public void StatisticsEngineCountsNoDataPassesForItsSteps()
+    {
+        var (data, _) = TestData.Random(60_000, 4, 1, seed: 15);
+        var fit = new LinearRegressor(new LinearRegressorOptions
+        {
+            Standardize = true, GradientDescent = new() { LossScaling = LossScaling.Mean, Tolerance = 0, GradientTolerance = 1e-10 },
+        }).Fit(data);
+        Assert.Equal(EngineKind.Statistics, fit.Engine);
+        Assert.True(fit.Training!.Iterations > 2);
+        Assert.Equal(0, fit.Training.DataPasses);
+    }
+
+    [Fact]
+    public void ExactSolverRefusesAPenaltyWithWhatToUseInstead()
+    {
+        var e = Assert.Throws<LsgdException>(() => new LinearRegressor(new LinearRegressorOptions
+        {
+            Method = SolverMethod.Exact, Penalty = Penalty.Ridge(1),
+        }).Fit(TestData.ArticlePoints()));
+        Assert.Equal("The exact solver fits plain least squares, without a penalty (got L1 = 0, L2 = 1). Use --method cg for ridge, or --method gd for lasso and elastic net.", e.Message);
     }
 }
