@@ -38,6 +38,7 @@ public static class Cli
         {
             DemoCommand.Create(context, code => exit = code),
             FitCommand.Create(context, code => exit = code),
+            CurveCommand.Create(context, code => exit = code),
             PredictCommand.Create(context, code => exit = code),
             CompareCommand.Create(context, code => exit = code),
             BenchCommand.Create(context, code => exit = code),

@@ -1,0 +1,373 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Lsgd.Curves;
+using Lsgd.IO;
+using Lsgd.Training;
+using Spectre.Console;
+
+namespace Lsgd.Cli.Commands;
+
+/// <summary>
+/// <c>lsgd curve DATA.csv --x COLUMN --y COLUMN --model EXPR --init NAME=VALUE,…</c>: fit a curve — a typed
+/// non-linear model, a polynomial, user basis functions or Gaussian peaks — and report standard errors.
+/// </summary>
+internal static class CurveCommand
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static Command Create(CliContext context, Action<int> setExit)
+    {
+        var data = new Argument<string>("DATA.csv") { Description = "CSV file with a header row." };
+        var x = new Option<string>("--x") { HelpName = "COLUMN", Description = "The column of x (with --histogram: the samples).", Required = true };
+        var y = new Option<string?>("--y") { HelpName = "COLUMN", Description = "The column of y (not with --histogram)." };
+        var model = new Option<string?>("--model")
+        {
+            HelpName = "EXPR|poly:N|gauss:K",
+            Description = "The model: an expression in x such as \"a*exp(b*x)+c\" (every other name is a parameter; functions exp, log, sqrt, sin, cos, tanh, abs, pow; constants pi, e), " +
+                "poly:N (a polynomial of degree N, solved exactly), or gauss:K (K Gaussian peaks a1*exp(-(x-m1)^2/(2*s1^2)) + …, starts from the data).",
+        };
+        var degree = new Option<int?>("--degree") { HelpName = "N", Description = "Same as --model poly:N." };
+        var basis = new Option<string?>("--basis") { HelpName = "F1,F2,…", Description = "Linear least squares on these functions of x, comma-separated, e.g. \"1,x,sin(x),exp(-x)\" (solved exactly)." };
+        var init = new Option<string[]>("--init")
+        {
+            HelpName = "NAME=VALUE,…",
+            Description = "Initial values NAME=VALUE, comma-separated or repeated, e.g. a=1,b=-0.5,c=0. Required for expressions; optional for gauss:K (given values replace the automatic ones).",
+        };
+        var method = new Option<string?>("--method", "-m") { Description = "lm: Levenberg–Marquardt (default); gd: gradient descent with Armijo line search, for comparison." };
+        method.AcceptOnlyFromAmong("lm", "gd");
+        var maxIterations = new Option<int?>("--max-iterations") { HelpName = "N", Description = "Most iterations (default 500 for lm, 200000 for gd)." };
+        var tolerance = new Option<double?>("--tolerance")
+        {
+            HelpName = "T",
+            Description = "lm: stop when a step lowers SSE by less than this fraction of it (default 1e-12); gd: the article's rule |ΔJ| < tolerance (default 1e-12).",
+        };
+        var histogram = new Option<int?>("--histogram") { HelpName = "BINS", Description = "Count the --x column into this many bins and fit the density (for --model gauss:K: a Gaussian mixture)." };
+        var plot = new Option<string?>("--plot") { HelpName = "FILE.png", Description = "Draw the data, the fitted curve and the residuals to this PNG file (atomically)." };
+        var separator = new Option<char>("--separator") { Description = "CSV field separator.", DefaultValueFactory = _ => ',' };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
+
+        var command = new Command("curve", "Fit a curve y = f(x; θ): a model you type, a polynomial, basis functions or Gaussian peaks; with standard errors.") { data };
+        foreach (Option option in new Option[] { x, y, model, degree, basis, init, method, maxIterations, tolerance, histogram, plot, separator, json })
+            command.Add(option);
+        command.SetAction(parse =>
+        {
+            var choice = CurveModelChoice.Parse(parse.GetValue(model), parse.GetValue(degree), parse.GetValue(basis));
+            var initItems = FitCommand.SplitList(parse.GetValue(init));
+            string? methodName = parse.GetValue(method);
+            if (choice.IsLinear && methodName is not null)
+                throw new LsgdException($"--method applies to non-linear models; {choice.Kind} fits are linear least squares, solved exactly. Drop --method.");
+            if (choice.IsLinear && initItems.Length > 0)
+                throw new LsgdException($"--init is for non-linear models; {choice.Kind} fits are linear least squares, solved exactly, and need no start. Drop --init.");
+            var input = CurveInput.Read(parse.GetValue(data)!, parse.GetValue(x)!, parse.GetValue(y), parse.GetValue(histogram), parse.GetValue(separator));
+            var options = Options(methodName, parse.GetValue(maxIterations), parse.GetValue(tolerance), choice.IsLinear);
+
+            double[]? initial = null;
+            CurveFit fit;
+            if (choice.Degree is { } n)
+                fit = CurveFitter.Polynomial(input.X, input.Y, n);
+            else if (choice.Basis is { } functions)
+                fit = CurveFitter.Basis(input.X, input.Y, functions);
+            else
+            {
+                var nonlinear = choice.Model!;
+                double[]? automatic = nonlinear is GaussianPeaks peaks ? peaks.InitialValues(input.X, input.Y) : null;
+                initial = InitialValues(initItems, nonlinear, automatic);
+                fit = CurveFitter.Fit(nonlinear, input.X, input.Y, initial, options, context.Cancellation);
+            }
+            var mixture = fit.Model is GaussianPeaks ? GaussianMixture.Describe(fit) : null;
+
+            string? plotPath = parse.GetValue(plot);
+            if (plotPath is not null)
+                Plots.CurvePlots.SaveFitAndResiduals(plotPath, input.X, input.Y, fit.Predict, Title(fit, input), input.XName, input.YName);
+            if (parse.GetValue(json))
+                context.WriteJson(Summary(fit, input, choice, initial, mixture, plotPath));
+            else
+                WriteText(context, fit, input, initial, mixture, plotPath);
+            setExit(Cli.Ok);
+        });
+        return command;
+    }
+
+    private static CurveFitOptions? Options(string? method, int? maxIterations, double? tolerance, bool linear)
+    {
+        if (linear)
+        {
+            if (maxIterations is not null || tolerance is not null)
+                throw new LsgdException("--max-iterations and --tolerance apply to non-linear models; polynomial and basis fits are solved exactly. Drop them.");
+            return null;
+        }
+        var options = new CurveFitOptions();
+        if (method == "gd")
+        {
+            var gd = options.GradientDescent;
+            if (maxIterations is { } m) gd = gd with { MaxIterations = m };
+            if (tolerance is { } t) gd = gd with { Tolerance = t };
+            return options with { Method = CurveFitMethod.GradientDescent, GradientDescent = gd };
+        }
+        if (maxIterations is { } mi) options = options with { MaxIterations = mi };
+        if (tolerance is { } ti) options = options with { Tolerance = ti };
+        return options;
+    }
+
+    /// <summary>θ₀ from NAME=VALUE items: every parameter needs one, unless <paramref name="automatic"/> supplies the rest.</summary>
+    internal static double[] InitialValues(IReadOnlyList<string> items, ICurveModel model, double[]? automatic)
+    {
+        var names = model.ParameterNames;
+        var given = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (string item in items)
+        {
+            int eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+                throw new LsgdException($"--init '{item}' is not NAME=VALUE. Write e.g. --init {Example(names)}.");
+            string name = item[..eq].Trim(), text = item[(eq + 1)..].Trim();
+            if (!double.TryParse(text, NumberStyles.Float, C, out double value) || !double.IsFinite(value))
+                throw new LsgdException($"--init {name}='{text}' is not a number. Use digits with '.' as the decimal point, e.g. {name}=0.5.");
+            if (!names.Contains(name))
+                throw new LsgdException($"--init names '{name}', which is not a parameter of {model.Formula}; its parameters are {List(names)}.");
+            if (!given.TryAdd(name, value))
+                throw new LsgdException($"--init gives {name} twice; give each parameter once.");
+        }
+        var theta = new double[names.Count];
+        var missing = new List<string>();
+        for (int j = 0; j < names.Count; j++)
+        {
+            if (given.TryGetValue(names[j], out double v)) theta[j] = v;
+            else if (automatic is not null) theta[j] = automatic[j];
+            else missing.Add(names[j]);
+        }
+        if (missing.Count > 0)
+            throw new LsgdException(given.Count == 0
+                ? $"The parameters of {model.Formula} need initial values: add --init {Example(names)} with values near what you expect."
+                : $"--init gives no value for {List(missing)}; every parameter of {model.Formula} needs a start, e.g. --init {Example(names)}.");
+        return theta;
+    }
+
+    private static string Example(IReadOnlyList<string> names) => string.Join(",", names.Select(n => n + "=…"));
+
+    private static string List(IReadOnlyList<string> names) =>
+        names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
+
+    private static string MethodName(CurveFitMethod method) => method switch
+    {
+        CurveFitMethod.LevenbergMarquardt => "lm",
+        CurveFitMethod.GradientDescent => "gd",
+        _ => "exact",
+    };
+
+    private static string Title(CurveFit fit, CurveInput input)
+    {
+        string formula = fit.Model.Formula;
+        string values = string.Join(", ", fit.ParameterNames.Select((name, j) => string.Create(C, $"{name} = {fit.Parameters[j]:G4}")));
+        string title = $"{input.YName} ~ {formula}";
+        return title.Length + values.Length < 110 ? $"{title}   ({values})" : title;
+    }
+
+    private static JsonObject Summary(CurveFit fit, CurveInput input, CurveModelChoice choice, double[]? initial, GaussianMixtureFit? mixture, string? plotPath)
+    {
+        JsonObject PerParameter(Func<int, JsonNode?> value)
+        {
+            var o = new JsonObject();
+            for (int j = 0; j < fit.ParameterNames.Count; j++) o[fit.ParameterNames[j]] = value(j);
+            return o;
+        }
+        return new JsonObject
+        {
+            ["data"] = input.Path,
+            ["rows"] = fit.Rows,
+            ["x"] = input.XName,
+            ["y"] = input.Histogram is null ? input.YName : null,
+            ["histogram"] = input.Histogram is { } h ? new JsonObject
+            {
+                ["samples"] = h.SampleCount,
+                ["bins"] = h.Counts.Count,
+                ["bin_width"] = h.BinWidth,
+            } : null,
+            ["model"] = fit.Model.Formula,
+            ["kind"] = choice.JsonKind,
+            ["method"] = MethodName(fit.Method),
+            ["parameters"] = PerParameter(j => Json.Number(fit.Parameters[j])),
+            ["standard_errors"] = PerParameter(j => Json.Number(fit.StandardErrors[j])),
+            ["confidence_intervals_95"] = PerParameter(j =>
+            {
+                var (lo, hi) = fit.ConfidenceInterval(j);
+                return double.IsFinite(lo) ? Json.Numbers([lo, hi]) : null;
+            }),
+            ["initial"] = initial is null ? null : PerParameter(j => Json.Number(initial[j])),
+            ["iterations"] = fit.Iterations,
+            ["stop_reason"] = fit.StopReason?.ToSnakeCase(),
+            ["converged"] = fit.Converged,
+            ["message"] = fit.Message,
+            ["sse"] = Json.Number(fit.ResidualSumOfSquares),
+            ["residual_sd"] = Json.Number(fit.ResidualStandardDeviation),
+            ["r_squared"] = Json.Number(fit.RSquared),
+            ["degrees_of_freedom"] = fit.DegreesOfFreedom,
+            ["condition_number"] = Json.Number(fit.ConditionNumber),
+            ["components"] = mixture is null ? null : new JsonArray([.. mixture.Components.Select(c => (JsonNode?)new JsonObject
+            {
+                ["weight"] = Json.Number(c.Weight),
+                ["mean"] = Json.Number(c.Mean),
+                ["sd"] = Json.Number(c.StandardDeviation),
+                ["weight_se"] = Json.Number(c.WeightError),
+                ["mean_se"] = Json.Number(c.MeanError),
+                ["sd_se"] = Json.Number(c.StandardDeviationError),
+            })]),
+            ["plot"] = plotPath,
+        };
+    }
+
+    private static void WriteText(CliContext context, CurveFit fit, CurveInput input, double[]? initial, GaussianMixtureFit? mixture, string? plotPath)
+    {
+        var console = context.Console;
+        string how = fit.Method switch
+        {
+            CurveFitMethod.LevenbergMarquardt => "Levenberg–Marquardt",
+            CurveFitMethod.GradientDescent => "gradient descent (Armijo line search, scaled parameters)",
+            _ => "exact linear least squares",
+        };
+        console.WriteLine($"Fitted {input.YName} ~ {fit.Model.Formula}");
+        console.WriteLine($"to {fit.Rows} points of {input.Description}");
+        console.WriteLine(initial is null
+            ? $"by {how}."
+            : $"by {how} from " + string.Join(", ", fit.ParameterNames.Select((n, j) => string.Create(C, $"{n} = {initial[j]:G4}"))) + ".");
+        if (fit.StopReason is { } reason)
+            console.WriteLine(string.Format(C, "Stopped after {0} iterations ({1}): {2}", fit.Iterations, reason.ToSnakeCase(), fit.Message));
+        else
+            console.WriteLine(fit.Message);
+        console.WriteLine();
+        var table = new Table().AddColumns("parameter", "estimate", "std. error", "95 % interval");
+        for (int j = 0; j < fit.ParameterNames.Count; j++)
+        {
+            var (lo, hi) = fit.ConfidenceInterval(j);
+            table.AddRow(Markup.Escape(fit.ParameterNames[j]), G(fit.Parameters[j]), G(fit.StandardErrors[j]), Markup.Escape($"[{G(lo)}, {G(hi)}]"));
+        }
+        console.Write(table);
+        console.WriteLine(string.Format(C, "SSE = {0}, residual SD = {1} on {2} degrees of freedom, R² = {3}, condition number {4:G3}.",
+            G(fit.ResidualSumOfSquares), G(fit.ResidualStandardDeviation), fit.DegreesOfFreedom, G(fit.RSquared), fit.ConditionNumber));
+        if (mixture is not null)
+        {
+            console.WriteLine();
+            console.WriteLine("As a mixture (weight = area under each peak; the mixture weights when y is a density):");
+            var components = new Table().AddColumns("component", "weight", "mean", "sd");
+            for (int k = 0; k < mixture.Components.Count; k++)
+            {
+                var c = mixture.Components[k];
+                components.AddRow((k + 1).ToString(C), $"{G(c.Weight)} ± {G(c.WeightError)}", $"{G(c.Mean)} ± {G(c.MeanError)}", $"{G(c.StandardDeviation)} ± {G(c.StandardDeviationError)}");
+            }
+            console.Write(components);
+            console.WriteLine($"Total weight {G(mixture.TotalWeight)}.");
+        }
+        if (plotPath is not null)
+            console.WriteLine($"Plot written to {plotPath}.");
+    }
+
+    private static string G(double v) => double.IsFinite(v) ? v.ToString("G7", C) : "—";
+
+    /// <summary>The model asked for by --model, --degree or --basis.</summary>
+    private sealed record CurveModelChoice(ICurveModel? Model, int? Degree, IReadOnlyList<Expression>? Basis, string Kind, string JsonKind)
+    {
+        public bool IsLinear => Degree is not null || Basis is not null;
+
+        public static CurveModelChoice Parse(string? model, int? degree, string? basis)
+        {
+            int given = (model is null ? 0 : 1) + (degree is null ? 0 : 1) + (basis is null ? 0 : 1);
+            if (given == 0)
+                throw new LsgdException("No model: give --model \"a*exp(b*x)+c\" with --init a=1,b=-0.5,c=0, --model poly:N, --model gauss:K, or --basis \"1,x,sin(x)\".");
+            if (given > 1)
+                throw new LsgdException("Give one of --model, --degree and --basis, not several.");
+            if (degree is { } d)
+                return Polynomial(d);
+            if (basis is not null)
+                return new CurveModelChoice(null, null, ParseBasis(basis), "--basis", "basis");
+            string text = model!.Trim();
+            if (text.StartsWith("poly:", StringComparison.Ordinal))
+                return Polynomial(Count(text, "poly", "a polynomial degree", "poly:2"));
+            if (text.StartsWith("gauss:", StringComparison.Ordinal))
+                return new CurveModelChoice(new GaussianPeaks(Count(text, "gauss", "a number of peaks", "gauss:2")), null, null, "gauss", "gaussian_peaks");
+            Expression expression;
+            try
+            {
+                expression = Expression.Parse(model);
+            }
+            catch (ExpressionParseException e)
+            {
+                throw new LsgdException($"--model \"{model}\": {e.Reason}.", e);
+            }
+            if (!expression.UsesVariable)
+                throw new LsgdException($"--model \"{model}\" does not use x, the variable (the --x column); every other name is a parameter. Write the model in x, e.g. a*exp(b*x)+c.");
+            return new CurveModelChoice(expression, null, null, "expression", "expression");
+        }
+
+        private static CurveModelChoice Polynomial(int degree)
+        {
+            if (degree < 1)
+                throw new InvalidOptionException("degree", degree, "an integer >= 1", "Use 1 for a straight line, 2 for a parabola.");
+            return new CurveModelChoice(null, degree, null, "polynomial", "polynomial");
+        }
+
+        private static int Count(string text, string prefix, string what, string example)
+        {
+            string digits = text[(prefix.Length + 1)..];
+            if (int.TryParse(digits, NumberStyles.None, C, out int n) && n >= 1)
+                return n;
+            throw new LsgdException($"--model {text} is not allowed: after '{prefix}:' comes {what} >= 1. Try {example}.");
+        }
+
+        /// <summary>Splits at the commas outside parentheses (pow(x, 2) is one function) and parses each function.</summary>
+        private static Expression[] ParseBasis(string text)
+        {
+            var items = new List<string>();
+            int depth = 0, start = 0;
+            for (int i = 0; i <= text.Length; i++)
+            {
+                if (i < text.Length && text[i] == '(') depth++;
+                else if (i < text.Length && text[i] == ')') depth--;
+                else if (i == text.Length || text[i] == ',' && depth == 0)
+                {
+                    items.Add(text[start..i].Trim());
+                    start = i + 1;
+                }
+            }
+            var functions = new Expression[items.Count];
+            for (int k = 0; k < items.Count; k++)
+            {
+                if (items[k].Length == 0)
+                    throw new LsgdException($"--basis \"{text}\": item {k + 1} is empty. List functions of x separated by commas, e.g. 1,x,sin(x).");
+                try
+                {
+                    functions[k] = Expression.Parse(items[k]);
+                }
+                catch (ExpressionParseException e)
+                {
+                    throw new LsgdException($"--basis item {k + 1} \"{items[k]}\": {e.Reason}.", e);
+                }
+            }
+            return functions;
+        }
+    }
+
+    /// <summary>The points to fit: two columns of a CSV file, or one column counted into a histogram.</summary>
+    private sealed record CurveInput(string Path, double[] X, double[] Y, string XName, string YName, Histogram? Histogram, string Description)
+    {
+        public static CurveInput Read(string path, string x, string? y, int? bins, char separator)
+        {
+            if (bins is { } b)
+            {
+                if (y is not null)
+                    throw new LsgdException($"--histogram counts the --x column ('{x}') into bins and fits their density; drop --y.");
+                if (b < 1)
+                    throw new LsgdException($"--histogram {b} is not allowed: it must be a number of bins >= 1. Try 50.");
+                var samples = CsvReader.ReadColumns(path, [x], separator).Column(x);
+                var histogram = Histogram.Of(samples, b);
+                return new CurveInput(path, [.. histogram.Centres], [.. histogram.Densities], x, "density", histogram,
+                    $"{path} (density of '{x}': {samples.Length} samples, {b} bins)");
+            }
+            if (y is null)
+                throw new LsgdException("No y column: name it with --y, or use --histogram BINS to fit the density of the --x column.");
+            if (x == y)
+                throw new LsgdException($"--x and --y both name '{x}'; choose two different columns.");
+            var table = CsvReader.ReadColumns(path, [x, y], separator);
+            return new CurveInput(path, table.Column(x), table.Column(y), x, y, null, path);
+        }
+    }
+}

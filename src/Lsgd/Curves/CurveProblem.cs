@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using Lsgd.Internals;
+using Lsgd.Solvers;
+
+namespace Lsgd.Curves;
+
+/// <summary>
+/// The data and model of a least-squares curve fit: residuals rᵢ = yᵢ − f(xᵢ; θ), the Jacobian Jᵢⱼ = ∂f(xᵢ)/∂θⱼ
+/// (column-major) and the statistics at a solution.
+/// </summary>
+internal sealed class CurveProblem
+{
+    private readonly double[] _values;
+
+    public CurveProblem(ICurveModel model, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (x.Length != y.Length)
+            Throw.Length("y", y.Length, x.Length, "one y per x");
+        Model = model;
+        X = x.ToArray();
+        Y = y.ToArray();
+        N = x.Length;
+        P = model.ParameterNames.Count;
+        _values = new double[N];
+        for (int i = 0; i < N; i++)
+            if (!double.IsFinite(X[i]) || !double.IsFinite(Y[i]))
+                Throw.Data(string.Create(CultureInfo.InvariantCulture, $"Point {i + 1} is ({X[i]}, {Y[i]}): every x and y must be a finite number."));
+        if (P == 0)
+            Throw.Data($"The model {model.Formula} has no parameters, so there is nothing to fit. Name at least one parameter, e.g. a*x.");
+        if (N < P)
+            Throw.Data($"The data has {Throw.Plural(N, "point")} but the model has {Throw.Plural(P, "parameter")} ({string.Join(", ", model.ParameterNames)}): " +
+                $"at least {P} points are needed. Add points or use a model with fewer parameters.");
+        double mean = Accurate.Sum(Y) / N;
+        double sst = 0;
+        foreach (double v in Y) sst += (v - mean) * (v - mean);
+        TotalSumOfSquares = sst;
+    }
+
+    public ICurveModel Model { get; }
+    public double[] X { get; }
+    public double[] Y { get; }
+    public int N { get; }
+    public int P { get; }
+
+    /// <summary>Σ(y − ȳ)².</summary>
+    public double TotalSumOfSquares { get; }
+
+    /// <summary>Writes r = y − f(θ) and returns SSE = ‖r‖² (NaN or ∞ when the model is not finite somewhere).</summary>
+    public double Residuals(ReadOnlySpan<double> theta, Span<double> r)
+    {
+        Model.Evaluate(X, theta, _values, []);
+        TensorPrimitives.Subtract(Y, _values, r);
+        return TensorPrimitives.Dot(r, r);
+    }
+
+    /// <summary>Writes r and the column-major n × p Jacobian of f; returns SSE.</summary>
+    public double ResidualsAndJacobian(ReadOnlySpan<double> theta, Span<double> r, Span<double> jacobian)
+    {
+        Model.Evaluate(X, theta, _values, jacobian);
+        TensorPrimitives.Subtract(Y, _values, r);
+        return TensorPrimitives.Dot(r, r);
+    }
+
+    /// <summary>
+    /// Evaluates r and J at the initial values, failing with a helpful message where the model or its
+    /// derivatives are not finite; returns SSE.
+    /// </summary>
+    public double Start(ReadOnlySpan<double> theta, Span<double> r, Span<double> jacobian)
+    {
+        string Values(ReadOnlySpan<double> t)
+        {
+            var parts = new string[P];
+            for (int j = 0; j < P; j++) parts[j] = $"{Model.ParameterNames[j]} = {Throw.Format(t[j])}";
+            return string.Join(", ", parts);
+        }
+        for (int j = 0; j < P; j++)
+            if (!double.IsFinite(theta[j]))
+                Throw.Data($"The initial value of {Model.ParameterNames[j]} is {Throw.Format(theta[j])}: give every parameter a finite start.");
+        double sse = ResidualsAndJacobian(theta, r, jacobian);
+        for (int i = 0; i < N; i++)
+            if (!double.IsFinite(_values[i]))
+                Throw.Data($"The model {Model.Formula} is {Throw.Format(_values[i])} at x = {Throw.Format(X[i])} (point {i + 1}) with the initial values {Values(theta)}. " +
+                    "Choose initial values where it is finite (e.g. no log or sqrt of a negative number, no division by zero).");
+        for (int j = 0; j < P; j++)
+            for (int i = 0; i < N; i++)
+                if (!double.IsFinite(jacobian[j * N + i]))
+                    Throw.Data($"The derivative of {Model.Formula} by {Model.ParameterNames[j]} is {Throw.Format(jacobian[j * N + i])} at x = {Throw.Format(X[i])} (point {i + 1}) " +
+                        $"with the initial values {Values(theta)}. Choose initial values where the model is smooth (e.g. sqrt and abs away from 0).");
+        return sse;
+    }
+
+    /// <summary>
+    /// Cov(θ̂) = σ̂² (JᵀJ)⁻¹ from a QR factorisation of J with unit-norm columns (never forming JᵀJ), and the
+    /// condition number of that scaled J. NaN entries when n = p or when J is (numerically) rank-deficient.
+    /// </summary>
+    public static (double[] Covariance, double ConditionNumber) Covariance(ReadOnlySpan<double> jacobian, int n, int p, double sse)
+    {
+        var covariance = new double[p * p];
+        var a = jacobian[..(n * p)].ToArray();
+        var scale = new double[p];
+        for (int j = 0; j < p; j++)
+        {
+            var column = a.AsSpan(j * n, n);
+            double norm = TensorPrimitives.Norm(column);
+            if (!(norm > 0) || !double.IsFinite(norm))
+            {
+                covariance.AsSpan().Fill(double.NaN);
+                return (covariance, double.PositiveInfinity);
+            }
+            TensorPrimitives.Divide(column, norm, column);
+            scale[j] = norm;
+        }
+        var qr = QrFactorization.Factor(a, n, p);
+        if (qr.DiagonalRatio(out _) < RankTolerance)
+        {
+            covariance.AsSpan().Fill(double.NaN);
+            return (covariance, double.PositiveInfinity);
+        }
+        double condition = qr.ConditionNumber();
+        double sigma2 = n > p ? sse / (n - p) : double.NaN;
+        // (JᵀJ)⁻¹ = S⁻¹ R⁻¹ R⁻ᵀ S⁻¹; column c of R⁻¹ solves R z = e_c.
+        var rinv = new double[p * p]; // row-major
+        var unit = new double[p];
+        for (int c = 0; c < p; c++)
+        {
+            Array.Clear(unit);
+            unit[c] = 1;
+            qr.SolveR(unit);
+            for (int i = 0; i < p; i++) rinv[i * p + c] = unit[i];
+        }
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j <= i; j++)
+            {
+                double s = TensorPrimitives.Dot(rinv.AsSpan(i * p, p), rinv.AsSpan(j * p, p));
+                covariance[i * p + j] = covariance[j * p + i] = sigma2 * s / (scale[i] * scale[j]);
+            }
+        return (covariance, condition);
+    }
+
+    /// <summary>Diagonal ratio of R below which the scaled Jacobian is treated as rank-deficient (as in <see cref="ExactLeastSquares"/>).</summary>
+    private const double RankTolerance = 1e-13;
+
+    /// <summary>Builds the result at <paramref name="theta"/>: SSE, R², covariance.</summary>
+    public CurveFit Finish(double[] theta, CurveFitMethod method, int iterations, Training.StopReason? reason, string message)
+    {
+        var r = new double[N];
+        var jacobian = new double[N * P];
+        double sse = ResidualsAndJacobian(theta, r, jacobian);
+        var (covariance, condition) = Covariance(jacobian, N, P, sse);
+        if (double.IsPositiveInfinity(condition))
+            message += " The parameters cannot all be determined at this solution (the Jacobian's columns are linearly dependent), so their standard errors are not available; " +
+                "fix or remove a parameter, or start elsewhere.";
+        return new CurveFit(Model, method, theta, covariance, N, sse, TotalSumOfSquares, condition, iterations, reason, message);
+    }
+}

@@ -1,0 +1,266 @@
+using System.Globalization;
+
+namespace Lsgd.Curves;
+
+/// <summary>
+/// Recursive-descent parser of model expressions such as <c>a*exp(b*x)+c</c>. Every error names what was
+/// expected, the 1-based column and what was found there.
+/// </summary>
+/// <remarks>
+/// Grammar (tokens are separated by optional white space):
+/// <code>
+/// sum     := product (('+' | '-') product)*
+/// product := unary (('*' | '/') unary)*
+/// unary   := ('-' | '+') unary | power              -x^2 is −(x²)
+/// power   := primary ('^' unary)?                   right-associative: a^b^c is a^(b^c)
+/// primary := NUMBER | NAME | FUNCTION '(' sum (',' sum)* ')' | '(' sum ')'
+/// </code>
+/// Numbers use the invariant culture (<c>1.5</c>, <c>.5</c>, <c>2e-3</c>). <c>x</c> is the variable, <c>pi</c> and
+/// <c>e</c> are constants, the functions are those of <see cref="Functions"/>, and every other name is a parameter.
+/// </remarks>
+internal sealed class ExpressionParser
+{
+    /// <summary>The variable's name.</summary>
+    public const string VariableName = "x";
+
+    /// <summary>Function names with their operation and argument count.</summary>
+    public static readonly IReadOnlyDictionary<string, (Operation Operation, int Arity)> Functions =
+        new Dictionary<string, (Operation, int)>(StringComparer.Ordinal)
+        {
+            ["exp"] = (Operation.Exp, 1),
+            ["log"] = (Operation.Log, 1),
+            ["sqrt"] = (Operation.Sqrt, 1),
+            ["sin"] = (Operation.Sin, 1),
+            ["cos"] = (Operation.Cos, 1),
+            ["tanh"] = (Operation.Tanh, 1),
+            ["abs"] = (Operation.Abs, 1),
+            ["pow"] = (Operation.Power, 2),
+        };
+
+    /// <summary>Named constants.</summary>
+    public static readonly IReadOnlyDictionary<string, double> Constants =
+        new Dictionary<string, double>(StringComparer.Ordinal) { ["pi"] = Math.PI, ["e"] = Math.E };
+
+    private const string FunctionList = "exp, log, sqrt, sin, cos, tanh, abs and pow";
+    private const string Operand = "a number, a name or '('";
+
+    private readonly string _text;
+    private readonly List<Token> _tokens;
+    private readonly List<string> _parameters = [];
+    private int _next;
+    private bool _usesVariable;
+
+    private ExpressionParser(string text)
+    {
+        _text = text;
+        _tokens = Tokenize(text);
+    }
+
+    /// <summary>Parses <paramref name="text"/> into a tree and the parameter names in order of first appearance.</summary>
+    /// <exception cref="ExpressionParseException">The text is not a valid expression.</exception>
+    public static (ExpressionNode Root, IReadOnlyList<string> Parameters, bool UsesVariable) Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new ExpressionParser(text);
+        var root = parser.Sum();
+        var end = parser.Peek;
+        if (end.Kind != TokenKind.End)
+        {
+            if (end.Is(')'))
+                parser.Fail(end, $"unbalanced ')' at column {end.Column}: there is no '(' for it to close");
+            parser.Fail(end, $"expected an operator (+ - * / ^) at column {end.Column}{Found(end)}");
+        }
+        return (root, parser._parameters, parser._usesVariable);
+    }
+
+    private Token Peek => _tokens[_next];
+
+    private Token Take() => _tokens[_next++];
+
+    private ExpressionNode Sum()
+    {
+        var left = Product();
+        while (Peek.Is('+') || Peek.Is('-'))
+        {
+            var op = Take().Symbol == '+' ? Operation.Add : Operation.Subtract;
+            left = new BinaryNode(op, left, Product());
+        }
+        return left;
+    }
+
+    private ExpressionNode Product()
+    {
+        var left = Unary();
+        while (Peek.Is('*') || Peek.Is('/'))
+        {
+            var op = Take().Symbol == '*' ? Operation.Multiply : Operation.Divide;
+            left = new BinaryNode(op, left, Unary());
+        }
+        return left;
+    }
+
+    private ExpressionNode Unary()
+    {
+        if (Peek.Is('-'))
+        {
+            Take();
+            return new UnaryNode(Operation.Negate, Unary());
+        }
+        if (Peek.Is('+'))
+        {
+            Take();
+            return Unary();
+        }
+        return Power();
+    }
+
+    private ExpressionNode Power()
+    {
+        var basis = Primary();
+        var next = Peek;
+        if (next.Kind is TokenKind.Number or TokenKind.Name || next.Is('('))
+            Fail(next, $"expected an operator (+ - * / ^) at column {next.Column}{Found(next)}; write '*' for a product, e.g. 2*x");
+        if (!next.Is('^'))
+            return basis;
+        Take();
+        return new BinaryNode(Operation.Power, basis, Unary());
+    }
+
+    private ExpressionNode Primary()
+    {
+        var token = Take();
+        switch (token.Kind)
+        {
+            case TokenKind.Number:
+                return new NumberNode(token.Value);
+            case TokenKind.Name:
+                return Name(token);
+            case TokenKind.Symbol when token.Symbol == '(':
+                var inner = Sum();
+                Close(token, "')'");
+                return inner;
+            default:
+                Fail(token, $"expected {Operand} at column {token.Column}{Found(token)}");
+                return null!;
+        }
+    }
+
+    private ExpressionNode Name(Token token)
+    {
+        string name = token.Text;
+        bool call = Peek.Is('(');
+        if (Functions.TryGetValue(name, out var function))
+        {
+            if (!call)
+                Fail(token, $"'{name}' at column {token.Column} is a function: write {name}(…) with its argument in parentheses");
+            var open = Take();
+            var arguments = new List<ExpressionNode> { Sum() };
+            while (Peek.Is(','))
+            {
+                Take();
+                arguments.Add(Sum());
+            }
+            Close(open, arguments.Count < function.Arity ? "',' or ')'" : "')'");
+            if (arguments.Count != function.Arity)
+                Fail(token, $"{name} at column {token.Column} takes {Internals.Throw.Plural(function.Arity, "argument")}, found {arguments.Count}");
+            return function.Arity == 1
+                ? new UnaryNode(function.Operation, arguments[0])
+                : new BinaryNode(function.Operation, arguments[0], arguments[1]);
+        }
+        if (call)
+            Fail(token, $"unknown function '{name}' at column {token.Column} (the functions are {FunctionList}; write {name}*(…) for a product)");
+        if (Constants.TryGetValue(name, out double value))
+            return new NumberNode(value);
+        if (name == VariableName)
+        {
+            _usesVariable = true;
+            return new VariableNode();
+        }
+        int index = _parameters.IndexOf(name);
+        if (index < 0)
+        {
+            index = _parameters.Count;
+            _parameters.Add(name);
+        }
+        return new ParameterNode(name, index);
+    }
+
+    /// <summary>Consumes the ')' that closes <paramref name="open"/>, or fails naming what was expected.</summary>
+    private void Close(Token open, string expected)
+    {
+        var token = Take();
+        if (token.Is(')')) return;
+        Fail(token, $"expected {expected} at column {token.Column}{Found(token)} to close the '(' at column {open.Column}");
+    }
+
+    private static string Found(Token token) => token.Kind == TokenKind.End ? " (end of input)" : $", found '{token.Text}'";
+
+    private void Fail(Token token, string reason) => throw new ExpressionParseException(_text, token.Column, reason);
+
+    private static List<Token> Tokenize(string text)
+    {
+        var tokens = new List<Token>();
+        int i = 0;
+        while (i < text.Length)
+        {
+            char c = text[i];
+            if (char.IsWhiteSpace(c))
+            {
+                i++;
+                continue;
+            }
+            int start = i;
+            if (char.IsAsciiDigit(c) || c == '.' && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]))
+            {
+                while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
+                if (i < text.Length && text[i] == '.')
+                {
+                    i++;
+                    while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
+                }
+                // An exponent only when digits follow: "2e" is the number 2 then the name e.
+                if (i < text.Length && (text[i] is 'e' or 'E'))
+                {
+                    int j = i + 1;
+                    if (j < text.Length && text[j] is '+' or '-') j++;
+                    if (j < text.Length && char.IsAsciiDigit(text[j]))
+                    {
+                        i = j;
+                        while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
+                    }
+                }
+                string number = text[start..i];
+                double value = double.Parse(number, NumberStyles.Float, CultureInfo.InvariantCulture);
+                if (double.IsInfinity(value))
+                    throw new ExpressionParseException(text, start + 1, $"the number '{number}' at column {start + 1} is too large");
+                tokens.Add(new Token(TokenKind.Number, number, start + 1, value));
+            }
+            else if (char.IsLetter(c) || c == '_')
+            {
+                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_')) i++;
+                tokens.Add(new Token(TokenKind.Name, text[start..i], start + 1));
+            }
+            else if ("+-*/^(),".Contains(c, StringComparison.Ordinal))
+            {
+                i++;
+                tokens.Add(new Token(TokenKind.Symbol, c.ToString(), start + 1));
+            }
+            else
+            {
+                throw new ExpressionParseException(text, start + 1,
+                    $"unexpected character '{c}' at column {start + 1} (expressions use numbers, names, + - * / ^, parentheses and commas)");
+            }
+        }
+        tokens.Add(new Token(TokenKind.End, "", text.Length + 1));
+        return tokens;
+    }
+
+    private enum TokenKind { Number, Name, Symbol, End }
+
+    private readonly record struct Token(TokenKind Kind, string Text, int Column, double Value = 0)
+    {
+        public char Symbol => Kind == TokenKind.Symbol ? Text[0] : '\0';
+
+        public bool Is(char symbol) => Kind == TokenKind.Symbol && Text[0] == symbol;
+    }
+}
