@@ -42,6 +42,8 @@ public static class Cli
             PredictCommand.Create(context, code => exit = code),
             CompareCommand.Create(context, code => exit = code),
             BenchCommand.Create(context, code => exit = code),
+            PcaCommand.Create(context, code => exit = code),
+            ClassifyCommand.Create(context, code => exit = code),
         };
 
         ParseResult parse = root.Parse(args);

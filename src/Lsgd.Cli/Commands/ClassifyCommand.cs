@@ -1,0 +1,230 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Lsgd.Applications.Classification;
+using Lsgd.Data;
+using Lsgd.Estimators;
+using Lsgd.IO;
+using nietras.SeparatedValues;
+using Spectre.Console;
+
+namespace Lsgd.Cli.Commands;
+
+/// <summary><c>lsgd classify DATA.csv --target COLUMN</c>: a least-squares classifier (one-hot targets, argmax) with its accuracy and confusion matrix.</summary>
+internal static class ClassifyCommand
+{
+    private static readonly Dictionary<string, string> FlagOf = new()
+    {
+        ["TestFraction"] = "--test-fraction",
+        ["MaxIterations"] = "--max-iterations",
+    };
+
+    public static Command Create(CliContext context, Action<int> setExit)
+    {
+        var data = new Argument<string>("DATA.csv") { Description = "CSV file with a header row: numeric feature columns and a label column (text or numbers)." };
+        var target = new Option<string>("--target", "-t") { Description = "The column holding each row's class (text such as 'setosa', or numbers).", Required = true };
+        var features = new Option<string[]>("--features", "-f") { Description = "Feature columns (comma-separated or repeated; default: every numeric column except the target)." };
+        var method = new Option<string>("--method", "-m")
+        {
+            Description = "How the one-output-per-class least squares is solved: auto (exact QR unless the data is large), exact, cg, gd.",
+            DefaultValueFactory = _ => "auto",
+        };
+        method.AcceptOnlyFromAmong("auto", "exact", "cg", "gd");
+        var encoding = new Option<string>("--encoding") { Description = "Targets per class: onehot (1 for the class, 0 elsewhere) or pm1 (+1 / −1).", DefaultValueFactory = _ => "onehot" };
+        encoding.AcceptOnlyFromAmong("onehot", "pm1");
+        var testFraction = new Option<double>("--test-fraction") { Description = "Hold out this fraction of each class (seeded) and report accuracy on it; 0 reports training accuracy.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the held-out split.", DefaultValueFactory = _ => 0 };
+        var maxIterations = new Option<int>("--max-iterations") { Description = "Most iterations of --method gd or cg.", DefaultValueFactory = _ => 10_000 };
+        var separator = new Option<char>("--separator") { Description = "CSV field separator.", DefaultValueFactory = _ => ',' };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
+        var command = new Command("classify", "Classify rows by least squares: one output per class, the largest score wins; accuracy and confusion matrix.") { data };
+        command.Add(target);
+        command.Add(features);
+        command.Add(method);
+        command.Add(encoding);
+        command.Add(testFraction);
+        command.Add(seed);
+        command.Add(maxIterations);
+        command.Add(separator);
+        command.Add(json);
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(data)!;
+            string label = parse.GetValue(target)!;
+            char sep = parse.GetValue(separator);
+            var header = CsvReader.ReadHeader(path, sep);
+            if (!header.Contains(label))
+                throw new LsgdException($"{path} has no column '{label}' to use as the target. Its columns are: {string.Join(", ", header)}.");
+            var featureNames = FeatureColumns(path, header, FitCommand.SplitList(parse.GetValue(features)), [label], sep);
+            var table = CsvReader.ReadColumns(path, featureNames, sep);
+            var labels = LabelColumn.Read(path, label, sep);
+            if (labels.Count != table.Rows)
+                throw new LsgdException($"{path}: the label column '{label}' has {labels.Count} rows but the feature columns have {table.Rows}. Check for ragged rows.");
+            int distinct = labels.Distinct(StringComparer.Ordinal).Count();
+            if (distinct > 10 && distinct > table.Rows / 2)
+                throw new LsgdException($"The column '{label}' has {distinct} different values in {table.Rows} rows: it looks like a measurement, not a class. " +
+                    $"Use 'lsgd fit {path} --target {label}' for regression, or put the values into a few classes first.");
+            var rows = new Dataset(table.Values, new double[table.Rows], table.Rows, featureNames.Count, 1, featureNames, [label]);
+            ClassifierFit fit;
+            try
+            {
+                var regression = new LeastSquaresClassifierOptions().Regression;
+                var options = new LeastSquaresClassifierOptions
+                {
+                    Encoding = parse.GetValue(encoding) == "pm1" ? TargetEncoding.PlusMinusOne : TargetEncoding.OneHot,
+                    TestFraction = parse.GetValue(testFraction),
+                    Seed = parse.GetValue(seed),
+                    Regression = regression with
+                    {
+                        Method = parse.GetValue(method) switch
+                        {
+                            "exact" => SolverMethod.Exact,
+                            "cg" => SolverMethod.ConjugateGradient,
+                            "gd" => SolverMethod.GradientDescent,
+                            _ => SolverMethod.Auto,
+                        },
+                        GradientDescent = regression.GradientDescent with { MaxIterations = parse.GetValue(maxIterations) },
+                    },
+                };
+                fit = new LeastSquaresClassifier(options).Fit(rows, labels, context.Cancellation);
+            }
+            catch (InvalidOptionException e) when (FlagOf.ContainsKey(e.OptionName))
+            {
+                throw new LsgdException(e.Describe(FlagOf[e.OptionName]), e);
+            }
+            if (parse.GetValue(json))
+                context.WriteJson(ToJson(fit, path, label));
+            else
+                WriteText(context, fit, path, label);
+            setExit(Cli.Ok);
+        });
+        return command;
+    }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    /// <summary>The named feature columns (checked), or every numeric column except the excluded ones.</summary>
+    internal static IReadOnlyList<string> FeatureColumns(string path, IReadOnlyList<string> header, IReadOnlyList<string> named,
+        IReadOnlyList<string> excluded, char separator)
+    {
+        if (named.Count == 0)
+        {
+            var numeric = CsvReader.NumericColumns(path, separator).Where(c => !excluded.Contains(c)).ToArray();
+            if (numeric.Length == 0)
+                throw new LsgdException($"{path} has no numeric column to use as a feature besides {string.Join(", ", excluded)}. Name the features with --features.");
+            return numeric;
+        }
+        foreach (var f in named)
+        {
+            if (!header.Contains(f))
+                throw new LsgdException($"{path} has no column '{f}' to use as a feature. Its columns are: {string.Join(", ", header)}.");
+            if (excluded.Contains(f))
+                throw new LsgdException($"'{f}' is both the label and a feature. A model cannot use its label as an input; drop it from --features.");
+        }
+        if (named.Distinct().Count() != named.Count)
+            throw new LsgdException($"A feature column is named twice ({string.Join(", ", named)}). Name each once.");
+        return named;
+    }
+
+    private static JsonObject ToJson(ClassifierFit fit, string path, string label)
+    {
+        var e = fit.Evaluation;
+        var r = fit.Regression;
+        return new JsonObject
+        {
+            ["data"] = path,
+            ["target"] = label,
+            ["features"] = Json.Strings(r.Model.FeatureNames),
+            ["classes"] = Json.Strings(fit.Model.Classes),
+            ["rows"] = fit.TrainingRows.Count + fit.TestRows.Count,
+            ["training_rows"] = fit.TrainingRows.Count,
+            ["test_rows"] = fit.TestRows.Count,
+            ["evaluated_on"] = fit.EvaluatedOn == EvaluationSet.Test ? "test" : "training",
+            ["accuracy"] = Json.Number(e.Accuracy),
+            ["correct"] = e.Correct,
+            ["evaluated_rows"] = e.Count,
+            ["confusion"] = new JsonArray([.. e.ConfusionMatrix().Select(row => (JsonNode?)new JsonArray([.. row.Select(v => (JsonNode?)v)]))]),
+            ["recall"] = Json.Numbers(e.Recall()),
+            ["training_accuracy"] = Json.Number(fit.Training.Accuracy),
+            ["test_accuracy"] = fit.Test is { } t ? Json.Number(t.Accuracy) : null,
+            ["encoding"] = fit.Model.Encoding == TargetEncoding.OneHot ? "onehot" : "pm1",
+            ["method"] = FitCommand.MethodName(r.Method),
+            ["method_choice"] = r.MethodChoice,
+            ["stop_reason"] = r.StopReasonName,
+            ["r_squared"] = Json.Numbers(r.Statistics.Select(s => s.RSquared)),
+        };
+    }
+
+    private static void WriteText(CliContext context, ClassifierFit fit, string path, string label)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var console = context.Console;
+        var r = fit.Regression;
+        var e = fit.Evaluation;
+        int k = fit.Model.Classes.Count;
+        string how = r.Method switch
+        {
+            SolverMethod.Exact => "exact least squares (QR)",
+            SolverMethod.ConjugateGradient => "conjugate gradient",
+            _ => "gradient descent",
+        };
+        console.WriteLine($"Classified '{label}' ({k} classes) from {Plural(r.Model.FeatureNames.Count, "feature")} of {path}");
+        console.WriteLine($"by {how} on {(fit.Model.Encoding == TargetEncoding.OneHot ? "one-hot" : "±1")} targets, fitted on {Plural(fit.TrainingRows.Count, "row")}; the largest of the {k} scores wins.");
+        if (fit.EvaluatedOn == EvaluationSet.Test)
+            console.WriteLine(string.Format(c, "Accuracy on the {0} held-out rows: {1:0.####} ({2} of {0}); on the training rows: {3:0.####}.",
+                e.Count, e.Accuracy, e.Correct, fit.Training.Accuracy));
+        else
+        {
+            console.WriteLine(string.Format(c, "Accuracy on the training rows: {0:0.####} ({1} of {2}).", e.Accuracy, e.Correct, e.Count));
+            console.WriteLine("No rows were held out: add --test-fraction 0.3 to measure accuracy on rows the fit did not see.");
+        }
+        console.WriteLine();
+        var table = new Table().Title($"Confusion matrix ({(fit.EvaluatedOn == EvaluationSet.Test ? "test" : "training")} rows): true class × predicted class");
+        table.AddColumn("true \\ predicted");
+        foreach (var name in fit.Model.Classes) table.AddColumn(new TableColumn(Markup.Escape(name)).RightAligned());
+        table.AddColumn(new TableColumn("recall").RightAligned());
+        var recall = e.Recall();
+        for (int i = 0; i < k; i++)
+        {
+            var cells = new List<string> { Markup.Escape(fit.Model.Classes[i]) };
+            for (int j = 0; j < k; j++) cells.Add(e.Confusion(i, j).ToString(c));
+            cells.Add(double.IsFinite(recall[i]) ? recall[i].ToString("0.###", c) : "—");
+            table.AddRow([.. cells]);
+        }
+        console.Write(table);
+    }
+}
+
+/// <summary>Reads one column of a CSV file as text, one entry per data row (blank lines skipped as the numeric reader skips them).</summary>
+internal static class LabelColumn
+{
+    /// <exception cref="LsgdException">Missing file or column.</exception>
+    /// <exception cref="CsvFormatException">An empty label, or a row too short to have the column.</exception>
+    public static IReadOnlyList<string> Read(string path, string column, char separator)
+    {
+        CsvReader.ReadHeader(path, separator);   // the shared checks: the file exists, is CSV, has a header
+        using var reader = Sep.Reader(o => o with
+        {
+            Sep = new Sep(separator),
+            HasHeader = true,
+            Unescape = true,
+            DisableColCountCheck = true,
+            CultureInfo = CultureInfo.InvariantCulture,
+        }).FromFile(path);
+        if (!reader.Header.TryIndexOf(column, out int index))
+            throw new LsgdException($"{path} has no column '{column}'. Its columns are: {string.Join(", ", reader.Header.ColNames)}.");
+        var labels = new List<string>();
+        foreach (var row in reader)
+        {
+            if (row.ColCount == 1 && row.Span.IsWhiteSpace()) continue;
+            if (row.ColCount <= index)
+                throw new CsvFormatException(path, row.LineNumberFrom, row.ColCount + 1, null,
+                    $"the row has {row.ColCount} fields, too few to reach the column '{column}'. A value is missing, or the separator is not '{separator}'.");
+            string value = row[index].ToString().Trim();
+            if (value.Length == 0)
+                throw new CsvFormatException(path, row.LineNumberFrom, index + 1, column, "the label is empty. Fill it in or remove the row.");
+            labels.Add(value);
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,102 @@
+using Lsgd.Data;
+using Lsgd.Estimators;
+using Lsgd.Internals;
+
+namespace Lsgd.Applications.Classification;
+
+/// <summary>
+/// Classification by least squares: each class becomes a target column (one-hot or ±1), one multi-output linear
+/// model is fitted to them with <see cref="LinearRegressor"/>, and a row's class is the argmax of its scores.
+/// </summary>
+/// <remarks>
+/// Not a probabilistic model: the scores are least-squares fits to 0/1 (or ±1) and may fall outside [0, 1]. It is
+/// quick, exact (the default method is the QR solution) and often close to logistic regression on well-separated
+/// classes; on classes that overlap in a curved way a linear score is not enough (see the shallow network).
+/// </remarks>
+/// <example>
+/// <code>
+/// var fit = new LeastSquaresClassifier().Fit(features, labels);   // labels: one string per row
+/// Console.WriteLine(fit.Evaluation.Accuracy);                      // on the training rows (fit.EvaluatedOn)
+/// </code>
+/// </example>
+public sealed class LeastSquaresClassifier
+{
+    /// <summary>Creates the estimator with <paramref name="options"/> (defaults when null).</summary>
+    public LeastSquaresClassifier(LeastSquaresClassifierOptions? options = null) => Options = options ?? new LeastSquaresClassifierOptions();
+
+    /// <summary>The settings.</summary>
+    public LeastSquaresClassifierOptions Options { get; }
+
+    /// <summary>Fits the classifier to the features of <paramref name="features"/> and one label per row.</summary>
+    /// <param name="features">The rows' features; the dataset's targets are not used (the labels replace them).</param>
+    /// <param name="labels">The class of each row, as text (numbers are fine: "0", "1", …).</param>
+    /// <param name="cancellationToken">Stops an iterative fit.</param>
+    /// <exception cref="LsgdException">Labels and rows differ in number, a label is empty, fewer than two classes, or too few training rows.</exception>
+    public ClassifierFit Fit(Dataset features, IReadOnlyList<string> labels, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.Count != features.Rows)
+            Throw.Data($"There are {Throw.Plural(labels.Count, "label")} for {Throw.Plural(features.Rows, "row")}: give one label per row.");
+        var classes = ClassLabels.Sorted(labels);
+        if (classes.Length < 2)
+            Throw.Data($"Every row has the class '{classes[0]}': a classifier needs at least two classes. Check the label column.");
+        var actual = ClassLabels.Indices(labels, classes);
+        var (trainRows, testRows) = Split(actual, classes, Options.TestFraction, Options.Seed);
+
+        var train = Subset(features, trainRows, actual, classes, Options.Encoding);
+        var regression = new LinearRegressor(Options.Regression).Fit(train, null, cancellationToken);
+        var model = new LeastSquaresClassifierModel(regression.Model, classes, Options.Encoding);
+
+        ClassificationReport Evaluate(int[] rows)
+        {
+            var data = Subset(features, rows, actual, classes, Options.Encoding);
+            return ClassificationReport.Compute(classes, [.. rows.Select(i => actual[i])], model.PredictIndices(data));
+        }
+        var training = Evaluate(trainRows);
+        var test = testRows.Length > 0 ? Evaluate(testRows) : null;
+        return new ClassifierFit(model, regression, trainRows, testRows, training, test);
+    }
+
+    /// <summary>
+    /// A stratified split: in each class, round(f·n_c) rows chosen with the seed are held out, at most n_c − 1 so
+    /// every class keeps a training row.
+    /// </summary>
+    private static (int[] Train, int[] Test) Split(int[] actual, string[] classes, double fraction, int seed)
+    {
+        if (fraction == 0)
+            return ([.. Enumerable.Range(0, actual.Length)], []);
+        var rng = new Random(seed);
+        var test = new List<int>();
+        for (int c = 0; c < classes.Length; c++)
+        {
+            var rows = Enumerable.Range(0, actual.Length).Where(i => actual[i] == c).ToArray();
+            rng.Shuffle(rows);
+            int held = Math.Min(rows.Length - 1, (int)Math.Round(fraction * rows.Length, MidpointRounding.AwayFromZero));
+            test.AddRange(rows.Take(held));
+        }
+        if (test.Count == 0)
+            throw new InvalidOptionException(nameof(LeastSquaresClassifierOptions.TestFraction), fraction,
+                "large enough to hold out at least one row", $"Try {Math.Min(0.5, Math.Max(0.3, 1.5 * classes.Length / actual.Length)):0.##}, or 0 to report training accuracy.");
+        var isTest = new bool[actual.Length];
+        foreach (int i in test) isTest[i] = true;
+        return ([.. Enumerable.Range(0, actual.Length).Where(i => !isTest[i])], [.. Enumerable.Range(0, actual.Length).Where(i => isTest[i])]);
+    }
+
+    /// <summary>The chosen rows with their encoded targets (one column per class).</summary>
+    private static Dataset Subset(Dataset features, int[] rows, int[] actual, string[] classes, TargetEncoding encoding)
+    {
+        int d = features.Features, k = classes.Length;
+        var x = new double[rows.Length * d];
+        double off = encoding == TargetEncoding.PlusMinusOne ? -1 : 0;
+        var y = new double[rows.Length * k];
+        Array.Fill(y, off);
+        for (int r = 0; r < rows.Length; r++)
+        {
+            int i = rows[r];
+            for (int j = 0; j < d; j++) x[r * d + j] = features.Feature(i, j);
+            y[r * k + actual[i]] = 1;
+        }
+        return new Dataset(x, y, rows.Length, d, k, features.FeatureNames, classes);
+    }
+}

@@ -1,0 +1,111 @@
+using Lsgd.Applications.Classification;
+using Lsgd.Data;
+using Lsgd.Estimators;
+
+namespace Lsgd.Tests.Applications;
+
+public class LeastSquaresClassifierTest
+{
+    /// <summary>Three tight clusters around (0, 0), (10, 0) and (0, 10), 30 rows each: linearly separable by a wide margin.</summary>
+    private static (Dataset, string[]) Separable()
+    {
+        var rng = new Random(4);
+        (double X, double Y, string Name)[] centres = [(0, 0, "red"), (10, 0, "green"), (0, 10, "blue")];
+        var x = new List<double>();
+        var labels = new List<string>();
+        for (int i = 0; i < 90; i++)
+        {
+            var c = centres[i % 3];
+            x.Add(c.X + TestData.Gaussian(rng));
+            x.Add(c.Y + TestData.Gaussian(rng));
+            labels.Add(c.Name);
+        }
+        return (new Dataset([.. x], new double[90], 90, 2, 1, ["a", "b"]), [.. labels]);
+    }
+
+    [Theory]
+    [InlineData(SolverMethod.Exact)]
+    [InlineData(SolverMethod.GradientDescent)]
+    [InlineData(SolverMethod.ConjugateGradient)]
+    public void SeparableClassesAreClassifiedWithoutError(SolverMethod method)
+    {
+        var (data, labels) = Separable();
+        var options = new LeastSquaresClassifierOptions();
+        var fit = new LeastSquaresClassifier(options with { Regression = options.Regression with { Method = method } }).Fit(data, labels);
+        Assert.Equal(1.0, fit.Evaluation.Accuracy);
+        Assert.Equal(EvaluationSet.Training, fit.EvaluatedOn);
+        Assert.Equal(["blue", "green", "red"], fit.Model.Classes);   // ordinal order
+        Assert.Equal([[30, 0, 0], [0, 30, 0], [0, 0, 30]], fit.Evaluation.ConfusionMatrix());
+        Assert.Equal("green", fit.Model.Predict([9.5, 0.5]));
+    }
+
+    [Fact]
+    public void SeparableClassesStayPerfectOnHeldOutRows()
+    {
+        var (data, labels) = Separable();
+        var fit = new LeastSquaresClassifier(new LeastSquaresClassifierOptions { TestFraction = 0.3, Seed = 2 }).Fit(data, labels);
+        Assert.Equal(EvaluationSet.Test, fit.EvaluatedOn);
+        Assert.Equal(27, fit.TestRows.Count);   // round(0.3 × 30) = 9 per class
+        Assert.Equal(1.0, fit.Test!.Accuracy);
+        Assert.Same(fit.Test, fit.Evaluation);
+    }
+
+    [Fact]
+    public void IrisSplitIsStratifiedAndSeeded()
+    {
+        var (iris, species) = ApplicationData.Iris();
+        var options = new LeastSquaresClassifierOptions { TestFraction = 0.3, Seed = 1 };
+        var fit = new LeastSquaresClassifier(options).Fit(iris, species);
+        Assert.Equal(45, fit.TestRows.Count);
+        foreach (var name in new[] { "setosa", "versicolor", "virginica" })
+            Assert.Equal(15, fit.TestRows.Count(i => species[i] == name));
+        Assert.Equal(fit.TestRows, new LeastSquaresClassifier(options).Fit(iris, species).TestRows);
+        Assert.NotEqual(fit.TestRows, new LeastSquaresClassifier(options with { Seed = 2 }).Fit(iris, species).TestRows);
+        Assert.Empty(fit.TrainingRows.Intersect(fit.TestRows));
+    }
+
+    [Fact]
+    public void IrisTrainingAccuracyOfTheExactFit()
+    {
+        // The exact least-squares fit leaves nothing to chance, so these counts are a property of the data: setosa is
+        // linearly separable (all 50 right); a linear score confuses versicolor and virginica (16 and 7 errors), the
+        // "masking" of the middle class that Hastie, Tibshirani and Friedman (ESL §4.2) describe for indicator regression.
+        var (iris, species) = ApplicationData.Iris();
+        var fit = new LeastSquaresClassifier().Fit(iris, species);
+        Assert.Equal(SolverMethod.Exact, fit.Regression.Method);
+        Assert.Equal([[50, 0, 0], [0, 34, 16], [0, 7, 43]], fit.Training.ConfusionMatrix());
+        Assert.Equal(127.0 / 150, fit.Training.Accuracy, 15);
+    }
+
+    [Fact]
+    public void PlusMinusOneTargetsPredictLikeOneHotWithAnIntercept()
+    {
+        // ±1 = 2·one-hot − 1, and least squares with an intercept is equivariant under that map: the same argmax.
+        var (iris, species) = ApplicationData.Iris();
+        var oneHot = new LeastSquaresClassifier().Fit(iris, species);
+        var pm = new LeastSquaresClassifier(new LeastSquaresClassifierOptions { Encoding = TargetEncoding.PlusMinusOne }).Fit(iris, species);
+        Assert.Equal(oneHot.Model.PredictIndices(iris), pm.Model.PredictIndices(iris));
+        Assert.Equal(2 * oneHot.Model.Scores.Intercept(0) - 1, pm.Model.Scores.Intercept(0), 10);
+    }
+
+    [Fact]
+    public void NumericLabelsAreSortedAsNumbers()
+    {
+        Assert.Equal(["2", "10", "100"], ClassLabels.Sorted(["10", "2", "100", "2"]));
+        Assert.Equal(["B", "a", "b"], ClassLabels.Sorted(["b", "a", "B"]));   // ordinal: upper case first
+    }
+
+    [Fact]
+    public void ProblemsAreReportedInOneLine()
+    {
+        var data = new Dataset([1, 2, 3, 4], [0, 0, 0, 0], 4, 1);
+        Assert.Equal("Every row has the class 'x': a classifier needs at least two classes. Check the label column.",
+            Assert.Throws<LsgdException>(() => new LeastSquaresClassifier().Fit(data, ["x", "x", " x", "x"])).Message);
+        Assert.Equal("There are 3 labels for 4 rows: give one label per row.",
+            Assert.Throws<LsgdException>(() => new LeastSquaresClassifier().Fit(data, ["x", "y", "x"])).Message);
+        Assert.Equal("The label of row 2 is empty: every row needs a class. Fill it in or remove the row.",
+            Assert.Throws<LsgdException>(() => new LeastSquaresClassifier().Fit(data, ["x", " ", "y", "y"])).Message);
+        Assert.Equal("TestFraction = 1 is not allowed: it must be a number in [0, 1). Try 0.3, or 0 to train on every row.",
+            Assert.Throws<InvalidOptionException>(() => new LeastSquaresClassifierOptions { TestFraction = 1 }).Message);
+    }
+}
