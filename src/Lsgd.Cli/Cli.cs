@@ -40,6 +40,7 @@ public static class Cli
             FitCommand.Create(context, code => exit = code),
             CurveCommand.Create(context, code => exit = code),
             PredictCommand.Create(context, code => exit = code),
+            FinetuneCommand.Create(context, code => exit = code),
             CompareCommand.Create(context, code => exit = code),
             BenchCommand.Create(context, code => exit = code),
             PcaCommand.Create(context, code => exit = code),

@@ -13,7 +13,8 @@ internal static class PredictCommand
     public static Command Create(CliContext context, Action<int> setExit)
     {
         var model = new Argument<string>("MODEL.json") { Description = "A model written by 'lsgd fit --output'." };
-        var data = new Argument<string>("DATA.csv") { Description = "CSV file with the model's input columns (other columns are ignored), or X.npy with its features in order." };
+        var data = new Argument<string?>("DATA.csv") { Description = "CSV file with the model's input columns (other columns are ignored), or X.npy with its features in order.", Arity = ArgumentArity.ZeroOrOne };
+        var text = new Option<string[]>("--text") { Description = "Texts to predict with a head from 'lsgd finetune' (repeat for several); a head also reads its text column from DATA.csv." };
         var output = new Option<string?>("--out") { Description = "Write the predictions CSV to this file (atomically) instead of standard output." };
         var separator = new Option<char>("--separator") { Description = "CSV field separator.", DefaultValueFactory = _ => ',' };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of CSV." };
@@ -21,10 +22,16 @@ internal static class PredictCommand
         command.Add(output);
         command.Add(separator);
         command.Add(json);
+        command.Add(text);
         command.SetAction(parse =>
         {
+            if (FinetuneCommand.TryPredict(context, parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(text), parse.GetValue(output), parse.GetValue(separator), parse.GetValue(json)))
+            {
+                setExit(Cli.Ok);
+                return;
+            }
             var file = ModelFile.Load(parse.GetValue(model)!);
-            string path = parse.GetValue(data)!;
+            string path = parse.GetValue(data) ?? throw new LsgdException("Give the data to predict: a CSV file with the model's input columns, or X.npy.");
             char sep = parse.GetValue(separator);
             var m = file.Model;
             double[] x;

@@ -1,0 +1,427 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Lsgd.Embeddings;
+using Lsgd.IO;
+using Spectre.Console;
+
+namespace Lsgd.Cli.Commands;
+
+/// <summary>
+/// <c>lsgd finetune DATA.csv --text COLUMN --target COLUMN</c>: re-fit the last layer of a pretrained sentence
+/// encoder for a new task, and compare it with baselines. Also serves <c>lsgd predict HEAD.json --text …</c>.
+/// </summary>
+internal static class FinetuneCommand
+{
+    public static Command Create(CliContext context, Action<int> setExit)
+    {
+        var data = new Argument<string>("DATA.csv") { Description = "CSV file (header row required; .tsv is read tab-separated) with a column of texts and a target column." };
+        var text = new Option<string>("--text") { Description = "The column of texts to embed.", Required = true };
+        var target = new Option<string>("--target", "-t") { Description = "The column to predict: numbers → regression; labels → classification (one-hot least squares, argmax).", Required = true };
+        var task = new Option<string>("--task") { Description = "auto (numbers → regression, else classification), regression or classification.", DefaultValueFactory = _ => "auto" };
+        task.AcceptOnlyFromAmong("auto", "regression", "classification");
+        var groupBy = new Option<string?>("--group-by") { Description = "Keep rows with the same value of this column in the same set (e.g. a word stem, a user)." };
+        var testFraction = new Option<double>("--test-fraction") { Description = "Share of rows (or groups' rows) held out for the test set.", DefaultValueFactory = _ => 0.2 };
+        var validationFraction = new Option<double>("--validation-fraction") { Description = "Share held out for the validation set, which chooses the ridge penalty with --l2 auto (0: none).", DefaultValueFactory = _ => 0.1 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the split.", DefaultValueFactory = _ => 0 };
+        var l2 = new Option<string>("--l2") { Description = "Ridge penalty λ on standardised weights, or auto: the best of 0, 0.01, 0.1, 1, 10 on the validation set.", DefaultValueFactory = _ => "auto" };
+        var maxIterations = new Option<int>("--max-iterations") { Description = "Most gradient-descent steps per head.", DefaultValueFactory = _ => new HeadOptions().MaxIterations };
+        var embeddings = new Option<string?>("--embeddings") { Description = "Features of the texts from any other model (.npy, one row per CSV row, float32 or float64) instead of the built-in encoder." };
+        var cache = new Option<string?>("--cache") { Description = $"Folder of cached embeddings (default {EmbeddingCache.DefaultDirectory})." };
+        var noCache = new Option<bool>("--no-cache") { Description = "Neither read nor write cached embeddings." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Texts per encoder run.", DefaultValueFactory = _ => new EmbeddingOptions().BatchSize };
+        var threads = new Option<int?>("--threads") { Description = "Encoder runs at once and threads for training (default: all cores)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the head to this JSON file (default: DATA.head.json in the current folder)." };
+        var onnx = new Option<string?>("--onnx") { Description = "Also write the head as an ONNX model (Gemm, plus ArgMax for a classifier)." };
+        var noBaselines = new Option<bool>("--no-bag-of-words") { Description = "Skip the character n-gram baseline." };
+        var separator = new Option<char?>("--separator") { Description = "CSV field separator (default: tab for .tsv files, else comma)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
+
+        var command = new Command("finetune", "Re-fit the last layer of a pretrained sentence encoder (all-MiniLM-L6-v2) by least-squares gradient descent, against baselines.") { data };
+        foreach (Option option in new Option[] { text, target, task, groupBy, testFraction, validationFraction, seed, l2, maxIterations, embeddings, cache, noCache, batchSize, threads, output, onnx, noBaselines, separator, json })
+            command.Add(option);
+        command.SetAction(parse =>
+        {
+            try
+            {
+                Execute(parse);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new LsgdException("Cancelled: no head was written (embeddings cached before this run are kept).");
+            }
+            setExit(Cli.Ok);
+        });
+        return command;
+
+        void Execute(ParseResult parse)
+        {
+            var clock = Stopwatch.StartNew();
+            string path = parse.GetValue(data)!;
+            string textColumn = parse.GetValue(text)!, targetColumn = parse.GetValue(target)!;
+            string? groupColumn = parse.GetValue(groupBy);
+            bool asJson = parse.GetValue(json);
+            var options = Bind(() => new FinetuneOptions
+            {
+                Split = new SplitOptions { TestFraction = parse.GetValue(testFraction), ValidationFraction = parse.GetValue(validationFraction), Seed = parse.GetValue(seed) },
+                Head = new HeadOptions { L2 = ParseL2(parse.GetValue(l2)!), MaxIterations = parse.GetValue(maxIterations), Threads = parse.GetValue(threads) },
+                BagOfWords = parse.GetValue(noBaselines) ? null : new CharNgramOptions(),
+            });
+            var embedding = Bind(() => new EmbeddingOptions
+            {
+                BatchSize = parse.GetValue(batchSize),
+                Threads = parse.GetValue(threads),
+                Cache = parse.GetValue(noCache) ? null : new EmbeddingCache(parse.GetValue(cache) ?? EmbeddingCache.DefaultDirectory),
+            });
+
+            // The table: texts, target, groups.
+            var columns = new List<string> { textColumn, targetColumn };
+            if (groupColumn is not null) columns.Add(groupColumn);
+            var table = TextTable.Read(path, columns, Separator(path, parse.GetValue(separator)));
+            string Where(int i) => $"line {table.Lines[i]} of {path}";
+            var texts = table.Column(textColumn);
+            for (int i = 0; i < texts.Count; i++)
+                if (string.IsNullOrWhiteSpace(texts[i]))
+                    throw new LsgdException($"{path}, line {table.Lines[i]}: the text in column '{textColumn}' is empty. Every row needs a text to embed: fill it in or remove the row.");
+            var headTarget = HeadTarget.Parse(targetColumn, table.Column(targetColumn), parse.GetValue(task) switch
+            {
+                "regression" => HeadTask.Regression,
+                "classification" => HeadTask.Classification,
+                _ => null,
+            }, Where);
+
+            // The features: the built-in encoder (cached), or a file.
+            string? featuresFile = parse.GetValue(embeddings);
+            float[] features;
+            int dimension;
+            TextEmbeddings? embedded = null;
+            if (featuresFile is not null)
+                (features, dimension) = ReadFeatures(featuresFile, table.Rows, path);
+            else
+            {
+                embedded = Embed(context, texts, embedding, interactive: context.Interactive && !asJson);
+                (features, dimension) = (embedded.Vectors, embedded.Dimension);
+            }
+            double embedSeconds = clock.Elapsed.TotalSeconds;
+
+            var trainClock = Stopwatch.StartNew();
+            var result = Train(context, options, texts, features, dimension, headTarget, groupColumn is null ? null : table.Column(groupColumn), context.Interactive && !asJson);
+            double trainSeconds = trainClock.Elapsed.TotalSeconds;
+
+            string headPath = parse.GetValue(output) ?? Path.GetFileNameWithoutExtension(path) + ".head.json";
+            string? onnxPath = parse.GetValue(onnx);
+            var summary = Summary(result, path, textColumn, groupColumn, options, embedded, featuresFile, dimension, embedding);
+            summary["embed_seconds"] = embedSeconds;
+            summary["train_seconds"] = trainSeconds;
+            new HeadFile(result.Head.Head, targetColumn, embedded?.ModelId, textColumn, result.Head.L2, summary).Save(headPath);
+            if (onnxPath is not null)
+                OnnxExport.Save(result.Head.Head, onnxPath, new Dictionary<string, string>
+                {
+                    ["lsgd.encoder"] = embedded?.ModelId ?? $"features from {featuresFile}",
+                    ["lsgd.text_column"] = textColumn,
+                });
+            summary["head_file"] = headPath;
+            summary["onnx_file"] = onnxPath;
+            summary["total_seconds"] = clock.Elapsed.TotalSeconds;
+            if (asJson)
+                context.WriteJson(summary);
+            else
+                WriteText(context, result, summary, embedded, featuresFile, dimension, headPath, onnxPath, embedding);
+        }
+    }
+
+    /// <summary>
+    /// <c>lsgd predict HEAD.json --text …</c> (or a CSV of texts, or features in a .npy file) when the model file is a
+    /// head written by <c>finetune</c>. Returns false, doing nothing, for other model files without <c>--text</c>,
+    /// so that predict carries on as for any linear model.
+    /// </summary>
+    internal static bool TryPredict(CliContext context, string modelPath, string? dataPath, string[]? texts, string? outPath, char separator, bool asJson)
+    {
+        bool haveTexts = texts is { Length: > 0 };
+        if (!HeadFile.IsHead(modelPath))
+        {
+            if (haveTexts)
+                HeadFile.Load(modelPath);   // says why this model cannot predict from texts
+            return false;
+        }
+        if (haveTexts && dataPath is not null)
+            throw new LsgdException($"Give either texts with --text or a data file ({dataPath}), not both.");
+        var file = HeadFile.Load(modelPath);
+        using var predictor = new HeadPredictor(file);   // no cache: texts to predict are mostly new, and encoding them is fast
+        IReadOnlyList<string>? inputTexts = texts;
+        HeadPredictions predictions;
+        if (!haveTexts && dataPath is not null && dataPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            var (features, _) = ReadFeatures(dataPath, null, null, file.Head.Dimension);
+            predictions = predictor.PredictFeatures(features);
+            inputTexts = null;
+        }
+        else
+        {
+            if (!haveTexts)
+            {
+                if (dataPath is null)
+                    throw new LsgdException("Give the texts to predict: --text \"…\" (repeat it for several), or a CSV file with the column '" + (file.TextColumn ?? "text") + "'.");
+                string column = file.TextColumn ?? throw new LsgdException($"{modelPath} does not record its text column; use --text.");
+                var table = TextTable.Read(dataPath, [column], Separator(dataPath, separator == ',' ? null : separator));
+                inputTexts = table.Column(column);
+                for (int i = 0; i < inputTexts.Count; i++)
+                    if (string.IsNullOrWhiteSpace(inputTexts[i]))
+                        throw new LsgdException($"{dataPath}, line {table.Lines[i]}: the text in column '{column}' is empty. Fill it in or remove the row.");
+            }
+            predictions = predictor.PredictTexts(inputTexts!, null, context.Cancellation);
+        }
+
+        var head = file.Head;
+        string predicted = "predicted_" + file.Target;
+        if (asJson)
+        {
+            context.WriteJson(new JsonObject
+            {
+                ["model"] = modelPath,
+                ["data"] = dataPath,
+                ["task"] = head.Task == HeadTask.Classification ? "classification" : "regression",
+                ["rows"] = predictions.Rows,
+                ["texts"] = inputTexts is null ? null : Json.Strings(inputTexts),
+                ["predictions"] = head.Task == HeadTask.Classification ? Json.Strings(predictions.Labels!) : Json.Numbers(predictions.Scores),
+                ["classes"] = head.Task == HeadTask.Classification ? Json.Strings(head.Classes) : null,
+                ["scores"] = head.Task == HeadTask.Classification
+                    ? new JsonArray([.. Enumerable.Range(0, predictions.Rows).Select(i => (JsonNode?)Json.Numbers(predictions.Scores.Skip(i * head.Classes.Count).Take(head.Classes.Count)))])
+                    : null,
+                ["texts_per_second"] = predictions.Embeddings is { } e ? Json.Number(e.TextsPerSecond) : null,
+                ["out"] = outPath,
+            });
+        }
+        var csv = new StringBuilder();
+        var columns = new List<string>();
+        if (inputTexts is not null) columns.Add(file.TextColumn ?? "text");
+        columns.Add(predicted);
+        if (head.Task == HeadTask.Classification) columns.Add("score");
+        csv.AppendJoin(',', columns).Append('\n');
+        for (int i = 0; i < predictions.Rows; i++)
+        {
+            if (inputTexts is not null) csv.Append(Quote(inputTexts[i])).Append(',');
+            if (head.Task == HeadTask.Classification)
+            {
+                int c = predictions.ClassIndices![i];
+                csv.Append(Quote(head.Classes[c])).Append(',').Append(Number(predictions.Scores[i * head.Classes.Count + c]));
+            }
+            else
+                csv.Append(Number(predictions.Scores[i]));
+            csv.Append('\n');
+        }
+        if (outPath is not null)
+            AtomicFile.WriteAllText(outPath, csv.ToString());
+        else if (!asJson)
+            context.Output.Write(csv.ToString());
+        return true;
+    }
+
+    private static TextEmbeddings Embed(CliContext context, IReadOnlyList<string> texts, EmbeddingOptions options, bool interactive)
+    {
+        using var encoder = new MiniLmEncoder();
+        var embedder = new TextEmbedder(encoder, options);
+        if (!interactive)
+            return embedder.Embed(texts, null, context.Cancellation);
+        TextEmbeddings? result = null;
+        context.Console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var bar = ctx.AddTask("embedding", maxValue: Math.Max(1, texts.Count));
+                var gate = new object();
+                result = embedder.Embed(texts, new SynchronousProgress<EmbeddingProgress>(p =>
+                {
+                    lock (gate)
+                    {
+                        bar.MaxValue = Math.Max(1, p.Total);
+                        bar.Value = p.Encoded;
+                        bar.Description = $"embedding {p.Encoded}/{p.Total}";
+                    }
+                }), context.Cancellation);
+            });
+        return result!;
+    }
+
+    private static FinetuneResult Train(CliContext context, FinetuneOptions options, IReadOnlyList<string> texts, float[] features, int dimension,
+        HeadTarget target, IReadOnlyList<string>? groups, bool interactive)
+    {
+        var finetuner = new Finetuner(options);
+        if (!interactive)
+            return finetuner.Run(texts, features, dimension, target, groups, null, context.Cancellation);
+        FinetuneResult? result = null;
+        context.Console.Status().Start("training heads by least-squares gradient descent", _ =>
+            result = finetuner.Run(texts, features, dimension, target, groups, null, context.Cancellation));
+        return result!;
+    }
+
+    /// <summary>Features from a .npy file: n × d, one row per data row.</summary>
+    private static (float[] Features, int Dimension) ReadFeatures(string path, int? rows, string? dataPath, int? dimension = null)
+    {
+        var header = NpyFile.ReadHeader(path);
+        if (rows is { } n && header.Rows != n)
+            throw new LsgdException($"{path} has {header.Rows} rows but {dataPath} has {n} data rows: the features need one row per text, in the same order.");
+        if (dimension is { } d && header.Columns != d)
+            throw new LsgdException($"{path} has {header.Columns} columns but the head reads {d} features per row.");
+        if (header.Columns < 1)
+            throw new LsgdException($"{path} has no columns: give an n × d array of features.");
+        return (NpyFile.ReadSingles(header), header.Columns);
+    }
+
+    private static JsonObject Summary(FinetuneResult r, string path, string textColumn, string? groupColumn, FinetuneOptions options,
+        TextEmbeddings? embedded, string? featuresFile, int dimension, EmbeddingOptions embedding)
+    {
+        bool classifier = r.Task == HeadTask.Classification;
+        var fit = r.Head.Regression;
+        var baselines = new JsonObject
+        {
+            [r.ConstantBaselineName] = Metrics(r.ConstantBaseline, ("prediction", r.ConstantPrediction)),
+            ["bag_of_words"] = r.BagOfWords is null || r.BagOfWordsFeatures is not { } bag || r.BagOfWordsFit is not { } bagFit ? null : Metrics(r.BagOfWords,
+                ("features", bag.Dimension),
+                ("ngrams", $"{bag.Options.MinLength}-{bag.Options.MaxLength}"),
+                ("l2", bagFit.L2)),
+        };
+        return new JsonObject
+        {
+            ["task"] = classifier ? "classification" : "regression",
+            ["data"] = path,
+            ["rows"] = r.Target.Rows,
+            ["text_column"] = textColumn,
+            ["target"] = r.Target.Name,
+            ["classes"] = classifier ? Json.Strings(r.Target.Classes) : null,
+            ["test"] = Metrics(r.Test),
+            ["validation"] = r.Validation is null ? null : Metrics(r.Validation),
+            ["train"] = Metrics(r.Train),
+            ["baselines"] = baselines,
+            ["split"] = new JsonObject
+            {
+                ["train"] = r.Split.Train.Count,
+                ["validation"] = r.Split.Validation.Count,
+                ["test"] = r.Split.Test.Count,
+                ["group_by"] = groupColumn,
+                ["groups"] = r.Split.Groups,
+                ["seed"] = options.Split.Seed,
+            },
+            ["l2"] = r.Head.L2,
+            ["l2_trials"] = r.Head.Trials.Count == 0 ? null : new JsonArray([.. r.Head.Trials.Select(t => (JsonNode?)new JsonObject
+            {
+                ["l2"] = t.L2,
+                ["validation_loss"] = Json.Number(t.ValidationLoss),
+            })]),
+            ["optimizer"] = fit.Training?.Optimizer,
+            ["iterations"] = fit.Training?.Iterations ?? 0,
+            ["stop_reason"] = fit.StopReasonName,
+            ["relative_objective_gap"] = fit.Optimality is { } o ? Json.Number(o.RelativeObjectiveGap) : null,
+            ["encoder"] = embedded?.ModelId,
+            ["features_file"] = featuresFile,
+            ["dimension"] = dimension,
+            ["texts_per_second"] = embedded is null ? null : Json.Number(embedded.TextsPerSecond),
+            ["embedded"] = embedded?.Encoded,
+            ["from_cache"] = embedded?.FromCache,
+            ["cache"] = embedded is null ? null : embedding.Cache?.Directory,
+            ["threads"] = embedding.Threads ?? Environment.ProcessorCount,
+            ["batch_size"] = embedding.BatchSize,
+        };
+    }
+
+    private static JsonObject Metrics(HeadMetrics m, params (string Key, JsonNode? Value)[] extra)
+    {
+        var o = new JsonObject();
+        if (m.Accuracy is { } a) o["accuracy"] = Json.Number(a);
+        if (m.RSquared is { } r2) o["r_squared"] = Json.Number(r2);
+        if (m.RootMeanSquaredError is { } rmse) o["rmse"] = Json.Number(rmse);
+        if (m.MeanAbsoluteError is { } mae) o["mae"] = Json.Number(mae);
+        if (m.SignAccuracy is { } sign) o["sign_accuracy"] = Json.Number(sign);
+        o["rows"] = m.Rows;
+        foreach (var (key, value) in extra) o[key] = value;
+        return o;
+    }
+
+    private static void WriteText(CliContext context, FinetuneResult r, JsonObject summary, TextEmbeddings? embedded, string? featuresFile, int dimension,
+        string headPath, string? onnxPath, EmbeddingOptions embedding)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var console = context.Console;
+        bool classifier = r.Task == HeadTask.Classification;
+        string source = embedded is null ? $"features from {featuresFile} ({dimension}-d)" : $"all-MiniLM-L6-v2 embeddings ({dimension}-d)";
+        console.WriteLine($"Fine-tuned a least-squares head on {source} of '{summary["text_column"]}' to predict '{r.Target.Name}' " +
+            (classifier ? $"({r.Target.Classes.Count} classes, one-hot outputs, argmax)." : "(regression)."));
+        if (embedded is not null)
+            console.WriteLine(string.Format(c, "Embedded {0} texts: {1} by the encoder{2}, {3} from the cache{4}.", r.Target.Rows, embedded.Encoded,
+                embedded.Encoded > 0 ? string.Format(c, " at {0:F0} texts/s ({1} threads, batches of {2})", embedded.TextsPerSecond, embedding.Threads ?? Environment.ProcessorCount, embedding.BatchSize) : "",
+                embedded.FromCache, embedding.Cache is null ? " (off)" : $" in {embedding.Cache.Directory}"));
+        var split = r.Split;
+        console.WriteLine($"Split {r.Target.Rows} rows{(summary["split"]!["group_by"] is JsonNode g ? $" ({split.Groups} groups by '{g}')" : "")} into " +
+            $"{split.Train.Count} training, {split.Validation.Count} validation and {split.Test.Count} test rows (seed {summary["split"]!["seed"]}).");
+        var fit = r.Head.Regression;
+        string l2 = r.Head.Trials.Count > 0
+            ? $"ridge λ = {G(r.Head.L2)} chosen on the validation set (of {string.Join(", ", r.Head.Trials.Select(t => G(t.L2)))})"
+            : r.Head.L2 > 0 ? $"ridge λ = {G(r.Head.L2)}" : "no penalty";
+        console.WriteLine($"Head: {fit.Training?.Optimizer ?? "?"} gradient descent on standardised features, {l2}; " +
+            $"{fit.Training?.Iterations} iterations ({fit.StopReasonName}).");
+        console.WriteLine();
+
+        var table = new Table().AddColumn($"test set ({r.Test.Rows} rows)");
+        if (classifier) table.AddColumn("accuracy");
+        else table.AddColumns("R²", "RMSE", "MAE", "sign accuracy");
+        void Row(string name, HeadMetrics m)
+        {
+            if (classifier) table.AddRow(Markup.Escape(name), F(m.Accuracy));
+            else table.AddRow(Markup.Escape(name), F(m.RSquared), F(m.RootMeanSquaredError), F(m.MeanAbsoluteError), F(m.SignAccuracy));
+        }
+        Row(embedded is null ? "head on the given features" : "head on all-MiniLM-L6-v2", r.Test);
+        if (r.BagOfWords is { } bow && r.BagOfWordsFeatures is { } bag)
+            Row($"head on {bag.Dimension} character n-grams", bow);
+        Row(classifier ? $"majority class ('{r.ConstantPrediction}')" : $"training mean ({G(double.Parse(r.ConstantPrediction, CultureInfo.InvariantCulture))})", r.ConstantBaseline);
+        console.Write(table);
+        if (r.Validation is { } v)
+            console.WriteLine(classifier
+                ? $"Validation accuracy {F(v.Accuracy)}, training accuracy {F(r.Train.Accuracy)}."
+                : $"Validation R² {F(v.RSquared)}, training R² {F(r.Train.RSquared)}.");
+        console.WriteLine($"Head written to {headPath}{(onnxPath is null ? "" : $" and {onnxPath} (ONNX)")}; predict with: lsgd predict {headPath} --text \"…\"");
+    }
+
+    private static double? ParseL2(string value) =>
+        value.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
+        : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double l2) ? l2
+        : throw new LsgdException($"--l2 {value} is not allowed: it must be a number >= 0 or 'auto'. Try --l2 0.1, or auto to choose on the validation set.");
+
+    private static char Separator(string path, char? given) =>
+        given ?? (path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',');
+
+    /// <summary>Builds options, naming the command-line flag of any refused value.</summary>
+    private static T Bind<T>(Func<T> make)
+    {
+        try
+        {
+            return make();
+        }
+        catch (InvalidOptionException e)
+        {
+            string flag = e.OptionName switch
+            {
+                nameof(SplitOptions.TestFraction) => "--test-fraction",
+                nameof(EmbeddingOptions.Threads) => "--threads",
+                _ => Flags.NameOf(e.OptionName),
+            };
+            throw new LsgdException(e.Describe(flag), e);
+        }
+    }
+
+    private static string Quote(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+
+    private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string G(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+
+    private static string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("F3", CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>An <see cref="IProgress{T}"/> that runs its handler on the reporting thread.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
+    {
+        public void Report(T value) => handler(value);
+    }
+}
