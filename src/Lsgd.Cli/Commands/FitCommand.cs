@@ -286,7 +286,7 @@ internal static class FitCommand
                 G(s.RootMeanSquaredError), G(s.MeanAbsoluteError), G(s.ResidualStandardDeviation),
                 report is null ? "" : string.Format(c, " on {0} degrees of freedom, F = {1} ({2})", report.DegreesOfFreedom, G(report.FStatistic), report.FPValue < 1e-16 ? "p < 1e-16" : "p = " + P(report.FPValue))));
         }
-        if (fit.Exact is { } ex)
+        if (fit.Exact is { } ex && double.IsFinite(ex.ConditionNumber))
             console.WriteLine(string.Format(c, "Condition number of the centred, scaled features: {0:G3}{1}.", ex.ConditionNumber,
                 fit.Method == SolverMethod.Exact ? "" : "; std. errors are those of the exact least-squares coefficients"));
         if (fit.Optimality is { } opt)

@@ -23,15 +23,16 @@ public sealed class SufficientStatistics
     /// <summary>Rows per panel inside a block: small enough for the panel to stay in cache.</summary>
     private const int PanelRows = 256;
 
-    private SufficientStatistics(int features, int outputs, IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames)
+    private SufficientStatistics(int features, int outputs, IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames,
+        double[]? featureMeans = null, double[]? featureScatter = null)
     {
         Features = features;
         Outputs = outputs;
         FeatureNames = featureNames;
         TargetNames = targetNames;
-        FeatureMeans = new double[features];
+        FeatureMeans = featureMeans ?? new double[features];
         TargetMeans = new double[outputs];
-        FeatureScatter = new double[features * features];
+        FeatureScatter = featureScatter ?? new double[features * features];
         CrossScatter = new double[features * outputs];
         TargetScatter = new double[outputs];
     }
@@ -88,6 +89,22 @@ public sealed class SufficientStatistics
         return new Standardizer(means, scales);
     }
 
+    /// <summary>The statistics of one target alone (the feature statistics are shared, not copied).</summary>
+    public SufficientStatistics ForOutput(int output)
+    {
+        if ((uint)output >= (uint)Outputs)
+            throw new ArgumentOutOfRangeException(nameof(output), output, $"There are {Outputs} outputs.");
+        var result = new SufficientStatistics(Features, 1, FeatureNames, [TargetNames.ElementAtOrDefault(output) ?? "y"], FeatureMeans, FeatureScatter)
+        {
+            Count = Count,
+        };
+        result.TargetMeans[0] = TargetMeans[output];
+        result.TargetScatter[0] = TargetScatter[output];
+        for (int j = 0; j < Features; j++)
+            result.CrossScatter[j] = CrossScatter[j * Outputs + output];
+        return result;
+    }
+
     /// <summary>The statistics of the standardised features (x − μ)/σ, derived without another pass.</summary>
     public SufficientStatistics Standardized(Standardizer standardizer)
     {
@@ -114,7 +131,14 @@ public sealed class SufficientStatistics
     /// engine is chosen for; <see cref="Solvers.ExactLeastSquares"/> (QR on the rows) is the accurate one.
     /// </summary>
     /// <exception cref="LsgdException">The features are linearly dependent (Sxx is not positive definite).</exception>
-    public double[] SolveNormalEquations(bool fitIntercept)
+    public double[] SolveNormalEquations(bool fitIntercept) => SolveNormalEquations(fitIntercept, out _);
+
+    /// <summary>
+    /// As <see cref="SolveNormalEquations(bool)"/>, also returning the unscaled covariance of the estimates:
+    /// <paramref name="inverse"/> holds [(DᵀD)⁻¹]ⱼⱼ for each weight j and, with an intercept, for the intercept
+    /// last (1/n + x̄ᵀ Sxx⁻¹ x̄); multiply by σ̂² for the variances.
+    /// </summary>
+    public double[] SolveNormalEquations(bool fitIntercept, out double[] inverse)
     {
         int d = Features, k = Outputs;
         double n = Count;
@@ -181,7 +205,36 @@ public sealed class SufficientStatistics
             }
             if (fitIntercept) theta[o * bs + d] = b;
         }
+        // Diagonal of A⁻¹ in original units: with A_s = S⁻¹AS⁻¹ = LLᵀ, A⁻¹ = S⁻¹ L⁻ᵀL⁻¹ S⁻¹, so
+        // [A⁻¹]ⱼⱼ = ‖L⁻¹eⱼ‖²/sⱼ² — one triangular solve per column.
+        inverse = new double[bs];
+        var u = new double[d];
+        var meanScaled = new double[d];
+        for (int j = 0; j < d; j++)
+        {
+            Array.Clear(u);
+            u[j] = 1;
+            ForwardSolve(a, d, u);
+            inverse[j] = TensorPrimitives.SumOfSquares(u) / (scale[j] * scale[j]);
+            meanScaled[j] = FeatureMeans[j] / scale[j];
+        }
+        if (fitIntercept)
+        {
+            ForwardSolve(a, d, meanScaled);
+            inverse[d] = 1.0 / n + TensorPrimitives.SumOfSquares(meanScaled);
+        }
         return theta;
+    }
+
+    /// <summary>Solves L z = b in place for the lower-triangular Cholesky factor stored in <paramref name="l"/>.</summary>
+    private static void ForwardSolve(double[] l, int d, double[] b)
+    {
+        for (int i = 0; i < d; i++)
+        {
+            double v = b[i];
+            for (int m = 0; m < i; m++) v -= l[i * d + m] * b[m];
+            b[i] = v / l[i * d + i];
+        }
     }
 
     /// <summary>Accumulates statistics of in-memory data, on up to <paramref name="maxThreads"/> threads.</summary>

@@ -92,18 +92,12 @@ public sealed class LinearRegressor
         {
             try
             {
-                if (statistics is not null)
-                {
-                    // Large data: the reference comes from the same statistics (normal equations), not a QR of n rows.
-                    var star = statistics.SolveNormalEquations(o.FitIntercept);
-                    double optimalSse = 2 * new SufficientStatisticsEngine(statistics, o.FitIntercept).Evaluate(star, new double[star.Length]);
-                    optimality = Compare(model, star, optimalSse, fitStatistics, data.Rows, scaling);
-                }
-                else
-                {
-                    reference = ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
-                    optimality = Compare(model, reference.Model.Parameters.ToArray(), reference.ResidualSumOfSquares.Sum(), fitStatistics, data.Rows, scaling);
-                }
+                // Large data: the reference (and its standard errors) come from the same statistics, by the normal
+                // equations, rather than from a QR of all n rows.
+                reference = statistics is not null
+                    ? ExactLeastSquares.FromStatistics(statistics, o.FitIntercept)
+                    : ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
+                optimality = Compare(model, reference.Model.Parameters.ToArray(), reference.ResidualSumOfSquares.Sum(), fitStatistics, data.Rows, scaling);
             }
             catch (LsgdException e)
             {
@@ -165,9 +159,8 @@ public sealed class LinearRegressor
         {
             try
             {
-                var star = statistics.SolveNormalEquations(o.FitIntercept);
-                double optimalSse = 2 * new SufficientStatisticsEngine(statistics, o.FitIntercept).Evaluate(star, new double[star.Length]);
-                optimality = Compare(model, star, optimalSse, fitStatistics, rows, scaling);
+                var reference = ExactLeastSquares.FromStatistics(statistics, o.FitIntercept);
+                optimality = Compare(model, reference.Model.Parameters.ToArray(), reference.ResidualSumOfSquares.Sum(), fitStatistics, rows, scaling);
             }
             catch (LsgdException e)
             {

@@ -101,6 +101,46 @@ public static class ExactLeastSquares
         return new ExactSolution(model, se, seB, sse, r2, dof, qr.ConditionNumber(), refinementSteps);
     }
 
+    /// <summary>
+    /// The least-squares solution and its standard errors from sufficient statistics (one pass over data that
+    /// may be larger than memory): Cholesky on the correlation-scaled normal equations, so accurate to about
+    /// κ(Sxx)·ε rather than the QR path's κ·ε; <see cref="ExactSolution.ConditionNumber"/> is that of the
+    /// centred, scaled design, √κ of the scaled Sxx.
+    /// </summary>
+    /// <exception cref="LsgdException">Too few rows, or linearly dependent features.</exception>
+    public static ExactSolution FromStatistics(SufficientStatistics statistics, bool fitIntercept = true)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        int d = statistics.Features, k = statistics.Outputs;
+        var layout = new ParameterLayout(d, k, fitIntercept);
+        long n = statistics.Count;
+        if (n < layout.BlockSize)
+            Throw.Data($"The data has {Throw.Plural(n, "row")} but the model has {Throw.Plural(layout.BlockSize, "parameter")}: at least {layout.BlockSize} rows are needed.");
+        var theta = statistics.SolveNormalEquations(fitIntercept, out var inverse);
+        var sse = new double[k];
+        var r2 = new double[k];
+        for (int o = 0; o < k; o++)
+        {
+            var block = theta.AsSpan(o * layout.BlockSize, layout.BlockSize).ToArray();
+            var engine = new Engines.SufficientStatisticsEngine(statistics.ForOutput(o), fitIntercept);
+            sse[o] = Math.Max(2 * engine.Evaluate(block, new double[block.Length]), 0);
+            double sst = statistics.TargetScatter[o] + (fitIntercept ? 0 : n * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
+            r2[o] = sst > 0 ? 1 - sse[o] / sst : double.NaN;
+        }
+        int dof = (int)Math.Min(n - layout.BlockSize, int.MaxValue);
+        var se = new double[k][];
+        var seB = new double[k];
+        for (int o = 0; o < k; o++)
+        {
+            double sigma2 = dof > 0 ? sse[o] / dof : double.NaN;
+            se[o] = [.. Enumerable.Range(0, d).Select(j => Math.Sqrt(sigma2 * inverse[j]))];
+            seB[o] = fitIntercept ? Math.Sqrt(sigma2 * inverse[d]) : double.NaN;
+        }
+        var model = new LinearModel(layout, theta, statistics.FeatureNames.Count == d ? statistics.FeatureNames : [.. Enumerable.Range(1, d).Select(j => $"x{j}")],
+            statistics.TargetNames.Count == k ? statistics.TargetNames : [.. Enumerable.Range(1, k).Select(j => k == 1 ? "y" : $"y{j}")]);
+        return new ExactSolution(model, se, seB, sse, r2, dof, double.NaN, 0);
+    }
+
     private static double CentredSumOfSquares(ReadOnlySpan<double> y)
     {
         double m = Accurate.Sum(y) / y.Length;

@@ -110,3 +110,34 @@ public class SufficientStatisticsEngineTest
         Assert.True(auto.Optimality!.RelativeCoefficientDistance < 1e-9);
     }
 }
+
+public class StatisticsInferenceTest
+{
+    [Theory]
+    [InlineData("Norris")]
+    [InlineData("NoInt1")]
+    [InlineData("Longley")]
+    public void StandardErrorsFromStatisticsMatchNist(string name)
+    {
+        // Normal equations square the condition number, so fewer digits than the QR path: 8 are required here
+        // (Longley's scaled Gram matrix has κ ≈ 1.2e4).
+        var nist = TestData.LoadNist(name);
+        var s = Lsgd.Solvers.ExactLeastSquares.FromStatistics(SufficientStatistics.Compute(nist.Data), nist.Intercept);
+        var se = nist.Intercept ? [s.InterceptStandardErrors[0], .. s.StandardErrors[0]] : s.StandardErrors[0];
+        for (int j = 0; j < se.Length; j++)
+            Assert.True(TestData.Lre(se[j], nist.BetaSd[j]) >= 8, $"{name} SE(B{j}): {se[j]:R} vs {nist.BetaSd[j]:R}");
+        Assert.True(TestData.Lre(s.ResidualStandardDeviation(), nist.ResidualSd) >= 8);
+        Assert.True(TestData.Lre(s.RSquared[0], nist.RSquared) >= 8);
+    }
+
+    [Fact]
+    public void LargeFitOnTheStatisticsEngineStillReportsInference()
+    {
+        var (data, _) = TestData.Random(60_000, 3, 1, seed: 16);
+        var fit = new LinearRegressor(new LinearRegressorOptions { Method = SolverMethod.ConjugateGradient, Standardize = true }).Fit(data);
+        Assert.Equal(EngineKind.Statistics, fit.Engine);
+        Assert.NotNull(fit.Report);
+        var qr = Lsgd.Solvers.ExactLeastSquares.Solve(data);
+        Assert.Equal(qr.StandardErrors[0][1], fit.Report![0].Coefficients[1].StandardError, 1e-9);
+    }
+}
