@@ -40,26 +40,7 @@ public sealed class TextTable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(columns);
-        if (System.IO.Directory.Exists(path))
-            throw new LsgdException($"{path} is a folder, not a CSV file.");
-        if (!File.Exists(path))
-            throw new LsgdException($"{path} does not exist. Check the path (relative paths start from {Environment.CurrentDirectory}).");
-        SepReader reader;
-        try
-        {
-            reader = Sep.Reader(o => o with
-            {
-                Sep = new Sep(separator),
-                HasHeader = true,
-                Unescape = true,
-                DisableColCountCheck = true,
-                CultureInfo = CultureInfo.InvariantCulture,
-            }).FromFile(path);
-        }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or NotSupportedException)
-        {
-            throw new LsgdException($"{path} could not be read as CSV: {e.Message}");
-        }
+        var reader = Lsgd.IO.CsvReader.Open(path, separator);
         using (reader)
         {
             var names = reader.Header.ColNames;

@@ -105,19 +105,6 @@ public static class ApplicationPlots
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(folder))
-            throw new LsgdException($"Cannot write the plot to '{path}': the folder '{folder}' does not exist. Create it or choose another path.");
-        string tmp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp.png");
-        try
-        {
-            plot.SavePng(tmp, width, height);
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        PlotFile.Save(path, tmp => plot.SavePng(tmp, width, height));
     }
 }

@@ -38,9 +38,7 @@ public static class CurvePlots
         if (x.Count != y.Count)
             throw new ArgumentException($"x and y must have the same length, but x has {x.Count} values and y has {y.Count}.", nameof(y));
 
-        string folder = Path.GetDirectoryName(path) ?? "";
-        if (folder.Length > 0 && !Directory.Exists(folder))
-            throw new LsgdException($"Cannot write the plot to '{path}': the folder '{folder}' does not exist. Create it or choose another path.");
+        PlotFile.CheckFolder(path);
 
         double[] xs = [.. x];
         double[] residuals = [.. x.Select((v, i) => y[i] - curve(v))];
@@ -59,17 +57,7 @@ public static class CurvePlots
         var figure = new Multiplot(dataPlot) { Layout = new ScottPlot.MultiplotLayouts.Rows() };
         figure.AddPlot(residualPlot);
 
-        string tmp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        try
-        {
-            figure.SavePng(tmp, width, height);
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(tmp);
-            throw;
-        }
+        PlotFile.Save(path, tmp => figure.SavePng(tmp, width, height));
     }
 
     /// <summary>The upper panel: markers for the data, a line for the curve (only where it is finite).</summary>

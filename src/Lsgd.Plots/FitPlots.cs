@@ -38,26 +38,14 @@ public static class FitPlots
         if (x.Count != y.Count)
             throw new ArgumentException($"x and y must have the same length, but x has {x.Count} values and y has {y.Count}.", nameof(y));
 
-        string folder = Path.GetDirectoryName(path) ?? "";
-        if (folder.Length > 0 && !Directory.Exists(folder))
-            throw new LsgdException($"Cannot write the plot to '{path}': the folder '{folder}' does not exist. Create it or choose another path.");
+        PlotFile.CheckFolder(path);
 
         using Plot dataPlot = DataPlot(x, y, w, b);
         using Plot lossPlot = LossPlot(lossHistory);
         var figure = new Multiplot(dataPlot) { Layout = new ScottPlot.MultiplotLayouts.Columns() };
         figure.AddPlot(lossPlot);
 
-        string tmp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        try
-        {
-            figure.SavePng(tmp, width, height);
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(tmp);
-            throw;
-        }
+        PlotFile.Save(path, tmp => figure.SavePng(tmp, width, height));
     }
 
     /// <summary>Builds the left panel: data markers and the fitted line across the finite x range.</summary>
