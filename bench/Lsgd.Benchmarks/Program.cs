@@ -1,0 +1,13 @@
+using BenchmarkDotNet.Running;
+
+namespace Lsgd.Benchmarks;
+
+/// <summary>
+/// Entry point: BenchmarkDotNet's switcher, so every BenchmarkDotNet option works, e.g.
+/// <c>dotnet run -c Release --project bench/Lsgd.Benchmarks -- --filter '*' --job short</c>.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args) =>
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
