@@ -56,8 +56,9 @@ public sealed class LinearRegressor
             if (!o.Penalty.IsNone)
                 ThrowPenaltyWithExact(o.Penalty);
             var exact = ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
-            return new LinearFit(exact.Model, o, method, choice, null, null, FitStatistics.Compute(exact.Model, data), exact, null, null, data.Rows)
-            { Engine = EngineKind.Rows, Report = RegressionReport.Compute(exact.Model, data, exact) };
+            var exactStatistics = FitStatistics.Compute(exact.Model, data);
+            return new LinearFit(exact.Model, o, method, choice, null, null, exactStatistics, exact, null, null, data.Rows)
+            { Engine = EngineKind.Rows, Report = RegressionReport.Compute(exact.Model, data, exact, exactStatistics) };
         }
 
         var (train, validation) = Split(data, o.ValidationFraction, o.GradientDescent.Seed);
@@ -105,7 +106,7 @@ public sealed class LinearRegressor
             }
         }
         return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, reference, optimality, skipped, data.Rows)
-        { Engine = engineKind, Report = reference is null ? null : RegressionReport.Compute(model, data, reference) };
+        { Engine = engineKind, Report = reference is null ? null : RegressionReport.Compute(model, data, reference, fitStatistics) };
     }
 
     /// <summary>

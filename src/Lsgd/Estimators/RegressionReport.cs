@@ -64,9 +64,11 @@ public static class RegressionReport
     /// <param name="model">The fitted model whose coefficients are reported (exact or gradient descent).</param>
     /// <param name="data">The data the model was fitted on.</param>
     /// <param name="exact">The <see cref="ExactLeastSquares"/> solution for the same data and intercept setting.</param>
+    /// <param name="statistics">The model's <see cref="FitStatistics"/> on <paramref name="data"/> when already computed (saves a pass over the rows).</param>
     /// <returns>One report per output, in output order.</returns>
     /// <exception cref="LsgdException">The model, data and exact solution do not describe the same problem.</exception>
-    public static IReadOnlyList<OutputReport> Compute(LinearModel model, Dataset data, ExactSolution exact)
+    public static IReadOnlyList<OutputReport> Compute(LinearModel model, Dataset data, ExactSolution exact,
+        IReadOnlyList<OutputStatistics>? statistics = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -78,7 +80,9 @@ public static class RegressionReport
             Throw.Data("The exact solution does not belong to this model and data (features, outputs, intercept or row count differ). " +
                 "Solve with ExactLeastSquares.Solve on the same data and intercept setting.");
 
-        var statistics = FitStatistics.Compute(model, data);
+        statistics ??= FitStatistics.Compute(model, data);
+        if (statistics.Count != k)
+            Throw.Data($"The statistics describe {Throw.Plural(statistics.Count, "output")} but the model has {k}.");
         int modelDof = model.HasIntercept ? p - 1 : p;
         double tCritical = SpecialFunctions.StudentTQuantile(0.975, dof);
         var y = new double[n];
