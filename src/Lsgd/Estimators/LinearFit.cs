@@ -57,7 +57,8 @@ public sealed class LinearFit
 
     /// <summary>
     /// The statistician's report per output (adjusted R², t, p, 95 % intervals, F) for unregularised fits whose
-    /// exact solution was computed by QR; null otherwise. Standard errors are those of the exact least-squares
+    /// exact solution was computed, when the fit converged (or stopped within 1e-6 of that solution); null
+    /// otherwise, since inference at estimates that are not the least-squares ones would mislead. Standard errors are those of the exact least-squares
     /// coefficients, shown at this fit's own estimates.
     /// </summary>
     public IReadOnlyList<OutputReport>? Report { get; internal init; }

@@ -106,7 +106,15 @@ public sealed class LinearRegressor
             }
         }
         return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, reference, optimality, skipped, data.Rows)
-        { Engine = engineKind, Report = reference is null ? null : RegressionReport.Compute(model, data, reference, fitStatistics) };
+        {
+            Engine = engineKind,
+            // Inference is shown at this fit's estimates only when they are the least-squares estimates: the run
+            // converged, or stopped within 1e-6 (relative) of the exact solution anyway.
+            Report = reference is not null && run.StopReason != StopReason.Diverged
+                && (run.Converged || optimality?.RelativeCoefficientDistance < 1e-6)
+                ? RegressionReport.Compute(model, data, reference, fitStatistics)
+                : null,
+        };
     }
 
     /// <summary>

@@ -134,4 +134,22 @@ public class LinearRegressorTest
         Assert.Equal(StopReason.Cancelled, fit.Training!.StopReason);
         Assert.Equal(0, fit.Training.Iterations);
     }
+
+    [Fact]
+    public void InferenceIsReportedOnlyAtLeastSquaresEstimates()
+    {
+        var nist = TestData.LoadNist("Norris");
+        LinearFit Fit(int iterations) => new LinearRegressor(new LinearRegressorOptions
+        {
+            GradientDescent = new() { LearningRate = 1e-7, MaxIterations = iterations, Tolerance = 0 },
+        }).Fit(nist.Data);
+        var stopped = Fit(3);          // far from the optimum: t and p there would mislead
+        Assert.Equal(StopReason.MaxIterations, stopped.Training!.StopReason);
+        Assert.Null(stopped.Report);
+        var exact = new LinearRegressor(new LinearRegressorOptions { Method = SolverMethod.Exact }).Fit(nist.Data);
+        Assert.NotNull(exact.Report);
+        var converged = new LinearRegressor(new LinearRegressorOptions { Standardize = true }).Fit(nist.Data);
+        Assert.True(converged.Training!.Converged);
+        Assert.NotNull(converged.Report);
+    }
 }
