@@ -231,7 +231,7 @@ internal static class CurveCommand
             ? $"by {how}."
             : $"by {how} from " + string.Join(", ", fit.ParameterNames.Select((n, j) => string.Create(C, $"{n} = {initial[j]:G4}"))) + ".");
         if (fit.StopReason is { } reason)
-            console.WriteLine(string.Format(C, "Stopped after {0} iterations ({1}): {2}", fit.Iterations, reason.ToSnakeCase(), fit.Message));
+            console.WriteLine(string.Format(C, "Stopped after {0} ({1}): {2}", Text.Plural(fit.Iterations, "iteration"), reason.ToSnakeCase(), fit.Message));
         else
             console.WriteLine(fit.Message);
         console.WriteLine();
