@@ -7,9 +7,9 @@ namespace Lsgd.IO;
 /// memory: each chunk is read in one block per file into arrays reused from chunk to chunk (float32 values
 /// widened to double), so a pass holds one chunk of each file and a staging block at most.
 /// </summary>
-public sealed class NpyRowSource : IRowSource
+public sealed class NpyRowSource : IRandomAccessRowSource
 {
-    /// <summary>Reads and checks both headers (the values are read by <see cref="ReadChunks"/>).</summary>
+    /// <summary>Reads and checks both headers (the values are read by <see cref="ReadChunks(int, CancellationToken)"/>).</summary>
     /// <param name="featuresPath">The .npy file of features, shape (n, d) or (n,).</param>
     /// <param name="targetsPath">The .npy file of targets, shape (n,) or (n, k).</param>
     /// <exception cref="LsgdException">A bad file (see <see cref="NpyFile.ReadHeader(string)"/>) or different row counts.</exception>
@@ -47,6 +47,40 @@ public sealed class NpyRowSource : IRowSource
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
         return Pass(chunkRows, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="LsgdException">A value is NaN or infinite, or a file was cut short since it was opened.</exception>
+    public IEnumerable<RowChunk> ReadChunks(int chunkRows, IReadOnlyList<int> chunkOrder, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
+        ArgumentNullException.ThrowIfNull(chunkOrder);
+        long chunks = (FeaturesFile.Rows + chunkRows - 1) / chunkRows;
+        foreach (int c in chunkOrder)
+            if (c < 0 || c >= chunks)
+                throw new ArgumentOutOfRangeException(nameof(chunkOrder), c, $"Chunk indices must be in [0, {chunks}).");
+        return OrderedPass(chunkRows, chunkOrder, cancellationToken);
+    }
+
+    private IEnumerable<RowChunk> OrderedPass(int chunkRows, IReadOnlyList<int> order, CancellationToken cancellationToken)
+    {
+        int d = Features, k = Outputs;
+        long n = FeaturesFile.Rows;
+        var x = new double[(int)Math.Min(chunkRows, n) * d];
+        var y = new double[(int)Math.Min(chunkRows, n) * k];
+        using var features = new NpyValueReader(FeaturesFile);
+        using var targets = new NpyValueReader(TargetsFile);
+        foreach (int c in order)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long first = (long)c * chunkRows;
+            int rows = (int)Math.Min(chunkRows, n - first);
+            features.Seek(first * d);
+            targets.Seek(first * k);
+            features.Read(x.AsSpan(0, rows * d));
+            targets.Read(y.AsSpan(0, rows * k));
+            yield return new RowChunk(x, y, rows, first);
+        }
     }
 
     private IEnumerable<RowChunk> Pass(int chunkRows, CancellationToken cancellationToken)

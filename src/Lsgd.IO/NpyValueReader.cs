@@ -38,6 +38,13 @@ internal sealed class NpyValueReader : IDisposable
     /// <summary>0-based index of the next value to be read (row-major).</summary>
     public long Position { get; private set; }
 
+    /// <summary>Moves to value <paramref name="index"/> (row-major) for the next read.</summary>
+    public void Seek(long index)
+    {
+        _stream.Position = _header.DataOffset + index * _header.ElementSize;
+        Position = index;
+    }
+
     /// <summary>Reads the next <c>destination.Length</c> values as doubles.</summary>
     /// <exception cref="LsgdException">A value is NaN or infinite, or the file ends early.</exception>
     public void Read(Span<double> destination)

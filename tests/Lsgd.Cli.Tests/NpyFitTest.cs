@@ -103,3 +103,53 @@ public class NpyPredictTest
         Assert.Equal(41.0, double.Parse(lines[2], System.Globalization.CultureInfo.InvariantCulture), 10);
     }
 }
+
+public class NpyChunkOrderTest
+{
+    [Fact]
+    public void ChunksReadInAnyOrderHoldTheSameRowsAsASequentialPass()
+    {
+        using var t = new TempFolder();
+        int n = 23, d = 3;
+        var x = Enumerable.Range(0, n * d).Select(i => (double)i).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => 1000.0 + i).ToArray();
+        string xp = t.File("X.npy"), yp = t.File("Y.npy");
+        NpyFile.Write(xp, x, n, d);
+        NpyFile.Write(yp, y);
+        var source = new NpyRowSource(xp, yp);
+        var sequential = source.ReadChunks(5).Select(c => (c.FirstRow, c.X.Take(c.Rows * d).ToArray(), c.Y.Take(c.Rows).ToArray())).ToList();
+        var shuffled = source.ReadChunks(5, [4, 0, 3, 1, 2]).Select(c => (c.FirstRow, c.X.Take(c.Rows * d).ToArray(), c.Y.Take(c.Rows).ToArray())).ToList();
+        Assert.Equal([20L, 0, 15, 5, 10], shuffled.Select(c => c.FirstRow));
+        foreach (var chunk in shuffled)
+        {
+            var match = sequential.Single(s => s.FirstRow == chunk.FirstRow);
+            Assert.Equal(match.Item2, chunk.Item2);
+            Assert.Equal(match.Item3, chunk.Item3);
+        }
+        Assert.Equal(3, shuffled[0].Item3.Length);   // the last chunk, rows 20..22
+    }
+
+    [Fact]
+    public void StreamedMiniBatchEpochsVisitNpyChunksInASeededOrder()
+    {
+        using var t = new TempFolder();
+        int n = 400, d = 2;
+        var rng = new Random(3);
+        var x = Enumerable.Range(0, n * d).Select(_ => rng.NextDouble()).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => 1 + 2 * x[i * d] - x[i * d + 1]).ToArray();
+        string xp = t.File("X.npy"), yp = t.File("Y.npy");
+        NpyFile.Write(xp, x, n, d);
+        NpyFile.Write(yp, y);
+        var engine = new Lsgd.Engines.StreamingEngine(new NpyRowSource(xp, yp), true, n, chunkRows: 50);
+        // Every row is visited once per epoch, and the seed decides where the epoch starts.
+        var firstRows = new HashSet<double>();
+        for (int seed = 0; seed < 6; seed++)
+        {
+            var batches = engine.Batches(50, seed).ToList();
+            Assert.Equal(n, batches.Sum(b => b.Rows));
+            var g = new double[d + 1];
+            firstRows.Add(batches[0].Evaluate(new double[d + 1], g));
+        }
+        Assert.True(firstRows.Count > 1, "different seeds should start the epoch in different chunks");
+    }
+}

@@ -41,3 +41,19 @@ public interface IRowSource
     /// <param name="cancellationToken">Stops the pass.</param>
     IEnumerable<RowChunk> ReadChunks(int chunkRows, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// A row source that can start reading at any row (a binary file such as .npy), so that a mini-batch epoch can
+/// visit its chunks in a seeded random order instead of front to back.
+/// </summary>
+public interface IRandomAccessRowSource : IRowSource
+{
+    /// <summary>
+    /// Reads the chunks named by <paramref name="chunkOrder"/>, in that order: chunk c holds rows
+    /// [c·chunkRows, min(n, (c + 1)·chunkRows)).
+    /// </summary>
+    /// <param name="chunkRows">Rows per chunk (≥ 1).</param>
+    /// <param name="chunkOrder">Chunk indices, each in [0, ⌈n / chunkRows⌉).</param>
+    /// <param name="cancellationToken">Stops the pass.</param>
+    IEnumerable<RowChunk> ReadChunks(int chunkRows, IReadOnlyList<int> chunkOrder, CancellationToken cancellationToken = default);
+}

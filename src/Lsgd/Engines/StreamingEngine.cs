@@ -10,7 +10,8 @@ namespace Lsgd.Engines;
 /// </summary>
 /// <remarks>
 /// Chunks are summed in file order, so results are reproducible. Mini-batches come from one chunk at a time,
-/// its rows shuffled with the seed (a CSV file cannot be read out of order). For full-batch methods the
+/// its rows shuffled with the seed; sources that can be read from any row (<see cref="IRandomAccessRowSource"/>,
+/// such as .npy files) also have their chunks visited in a seeded order (a CSV file is read front to back). For full-batch methods the
 /// <see cref="SufficientStatisticsEngine"/> needs a single pass in all; this engine suits mini-batch methods
 /// and features too many for a d × d matrix.
 /// </remarks>
@@ -76,7 +77,20 @@ public sealed class StreamingEngine : IGradientEngine
         Check.AtLeast(batchSize, 1, "BatchSize", "Try 32.");
         var rng = new Random(seed);
         int d = Layout.Features, k = Layout.Outputs;
-        foreach (var chunk in _source.ReadChunks(_chunkRows, _cancel))
+        IEnumerable<RowChunk> chunks;
+        if (_source is IRandomAccessRowSource randomAccess && _source.RowCount is long n)
+        {
+            // A file that can be read from any row: visit its chunks in a seeded random order too.
+            var order = new int[(int)((n + _chunkRows - 1) / _chunkRows)];
+            for (int c = 0; c < order.Length; c++) order[c] = c;
+            rng.Shuffle(order);
+            chunks = randomAccess.ReadChunks(_chunkRows, order, _cancel);
+        }
+        else
+        {
+            chunks = _source.ReadChunks(_chunkRows, _cancel);
+        }
+        foreach (var chunk in chunks)
         {
             // The source may reuse its arrays: keep a copy of this chunk while its batches are used.
             var x = Prepare(chunk).ToArray();
