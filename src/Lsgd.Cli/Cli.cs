@@ -38,13 +38,13 @@ public static class Cli
         {
             DemoCommand.Create(context, code => exit = code),
             FitCommand.Create(context, code => exit = code),
-            CurveCommand.Create(context, code => exit = code),
             PredictCommand.Create(context, code => exit = code),
+            CurveCommand.Create(context, code => exit = code),
+            PcaCommand.Create(context, code => exit = code),
+            ClassifyCommand.Create(context, code => exit = code),
             FinetuneCommand.Create(context, code => exit = code),
             CompareCommand.Create(context, code => exit = code),
             BenchCommand.Create(context, code => exit = code),
-            PcaCommand.Create(context, code => exit = code),
-            ClassifyCommand.Create(context, code => exit = code),
         };
 
         ParseResult parse = root.Parse(args);
