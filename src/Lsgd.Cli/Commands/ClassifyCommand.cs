@@ -5,7 +5,6 @@ using Lsgd.Applications.Classification;
 using Lsgd.Data;
 using Lsgd.Estimators;
 using Lsgd.IO;
-using nietras.SeparatedValues;
 using Spectre.Console;
 
 namespace Lsgd.Cli.Commands;
@@ -202,15 +201,7 @@ internal static class LabelColumn
     /// <exception cref="CsvFormatException">An empty label, or a row too short to have the column.</exception>
     public static IReadOnlyList<string> Read(string path, string column, char separator)
     {
-        CsvReader.ReadHeader(path, separator);   // the shared checks: the file exists, is CSV, has a header
-        using var reader = Sep.Reader(o => o with
-        {
-            Sep = new Sep(separator),
-            HasHeader = true,
-            Unescape = true,
-            DisableColCountCheck = true,
-            CultureInfo = CultureInfo.InvariantCulture,
-        }).FromFile(path);
+        using var reader = CsvReader.Open(path, separator);   // the shared checks: the file exists, is CSV, has a header
         if (!reader.Header.TryIndexOf(column, out int index))
             throw new LsgdException($"{path} has no column '{column}'. Its columns are: {string.Join(", ", reader.Header.ColNames)}.");
         var labels = new List<string>();

@@ -120,16 +120,8 @@ internal sealed class CurveProblem
         }
         double condition = qr.ConditionNumber();
         double sigma2 = n > p ? sse / (n - p) : double.NaN;
-        // (JᵀJ)⁻¹ = S⁻¹ R⁻¹ R⁻ᵀ S⁻¹; column c of R⁻¹ solves R z = e_c.
-        var rinv = new double[p * p]; // row-major
-        var unit = new double[p];
-        for (int c = 0; c < p; c++)
-        {
-            Array.Clear(unit);
-            unit[c] = 1;
-            qr.SolveR(unit);
-            for (int i = 0; i < p; i++) rinv[i * p + c] = unit[i];
-        }
+        // (JᵀJ)⁻¹ = S⁻¹ R⁻¹ R⁻ᵀ S⁻¹.
+        var rinv = qr.InverseR(); // row-major
         for (int i = 0; i < p; i++)
             for (int j = 0; j <= i; j++)
             {

@@ -158,16 +158,7 @@ public static class ExactLeastSquares
         double[] mean, double[] scale, bool fitIntercept, int n, double[] sse, int dof)
     {
         int p = qr.Columns, d = mean.Length, off = fitIntercept ? 1 : 0, k = sse.Length;
-        // Rinv column by column: Rinv[:, c] solves R x = e_c.
-        var rinv = new double[p * p]; // row-major
-        var unit = new double[p];
-        for (int c = 0; c < p; c++)
-        {
-            Array.Clear(unit);
-            unit[c] = 1;
-            qr.SolveR(unit);
-            for (int i = 0; i < p; i++) rinv[i * p + c] = unit[i];
-        }
+        var rinv = qr.InverseR(); // row-major
         // Row variances of U·Rinv (without σ̂²).
         var unscaled = new double[p];
         for (int j = 0; j < d; j++)

@@ -94,6 +94,21 @@ internal sealed class QrFactorization
         }
     }
 
+    /// <summary>R⁻¹ (p × p, row-major, upper triangular): column c solves R z = e_c.</summary>
+    public double[] InverseR()
+    {
+        var rinv = new double[_p * _p];
+        var unit = new double[_p];
+        for (int c = 0; c < _p; c++)
+        {
+            Array.Clear(unit);
+            unit[c] = 1;
+            SolveR(unit);
+            for (int i = 0; i < _p; i++) rinv[i * _p + c] = unit[i];
+        }
+        return rinv;
+    }
+
     /// <summary>Solves Rᵀ x = b in place (b of length p).</summary>
     public void SolveRt(Span<double> b)
     {
