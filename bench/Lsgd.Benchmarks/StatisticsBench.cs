@@ -8,8 +8,8 @@ namespace Lsgd.Benchmarks;
 
 /// <summary>
 /// Building the sufficient statistics (x̄, ȳ, centred XᵀX, Xᵀy) for n = 200 000, d = 100, against a naive triple
-/// loop that builds XᵀX alone; and the symmetric rank-update kernel behind it on one 100 × 256 panel, against the
-/// same update as a plain loop. Each group has its own baseline.
+/// loop that builds XᵀX alone; and the Gram-update kernel behind it on one panel of 256 rows × 102 columns
+/// ([x − K, y − K_y, 1] for d = 100), against the same update as a plain loop. Each group has its own baseline.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -20,6 +20,8 @@ public class StatisticsBench
     public const int N = 200_000;
     public const int D = 100;
     public const int PanelRows = 256;
+    public const int Columns = D + 2;
+    public const int Stride = 112;
 
     private Dataset _data = null!;
     private double[] _x = null!;
@@ -34,9 +36,9 @@ public class StatisticsBench
         _x = _data.X.ToArray();
         _xtx = new double[D * D];
         var rng = new Random(11);
-        _panel = new double[D * PanelRows];
+        _panel = new double[PanelRows * Stride];
         for (int i = 0; i < _panel.Length; i++) _panel[i] = rng.NextDouble() - 0.5;
-        _c = new double[D * D];
+        _c = new double[Stride * Stride];
     }
 
     /// <summary>
@@ -75,28 +77,28 @@ public class StatisticsBench
     [BenchmarkCategory("XᵀX n=200000 d=100")]
     public SufficientStatistics ComputeOneThread() => SufficientStatistics.Compute(_data, maxThreads: 1);
 
-    /// <summary>C += P·Pᵀ (upper triangle) for one feature-major 100 × 256 panel, as a plain loop.</summary>
-    [Benchmark(Baseline = true, Description = "naive panel update C += PPᵀ")]
-    [BenchmarkCategory("panel 100×256")]
+    /// <summary>G += ZᵀZ (on and below the diagonal) for one row-major 256 × 102 panel, as a plain loop.</summary>
+    [Benchmark(Baseline = true, Description = "naive panel update G += ZᵀZ")]
+    [BenchmarkCategory("panel 256×102")]
     public double NaivePanel()
     {
-        var p = _panel;
-        var c = _c;
-        for (int i = 0; i < D; i++)
-            for (int j = i; j < D; j++)
+        var z = _panel;
+        var g = _c;
+        for (int t = 0; t < PanelRows; t++)
+            for (int j = 0; j < Columns; j++)
             {
-                double s = 0;
-                for (int t = 0; t < PanelRows; t++) s += p[i * PanelRows + t] * p[j * PanelRows + t];
-                c[i * D + j] += s;
+                double zj = z[t * Stride + j];
+                for (int i = 0; i <= j; i++)
+                    g[j * Stride + i] += z[t * Stride + i] * zj;
             }
-        return c[0];
+        return g[0];
     }
 
-    [Benchmark(Description = "Kernels.SymmetricRankUpdate")]
-    [BenchmarkCategory("panel 100×256")]
-    public double SymmetricRankUpdate()
+    [Benchmark(Description = "Kernels.GramUpdate")]
+    [BenchmarkCategory("panel 256×102")]
+    public double GramUpdate()
     {
-        Kernels.SymmetricRankUpdate(_panel, D, PanelRows, PanelRows, _c);
+        Kernels.GramUpdate(_panel, PanelRows, Stride, Columns, _c);
         return _c[0];
     }
 }

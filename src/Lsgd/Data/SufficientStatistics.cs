@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Lsgd.Internals;
 
 namespace Lsgd.Data;
@@ -244,13 +245,18 @@ public sealed class SufficientStatistics
         int blocks = (data.Rows + BlockRows - 1) / BlockRows;
         var parts = new SufficientStatistics[blocks];
         int threads = Math.Min(maxThreads ?? Environment.ProcessorCount, blocks);
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, blk =>
-        {
-            int start = blk * BlockRows, end = Math.Min(start + BlockRows, data.Rows);
-            var panel = new Panel(data.Features, data.Outputs);
-            panel.Add(data, start, end - start);
-            parts[blk] = panel.Take(data.FeatureNames, data.TargetNames);
-        });
+        // One panel (its buffers) per worker; each block starts afresh in Take, so the result is the same
+        // whichever worker takes which block.
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+            () => new Panel(data.Features, data.Outputs),
+            (blk, _, panel) =>
+            {
+                int start = blk * BlockRows, end = Math.Min(start + BlockRows, data.Rows);
+                panel.Add(data, start, end - start);
+                parts[blk] = panel.Take(data.FeatureNames, data.TargetNames);
+                return panel;
+            },
+            _ => { });
         var total = new SufficientStatistics(data.Features, data.Outputs, data.FeatureNames, data.TargetNames);
         foreach (var part in parts) total.Merge(part);
         return total;
@@ -319,28 +325,38 @@ public sealed class SufficientStatistics
     }
 
     /// <summary>
-    /// Accumulates a run of rows (a block, or a chunk of a stream) into statistics: each panel of up to
-    /// <see cref="PanelRows"/> rows is shifted by a fixed reference K (the first panel's mean), transposed to
-    /// feature-major order and added as Σ(x − K)(x − K)ᵀ by the symmetric rank-update kernel. At the end the
-    /// shifted sums give the centred scatter: Sxx = Σ(x − K)(x − K)ᵀ − s sᵀ/n with s = Σ(x − K). With K this
-    /// close to the mean the correction is tiny, so nothing large cancels.
+    /// Accumulates a run of rows (a block, or a chunk of a stream) into statistics. Each panel of up to
+    /// <see cref="PanelRows"/> rows is copied into Z = [x − K, y − K_y, 1] (row-major, shifted by a fixed
+    /// reference K: the first panel's mean) and the Gram matrix G += ZᵀZ is updated by one kernel, which gives
+    /// Σ(x − K)(x − K)ᵀ, Σ(x − K)(y − K_y)ᵀ, Σ(y − K_y)², and, through the column of ones, the sums
+    /// s = Σ(x − K), Σ(y − K_y) and the row count. At the end the shifted sums give the centred scatter:
+    /// Sxx = Σ(x − K)(x − K)ᵀ − s sᵀ/n. With K this close to the mean the correction is tiny, so nothing
+    /// large cancels.
     /// </summary>
-    private sealed class Panel(int d, int k)
+    private sealed class Panel
     {
-        private readonly double[] _x = new double[d * PanelRows];   // feature-major: row j = feature j over the rows
-        private readonly double[] _y = new double[k * PanelRows];
-        private readonly double[] _shiftX = new double[d];
-        private readonly double[] _shiftY = new double[k];
-        private readonly double[] _sumX = new double[d];
-        private readonly double[] _sumY = new double[k];
-        private readonly double[] _cxx = new double[d * d];
-        private readonly double[] _cxy = new double[d * k];
-        private readonly double[] _cyy = new double[k];
+        private readonly int _d, _k, _cols, _ld;
+        private readonly double[] _z;                   // PanelRows × ld: [x − K, y − K_y, 1, padding]
+        private readonly double[] _g;                   // ld × ld; entry (i ≤ j) at [j·ld + i]
+        private readonly double[] _shiftX, _shiftY;
         private long _count;
+
+        public Panel(int d, int k)
+        {
+            _d = d;
+            _k = k;
+            _cols = d + k + 1;
+            _ld = (_cols + 15) & ~15;
+            _z = new double[PanelRows * _ld];
+            _g = new double[_ld * _ld];
+            _shiftX = new double[d];
+            _shiftY = new double[k];
+        }
 
         /// <summary>Adds rows [start, start + rows) of in-memory data.</summary>
         public void Add(Dataset data, int start, int rows)
         {
+            int d = _d, k = _k;
             for (int s = start; s < start + rows; s += PanelRows)
             {
                 int m = Math.Min(PanelRows, start + rows - s);
@@ -354,43 +370,51 @@ public sealed class SufficientStatistics
         /// <summary>Adds rows of a chunk (row-major arrays).</summary>
         public void Add(double[] x, double[] y, int rows)
         {
+            int d = _d, k = _k;
             for (int s = 0; s < rows; s += PanelRows)
             {
                 int m = Math.Min(PanelRows, rows - s);
-                Load(x.AsSpan(s * d, m * d), y.AsSpan(s * k, m * k), m);
+                Load<double>(x.AsSpan(s * d, m * d), y.AsSpan(s * k, m * k), m);
             }
         }
+
+        /// <summary>Σ zᵢzⱼ over the rows added so far.</summary>
+        private double Entry(int i, int j) => i <= j ? _g[j * _ld + i] : _g[i * _ld + j];
 
         /// <summary>The statistics of everything added since the last call, and a reset.</summary>
         public SufficientStatistics Take(IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames)
         {
+            int d = _d, k = _k, ones = d + k;
             var result = new SufficientStatistics(d, k, featureNames, targetNames) { Count = _count };
             if (_count == 0) return result;
             double n = _count;
             for (int i = 0; i < d; i++)
             {
-                result.FeatureMeans[i] = _shiftX[i] + _sumX[i] / n;
+                double si = Entry(i, ones);
+                result.FeatureMeans[i] = _shiftX[i] + si / n;
                 for (int j = i; j < d; j++)
                 {
-                    double v = _cxx[i * d + j] - _sumX[i] * _sumX[j] / n;
+                    double v = Entry(i, j) - si * Entry(j, ones) / n;
                     result.FeatureScatter[i * d + j] = v;
                     result.FeatureScatter[j * d + i] = v;
                 }
                 for (int o = 0; o < k; o++)
-                    result.CrossScatter[i * k + o] = _cxy[i * k + o] - _sumX[i] * _sumY[o] / n;
+                    result.CrossScatter[i * k + o] = Entry(i, d + o) - si * Entry(d + o, ones) / n;
             }
             for (int o = 0; o < k; o++)
             {
-                result.TargetMeans[o] = _shiftY[o] + _sumY[o] / n;
-                result.TargetScatter[o] = _cyy[o] - _sumY[o] * _sumY[o] / n;
+                double so = Entry(d + o, ones);
+                result.TargetMeans[o] = _shiftY[o] + so / n;
+                result.TargetScatter[o] = Entry(d + o, d + o) - so * so / n;
             }
             _count = 0;
-            Array.Clear(_sumX); Array.Clear(_sumY); Array.Clear(_cxx); Array.Clear(_cxy); Array.Clear(_cyy);
+            Array.Clear(_g);
             return result;
         }
 
         private void Load<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
         {
+            int d = _d, k = _k, ld = _ld;
             if (_count == 0)
             {
                 // The reference K: this first panel's means.
@@ -407,53 +431,23 @@ public sealed class SufficientStatistics
                     _shiftY[o] = sum / rows;
                 }
             }
-            Transpose(source, rows);
-            for (int o = 0; o < k; o++)
-                for (int t = 0; t < rows; t++) _y[o * PanelRows + t] = y[t * k + o] - _shiftY[o];
-            for (int j = 0; j < d; j++)
-                _sumX[j] += TensorPrimitives.Sum(_x.AsSpan(j * PanelRows, rows));
-            for (int o = 0; o < k; o++)
+            for (int t = 0; t < rows; t++)
             {
-                var row = _y.AsSpan(o * PanelRows, rows);
-                _sumY[o] += TensorPrimitives.Sum(row);
-                _cyy[o] += TensorPrimitives.SumOfSquares(row);
-            }
-            Kernels.SymmetricRankUpdate(_x, d, rows, PanelRows, _cxx);
-            for (int j = 0; j < d; j++)
-                for (int o = 0; o < k; o++)
-                    _cxy[j * k + o] += TensorPrimitives.Dot(_x.AsSpan(j * PanelRows, rows), _y.AsSpan(o * PanelRows, rows));
-            _count += rows;
-        }
-
-        /// <summary>
-        /// Row-major rows × d, minus K, into the feature-major panel, eight rows at a time so that every write
-        /// fills a whole cache line of the panel.
-        /// </summary>
-        private void Transpose<T>(ReadOnlySpan<T> source, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
-        {
-            var x = _x.AsSpan();
-            var shift = _shiftX.AsSpan();
-            int t = 0;
-            for (; t + 8 <= rows; t += 8)
-            {
-                int r0 = t * d;
-                for (int j = 0; j < d; j++)
+                var z = _z.AsSpan(t * ld, ld);
+                var features = z[..d];
+                if (typeof(T) == typeof(double))
+                    TensorPrimitives.Subtract(MemoryMarshal.Cast<T, double>(source.Slice(t * d, d)), _shiftX, features);
+                else
                 {
-                    var target = x.Slice(j * PanelRows + t, 8);
-                    double kj = shift[j];
-                    target[0] = double.CreateTruncating(source[r0 + j]) - kj;
-                    target[1] = double.CreateTruncating(source[r0 + d + j]) - kj;
-                    target[2] = double.CreateTruncating(source[r0 + 2 * d + j]) - kj;
-                    target[3] = double.CreateTruncating(source[r0 + 3 * d + j]) - kj;
-                    target[4] = double.CreateTruncating(source[r0 + 4 * d + j]) - kj;
-                    target[5] = double.CreateTruncating(source[r0 + 5 * d + j]) - kj;
-                    target[6] = double.CreateTruncating(source[r0 + 6 * d + j]) - kj;
-                    target[7] = double.CreateTruncating(source[r0 + 7 * d + j]) - kj;
+                    TensorPrimitives.ConvertTruncating(source.Slice(t * d, d), features);
+                    TensorPrimitives.Subtract(features, _shiftX, features);
                 }
+                for (int o = 0; o < k; o++)
+                    z[d + o] = y[t * k + o] - _shiftY[o];
+                z[d + k] = 1;
             }
-            for (; t < rows; t++)
-                for (int j = 0; j < d; j++)
-                    x[j * PanelRows + t] = double.CreateTruncating(source[t * d + j]) - shift[j];
+            Kernels.GramUpdate(_z, rows, ld, _cols, _g);
+            _count += rows;
         }
     }
 }

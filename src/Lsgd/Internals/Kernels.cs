@@ -7,7 +7,7 @@ namespace Lsgd.Internals;
 
 /// <summary>
 /// Span kernels that <see cref="TensorPrimitives"/> does not offer: single-precision data widened to double
-/// (so every product and sum is double), and the symmetric rank-m update behind XᵀX.
+/// (so every product and sum is double), and the Gram-matrix update behind XᵀX.
 /// </summary>
 /// <remarks>
 /// Written with the portable <see cref="Vector256{T}"/> API (fused multiply-add where the hardware has it)
@@ -62,89 +62,139 @@ internal static class Kernels
     }
 
     /// <summary>
-    /// The upper triangle of C (d × d, row-major) += P·Pᵀ, with P a d × m panel stored row by row
-    /// (row j of P is feature j over m observations, contiguous, stride <paramref name="stride"/> ≥ m).
+    /// G += ZᵀZ on and below the diagonal, for Z a block of <paramref name="rows"/> rows stored row-major with
+    /// stride <paramref name="ld"/>: the entry for columns i ≤ j, Σₜ zₜᵢ·zₜⱼ, is added to g[j·ld + i]
+    /// (row j, column i of the ld × ld matrix G).
     /// </summary>
     /// <remarks>
-    /// Cᵢⱼ += Σₜ Pᵢₜ Pⱼₜ for i ≤ j. Blocks of 4 rows × 4 columns keep sixteen accumulators in registers, so
-    /// eight loads feed sixteen fused multiply-adds.
+    /// <para>The outer-product form of a GEMM micro-kernel: for each row t, a strip of consecutive columns
+    /// zₜ[i₀ … i₀+16) is loaded as vectors and multiplied by zₜⱼ broadcast for a few columns j, into a tile of G
+    /// held in registers (16 × 12 with 512-bit vectors: 24 accumulators, two loads and twelve broadcasts per
+    /// 24 fused multiply-adds; 8 × 4 with 256-bit vectors). There is no horizontal sum and no transposition:
+    /// the rows are used as they lie in memory.</para>
+    /// <para>Only the first <paramref name="cols"/> columns matter; the kernel also reads (and writes results
+    /// for) columns up to the next multiple of 16, so <paramref name="ld"/> must be at least that. Whatever
+    /// those extra columns hold only affects entries of G outside the first <paramref name="cols"/>.</para>
     /// </remarks>
-    public static void SymmetricRankUpdate(ReadOnlySpan<double> panel, int d, int m, int stride, Span<double> c)
+    /// <param name="z">rows × ld values.</param>
+    /// <param name="rows">Rows of Z to add.</param>
+    /// <param name="ld">Stride of Z's rows and of G's rows: a multiple of 16, at least <paramref name="cols"/>.</param>
+    /// <param name="cols">The columns wanted.</param>
+    /// <param name="g">ld × ld values.</param>
+    /// <param name="vectorBits">512, 256 or 0 (scalar) to force a code path in tests; by default the widest the hardware accelerates.</param>
+    public static void GramUpdate(ReadOnlySpan<double> z, int rows, int ld, int cols, Span<double> g, int? vectorBits = null)
     {
-        if (panel.Length < (d - 1) * stride + m && d > 0) Throw.Length(nameof(panel), panel.Length, (d - 1) * stride + m, "d rows of the panel");
-        if (c.Length < d * d) Throw.Length(nameof(c), c.Length, d * d, "a d × d matrix");
-        // Blocks of 4 rows × 4 columns on and above the diagonal; the block on the diagonal computes a few
-        // products below it too, which are simply not stored.
-        int i = 0;
-        for (; i + 3 < d; i += 4)
+        if (ld % 16 != 0 || ld < cols) throw new ArgumentOutOfRangeException(nameof(ld), ld, $"The stride must be a multiple of 16 and at least {cols}.");
+        if (z.Length < rows * ld) Throw.Length(nameof(z), z.Length, rows * ld, "rows × ld values");
+        if (g.Length < ld * ld) Throw.Length(nameof(g), g.Length, ld * ld, "an ld × ld matrix");
+        int bits = vectorBits ?? (Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0);
+        ref double zr = ref MemoryMarshal.GetReference(z);
+        ref double gr = ref MemoryMarshal.GetReference(g);
+        int cols4 = (cols + 3) & ~3;
+        if (bits == 512)
         {
-            int j = i;
-            for (; j + 3 < d; j += 4)
-                Block4x4(panel, i, j, m, stride, c, d, diagonal: j == i);
-            for (; j < d; j++)
-                for (int a = 0; a < 4; a++)
-                    c[(i + a) * d + j] += TensorPrimitives.Dot(panel.Slice((i + a) * stride, m), panel.Slice(j * stride, m));
+            for (int i0 = 0; i0 < cols; i0 += 16)
+            {
+                int j0 = i0;
+                for (; j0 + 12 <= cols4; j0 += 12) Tile16x12(ref zr, rows, ld, i0, j0, ref gr);
+                for (; j0 < cols4; j0 += 4) Tile16x4(ref zr, rows, ld, i0, j0, ref gr);
+            }
         }
-        for (; i < d; i++)
+        else if (bits == 256)
         {
-            var p = panel.Slice(i * stride, m);
-            for (int j = i; j < d; j++)
-                c[i * d + j] += TensorPrimitives.Dot(p, panel.Slice(j * stride, m));
+            for (int i0 = 0; i0 < cols; i0 += 8)
+                for (int j0 = i0; j0 < cols4; j0 += 4) Tile8x4(ref zr, rows, ld, i0, j0, ref gr);
+        }
+        else
+        {
+            for (int t = 0; t < rows; t++)
+            {
+                var row = z.Slice(t * ld, cols);
+                for (int j = 0; j < cols; j++)
+                {
+                    double zj = row[j];
+                    var target = g.Slice(j * ld, j + 1);
+                    for (int i = 0; i <= j; i++) target[i] += row[i] * zj;
+                }
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block4x4(ReadOnlySpan<double> panel, int i, int j, int m, int stride, Span<double> c, int d, bool diagonal)
+    private static void AddTo(ref double g, nuint offset, Vector512<double> lo, Vector512<double> hi)
     {
-        ref double b = ref MemoryMarshal.GetReference(panel);
-        nuint a0 = (nuint)(i * stride), a1 = a0 + (nuint)stride, a2 = a1 + (nuint)stride, a3 = a2 + (nuint)stride;
-        nuint q0 = (nuint)(j * stride), q1 = q0 + (nuint)stride, q2 = q1 + (nuint)stride, q3 = q2 + (nuint)stride;
-        Span<double> s = stackalloc double[16];
-        s.Clear();
-        int t = 0;
-        if (Vector256.IsHardwareAccelerated && m >= 4)
+        (Vector512.LoadUnsafe(ref g, offset) + lo).StoreUnsafe(ref g, offset);
+        (Vector512.LoadUnsafe(ref g, offset + 8) + hi).StoreUnsafe(ref g, offset + 8);
+    }
+
+    private static void Tile16x12(ref double z, int rows, int ld, int i0, int j0, ref double g)
+    {
+        Vector512<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        Vector512<double> a4 = default, b4 = default, a5 = default, b5 = default, a6 = default, b6 = default, a7 = default, b7 = default;
+        Vector512<double> a8 = default, b8 = default, a9 = default, b9 = default, a10 = default, b10 = default, a11 = default, b11 = default;
+        nuint stride = (nuint)ld, row = 0;
+        for (int t = 0; t < rows; t++, row += stride)
         {
-            Vector256<double> c00 = default, c01 = default, c02 = default, c03 = default;
-            Vector256<double> c10 = default, c11 = default, c12 = default, c13 = default;
-            Vector256<double> c20 = default, c21 = default, c22 = default, c23 = default;
-            Vector256<double> c30 = default, c31 = default, c32 = default, c33 = default;
-            for (; t <= m - 4; t += 4)
-            {
-                nuint u = (nuint)t;
-                var y0 = Vector256.LoadUnsafe(ref b, q0 + u);
-                var y1 = Vector256.LoadUnsafe(ref b, q1 + u);
-                var y2 = Vector256.LoadUnsafe(ref b, q2 + u);
-                var y3 = Vector256.LoadUnsafe(ref b, q3 + u);
-                var x = Vector256.LoadUnsafe(ref b, a0 + u);
-                c00 = Vector256.FusedMultiplyAdd(x, y0, c00); c01 = Vector256.FusedMultiplyAdd(x, y1, c01);
-                c02 = Vector256.FusedMultiplyAdd(x, y2, c02); c03 = Vector256.FusedMultiplyAdd(x, y3, c03);
-                x = Vector256.LoadUnsafe(ref b, a1 + u);
-                c10 = Vector256.FusedMultiplyAdd(x, y0, c10); c11 = Vector256.FusedMultiplyAdd(x, y1, c11);
-                c12 = Vector256.FusedMultiplyAdd(x, y2, c12); c13 = Vector256.FusedMultiplyAdd(x, y3, c13);
-                x = Vector256.LoadUnsafe(ref b, a2 + u);
-                c20 = Vector256.FusedMultiplyAdd(x, y0, c20); c21 = Vector256.FusedMultiplyAdd(x, y1, c21);
-                c22 = Vector256.FusedMultiplyAdd(x, y2, c22); c23 = Vector256.FusedMultiplyAdd(x, y3, c23);
-                x = Vector256.LoadUnsafe(ref b, a3 + u);
-                c30 = Vector256.FusedMultiplyAdd(x, y0, c30); c31 = Vector256.FusedMultiplyAdd(x, y1, c31);
-                c32 = Vector256.FusedMultiplyAdd(x, y2, c32); c33 = Vector256.FusedMultiplyAdd(x, y3, c33);
-            }
-            s[0] = Vector256.Sum(c00); s[1] = Vector256.Sum(c01); s[2] = Vector256.Sum(c02); s[3] = Vector256.Sum(c03);
-            s[4] = Vector256.Sum(c10); s[5] = Vector256.Sum(c11); s[6] = Vector256.Sum(c12); s[7] = Vector256.Sum(c13);
-            s[8] = Vector256.Sum(c20); s[9] = Vector256.Sum(c21); s[10] = Vector256.Sum(c22); s[11] = Vector256.Sum(c23);
-            s[12] = Vector256.Sum(c30); s[13] = Vector256.Sum(c31); s[14] = Vector256.Sum(c32); s[15] = Vector256.Sum(c33);
+            var lo = Vector512.LoadUnsafe(ref z, row + (nuint)i0);
+            var hi = Vector512.LoadUnsafe(ref z, row + (nuint)i0 + 8);
+            ref double q = ref Unsafe.Add(ref z, row + (nuint)j0);
+            var y = Vector512.Create(q); a0 = Vector512.FusedMultiplyAdd(lo, y, a0); b0 = Vector512.FusedMultiplyAdd(hi, y, b0);
+            y = Vector512.Create(Unsafe.Add(ref q, 1)); a1 = Vector512.FusedMultiplyAdd(lo, y, a1); b1 = Vector512.FusedMultiplyAdd(hi, y, b1);
+            y = Vector512.Create(Unsafe.Add(ref q, 2)); a2 = Vector512.FusedMultiplyAdd(lo, y, a2); b2 = Vector512.FusedMultiplyAdd(hi, y, b2);
+            y = Vector512.Create(Unsafe.Add(ref q, 3)); a3 = Vector512.FusedMultiplyAdd(lo, y, a3); b3 = Vector512.FusedMultiplyAdd(hi, y, b3);
+            y = Vector512.Create(Unsafe.Add(ref q, 4)); a4 = Vector512.FusedMultiplyAdd(lo, y, a4); b4 = Vector512.FusedMultiplyAdd(hi, y, b4);
+            y = Vector512.Create(Unsafe.Add(ref q, 5)); a5 = Vector512.FusedMultiplyAdd(lo, y, a5); b5 = Vector512.FusedMultiplyAdd(hi, y, b5);
+            y = Vector512.Create(Unsafe.Add(ref q, 6)); a6 = Vector512.FusedMultiplyAdd(lo, y, a6); b6 = Vector512.FusedMultiplyAdd(hi, y, b6);
+            y = Vector512.Create(Unsafe.Add(ref q, 7)); a7 = Vector512.FusedMultiplyAdd(lo, y, a7); b7 = Vector512.FusedMultiplyAdd(hi, y, b7);
+            y = Vector512.Create(Unsafe.Add(ref q, 8)); a8 = Vector512.FusedMultiplyAdd(lo, y, a8); b8 = Vector512.FusedMultiplyAdd(hi, y, b8);
+            y = Vector512.Create(Unsafe.Add(ref q, 9)); a9 = Vector512.FusedMultiplyAdd(lo, y, a9); b9 = Vector512.FusedMultiplyAdd(hi, y, b9);
+            y = Vector512.Create(Unsafe.Add(ref q, 10)); a10 = Vector512.FusedMultiplyAdd(lo, y, a10); b10 = Vector512.FusedMultiplyAdd(hi, y, b10);
+            y = Vector512.Create(Unsafe.Add(ref q, 11)); a11 = Vector512.FusedMultiplyAdd(lo, y, a11); b11 = Vector512.FusedMultiplyAdd(hi, y, b11);
         }
-        for (; t < m; t++)
+        nuint o = (nuint)(j0 * ld + i0);
+        AddTo(ref g, o, a0, b0); AddTo(ref g, o += stride, a1, b1); AddTo(ref g, o += stride, a2, b2); AddTo(ref g, o += stride, a3, b3);
+        AddTo(ref g, o += stride, a4, b4); AddTo(ref g, o += stride, a5, b5); AddTo(ref g, o += stride, a6, b6); AddTo(ref g, o += stride, a7, b7);
+        AddTo(ref g, o += stride, a8, b8); AddTo(ref g, o += stride, a9, b9); AddTo(ref g, o += stride, a10, b10); AddTo(ref g, o + stride, a11, b11);
+    }
+
+    private static void Tile16x4(ref double z, int rows, int ld, int i0, int j0, ref double g)
+    {
+        Vector512<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        nuint stride = (nuint)ld, row = 0;
+        for (int t = 0; t < rows; t++, row += stride)
         {
-            nuint u = (nuint)t;
-            double y0 = Unsafe.Add(ref b, q0 + u), y1 = Unsafe.Add(ref b, q1 + u), y2 = Unsafe.Add(ref b, q2 + u), y3 = Unsafe.Add(ref b, q3 + u);
-            for (int a = 0; a < 4; a++)
-            {
-                double x = Unsafe.Add(ref b, a0 + (nuint)(a * stride) + u);
-                s[a * 4] += x * y0; s[a * 4 + 1] += x * y1; s[a * 4 + 2] += x * y2; s[a * 4 + 3] += x * y3;
-            }
+            var lo = Vector512.LoadUnsafe(ref z, row + (nuint)i0);
+            var hi = Vector512.LoadUnsafe(ref z, row + (nuint)i0 + 8);
+            ref double q = ref Unsafe.Add(ref z, row + (nuint)j0);
+            var y = Vector512.Create(q); a0 = Vector512.FusedMultiplyAdd(lo, y, a0); b0 = Vector512.FusedMultiplyAdd(hi, y, b0);
+            y = Vector512.Create(Unsafe.Add(ref q, 1)); a1 = Vector512.FusedMultiplyAdd(lo, y, a1); b1 = Vector512.FusedMultiplyAdd(hi, y, b1);
+            y = Vector512.Create(Unsafe.Add(ref q, 2)); a2 = Vector512.FusedMultiplyAdd(lo, y, a2); b2 = Vector512.FusedMultiplyAdd(hi, y, b2);
+            y = Vector512.Create(Unsafe.Add(ref q, 3)); a3 = Vector512.FusedMultiplyAdd(lo, y, a3); b3 = Vector512.FusedMultiplyAdd(hi, y, b3);
         }
-        for (int a = 0; a < 4; a++)
-            for (int e = diagonal ? a : 0; e < 4; e++)
-                c[(i + a) * d + j + e] += s[a * 4 + e];
+        nuint o = (nuint)(j0 * ld + i0);
+        AddTo(ref g, o, a0, b0); AddTo(ref g, o += stride, a1, b1); AddTo(ref g, o += stride, a2, b2); AddTo(ref g, o + stride, a3, b3);
+    }
+
+    private static void Tile8x4(ref double z, int rows, int ld, int i0, int j0, ref double g)
+    {
+        Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        nuint stride = (nuint)ld, row = 0;
+        for (int t = 0; t < rows; t++, row += stride)
+        {
+            var lo = Vector256.LoadUnsafe(ref z, row + (nuint)i0);
+            var hi = Vector256.LoadUnsafe(ref z, row + (nuint)i0 + 4);
+            ref double q = ref Unsafe.Add(ref z, row + (nuint)j0);
+            var y = Vector256.Create(q); a0 = Vector256.FusedMultiplyAdd(lo, y, a0); b0 = Vector256.FusedMultiplyAdd(hi, y, b0);
+            y = Vector256.Create(Unsafe.Add(ref q, 1)); a1 = Vector256.FusedMultiplyAdd(lo, y, a1); b1 = Vector256.FusedMultiplyAdd(hi, y, b1);
+            y = Vector256.Create(Unsafe.Add(ref q, 2)); a2 = Vector256.FusedMultiplyAdd(lo, y, a2); b2 = Vector256.FusedMultiplyAdd(hi, y, b2);
+            y = Vector256.Create(Unsafe.Add(ref q, 3)); a3 = Vector256.FusedMultiplyAdd(lo, y, a3); b3 = Vector256.FusedMultiplyAdd(hi, y, b3);
+        }
+        nuint o = (nuint)(j0 * ld + i0);
+        for (int c = 0; c < 4; c++, o += stride)
+        {
+            var (lo, hi) = c switch { 0 => (a0, b0), 1 => (a1, b1), 2 => (a2, b2), _ => (a3, b3) };
+            (Vector256.LoadUnsafe(ref g, o) + lo).StoreUnsafe(ref g, o);
+            (Vector256.LoadUnsafe(ref g, o + 4) + hi).StoreUnsafe(ref g, o + 4);
+        }
     }
 }

@@ -37,23 +37,40 @@ public class KernelsTest
     [InlineData(2, 3)]
     [InlineData(3, 4)]
     [InlineData(5, 5)]
-    [InlineData(6, 9)]
-    [InlineData(7, 16)]
-    [InlineData(11, 33)]
-    [InlineData(13, 1)]
-    public void SymmetricRankUpdateAddsPPTransposeToTheUpperTriangle(int d, int m)
+    [InlineData(12, 9)]
+    [InlineData(13, 16)]
+    [InlineData(16, 33)]
+    [InlineData(17, 2)]
+    [InlineData(29, 7)]
+    [InlineData(40, 1)]
+    public void GramUpdateAddsZTransposeZOnAndBelowTheDiagonalOnEveryCodePath(int cols, int rows)
     {
-        var rng = new Random(d * 100 + m);
-        int stride = m + 3;
-        var panel = Enumerable.Range(0, d * stride).Select(_ => rng.NextDouble() - 0.5).ToArray();
-        var c = Enumerable.Range(0, d * d).Select(_ => 1.0).ToArray();
-        Kernels.SymmetricRankUpdate(panel, d, m, stride, c);
-        for (int i = 0; i < d; i++)
-            for (int j = i; j < d; j++)
-            {
-                double expected = 1;
-                for (int t = 0; t < m; t++) expected += panel[i * stride + t] * panel[j * stride + t];
-                Assert.Equal(expected, c[i * d + j], 1e-13);
-            }
+        int ld = (cols + 15) & ~15;
+        foreach (int bits in new[] { 512, 256, 0 })
+        {
+            if (bits == 512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) continue;
+            var rng = new Random(cols * 100 + rows);
+            // Padding columns hold garbage on purpose: they must not leak into the wanted entries.
+            var z = Enumerable.Range(0, rows * ld).Select(_ => rng.NextDouble() - 0.5).ToArray();
+            for (int t = 0; t < rows; t++)
+                for (int c = cols; c < ld; c++) z[t * ld + c] = double.NaN;
+            var g = Enumerable.Range(0, ld * ld).Select(_ => 1.0).ToArray();
+            Kernels.GramUpdate(z, rows, ld, cols, g, bits);
+            for (int j = 0; j < cols; j++)
+                for (int i = 0; i <= j; i++)
+                {
+                    double expected = 1;
+                    for (int t = 0; t < rows; t++) expected += z[t * ld + i] * z[t * ld + j];
+                    Assert.True(Math.Abs(expected - g[j * ld + i]) <= 1e-13, $"{bits}-bit path, entry ({i}, {j}): {g[j * ld + i]} vs {expected}");
+                }
+        }
+    }
+
+    [Fact]
+    public void GramUpdateRejectsAStrideThatIsNotAMultipleOf16()
+    {
+        var z = new double[40];
+        var g = new double[400];
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.GramUpdate(z, 2, 20, 3, g));
     }
 }
