@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Lsgd.Data;
 using Lsgd.Internals;
 using Lsgd.Models;
@@ -16,35 +17,61 @@ public sealed record OutputStatistics(double SumOfSquaredResiduals, double RSqua
 /// <summary>Computes <see cref="OutputStatistics"/> for each output of a model.</summary>
 public static class FitStatistics
 {
+    /// <summary>Rows per block of the residual pass (fixed, so the sums do not depend on the thread count).</summary>
+    private const int BlockRows = 8192;
+
     /// <summary>Statistics of <paramref name="model"/> on <paramref name="data"/>, one entry per output.</summary>
+    /// <remarks>
+    /// One pass over the rows, in fixed blocks spread over the cores: each block forms its residuals
+    /// r = y − ŷ and the centred targets y − ȳ, and sums Σr², Σ|r| and Σ(y − ȳ)² with compensated (Dot2)
+    /// sums; the blocks' sums are then added in block order, also compensated. Float32 features are widened
+    /// row by row, never copied whole.
+    /// </remarks>
     public static IReadOnlyList<OutputStatistics> Compute(LinearModel model, Dataset data)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        int n = data.Rows, k = model.Outputs;
-        if (data.IsSinglePrecision) data = data.ToDoublePrecision();
-        var predictions = model.Predict(data);
+        if (data.Features != model.Features)
+            Throw.Data($"The model expects {model.Features} features ({string.Join(", ", model.FeatureNames)}) but the data has {data.Features}.");
+        if (data.Outputs != model.Outputs)
+            Throw.Data($"The model has {Throw.Plural(model.Outputs, "output")} but the data has {data.Outputs}.");
+        int n = data.Rows, k = model.Outputs, d = model.Features;
+        var means = new double[k];
+        for (int o = 0; o < k; o++)
+            means[o] = model.HasIntercept ? Accurate.SumStrided(data.Y, o, k, n) / n : 0;
+        int blocks = (n + BlockRows - 1) / BlockRows;
+        // Per block and output: Σr², Σ|r|, Σ(y − ȳ)².
+        var sums = new double[blocks * k * 3];
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks > 1 ? Environment.ProcessorCount : 1 }, b =>
+        {
+            int start = b * BlockRows, rows = Math.Min(n, start + BlockRows) - start;
+            var r = new double[rows];
+            var centred = new double[rows];
+            for (int o = 0; o < k; o++)
+            {
+                var w = model.Coefficients(o);
+                double intercept = model.Intercept(o);
+                for (int t = 0; t < rows; t++)
+                {
+                    int i = start + t;
+                    double fitted = (data.IsSinglePrecision ? Kernels.DotWiden(data.FeatureRowSingle(i), w) : TensorPrimitives.Dot(data.FeatureRow(i), w)) + intercept;
+                    double y = data.Y[i * k + o];
+                    r[t] = y - fitted;
+                    centred[t] = y - means[o];
+                }
+                int at = (b * k + o) * 3;
+                sums[at] = Accurate.Dot(r, r);
+                sums[at + 1] = TensorPrimitives.SumOfMagnitudes(r);
+                sums[at + 2] = Accurate.Dot(centred, centred);
+            }
+        });
         int p = model.Layout.BlockSize;
         var result = new OutputStatistics[k];
-        var r = new double[n];
-        var y = new double[n];
         for (int o = 0; o < k; o++)
         {
-            double abs = 0;
-            for (int i = 0; i < n; i++)
-            {
-                y[i] = data.Y[i * k + o];
-                r[i] = y[i] - predictions[i * k + o];
-                abs += Math.Abs(r[i]);
-            }
-            double sse = Accurate.Dot(r, r);
-            double total;
-            if (model.HasIntercept)
-            {
-                double mean = Accurate.Sum(y) / n;
-                for (int i = 0; i < n; i++) y[i] -= mean;
-            }
-            total = Accurate.Dot(y, y);
+            double sse = Accurate.SumStrided(sums, o * 3, k * 3, blocks);
+            double abs = Accurate.SumStrided(sums, o * 3 + 1, k * 3, blocks);
+            double total = Accurate.SumStrided(sums, o * 3 + 2, k * 3, blocks);
             double r2 = total > 0 ? 1 - sse / total : (sse == 0 ? 1 : double.NaN);
             result[o] = new OutputStatistics(sse, r2, Math.Sqrt(sse / n), abs / n,
                 n > p ? Math.Sqrt(sse / (n - p)) : double.NaN);
