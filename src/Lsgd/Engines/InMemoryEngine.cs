@@ -136,6 +136,12 @@ public sealed class InMemoryEngine : IGradientEngine
     /// <summary>Adds rows [start, end) into <paramref name="g"/> and returns their ½ Σ r².</summary>
     private double AccumulateBlock(ReadOnlySpan<double> theta, Span<double> g, int start, int end, bool withTargets)
     {
+        if (!_data.IsSinglePrecision)
+        {
+            int d = Layout.Features, k = Layout.Outputs;
+            return 0.5 * RowMath.AccumulateRows(Layout, theta, g, _data.X.Slice(start * d, (end - start) * d),
+                _data.Y.Slice(start * k, (end - start) * k), end - start, withTargets);
+        }
         double sumSq = 0;
         for (int i = start; i < end; i++)
             sumSq += AccumulateRow(theta, g, i, withTargets);

@@ -10,7 +10,7 @@ public class InMemoryEngineTest
     {
         var data = new TheoryData<int, int, int, bool>();
         foreach (int n in new[] { 1, 2, 3, 7, 17, 33, 4095, 4097, 9000 })
-            foreach (int d in new[] { 1, 3, 4, 5, 8, 9, 17 })
+            foreach (int d in new[] { 1, 3, 4, 5, 8, 9, 17, 36, 71, 100 })
                 foreach (int k in new[] { 1, 3 })
                     data.Add(n, d, k, (n + d) % 2 == 0);
         return data;
