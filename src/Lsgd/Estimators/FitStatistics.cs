@@ -11,8 +11,9 @@ namespace Lsgd.Estimators;
 /// <param name="RootMeanSquaredError">√(SSE/n).</param>
 /// <param name="MeanAbsoluteError">Σ|y − ŷ|/n.</param>
 /// <param name="ResidualStandardDeviation">√(SSE/(n − p)), p the parameter count per output; NaN when n = p.</param>
+/// <param name="TotalSumOfSquares">SST, the denominator of R²: Σ(y − ȳ)², or Σy² for a model without intercept.</param>
 public sealed record OutputStatistics(double SumOfSquaredResiduals, double RSquared, double RootMeanSquaredError,
-    double MeanAbsoluteError, double ResidualStandardDeviation);
+    double MeanAbsoluteError, double ResidualStandardDeviation, double TotalSumOfSquares);
 
 /// <summary>Computes <see cref="OutputStatistics"/> for each output of a model.</summary>
 public static class FitStatistics
@@ -74,7 +75,7 @@ public static class FitStatistics
             double total = Accurate.SumStrided(sums, o * 3 + 2, k * 3, blocks);
             double r2 = total > 0 ? 1 - sse / total : (sse == 0 ? 1 : double.NaN);
             result[o] = new OutputStatistics(sse, r2, Math.Sqrt(sse / n), abs / n,
-                n > p ? Math.Sqrt(sse / (n - p)) : double.NaN);
+                n > p ? Math.Sqrt(sse / (n - p)) : double.NaN, total);
         }
         return result;
     }
@@ -107,7 +108,7 @@ public static class FitStatistics
         {
             double total = statistics.TargetScatter[o] + (model.HasIntercept ? 0 : n * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
             double r2 = total > 0 ? 1 - sse[o] / total : (sse[o] == 0 ? 1 : double.NaN);
-            result[o] = new OutputStatistics(sse[o], r2, Math.Sqrt(sse[o] / n), abs[o] / n, n > p ? Math.Sqrt(sse[o] / (n - p)) : double.NaN);
+            result[o] = new OutputStatistics(sse[o], r2, Math.Sqrt(sse[o] / n), abs[o] / n, n > p ? Math.Sqrt(sse[o] / (n - p)) : double.NaN, total);
         }
         return result;
     }

@@ -47,9 +47,10 @@ public sealed record OutputReport(
 /// <para>Each coefficient's t = estimate/SE is tested two-sided against Student's t with n − p degrees of
 /// freedom and its 95 % interval is estimate ± t₀.₉₇₅,ₙ₋ₚ·SE. The estimates are the given model's
 /// coefficients, while the standard errors are the exact solution's, σ̂·√[(DᵀD)⁻¹]ⱼⱼ from its QR
-/// factorisation (σ̂ of the exact fit); for a gradient-descent model the tests are thus reported at its own
-/// estimates. The fit statistics (R², RMSE, MAE, σ̂, F) are those of the given model, via
-/// <see cref="FitStatistics"/>.</para>
+/// factorisation, or from the normal equations for data summarised by sufficient statistics (σ̂ of the exact
+/// fit); for a gradient-descent model the tests are thus reported at its own estimates. The fit statistics
+/// (R², RMSE, MAE, σ̂, SST and so F) are those of the given model, via <see cref="FitStatistics"/>, which is
+/// why a report needs no rows beyond n: data in memory and data streamed from a file share one path.</para>
 /// <para>When n = p every quantity that needs σ̂ (adjusted R², σ̂, F and its p-value, standard errors, t,
 /// p-values and intervals) is <see cref="double.NaN"/>.</para>
 /// </remarks>
@@ -73,25 +74,44 @@ public static class RegressionReport
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(exact);
-        int n = data.Rows, k = model.Outputs, p = model.Layout.BlockSize, dof = n - p;
-        if (data.Outputs != k)
-            Throw.Data($"The model has {Throw.Plural(k, "output")} but the data has {data.Outputs}.");
-        if (exact.Model.Layout != model.Layout || exact.DegreesOfFreedom != dof)
-            Throw.Data("The exact solution does not belong to this model and data (features, outputs, intercept or row count differ). " +
-                "Solve with ExactLeastSquares.Solve on the same data and intercept setting.");
+        if (data.Outputs != model.Outputs)
+            Throw.Data($"The model has {Throw.Plural(model.Outputs, "output")} but the data has {data.Outputs}.");
+        return Compute(model, data.Rows, exact, statistics ?? FitStatistics.Compute(model, data));
+    }
 
-        statistics ??= FitStatistics.Compute(model, data);
+    /// <summary>
+    /// Builds per-output reports without the rows (the core of both overloads), as for data streamed from a
+    /// file: everything comes from n, the model's <see cref="FitStatistics"/> (SSE and SST; for a source, from
+    /// one pass over it) and the standard errors of <paramref name="exact"/> (for a source,
+    /// <see cref="ExactLeastSquares.FromStatistics"/>).
+    /// </summary>
+    /// <param name="model">The fitted model whose coefficients are reported.</param>
+    /// <param name="observations">n, the number of rows the model was fitted on.</param>
+    /// <param name="exact">The exact solution for the same rows and intercept setting.</param>
+    /// <param name="statistics">The model's <see cref="FitStatistics"/> on those rows.</param>
+    /// <returns>One report per output, in output order.</returns>
+    /// <exception cref="LsgdException">The model, row count, statistics and exact solution do not describe the same problem.</exception>
+    public static IReadOnlyList<OutputReport> Compute(LinearModel model, long observations, ExactSolution exact,
+        IReadOnlyList<OutputStatistics> statistics)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(exact);
+        ArgumentNullException.ThrowIfNull(statistics);
+        int k = model.Outputs, p = model.Layout.BlockSize;
+        long dof = observations - p;
+        // ExactSolution counts degrees of freedom in an int (saturating); so do the reports' fields.
+        if (exact.Model.Layout != model.Layout || exact.DegreesOfFreedom != Math.Min(dof, int.MaxValue))
+            Throw.Data("The exact solution does not belong to this model and data (features, outputs, intercept or row count differ). " +
+                "Solve with ExactLeastSquares on the same data and intercept setting.");
         if (statistics.Count != k)
             Throw.Data($"The statistics describe {Throw.Plural(statistics.Count, "output")} but the model has {k}.");
         int modelDof = model.HasIntercept ? p - 1 : p;
-        double tCritical = SpecialFunctions.StudentTQuantile(0.975, dof);
-        var y = new double[n];
+        double n = observations, tCritical = SpecialFunctions.StudentTQuantile(0.975, dof);
         var reports = new OutputReport[k];
         for (int o = 0; o < k; o++)
         {
             var s = statistics[o];
-            for (int i = 0; i < n; i++) y[i] = data.Y[i * k + o];
-            double sse = s.SumOfSquaredResiduals, total = TotalSumOfSquares(y, model.HasIntercept);
+            double sse = s.SumOfSquaredResiduals, total = s.TotalSumOfSquares;
             bool hasSigma = dof > 0;
             double adjusted = hasSigma ? 1 - sse / total * (model.HasIntercept ? n - 1 : n) / dof : double.NaN;
             double f = hasSigma && modelDof > 0 ? (total - sse) / modelDof / (sse / dof) : double.NaN;
@@ -109,21 +129,10 @@ public static class RegressionReport
                 coefficients[j] = Infer(model.FeatureNames[j], weights[j], exact.StandardErrors[o][j]);
             var intercept = model.HasIntercept ? Infer(InterceptTerm, model.Intercept(o), exact.InterceptStandardErrors[o]) : null;
 
-            reports[o] = new OutputReport(model.TargetNames[o], n, p, dof, s.RSquared, adjusted,
-                s.RootMeanSquaredError, s.MeanAbsoluteError, s.ResidualStandardDeviation,
+            reports[o] = new OutputReport(model.TargetNames[o], (int)Math.Min(observations, int.MaxValue), p, exact.DegreesOfFreedom,
+                s.RSquared, adjusted, s.RootMeanSquaredError, s.MeanAbsoluteError, s.ResidualStandardDeviation,
                 f, SpecialFunctions.FUpperTail(f, modelDof, dof), intercept, coefficients);
         }
         return reports;
-    }
-
-    /// <summary>Σ(y − ȳ)² when <paramref name="centred"/>, else Σy², compensated (overwrites <paramref name="y"/> when centring).</summary>
-    private static double TotalSumOfSquares(double[] y, bool centred)
-    {
-        if (centred)
-        {
-            double mean = Accurate.Sum(y) / y.Length;
-            for (int i = 0; i < y.Length; i++) y[i] -= mean;
-        }
-        return Accurate.Dot(y, y);
     }
 }

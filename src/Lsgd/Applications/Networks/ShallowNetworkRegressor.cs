@@ -181,7 +181,7 @@ public sealed class ShallowNetworkRegressor
             double sse = Accurate.Dot(r, r), tss = Accurate.Dot(centred, centred);
             total += sse;
             result[o] = new OutputStatistics(sse, tss > 0 ? 1 - sse / tss : (sse == 0 ? 1 : double.NaN), Math.Sqrt(sse / n), abs / n,
-                n > p ? Math.Sqrt(sse / (n - p)) : double.NaN);
+                n > p ? Math.Sqrt(sse / (n - p)) : double.NaN, tss);
         }
         return (result, total);
     }
