@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics.Tensors;
 using Lsgd.Data;
@@ -108,19 +109,16 @@ public sealed class LinearRegressor
         return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, reference, optimality, skipped, data.Rows)
         {
             Engine = engineKind,
-            // Inference is shown at this fit's estimates only when they are the least-squares estimates: the run
-            // converged, or stopped within 1e-6 (relative) of the exact solution anyway.
-            Report = reference is not null && run.StopReason != StopReason.Diverged
-                && (run.Converged || optimality?.RelativeCoefficientDistance < 1e-6)
-                ? RegressionReport.Compute(model, data, reference, fitStatistics)
-                : null,
+            Report = AtLeastSquaresEstimates(run, reference, optimality) ? RegressionReport.Compute(model, data, reference, fitStatistics) : null,
         };
     }
 
     /// <summary>
     /// Fits the model to rows streamed from <paramref name="source"/>, which may be larger than memory: one pass
     /// builds the sufficient statistics; full-batch methods then run on them, mini-batch methods stream the rows
-    /// again every epoch; a last pass measures the fit.
+    /// again every epoch; a last pass measures the fit. The exact solution and the standard errors of the
+    /// <see cref="LinearFit.Report"/> come from the normal equations of those statistics (accurate to about
+    /// κ(XᵀX)·ε rather than the QR path's κ(X)·ε); the report is attached under the same rule as in memory.
     /// </summary>
     public LinearFit Fit(IRowSource source, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -139,11 +137,11 @@ public sealed class LinearRegressor
         {
             if (!o.Penalty.IsNone)
                 ThrowPenaltyWithExact(o.Penalty);
-            var star = statistics.SolveNormalEquations(o.FitIntercept);
-            var exactModel = new LinearModel(layout, star, source.FeatureNames, source.TargetNames);
-            return new LinearFit(exactModel, o, method, (choice is null ? "" : choice + " ") + "For data streamed from a file the exact solution comes from the normal equations of one pass (Cholesky).",
-                null, null, FitStatistics.Compute(exactModel, source, statistics, cancellationToken), null, null, null, rows)
-            { Engine = EngineKind.Statistics };
+            var exact = ExactLeastSquares.FromStatistics(statistics, o.FitIntercept);
+            var exactStatistics = FitStatistics.Compute(exact.Model, source, statistics, cancellationToken);
+            return new LinearFit(exact.Model, o, method, (choice is null ? "" : choice + " ") + "For data streamed from a file the exact solution comes from the normal equations of one pass (Cholesky).",
+                null, null, exactStatistics, exact, null, null, rows)
+            { Engine = EngineKind.Statistics, Report = RegressionReport.Compute(exact.Model, statistics.Count, exact, exactStatistics) };
         }
 
         var standardizer = o.Standardize ? statistics.ToStandardizer(center: o.FitIntercept) : null;
@@ -162,13 +160,14 @@ public sealed class LinearRegressor
         var theta = standardizer is null ? [.. run.Parameters] : standardizer.ToOriginalUnits([.. run.Parameters], layout);
         var model = new LinearModel(layout, theta, source.FeatureNames, source.TargetNames);
         var fitStatistics = FitStatistics.Compute(model, source, statistics, cancellationToken);
+        ExactSolution? reference = null;
         Optimality? optimality = null;
         string? skipped = SkipExactCheck(o, layout, validation: false);
         if (skipped is null)
         {
             try
             {
-                var reference = ExactLeastSquares.FromStatistics(statistics, o.FitIntercept);
+                reference = ExactLeastSquares.FromStatistics(statistics, o.FitIntercept);
                 optimality = Compare(model, reference.Model.Parameters.ToArray(), reference.ResidualSumOfSquares.Sum(), fitStatistics, rows, scaling);
             }
             catch (LsgdException e)
@@ -176,9 +175,21 @@ public sealed class LinearRegressor
                 skipped = "the exact solution is not unique: " + e.Message.TrimEnd('.');
             }
         }
-        return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, null, optimality, skipped, rows)
-        { Engine = engineKind };
+        return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, reference, optimality, skipped, rows)
+        {
+            Engine = engineKind,
+            Report = AtLeastSquaresEstimates(run, reference, optimality) ? RegressionReport.Compute(model, statistics.Count, reference, fitStatistics) : null,
+        };
     }
+
+    /// <summary>
+    /// Whether inference may be shown at this fit's estimates: only when they are the least-squares estimates,
+    /// that is, the exact solution is known and the run converged, or stopped within 1e-6 (relative) of that
+    /// solution anyway; never for a diverged run.
+    /// </summary>
+    private static bool AtLeastSquaresEstimates(GradientDescentResult run, [NotNullWhen(true)] ExactSolution? reference, Optimality? optimality) =>
+        reference is not null && run.StopReason != StopReason.Diverged
+        && (run.Converged || optimality?.RelativeCoefficientDistance < 1e-6);
 
     private static void ThrowPenaltyWithExact(Penalty penalty) =>
         Throw.Data(string.Format(CultureInfo.InvariantCulture,
