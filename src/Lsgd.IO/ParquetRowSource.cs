@@ -15,13 +15,16 @@ namespace Lsgd.IO;
 /// </summary>
 /// <remarks>
 /// Parquet stores a file as row groups, each column of a group compressed as a whole, so a pass decodes one
-/// row group at a time: memory holds the chosen columns of one row group (as doubles) plus one chunk.
-/// Chunks never straddle two row groups.
+/// row group at a time: memory holds the chosen columns of one row group (as doubles) plus one chunk. A
+/// front-to-back pass restarts its chunks at every row group; chunks read in a given order
+/// (<see cref="IRandomAccessRowSource"/>) are cut from the whole file and may span row groups, each decoding
+/// only the groups it overlaps.
 /// </remarks>
-public sealed class ParquetRowSource : IRowSource
+public sealed class ParquetRowSource : IRandomAccessRowSource
 {
     private readonly DataField[] _fields;
     private readonly long[] _groupRows;
+    private readonly long[] _groupFirst;   // row of the file where each group starts, and n at the end
 
     /// <summary>Reads the file's schema and row counts, and checks the columns.</summary>
     /// <param name="path">The Parquet file.</param>
@@ -44,6 +47,8 @@ public sealed class ParquetRowSource : IRowSource
             FeatureNames = inputs;
             TargetNames = [.. targets];
             _groupRows = [.. reader.RowGroups.Select(g => g.RowCount)];
+            _groupFirst = new long[_groupRows.Length + 1];
+            for (int g = 0; g < _groupRows.Length; g++) _groupFirst[g + 1] = _groupFirst[g] + _groupRows[g];
         }
         finally
         {
@@ -67,7 +72,7 @@ public sealed class ParquetRowSource : IRowSource
     public IReadOnlyList<string> TargetNames { get; }
 
     /// <summary>The number of rows, from the file's metadata.</summary>
-    public long? RowCount => _groupRows.Sum();
+    public long? RowCount => _groupFirst[^1];
 
     /// <summary>The number of row groups in the file.</summary>
     public int RowGroups => _groupRows.Length;
@@ -80,12 +85,81 @@ public sealed class ParquetRowSource : IRowSource
         return Pass(chunkRows, cancellationToken);
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// A chunk decodes every row group it overlaps, one at a time (memory: one group's chosen columns plus one
+    /// chunk); the last group decoded is kept for the next chunk, so chunks in file order decode each group
+    /// once, while a chunk visited alone inside a large row group costs the decoding of that whole group.
+    /// </remarks>
+    /// <exception cref="LsgdException">A null, NaN or infinite value (named by row group, row and column), or an unreadable file.</exception>
+    public IEnumerable<RowChunk> ReadChunks(int chunkRows, IReadOnlyList<int> chunkOrder, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
+        ArgumentNullException.ThrowIfNull(chunkOrder);
+        long n = _groupFirst[^1];
+        long chunks = (n + chunkRows - 1) / chunkRows;
+        foreach (int c in chunkOrder)
+            if (c < 0 || c >= chunks)
+                throw new ArgumentOutOfRangeException(nameof(chunkOrder), c, $"Chunk indices must be in [0, {chunks}).");
+        if (Math.Min(chunkRows, n) * Math.Max(Features, Outputs) > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(chunkRows), chunkRows, "A chunk of that many rows holds more values than an array can.");
+        CheckGroupSizes();
+        return OrderedPass(chunkRows, chunkOrder, cancellationToken);
+    }
+
+    private IEnumerable<RowChunk> OrderedPass(int chunkRows, IReadOnlyList<int> order, CancellationToken cancellationToken)
+    {
+        int d = Features, k = Outputs;
+        long n = _groupFirst[^1];
+        int size = (int)Math.Min(chunkRows, n);
+        var x = new double[size * d];
+        var y = new double[size * k];
+        var columns = new double[_fields.Length][];
+        int decoded = -1;   // the row group now in columns
+        var reader = Open(Path, cancellationToken);
+        try
+        {
+            foreach (int c in order)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                long first = (long)c * chunkRows, end = Math.Min(n, first + chunkRows);
+                // The last group starting at or before the chunk's first row holds that row (an empty group
+                // starts where the next one does, so it is never the last such group).
+                int g = Array.BinarySearch(_groupFirst, 0, _groupRows.Length, first);
+                g = g >= 0 ? LastGroupStartingAt(g) : ~g - 1;
+                for (long row = first; row < end; g++)
+                {
+                    long groupEnd = _groupFirst[g + 1];
+                    if (groupEnd <= row) continue;
+                    if (decoded != g)
+                    {
+                        DecodeGroup(reader, g, columns, cancellationToken);
+                        decoded = g;
+                    }
+                    int from = (int)(row - _groupFirst[g]), at = (int)(row - first), count = (int)(Math.Min(end, groupEnd) - row);
+                    Copy(columns, from, x, y, at, count);
+                    row += count;
+                }
+                yield return new RowChunk(x, y, (int)(end - first), first);
+            }
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Among groups that start at the same row as group <paramref name="g"/> (empty ones), the last.</summary>
+    private int LastGroupStartingAt(int g)
+    {
+        while (g + 1 < _groupRows.Length && _groupFirst[g + 1] == _groupFirst[g]) g++;
+        return g;
+    }
+
     private IEnumerable<RowChunk> Pass(int chunkRows, CancellationToken cancellationToken)
     {
         int d = Features, k = Outputs;
-        long largest = _groupRows.Length == 0 ? 0 : _groupRows.Max();
-        if (largest > Array.MaxLength)
-            throw new LsgdException($"{Path} has a row group of {largest} rows, more than lsgd can decode at once. Write it with smaller row groups.");
+        long largest = CheckGroupSizes();
         int size = (int)Math.Min(Math.Min(chunkRows, largest), Array.MaxLength / Math.Max(d, k));
         var x = new double[size * d];
         var y = new double[size * k];
@@ -93,34 +167,55 @@ public sealed class ParquetRowSource : IRowSource
         var reader = Open(Path, cancellationToken);
         try
         {
-            long first = 0;
             for (int g = 0; g < _groupRows.Length; g++)
             {
                 int rows = (int)_groupRows[g];
-                var group = reader.OpenRowGroupReader(g);
-                for (int c = 0; c < _fields.Length; c++)
-                {
-                    if (columns[c] is null || columns[c].Length < rows)
-                        columns[c] = new double[rows];
-                    Decode(group, g, first, c, columns[c].AsMemory(0, rows), cancellationToken);
-                }
+                DecodeGroup(reader, g, columns, cancellationToken);
                 for (int start = 0; start < rows; start += size)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     int count = Math.Min(size, rows - start);
-                    for (int i = 0; i < count; i++)
-                    {
-                        for (int j = 0; j < d; j++) x[i * d + j] = columns[j][start + i];
-                        for (int o = 0; o < k; o++) y[i * k + o] = columns[d + o][start + i];
-                    }
-                    yield return new RowChunk(x, y, count, first + start);
+                    Copy(columns, start, x, y, 0, count);
+                    yield return new RowChunk(x, y, count, _groupFirst[g] + start);
                 }
-                first += rows;
             }
         }
         finally
         {
             reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The largest row group's row count, which must fit in one array.</summary>
+    private long CheckGroupSizes()
+    {
+        long largest = _groupRows.Length == 0 ? 0 : _groupRows.Max();
+        if (largest > Array.MaxLength)
+            throw new LsgdException($"{Path} has a row group of {largest} rows, more than lsgd can decode at once. Write it with smaller row groups.");
+        return largest;
+    }
+
+    /// <summary>Decodes the chosen columns of row group <paramref name="g"/> into <paramref name="columns"/> (grown as needed).</summary>
+    private void DecodeGroup(ParquetReader reader, int g, double[][] columns, CancellationToken cancellationToken)
+    {
+        int rows = (int)_groupRows[g];
+        var group = reader.OpenRowGroupReader(g);
+        for (int c = 0; c < _fields.Length; c++)
+        {
+            if (columns[c] is null || columns[c].Length < rows)
+                columns[c] = new double[rows];
+            Decode(group, g, _groupFirst[g], c, columns[c].AsMemory(0, rows), cancellationToken);
+        }
+    }
+
+    /// <summary>Rows [from, from + count) of the decoded columns into rows [at, at + count) of a chunk.</summary>
+    private void Copy(double[][] columns, int from, double[] x, double[] y, int at, int count)
+    {
+        int d = Features, k = Outputs;
+        for (int i = 0; i < count; i++)
+        {
+            for (int j = 0; j < d; j++) x[(at + i) * d + j] = columns[j][from + i];
+            for (int o = 0; o < k; o++) y[(at + i) * k + o] = columns[d + o][from + i];
         }
     }
 

@@ -43,7 +43,7 @@ public interface IRowSource
 }
 
 /// <summary>
-/// A row source that can start reading at any row (a binary file such as .npy), so that a mini-batch epoch can
+/// A row source that can start reading at any row (a binary file such as .npy or Parquet), so that a mini-batch epoch can
 /// visit its chunks in a seeded random order instead of front to back.
 /// </summary>
 public interface IRandomAccessRowSource : IRowSource

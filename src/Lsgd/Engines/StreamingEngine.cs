@@ -11,7 +11,7 @@ namespace Lsgd.Engines;
 /// <remarks>
 /// Chunks are summed in file order, so results are reproducible. Mini-batches come from one chunk at a time,
 /// its rows shuffled with the seed; sources that can be read from any row (<see cref="IRandomAccessRowSource"/>,
-/// such as .npy files) also have their chunks visited in a seeded order (a CSV file is read front to back). For full-batch methods the
+/// such as .npy and Parquet files) also have their chunks visited in a seeded order (a CSV file is read front to back). For full-batch methods the
 /// <see cref="SufficientStatisticsEngine"/> needs a single pass in all; this engine suits mini-batch methods
 /// and features too many for a d × d matrix.
 /// </remarks>
