@@ -12,6 +12,7 @@ internal static class Flags
         ["TraceIterations"] = "--show",
         ["MaxThreads"] = "--threads",
         ["degree"] = "--degree",
+        ["repeat"] = "--repeat",
         ["BatchSize"] = "--batch-size",
         ["Momentum"] = "--momentum",
         ["Patience"] = "--patience",

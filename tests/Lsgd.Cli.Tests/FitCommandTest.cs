@@ -14,6 +14,29 @@ public class FitCommandTest
         Assert.Equal("x", j.GetProperty("features")[0].GetString());
     }
 
+    [Fact]
+    public void RepeatFitsSeveralTimesAndReportsTheMedianAndEachRun()
+    {
+        var once = CliRunner.Run("fit", CliRunner.Nist("Norris"), "--target", "y", "--method", "cg", "--json").Json;
+        var r = CliRunner.Run("fit", CliRunner.Nist("Norris"), "--target", "y", "--method", "cg", "--json", "--repeat", "3");
+        Assert.Equal(0, r.ExitCode);
+        var runs = r.Json.GetProperty("fit_seconds_runs").EnumerateArray().Select(e => e.GetDouble()).Order().ToArray();
+        Assert.Equal(3, runs.Length);
+        Assert.Equal(runs[1], r.Json.GetProperty("fit_seconds").GetDouble());
+        // Every repetition is the same deterministic fit.
+        Assert.Equal(once.GetProperty("coefficients")[0].GetDouble(), r.Json.GetProperty("coefficients")[0].GetDouble());
+        Assert.False(once.TryGetProperty("fit_seconds_runs", out _));
+    }
+
+    [Fact]
+    public void RepeatBelowOneIsRejectedWithWhatToDo()
+    {
+        var r = CliRunner.Run("fit", CliRunner.Nist("Norris"), "--target", "y", "--repeat", "0");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--repeat", r.Error);
+        Assert.DoesNotContain("   at ", r.Error);
+    }
+
     [Theory]
     [InlineData("Norris", new string[0])]
     [InlineData("Pontius", new[] { "--degree", "2" })]

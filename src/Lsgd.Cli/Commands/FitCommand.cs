@@ -54,6 +54,11 @@ internal static class FitCommand
         var separator = new Option<char>("--separator") { Description = "CSV field separator.", DefaultValueFactory = _ => ',' };
         var threads = new Option<int?>("--threads") { Description = "Most threads for the gradient passes (default: all cores)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
+        var repeat = new Option<int>("--repeat")
+        {
+            Description = "Fit this many times in one process (for timing): fit_seconds is then the median, fit_seconds_runs lists each run; the first includes JIT compilation.",
+            DefaultValueFactory = _ => 1,
+        };
 
         var command = new Command("fit", "Fit a least-squares model to a CSV file by gradient descent (or exactly).") { data };
         command.Add(target);
@@ -73,6 +78,7 @@ internal static class FitCommand
         command.Add(float32);
         command.Add(threads);
         command.Add(json);
+        command.Add(repeat);
         command.SetAction(parse =>
         {
             string? path = parse.GetValue(data);
@@ -111,15 +117,26 @@ internal static class FitCommand
                 Engine = engineKind,
             };
             string? modelPath = parse.GetValue(output);
-            var fitClock = System.Diagnostics.Stopwatch.StartNew();
-            var fit = Run(context, options, input, parse.GetValue(json));
-            double fitSeconds = fitClock.Elapsed.TotalSeconds;
+            int repeats = parse.GetValue(repeat);
+            if (repeats < 1)
+                throw new InvalidOptionException("repeat", repeats, "an integer >= 1", "Use 1 for a single fit, or 3–5 to time repeated fits.");
+            var runSeconds = new double[repeats];
+            LinearFit fit = null!;
+            for (int r = 0; r < repeats; r++)
+            {
+                var fitClock = System.Diagnostics.Stopwatch.StartNew();
+                fit = Run(context, options, input, parse.GetValue(json));
+                runSeconds[r] = fitClock.Elapsed.TotalSeconds;
+            }
+            double fitSeconds = Median(runSeconds);
             var summary = Summary(fit, spec, input.Description);
             if (modelPath is not null)
                 new ModelFile(fit.Model, spec, fit.Standardization, Summary(fit, spec, input.Description)).Save(modelPath);
             summary["model_file"] = modelPath;
             summary["load_seconds"] = loadSeconds;
             summary["fit_seconds"] = fitSeconds;
+            if (repeats > 1)
+                summary["fit_seconds_runs"] = new JsonArray([.. runSeconds.Select(v => (JsonNode)v)]);
             if (parse.GetValue(json))
                 context.WriteJson(summary);
             else
@@ -127,6 +144,13 @@ internal static class FitCommand
             setExit(Cli.Ok);
         });
         return command;
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        int h = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[h] : 0.5 * (sorted[h - 1] + sorted[h]);
     }
 
     /// <summary>"a,b" and repeated flags both give [a, b].</summary>
