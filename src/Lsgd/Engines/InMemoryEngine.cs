@@ -136,16 +136,11 @@ public sealed class InMemoryEngine : IGradientEngine
     /// <summary>Adds rows [start, end) into <paramref name="g"/> and returns their ½ Σ r².</summary>
     private double AccumulateBlock(ReadOnlySpan<double> theta, Span<double> g, int start, int end, bool withTargets)
     {
-        if (!_data.IsSinglePrecision)
-        {
-            int d = Layout.Features, k = Layout.Outputs;
-            return 0.5 * RowMath.AccumulateRows(Layout, theta, g, _data.X.Slice(start * d, (end - start) * d),
-                _data.Y.Slice(start * k, (end - start) * k), end - start, withTargets);
-        }
-        double sumSq = 0;
-        for (int i = start; i < end; i++)
-            sumSq += AccumulateRow(theta, g, i, withTargets);
-        return 0.5 * sumSq;
+        int d = Layout.Features, k = Layout.Outputs, rows = end - start;
+        var y = _data.Y.Slice(start * k, rows * k);
+        return 0.5 * (_data.IsSinglePrecision
+            ? RowMath.AccumulateRows(Layout, theta, g, _data.XSingle.Slice(start * d, rows * d), y, rows, withTargets)
+            : RowMath.AccumulateRows(Layout, theta, g, _data.X.Slice(start * d, rows * d), y, rows, withTargets));
     }
 
     /// <summary>Adds row i's gradient into <paramref name="g"/> and returns r² (see <see cref="RowMath"/>).</summary>

@@ -80,7 +80,7 @@ internal static class RowMath
     public static double AccumulateRows(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
         ReadOnlySpan<double> x, ReadOnlySpan<double> y, int rows, bool withTargets)
     {
-        int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
+        int d = layout.Features, k = layout.Outputs;
         double sumSq = 0;
         if (d <= SmallRow || !Vector256.IsHardwareAccelerated)
         {
@@ -92,26 +92,69 @@ internal static class RowMath
         for (int s = 0; s < rows; s += MicroRows)
         {
             int m = Math.Min(MicroRows, rows - s);
-            var block = x.Slice(s * d, m * d);
-            var coefficients = r[..m];
-            for (int o = 0; o < k; o++)
+            sumSq += AccumulateMicroBlock(layout, theta, g, x.Slice(s * d, m * d), withTargets ? y.Slice(s * k, m * k) : default, m, withTargets, r[..m]);
+        }
+        return sumSq;
+    }
+
+    /// <summary>
+    /// As <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool)"/>
+    /// for single-precision rows: each micro-block is widened to double in an L1-sized buffer first, then goes
+    /// through the same two steps (every product and sum is double).
+    /// </summary>
+    public static double AccumulateRows(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
+        ReadOnlySpan<float> x, ReadOnlySpan<double> y, int rows, bool withTargets)
+    {
+        int d = layout.Features, k = layout.Outputs;
+        double sumSq = 0;
+        if (d <= SmallRow || !Vector256.IsHardwareAccelerated)
+        {
+            for (int i = 0; i < rows; i++)
+                sumSq += Accumulate(layout, theta, g, x.Slice(i * d, d), withTargets ? y.Slice(i * k, k) : default, withTargets);
+            return sumSq;
+        }
+        var wide = System.Buffers.ArrayPool<double>.Shared.Rent(MicroRows * d);
+        try
+        {
+            Span<double> r = stackalloc double[MicroRows];
+            for (int s = 0; s < rows; s += MicroRows)
             {
-                var w = theta.Slice(o * bs, d);
-                Dots(block, d, m, w, coefficients);
-                double sumR = 0;
-                for (int t = 0; t < m; t++)
-                {
-                    double rt = (withTargets ? y[(s + t) * k + o] : 0.0) - coefficients[t];
-                    if (layout.HasIntercept)
-                        rt -= theta[o * bs + d];
-                    sumSq += rt * rt;
-                    sumR += rt;
-                    coefficients[t] = -rt;
-                }
-                AddRows(block, d, m, coefficients, g.Slice(o * bs, d));
-                if (layout.HasIntercept)
-                    g[o * bs + d] -= sumR;
+                int m = Math.Min(MicroRows, rows - s);
+                var block = wide.AsSpan(0, m * d);
+                TensorPrimitives.ConvertTruncating(x.Slice(s * d, m * d), block);
+                sumSq += AccumulateMicroBlock(layout, theta, g, block, withTargets ? y.Slice(s * k, m * k) : default, m, withTargets, r[..m]);
             }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(wide);
+        }
+        return sumSq;
+    }
+
+    /// <summary>The two steps for m ≤ <see cref="MicroRows"/> rows (x: m × d, y: m × k); r is scratch of m values.</summary>
+    private static double AccumulateMicroBlock(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
+        ReadOnlySpan<double> block, ReadOnlySpan<double> y, int m, bool withTargets, Span<double> r)
+    {
+        int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
+        double sumSq = 0;
+        for (int o = 0; o < k; o++)
+        {
+            var w = theta.Slice(o * bs, d);
+            Dots(block, d, m, w, r);
+            double sumR = 0;
+            for (int t = 0; t < m; t++)
+            {
+                double rt = (withTargets ? y[t * k + o] : 0.0) - r[t];
+                if (layout.HasIntercept)
+                    rt -= theta[o * bs + d];
+                sumSq += rt * rt;
+                sumR += rt;
+                r[t] = -rt;
+            }
+            AddRows(block, d, m, r, g.Slice(o * bs, d));
+            if (layout.HasIntercept)
+                g[o * bs + d] -= sumR;
         }
         return sumSq;
     }

@@ -36,6 +36,32 @@ public class InMemoryEngineTest
             Assert.Equal(expected[i], gradient[i], 1e-10 * scale);
     }
 
+    [Theory]
+    [InlineData(5, 3, 1, true)]
+    [InlineData(33, 17, 2, false)]
+    [InlineData(70, 36, 1, true)]
+    [InlineData(4097, 100, 1, true)]
+    [InlineData(300, 71, 3, false)]
+    public void Float32DataGivesTheScalarLoopOnTheWidenedValues(int n, int d, int k, bool intercept)
+    {
+        var (data, _) = TestData.Random(n, d, k, seed: 5 * n + d);
+        var singles = data.X.ToArray().Select(v => (float)v).ToArray();
+        var single = Dataset.FromSingle(singles, data.Y.ToArray(), n, d, k);
+        var engine = new InMemoryEngine(single, intercept);
+        var rng = new Random(n * d);
+        var theta = new double[engine.Layout.Count];
+        for (int i = 0; i < theta.Length; i++) theta[i] = rng.NextDouble() - 0.5;
+        var gradient = new double[theta.Length];
+        double loss = engine.Evaluate(theta, gradient);
+
+        var expected = new double[theta.Length];
+        double expectedLoss = ArticleGradientDescent.LossAndGradient(singles.Select(v => (double)v).ToArray(), data.Y.ToArray(), n, d, k, intercept, theta, expected);
+        Assert.Equal(expectedLoss, loss, 1e-10 * Math.Max(1, expectedLoss));
+        double scale = Math.Max(1, expected.Max(Math.Abs));
+        for (int i = 0; i < theta.Length; i++)
+            Assert.Equal(expected[i], gradient[i], 1e-10 * scale);
+    }
+
     [Fact]
     public void ResultIsBitIdenticalWithOneAndTwoThreads()
     {
