@@ -105,10 +105,28 @@ public class StreamedReportTest
             Assert.NotEqual(JsonValueKind.Null, b.GetProperty(field).ValueKind);
             AssertClose(a.GetProperty(field), b.GetProperty(field), field, 1e-10);
         }
-        // Every field the loaded fit fills, the streamed one fills too, but the condition number (it comes with QR);
-        // the streamed one adds only the sentence on how its exact solution was found.
-        Assert.Equal(["condition_number"], NonNullFields(a).Except(NonNullFields(b)));
+        // Every field the loaded fit fills, the streamed one fills too (the condition number from the Cholesky
+        // factor instead of R); the streamed one adds only the sentence on how its exact solution was found.
+        Assert.Empty(NonNullFields(a).Except(NonNullFields(b)));
+        // Both are power-iteration estimates (60 steps); on this nearly orthogonal design (κ ≈ 1.07) the
+        // eigenvalues are clustered and neither has converged, so only about two digits agree. On NIST data,
+        // whose spectra are spread, the two agree to 1e-6 (StatisticsInferenceTest).
+        AssertClose(a.GetProperty("condition_number"), b.GetProperty("condition_number"), "condition_number", 2e-2);
         Assert.Equal(["method_choice"], NonNullFields(b).Except(NonNullFields(a)));
+    }
+
+    [Fact]
+    public async Task StreamedExactFitSaysItSolvedTheNormalEquationsNotQr()
+    {
+        using var t = new TempFolder();
+        var data = await Write(t, "csv", 300);
+        var loaded = CliRunner.Run(["fit", .. data, "--method", "exact"]);
+        var streamed = CliRunner.Run(["fit", .. data, "--method", "exact", "--memory", "1KB"]);
+        Assert.Equal((0, 0), (loaded.ExitCode, streamed.ExitCode));
+        static string Flat(string s) => System.Text.RegularExpressions.Regex.Replace(s, @"\s+", " ");
+        Assert.Contains("Householder QR", Flat(loaded.Output));
+        Assert.DoesNotContain("Householder QR", Flat(streamed.Output));
+        Assert.Contains("normal equations of one pass, Cholesky", Flat(streamed.Output));
     }
 
     [Fact]

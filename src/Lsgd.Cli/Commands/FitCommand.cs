@@ -260,7 +260,9 @@ internal static class FitCommand
         string penalty = o.Penalty.IsNone ? "" : string.Format(c, ", penalty λ₁ = {0}, λ₂ = {1}", o.Penalty.L1, o.Penalty.L2);
         string how = fit.Method switch
         {
-            SolverMethod.Exact => "the exact least-squares solution (Householder QR with iterative refinement)",
+            SolverMethod.Exact => fit.Engine == EngineKind.Statistics
+                ? "the exact least-squares solution (normal equations of one pass, Cholesky)"
+                : "the exact least-squares solution (Householder QR with iterative refinement)",
             SolverMethod.ConjugateGradient => string.Format(c, "conjugate gradient ({0} loss{1}{2})",
                 o.GradientDescent.LossScaling == LossScaling.Mean ? "mean" : "sum",
                 fit.Standardization is null ? "" : ", standardised features", penalty),

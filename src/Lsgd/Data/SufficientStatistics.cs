@@ -139,7 +139,15 @@ public sealed class SufficientStatistics
     /// <paramref name="inverse"/> holds [(DᵀD)⁻¹]ⱼⱼ for each weight j and, with an intercept, for the intercept
     /// last (1/n + x̄ᵀ Sxx⁻¹ x̄); multiply by σ̂² for the variances.
     /// </summary>
-    public double[] SolveNormalEquations(bool fitIntercept, out double[] inverse)
+    public double[] SolveNormalEquations(bool fitIntercept, out double[] inverse) =>
+        SolveNormalEquations(fitIntercept, out inverse, out _);
+
+    /// <summary>
+    /// As <see cref="SolveNormalEquations(bool, out double[])"/>, also returning the 2-norm condition number of
+    /// the centred (with an intercept), column-scaled design, √κ of the correlation-scaled Sxx: the same figure
+    /// <see cref="Solvers.QrFactorization.ConditionNumber"/> gives from the rows.
+    /// </summary>
+    public double[] SolveNormalEquations(bool fitIntercept, out double[] inverse, out double conditionNumber)
     {
         int d = Features, k = Outputs;
         double n = Count;
@@ -224,7 +232,44 @@ public sealed class SufficientStatistics
             ForwardSolve(a, d, meanScaled);
             inverse[d] = 1.0 / n + TensorPrimitives.SumOfSquares(meanScaled);
         }
+        // LLᵀ is the scaled Gram matrix: w ← L(Lᵀw) and w ← L⁻ᵀ(L⁻¹w) drive the power iterations.
+        conditionNumber = Solvers.QrFactorization.ConditionFromGram(d,
+            w => { MultiplyLt(a, d, w); MultiplyL(a, d, w); },
+            w => { ForwardSolve(a, d, w); BackSolveTransposed(a, d, w); });
         return theta;
+    }
+
+    /// <summary>x ← L x for the lower triangle of <paramref name="l"/>.</summary>
+    private static void MultiplyL(double[] l, int d, double[] x)
+    {
+        for (int i = d - 1; i >= 0; i--)
+        {
+            double v = 0;
+            for (int m = 0; m <= i; m++) v += l[i * d + m] * x[m];
+            x[i] = v;
+        }
+    }
+
+    /// <summary>x ← Lᵀ x for the lower triangle of <paramref name="l"/>.</summary>
+    private static void MultiplyLt(double[] l, int d, double[] x)
+    {
+        for (int i = 0; i < d; i++)
+        {
+            double v = 0;
+            for (int m = i; m < d; m++) v += l[m * d + i] * x[m];
+            x[i] = v;
+        }
+    }
+
+    /// <summary>Solves Lᵀ z = b in place.</summary>
+    private static void BackSolveTransposed(double[] l, int d, double[] b)
+    {
+        for (int i = d - 1; i >= 0; i--)
+        {
+            double v = b[i];
+            for (int m = i + 1; m < d; m++) v -= l[m * d + i] * b[m];
+            b[i] = v / l[i * d + i];
+        }
     }
 
     /// <summary>Solves L z = b in place for the lower-triangular Cholesky factor stored in <paramref name="l"/>.</summary>

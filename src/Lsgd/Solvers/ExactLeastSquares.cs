@@ -116,7 +116,7 @@ public static class ExactLeastSquares
         long n = statistics.Count;
         if (n < layout.BlockSize)
             Throw.Data($"The data has {Throw.Plural(n, "row")} but the model has {Throw.Plural(layout.BlockSize, "parameter")}: at least {layout.BlockSize} rows are needed.");
-        var theta = statistics.SolveNormalEquations(fitIntercept, out var inverse);
+        var theta = statistics.SolveNormalEquations(fitIntercept, out var inverse, out double condition);
         var sse = new double[k];
         var r2 = new double[k];
         for (int o = 0; o < k; o++)
@@ -138,7 +138,7 @@ public static class ExactLeastSquares
         }
         var model = new LinearModel(layout, theta, statistics.FeatureNames.Count == d ? statistics.FeatureNames : [.. Enumerable.Range(1, d).Select(j => $"x{j}")],
             statistics.TargetNames.Count == k ? statistics.TargetNames : [.. Enumerable.Range(1, k).Select(j => k == 1 ? "y" : $"y{j}")]);
-        return new ExactSolution(model, se, seB, sse, r2, dof, double.NaN, 0);
+        return new ExactSolution(model, se, seB, sse, r2, dof, condition, 0);
     }
 
     private static double CentredSumOfSquares(ReadOnlySpan<double> y)

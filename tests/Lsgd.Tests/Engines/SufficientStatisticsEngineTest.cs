@@ -130,6 +130,22 @@ public class StatisticsInferenceTest
         Assert.True(TestData.Lre(s.RSquared[0], nist.RSquared) >= 8);
     }
 
+    [Theory]
+    [InlineData("Norris")]
+    [InlineData("NoInt1")]
+    [InlineData("Longley")]
+    [InlineData("Pontius")]
+    public void ConditionNumberFromStatisticsIsTheOneQrGives(string name)
+    {
+        var nist = TestData.LoadNist(name);
+        var qr = Lsgd.Solvers.ExactLeastSquares.Solve(nist.Data, nist.Intercept);
+        var fromStatistics = Lsgd.Solvers.ExactLeastSquares.FromStatistics(SufficientStatistics.Compute(nist.Data), nist.Intercept);
+        // Same matrix (centred, column-scaled design) through R or through the Cholesky factor of its Gram
+        // matrix; the Cholesky route carries κ²·ε relative error in λmin (Longley: κ ≈ 1e2 scaled, so ~1e-12).
+        Assert.True(double.IsFinite(fromStatistics.ConditionNumber) && fromStatistics.ConditionNumber >= 1);
+        Assert.Equal(qr.ConditionNumber, fromStatistics.ConditionNumber, 1e-6 * qr.ConditionNumber);
+    }
+
     [Fact]
     public void LargeFitOnTheStatisticsEngineStillReportsInference()
     {
