@@ -99,6 +99,24 @@ public class GradientPassBench
         });
     }
 
+    /// <summary>
+    /// The least a pass over X and y must do: read them, on all cores (a vectorised sum, nothing written). Where
+    /// reading alone is slower than the triad's reads plus streaming writes, this is the pass's real ceiling.
+    /// </summary>
+    [Benchmark(Description = "read-only stream over X and y (all cores)")]
+    public double ReadOnly()
+    {
+        var x = _x;
+        int parts = _parts;
+        var sums = new double[parts];
+        Parallel.For(0, parts, p =>
+        {
+            int start = (int)((long)x.Length * p / parts), end = (int)((long)x.Length * (p + 1) / parts);
+            sums[p] = TensorPrimitives.Sum(x.AsSpan(start, end - start));
+        });
+        return sums.Sum() + TensorPrimitives.Sum(_y);
+    }
+
     [Benchmark(Description = "STREAM triad, same bytes (1 thread)")]
     public void TriadOneThread() => TensorPrimitives.MultiplyAdd(_b, 3.0, _c, _a);
 
@@ -126,5 +144,6 @@ public sealed class GradientPassConfig : MedianConfig
     {
         AddColumn(new ThroughputColumn(GradientPassBench.BytesPerOperation, nameof(GradientPassBench.Triad), relative: false));
         AddColumn(new ThroughputColumn(GradientPassBench.BytesPerOperation, nameof(GradientPassBench.Triad), relative: true));
+        AddColumn(new ThroughputColumn(GradientPassBench.BytesPerOperation, nameof(GradientPassBench.ReadOnly), relative: true, referenceName: "read-only"));
     }
 }

@@ -6,31 +6,32 @@ using BenchmarkDotNet.Running;
 namespace Lsgd.Benchmarks;
 
 /// <summary>
-/// Two extra summary columns computed from the <b>median</b> time: "GB/s", the bytes a case reads per operation
-/// divided by its median time, and "vs triad", that GB/s over the GB/s of a reference case (the STREAM triad)
-/// with the same parameters in the same run.
+/// Extra summary columns computed from the <b>median</b> time: "GB/s", the bytes a case reads per operation
+/// divided by its median time, and "vs REFERENCE", that GB/s over the GB/s of a reference case (the STREAM
+/// triad, or a read-only stream) with the same parameters in the same run.
 /// </summary>
 /// <param name="bytesPerOperation">Bytes one operation of a case moves, or null where it has no meaning.</param>
 /// <param name="referenceMethod">The benchmark method whose GB/s is the reference (same parameters).</param>
 /// <param name="relative">false: the GB/s column; true: the ratio-to-reference column.</param>
-public sealed class ThroughputColumn(Func<BenchmarkCase, double?> bytesPerOperation, string referenceMethod, bool relative) : IColumn
+/// <param name="referenceName">How the reference is named in the column header ("triad", "read-only").</param>
+public sealed class ThroughputColumn(Func<BenchmarkCase, double?> bytesPerOperation, string referenceMethod, bool relative, string referenceName = "triad") : IColumn
 {
-    public string Id => relative ? "Lsgd.VsTriad" : "Lsgd.GBps";
+    public string Id => relative ? "Lsgd.Vs." + referenceMethod : "Lsgd.GBps";
 
-    public string ColumnName => relative ? "vs triad" : "GB/s";
+    public string ColumnName => relative ? "vs " + referenceName : "GB/s";
 
     public bool AlwaysShow => true;
 
     public ColumnCategory Category => ColumnCategory.Custom;
 
-    public int PriorityInCategory => relative ? 1 : 0;
+    public int PriorityInCategory => relative ? (referenceName == "triad" ? 1 : 2) : 0;
 
     public bool IsNumeric => true;
 
     public UnitType UnitType => UnitType.Dimensionless;
 
     public string Legend => relative
-        ? "GB/s of this case over GB/s of the STREAM-triad case with the same parameters (same run, medians)"
+        ? $"GB/s of this case over GB/s of the {referenceName} case with the same parameters (same run, medians)"
         : "Bytes of data read per operation / median time (triad: 3 arrays × 8 bytes per element, as STREAM counts)";
 
     public bool IsAvailable(Summary summary) => true;
