@@ -37,6 +37,40 @@ internal static class RowMath
     }
 
     /// <summary>
+    /// The rows of <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool)"/>
+    /// for short rows (or without vector hardware): one output at a time, a tight scalar loop over the rows
+    /// with w, b and the intercept's gradient in locals, as a hand-written loop would be.
+    /// </summary>
+    private static double AccumulateRowsSmall(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
+        ReadOnlySpan<double> x, ReadOnlySpan<double> y, int rows, bool withTargets)
+    {
+        int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
+        double sumSq = 0;
+        for (int o = 0; o < k; o++)
+        {
+            var w = theta.Slice(o * bs, d);
+            var gw = g.Slice(o * bs, d);
+            double b = layout.HasIntercept ? theta[o * bs + d] : 0.0;
+            double gb = 0;
+            for (int i = 0; i < rows; i++)
+            {
+                var xi = x.Slice(i * d, d);
+                double dot = 0;
+                for (int j = 0; j < xi.Length; j++) dot += xi[j] * w[j];
+                double r = (withTargets ? y[i * k + o] : 0.0) - dot;
+                if (layout.HasIntercept)
+                    r -= b;
+                sumSq += r * r;
+                gb += r;
+                for (int j = 0; j < xi.Length; j++) gw[j] -= r * xi[j];
+            }
+            if (layout.HasIntercept)
+                g[o * bs + d] -= gb;
+        }
+        return sumSq;
+    }
+
+    /// <summary>
     /// Adds one row's gradient −r·[x, 1] into <paramref name="g"/> for every output and returns Σₒ rₒ², with
     /// r = y − wᵀx − b evaluated left to right as the article writes it (or r = −wᵀx − b without targets, which
     /// makes the sum over rows DᵀD·θ).
@@ -83,11 +117,7 @@ internal static class RowMath
         int d = layout.Features, k = layout.Outputs;
         double sumSq = 0;
         if (d <= SmallRow || !Vector256.IsHardwareAccelerated)
-        {
-            for (int i = 0; i < rows; i++)
-                sumSq += Accumulate(layout, theta, g, x.Slice(i * d, d), withTargets ? y.Slice(i * k, k) : default, withTargets);
-            return sumSq;
-        }
+            return AccumulateRowsSmall(layout, theta, g, x, y, rows, withTargets);
         Span<double> r = stackalloc double[MicroRows];
         for (int s = 0; s < rows; s += MicroRows)
         {
