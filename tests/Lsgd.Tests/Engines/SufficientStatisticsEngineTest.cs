@@ -78,6 +78,56 @@ public class SufficientStatisticsEngineTest
         Assert.Equal(3.0, theta[0], 6);
     }
 
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(300, 13, 2)]
+    [InlineData(20_000, 37, 3)]
+    public void ScatterMatricesMatchATwoPassComputation(int n, int d, int k)
+    {
+        // Every block of the Gram update ([x − K, y − K_y, 1] tiles, the tails of 16 and of 4, several outputs)
+        // against the textbook: means first, then sums of centred products.
+        var (data, _) = TestData.Random(n, d, k, seed: n + 10 * d + k);
+        var stats = SufficientStatistics.Compute(data);
+        var x = data.X.ToArray();
+        var y = data.Y.ToArray();
+        var mx = Enumerable.Range(0, d).Select(j => Enumerable.Range(0, n).Average(i => x[i * d + j])).ToArray();
+        var my = Enumerable.Range(0, k).Select(o => Enumerable.Range(0, n).Average(i => y[i * k + o])).ToArray();
+        Assert.Equal(n, stats.Count);
+        for (int a = 0; a < d; a++)
+        {
+            Assert.Equal(mx[a], stats.FeatureMeans[a], 1e-12);
+            for (int b = 0; b < d; b++)
+            {
+                double expected = Enumerable.Range(0, n).Sum(i => (x[i * d + a] - mx[a]) * (x[i * d + b] - mx[b]));
+                Assert.Equal(expected, stats.FeatureScatter[a * d + b], 1e-10 * Math.Max(1, Math.Abs(expected)));
+            }
+            for (int o = 0; o < k; o++)
+            {
+                double expected = Enumerable.Range(0, n).Sum(i => (x[i * d + a] - mx[a]) * (y[i * k + o] - my[o]));
+                Assert.Equal(expected, stats.CrossScatter[a * k + o], 1e-10 * Math.Max(1, Math.Abs(expected)));
+            }
+        }
+        for (int o = 0; o < k; o++)
+        {
+            Assert.Equal(my[o], stats.TargetMeans[o], 1e-12);
+            double expected = Enumerable.Range(0, n).Sum(i => (y[i * k + o] - my[o]) * (y[i * k + o] - my[o]));
+            Assert.Equal(expected, stats.TargetScatter[o], 1e-10 * Math.Max(1, expected));
+        }
+    }
+
+    [Fact]
+    public void Float32FeaturesGiveTheStatisticsOfTheirWidenedValuesBitForBit()
+    {
+        var (data, _) = TestData.Random(20_000, 37, 2, seed: 21);
+        var singles = data.X.ToArray().Select(v => (float)v).ToArray();
+        var single = SufficientStatistics.Compute(Dataset.FromSingle(singles, data.Y.ToArray(), 20_000, 37, 2));
+        var widened = SufficientStatistics.Compute(new Dataset(singles.Select(v => (double)v).ToArray(), data.Y.ToArray(), 20_000, 37, 2));
+        Assert.Equal(widened.FeatureScatter, single.FeatureScatter);
+        Assert.Equal(widened.CrossScatter, single.CrossScatter);
+        Assert.Equal(widened.FeatureMeans, single.FeatureMeans);
+        Assert.Equal(widened.TargetScatter, single.TargetScatter);
+    }
+
     [Fact]
     public void ResultIsBitIdenticalWithOneAndTwoThreads()
     {
