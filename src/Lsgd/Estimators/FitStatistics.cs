@@ -87,20 +87,26 @@ public static class FitStatistics
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(statistics);
         int k = model.Outputs, d = model.Features;
+        // Compensated like the in-memory path: each chunk's Σr² by Dot2, the chunks' sums by TwoSum.
         var sse = new double[k];
+        var sseError = new double[k];
         var abs = new double[k];
-        var prediction = new double[k];
+        double[] r = [];
         foreach (var chunk in source.ReadChunks(65536, cancellationToken))
-            for (int i = 0; i < chunk.Rows; i++)
+        {
+            if (r.Length < chunk.Rows) r = new double[chunk.Rows];
+            var residuals = r.AsSpan(0, chunk.Rows);
+            for (int o = 0; o < k; o++)
             {
-                model.Predict(chunk.X.AsSpan(i * d, d), prediction);
-                for (int o = 0; o < k; o++)
-                {
-                    double r = chunk.Y[i * k + o] - prediction[o];
-                    sse[o] += r * r;
-                    abs[o] += Math.Abs(r);
-                }
+                var w = model.Coefficients(o);
+                double intercept = model.Intercept(o);
+                for (int i = 0; i < residuals.Length; i++)
+                    residuals[i] = chunk.Y[i * k + o] - (TensorPrimitives.Dot(chunk.X.AsSpan(i * d, d), w) + intercept);
+                Accurate.TwoSumInto(ref sse[o], ref sseError[o], Accurate.Dot(residuals, residuals));
+                abs[o] += TensorPrimitives.SumOfMagnitudes(residuals);
             }
+        }
+        for (int o = 0; o < k; o++) sse[o] += sseError[o];
         double n = statistics.Count;
         int p = model.Layout.BlockSize;
         var result = new OutputStatistics[k];
