@@ -96,6 +96,27 @@ public class LeastSquaresClassifierTest
     }
 
     [Fact]
+    public void OrdinalOrderSortsNumericLabelsAsText()
+    {
+        Assert.Equal(["10", "100", "2"], ClassLabels.Sorted(["10", " 2", "100", "2"], LabelOrder.Ordinal));
+        Assert.Equal(["B", "a", "b"], ClassLabels.Sorted(["b", "a", "B"], LabelOrder.Ordinal));
+        Assert.Throws<LsgdException>(() => ClassLabels.Sorted(["a", " "], LabelOrder.Ordinal));
+    }
+
+    [Fact]
+    public void TargetsAreEncodedPerClassAndScoresDecodedToTheFirstLargest()
+    {
+        Assert.Equal([0, 1, 0, 1, 0, 0, 0, 0, 1], ClassLabels.EncodeTargets([1, 0, 2], 3, TargetEncoding.OneHot));
+        Assert.Equal([-1, 1, -1, 1, -1, -1], ClassLabels.EncodeTargets([1, 0], 3, TargetEncoding.PlusMinusOne));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ClassLabels.EncodeTargets([3], 3, TargetEncoding.OneHot));
+
+        Assert.Equal([1, 0, 2], ClassLabels.DecodeScores([0.1, 0.8, 0.1, 0.6, 0.3, 0.1, -1, -2, 0.5], 3));
+        Assert.Equal([0, 0], ClassLabels.DecodeScores([0.5, 0.5, 0.2, double.NaN], 2));   // a tie goes to the first; a later NaN never wins
+        Assert.Equal([0, 2, 1], ClassLabels.DecodeScores(ClassLabels.EncodeTargets([0, 2, 1], 3, TargetEncoding.PlusMinusOne), 3));
+        Assert.Throws<ArgumentException>(() => ClassLabels.DecodeScores([1, 2, 3], 2));
+    }
+
+    [Fact]
     public void ProblemsAreReportedInOneLine()
     {
         var data = new Dataset([1, 2, 3, 4], [0, 0, 0, 0], 4, 1);

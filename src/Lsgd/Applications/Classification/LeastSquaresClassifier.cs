@@ -86,17 +86,11 @@ public sealed class LeastSquaresClassifier
     /// <summary>The chosen rows with their encoded targets (one column per class).</summary>
     private static Dataset Subset(Dataset features, int[] rows, int[] actual, string[] classes, TargetEncoding encoding)
     {
-        int d = features.Features, k = classes.Length;
+        int d = features.Features;
         var x = new double[rows.Length * d];
-        double off = encoding == TargetEncoding.PlusMinusOne ? -1 : 0;
-        var y = new double[rows.Length * k];
-        Array.Fill(y, off);
         for (int r = 0; r < rows.Length; r++)
-        {
-            int i = rows[r];
-            for (int j = 0; j < d; j++) x[r * d + j] = features.Feature(i, j);
-            y[r * k + actual[i]] = 1;
-        }
-        return new Dataset(x, y, rows.Length, d, k, features.FeatureNames, classes);
+            for (int j = 0; j < d; j++) x[r * d + j] = features.Feature(rows[r], j);
+        var y = ClassLabels.EncodeTargets([.. rows.Select(i => actual[i])], classes.Length, encoding);
+        return new Dataset(x, y, rows.Length, d, classes.Length, features.FeatureNames, classes);
     }
 }

@@ -42,7 +42,7 @@ public sealed class LeastSquaresClassifierModel
     {
         Span<double> s = Classes.Count <= 256 ? stackalloc double[Classes.Count] : new double[Classes.Count];
         Scores.Predict(x, s);
-        return ArgMax(s);
+        return ClassLabels.ArgMax(s);
     }
 
     /// <summary>The predicted class of one row.</summary>
@@ -52,21 +52,9 @@ public sealed class LeastSquaresClassifierModel
     public int[] PredictIndices(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var scores = Scores.Predict(data);
-        int k = Classes.Count;
-        var result = new int[data.Rows];
-        for (int i = 0; i < result.Length; i++) result[i] = ArgMax(scores.AsSpan(i * k, k));
-        return result;
+        return ClassLabels.DecodeScores(Scores.Predict(data), Classes.Count);
     }
 
     /// <summary>The predicted class of every row of <paramref name="data"/>.</summary>
     public string[] Predict(Dataset data) => [.. PredictIndices(data).Select(i => Classes[i])];
-
-    internal static int ArgMax(ReadOnlySpan<double> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-            if (values[i] > values[best]) best = i;
-        return best;
-    }
 }
