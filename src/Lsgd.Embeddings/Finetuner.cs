@@ -146,13 +146,10 @@ public sealed class Finetuner
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(rows);
-        int d = head.Dimension;
-        var x = new float[rows.Count * d];
-        for (int i = 0; i < rows.Count; i++)
-            features.AsSpan(rows[i] * d, d).CopyTo(x.AsSpan(i * d, d));
-        if (target.Task == HeadTask.Classification)
-            return HeadMetrics.ForClassification([.. rows.Select(i => target.ClassIndex![i])], head.PredictClasses(x));
-        return HeadMetrics.ForRegression([.. rows.Select(i => target.Values![i])], head.PredictValues(x));
+        var x = HeadTrainer.SelectRows(features, head.Dimension, rows);
+        return target.Task == HeadTask.Classification
+            ? target.MeasureClasses(rows, head.PredictClasses(x))
+            : target.Measure(rows, head.PredictValues(x));
     }
 
     private static (string Prediction, HeadMetrics Metrics) ConstantBaseline(HeadTarget target, DataSplit split)
@@ -162,7 +159,7 @@ public sealed class Finetuner
             var counts = new int[target.Classes.Count];
             foreach (int i in split.Train) counts[target.ClassIndex![i]]++;
             int majority = Array.IndexOf(counts, counts.Max());
-            return (target.Classes[majority], HeadMetrics.ForClassification([.. split.Test.Select(i => target.ClassIndex![i])], [.. split.Test.Select(_ => majority)]));
+            return (target.Classes[majority], target.MeasureClasses(split.Test, [.. split.Test.Select(_ => majority)]));
         }
         double mean = split.Train.Average(i => target.Values![i]);
         return (mean.ToString("G6", System.Globalization.CultureInfo.InvariantCulture),

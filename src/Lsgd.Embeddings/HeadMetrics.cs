@@ -1,3 +1,5 @@
+using Lsgd.Applications.Classification;
+
 namespace Lsgd.Embeddings;
 
 /// <summary>
@@ -24,14 +26,11 @@ public sealed record HeadMetrics
     /// <summary>Among rows with y ≠ 0, the share whose prediction has the sign of y (regression on a target of both signs, e.g. valence).</summary>
     public double? SignAccuracy { get; init; }
 
-    /// <summary>Accuracy of predicted classes.</summary>
-    public static HeadMetrics ForClassification(ReadOnlySpan<int> actual, ReadOnlySpan<int> predicted)
+    /// <summary>The accuracy of a classifier's predictions, as <paramref name="report"/> counted them.</summary>
+    public static HeadMetrics ForClassification(ClassificationReport report)
     {
-        if (actual.Length != predicted.Length) throw new ArgumentException("One prediction per row is needed.", nameof(predicted));
-        int correct = 0;
-        for (int i = 0; i < actual.Length; i++)
-            if (actual[i] == predicted[i]) correct++;
-        return new HeadMetrics { Rows = actual.Length, Accuracy = actual.Length > 0 ? (double)correct / actual.Length : double.NaN };
+        ArgumentNullException.ThrowIfNull(report);
+        return new HeadMetrics { Rows = report.Count, Accuracy = report.Accuracy };
     }
 
     /// <summary>R², RMSE, MAE and sign accuracy of predicted values.</summary>

@@ -1,3 +1,5 @@
+using Lsgd.Applications.Classification;
+
 namespace Lsgd.Embeddings;
 
 /// <summary>Predictions of a head for n rows.</summary>
@@ -11,7 +13,7 @@ public sealed class HeadPredictions
         Rows = scores.Length / head.Model.Outputs;
         if (head.Task == HeadTask.Classification)
         {
-            ClassIndices = LinearHead.ArgMax(scores, head.Classes.Count);
+            ClassIndices = ClassLabels.DecodeScores(scores, head.Classes.Count);
             Labels = [.. ClassIndices.Select(c => head.Classes[c])];
         }
     }

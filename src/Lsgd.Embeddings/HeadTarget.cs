@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lsgd.Applications.Classification;
 
 namespace Lsgd.Embeddings;
 
@@ -71,12 +72,28 @@ public sealed class HeadTarget
             if (trimmed[i].Length == 0)
                 throw new LsgdException($"The target '{name}' is empty in {where(i)}: every row needs a class. Fill it in or remove the row.");
         }
-        var classes = trimmed.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var classes = ClassLabels.Sorted(trimmed, LabelOrder.Ordinal);
         if (classes.Length < 2)
             throw new LsgdException($"The target '{name}' has only one class ('{classes.FirstOrDefault()}') in all {labels.Count} rows: a classifier needs at least two. Check the column.");
-        var index = classes.Select((c, k) => (c, k)).ToDictionary(p => p.c, p => p.k, StringComparer.Ordinal);
-        return new HeadTarget(name, HeadTask.Classification, null, classes, [.. trimmed.Select(l => index[l])]);
+        return new HeadTarget(name, HeadTask.Classification, null, classes, ClassLabels.Indices(trimmed, classes));
     }
+
+    /// <summary>k, the number of least-squares outputs: one per class, or one value.</summary>
+    internal int Outputs => Task == HeadTask.Classification ? Classes.Count : 1;
+
+    /// <summary>The least-squares targets of <paramref name="rows"/>: n × <see cref="Outputs"/>, one-hot for classification.</summary>
+    internal double[] Targets(IReadOnlyList<int> rows) => Task == HeadTask.Classification
+        ? ClassLabels.EncodeTargets([.. rows.Select(i => ClassIndex![i])], Classes.Count, TargetEncoding.OneHot)
+        : [.. rows.Select(i => Values![i])];
+
+    /// <summary>How well <paramref name="scores"/> (n × <see cref="Outputs"/>, a head's) predict this target on <paramref name="rows"/>.</summary>
+    internal HeadMetrics Measure(IReadOnlyList<int> rows, double[] scores) => Task == HeadTask.Classification
+        ? MeasureClasses(rows, ClassLabels.DecodeScores(scores, Classes.Count))
+        : HeadMetrics.ForRegression([.. rows.Select(i => Values![i])], scores);
+
+    /// <summary>The accuracy of the predicted class indices <paramref name="predicted"/> of <paramref name="rows"/> (classification).</summary>
+    internal HeadMetrics MeasureClasses(IReadOnlyList<int> rows, ReadOnlySpan<int> predicted) =>
+        HeadMetrics.ForClassification(ClassificationReport.Compute(Classes, [.. rows.Select(i => ClassIndex![i])], predicted));
 
     /// <summary>
     /// Reads a column of cells: regression when <paramref name="task"/> says so, or when it is null and every cell

@@ -84,20 +84,9 @@ public sealed class HeadTrainer
             throw new LsgdException($"The training set has {rows.Count} rows but a head on {dimension} features has {dimension + 1} parameters per output: " +
                 $"least squares needs at least {dimension + 1} training rows. Add rows, or give smaller features with --embeddings.");
 
-        int k = target.Task == HeadTask.Classification ? target.Classes.Count : 1;
-        var x = new float[rows.Count * dimension];
-        var y = new double[rows.Count * k];
-        for (int i = 0; i < rows.Count; i++)
-        {
-            features.AsSpan(rows[i] * dimension, dimension).CopyTo(x.AsSpan(i * dimension, dimension));
-            if (target.Task == HeadTask.Classification)
-                y[i * k + target.ClassIndex![rows[i]]] = 1;
-            else
-                y[i] = target.Values![rows[i]];
-        }
         var names = featureNames ?? FeatureNames(dimension);
         var targetNames = target.Task == HeadTask.Classification ? target.Classes : [target.Name];
-        var data = Dataset.FromSingle(x, y, rows.Count, dimension, k, names, targetNames);
+        var data = Dataset.FromSingle(SelectRows(features, dimension, rows), target.Targets(rows), rows.Count, dimension, target.Outputs, names, targetNames);
         var classes = target.Task == HeadTask.Classification ? target.Classes : null;
         HeadFit FitWith(double l2, IReadOnlyList<L2Trial> trials)
         {
@@ -128,25 +117,24 @@ public sealed class HeadTrainer
     /// <summary>½ mean over <paramref name="rows"/> of Σ (y − ŷ)² over the outputs, and the head's metrics there.</summary>
     private static (double Loss, HeadMetrics Metrics) ValidationLoss(LinearHead head, float[] features, HeadTarget target, IReadOnlyList<int> rows)
     {
-        int d = head.Dimension, k = head.Model.Outputs;
-        var x = new float[rows.Count * d];
-        for (int i = 0; i < rows.Count; i++)
-            features.AsSpan(rows[i] * d, d).CopyTo(x.AsSpan(i * d, d));
-        var scores = head.Scores(x);
+        var scores = head.Scores(SelectRows(features, head.Dimension, rows));
+        var y = target.Targets(rows);
         double sse = 0;
-        for (int i = 0; i < rows.Count; i++)
+        for (int i = 0; i < y.Length; i++)
         {
-            for (int c = 0; c < k; c++)
-            {
-                double y = target.Task == HeadTask.Classification ? (target.ClassIndex![rows[i]] == c ? 1 : 0) : target.Values![rows[i]];
-                double r = y - scores[i * k + c];
-                sse += r * r;
-            }
+            double r = y[i] - scores[i];
+            sse += r * r;
         }
-        var metrics = target.Task == HeadTask.Classification
-            ? HeadMetrics.ForClassification([.. rows.Select(i => target.ClassIndex![i])], LinearHead.ArgMax(scores, k))
-            : HeadMetrics.ForRegression([.. rows.Select(i => target.Values![i])], scores);
-        return (0.5 * sse / rows.Count, metrics);
+        return (0.5 * sse / rows.Count, target.Measure(rows, scores));
+    }
+
+    /// <summary>The rows <paramref name="rows"/> of n × d <paramref name="features"/>, in that order.</summary>
+    internal static float[] SelectRows(float[] features, int dimension, IReadOnlyList<int> rows)
+    {
+        var x = new float[rows.Count * dimension];
+        for (int i = 0; i < rows.Count; i++)
+            features.AsSpan(rows[i] * dimension, dimension).CopyTo(x.AsSpan(i * dimension, dimension));
+        return x;
     }
 
     /// <summary>The default feature names e1…ed.</summary>

@@ -1,3 +1,4 @@
+using Lsgd.Applications.Classification;
 using Lsgd.Models;
 
 namespace Lsgd.Embeddings;
@@ -67,19 +68,6 @@ public sealed class LinearHead
     {
         if (Task != HeadTask.Classification)
             throw new InvalidOperationException("This head predicts numbers: use PredictValues.");
-        return ArgMax(Scores(features), Classes.Count);
-    }
-
-    internal static int[] ArgMax(double[] scores, int k)
-    {
-        var result = new int[scores.Length / k];
-        for (int i = 0; i < result.Length; i++)
-        {
-            int best = 0;
-            for (int c = 1; c < k; c++)
-                if (scores[i * k + c] > scores[i * k + best]) best = c;
-            result[i] = best;
-        }
-        return result;
+        return ClassLabels.DecodeScores(Scores(features), Classes.Count);
     }
 }

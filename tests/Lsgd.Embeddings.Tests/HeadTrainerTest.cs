@@ -101,6 +101,15 @@ public class HeadTrainerTest(EncoderFixture fixture) : IClassFixture<EncoderFixt
     }
 
     [Fact]
+    public void NumericClassLabelsKeepOrdinalOrder()
+    {
+        // Heads order classes as text (unlike 'lsgd classify', which sorts numbers as numbers): a head's outputs stay as they were.
+        var target = HeadTarget.Parse("stars", ["2", "10", " 1", "2"], HeadTask.Classification);
+        Assert.Equal(["1", "10", "2"], target.Classes);
+        Assert.Equal([2, 1, 0, 2], target.ClassIndex);
+    }
+
+    [Fact]
     public void EmptyLabelIsRefusedWithItsRow()
     {
         var error = Assert.Throws<LsgdException>(() => HeadTarget.Classification("group", ["a", "", "b"]));
