@@ -418,10 +418,4 @@ internal static class FinetuneCommand
     private static string G(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 
     private static string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("F3", CultureInfo.InvariantCulture) : "—";
-
-    /// <summary>An <see cref="IProgress{T}"/> that runs its handler on the reporting thread.</summary>
-    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
-    {
-        public void Report(T value) => handler(value);
-    }
 }

@@ -334,10 +334,4 @@ internal static class FitCommand
     private static string P(double p) => !double.IsFinite(p) ? "—" : p < 1e-16 ? "< 1e-16" : p.ToString("G3", CultureInfo.InvariantCulture);
 
     private static string G(double v) => double.IsFinite(v) ? (v == 0 ? 0.0 : v).ToString("G10", CultureInfo.InvariantCulture) : "—";
-
-    /// <summary>An <see cref="IProgress{T}"/> that runs its handler on the reporting thread.</summary>
-    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
-    {
-        public void Report(T value) => handler(value);
-    }
 }
