@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Lsgd.Embeddings;
 using Lsgd.IO;
@@ -11,7 +10,7 @@ namespace Lsgd.Cli.Commands;
 
 /// <summary>
 /// <c>lsgd finetune DATA.csv --text COLUMN --target COLUMN</c>: re-fit the last layer of a pretrained sentence
-/// encoder for a new task, and compare it with baselines. Also serves <c>lsgd predict HEAD.json --text …</c>.
+/// encoder for a new task, and compare it with baselines (<see cref="PredictHead"/> serves <c>lsgd predict HEAD.json --text …</c>).
 /// </summary>
 internal static class FinetuneCommand
 {
@@ -132,93 +131,6 @@ internal static class FinetuneCommand
         }
     }
 
-    /// <summary>
-    /// <c>lsgd predict HEAD.json --text …</c> (or a CSV of texts, or features in a .npy file) when the model file is a
-    /// head written by <c>finetune</c>. Returns false, doing nothing, for other model files without <c>--text</c>,
-    /// so that predict carries on as for any linear model.
-    /// </summary>
-    internal static bool TryPredict(CliContext context, string modelPath, string? dataPath, string[]? texts, string? outPath, char separator, bool asJson)
-    {
-        bool haveTexts = texts is { Length: > 0 };
-        if (!HeadFile.IsHead(modelPath))
-        {
-            if (haveTexts)
-                HeadFile.Load(modelPath);   // says why this model cannot predict from texts
-            return false;
-        }
-        if (haveTexts && dataPath is not null)
-            throw new LsgdException($"Give either texts with --text or a data file ({dataPath}), not both.");
-        var file = HeadFile.Load(modelPath);
-        using var predictor = new HeadPredictor(file);   // no cache: texts to predict are mostly new, and encoding them is fast
-        IReadOnlyList<string>? inputTexts = texts;
-        HeadPredictions predictions;
-        if (!haveTexts && dataPath is not null && dataPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
-        {
-            var (features, _) = ReadFeatures(dataPath, null, null, file.Head.Dimension);
-            predictions = predictor.PredictFeatures(features);
-            inputTexts = null;
-        }
-        else
-        {
-            if (!haveTexts)
-            {
-                if (dataPath is null)
-                    throw new LsgdException("Give the texts to predict: --text \"…\" (repeat it for several), or a CSV file with the column '" + (file.TextColumn ?? "text") + "'.");
-                string column = file.TextColumn ?? throw new LsgdException($"{modelPath} does not record its text column; use --text.");
-                var table = TextTable.Read(dataPath, [column], Separator(dataPath, separator == ',' ? null : separator));
-                inputTexts = table.Column(column);
-                for (int i = 0; i < inputTexts.Count; i++)
-                    if (string.IsNullOrWhiteSpace(inputTexts[i]))
-                        throw new LsgdException($"{dataPath}, line {table.Lines[i]}: the text in column '{column}' is empty. Fill it in or remove the row.");
-            }
-            predictions = predictor.PredictTexts(inputTexts!, null, context.Cancellation);
-        }
-
-        var head = file.Head;
-        string predicted = "predicted_" + file.Target;
-        if (asJson)
-        {
-            context.WriteJson(new JsonObject
-            {
-                ["model"] = modelPath,
-                ["data"] = dataPath,
-                ["task"] = head.Task == HeadTask.Classification ? "classification" : "regression",
-                ["rows"] = predictions.Rows,
-                ["texts"] = inputTexts is null ? null : Json.Strings(inputTexts),
-                ["predictions"] = head.Task == HeadTask.Classification ? Json.Strings(predictions.Labels!) : Json.Numbers(predictions.Scores),
-                ["classes"] = head.Task == HeadTask.Classification ? Json.Strings(head.Classes) : null,
-                ["scores"] = head.Task == HeadTask.Classification
-                    ? new JsonArray([.. Enumerable.Range(0, predictions.Rows).Select(i => (JsonNode?)Json.Numbers(predictions.Scores.Skip(i * head.Classes.Count).Take(head.Classes.Count)))])
-                    : null,
-                ["texts_per_second"] = predictions.Embeddings is { } e ? Json.Number(e.TextsPerSecond) : null,
-                ["out"] = outPath,
-            });
-        }
-        var csv = new StringBuilder();
-        var columns = new List<string>();
-        if (inputTexts is not null) columns.Add(file.TextColumn ?? "text");
-        columns.Add(predicted);
-        if (head.Task == HeadTask.Classification) columns.Add("score");
-        csv.AppendJoin(',', columns).Append('\n');
-        for (int i = 0; i < predictions.Rows; i++)
-        {
-            if (inputTexts is not null) csv.Append(Quote(inputTexts[i])).Append(',');
-            if (head.Task == HeadTask.Classification)
-            {
-                int c = predictions.ClassIndices![i];
-                csv.Append(Quote(head.Classes[c])).Append(',').Append(Number(predictions.Scores[i * head.Classes.Count + c]));
-            }
-            else
-                csv.Append(Number(predictions.Scores[i]));
-            csv.Append('\n');
-        }
-        if (outPath is not null)
-            AtomicFile.WriteAllText(outPath, csv.ToString());
-        else if (!asJson)
-            context.Output.Write(csv.ToString());
-        return true;
-    }
-
     private static TextEmbeddings Embed(CliContext context, IReadOnlyList<string> texts, EmbeddingOptions options, bool interactive)
     {
         using var encoder = new MiniLmEncoder();
@@ -259,7 +171,7 @@ internal static class FinetuneCommand
     }
 
     /// <summary>Features from a .npy file: n × d, one row per data row.</summary>
-    private static (float[] Features, int Dimension) ReadFeatures(string path, int? rows, string? dataPath, int? dimension = null)
+    internal static (float[] Features, int Dimension) ReadFeatures(string path, int? rows, string? dataPath, int? dimension = null)
     {
         var header = NpyFile.ReadHeader(path);
         if (rows is { } n && header.Rows != n)
@@ -389,7 +301,7 @@ internal static class FinetuneCommand
         : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double l2) ? l2
         : throw new LsgdException($"--l2 {value} is not allowed: it must be a number >= 0 or 'auto'. Try --l2 0.1, or auto to choose on the validation set.");
 
-    private static char Separator(string path, char? given) =>
+    internal static char Separator(string path, char? given) =>
         given ?? (path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',');
 
     /// <summary>Builds options, naming the command-line flag of any refused value.</summary>
@@ -410,10 +322,6 @@ internal static class FinetuneCommand
             throw new LsgdException(e.Describe(flag), e);
         }
     }
-
-    private static string Quote(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
-
-    private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     private static string G(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 

@@ -25,7 +25,7 @@ internal static class PredictCommand
         command.Add(text);
         command.SetAction(parse =>
         {
-            if (FinetuneCommand.TryPredict(context, parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(text), parse.GetValue(output), parse.GetValue(separator), parse.GetValue(json)))
+            if (PredictHead.TryRun(context, parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(text), parse.GetValue(output), parse.GetValue(separator), parse.GetValue(json)))
             {
                 setExit(Cli.Ok);
                 return;
