@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Lsgd.Embeddings;
-using Lsgd.IO;
 using Spectre.Console;
 
 namespace Lsgd.Cli.Commands;
@@ -74,51 +73,30 @@ internal static class FinetuneCommand
                 Threads = parse.GetValue(threads),
                 Cache = parse.GetValue(noCache) ? null : new EmbeddingCache(parse.GetValue(cache) ?? EmbeddingCache.DefaultDirectory),
             });
-
-            // The table: texts, target, groups.
-            var columns = new List<string> { textColumn, targetColumn };
-            if (groupColumn is not null) columns.Add(groupColumn);
-            var table = TextTable.Read(path, columns, Separator(path, parse.GetValue(separator)));
-            string Where(int i) => $"line {table.Lines[i]} of {path}";
-            var texts = table.Column(textColumn);
-            for (int i = 0; i < texts.Count; i++)
-                if (string.IsNullOrWhiteSpace(texts[i]))
-                    throw new LsgdException($"{path}, line {table.Lines[i]}: the text in column '{textColumn}' is empty. Every row needs a text to embed: fill it in or remove the row.");
-            var headTarget = HeadTarget.Parse(targetColumn, table.Column(targetColumn), parse.GetValue(task) switch
+            HeadTask? headTask = parse.GetValue(task) switch
             {
                 "regression" => HeadTask.Regression,
                 "classification" => HeadTask.Classification,
                 _ => null,
-            }, Where);
-
-            // The features: the built-in encoder (cached), or a file.
-            string? featuresFile = parse.GetValue(embeddings);
-            float[] features;
-            int dimension;
-            TextEmbeddings? embedded = null;
-            if (featuresFile is not null)
-                (features, dimension) = ReadFeatures(featuresFile, table.Rows, path);
-            else
-            {
-                embedded = Embed(context, texts, embedding, interactive: context.Interactive && !asJson);
-                (features, dimension) = (embedded.Vectors, embedded.Dimension);
-            }
+            };
+            var input = FinetuneInput.Read(context, path, textColumn, targetColumn, headTask, groupColumn, parse.GetValue(separator),
+                parse.GetValue(embeddings), embedding, interactive: context.Interactive && !asJson);
             double embedSeconds = clock.Elapsed.TotalSeconds;
 
             var trainClock = Stopwatch.StartNew();
-            var result = Train(context, options, texts, features, dimension, headTarget, groupColumn is null ? null : table.Column(groupColumn), context.Interactive && !asJson);
+            var result = Train(context, options, input, context.Interactive && !asJson);
             double trainSeconds = trainClock.Elapsed.TotalSeconds;
 
             string headPath = parse.GetValue(output) ?? Path.GetFileNameWithoutExtension(path) + ".head.json";
             string? onnxPath = parse.GetValue(onnx);
-            var summary = Summary(result, path, textColumn, groupColumn, options, embedded, featuresFile, dimension, embedding);
+            var summary = Summary(result, path, textColumn, groupColumn, options, input, embedding);
             summary["embed_seconds"] = embedSeconds;
             summary["train_seconds"] = trainSeconds;
-            new HeadFile(result.Head.Head, targetColumn, embedded?.ModelId, textColumn, result.Head.L2, summary).Save(headPath);
+            new HeadFile(result.Head.Head, targetColumn, input.Embedded?.ModelId, textColumn, result.Head.L2, summary).Save(headPath);
             if (onnxPath is not null)
                 OnnxExport.Save(result.Head.Head, onnxPath, new Dictionary<string, string>
                 {
-                    ["lsgd.encoder"] = embedded?.ModelId ?? $"features from {featuresFile}",
+                    ["lsgd.encoder"] = input.Embedded?.ModelId ?? $"features from {input.FeaturesFile}",
                     ["lsgd.text_column"] = textColumn,
                 });
             summary["head_file"] = headPath;
@@ -127,65 +105,25 @@ internal static class FinetuneCommand
             if (asJson)
                 context.WriteJson(summary);
             else
-                WriteText(context, result, summary, embedded, featuresFile, dimension, headPath, onnxPath, embedding);
+                WriteText(context, result, summary, input, headPath, onnxPath, embedding);
         }
     }
 
-    private static TextEmbeddings Embed(CliContext context, IReadOnlyList<string> texts, EmbeddingOptions options, bool interactive)
-    {
-        using var encoder = new MiniLmEncoder();
-        var embedder = new TextEmbedder(encoder, options);
-        if (!interactive)
-            return embedder.Embed(texts, null, context.Cancellation);
-        TextEmbeddings? result = null;
-        context.Console.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var bar = ctx.AddTask("embedding", maxValue: Math.Max(1, texts.Count));
-                var gate = new object();
-                result = embedder.Embed(texts, new SynchronousProgress<EmbeddingProgress>(p =>
-                {
-                    lock (gate)
-                    {
-                        bar.MaxValue = Math.Max(1, p.Total);
-                        bar.Value = p.Encoded;
-                        bar.Description = $"embedding {p.Encoded}/{p.Total}";
-                    }
-                }), context.Cancellation);
-            });
-        return result!;
-    }
-
-    private static FinetuneResult Train(CliContext context, FinetuneOptions options, IReadOnlyList<string> texts, float[] features, int dimension,
-        HeadTarget target, IReadOnlyList<string>? groups, bool interactive)
+    private static FinetuneResult Train(CliContext context, FinetuneOptions options, FinetuneInput input, bool interactive)
     {
         var finetuner = new Finetuner(options);
         if (!interactive)
-            return finetuner.Run(texts, features, dimension, target, groups, null, context.Cancellation);
+            return finetuner.Run(input.Texts, input.Features, input.Dimension, input.Target, input.Groups, null, context.Cancellation);
         FinetuneResult? result = null;
         context.Console.Status().Start("training heads by least-squares gradient descent", _ =>
-            result = finetuner.Run(texts, features, dimension, target, groups, null, context.Cancellation));
+            result = finetuner.Run(input.Texts, input.Features, input.Dimension, input.Target, input.Groups, null, context.Cancellation));
         return result!;
     }
 
-    /// <summary>Features from a .npy file: n × d, one row per data row.</summary>
-    internal static (float[] Features, int Dimension) ReadFeatures(string path, int? rows, string? dataPath, int? dimension = null)
-    {
-        var header = NpyFile.ReadHeader(path);
-        if (rows is { } n && header.Rows != n)
-            throw new LsgdException($"{path} has {header.Rows} rows but {dataPath} has {n} data rows: the features need one row per text, in the same order.");
-        if (dimension is { } d && header.Columns != d)
-            throw new LsgdException($"{path} has {header.Columns} columns but the head reads {d} features per row.");
-        if (header.Columns < 1)
-            throw new LsgdException($"{path} has no columns: give an n × d array of features.");
-        return (NpyFile.ReadSingles(header), header.Columns);
-    }
-
     private static JsonObject Summary(FinetuneResult r, string path, string textColumn, string? groupColumn, FinetuneOptions options,
-        TextEmbeddings? embedded, string? featuresFile, int dimension, EmbeddingOptions embedding)
+        FinetuneInput input, EmbeddingOptions embedding)
     {
+        var (embedded, featuresFile, dimension) = (input.Embedded, input.FeaturesFile, input.Dimension);
         bool classifier = r.Task == HeadTask.Classification;
         var fit = r.Head.Regression;
         var baselines = new JsonObject
@@ -252,9 +190,10 @@ internal static class FinetuneCommand
         return o;
     }
 
-    private static void WriteText(CliContext context, FinetuneResult r, JsonObject summary, TextEmbeddings? embedded, string? featuresFile, int dimension,
+    private static void WriteText(CliContext context, FinetuneResult r, JsonObject summary, FinetuneInput input,
         string headPath, string? onnxPath, EmbeddingOptions embedding)
     {
+        var (embedded, featuresFile, dimension) = (input.Embedded, input.FeaturesFile, input.Dimension);
         var c = CultureInfo.InvariantCulture;
         var console = context.Console;
         bool classifier = r.Task == HeadTask.Classification;
@@ -300,9 +239,6 @@ internal static class FinetuneCommand
         value.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
         : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double l2) ? l2
         : throw new LsgdException($"--l2 {value} is not allowed: it must be a number >= 0 or 'auto'. Try --l2 0.1, or auto to choose on the validation set.");
-
-    internal static char Separator(string path, char? given) =>
-        given ?? (path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',');
 
     /// <summary>Builds options, naming the command-line flag of any refused value.</summary>
     private static T Bind<T>(Func<T> make)

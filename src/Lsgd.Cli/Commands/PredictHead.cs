@@ -31,7 +31,7 @@ internal static class PredictHead
         HeadPredictions predictions;
         if (!haveTexts && dataPath is not null && dataPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
-            var (features, _) = FinetuneCommand.ReadFeatures(dataPath, null, null, file.Head.Dimension);
+            var (features, _) = FinetuneInput.ReadFeatures(dataPath, null, null, file.Head.Dimension);
             predictions = predictor.PredictFeatures(features);
             inputTexts = null;
         }
@@ -42,7 +42,7 @@ internal static class PredictHead
                 if (dataPath is null)
                     throw new LsgdException("Give the texts to predict: --text \"…\" (repeat it for several), or a CSV file with the column '" + (file.TextColumn ?? "text") + "'.");
                 string column = file.TextColumn ?? throw new LsgdException($"{modelPath} does not record its text column; use --text.");
-                var table = TextTable.Read(dataPath, [column], FinetuneCommand.Separator(dataPath, separator == ',' ? null : separator));
+                var table = TextTable.Read(dataPath, [column], FinetuneInput.Separator(dataPath, separator == ',' ? null : separator));
                 inputTexts = table.Column(column);
                 for (int i = 0; i < inputTexts.Count; i++)
                     if (string.IsNullOrWhiteSpace(inputTexts[i]))
