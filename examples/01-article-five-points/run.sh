@@ -4,7 +4,8 @@
 # distance to it, and writes a plot of the fit and the loss curve.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out="${1:-article-demo.png}"
+out="${1:-out/article-demo.png}"   # out/ is ignored by git
+mkdir -p "$(dirname "$out")"
 dotnet run --project src/Lsgd.Cli -c Release -- demo --plot "$out"
 # The article's |ΔJ| rule stops early; the gradient rule goes all the way:
 dotnet run --project src/Lsgd.Cli -c Release -- demo --tolerance 0 --gradient-tolerance 1e-10 --max-iterations 100000 --show 3

@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data=examples/04-classifier/iris.csv
-out="${1:-iris-pca.png}"
+out="${1:-out/iris-pca.png}"   # out/ is ignored by git
+mkdir -p "$(dirname "$out")"
 lsgd() { dotnet run --project src/Lsgd.Cli -c Release -- "$@"; }
 lsgd pca "$data" --components 2 --label species --plot "$out"
 lsgd pca "$data" --components 2 --method gd
