@@ -10,8 +10,9 @@ namespace Lsgd.Internals;
 /// (so every product and sum is double), and the Gram-matrix update behind XᵀX.
 /// </summary>
 /// <remarks>
-/// Written with the portable <see cref="Vector256{T}"/> API (fused multiply-add where the hardware has it)
-/// and a scalar tail; tested against plain loops at every length.
+/// Written with the portable <see cref="Vector256{T}"/> API (fused multiply-add where the hardware has it) and a
+/// scalar tail; the Gram update also has 512-bit tiles, taken where <see cref="Vector512.IsHardwareAccelerated"/>.
+/// Every path is tested against plain loops, at lengths that exercise the tails.
 /// </remarks>
 internal static class Kernels
 {
