@@ -139,6 +139,9 @@ public sealed class LinearRegressor
                 ThrowPenaltyWithExact(o.Penalty);
             var exact = ExactLeastSquares.FromStatistics(statistics, o.FitIntercept);
             var exactStatistics = FitStatistics.Compute(exact.Model, source, statistics, cancellationToken);
+            // The pass just made measured Σr² at this very solution: better than Syy − θᵀSxy when R² is near 1.
+            exact = exact.WithResidualSumOfSquares([.. exactStatistics.Select(s => s.SumOfSquaredResiduals)],
+                [.. exactStatistics.Select(s => s.TotalSumOfSquares)]);
             return new LinearFit(exact.Model, o, method, (choice is null ? "" : choice + " ") + "For data streamed from a file the exact solution comes from the normal equations of one pass (Cholesky).",
                 null, null, exactStatistics, exact, null, null, rows)
             { Engine = EngineKind.Statistics, Report = RegressionReport.Compute(exact.Model, statistics.Count, exact, exactStatistics) };

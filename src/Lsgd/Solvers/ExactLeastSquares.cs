@@ -138,7 +138,7 @@ public static class ExactLeastSquares
         }
         var model = new LinearModel(layout, theta, statistics.FeatureNames.Count == d ? statistics.FeatureNames : [.. Enumerable.Range(1, d).Select(j => $"x{j}")],
             statistics.TargetNames.Count == k ? statistics.TargetNames : [.. Enumerable.Range(1, k).Select(j => k == 1 ? "y" : $"y{j}")]);
-        return new ExactSolution(model, se, seB, sse, r2, dof, condition, 0);
+        return new ExactSolution(model, se, seB, sse, r2, dof, condition, 0) { UnscaledVariances = inverse };
     }
 
     private static double CentredSumOfSquares(ReadOnlySpan<double> y)

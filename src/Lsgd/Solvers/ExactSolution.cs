@@ -57,4 +57,36 @@ public sealed class ExactSolution
 
     /// <summary>How many steps of iterative refinement were applied.</summary>
     public int RefinementSteps { get; }
+
+    /// <summary>
+    /// [(DᵀD)⁻¹]ⱼⱼ per weight, the intercept's last, when the solution came from sufficient statistics (null from QR):
+    /// what <see cref="WithResidualSumOfSquares"/> needs to recompute the standard errors.
+    /// </summary>
+    internal double[]? UnscaledVariances { get; init; }
+
+    /// <summary>
+    /// The same solution with the residual sums of squares measured on the rows (one pass at <see cref="Model"/>)
+    /// instead of derived from the statistics as Syy − θᵀSxy, which cancels when R² is near 1; the standard
+    /// errors and R² follow. Only for solutions from <see cref="ExactLeastSquares.FromStatistics"/>.
+    /// </summary>
+    /// <param name="sse">Σr² per output, measured at this solution.</param>
+    /// <param name="totalSumOfSquares">Σ(y − ȳ)² per output (Σy² without an intercept), for R².</param>
+    internal ExactSolution WithResidualSumOfSquares(IReadOnlyList<double> sse, IReadOnlyList<double> totalSumOfSquares)
+    {
+        var unscaled = UnscaledVariances ?? throw new InvalidOperationException("Only a solution from sufficient statistics keeps the unscaled variances.");
+        int k = Model.Outputs, d = Model.Features;
+        var se = new double[k][];
+        var seB = new double[k];
+        var newSse = new double[k];
+        var r2 = new double[k];
+        for (int o = 0; o < k; o++)
+        {
+            newSse[o] = sse[o];
+            double sigma2 = DegreesOfFreedom > 0 ? sse[o] / DegreesOfFreedom : double.NaN;
+            se[o] = [.. Enumerable.Range(0, d).Select(j => Math.Sqrt(sigma2 * unscaled[j]))];
+            seB[o] = Model.HasIntercept ? Math.Sqrt(sigma2 * unscaled[d]) : double.NaN;
+            r2[o] = totalSumOfSquares[o] > 0 ? 1 - sse[o] / totalSumOfSquares[o] : double.NaN;
+        }
+        return new ExactSolution(Model, se, seB, newSse, r2, DegreesOfFreedom, ConditionNumber, RefinementSteps) { UnscaledVariances = unscaled };
+    }
 }
