@@ -109,7 +109,7 @@ public sealed class LinearRegressor
         return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, reference, optimality, skipped, data.Rows)
         {
             Engine = engineKind,
-            Report = AtLeastSquaresEstimates(run, reference, optimality) ? RegressionReport.Compute(model, data, reference, fitStatistics) : null,
+            Report = AtLeastSquaresEstimates(run, reference, optimality) ? RegressionReport.Compute(model, data, ForReport(reference, fitStatistics), fitStatistics) : null,
         };
     }
 
@@ -181,7 +181,7 @@ public sealed class LinearRegressor
         return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, reference, optimality, skipped, rows)
         {
             Engine = engineKind,
-            Report = AtLeastSquaresEstimates(run, reference, optimality) ? RegressionReport.Compute(model, statistics.Count, reference, fitStatistics) : null,
+            Report = AtLeastSquaresEstimates(run, reference, optimality) ? RegressionReport.Compute(model, statistics.Count, ForReport(reference, fitStatistics), fitStatistics) : null,
         };
     }
 
@@ -190,6 +190,18 @@ public sealed class LinearRegressor
     /// that is, the exact solution is known and the run converged, or stopped within 1e-6 (relative) of that
     /// solution anyway; never for a diverged run.
     /// </summary>
+    /// <summary>
+    /// The solution whose standard errors the report shows. From QR, as it is (its σ̂ comes from refined residuals).
+    /// From statistics, with σ̂ from the fit's own pass over the rows (the model is at the least-squares estimates
+    /// when a report is made) rather than from Syy − θᵀSxy, which cancels when R² is near 1. The reference itself,
+    /// and its SSE for the objective gap, are left as they are.
+    /// </summary>
+    private static ExactSolution ForReport(ExactSolution reference, IReadOnlyList<OutputStatistics> fitStatistics) =>
+        reference.UnscaledVariances is null
+            ? reference
+            : reference.WithResidualSumOfSquares([.. fitStatistics.Select(s => s.SumOfSquaredResiduals)],
+                [.. fitStatistics.Select(s => s.TotalSumOfSquares)]);
+
     private static bool AtLeastSquaresEstimates(GradientDescentResult run, [NotNullWhen(true)] ExactSolution? reference, Optimality? optimality) =>
         reference is not null && run.StopReason != StopReason.Diverged
         && (run.Converged || optimality?.RelativeCoefficientDistance < 1e-6);
