@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using nietras.SeparatedValues;
 
 namespace Lsgd.IO;
@@ -6,7 +7,8 @@ namespace Lsgd.IO;
 /// <summary>
 /// Turns the chosen cells of one CSV row into finite doubles, or names the file, line and column of the
 /// first cell that is not one. The single place where CSV cells are validated: <see cref="CsvReader"/>
-/// (whole file in memory) and <see cref="CsvRowSource"/> (streaming, on a reader thread) both call it.
+/// (whole file in memory) and <see cref="CsvRowSource"/> (streaming: rows checked on its reader thread, cells
+/// parsed on its worker threads) both call it.
 /// </summary>
 /// <remarks>
 /// Cells are trimmed, then read in the invariant culture with <see cref="NumberStyles.Float"/>. The common
@@ -51,28 +53,42 @@ internal sealed class CsvRowParser
     /// <exception cref="CsvFormatException">A ragged row, or a cell that is empty, not a number, NaN or infinite.</exception>
     public bool TryParse(SepReader.Row row, Span<double> values)
     {
+        if (!IsDataRow(row)) return false;
         int line = row.LineNumberFrom;
-        if (row.ColCount != _header.Count)
-        {
-            if (row.ColCount == 1 && row.Span.IsWhiteSpace()) return false;
-            int column = Math.Min(row.ColCount, _header.Count) + 1;
-            throw new CsvFormatException(_path, line, column, null,
-                $"the row has {Plural(row.ColCount, "field")} but the header has {_header.Count}. " +
-                (row.ColCount < _header.Count ? "A value is missing" : "There is an extra value") +
-                $", or the separator is not '{_separator}'.");
-        }
         for (int j = 0; j < _indices.Length; j++)
-        {
-            var cell = row[_indices[j]].Span.Trim();
-            if (csFastFloat.FastDoubleParser.TryParseDouble(cell, out int used, out double v) &&
-                used == cell.Length && double.IsFinite(v))
-            {
-                values[j] = v;
-                continue;
-            }
-            values[j] = ParseSlowly(cell, line, j);
-        }
+            values[j] = ParseCell(Cell(row, j), line, j);
         return true;
+    }
+
+    /// <summary>Whether <paramref name="row"/> holds data: false for a blank line; throws for a ragged row.</summary>
+    /// <exception cref="CsvFormatException">The row has more or fewer fields than the header.</exception>
+    public bool IsDataRow(SepReader.Row row)
+    {
+        if (row.ColCount == _header.Count) return true;
+        if (row.ColCount == 1 && row.Span.IsWhiteSpace()) return false;
+        int column = Math.Min(row.ColCount, _header.Count) + 1;
+        throw new CsvFormatException(_path, row.LineNumberFrom, column, null,
+            $"the row has {Plural(row.ColCount, "field")} but the header has {_header.Count}. " +
+            (row.ColCount < _header.Count ? "A value is missing" : "There is an extra value") +
+            $", or the separator is not '{_separator}'.");
+    }
+
+    /// <summary>The (unescaped, untrimmed) text of the <paramref name="j"/>-th chosen cell of <paramref name="row"/>.</summary>
+    public ReadOnlySpan<char> Cell(SepReader.Row row, int j) => row[_indices[j]].Span;
+
+    /// <summary>
+    /// Parses the <paramref name="j"/>-th chosen cell, given as <see cref="Cell"/> returned it (it is trimmed
+    /// here), of the row that starts on <paramref name="line"/>.
+    /// </summary>
+    /// <exception cref="CsvFormatException">The cell is empty, not a number, NaN or infinite.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double ParseCell(ReadOnlySpan<char> cell, int line, int j)
+    {
+        cell = cell.Trim();
+        if (csFastFloat.FastDoubleParser.TryParseDouble(cell, out int used, out double v) &&
+            used == cell.Length && double.IsFinite(v))
+            return v;
+        return ParseSlowly(cell, line, j);
     }
 
     /// <summary>The runtime's parser, for every cell the fast path declined; throws the cell's error.</summary>
