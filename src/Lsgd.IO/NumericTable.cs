@@ -47,11 +47,27 @@ public sealed class NumericTable
         var idx = names.Select(n => list.IndexOf(n)).ToArray();
         if (Array.IndexOf(idx, -1) is var missing and >= 0)
             throw new ArgumentException($"The table has no column '{names[missing]}'.", nameof(names));
-        int c = Columns.Count, m = idx.Length;
-        var result = new double[Rows * m];
-        for (int i = 0; i < Rows; i++)
-            for (int j = 0; j < m; j++)
-                result[i * m + j] = Values[i * c + idx[j]];
+        int c = Columns.Count, m = idx.Length, rows = Rows;
+        var values = Values;
+        var result = new double[(long)rows * m <= Array.MaxLength ? rows * m : throw new LsgdException($"{Path}: {rows} rows × {m} columns are more values than one array holds.")];
+        // Columns next to each other in the file (the usual case: features, then the target) are copied as one
+        // span per row; blocks of rows go to different cores for large tables.
+        bool adjacent = m > 0 && idx.Select((column, j) => column == idx[0] + j).All(a => a);
+        const int blockRows = 65536;
+        int blocks = (rows + blockRows - 1) / blockRows;
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = (long)rows * m >= 1 << 20 ? Environment.ProcessorCount : 1 }, b =>
+        {
+            int end = Math.Min(rows, (b + 1) * blockRows);
+            for (int i = b * blockRows; i < end; i++)
+            {
+                var target = result.AsSpan(i * m, m);
+                if (adjacent)
+                    values.AsSpan(i * c + idx[0], m).CopyTo(target);
+                else
+                    for (int j = 0; j < m; j++)
+                        target[j] = values[i * c + idx[j]];
+            }
+        });
         return result;
     }
 }
