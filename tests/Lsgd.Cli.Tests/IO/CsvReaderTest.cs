@@ -32,19 +32,7 @@ public class CsvReaderTest
     }
 
     /// <summary>A CSV with a text column, NIST number forms, padded and quoted cells, and blank lines (some in a row).</summary>
-    private static string Sample(TempFolder t, int rows)
-    {
-        var sb = new StringBuilder("y,name,x1,\"x 2\"\n");
-        for (int i = 0; i < rows; i++)
-        {
-            if (i % 17 == 5) sb.Append('\n');
-            if (i % 101 == 7) sb.Append("  \n\n");
-            string x2 = (i % 4) switch { 0 => $"{i}.", 1 => $" .{i} ", 2 => $"\"{i}e-3\"", _ => $"-{i}.25E+01" };
-            sb.Append(CultureInfo.InvariantCulture, $"{i * 0.1},n{i},{Math.Sqrt(i) * 1e-7},{x2}\n");
-        }
-        sb.Append("\n\n");
-        return t.File("sample.csv", sb.ToString());
-    }
+    private static string Sample(TempFolder t, int rows) => CsvSample.Write(t, rows, blankRuns: true, x1Scale: 1e-7);
 
     [Theory]
     [InlineData(0, 1, 1)]

@@ -7,17 +7,7 @@ namespace Lsgd.Cli.Tests.IO;
 public class CsvRowSourceTest
 {
     /// <summary>A CSV with a text column, NIST number forms, padded and quoted cells, and blank lines.</summary>
-    private static string Sample(TempFolder t, int rows)
-    {
-        var sb = new StringBuilder("y,name,x1,\"x 2\"\n");
-        for (int i = 0; i < rows; i++)
-        {
-            if (i % 17 == 5) sb.Append('\n');
-            string x2 = (i % 4) switch { 0 => $"{i}.", 1 => $" .{i} ", 2 => $"\"{i}e-3\"", _ => $"-{i}.25E+01" };
-            sb.Append(CultureInfo.InvariantCulture, $"{i * 0.1},n{i},{Math.Sqrt(i)},{x2}\n");
-        }
-        return t.File("sample.csv", sb.ToString());
-    }
+    private static string Sample(TempFolder t, int rows) => CsvSample.Write(t, rows);
 
     [Theory]
     [InlineData(1)]
