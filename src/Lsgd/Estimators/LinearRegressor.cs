@@ -225,8 +225,8 @@ public sealed class LinearRegressor
             for (int k = 0; k < layout.Outputs; k++)
                 initial[k * layout.BlockSize + layout.Features] = targetMeans[k];
         return method == SolverMethod.ConjugateGradient
-            ? ConjugateGradient.Minimize(objective, o.GradientDescent, initial, progress, cancellationToken)
-            : GradientDescent.Minimize(objective, o.GradientDescent, initial, validation, progress, cancellationToken);
+            ? ConjugateGradient.Minimize(objective, o.GradientDescent, initial, progress, cancellationToken: cancellationToken)
+            : GradientDescent.Minimize(objective, o.GradientDescent, initial, validation, progress, cancellationToken: cancellationToken);
     }
 
     private static double[] TargetMeans(Dataset data)

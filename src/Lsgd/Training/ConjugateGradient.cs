@@ -24,7 +24,8 @@ public static class ConjugateGradient
 {
     /// <summary>Minimises <paramref name="objective"/> from <paramref name="initial"/> (zeros when empty).</summary>
     public static GradientDescentResult Minimize(LeastSquaresObjective objective, GradientDescentOptions options,
-        ReadOnlySpan<double> initial = default, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        ReadOnlySpan<double> initial = default, IProgress<TrainingProgress>? progress = null,
+        IOptimalityCertificate? certificate = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(options);
@@ -48,6 +49,7 @@ public static class ConjugateGradient
         int restart = Math.Max(p, 1);
         double lastRestartRr = double.PositiveInfinity;
         var reason = StopReason.MaxIterations;
+        double gapBound = double.NaN;
         int k = 0;
         long lastReport = 0;
         while (k < options.MaxIterations)
@@ -95,6 +97,14 @@ public static class ConjugateGradient
             double change = Math.Abs(next - loss);
             loss = next;
             if (loss <= options.TargetLoss) { reason = StopReason.TargetReached; break; }
+            if (certificate is not null && options.RelativeGapTolerance > 0)
+            {
+                // The recurrence's r is −∇J in exact arithmetic; the bound is checked on it, then confirmed below on
+                // the gradient recomputed from the data.
+                TensorPrimitives.Negate(r, gradient);
+                gapBound = certificate.RelativeGapBound(theta, loss, gradient);
+                if (gapBound <= options.RelativeGapTolerance) { reason = StopReason.Certified; break; }
+            }
             if (change < options.Tolerance) { reason = StopReason.LossChangeBelowTolerance; break; }
             if (options.GradientTolerance > 0 && Math.Sqrt(rr) < options.GradientTolerance) { reason = StopReason.GradientNormBelowTolerance; break; }
             if (progress is not null && clock.ElapsedMilliseconds - lastReport >= 100)
@@ -106,6 +116,12 @@ public static class ConjugateGradient
         // Report the loss and gradient recomputed from the data at the final parameters.
         history[^1] = objective.Evaluate(theta, gradient);
         double norm = TensorPrimitives.Norm(gradient);
+        if (certificate is not null)
+        {
+            gapBound = certificate.RelativeGapBound(theta, history[^1], gradient);
+            if (reason == StopReason.Certified && !(gapBound <= options.RelativeGapTolerance))
+                reason = StopReason.RoundingLimit;   // the recurrence's residual drifted from the true gradient
+        }
         var c = CultureInfo.InvariantCulture;
         string message = reason switch
         {
@@ -116,6 +132,8 @@ public static class ConjugateGradient
             StopReason.TimeBudget => string.Format(c, "The time budget ran out after {0} iterations.", k),
             StopReason.RoundingLimit => string.Format(c, "Converged to the limit of floating point at iteration {0}: a full cycle of {1} steps no longer shrank ‖∇J‖ = {2:G3}.", k, restart, norm),
             StopReason.TargetReached => string.Format(c, "J reached the target {0:G6} at iteration {1}.", options.TargetLoss, k),
+            StopReason.Certified => string.Format(c, "Certified at iteration {0}: the relative objective gap is at most {1:G3} (tolerance {2:G3}), by {3}.",
+                k, gapBound, options.RelativeGapTolerance, certificate!.Source),
             _ => string.Format(c, "The loss became non-finite at iteration {0}.", k),
         };
         return new GradientDescentResult(theta, reason, k, [.. history], norm, trace, message, double.NaN)
@@ -124,6 +142,8 @@ public static class ConjugateGradient
             Optimizer = "cg",
             DataPasses = objective.Passes,
             Elapsed = clock.Elapsed,
+            RelativeGapBound = gapBound,
+            CertificateSource = certificate?.Source,
         };
     }
 }

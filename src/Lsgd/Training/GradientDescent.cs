@@ -33,26 +33,29 @@ public static class GradientDescent
     /// <param name="progress">Receives a report a few times a second on long runs.</param>
     /// <param name="validation">Held-out rows for early stopping (optional).</param>
     /// <param name="cancellationToken">Stops the run cleanly, keeping the parameters reached.</param>
+    /// <param name="certificate">Bounds the relative objective gap after each full-batch step (or epoch): the run stops,
+    /// certified, once the bound is at most <see cref="GradientDescentOptions.RelativeGapTolerance"/>.</param>
     public static GradientDescentResult Minimize(LeastSquaresObjective objective, GradientDescentOptions options,
-        LeastSquaresObjective? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        LeastSquaresObjective? validation = null, IProgress<TrainingProgress>? progress = null, IOptimalityCertificate? certificate = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(options);
         var theta = Initial(objective.Layout.Count, options);
-        return Minimize(objective, options, theta, validation, progress, cancellationToken);
+        return Minimize(objective, options, theta, validation, progress, certificate, cancellationToken);
     }
 
     /// <summary>Minimises <paramref name="objective"/> starting from <paramref name="initial"/> (warm start).</summary>
     public static GradientDescentResult Minimize(LeastSquaresObjective objective, GradientDescentOptions options,
         ReadOnlySpan<double> initial, LeastSquaresObjective? validation = null, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        IOptimalityCertificate? certificate = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(options);
         int p = objective.Layout.Count;
         if (initial.Length != p)
             Internals.Throw.Length(nameof(initial), initial.Length, p, "the model's parameter count");
-        var run = new Run(objective, options, initial, validation, progress, cancellationToken);
+        var run = new Run(objective, options, initial, validation, progress, certificate, cancellationToken);
         return run.Execute();
     }
 
@@ -120,10 +123,14 @@ public static class GradientDescent
         private double _bestValidation = double.PositiveInfinity;
         private int _sinceImprovement;
         private string? _recoveryNote;
+        private readonly IOptimalityCertificate? _certificate;
+        private double _gapBound = double.NaN;
 
         public Run(LeastSquaresObjective objective, GradientDescentOptions options, ReadOnlySpan<double> initial,
-            LeastSquaresObjective? validation, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+            LeastSquaresObjective? validation, IProgress<TrainingProgress>? progress,
+            IOptimalityCertificate? certificate, CancellationToken cancel)
         {
+            _certificate = certificate;
             _objective = objective;
             _options = options;
             _progress = progress;
@@ -243,6 +250,7 @@ public static class GradientDescent
             double change = Math.Abs(next - loss);
             loss = next;
             if (loss <= _options.TargetLoss) return StopReason.TargetReached;
+            if (Certified(loss)) return StopReason.Certified;
             if (change < _options.Tolerance) return StopReason.LossChangeBelowTolerance;
             if (_options.GradientTolerance > 0 && GradientMappingNorm() < _options.GradientTolerance)
                 return StopReason.GradientNormBelowTolerance;
@@ -253,6 +261,14 @@ public static class GradientDescent
                 _progress.Report(new TrainingProgress(k, _options.MaxIterations, loss, TensorPrimitives.Norm(_gradient)));
             }
             return null;
+        }
+
+        /// <summary>Whether the certificate (if any) bounds the relative gap at the current θ within the tolerance.</summary>
+        private bool Certified(double loss)
+        {
+            if (_certificate is null || _options.RelativeGapTolerance <= 0) return false;
+            _gapBound = _certificate.RelativeGapBound(_theta, loss, _gradient);
+            return _gapBound <= _options.RelativeGapTolerance;
         }
 
         /// <summary>Armijo backtracking from α₀: accept θ − αg when J falls by at least ½α‖g‖².</summary>
@@ -381,6 +397,10 @@ public static class GradientDescent
                 DataPasses = _objective.Passes + (_validation is null ? 0 : _validation.Passes * _validation.Rows / (double)_objective.Rows),
                 Elapsed = _clock.Elapsed,
                 ValidationLoss = validationLoss,
+                RelativeGapBound = _certificate is null ? double.NaN
+                    : reason == StopReason.Certified ? _gapBound
+                    : _certificate.RelativeGapBound(_theta, _history[^1], _gradient),
+                CertificateSource = _certificate?.Source,
             };
         }
 
@@ -409,6 +429,8 @@ public static class GradientDescent
                 StopReason.EarlyStopped => string.Format(c, "The validation loss did not improve for {0} {1}s; the best parameters on validation are kept.", _options.Patience, unit),
                 StopReason.TimeBudget => string.Format(c, "The time budget of {0} ran out after {1} {2}s; the parameters reached are kept.", _options.TimeBudget, k, unit),
                 StopReason.TargetReached => string.Format(c, "J reached the target {0:G6} at {1} {2}.", _options.TargetLoss, unit, k),
+                StopReason.Certified => string.Format(c, "Certified at {0} {1}: the relative objective gap is at most {2:G3} (tolerance {3:G3}), by {4}.",
+                    unit, k, _gapBound, _options.RelativeGapTolerance, _certificate!.Source),
                 _ => "",
             };
             return _recoveryNote is null ? text : text + " " + _recoveryNote;

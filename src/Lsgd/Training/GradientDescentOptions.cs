@@ -122,6 +122,17 @@ public sealed record GradientDescentOptions
         init => field = Check.NonNegative(value, nameof(GradientTolerance), "Try 1e-8.");
     }
 
+    /// <summary>
+    /// The certified stop: when an <see cref="IOptimalityCertificate"/> is given to the trainer, stop as soon as its
+    /// bound on the relative objective gap is at most this (≥ 0; 0 turns the rule off). Default 1e-10, where
+    /// coefficients, t, p and intervals agree with an exact solver to about 8 digits.
+    /// </summary>
+    public double RelativeGapTolerance
+    {
+        get;
+        init => field = Check.NonNegative(value, nameof(RelativeGapTolerance), "Try 1e-10.");
+    } = 1e-10;
+
     /// <summary>Stop as soon as J ≤ TargetLoss (null, the default: no target). Used to time methods to a given accuracy.</summary>
     public double? TargetLoss { get; init; }
 

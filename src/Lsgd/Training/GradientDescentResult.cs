@@ -90,6 +90,15 @@ public sealed class GradientDescentResult
     /// <summary>The loss on the validation rows at the reported parameters, when there were validation rows.</summary>
     public double? ValidationLoss { get; internal init; }
 
+    /// <summary>
+    /// The certificate's bound on the relative objective gap at <see cref="Parameters"/>, when the run was given an
+    /// <see cref="IOptimalityCertificate"/>; NaN otherwise.
+    /// </summary>
+    public double RelativeGapBound { get; internal init; } = double.NaN;
+
+    /// <summary>What <see cref="RelativeGapBound"/> was derived from, when a certificate was given.</summary>
+    public string? CertificateSource { get; internal init; }
+
     /// <summary>Whether the run met a convergence rule (loss change or gradient norm).</summary>
-    public bool Converged => StopReason is StopReason.LossChangeBelowTolerance or StopReason.GradientNormBelowTolerance or StopReason.TargetReached or StopReason.RoundingLimit;
+    public bool Converged => StopReason is StopReason.LossChangeBelowTolerance or StopReason.GradientNormBelowTolerance or StopReason.TargetReached or StopReason.RoundingLimit or StopReason.Certified;
 }

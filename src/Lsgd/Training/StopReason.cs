@@ -29,6 +29,9 @@ public enum StopReason
 
     /// <summary>No further progress is possible in floating point: the gradient stopped shrinking between restarts.</summary>
     RoundingLimit,
+
+    /// <summary>An <see cref="IOptimalityCertificate"/> bounded the relative objective gap below <see cref="GradientDescentOptions.RelativeGapTolerance"/>.</summary>
+    Certified,
 }
 
 /// <summary>Names used in JSON and text output.</summary>
@@ -46,6 +49,7 @@ public static class StopReasonNames
         StopReason.TimeBudget => "time_budget",
         StopReason.TargetReached => "target_reached",
         StopReason.RoundingLimit => "rounding_limit",
+        StopReason.Certified => "certified",
         _ => reason.ToString(),
     };
 }

@@ -75,7 +75,7 @@ public sealed class RandomFourierRegressor
         var map = new RandomFourierFeatures(data.Features, o.Map);
         var z = map.Transform(data);
         var objective = new LeastSquaresObjective(new InMemoryEngine(z, fitIntercept: false, o.MaxThreads), LossScaling.Sum, Penalty.Ridge(o.Lambda));
-        var run = ConjugateGradient.Minimize(objective, o.Solver, default, null, cancellationToken);
+        var run = ConjugateGradient.Minimize(objective, o.Solver, default, null, cancellationToken: cancellationToken);
         var model = new LinearModel(new ParameterLayout(map.Count, data.Outputs, false), [.. run.Parameters], map.FeatureNames, data.TargetNames);
         return new RandomFourierFit(map, model, run);
     }
