@@ -30,7 +30,7 @@ public class IoTest
         using var t = new TempFolder();
         var layout = new Lsgd.Models.ParameterLayout(2, 2, true);
         var model = new Lsgd.Models.LinearModel(layout, [0.1, 1.0 / 3, Math.PI, -2e-300, 5e10, 7], ["x", "x^2"], ["a", "b"]);
-        var file = new ModelFile(model, new FeatureSpec(["x"], 2), new Lsgd.Data.Standardizer([1, 2], [3, 4]));
+        var file = new ModelFile(model, new Lsgd.Data.FeatureSpec(["x"], 2), new Lsgd.Data.Standardizer([1, 2], [3, 4]));
         string path = t.File("m.json");
         file.Save(path);
         var back = ModelFile.Load(path);

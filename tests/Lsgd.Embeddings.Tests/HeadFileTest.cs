@@ -32,7 +32,7 @@ public class HeadFileTest
         using var folder = new TempFolder();
         string path = folder.File("plain.json");
         var model = new Models.LinearModel(new Models.ParameterLayout(1, 1, true), [2, 1], ["x"], ["y"]);
-        new Lsgd.IO.ModelFile(model, new Lsgd.IO.FeatureSpec(["x"])).Save(path);
+        new Lsgd.IO.ModelFile(model, new Lsgd.Data.FeatureSpec(["x"])).Save(path);
         Assert.False(HeadFile.IsHead(path));
         var error = Assert.Throws<LsgdException>(() => HeadFile.Load(path));
         Assert.Equal($"{path} is a linear model but not a head (it has no \"head\" object): predicting from texts needs a head written by 'lsgd finetune'.", error.Message);

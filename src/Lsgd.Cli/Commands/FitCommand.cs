@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Lsgd.Data;
 using Lsgd.Estimators;
 using Lsgd.IO;
 using Lsgd.Models;

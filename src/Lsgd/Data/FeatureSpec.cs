@@ -1,12 +1,10 @@
-using Lsgd.Data;
-
-namespace Lsgd.IO;
+namespace Lsgd.Data;
 
 /// <summary>
-/// Which CSV columns a model reads and how they become its features: the columns as they are, or the
-/// polynomial x, x², …, xᴺ of a single column.
+/// Which input columns a model reads and how they become its features: the columns as they are, or the
+/// polynomial x, x², …, xᴺ of a single column. Saved with a model, so that predicting builds the same features.
 /// </summary>
-/// <param name="Inputs">The CSV columns read, in order.</param>
+/// <param name="Inputs">The input columns read (in a CSV file, by name), in order.</param>
 /// <param name="Degree">1 for the columns as they are; N &gt; 1 for the polynomial of the single input.</param>
 public sealed record FeatureSpec(IReadOnlyList<string> Inputs, int Degree = 1)
 {
@@ -25,11 +23,17 @@ public sealed record FeatureSpec(IReadOnlyList<string> Inputs, int Degree = 1)
             throw new LsgdException($"--degree {Degree} fits a polynomial in one column, but {Inputs.Count} feature columns were given ({string.Join(", ", Inputs)}). Pass exactly one with --features.");
     }
 
-    /// <summary>Builds the n × d feature matrix (row-major) from a table holding the inputs.</summary>
-    public double[] Build(NumericTable table)
+    /// <summary>
+    /// Builds the n × d feature matrix (row-major) from the n × m values of the <see cref="Inputs"/> (row-major,
+    /// in their order): the inputs themselves (not copied) when <see cref="Degree"/> is 1, else the powers of the one input.
+    /// </summary>
+    /// <exception cref="ArgumentException">The number of values is not a multiple of the number of inputs.</exception>
+    public double[] Build(double[] inputs)
     {
-        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(inputs);
         Validate();
-        return Degree == 1 ? table.Select(Inputs) : PolynomialFeatures.Expand(table.Column(Inputs[0]), Degree);
+        if (inputs.Length % Inputs.Count != 0)
+            throw new ArgumentException($"{inputs.Length} values are not rows of the {Inputs.Count} inputs.", nameof(inputs));
+        return Degree == 1 ? inputs : PolynomialFeatures.Expand(inputs, Degree);
     }
 }
