@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lsgd.Applications.Classification;
 using Lsgd.Training;
 
 namespace Lsgd.Embeddings;
@@ -116,7 +117,7 @@ public sealed class Finetuner
                 bagOptions with { MaxFeatures = Math.Max(1, Math.Min(bagOptions.MaxFeatures, split.Train.Count / 2)) });
             var bagFeatures = bag.Transform(texts);
             bagFit = trainer.Fit(bagFeatures, bag.Dimension, target, split.Train, split.Validation, bag.Vocabulary, progress, cancellationToken);
-            bagMetrics = Evaluate(bagFit.Head, bagFeatures, target, split.Test);
+            bagMetrics = Evaluate(bagFit, bagFeatures, target, split.Test);
         }
         var bagTime = clock.Elapsed;
         cancellationToken.ThrowIfCancellationRequested();   // heads stopped early are not worth reporting
@@ -126,9 +127,9 @@ public sealed class Finetuner
             Target = target,
             Split = split,
             Head = head,
-            Train = Evaluate(head.Head, features, target, split.Train),
-            Validation = split.Validation.Count > 0 ? Evaluate(head.Head, features, target, split.Validation) : null,
-            Test = Evaluate(head.Head, features, target, split.Test),
+            Train = head.Classification is { } c ? HeadMetrics.ForClassification(c.Training) : Evaluate(head, features, target, split.Train),
+            Validation = split.Validation.Count > 0 ? Evaluate(head, features, target, split.Validation) : null,
+            Test = Evaluate(head, features, target, split.Test),
             ConstantPrediction = constant,
             ConstantBaseline = constantMetrics,
             BagOfWords = bagMetrics,
@@ -140,16 +141,14 @@ public sealed class Finetuner
     }
 
     /// <summary>The metrics of <paramref name="head"/> on the rows <paramref name="rows"/>.</summary>
-    public static HeadMetrics Evaluate(LinearHead head, float[] features, HeadTarget target, IReadOnlyList<int> rows)
+    public static HeadMetrics Evaluate(HeadFit head, float[] features, HeadTarget target, IReadOnlyList<int> rows)
     {
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(rows);
-        var x = HeadTrainer.SelectRows(features, head.Dimension, rows);
-        return target.Task == HeadTask.Classification
-            ? target.MeasureClasses(rows, head.PredictClasses(x))
-            : target.Measure(rows, head.PredictValues(x));
+        var scores = head.Model.Predict(HeadTrainer.Features(features, head.Model.Features, rows, head.Model.FeatureNames));
+        return HeadMetrics.Measure(target, rows, scores);
     }
 
     private static (string Prediction, HeadMetrics Metrics) ConstantBaseline(HeadTarget target, DataSplit split)
@@ -159,7 +158,8 @@ public sealed class Finetuner
             var counts = new int[target.Classes.Count];
             foreach (int i in split.Train) counts[target.ClassIndex![i]]++;
             int majority = Array.IndexOf(counts, counts.Max());
-            return (target.Classes[majority], target.MeasureClasses(split.Test, [.. split.Test.Select(_ => majority)]));
+            var report = ClassificationReport.Compute(target.Classes, [.. split.Test.Select(i => target.ClassIndex![i])], [.. split.Test.Select(_ => majority)]);
+            return (target.Classes[majority], HeadMetrics.ForClassification(report));
         }
         double mean = split.Train.Average(i => target.Values![i]);
         return (mean.ToString("G6", System.Globalization.CultureInfo.InvariantCulture),

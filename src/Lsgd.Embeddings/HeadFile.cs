@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Lsgd.Applications.Classification;
+using Lsgd.Data;
 using Lsgd.IO;
+using Lsgd.Models;
 
 namespace Lsgd.Embeddings;
 
@@ -21,16 +24,10 @@ public sealed class HeadFile
     /// <summary>The version of the "head" object this build writes and the newest it reads.</summary>
     public const int CurrentVersion = 1;
 
-    /// <summary>Bundles a head with how its features are made.</summary>
-    /// <param name="head">The head.</param>
-    /// <param name="target">The name of what it predicts (the CSV column it learned).</param>
-    /// <param name="encoder">The encoder's <see cref="ITextEncoder.ModelId"/>, or null for features from a file.</param>
-    /// <param name="textColumn">The CSV column of texts it was trained on (read again by predict).</param>
-    /// <param name="l2">The ridge penalty it was trained with.</param>
-    /// <param name="summary">A free-form summary of the training run (metrics, split, baselines).</param>
-    public HeadFile(LinearHead head, string target, string? encoder, string? textColumn, double l2 = 0, JsonObject? summary = null)
+    private HeadFile(LinearModel model, LeastSquaresClassifierModel? classifier, string target, string? encoder, string? textColumn, double l2, JsonObject? summary)
     {
-        Head = head ?? throw new ArgumentNullException(nameof(head));
+        Model = model;
+        Classifier = classifier;
         Target = target ?? throw new ArgumentNullException(nameof(target));
         Encoder = encoder;
         TextColumn = textColumn;
@@ -38,8 +35,56 @@ public sealed class HeadFile
         Summary = summary;
     }
 
-    /// <summary>The head.</summary>
-    public LinearHead Head { get; }
+    /// <summary>Bundles a regression head (one output) with how its features are made.</summary>
+    /// <param name="model">The head's linear model: one output.</param>
+    /// <param name="target">The name of what it predicts (the CSV column it learned).</param>
+    /// <param name="encoder">The encoder's <see cref="ITextEncoder.ModelId"/>, or null for features from a file.</param>
+    /// <param name="textColumn">The CSV column of texts it was trained on (read again by predict).</param>
+    /// <param name="l2">The ridge penalty it was trained with.</param>
+    /// <param name="summary">A free-form summary of the training run (metrics, split, baselines).</param>
+    /// <exception cref="ArgumentException">The model has more than one output.</exception>
+    public HeadFile(LinearModel model, string target, string? encoder, string? textColumn, double l2 = 0, JsonObject? summary = null)
+        : this(model ?? throw new ArgumentNullException(nameof(model)), null, target, encoder, textColumn, l2, summary)
+    {
+        if (model.Outputs != 1)
+            throw new ArgumentException($"A regression head has one output; the model has {model.Outputs}. Give a classifier instead.", nameof(model));
+    }
+
+    /// <summary>Bundles a classification head (the core classifier's model) with how its features are made.</summary>
+    /// <param name="classifier">The head: one-hot scores, classes in output order.</param>
+    /// <param name="target">The name of what it predicts.</param>
+    /// <param name="encoder">The encoder's id, or null for features from a file.</param>
+    /// <param name="textColumn">The CSV column of texts it was trained on.</param>
+    /// <param name="l2">The ridge penalty it was trained with.</param>
+    /// <param name="summary">A free-form summary of the training run.</param>
+    public HeadFile(LeastSquaresClassifierModel classifier, string target, string? encoder, string? textColumn, double l2 = 0, JsonObject? summary = null)
+        : this((classifier ?? throw new ArgumentNullException(nameof(classifier))).Scores, classifier, target, encoder, textColumn, l2, summary)
+    {
+    }
+
+    /// <summary>The file of a trained head: its classifier or its regression, and the λ it was trained with.</summary>
+    public static HeadFile FromFit(HeadFit fit, string target, string? encoder, string? textColumn, JsonObject? summary = null)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        return fit.Classification is { } c
+            ? new HeadFile(c.Model, target, encoder, textColumn, fit.L2, summary)
+            : new HeadFile(fit.Model, target, encoder, textColumn, fit.L2, summary);
+    }
+
+    /// <summary>The linear model of the head's outputs: the value, or one score per class (<see cref="Classifier"/>'s scores).</summary>
+    public LinearModel Model { get; }
+
+    /// <summary>The classifier, for a classification head; null for regression.</summary>
+    public LeastSquaresClassifierModel? Classifier { get; }
+
+    /// <summary>Regression or classification.</summary>
+    public HeadTask Task => Classifier is null ? HeadTask.Regression : HeadTask.Classification;
+
+    /// <summary>The classes in output order; empty for regression.</summary>
+    public IReadOnlyList<string> Classes => Classifier?.Classes ?? [];
+
+    /// <summary>d, the number of features the head reads.</summary>
+    public int Dimension => Model.Features;
 
     /// <summary>The name of what the head predicts.</summary>
     public string Target { get; }
@@ -59,13 +104,13 @@ public sealed class HeadFile
     /// <summary>The JSON text of this file.</summary>
     public string ToJson()
     {
-        var m = Head.Model;
+        var m = Model;
         var root = JsonNode.Parse(new ModelFile(m, new FeatureSpec(m.FeatureNames), null, Summary).ToJson())!.AsObject();
         root["head"] = new JsonObject
         {
             ["version"] = CurrentVersion,
-            ["task"] = Head.Task == HeadTask.Classification ? "classification" : "regression",
-            ["classes"] = Head.Task == HeadTask.Classification ? new JsonArray([.. Head.Classes.Select(c => (JsonNode?)c)]) : null,
+            ["task"] = Task == HeadTask.Classification ? "classification" : "regression",
+            ["classes"] = Task == HeadTask.Classification ? new JsonArray([.. Classes.Select(c => (JsonNode?)c)]) : null,
             ["target"] = Target,
             ["text_column"] = TextColumn,
             ["encoder"] = Encoder,
@@ -105,13 +150,18 @@ public sealed class HeadFile
             if (version > CurrentVersion || version < 1)
                 throw new LsgdException($"{path} has head version {version}; this lsgd reads versions 1 to {CurrentVersion}. Use a newer lsgd.");
             string task = (string)head["task"]!;
-            LinearHead linear = task switch
+            string target = (string)head["target"]!;
+            string? encoder = (string?)head["encoder"], textColumn = (string?)head["text_column"];
+            double l2 = (double?)head["l2"] ?? 0;
+            // The classes are listed in output order, so a head keeps its outputs whatever order it was trained in
+            // (heads written before the shared classifier ordered numeric labels as text: "1", "10", "2").
+            return task switch
             {
-                "regression" => new LinearHead(model.Model, HeadTask.Regression),
-                "classification" => new LinearHead(model.Model, HeadTask.Classification, [.. head["classes"]!.AsArray().Select(c => (string)c!)]),
+                "regression" => new HeadFile(model.Model, target, encoder, textColumn, l2, model.Training),
+                "classification" => new HeadFile(new LeastSquaresClassifierModel(model.Model, [.. head["classes"]!.AsArray().Select(c => (string)c!)], TargetEncoding.OneHot),
+                    target, encoder, textColumn, l2, model.Training),
                 _ => throw new LsgdException($"{path} has head task '{task}'; expected 'regression' or 'classification'."),
             };
-            return new HeadFile(linear, (string)head["target"]!, (string?)head["encoder"], (string?)head["text_column"], (double?)head["l2"] ?? 0, model.Training);
         }
         catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or ArgumentException)
         {

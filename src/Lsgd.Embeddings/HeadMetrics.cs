@@ -33,6 +33,14 @@ public sealed record HeadMetrics
         return new HeadMetrics { Rows = report.Count, Accuracy = report.Accuracy };
     }
 
+    /// <summary>
+    /// How well n × k <paramref name="scores"/> (a head's outputs for <paramref name="rows"/>) predict
+    /// <paramref name="target"/> there: the accuracy of the class of the largest score, or the regression metrics.
+    /// </summary>
+    internal static HeadMetrics Measure(HeadTarget target, IReadOnlyList<int> rows, double[] scores) => target.Task == HeadTask.Classification
+        ? ForClassification(ClassificationReport.Compute(target.Classes, [.. rows.Select(i => target.ClassIndex![i])], ClassLabels.DecodeScores(scores, target.Classes.Count)))
+        : ForRegression([.. rows.Select(i => target.Values![i])], scores);
+
     /// <summary>R², RMSE, MAE and sign accuracy of predicted values.</summary>
     public static HeadMetrics ForRegression(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted)
     {

@@ -5,21 +5,22 @@ namespace Lsgd.Embeddings;
 /// <summary>Predictions of a head for n rows.</summary>
 public sealed class HeadPredictions
 {
-    internal HeadPredictions(LinearHead head, double[] scores, TextEmbeddings? embeddings)
+    internal HeadPredictions(HeadFile head, float[] features, TextEmbeddings? embeddings)
     {
+        var data = HeadTrainer.Features(features, head.Dimension, null, head.Model.FeatureNames);
         Head = head;
-        Scores = scores;
+        Scores = head.Model.Predict(data);
         Embeddings = embeddings;
-        Rows = scores.Length / head.Model.Outputs;
-        if (head.Task == HeadTask.Classification)
+        Rows = data.Rows;
+        if (head.Classifier is { } classifier)
         {
-            ClassIndices = ClassLabels.DecodeScores(scores, head.Classes.Count);
-            Labels = [.. ClassIndices.Select(c => head.Classes[c])];
+            ClassIndices = ClassLabels.DecodeScores((double[])Scores, classifier.Classes.Count);   // the classifier's rule: the first largest score
+            Labels = [.. ClassIndices.Select(c => classifier.Classes[c])];
         }
     }
 
     /// <summary>The head that predicted.</summary>
-    public LinearHead Head { get; }
+    public HeadFile Head { get; }
 
     /// <summary>n, the number of rows.</summary>
     public int Rows { get; }
@@ -77,12 +78,18 @@ public sealed class HeadPredictor : IDisposable
                 "Train the head again with this lsgd, or give the texts' features as a .npy file.");
         _encoder ??= new MiniLmEncoder();
         var embeddings = new TextEmbedder(_encoder, _options).Embed(texts, progress, cancellationToken);
-        return new HeadPredictions(File.Head, File.Head.Scores(embeddings.Vectors), embeddings);
+        return new HeadPredictions(File, embeddings.Vectors, embeddings);
     }
 
     /// <summary>Predicts from features computed elsewhere: n × d values, row-major.</summary>
-    /// <exception cref="LsgdException">The number of values is not a multiple of the head's d.</exception>
-    public HeadPredictions PredictFeatures(ReadOnlySpan<float> features) => new(File.Head, File.Head.Scores(features), null);
+    /// <exception cref="LsgdException">The number of values is not a multiple of the head's d, or there are none.</exception>
+    public HeadPredictions PredictFeatures(ReadOnlySpan<float> features)
+    {
+        int d = File.Dimension;
+        if (features.Length == 0 || features.Length % d != 0)
+            throw new LsgdException($"The head reads {d} features per row but was given {features.Length} values, not a positive multiple of {d}.");
+        return new HeadPredictions(File, features.ToArray(), null);
+    }
 
     /// <summary>Releases the encoder, if one was loaded.</summary>
     public void Dispose() => _encoder?.Dispose();

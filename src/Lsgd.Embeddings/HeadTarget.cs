@@ -13,14 +13,19 @@ public enum HeadTask
     Classification,
 }
 
-/// <summary>The column a head learns: numbers for regression, or labels (their classes and each row's class) for classification.</summary>
+/// <summary>
+/// The column a head learns, as read: numbers for regression, or labels for classification. The classes, their
+/// order and each row's class are the core classifier's (<see cref="ClassLabels"/>), so a head's outputs are
+/// ordered as <c>lsgd classify</c> orders them.
+/// </summary>
 public sealed class HeadTarget
 {
-    private HeadTarget(string name, HeadTask task, double[]? values, string[] classes, int[]? classIndex)
+    private HeadTarget(string name, HeadTask task, double[]? values, string[]? labels, string[] classes, int[]? classIndex)
     {
         Name = name;
         Task = task;
         Values = values;
+        Labels = labels;
         Classes = classes;
         ClassIndex = classIndex;
     }
@@ -34,7 +39,13 @@ public sealed class HeadTarget
     /// <summary>n values, for regression; null for classification.</summary>
     public IReadOnlyList<double>? Values { get; }
 
-    /// <summary>The classes in output order (sorted by ordinal comparison), for classification; empty for regression.</summary>
+    /// <summary>n labels (trimmed), for classification; null for regression.</summary>
+    public IReadOnlyList<string>? Labels { get; }
+
+    /// <summary>
+    /// The classes in output order, for classification (<see cref="ClassLabels.Sorted"/>: numerically when every
+    /// label is a number, by ordinal comparison otherwise); empty for regression.
+    /// </summary>
     public IReadOnlyList<string> Classes { get; }
 
     /// <summary>Each row's index in <see cref="Classes"/>, for classification; null for regression.</summary>
@@ -56,7 +67,7 @@ public sealed class HeadTarget
             throw new LsgdException($"The target '{name}' has no rows.");
         if (values.All(v => v == values[0]))
             throw new LsgdException($"The target '{name}' is {values[0].ToString(CultureInfo.InvariantCulture)} in every row: there is nothing to learn. Check the column.");
-        return new HeadTarget(name, HeadTask.Regression, [.. values], [], null);
+        return new HeadTarget(name, HeadTask.Regression, [.. values], null, [], null);
     }
 
     /// <summary>A categorical target: each distinct (trimmed) label is a class.</summary>
@@ -72,28 +83,11 @@ public sealed class HeadTarget
             if (trimmed[i].Length == 0)
                 throw new LsgdException($"The target '{name}' is empty in {where(i)}: every row needs a class. Fill it in or remove the row.");
         }
-        var classes = ClassLabels.Sorted(trimmed, LabelOrder.Ordinal);
+        var classes = ClassLabels.Sorted(trimmed);
         if (classes.Length < 2)
             throw new LsgdException($"The target '{name}' has only one class ('{classes.FirstOrDefault()}') in all {labels.Count} rows: a classifier needs at least two. Check the column.");
-        return new HeadTarget(name, HeadTask.Classification, null, classes, ClassLabels.Indices(trimmed, classes));
+        return new HeadTarget(name, HeadTask.Classification, null, trimmed, classes, ClassLabels.Indices(trimmed, classes));
     }
-
-    /// <summary>k, the number of least-squares outputs: one per class, or one value.</summary>
-    internal int Outputs => Task == HeadTask.Classification ? Classes.Count : 1;
-
-    /// <summary>The least-squares targets of <paramref name="rows"/>: n × <see cref="Outputs"/>, one-hot for classification.</summary>
-    internal double[] Targets(IReadOnlyList<int> rows) => Task == HeadTask.Classification
-        ? ClassLabels.EncodeTargets([.. rows.Select(i => ClassIndex![i])], Classes.Count, TargetEncoding.OneHot)
-        : [.. rows.Select(i => Values![i])];
-
-    /// <summary>How well <paramref name="scores"/> (n × <see cref="Outputs"/>, a head's) predict this target on <paramref name="rows"/>.</summary>
-    internal HeadMetrics Measure(IReadOnlyList<int> rows, double[] scores) => Task == HeadTask.Classification
-        ? MeasureClasses(rows, ClassLabels.DecodeScores(scores, Classes.Count))
-        : HeadMetrics.ForRegression([.. rows.Select(i => Values![i])], scores);
-
-    /// <summary>The accuracy of the predicted class indices <paramref name="predicted"/> of <paramref name="rows"/> (classification).</summary>
-    internal HeadMetrics MeasureClasses(IReadOnlyList<int> rows, ReadOnlySpan<int> predicted) =>
-        HeadMetrics.ForClassification(ClassificationReport.Compute(Classes, [.. rows.Select(i => ClassIndex![i])], predicted));
 
     /// <summary>
     /// Reads a column of cells: regression when <paramref name="task"/> says so, or when it is null and every cell

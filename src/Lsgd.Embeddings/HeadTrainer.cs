@@ -1,3 +1,5 @@
+using Lsgd.Applications.Classification;
+using Lsgd.Applications.Features;
 using Lsgd.Data;
 using Lsgd.Estimators;
 using Lsgd.Models;
@@ -6,28 +8,45 @@ using Lsgd.Training;
 
 namespace Lsgd.Embeddings;
 
-/// <summary>A head and the least-squares fit that produced it.</summary>
-/// <param name="Head">The trained head.</param>
-/// <param name="Regression">The fit: iterations, why it stopped, how far from the exact solution.</param>
+/// <summary>
+/// A trained head: the least-squares fit of its outputs and, for a classifier, the core classifier's fit (model,
+/// classes in output order, training accuracy); with the ridge penalty used and, when it was chosen, the trials.
+/// </summary>
+/// <param name="Regression">The least-squares fit of the outputs (one value, or one-hot scores): iterations, why it stopped, how far from the exact solution.</param>
+/// <param name="Classification">The classifier fit for a classification head (its <see cref="ClassifierFit.Regression"/> is <paramref name="Regression"/>); null for regression.</param>
 /// <param name="L2">The ridge penalty λ used (given, or chosen on the validation rows).</param>
 /// <param name="Trials">When λ was chosen: each candidate and its loss on the validation rows; empty otherwise.</param>
-public sealed record HeadFit(LinearHead Head, LinearFit Regression, double L2, IReadOnlyList<L2Trial> Trials);
+public sealed record HeadFit(LinearFit Regression, ClassifierFit? Classification, double L2, IReadOnlyList<L2Trial> Trials)
+{
+    /// <summary>Regression or classification.</summary>
+    public HeadTask Task => Classification is null ? HeadTask.Regression : HeadTask.Classification;
 
-/// <summary>One candidate ridge penalty and how its head did on the validation rows.</summary>
+    /// <summary>The linear model of the head's outputs (the value, or one score per class), in the units of the features.</summary>
+    public LinearModel Model => Regression.Model;
+
+    /// <summary>The classes in output order (classification); empty for regression.</summary>
+    public IReadOnlyList<string> Classes => Classification?.Model.Classes ?? [];
+
+    /// <summary>n × k outputs for n rows of d features (row-major).</summary>
+    public double[] Scores(float[] features) => Model.Predict(HeadTrainer.Features(features, Model.Features, null, Model.FeatureNames));
+}
+
+/// <summary>One candidate ridge penalty and how the exact ridge solution with it did on the validation rows.</summary>
 /// <param name="L2">λ.</param>
-/// <param name="ValidationLoss">½ mean over rows of Σ (y − ŷ)² over the outputs (one-hot targets for a classifier): the training loss, on the validation rows.</param>
-/// <param name="Validation">The head's metrics on the validation rows.</param>
+/// <param name="ValidationLoss">½ mean over rows of Σ (y − ŷ)² over the outputs (one-hot targets for a classifier): the training loss, on the validation rows; infinite when λ = 0 and the features are linearly dependent.</param>
+/// <param name="Validation">That solution's metrics on the validation rows.</param>
 public sealed record L2Trial(double L2, double ValidationLoss, HeadMetrics Validation);
 
 /// <summary>
-/// Trains the last layer on fixed features by least-squares gradient descent: a number directly; a class as k
-/// one-hot outputs (1 for the row's class, 0 for the others) fitted jointly, predicting the largest.
+/// Trains the last layer on fixed features by least-squares gradient descent: a number directly
+/// (<see cref="LinearRegressor"/>); a class with the core <see cref="LeastSquaresClassifier"/> — k one-hot outputs
+/// (1 for the row's class, 0 for the others) fitted jointly, predicting the largest.
 /// </summary>
 /// <example>
 /// <code>
 /// var target = HeadTarget.Classification("group", labels);
 /// HeadFit fit = new HeadTrainer().Fit(embeddings.Vectors, embeddings.Dimension, target);
-/// int[] predicted = fit.Head.PredictClasses(newVectors);
+/// string[] predicted = fit.Classification!.Model.Predict(newData);
 /// </code>
 /// </example>
 public sealed class HeadTrainer
@@ -59,8 +78,9 @@ public sealed class HeadTrainer
 
     /// <summary>
     /// Fits a head to the rows <paramref name="rows"/> of <paramref name="features"/>. When
-    /// <see cref="HeadOptions.L2"/> is null and <paramref name="validationRows"/> are given, one head is fitted per
-    /// candidate λ and the one with the lowest validation loss is kept (the larger λ on a tie).
+    /// <see cref="HeadOptions.L2"/> is null and <paramref name="validationRows"/> are given, λ is chosen first: the
+    /// exact ridge solution of every candidate, from one computation of the training statistics, is scored on the
+    /// validation rows, and the head is then trained by gradient descent with the best λ (the larger on a tie).
     /// </summary>
     /// <param name="features">n × d values, row-major (an encoder's vectors).</param>
     /// <param name="dimension">d.</param>
@@ -71,7 +91,7 @@ public sealed class HeadTrainer
     /// <param name="progress">Progress of gradient descent.</param>
     /// <param name="cancellationToken">Stops gradient descent cleanly; the head keeps the parameters reached.</param>
     /// <exception cref="LsgdException">Fewer training rows than parameters per output (d + 1).</exception>
-    /// <exception cref="OperationCanceledException">Cancelled while choosing λ (a single fit stops cleanly instead).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled while choosing λ (the fit itself stops cleanly instead).</exception>
     public HeadFit Fit(float[] features, int dimension, HeadTarget target, IReadOnlyList<int>? rows = null, IReadOnlyList<int>? validationRows = null,
         IReadOnlyList<string>? featureNames = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -85,47 +105,81 @@ public sealed class HeadTrainer
                 $"least squares needs at least {dimension + 1} training rows. Add rows, or give smaller features with --embeddings.");
 
         var names = featureNames ?? FeatureNames(dimension);
-        var targetNames = target.Task == HeadTask.Classification ? target.Classes : [target.Name];
-        var data = Dataset.FromSingle(SelectRows(features, dimension, rows), target.Targets(rows), rows.Count, dimension, target.Outputs, names, targetNames);
-        var classes = target.Task == HeadTask.Classification ? target.Classes : null;
-        HeadFit FitWith(double l2, IReadOnlyList<L2Trial> trials)
-        {
-            var fit = new LinearRegressor(RegressorOptions(l2)).Fit(data, progress, cancellationToken);
-            return new HeadFit(new LinearHead(fit.Model, target.Task, classes), fit, l2, trials);
-        }
-        if (Options.L2 is { } given || validationRows is null || validationRows.Count == 0)
-            return FitWith(Options.L2 ?? 0, []);
-
+        var all = Features(features, dimension, null, names);
         var trials = new List<L2Trial>();
-        HeadFit? best = null;
-        double bestLoss = double.PositiveInfinity;
-        foreach (double l2 in HeadOptions.AutoL2Candidates)
+        double l2 = Options.L2 ?? 0;
+        if (Options.L2 is null && validationRows is { Count: > 0 })
+            l2 = ChooseL2(all, target, rows, validationRows, trials, cancellationToken);
+        if (target.Task == HeadTask.Regression)
         {
-            cancellationToken.ThrowIfCancellationRequested();   // a cancelled fit stops early: comparing it with the others would mislead
-            var candidate = FitWith(l2, trials);
-            var (loss, metrics) = ValidationLoss(candidate.Head, features, target, validationRows);
-            trials.Add(new L2Trial(l2, loss, metrics));
+            var data = Dataset.FromSingle(SelectRows(features, dimension, rows), [.. rows.Select(i => target.Values![i])], rows.Count, dimension, 1, names, [target.Name]);
+            return new HeadFit(new LinearRegressor(RegressorOptions(l2)).Fit(data, progress, cancellationToken), null, l2, trials);
+        }
+        var classifier = new LeastSquaresClassifier(new LeastSquaresClassifierOptions { Encoding = TargetEncoding.OneHot, Regression = RegressorOptions(l2) });
+        var fit = classifier.Fit(all, target.Labels!, rows, [], progress, cancellationToken);
+        return new HeadFit(fit.Regression, fit, l2, trials);
+    }
+
+    /// <summary>
+    /// The λ of <see cref="HeadOptions.AutoL2Candidates"/> whose exact ridge solution on the training rows has the
+    /// lowest loss on the validation rows (the larger λ on a tie). The training statistics XᵀX, Xᵀy are computed
+    /// once; each candidate then costs one Cholesky factorisation (<see cref="RidgePath"/>) and a prediction of the
+    /// validation rows. A singular candidate (λ = 0 with dependent features) gets an infinite loss.
+    /// </summary>
+    private double ChooseL2(Dataset all, HeadTarget target, IReadOnlyList<int> rows, IReadOnlyList<int> validationRows, List<L2Trial> trials,
+        CancellationToken cancellationToken)
+    {
+        var training = SufficientStatistics.Compute(Subset(all, target, rows), Options.Threads);
+        var validation = Subset(all, target, validationRows);
+        var candidates = HeadOptions.AutoL2Candidates;
+        var models = RidgePath.Solve(training, candidates);
+        double best = candidates[0], bestLoss = double.PositiveInfinity;
+        for (int p = 0; p < candidates.Count; p++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (models[p] is not { } model)
+            {
+                trials.Add(new L2Trial(candidates[p], double.PositiveInfinity, new HeadMetrics { Rows = validationRows.Count }));
+                continue;
+            }
+            var scores = model.Predict(validation);
+            var y = validation.Y;
+            double sse = 0;
+            for (int i = 0; i < y.Length; i++)
+            {
+                double r = y[i] - scores[i];
+                sse += r * r;
+            }
+            double loss = 0.5 * sse / validationRows.Count;
+            trials.Add(new L2Trial(candidates[p], loss, HeadMetrics.Measure(target, validationRows, scores)));
             if (loss <= bestLoss)
             {
                 bestLoss = loss;
-                best = candidate;
+                best = candidates[p];
             }
         }
-        return best! with { Trials = trials };
+        return best;
     }
 
-    /// <summary>½ mean over <paramref name="rows"/> of Σ (y − ŷ)² over the outputs, and the head's metrics there.</summary>
-    private static (double Loss, HeadMetrics Metrics) ValidationLoss(LinearHead head, float[] features, HeadTarget target, IReadOnlyList<int> rows)
+    /// <summary>The rows <paramref name="rows"/> of <paramref name="all"/> with the least-squares targets of <paramref name="target"/> there (one-hot for a classifier).</summary>
+    private static Dataset Subset(Dataset all, HeadTarget target, IReadOnlyList<int> rows)
     {
-        var scores = head.Scores(SelectRows(features, head.Dimension, rows));
-        var y = target.Targets(rows);
-        double sse = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            double r = y[i] - scores[i];
-            sse += r * r;
-        }
-        return (0.5 * sse / rows.Count, target.Measure(rows, scores));
+        int d = all.Features;
+        bool classes = target.Task == HeadTask.Classification;
+        var y = classes
+            ? ClassLabels.EncodeTargets([.. rows.Select(i => target.ClassIndex![i])], target.Classes.Count, TargetEncoding.OneHot)
+            : [.. rows.Select(i => target.Values![i])];
+        var x = new float[rows.Count * d];
+        for (int i = 0; i < rows.Count; i++) all.FeatureRowSingle(rows[i]).CopyTo(x.AsSpan(i * d, d));
+        return Dataset.FromSingle(x, y, rows.Count, d, classes ? target.Classes.Count : 1, all.FeatureNames, classes ? target.Classes : [target.Name]);
+    }
+
+    /// <summary>The rows <paramref name="rows"/> (all when null) of n × d <paramref name="features"/> as a float32 dataset without targets.</summary>
+    internal static Dataset Features(float[] features, int dimension, IReadOnlyList<int>? rows, IReadOnlyList<string>? names)
+    {
+        var x = rows is null ? features : SelectRows(features, dimension, rows);
+        int n = x.Length / dimension;
+        return Dataset.FromSingle(x, new double[n], n, dimension, 1, names);
     }
 
     /// <summary>The rows <paramref name="rows"/> of n × d <paramref name="features"/>, in that order.</summary>

@@ -38,7 +38,7 @@ public static class OnnxExport
     /// <summary>The ONNX model of <paramref name="head"/>, as bytes.</summary>
     /// <param name="head">The head.</param>
     /// <param name="metadata">Extra metadata entries (e.g. the encoder's model id), kept in the model's metadata_props.</param>
-    public static byte[] ToBytes(LinearHead head, IReadOnlyDictionary<string, string>? metadata = null)
+    public static byte[] ToBytes(HeadFile head, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(head);
         var m = head.Model;
@@ -92,7 +92,7 @@ public static class OnnxExport
     }
 
     /// <summary>Writes the ONNX model of <paramref name="head"/> to <paramref name="path"/>, atomically.</summary>
-    public static void Save(LinearHead head, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(HeadFile head, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var bytes = ToBytes(head, metadata);
         AtomicFile.Write(path, stream => stream.Write(bytes));

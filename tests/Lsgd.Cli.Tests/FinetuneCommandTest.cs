@@ -42,7 +42,7 @@ public class FinetuneCommandTest
         Assert.True(json.GetProperty("baselines").GetProperty("majority").GetProperty("accuracy").GetDouble() < 0.5);
         Assert.True(json.GetProperty("baselines").GetProperty("bag_of_words").TryGetProperty("accuracy", out _));
         Assert.Equal(HeadOptions.AutoL2Candidates.Count, json.GetProperty("l2_trials").GetArrayLength());
-        Assert.Equal(["cat", "dog", "fish"], HeadFile.Load(head).Head.Classes);
+        Assert.Equal(["cat", "dog", "fish"], HeadFile.Load(head).Classes);
 
         var p = CliRunner.Run("predict", head, npy);
         Assert.Equal(0, p.ExitCode);
@@ -78,7 +78,7 @@ public class FinetuneCommandTest
         var model = new Models.LinearModel(new Models.ParameterLayout(384, 1, true), weights, HeadTrainer.FeatureNames(384), ["mood"]);
         using var t = new TempFolder();
         string head = t.File("mood.head.json");
-        new HeadFile(new LinearHead(model, HeadTask.Regression), "mood", MiniLmEncoder.Id, "text").Save(head);
+        new HeadFile(model, "mood", MiniLmEncoder.Id, "text").Save(head);
 
         var r = CliRunner.Run("predict", head, "--text", "happy", "--text", "a carburetor, rusty", "--json");
 

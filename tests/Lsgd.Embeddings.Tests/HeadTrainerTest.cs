@@ -1,4 +1,6 @@
+using Lsgd.Applications.Classification;
 using Lsgd.Data;
+using Lsgd.Models;
 using Lsgd.Solvers;
 
 namespace Lsgd.Embeddings.Tests;
@@ -21,8 +23,8 @@ public class HeadTrainerTest(EncoderFixture fixture) : IClassFixture<EncoderFixt
         Assert.Equal(0, fit.L2);
         Assert.True(fit.Regression.Training!.Converged, fit.Regression.Training.Message);
         for (int j = 0; j < d; j++)
-            Assert.Equal(exact.Model.Coefficients()[j], fit.Head.Model.Coefficients()[j], 1e-4 * Math.Max(1, Math.Abs(exact.Model.Coefficients()[j])));
-        Assert.Equal(exact.Model.Intercept(), fit.Head.Model.Intercept(), 1e-5);
+            Assert.Equal(exact.Model.Coefficients()[j], fit.Model.Coefficients()[j], 1e-4 * Math.Max(1, Math.Abs(exact.Model.Coefficients()[j])));
+        Assert.Equal(exact.Model.Intercept(), fit.Model.Intercept(), 1e-5);
         // The article's stopping rule (|ΔJ| < 1e-12) stops with the loss within 1e-10 of the optimum and θ within 1e-5.
         Assert.True(fit.Regression.Optimality!.RelativeObjectiveGap < 1e-10);
         Assert.True(fit.Regression.Optimality.RelativeCoefficientDistance < 1e-5);
@@ -48,11 +50,14 @@ public class HeadTrainerTest(EncoderFixture fixture) : IClassFixture<EncoderFixt
 
         var fit = new HeadTrainer().Fit(x, d, target, split.Train);
 
-        Assert.Equal(["east", "north", "south"], fit.Head.Classes);
-        Assert.Equal(1.0, Finetuner.Evaluate(fit.Head, x, target, split.Train).Accuracy);
-        Assert.Equal(1.0, Finetuner.Evaluate(fit.Head, x, target, split.Test).Accuracy);
+        Assert.Equal(["east", "north", "south"], fit.Classes);
+        Assert.Equal(1.0, Finetuner.Evaluate(fit, x, target, split.Train).Accuracy);
+        Assert.Equal(1.0, Finetuner.Evaluate(fit, x, target, split.Test).Accuracy);
+        // The head is the core classifier's fit: its model predicts the classes, its report counts the training rows.
+        Assert.Equal(labels[0], fit.Classification!.Model.Predict(x.AsSpan(0, d).ToArray().Select(v => (double)v).ToArray()));
+        Assert.Equal((split.Train.Count, 1.0), (fit.Classification.Training.Count, fit.Classification.Training.Accuracy));
         // Least squares on one-hot targets with an intercept: the k scores of every row sum to 1.
-        var scores = fit.Head.Scores(x.AsSpan(0, d));
+        var scores = fit.Scores(x[..d]);
         Assert.Equal(1.0, scores.Sum(), 1e-6);
     }
 
@@ -72,7 +77,39 @@ public class HeadTrainerTest(EncoderFixture fixture) : IClassFixture<EncoderFixt
         var fit = new HeadTrainer().Fit(x, d, HeadTarget.Regression("y", y), split.Train, split.Validation);
         Assert.Equal(HeadOptions.AutoL2Candidates, fit.Trials.Select(t => t.L2));
         Assert.Equal(fit.Trials.MinBy(t => t.ValidationLoss)!.L2, fit.L2);
+        Assert.Equal(Penalty.Ridge(fit.L2).L2, fit.Regression.Options.Penalty.L2);
+
+        // Each trial's loss is that of the exact ridge solution (here checked against gradient descent run to
+        // convergence with the same λ): the search solves, it does not iterate.
+        var trial = fit.Trials[2];
+        var gd = new HeadTrainer(new HeadOptions { L2 = trial.L2, MaxIterations = 50_000, Tolerance = 0 }).Fit(x, d, HeadTarget.Regression("y", y), split.Train);
+        var predicted = gd.Scores(HeadTrainerSelect(x, d, split.Validation));
+        double loss = 0.5 * split.Validation.Select((row, i) => (y[row] - predicted[i]) * (y[row] - predicted[i])).Sum() / split.Validation.Count;
+        Assert.Equal(loss, trial.ValidationLoss, 1e-6 * loss);
     }
+
+    [Fact]
+    public void ClassifierHeadChoosesItsPenaltyOnOneHotValidationLoss()
+    {
+        var random = new Random(5);
+        int n = 300, d = 6;
+        var x = new float[n * d];
+        var labels = new string[n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < d; j++) x[i * d + j] = (float)random.NextDouble();
+            labels[i] = x[i * d] + 0.3 * random.NextDouble() > 0.8 ? "hi" : x[i * d + 1] > 0.5 ? "mid" : "lo";
+        }
+        var split = DataSplit.Create(n, new SplitOptions());
+        var target = HeadTarget.Classification("level", labels);
+        var fit = new HeadTrainer().Fit(x, d, target, split.Train, split.Validation);
+        Assert.Equal(HeadOptions.AutoL2Candidates.Count, fit.Trials.Count);
+        Assert.Equal(fit.Trials.MinBy(t => t.ValidationLoss)!.L2, fit.L2);
+        Assert.All(fit.Trials, t => Assert.Equal(split.Validation.Count, t.Validation.Rows));
+        Assert.Equal(["hi", "lo", "mid"], fit.Classes);
+    }
+
+    private static float[] HeadTrainerSelect(float[] x, int d, IReadOnlyList<int> rows) => [.. rows.SelectMany(i => x.Skip(i * d).Take(d))];
 
     [Fact]
     public void TooFewTrainingRowsForTheFeaturesGetAClearError()
@@ -101,12 +138,13 @@ public class HeadTrainerTest(EncoderFixture fixture) : IClassFixture<EncoderFixt
     }
 
     [Fact]
-    public void NumericClassLabelsKeepOrdinalOrder()
+    public void NumericClassLabelsAreOrderedAsTheClassifierOrdersThem()
     {
-        // Heads order classes as text (unlike 'lsgd classify', which sorts numbers as numbers): a head's outputs stay as they were.
+        // One rule for 'lsgd classify' and the heads: numbers as numbers.
         var target = HeadTarget.Parse("stars", ["2", "10", " 1", "2"], HeadTask.Classification);
-        Assert.Equal(["1", "10", "2"], target.Classes);
-        Assert.Equal([2, 1, 0, 2], target.ClassIndex);
+        Assert.Equal(["1", "2", "10"], target.Classes);
+        Assert.Equal(ClassLabels.Sorted(["2", "10", " 1", "2"]), target.Classes);
+        Assert.Equal([1, 2, 0, 1], target.ClassIndex);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace Lsgd.Embeddings.Tests;
 
 public class OnnxExportTest
 {
-    private static (float[] X, LinearHead Head) Trained(HeadTask task, int n = 120, int d = 12)
+    private static (float[] X, HeadFile Head) Trained(HeadTask task, int n = 120, int d = 12)
     {
         var random = new Random(11);
         var x = new float[n * d];
@@ -12,7 +12,13 @@ public class OnnxExportTest
         HeadTarget target = task == HeadTask.Regression
             ? HeadTarget.Regression("y", [.. Enumerable.Range(0, n).Select(i => 3 * x[i * d] - x[i * d + 1] + 0.5 + 0.1 * random.NextDouble())])
             : HeadTarget.Classification("c", [.. Enumerable.Range(0, n).Select(i => x[i * d] > 0.3 ? "high" : x[i * d] < -0.3 ? "low" : "mid")]);
-        return (x, new HeadTrainer(new HeadOptions { L2 = 0.01 }).Fit(x, d, target).Head);
+        return (x, HeadFile.FromFit(new HeadTrainer(new HeadOptions { L2 = 0.01 }).Fit(x, d, target), target.Name, null, "text"));
+    }
+
+    private static HeadPredictions Predict(HeadFile head, float[] x)
+    {
+        using var predictor = new HeadPredictor(head);
+        return predictor.PredictFeatures(x);
     }
 
     private static (double[] Scores, long[]? Classes) RunOnnx(byte[] model, float[] x, int d)
@@ -31,7 +37,7 @@ public class OnnxExportTest
         var (x, head) = Trained(HeadTask.Regression);
         var (scores, classes) = RunOnnx(OnnxExport.ToBytes(head), x, head.Dimension);
         Assert.Null(classes);
-        var expected = head.PredictValues(x);
+        var expected = Predict(head, x).Scores.ToArray();
         Assert.Equal(expected.Length, scores.Length);
         for (int i = 0; i < expected.Length; i++)
             Assert.Equal(expected[i], scores[i], 1e-5);
@@ -42,10 +48,10 @@ public class OnnxExportTest
     {
         var (x, head) = Trained(HeadTask.Classification);
         var (scores, classes) = RunOnnx(OnnxExport.ToBytes(head), x, head.Dimension);
-        var expected = head.Scores(x);
+        var expected = Predict(head, x).Scores.ToArray();
         for (int i = 0; i < expected.Length; i++)
             Assert.Equal(expected[i], scores[i], 1e-5);
-        Assert.Equal(head.PredictClasses(x).Select(c => (long)c), classes!);
+        Assert.Equal(Predict(head, x).ClassIndices!.Select(c => (long)c), classes!);
     }
 
     [Fact]

@@ -92,9 +92,10 @@ internal static class FinetuneCommand
             var summary = Summary(result, path, textColumn, groupColumn, options, input, embedding);
             summary["embed_seconds"] = embedSeconds;
             summary["train_seconds"] = trainSeconds;
-            new HeadFile(result.Head.Head, targetColumn, input.Embedded?.ModelId, textColumn, result.Head.L2, summary).Save(headPath);
+            var headFile = HeadFile.FromFit(result.Head, targetColumn, input.Embedded?.ModelId, textColumn, summary);
+            headFile.Save(headPath);
             if (onnxPath is not null)
-                OnnxExport.Save(result.Head.Head, onnxPath, new Dictionary<string, string>
+                OnnxExport.Save(headFile, onnxPath, new Dictionary<string, string>
                 {
                     ["lsgd.encoder"] = input.Embedded?.ModelId ?? $"features from {input.FeaturesFile}",
                     ["lsgd.text_column"] = textColumn,

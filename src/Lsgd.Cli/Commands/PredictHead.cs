@@ -31,7 +31,7 @@ internal static class PredictHead
         HeadPredictions predictions;
         if (!haveTexts && dataPath is not null && dataPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
-            var (features, _) = FinetuneInput.ReadFeatures(dataPath, null, null, file.Head.Dimension);
+            var (features, _) = FinetuneInput.ReadFeatures(dataPath, null, null, file.Dimension);
             predictions = predictor.PredictFeatures(features);
             inputTexts = null;
         }
@@ -51,7 +51,7 @@ internal static class PredictHead
             predictions = predictor.PredictTexts(inputTexts!, null, context.Cancellation);
         }
 
-        var head = file.Head;
+        var head = file;
         string predicted = "predicted_" + file.Target;
         if (asJson)
         {

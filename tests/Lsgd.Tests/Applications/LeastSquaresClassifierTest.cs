@@ -96,11 +96,39 @@ public class LeastSquaresClassifierTest
     }
 
     [Fact]
-    public void OrdinalOrderSortsNumericLabelsAsText()
+    public void EmptyLabelIsRefused() => Assert.Throws<LsgdException>(() => ClassLabels.Sorted(["a", " "]));
+
+    [Fact]
+    public void FitOnGivenRowsKeepsEveryClassAndReportsOnTheTestRows()
     {
-        Assert.Equal(["10", "100", "2"], ClassLabels.Sorted(["10", " 2", "100", "2"], LabelOrder.Ordinal));
-        Assert.Equal(["B", "a", "b"], ClassLabels.Sorted(["b", "a", "B"], LabelOrder.Ordinal));
-        Assert.Throws<LsgdException>(() => ClassLabels.Sorted(["a", " "], LabelOrder.Ordinal));
+        var (data, labels) = Separable();
+        int[] train = [.. Enumerable.Range(0, 60)], test = [.. Enumerable.Range(60, 30)];
+        var fit = new LeastSquaresClassifier().Fit(data, labels, train, test);
+        Assert.Equal(["blue", "green", "red"], fit.Model.Classes);
+        Assert.Equal(train, fit.TrainingRows);
+        Assert.Equal(test, fit.TestRows);
+        Assert.Equal((60, 30, 1.0), (fit.Training.Count, fit.Test!.Count, fit.Test.Accuracy));
+
+        // A class with no training row keeps its output, fitted to 0 everywhere: it is never predicted.
+        int[] notBlue = [.. Enumerable.Range(0, 90).Where(i => labels[i] != "blue")], blue = [.. Enumerable.Range(0, 90).Where(i => labels[i] == "blue")];
+        var without = new LeastSquaresClassifier().Fit(data, labels, notBlue, blue);
+        Assert.Equal(3, without.Model.Scores.Outputs);
+        Assert.Equal(0, without.Test!.Correct);
+        Assert.Equal(0, without.Model.Scores.Intercept(0), 1e-12);
+    }
+
+    [Fact]
+    public void FitOnGivenRowsKeepsSinglePrecisionFeatures()
+    {
+        var (data, labels) = Separable();
+        var single = Dataset.FromSingle([.. data.X.ToArray().Select(v => (float)v)], new double[data.Rows], data.Rows, data.Features, 1, data.FeatureNames);
+        int[] all = [.. Enumerable.Range(0, data.Rows)];
+        var fromDouble = new LeastSquaresClassifier().Fit(data, labels, all, []);
+        var fromSingle = new LeastSquaresClassifier().Fit(single, labels, all, []);
+        // The features are small integers plus noise of a few hundredths: float32 rounds them at about 1e-6.
+        for (int i = 0; i < fromDouble.Model.Scores.Parameters.Length; i++)
+            Assert.Equal(fromDouble.Model.Scores.Parameters[i], fromSingle.Model.Scores.Parameters[i], 1e-4);
+        Assert.Null(fromSingle.Test);
     }
 
     [Fact]

@@ -3,16 +3,6 @@ using Lsgd.Internals;
 
 namespace Lsgd.Applications.Classification;
 
-/// <summary>How <see cref="ClassLabels.Sorted(IEnumerable{string}, LabelOrder)"/> orders the classes.</summary>
-public enum LabelOrder
-{
-    /// <summary>Numerically when every label is a number (so "2" comes before "10"), by ordinal string comparison otherwise.</summary>
-    Natural,
-
-    /// <summary>By ordinal string comparison only (culture-independent, case-sensitive), numbers included: "10" comes before "2".</summary>
-    Ordinal,
-}
-
 /// <summary>
 /// The classes found in a column of labels, in a fixed order, and each row's class index; the least-squares targets
 /// of class indices (one output per class) and the class indices that scores on those outputs predict.
@@ -20,15 +10,12 @@ public enum LabelOrder
 public static class ClassLabels
 {
     /// <summary>
-    /// The distinct labels, sorted: numerically when every label is a number (so "2" comes before "10"), by
-    /// ordinal string comparison otherwise (culture-independent, case-sensitive). Labels are trimmed.
+    /// The distinct labels in the one class order of Lsgd (the classifier's outputs, a head's outputs, the rows
+    /// and columns of a confusion matrix): numerically when every label is a number (so "2" comes before "10"),
+    /// by ordinal string comparison otherwise (culture-independent, case-sensitive). Labels are trimmed.
     /// </summary>
     /// <exception cref="LsgdException">A label is empty.</exception>
-    public static string[] Sorted(IEnumerable<string> labels) => Sorted(labels, LabelOrder.Natural);
-
-    /// <summary>The distinct labels, trimmed, in the order <paramref name="order"/>.</summary>
-    /// <exception cref="LsgdException">A label is empty.</exception>
-    public static string[] Sorted(IEnumerable<string> labels, LabelOrder order)
+    public static string[] Sorted(IEnumerable<string> labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
         var distinct = new HashSet<string>(StringComparer.Ordinal);
@@ -41,7 +28,7 @@ public static class ClassLabels
                 Throw.Data($"The label of row {row} is empty: every row needs a class. Fill it in or remove the row.");
             distinct.Add(t);
         }
-        bool numeric = order == LabelOrder.Natural && distinct.All(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        bool numeric = distinct.All(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
         return numeric
             ? [.. distinct.OrderBy(l => double.Parse(l, NumberStyles.Float, CultureInfo.InvariantCulture)).ThenBy(l => l, StringComparer.Ordinal)]
             : [.. distinct.OrderBy(l => l, StringComparer.Ordinal)];

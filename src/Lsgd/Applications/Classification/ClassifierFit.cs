@@ -2,7 +2,7 @@ using Lsgd.Estimators;
 
 namespace Lsgd.Applications.Classification;
 
-/// <summary>The outcome of <see cref="LeastSquaresClassifier.Fit"/>: the model, the regression behind it, and its accuracy.</summary>
+/// <summary>The outcome of <c>LeastSquaresClassifier.Fit</c>: the model, the regression behind it, and its accuracy.</summary>
 public sealed class ClassifierFit
 {
     internal ClassifierFit(LeastSquaresClassifierModel model, LinearFit regression, int[] trainingRows, int[] testRows,

@@ -1,6 +1,7 @@
 using Lsgd.Data;
 using Lsgd.Estimators;
 using Lsgd.Internals;
+using Lsgd.Training;
 
 namespace Lsgd.Applications.Classification;
 
@@ -43,16 +44,50 @@ public sealed class LeastSquaresClassifier
             Throw.Data($"Every row has the class '{classes[0]}': a classifier needs at least two classes. Check the label column.");
         var actual = ClassLabels.Indices(labels, classes);
         var (trainRows, testRows) = Split(actual, classes, Options.TestFraction, Options.Seed);
+        return Fit(features, classes, actual, trainRows, testRows, null, cancellationToken);
+    }
 
-        var train = Subset(features, trainRows, actual, classes, Options.Encoding);
-        var regression = new LinearRegressor(Options.Regression).Fit(train, null, cancellationToken);
+    /// <summary>
+    /// Fits the classifier to the rows <paramref name="trainingRows"/> of <paramref name="features"/> and reports
+    /// its accuracy on them and on <paramref name="testRows"/>: for a split made elsewhere (grouped, or with a
+    /// validation set; <see cref="LeastSquaresClassifierOptions.TestFraction"/> is not used). The classes are those
+    /// of all the labels, so a class absent from the training rows still has its output (scores fitted to 0).
+    /// </summary>
+    /// <param name="features">The rows' features (float32 storage is kept); the dataset's targets are not used.</param>
+    /// <param name="labels">The class of every row of <paramref name="features"/>.</param>
+    /// <param name="trainingRows">0-based rows to fit on.</param>
+    /// <param name="testRows">0-based rows to report accuracy on (may be empty).</param>
+    /// <param name="progress">Progress of an iterative fit.</param>
+    /// <param name="cancellationToken">Stops an iterative fit.</param>
+    /// <exception cref="LsgdException">Labels and rows differ in number, a label is empty, fewer than two classes, or too few training rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A row index outside the data.</exception>
+    public ClassifierFit Fit(Dataset features, IReadOnlyList<string> labels, IReadOnlyList<int> trainingRows, IReadOnlyList<int> testRows,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(trainingRows);
+        ArgumentNullException.ThrowIfNull(testRows);
+        if (labels.Count != features.Rows)
+            Throw.Data($"There are {Throw.Plural(labels.Count, "label")} for {Throw.Plural(features.Rows, "row")}: give one label per row.");
+        foreach (int i in trainingRows.Concat(testRows))
+            if ((uint)i >= (uint)features.Rows)
+                throw new ArgumentOutOfRangeException(nameof(trainingRows), i, $"Row indices must be in 0..{features.Rows - 1}.");
+        var classes = ClassLabels.Sorted(labels);
+        if (classes.Length < 2)
+            Throw.Data($"Every row has the class '{classes[0]}': a classifier needs at least two classes. Check the label column.");
+        return Fit(features, classes, ClassLabels.Indices(labels, classes), [.. trainingRows], [.. testRows], progress, cancellationToken);
+    }
+
+    private ClassifierFit Fit(Dataset features, string[] classes, int[] actual, int[] trainRows, int[] testRows,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var train = Subset(features, trainRows, actual, classes.Length, classes, Options.Encoding);
+        var regression = new LinearRegressor(Options.Regression).Fit(train, progress, cancellationToken);
         var model = new LeastSquaresClassifierModel(regression.Model, classes, Options.Encoding);
 
-        ClassificationReport Evaluate(int[] rows)
-        {
-            var data = Subset(features, rows, actual, classes, Options.Encoding);
-            return ClassificationReport.Compute(classes, [.. rows.Select(i => actual[i])], model.PredictIndices(data));
-        }
+        ClassificationReport Evaluate(int[] rows) =>
+            ClassificationReport.Compute(classes, [.. rows.Select(i => actual[i])], model.PredictIndices(Subset(features, rows)));
         var training = Evaluate(trainRows);
         var test = testRows.Length > 0 ? Evaluate(testRows) : null;
         return new ClassifierFit(model, regression, trainRows, testRows, training, test);
@@ -83,14 +118,23 @@ public sealed class LeastSquaresClassifier
         return ([.. Enumerable.Range(0, actual.Length).Where(i => !isTest[i])], [.. Enumerable.Range(0, actual.Length).Where(i => isTest[i])]);
     }
 
-    /// <summary>The chosen rows with their encoded targets (one column per class).</summary>
-    private static Dataset Subset(Dataset features, int[] rows, int[] actual, string[] classes, TargetEncoding encoding)
+    /// <summary>
+    /// The chosen rows of <paramref name="features"/>, in its precision, with the encoded targets of their classes
+    /// (one column per class), or with no targets (one column of zeros) when <paramref name="actual"/> is null.
+    /// </summary>
+    private static Dataset Subset(Dataset features, int[] rows, int[]? actual = null, int classCount = 1,
+        string[]? classes = null, TargetEncoding encoding = TargetEncoding.OneHot)
     {
-        int d = features.Features;
+        int d = features.Features, k = actual is null ? 1 : classCount;
+        var y = actual is null ? new double[rows.Length] : ClassLabels.EncodeTargets([.. rows.Select(i => actual[i])], classCount, encoding);
+        if (features.IsSinglePrecision)
+        {
+            var xs = new float[rows.Length * d];
+            for (int r = 0; r < rows.Length; r++) features.FeatureRowSingle(rows[r]).CopyTo(xs.AsSpan(r * d, d));
+            return Dataset.FromSingle(xs, y, rows.Length, d, k, features.FeatureNames, classes);
+        }
         var x = new double[rows.Length * d];
-        for (int r = 0; r < rows.Length; r++)
-            for (int j = 0; j < d; j++) x[r * d + j] = features.Feature(rows[r], j);
-        var y = ClassLabels.EncodeTargets([.. rows.Select(i => actual[i])], classes.Length, encoding);
-        return new Dataset(x, y, rows.Length, d, classes.Length, features.FeatureNames, classes);
+        for (int r = 0; r < rows.Length; r++) features.FeatureRow(rows[r]).CopyTo(x.AsSpan(r * d, d));
+        return new Dataset(x, y, rows.Length, d, k, features.FeatureNames, classes);
     }
 }
