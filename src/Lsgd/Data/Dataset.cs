@@ -5,7 +5,7 @@ namespace Lsgd.Data;
 /// <summary>
 /// Dense in-memory training data: an n × d feature matrix and an n × k target matrix, both row-major
 /// and contiguous. Features are stored in <see cref="double"/> or, for half the memory and bandwidth, in
-/// <see cref="float"/> (<see cref="IsSinglePrecision"/>); targets and every sum are always double.
+/// <see cref="float"/> (<see cref="Storage"/> says which and reads either); targets and every sum are always double.
 /// </summary>
 /// <remarks>
 /// Row <c>i</c> of the features is <c>Features[i*d .. i*d+d)</c>, and its targets are
@@ -14,8 +14,6 @@ namespace Lsgd.Data;
 /// </remarks>
 public sealed class Dataset
 {
-    private readonly double[] _x;
-    private readonly float[]? _xSingle;
     private readonly double[] _y;
 
     /// <summary>Wraps row-major arrays (not copied) after checking their sizes and values.</summary>
@@ -50,7 +48,7 @@ public sealed class Dataset
         CheckFinite(features, featureCount, FeatureNames, "feature");
         CheckFinite(targets, outputCount, TargetNames, "target");
 
-        _x = features;
+        Storage = new FeatureStorage(features, featureCount);
         _y = targets;
         Rows = rows;
         Features = featureCount;
@@ -85,28 +83,34 @@ public sealed class Dataset
                 Throw.Data($"The feature '{FeatureNames[i % featureCount]}' in row {i / featureCount + 1} is {Throw.Format(features[i])}: " +
                     "every value must be a finite number. Remove or impute that row.");
         }
-        _xSingle = features;
+        Storage = new FeatureStorage(features, featureCount);
         Features = featureCount;
     }
 
+    /// <summary>The features, in the precision they were given, with accessors that work for both.</summary>
+    public FeatureStorage Storage { get; }
+
     /// <summary>Whether the features are stored in single precision (<see cref="XSingle"/>) rather than <see cref="X"/>.</summary>
-    public bool IsSinglePrecision => _xSingle is not null;
+    public bool IsSinglePrecision => Storage.Precision == FeaturePrecision.SinglePrecision;
 
-    /// <summary>All features in single precision, row-major (n·d values); empty for double storage.</summary>
-    public ReadOnlySpan<float> XSingle => _xSingle;
+    /// <summary>All features in single precision, row-major (n·d values), for float32 storage (<see cref="FeatureStorage.SingleValues"/>).</summary>
+    /// <exception cref="InvalidOperationException">The features are stored in float64.</exception>
+    public ReadOnlySpan<float> XSingle => Storage.SingleValues;
 
-    /// <summary>The d single-precision features of row <paramref name="i"/> (0-based); only for single-precision storage.</summary>
-    public ReadOnlySpan<float> FeatureRowSingle(int i) => new(_xSingle, i * Features, Features);
+    /// <summary>The d single-precision features of row <paramref name="i"/> (0-based), for float32 storage.</summary>
+    /// <exception cref="InvalidOperationException">The features are stored in float64.</exception>
+    public ReadOnlySpan<float> FeatureRowSingle(int i) => Storage.SingleValues.Slice(i * Features, Features);
 
     /// <summary>Copies feature (row <paramref name="i"/>, column <paramref name="j"/>) as a double, whatever the storage.</summary>
-    public double Feature(int i, int j) => _xSingle is null ? _x[i * Features + j] : _xSingle[i * Features + j];
+    public double Feature(int i, int j) => Storage[i, j];
 
     /// <summary>A double-precision copy of the features when stored in single precision; this dataset otherwise.</summary>
     public Dataset ToDoublePrecision()
     {
-        if (_xSingle is null) return this;
-        var x = new double[_xSingle.Length];
-        for (int i = 0; i < x.Length; i++) x[i] = _xSingle[i];
+        if (!IsSinglePrecision) return this;
+        var single = Storage.SingleValues;
+        var x = new double[single.Length];
+        for (int i = 0; i < x.Length; i++) x[i] = single[i];
         return new Dataset(x, _y, Rows, Features, Outputs, FeatureNames, TargetNames);
     }
 
@@ -125,14 +129,16 @@ public sealed class Dataset
     /// <summary>Names of the k target columns.</summary>
     public IReadOnlyList<string> TargetNames { get; }
 
-    /// <summary>All features, row-major (n·d values); empty for single-precision storage (see <see cref="XSingle"/>).</summary>
-    public ReadOnlySpan<double> X => _x;
+    /// <summary>All features, row-major (n·d values), for float64 storage (<see cref="FeatureStorage.DoubleValues"/>).</summary>
+    /// <exception cref="InvalidOperationException">The features are stored in float32: use <see cref="Storage"/>'s accessors or <see cref="ToDoublePrecision"/>.</exception>
+    public ReadOnlySpan<double> X => Storage.DoubleValues;
 
     /// <summary>All targets, row-major (n·k values).</summary>
     public ReadOnlySpan<double> Y => _y;
 
-    /// <summary>The d features of row <paramref name="i"/> (0-based); only for double storage.</summary>
-    public ReadOnlySpan<double> FeatureRow(int i) => new(_x, i * Features, Features);
+    /// <summary>The d features of row <paramref name="i"/> (0-based), for float64 storage.</summary>
+    /// <exception cref="InvalidOperationException">The features are stored in float32.</exception>
+    public ReadOnlySpan<double> FeatureRow(int i) => Storage.DoubleValues.Slice(i * Features, Features);
 
     /// <summary>The k targets of row <paramref name="i"/> (0-based).</summary>
     public ReadOnlySpan<double> TargetRow(int i) => new(_y, i * Outputs, Outputs);

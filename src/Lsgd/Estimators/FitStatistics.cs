@@ -55,7 +55,7 @@ public static class FitStatistics
                 for (int t = 0; t < rows; t++)
                 {
                     int i = start + t;
-                    double fitted = (data.IsSinglePrecision ? Kernels.DotWiden(data.FeatureRowSingle(i), w) : TensorPrimitives.Dot(data.FeatureRow(i), w)) + intercept;
+                    double fitted = data.Storage.Dot(i, w) + intercept;
                     double y = data.Y[i * k + o];
                     r[t] = y - fitted;
                     centred[t] = y - means[o];

@@ -88,9 +88,8 @@ public sealed class LinearModel
             int end = Math.Min(data.Rows, (b + 1) * blockRows);
             for (int i = b * blockRows; i < end; i++)
             {
-                if (data.IsSinglePrecision)
-                    for (int j = 0; j < Features; j++) row[j] = data.Feature(i, j);
-                Predict(data.IsSinglePrecision ? row : data.FeatureRow(i), result.AsSpan(i * Outputs, Outputs));
+                data.Storage.CopyRow(i, row);
+                Predict(row, result.AsSpan(i * Outputs, Outputs));
             }
         });
         return result;

@@ -134,7 +134,7 @@ public sealed class LeastSquaresClassifier
             return Dataset.FromSingle(xs, y, rows.Length, d, k, features.FeatureNames, classes);
         }
         var x = new double[rows.Length * d];
-        for (int r = 0; r < rows.Length; r++) features.FeatureRow(rows[r]).CopyTo(x.AsSpan(r * d, d));
+        for (int r = 0; r < rows.Length; r++) features.Storage.CopyRow(rows[r], x.AsSpan(r * d, d));
         return new Dataset(x, y, rows.Length, d, k, features.FeatureNames, classes);
     }
 }

@@ -1,0 +1,71 @@
+using System.Numerics.Tensors;
+using Lsgd.Internals;
+
+namespace Lsgd.Data;
+
+/// <summary>The precision a <see cref="Dataset"/>'s features are stored in.</summary>
+public enum FeaturePrecision
+{
+    /// <summary>float64.</summary>
+    DoublePrecision,
+
+    /// <summary>float32: half the memory and bandwidth; every value is widened to double before it is multiplied.</summary>
+    SinglePrecision,
+}
+
+/// <summary>
+/// The n × d features of a <see cref="Dataset"/>, row-major, in the precision they were given. The accessors
+/// (<see cref="this[int, int]"/>, <see cref="Dot"/>, <see cref="CopyRow"/>) work for both precisions; the raw spans
+/// (<see cref="DoubleValues"/>, <see cref="SingleValues"/>) exist only for their own precision and throw for the other, so a
+/// consumer never reads a silently empty array.
+/// </summary>
+public sealed class FeatureStorage
+{
+    private readonly double[]? _double;
+    private readonly float[]? _single;
+
+    internal FeatureStorage(double[] values, int features)
+    {
+        _double = values;
+        Features = features;
+    }
+
+    internal FeatureStorage(float[] values, int features)
+    {
+        _single = values;
+        Features = features;
+    }
+
+    /// <summary>float64 or float32.</summary>
+    public FeaturePrecision Precision => _single is null ? FeaturePrecision.DoublePrecision : FeaturePrecision.SinglePrecision;
+
+    /// <summary>d, the features per row.</summary>
+    public int Features { get; }
+
+    /// <summary>All n·d values, row-major, for float64 storage.</summary>
+    /// <exception cref="InvalidOperationException">The features are stored in float32.</exception>
+    public ReadOnlySpan<double> DoubleValues => _double ?? throw new InvalidOperationException(
+        "The features are stored in float32: read them with SingleValues, the accessors (Dot, CopyRow, the indexer), or Dataset.ToDoublePrecision().");
+
+    /// <summary>All n·d values, row-major, for float32 storage.</summary>
+    /// <exception cref="InvalidOperationException">The features are stored in float64.</exception>
+    public ReadOnlySpan<float> SingleValues => _single ?? throw new InvalidOperationException(
+        "The features are stored in float64: read them with DoubleValues or the accessors (Dot, CopyRow, the indexer).");
+
+    /// <summary>Feature <paramref name="j"/> of row <paramref name="i"/> (0-based), as a double.</summary>
+    public double this[int i, int j] => _single is null ? _double![i * Features + j] : _single[i * Features + j];
+
+    /// <summary>xᵢ · w for row <paramref name="i"/>, in double whatever the storage.</summary>
+    public double Dot(int i, ReadOnlySpan<double> w) => _single is null
+        ? TensorPrimitives.Dot(_double.AsSpan(i * Features, Features), w)
+        : Kernels.DotWiden(_single.AsSpan(i * Features, Features), w);
+
+    /// <summary>Copies row <paramref name="i"/> into <paramref name="destination"/> (d values), widening float32.</summary>
+    public void CopyRow(int i, Span<double> destination)
+    {
+        if (_single is null)
+            _double.AsSpan(i * Features, Features).CopyTo(destination);
+        else
+            TensorPrimitives.ConvertTruncating<float, double>(_single.AsSpan(i * Features, Features), destination);   // widening: exact
+    }
+}
