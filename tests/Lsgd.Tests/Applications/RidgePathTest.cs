@@ -97,6 +97,26 @@ public class RidgePathTest
     }
 
     [Fact]
+    public void ConstantFeatureGetsWeightZeroAtEveryPenalty()
+    {
+        var data = Data(100, 3, 2, 4);
+        var x = data.X.ToArray();
+        for (int i = 0; i < data.Rows; i++) x[i * 3 + 1] = 7;   // the middle feature is constant
+        var constant = new Dataset(x, data.Y.ToArray(), data.Rows, 3, 2);
+        var without = new Dataset([.. Enumerable.Range(0, data.Rows).SelectMany(i => new[] { x[i * 3], x[i * 3 + 2] })], data.Y.ToArray(), data.Rows, 2, 2);
+        var models = RidgePath.Solve(SufficientStatistics.Compute(constant), [0, 1]);
+        var reference = RidgePath.Solve(SufficientStatistics.Compute(without), [0, 1]);
+        for (int p = 0; p < 2; p++)
+            for (int o = 0; o < 2; o++)
+            {
+                Assert.Equal(0, models[p]!.Coefficients(o)[1]);
+                Assert.Equal(reference[p]!.Coefficients(o)[0], models[p]!.Coefficients(o)[0], 1e-12);
+                Assert.Equal(reference[p]!.Coefficients(o)[1], models[p]!.Coefficients(o)[2], 1e-12);
+                Assert.Equal(reference[p]!.Intercept(o), models[p]!.Intercept(o), 1e-10);
+            }
+    }
+
+    [Fact]
     public void NegativePenaltyIsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => RidgePath.Solve(SufficientStatistics.Compute(Data(20, 2, 1, 3)), [-1]));
 }

@@ -19,7 +19,8 @@ public static class RidgePath
 {
     /// <summary>
     /// One model per penalty, in original units (coefficients and intercept as a fit on the raw features would give),
-    /// or null for a penalty at which the system is singular (λ = 0 with linearly dependent or constant features).
+    /// or null for a penalty at which the system is singular (λ = 0 with linearly dependent features). A constant
+    /// feature gets the weight 0.
     /// </summary>
     /// <param name="training">The statistics of the training rows (features and all outputs).</param>
     /// <param name="penalties">The λ to solve for (each finite and ≥ 0).</param>
@@ -45,6 +46,10 @@ public static class RidgePath
             for (int i = 0; i < d; i++)
                 for (int j = 0; j <= i; j++)
                     a[i * d + j] = z.FeatureScatter[i * d + j] / n + (i == j ? penalties[p] : 0);
+            // A constant feature has a zero row and column and a zero right-hand side: its weight is 0 at every λ
+            // (as gradient descent, started at 0, leaves it), so its pivot is set to 1 rather than left singular.
+            for (int j = 0; j < d; j++)
+                if (z.FeatureScatter[j * d + j] == 0) a[j * d + j] = 1;
             if (Cholesky.Factor(a, d) is not { } factor)
                 continue;
             for (int o = 0; o < k; o++)
