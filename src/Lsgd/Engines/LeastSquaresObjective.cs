@@ -13,7 +13,7 @@ namespace Lsgd.Engines;
 /// handled by a proximal step). A mini-batch B gives the unbiased estimate s·(n/|B|)·(sum over B) of the smooth
 /// gradient, so α means the same for batches and for the full data. Counts full passes over the data.
 /// </remarks>
-public sealed class LeastSquaresObjective
+public sealed class LeastSquaresObjective : IObjective
 {
     private readonly IGradientEngine _engine;
     private readonly double _factor;
@@ -37,6 +37,18 @@ public sealed class LeastSquaresObjective
     /// <summary>The parameter layout.</summary>
     public ParameterLayout Layout => _engine.Layout;
 
+    /// <inheritdoc />
+    public int ParameterCount => _engine.Layout.Count;
+
+    /// <summary>True: the smooth part of J is quadratic, its Hessian constant.</summary>
+    public bool IsQuadratic => true;
+
+    /// <summary>True: every engine gives exact Hessian-vector products.</summary>
+    public bool HasHessianVector => true;
+
+    /// <summary>Whether the engine can form mini-batches: engines that read rows can, engines on statistics cannot.</summary>
+    public bool HasMiniBatches => _engine.ReadsData;
+
     /// <summary>n, the number of rows.</summary>
     public long Rows => _engine.Rows;
 
@@ -55,33 +67,21 @@ public sealed class LeastSquaresObjective
     /// One epoch of mini-batches (seeded), each evaluating an unbiased estimate of J(θ) and its smooth
     /// gradient: the batch sum scaled by s·n/|B|, plus the penalty.
     /// </summary>
-    public IEnumerable<Batch> Batches(int batchSize, int seed)
+    public IEnumerable<IObjectiveBatch> Batches(int batchSize, int seed)
     {
         foreach (var batch in _engine.Batches(batchSize, seed))
             yield return new Batch(this, batch);
     }
 
-    /// <summary>A mini-batch of the objective: an unbiased estimate of J and its smooth gradient.</summary>
-    public readonly struct Batch
+    private sealed class Batch(LeastSquaresObjective owner, IMiniBatch batch) : IObjectiveBatch
     {
-        private readonly LeastSquaresObjective _owner;
-        private readonly IMiniBatch _batch;
+        public int Rows => batch.Rows;
 
-        internal Batch(LeastSquaresObjective owner, IMiniBatch batch)
-        {
-            _owner = owner;
-            _batch = batch;
-        }
-
-        /// <summary>Rows in the batch.</summary>
-        public int Rows => _batch.Rows;
-
-        /// <summary>The estimate of J(θ); writes the estimate of the smooth gradient.</summary>
         public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
         {
-            _owner.Passes += (double)_batch.Rows / _owner.Rows;
-            double loss = _batch.Evaluate(theta, gradient);
-            return _owner.Finish(theta, gradient, loss, _owner._factor * _owner.Rows / _batch.Rows);
+            owner.Passes += (double)batch.Rows / owner.Rows;
+            double loss = batch.Evaluate(theta, gradient);
+            return owner.Finish(theta, gradient, loss, owner._factor * owner.Rows / batch.Rows);
         }
     }
 
@@ -114,7 +114,7 @@ public sealed class LeastSquaresObjective
     /// <summary>
     /// The proximal step of the L1 term (soft-thresholding the weights by s·λ₁), or null without one.
     /// </summary>
-    public Optimizers.Proximal? Proximal => Penalty.L1 > 0 ? SoftThreshold : null;
+    public Proximal? Proximal => Penalty.L1 > 0 ? SoftThreshold : null;
 
     private void SoftThreshold(Span<double> theta, double stepSize)
     {
@@ -160,25 +160,6 @@ public sealed class LeastSquaresObjective
     /// <param name="maxIterations">Power-iteration steps (each one full pass).</param>
     /// <param name="seed">Seed of the random start vector.</param>
     /// <param name="relativeTolerance">Stop when successive estimates agree to this.</param>
-    public double LargestCurvature(int maxIterations = 100, int seed = 12345, double relativeTolerance = 1e-9)
-    {
-        int p = Layout.Count;
-        var v = new double[p];
-        var hv = new double[p];
-        var rng = new Random(seed);
-        for (int i = 0; i < p; i++) v[i] = rng.NextDouble() + 0.5;
-        TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), v);
-        double lambda = 0;
-        for (int it = 0; it < maxIterations; it++)
-        {
-            HessianVector(v, hv);
-            double norm = TensorPrimitives.Norm(hv);   // ‖Hv‖ ≥ vᵀHv, → L from below as v converges
-            if (norm == 0) return 0;
-            TensorPrimitives.Divide(hv, norm, v);
-            if (Math.Abs(norm - lambda) <= relativeTolerance * norm)
-                return norm;
-            lambda = norm;
-        }
-        return lambda;
-    }
+    public double LargestCurvature(int maxIterations = 100, int seed = 12345, double relativeTolerance = 1e-9) =>
+        Curvature.Largest(this, maxIterations, seed, relativeTolerance);
 }

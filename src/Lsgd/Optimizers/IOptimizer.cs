@@ -1,20 +1,42 @@
-namespace Lsgd.Optimizers;
+using Lsgd.Models;
 
-/// <summary>
-/// A proximal operator applied after a step: θ ← prox_{s·g}(θ), e.g. soft-thresholding for an L1 penalty.
-/// </summary>
-/// <param name="theta">Parameters, updated in place.</param>
-/// <param name="stepSize">The step size s of the update just made.</param>
-public delegate void Proximal(Span<double> theta, double stepSize);
+namespace Lsgd.Optimizers;
 
 /// <summary>
 /// Turns gradients into steps. The maths is stateless; whatever it remembers between steps (velocity,
 /// moment estimates) lives in an <see cref="OptimizerState"/> kept apart from the model, as in PyTorch.
 /// </summary>
+/// <remarks>
+/// An optimizer says what it can do through the capability members below (with the defaults of a plain
+/// first-order method); the trainer reads them and never tests an optimizer's type. <see cref="OptimizerCatalog"/>
+/// maps the names used on the command line to optimizers.
+/// </remarks>
 public interface IOptimizer
 {
     /// <summary>Short name, e.g. <c>adam</c>.</summary>
     string Name { get; }
+
+    /// <summary>
+    /// How α is chosen when none is given. Null (the default): α = 1/L, L the largest curvature of the objective,
+    /// right for methods whose step is α times a gradient. A number c: α = c × the root-mean-square residual at the
+    /// start, for adaptive methods that move each coordinate by about α per step whatever the gradient's size.
+    /// </summary>
+    double? AdaptiveLearningRateFactor => null;
+
+    /// <summary>
+    /// Whether full-batch steps with a constant α &lt; 2/L lower a quadratic objective at every step (plain gradient
+    /// descent). The trainer then reads a rise of J as proof that α is too large. Default false.
+    /// </summary>
+    bool IsMonotone => false;
+
+    /// <summary>Whether the step is exactly θ − α∇J, so an Armijo line search on α applies. Default false.</summary>
+    bool SupportsLineSearch => false;
+
+    /// <summary>
+    /// Whether the update applies a proximal step correctly (its step is α times a gradient, possibly extrapolated),
+    /// so non-smooth penalties such as L1 are minimised exactly. Default true; false for per-coordinate adaptive methods.
+    /// </summary>
+    bool SupportsProximal => true;
 
     /// <summary>Makes one update of <paramref name="theta"/> from the gradient at the current point.</summary>
     /// <param name="theta">Parameters, updated in place.</param>
@@ -58,6 +80,18 @@ public sealed class OptimizerState
 
     /// <summary>Names of the buffers in use.</summary>
     public IEnumerable<string> BufferNames => _buffers.Keys;
+
+    /// <summary>Makes this state equal to <paramref name="saved"/> again (rolls back a diverging step); buffers created since are zeroed.</summary>
+    internal void RestoreFrom(OptimizerState saved)
+    {
+        Step = saved.Step;
+        Scalar = saved.Scalar;
+        foreach (var (name, buffer) in _buffers)
+        {
+            if (saved._buffers.TryGetValue(name, out var source)) source.CopyTo(buffer, 0);
+            else Array.Clear(buffer);
+        }
+    }
 
     /// <summary>A deep copy (to roll back after a diverging step).</summary>
     public OptimizerState Clone()

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Lsgd.Internals;
+using Lsgd.Models;
 
 namespace Lsgd.Optimizers;
 
@@ -8,6 +9,12 @@ public sealed class Sgd : IOptimizer
 {
     /// <inheritdoc />
     public string Name => "gd";
+
+    /// <summary>True: on a quadratic, a full-batch step with constant α &lt; 2/L always lowers J.</summary>
+    public bool IsMonotone => true;
+
+    /// <summary>True: the step is θ − α∇J.</summary>
+    public bool SupportsLineSearch => true;
 
     /// <inheritdoc />
     public void Update(Span<double> theta, ReadOnlySpan<double> gradient, double learningRate, OptimizerState state, Proximal? proximal = null)
@@ -93,6 +100,12 @@ public sealed class Adam : IOptimizer
     /// <inheritdoc />
     public string Name => "adam";
 
+    /// <summary>0.01: α = 0.01 × the RMS residual at the start when none is given.</summary>
+    public double? AdaptiveLearningRateFactor => 0.01;
+
+    /// <summary>False: its steps are α·m̂/(√v̂ + ε), not α times a gradient, so an L1 proximal step by α would miss the lasso solution.</summary>
+    public bool SupportsProximal => false;
+
     /// <inheritdoc />
     public void Update(Span<double> theta, ReadOnlySpan<double> gradient, double learningRate, OptimizerState state, Proximal? proximal = null)
     {
@@ -122,6 +135,12 @@ public sealed class AdaGrad : IOptimizer
 
     /// <inheritdoc />
     public string Name => "adagrad";
+
+    /// <summary>0.1: α = 0.1 × the RMS residual at the start when none is given.</summary>
+    public double? AdaptiveLearningRateFactor => 0.1;
+
+    /// <summary>False: its steps are scaled per coordinate, so an L1 proximal step by α would miss the lasso solution.</summary>
+    public bool SupportsProximal => false;
 
     /// <inheritdoc />
     public void Update(Span<double> theta, ReadOnlySpan<double> gradient, double learningRate, OptimizerState state, Proximal? proximal = null)
@@ -156,6 +175,12 @@ public sealed class RmsProp : IOptimizer
 
     /// <inheritdoc />
     public string Name => "rmsprop";
+
+    /// <summary>0.01: α = 0.01 × the RMS residual at the start when none is given.</summary>
+    public double? AdaptiveLearningRateFactor => 0.01;
+
+    /// <summary>False: its steps are scaled per coordinate, so an L1 proximal step by α would miss the lasso solution.</summary>
+    public bool SupportsProximal => false;
 
     /// <inheritdoc />
     public void Update(Span<double> theta, ReadOnlySpan<double> gradient, double learningRate, OptimizerState state, Proximal? proximal = null)

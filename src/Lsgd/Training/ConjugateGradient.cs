@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
 using Lsgd.Engines;
@@ -7,7 +6,7 @@ namespace Lsgd.Training;
 
 /// <summary>
 /// Conjugate gradient on the normal equations (CGLS): H θ = −∇J(0), with exact Hessian-vector products
-/// from the engine. In exact arithmetic it reaches the least-squares solution in at most p steps (p parameters).
+/// from the objective. In exact arithmetic it reaches the least-squares solution in at most p steps (p parameters).
 /// </summary>
 /// <remarks>
 /// <code>
@@ -17,133 +16,149 @@ namespace Lsgd.Training;
 ///                    every p steps: r = −∇J(θ) recomputed from the data and d = r (a restart, which also
 ///                    works as iterative refinement against rounding)
 /// </code>
-/// The stopping rules are those of <see cref="GradientDescentOptions"/>; each step costs one pass over the
-/// data, like a gradient-descent step. An L1 penalty is not supported (it is not smooth).
+/// <para>The stopping rules are those of <see cref="GradientDescentOptions"/>; each step costs one pass over the
+/// data, like a gradient-descent step. An L1 penalty is not supported (it is not smooth).</para>
+/// <para>With a certificate CG stops when it holds: the bound is checked on the recurrence's residual, then confirmed
+/// on the gradient recomputed from the data (if it does not hold there, CG restarts from the true gradient and goes
+/// on). CG's gradient norm is not monotone, so it is never compared between restarts to claim convergence. When
+/// two restarts in a row improve neither the true J nor the true ‖∇J‖, rounding has the last word: the run stops as
+/// <see cref="StopReason.RoundingLimit"/>, which is converged only if the certificate (or the gradient tolerance) holds.</para>
 /// </remarks>
 public static class ConjugateGradient
 {
+    /// <summary>Restarts in a row without improvement after which the run stops as a rounding stall.</summary>
+    private const int StallRestarts = 2;
+
     /// <summary>Minimises <paramref name="objective"/> from <paramref name="initial"/> (zeros when empty).</summary>
-    public static GradientDescentResult Minimize(LeastSquaresObjective objective, GradientDescentOptions options,
+    /// <exception cref="InvalidOptionException">The objective has a proximal (L1) part.</exception>
+    /// <exception cref="LsgdException">The objective has no Hessian-vector products.</exception>
+    public static GradientDescentResult Minimize(IObjective objective, GradientDescentOptions options,
         ReadOnlySpan<double> initial = default, IProgress<TrainingProgress>? progress = null,
         IOptimalityCertificate? certificate = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(options);
-        if (objective.Penalty.L1 > 0)
-            throw new InvalidOptionException("L1", objective.Penalty.L1, "0 with conjugate gradient (the L1 penalty is not smooth)",
+        if (objective.Proximal is not null)
+            throw new InvalidOptionException("L1", "> 0", "0 with conjugate gradient (the L1 penalty is not smooth)",
                 "Use --method gd (proximal gradient) or --optimizer fista for lasso and elastic net.");
-        int p = objective.Layout.Count;
+        if (!objective.HasHessianVector)
+            throw new LsgdException("Conjugate gradient needs Hessian-vector products, and this objective has none. Use gradient descent.");
+        int p = objective.ParameterCount;
         var theta = initial.IsEmpty ? GradientDescent.Initial(p, options) : initial.ToArray();
         var gradient = new double[p];
         var r = new double[p];
         var d = new double[p];
         var hd = new double[p];
-        var history = new List<double>();
-        var trace = new List<IterationRecord>();
-        var clock = Stopwatch.StartNew();
+        var rules = new StoppingRules(options, certificate, null, cancellationToken);
+        var log = new TrainingLog(options, progress);
         double loss = objective.Evaluate(theta, gradient);
-        history.Add(loss);
+        log.Start(loss);
         TensorPrimitives.Negate(gradient, r);
         r.CopyTo(d, 0);
         double rr = TensorPrimitives.Dot(r, r);
         int restart = Math.Max(p, 1);
-        double lastRestartRr = double.PositiveInfinity;
+        double bestRestartLoss = loss, bestRestartRr = rr;
+        int stalled = 0;
         var reason = StopReason.MaxIterations;
-        double gapBound = double.NaN;
         int k = 0;
-        long lastReport = 0;
         while (k < options.MaxIterations)
         {
-            if (cancellationToken.IsCancellationRequested) { reason = StopReason.Cancelled; break; }
-            if (options.TimeBudget is { } budget && clock.Elapsed >= budget) { reason = StopReason.TimeBudget; break; }
+            if (rules.Interrupted() is { } stop) { reason = stop; break; }
             if (rr == 0) { reason = StopReason.GradientNormBelowTolerance; break; }
             k++;
             objective.HessianVector(d, hd);
             double dhd = TensorPrimitives.Dot(d, hd);
-            if (!(dhd > 0)) { reason = StopReason.GradientNormBelowTolerance; k--; break; }
+            if (!(dhd > 0)) { reason = StopReason.RoundingLimit; k--; break; }
             double a = rr / dhd;
             double[]? used = k <= options.TraceIterations ? [.. r.Select(v => -v)] : null;
             TensorPrimitives.MultiplyAdd(d, a, theta, theta);
             double next;
-            double rrNew;
-            if (k % restart == 0)
+            bool restarted = k % restart == 0;
+            if (restarted)
             {
-                next = objective.Evaluate(theta, gradient);
-                TensorPrimitives.Negate(gradient, r);
-                rrNew = TensorPrimitives.Dot(r, r);
-                r.CopyTo(d, 0);
-                // A whole cycle that did not shrink the true gradient means rounding has the last word.
-                if (rrNew >= lastRestartRr)
-                {
-                    rr = rrNew;
-                    history.Add(next);
-                    reason = StopReason.RoundingLimit;
-                    break;
-                }
-                lastRestartRr = rrNew;
+                next = Restart(objective, theta, gradient, r, d, out rr);
+                // A stall: two restarts in a row that improve neither the true J nor the true ‖∇J‖.
+                bool improved = next < bestRestartLoss || rr < bestRestartRr;
+                bestRestartLoss = Math.Min(bestRestartLoss, next);
+                bestRestartRr = Math.Min(bestRestartRr, rr);
+                stalled = improved ? 0 : stalled + 1;
             }
             else
             {
                 TensorPrimitives.MultiplyAdd(hd, -a, r, r);
                 next = loss - 0.5 * a * rr;
-                rrNew = TensorPrimitives.Dot(r, r);
+                double rrNew = TensorPrimitives.Dot(r, r);
                 TensorPrimitives.MultiplyAdd(d, rrNew / rr, r, d);
+                rr = rrNew;
             }
-            rr = rrNew;
-            history.Add(next);
-            if (used is not null)
-                trace.Add(new IterationRecord(k, used, (double[])theta.Clone(), next));
+            log.Add(k, next, used, theta);
             if (!double.IsFinite(next)) { reason = StopReason.Diverged; break; }
-            double change = Math.Abs(next - loss);
+            double previous = loss;
             loss = next;
-            if (loss <= options.TargetLoss) { reason = StopReason.TargetReached; break; }
-            if (certificate is not null && options.RelativeGapTolerance > 0)
+            // The recurrence's r is −∇J in exact arithmetic; the rules see it as the gradient.
+            TensorPrimitives.Negate(r, gradient);
+            var done = rules.AfterStep(previous, loss, theta, gradient, () => Math.Sqrt(rr));
+            if (done == StopReason.Certified && !restarted)
             {
-                // The recurrence's r is −∇J in exact arithmetic; the bound is checked on it, then confirmed below on
-                // the gradient recomputed from the data.
+                // Confirm on the gradient recomputed from the data; if it does not hold there, restart from it.
+                loss = Restart(objective, theta, gradient, r, d, out rr);
+                log.ReplaceLast(loss);
                 TensorPrimitives.Negate(r, gradient);
-                gapBound = certificate.RelativeGapBound(theta, loss, gradient);
-                if (gapBound <= options.RelativeGapTolerance) { reason = StopReason.Certified; break; }
+                if (!rules.Certify(theta, loss, gradient)) done = null;
             }
-            if (change < options.Tolerance) { reason = StopReason.LossChangeBelowTolerance; break; }
-            if (options.GradientTolerance > 0 && Math.Sqrt(rr) < options.GradientTolerance) { reason = StopReason.GradientNormBelowTolerance; break; }
-            if (progress is not null && clock.ElapsedMilliseconds - lastReport >= 100)
-            {
-                lastReport = clock.ElapsedMilliseconds;
-                progress.Report(new TrainingProgress(k, options.MaxIterations, loss, Math.Sqrt(rr)));
-            }
+            if (done is { } rule) { reason = rule; break; }
+            if (stalled >= StallRestarts) { reason = StopReason.RoundingLimit; break; }
+            log.Report(k, loss, gradient);
         }
         // Report the loss and gradient recomputed from the data at the final parameters.
-        history[^1] = objective.Evaluate(theta, gradient);
+        double final = objective.Evaluate(theta, gradient);
+        log.ReplaceLast(final);
         double norm = TensorPrimitives.Norm(gradient);
+        double gap = double.NaN;
         if (certificate is not null)
         {
-            gapBound = certificate.RelativeGapBound(theta, history[^1], gradient);
-            if (reason == StopReason.Certified && !(gapBound <= options.RelativeGapTolerance))
-                reason = StopReason.RoundingLimit;   // the recurrence's residual drifted from the true gradient
+            gap = certificate.RelativeGapBound(theta, final, gradient);
+            if (reason == StopReason.Certified && !Convergence.WithinGap(gap, options))
+                reason = StopReason.RoundingLimit;   // the bound confirmed at the stop moved with the last evaluation
         }
-        var c = CultureInfo.InvariantCulture;
-        string message = reason switch
-        {
-            StopReason.LossChangeBelowTolerance => string.Format(c, "|ΔJ| < tolerance {0:G3} at iteration {1}.", options.Tolerance, k),
-            StopReason.GradientNormBelowTolerance => string.Format(c, "The residual of the normal equations vanished (‖∇J‖ = {0:G3}) at iteration {1}.", norm, k),
-            StopReason.MaxIterations => string.Format(c, "Reached the maximum of {0} iterations; the features may be nearly dependent. Raise --max-iterations or use --method exact.", k),
-            StopReason.Cancelled => string.Format(c, "Cancelled after {0} iterations; the parameters reached so far are kept.", k),
-            StopReason.TimeBudget => string.Format(c, "The time budget ran out after {0} iterations.", k),
-            StopReason.RoundingLimit => string.Format(c, "Converged to the limit of floating point at iteration {0}: a full cycle of {1} steps no longer shrank ‖∇J‖ = {2:G3}.", k, restart, norm),
-            StopReason.TargetReached => string.Format(c, "J reached the target {0:G6} at iteration {1}.", options.TargetLoss, k),
-            StopReason.Certified => string.Format(c, "Certified at iteration {0}: the relative objective gap is at most {1:G3} (tolerance {2:G3}), by {3}.",
-                k, gapBound, options.RelativeGapTolerance, certificate!.Source),
-            _ => string.Format(c, "The loss became non-finite at iteration {0}.", k),
-        };
-        return new GradientDescentResult(theta, reason, k, [.. history], norm, trace, message, double.NaN)
+        var (converged, test) = Convergence.Judge(reason, certificate is not null, gap, norm, options);
+        string message = Explain(reason, options, k, restart, norm, log.History, gap, certificate?.Source)
+            + StopMessages.Verdict(reason, converged, gap, certificate?.Source, options);
+        return new GradientDescentResult(theta, reason, k, log.History, norm, log.Trace, message, double.NaN)
         {
             LearningRateSource = "none (conjugate gradient chooses its own steps)",
             Optimizer = "cg",
             DataPasses = objective.Passes,
-            Elapsed = clock.Elapsed,
-            RelativeGapBound = gapBound,
+            Elapsed = rules.Elapsed,
+            RelativeGapBound = gap,
             CertificateSource = certificate?.Source,
+            Converged = converged,
+            ConvergenceTest = test,
+        };
+    }
+
+    /// <summary>Recomputes J and r = −∇J from the data at θ and restarts the directions (d = r); returns J.</summary>
+    private static double Restart(IObjective objective, double[] theta, double[] gradient, double[] r, double[] d, out double rr)
+    {
+        double loss = objective.Evaluate(theta, gradient);
+        TensorPrimitives.Negate(gradient, r);
+        r.CopyTo(d, 0);
+        rr = TensorPrimitives.Dot(r, r);
+        return loss;
+    }
+
+    private static string Explain(StopReason reason, GradientDescentOptions options, int k, int restart, double norm, double[] history, double gap, string? source)
+    {
+        var c = CultureInfo.InvariantCulture;
+        double change = history.Length >= 2 ? Math.Abs(history[^1] - history[^2]) : double.NaN;
+        return reason switch
+        {
+            StopReason.GradientNormBelowTolerance when norm == 0 => string.Format(c, "The residual of the normal equations vanished (‖∇J‖ = 0) at iteration {0}.", k),
+            StopReason.MaxIterations => string.Format(c, "Reached the maximum of {0} iterations; the features may be nearly dependent. Raise --max-iterations or use --method exact.", k),
+            StopReason.RoundingLimit => string.Format(c, "Stalled at iteration {0}: {1} restarts in a row (every {2} steps) improved neither J nor ‖∇J‖ = {3:G3}, so rounding has the last word. " +
+                "A stall is not convergence; use --method exact, or standardise the features.", k, StallRestarts, restart, norm),
+            StopReason.Diverged => string.Format(c, "The loss became non-finite at iteration {0}.", k),
+            _ => StopMessages.Common(reason, options, "iteration", k, change, gap, source, false) ?? "",
         };
     }
 }

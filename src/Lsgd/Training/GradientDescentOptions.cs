@@ -133,6 +133,14 @@ public sealed record GradientDescentOptions
         init => field = Check.NonNegative(value, nameof(RelativeGapTolerance), "Try 1e-10.");
     } = 1e-10;
 
+    /// <summary>
+    /// Whether the run stops as soon as the certificate holds (default true). False leaves the stop to the other rules
+    /// — the article's demo stops where the article says — and the certificate then only judges the final parameters:
+    /// <see cref="GradientDescentResult.Converged"/> is still true only when its bound is within
+    /// <see cref="RelativeGapTolerance"/>.
+    /// </summary>
+    public bool StopWhenCertified { get; init; } = true;
+
     /// <summary>Stop as soon as J ≤ TargetLoss (null, the default: no target). Used to time methods to a given accuracy.</summary>
     public double? TargetLoss { get; init; }
 

@@ -99,6 +99,16 @@ public sealed class GradientDescentResult
     /// <summary>What <see cref="RelativeGapBound"/> was derived from, when a certificate was given.</summary>
     public string? CertificateSource { get; internal init; }
 
-    /// <summary>Whether the run met a convergence rule (loss change or gradient norm).</summary>
-    public bool Converged => StopReason is StopReason.LossChangeBelowTolerance or StopReason.GradientNormBelowTolerance or StopReason.TargetReached or StopReason.RoundingLimit or StopReason.Certified;
+    /// <summary>
+    /// Whether the run reached its optimum, by one rule for every trainer. With a certificate: only when it holds
+    /// (the run stopped <see cref="StopReason.Certified"/>, or the bound at <see cref="Parameters"/> is at most
+    /// <see cref="GradientDescentOptions.RelativeGapTolerance"/>). Without one (a non-convex objective, or a caller
+    /// that has none): only at a stationary point, <see cref="GradientNorm"/> below
+    /// <see cref="GradientDescentOptions.GradientTolerance"/> (or exactly zero). A stop by the article's |ΔJ| rule,
+    /// a stall, a target loss or a limit is never convergence by itself; a diverged run never converged.
+    /// </summary>
+    public bool Converged { get; internal init; }
+
+    /// <summary>The test <see cref="Converged"/> rests on, for people, e.g. "certificate: relative objective gap ≤ 1e-10".</summary>
+    public string ConvergenceTest { get; internal init; } = "";
 }

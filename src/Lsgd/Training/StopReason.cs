@@ -3,7 +3,7 @@ namespace Lsgd.Training;
 /// <summary>Why an iterative fit stopped. Not converging is a result, not an exception.</summary>
 public enum StopReason
 {
-    /// <summary>|J(θₖ) − J(θₖ₋₁)| fell below the tolerance (the article's rule).</summary>
+    /// <summary>|J(θₖ) − J(θₖ₋₁)| fell below the tolerance (the article's rule). Not convergence by itself: the loss can stop changing far from the optimum.</summary>
     LossChangeBelowTolerance,
 
     /// <summary>‖∇J(θₖ)‖ fell below the gradient tolerance.</summary>
@@ -27,7 +27,7 @@ public enum StopReason
     /// <summary>J reached the requested target loss.</summary>
     TargetReached,
 
-    /// <summary>No further progress is possible in floating point: the gradient stopped shrinking between restarts.</summary>
+    /// <summary>The iterations stalled: no further progress is possible in floating point. Not convergence by itself.</summary>
     RoundingLimit,
 
     /// <summary>An <see cref="IOptimalityCertificate"/> bounded the relative objective gap below <see cref="GradientDescentOptions.RelativeGapTolerance"/>.</summary>
