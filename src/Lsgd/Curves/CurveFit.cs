@@ -107,9 +107,20 @@ public sealed class CurveFit
     /// <summary>Why the iterations stopped; <c>null</c> for exact (non-iterative) fits.</summary>
     public StopReason? StopReason { get; }
 
-    /// <summary>Whether a convergence rule was met (always true for exact fits).</summary>
-    public bool Converged => StopReason is null or Training.StopReason.LossChangeBelowTolerance
-        or Training.StopReason.GradientNormBelowTolerance or Training.StopReason.RoundingLimit or Training.StopReason.TargetReached;
+    /// <summary>
+    /// Whether the fit is at a stationary point of the sum of squares: <see cref="Stationarity"/> at most
+    /// <see cref="CurveFitOptions.StationarityTolerance"/> (always true for exact fits). Never because a step stalled or
+    /// the sum of squares stopped changing: a stall on a plateau is reported as not converged, and
+    /// <see cref="Message"/> says why.
+    /// </summary>
+    public bool Converged { get; internal init; } = true;
+
+    /// <summary>
+    /// ‖P_J r‖²/‖r‖² at <see cref="Parameters"/>: the share of the sum of squares a full Gauss–Newton step would still
+    /// remove (P_J the projection onto the Jacobian's columns) — a scale-free measure of the gradient Jᵀr in the metric
+    /// of JᵀJ, and the relative objective gap of the linearised problem. 0 at a stationary point and for exact fits.
+    /// </summary>
+    public double Stationarity { get; internal init; }
 
     /// <summary>A sentence on how the fit ended, and what to do when something can be done.</summary>
     public string Message { get; }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Lsgd.Engines;
 using Lsgd.Internals;
 using Lsgd.Models;
 using Lsgd.Training;
@@ -65,18 +64,18 @@ public static class CurveFitter
             double norm = options.ScaleParameters ? System.Numerics.Tensors.TensorPrimitives.Norm(jacobian.AsSpan(j * n, n)) : 1;
             scale[j] = norm > 0 && double.IsFinite(norm) ? norm : 1;
         }
-        var engine = new CurveEngine(problem, scale);
-        var u = new double[p];
-        for (int j = 0; j < p; j++) u[j] = theta[j] * scale[j];
-        var result = GradientDescent.Minimize(new LeastSquaresObjective(engine, gd.LossScaling), gd, u, cancellationToken: cancellationToken);
+        var objective = new CurveObjective(problem, scale, gd.LossScaling);
+        // The objective certifies itself by its stationarity, so the trainer stops (and judges) by the same test as LM.
+        var result = GradientDescent.Minimize(objective, gd with { RelativeGapTolerance = options.StationarityTolerance },
+            objective.FromParameters(theta), certificate: objective, cancellationToken: cancellationToken);
         var solution = new double[p];
-        engine.ToParameters([.. result.Parameters], solution);
+        objective.ToParameters([.. result.Parameters], solution);
         string message = result.StopReason == StopReason.MaxIterations
             ? string.Format(CultureInfo.InvariantCulture,
-                "Reached the maximum of {0} iterations before the loss settled; gradient descent is slow on curved valleys: raise the iteration limit, or use Levenberg–Marquardt.",
+                "Reached the maximum of {0} iterations before a stationary point; gradient descent is slow on curved valleys: raise the iteration limit, or use Levenberg–Marquardt.",
                 result.Iterations)
             : result.Message;
-        return problem.Finish(solution, CurveFitMethod.GradientDescent, result.Iterations, result.StopReason, message);
+        return problem.Finish(solution, CurveFitMethod.GradientDescent, result.Iterations, result.StopReason, message, options.StationarityTolerance);
     }
 
     /// <summary>

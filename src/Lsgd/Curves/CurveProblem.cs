@@ -134,16 +134,78 @@ internal sealed class CurveProblem
     /// <summary>Diagonal ratio of R below which the scaled Jacobian is treated as rank-deficient (as in <see cref="ExactLeastSquares"/>).</summary>
     private const double RankTolerance = 1e-13;
 
-    /// <summary>Builds the result at <paramref name="theta"/>: SSE, R², covariance.</summary>
-    public CurveFit Finish(double[] theta, CurveFitMethod method, int iterations, Training.StopReason? reason, string message)
+    /// <summary>
+    /// MINPACK's gtol measure maxⱼ |Jⱼᵀr| / (‖Jⱼ‖‖r‖): the largest cosine between the residuals and a column of the
+    /// Jacobian (0 when SSE = 0). A zero column does not count; NaN derivatives give +∞.
+    /// </summary>
+    public static double MaxCosine(ReadOnlySpan<double> jacobian, ReadOnlySpan<double> r, int n, int p)
+    {
+        double rn = TensorPrimitives.Norm(r);
+        if (rn == 0) return 0;
+        double max = 0;
+        for (int j = 0; j < p; j++)
+        {
+            var column = jacobian.Slice(j * n, n);
+            double cn = TensorPrimitives.Norm(column);
+            if (cn == 0) continue;
+            max = Math.Max(max, Math.Abs(TensorPrimitives.Dot(column, r)) / (cn * rn));
+        }
+        return double.IsNaN(max) ? double.PositiveInfinity : max;
+    }
+
+    /// <summary>
+    /// The stationarity measure of a curve fit: ‖P_J r‖² / ‖r‖², the share of the sum of squares that a full
+    /// Gauss–Newton step would remove (P_J the projection onto the Jacobian's columns, by Householder QR of J with
+    /// unit-norm columns). It is the relative objective gap of the linearised problem — exact for a linear model, a
+    /// local estimate otherwise — and 0 exactly at a stationary point; it is at least the square of
+    /// <see cref="MaxCosine"/>. 0 when the curve passes through the points to rounding; +∞ for non-finite derivatives.
+    /// </summary>
+    public double Stationarity(ReadOnlySpan<double> jacobian, ReadOnlySpan<double> r)
+    {
+        double rr = TensorPrimitives.Dot(r, r);
+        if (!(rr > 1e-30 * TensorPrimitives.Dot(Y, Y))) return double.IsNaN(rr) ? double.PositiveInfinity : 0;
+        var a = new double[N * P];
+        int columns = 0;
+        for (int j = 0; j < P; j++)
+        {
+            var column = jacobian.Slice(j * N, N);
+            double norm = TensorPrimitives.Norm(column);
+            if (!double.IsFinite(norm)) return double.PositiveInfinity;
+            if (norm == 0) continue;
+            TensorPrimitives.Divide(column, norm, a.AsSpan(columns * N, N));
+            columns++;
+        }
+        if (columns == 0) return 0;
+        var qr = QrFactorization.Factor(a, N, columns);
+        var b = r.ToArray();
+        qr.ApplyQt(b);
+        double projected = TensorPrimitives.Dot(b.AsSpan(0, columns), b.AsSpan(0, columns));
+        return Math.Min(1, projected / rr);
+    }
+
+    /// <summary>
+    /// Builds the result at <paramref name="theta"/>: SSE, R², covariance, and the stationarity test that alone makes
+    /// an iterative fit converged (<see cref="Stationarity"/> at most <paramref name="tolerance"/>).
+    /// </summary>
+    public CurveFit Finish(double[] theta, CurveFitMethod method, int iterations, Training.StopReason? reason, string message, double tolerance)
     {
         var r = new double[N];
         var jacobian = new double[N * P];
         double sse = ResidualsAndJacobian(theta, r, jacobian);
+        double stationarity = Stationarity(jacobian, r);
+        bool converged = reason is null || stationarity <= tolerance;
+        if (reason is not null && !converged && reason is not (Training.StopReason.Cancelled or Training.StopReason.MaxIterations))
+            message += string.Format(CultureInfo.InvariantCulture,
+                " Not converged: this is not a stationary point (a Gauss–Newton step would still remove {0:G3} of the sum of squares, above the tolerance {1:G3}); " +
+                "the fit stalled, e.g. on a plateau: start elsewhere, or use Levenberg–Marquardt.", stationarity, tolerance);
         var (covariance, condition) = Covariance(jacobian, N, P, sse);
         if (double.IsPositiveInfinity(condition))
             message += " The parameters cannot all be determined at this solution (the Jacobian's columns are linearly dependent), so their standard errors are not available; " +
                 "fix or remove a parameter, or start elsewhere.";
-        return new CurveFit(Model, method, theta, covariance, N, sse, TotalSumOfSquares, condition, iterations, reason, message);
+        return new CurveFit(Model, method, theta, covariance, N, sse, TotalSumOfSquares, condition, iterations, reason, message)
+        {
+            Stationarity = reason is null ? 0 : stationarity,
+            Converged = converged,
+        };
     }
 }

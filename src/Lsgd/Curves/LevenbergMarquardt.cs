@@ -48,7 +48,7 @@ internal static class LevenbergMarquardt
 
         while (true)
         {
-            if (sse == 0 || MaxCosine(jacobian, r, n, p) <= options.GradientTolerance)
+            if (sse == 0 || CurveProblem.MaxCosine(jacobian, r, n, p) <= options.GradientTolerance)
             {
                 reason = StopReason.GradientNormBelowTolerance;
                 message = sse == 0
@@ -96,7 +96,10 @@ internal static class LevenbergMarquardt
                 double shrink = 1 - Math.Pow(2 * rho - 1, 3);
                 lambda *= Math.Max(1.0 / 3, shrink);
                 nu = 2;
-                if (actual <= options.Tolerance * previous && predicted <= options.Tolerance * previous)
+                // A sum of squares that stopped changing ends the fit only at a stationary point: on a plateau S can
+                // creep down for many steps while the gradient is far from zero, and LM must go on (or report the stall).
+                if (actual <= options.Tolerance * previous && predicted <= options.Tolerance * previous
+                    && problem.Stationarity(jacobian, r) <= options.StationarityTolerance)
                 {
                     reason = StopReason.LossChangeBelowTolerance;
                     message = string.Format(c, "SSE fell by less than {0:G3} of itself at iteration {1}.", options.Tolerance, k);
@@ -110,12 +113,12 @@ internal static class LevenbergMarquardt
                 if (lambda > MaxDamping)
                 {
                     reason = StopReason.RoundingLimit;
-                    message = string.Format(c, "No step lowers the sum of squares any more, however short (iteration {0}): the solution is as accurate as floating point allows.", k);
+                    message = string.Format(c, "No step lowers the sum of squares any more, however short (iteration {0}).", k);
                     break;
                 }
             }
         }
-        return problem.Finish(theta, CurveFitMethod.LevenbergMarquardt, k, reason, message);
+        return problem.Finish(theta, CurveFitMethod.LevenbergMarquardt, k, reason, message, options.StationarityTolerance);
     }
 
     /// <summary>Dⱼ ← max(Dⱼ, ‖Jⱼ‖), with 1 for a column that has always been zero (MINPACK's mode 1 scaling).</summary>
@@ -127,21 +130,6 @@ internal static class LevenbergMarquardt
             if (double.IsFinite(norm)) d[j] = Math.Max(d[j], norm);
             if (d[j] == 0) d[j] = 1;
         }
-    }
-
-    /// <summary>maxⱼ |Jⱼᵀr| / (‖Jⱼ‖‖r‖): how far the residuals are from orthogonal to the model's directions.</summary>
-    private static double MaxCosine(double[] jacobian, double[] r, int n, int p)
-    {
-        double rn = TensorPrimitives.Norm(r);
-        double max = 0;
-        for (int j = 0; j < p; j++)
-        {
-            var column = jacobian.AsSpan(j * n, n);
-            double cn = TensorPrimitives.Norm(column);
-            if (cn == 0) continue;
-            max = Math.Max(max, Math.Abs(TensorPrimitives.Dot(column, r)) / (cn * rn));
-        }
-        return double.IsNaN(max) ? double.PositiveInfinity : max;
     }
 
     /// <summary>δ = argmin ‖[J; √λ D] δ − [r; 0]‖ by Householder QR of the augmented matrix.</summary>

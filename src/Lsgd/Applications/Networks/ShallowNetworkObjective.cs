@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Lsgd.Data;
+using Lsgd.Engines;
 using Lsgd.Internals;
 using Lsgd.Models;
 
@@ -19,8 +20,10 @@ namespace Lsgd.Applications.Networks;
 /// </code>
 /// Rows are summed in fixed blocks merged in order, so the result does not depend on the thread count. A
 /// mini-batch B gives the unbiased estimate s·(n/|B|)·(sum over B), as <see cref="Engines.LeastSquaresObjective"/> does.
+/// As an <see cref="IObjective"/> it offers mini-batches but no Hessian-vector products or curvature estimate (the
+/// loss is not convex), so the trainer needs a given learning rate and judges convergence by stationarity.
 /// </remarks>
-public sealed class ShallowNetworkObjective
+public sealed class ShallowNetworkObjective : IObjective
 {
     private const int BlockRows = 256;
     private readonly Dataset _data;
@@ -50,6 +53,32 @@ public sealed class ShallowNetworkObjective
     /// <summary>n.</summary>
     public int Rows => _data.Rows;
 
+    long IObjective.Rows => _data.Rows;
+
+    /// <inheritdoc />
+    public double Passes { get; private set; }
+
+    /// <summary>True: seeded mini-batches of rows.</summary>
+    public bool HasMiniBatches => true;
+
+    /// <summary>One epoch of mini-batches: the rows shuffled with <paramref name="seed"/>, cut into batches of at most <paramref name="batchSize"/>.</summary>
+    public IEnumerable<IObjectiveBatch> Batches(int batchSize, int seed)
+    {
+        Check.AtLeast(batchSize, 1, "BatchSize", "Try 32.");
+        var order = new int[Rows];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        new Random(seed).Shuffle(order);
+        for (int start = 0; start < order.Length; start += batchSize)
+            yield return new RowBatch(this, order[start..Math.Min(order.Length, start + batchSize)]);
+    }
+
+    private sealed class RowBatch(ShallowNetworkObjective owner, int[] rows) : IObjectiveBatch
+    {
+        public int Rows => rows.Length;
+
+        public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient) => owner.Evaluate(theta, gradient, rows);
+    }
+
     /// <summary>φ.</summary>
     public HiddenActivation Activation { get; }
 
@@ -63,6 +92,7 @@ public sealed class ShallowNetworkObjective
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
     {
         CheckLengths(theta, gradient);
+        Passes++;
         return Accumulate(theta.ToArray(), gradient, null, _factor);
     }
 
@@ -70,6 +100,7 @@ public sealed class ShallowNetworkObjective
     public double Loss(ReadOnlySpan<double> theta)
     {
         CheckLengths(theta, theta);
+        Passes++;
         return Accumulate(theta.ToArray(), [], null, _factor);
     }
 
@@ -79,6 +110,7 @@ public sealed class ShallowNetworkObjective
         CheckLengths(theta, gradient);
         if (rows.IsEmpty)
             Throw.Data("A mini-batch needs at least one row.");
+        Passes += (double)rows.Length / Rows;
         return Accumulate(theta.ToArray(), gradient, rows.ToArray(), _factor * Rows / rows.Length);
     }
 

@@ -53,6 +53,17 @@ public sealed record ShallowNetworkOptions
         init => field = Check.NonNegative(value, nameof(Tolerance), "Try 1e-12, or 0 to run every iteration.");
     }
 
+    /// <summary>
+    /// Stop when ‖∇J‖ &lt; GradientTolerance on the full loss (≥ 0; 0, the default, turns the rule off). The loss is
+    /// not convex, so no certificate of optimality exists: this stationarity test is also what makes a fit
+    /// <see cref="ShallowNetworkFit.Converged"/>.
+    /// </summary>
+    public double GradientTolerance
+    {
+        get;
+        init => field = Check.NonNegative(value, nameof(GradientTolerance), "Try 1e-6, or 0 to turn the rule off.");
+    }
+
     /// <summary>Sum or mean (default) scaling of ½Σ‖y − ŷ‖², as for the linear model.</summary>
     public LossScaling LossScaling { get; init; } = LossScaling.Mean;
 

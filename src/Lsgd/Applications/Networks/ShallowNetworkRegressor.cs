@@ -9,14 +9,17 @@ using Lsgd.Training;
 namespace Lsgd.Applications.Networks;
 
 /// <summary>
-/// Trains a <see cref="ShallowNetwork"/> on the squared loss with the library's optimizers: the same loop as the
-/// linear model's gradient descent — full-batch steps or seeded mini-batch epochs, θ ← update(θ, ∇J, α) — with
-/// gradients by backpropagation (<see cref="ShallowNetworkObjective"/>).
+/// Trains a <see cref="ShallowNetwork"/> on the squared loss with the library's trainer (<see cref="GradientDescent"/>,
+/// the same loop, stopping rules and divergence handling as the linear model's gradient descent — full-batch steps
+/// or seeded mini-batch epochs, θ ← update(θ, ∇J, α)) over <see cref="ShallowNetworkObjective"/>, whose gradients
+/// come by backpropagation.
 /// </summary>
 /// <remarks>
 /// Initial weights (seeded): W₁ ~ N(0, g/d) with g = 1 for tanh and 2 for ReLU (Glorot/He), b₁ ~ N(0, 1) so the
 /// units' bends spread over the standardised inputs, W₂ ~ N(0, 1/h), b₂ = 0. Unlike least squares the loss is
-/// not convex: a different seed can end in a different (usually equally good) minimum.
+/// not convex: a different seed can end in a different (usually equally good) minimum. With no certificate of
+/// optimality possible, the fit is converged only at a stationary point: ‖∇J‖ below
+/// <see cref="ShallowNetworkOptions.GradientTolerance"/> (<see cref="ShallowNetworkFit.Converged"/>).
 /// </remarks>
 /// <example>
 /// <code>
@@ -54,58 +57,34 @@ public sealed class ShallowNetworkRegressor
         }
 
         var objective = new ShallowNetworkObjective(train, h, o.Activation, o.LossScaling);
-        var theta = Initial(d, h, k, o.Activation, o.Seed);
-        var optimizer = o.Optimizer ?? new Adam();
-        var state = new OptimizerState(theta.Length);
-        var gradient = new double[theta.Length];
-        var lastGood = (double[])theta.Clone();
-        double loss = objective.Evaluate(theta, gradient);
-        var history = new List<double> { loss };
-        var rng = new Random(o.Seed + 1);
-        var order = Enumerable.Range(0, train.Rows).ToArray();
-        var reason = StopReason.MaxIterations;
-        int iterations = 0;
-        while (iterations < o.MaxIterations)
-        {
-            if (cancellationToken.IsCancellationRequested) { reason = StopReason.Cancelled; break; }
-            iterations++;
-            double next;
-            if (o.BatchSize is not { } batch)
-            {
-                optimizer.Update(theta, gradient, o.LearningRate * o.Schedule.Factor(state.Step), state);
-                next = objective.Evaluate(theta, gradient);
-            }
-            else
-            {
-                rng.Shuffle(order);
-                for (int start = 0; start < order.Length; start += batch)
-                {
-                    var rows = order.AsSpan(start, Math.Min(batch, order.Length - start));
-                    objective.Evaluate(theta, gradient, rows);
-                    optimizer.Update(theta, gradient, o.LearningRate * o.Schedule.Factor(state.Step), state);
-                }
-                next = objective.Loss(theta);
-            }
-            history.Add(next);
-            if (!double.IsFinite(next))
-            {
-                reason = StopReason.Diverged;
-                lastGood.CopyTo(theta, 0);
-                break;
-            }
-            theta.CopyTo(lastGood, 0);
-            bool small = o.Tolerance > 0 && Math.Abs(next - loss) < o.Tolerance;
-            loss = next;
-            if (small) { reason = StopReason.LossChangeBelowTolerance; break; }
-        }
-        if (reason != StopReason.Diverged)
-            optimizer.Finish(theta, state);
+        var run = GradientDescent.Minimize(objective, TrainerOptions(o), Initial(d, h, k, o.Activation, o.Seed), cancellationToken: cancellationToken);
+        var theta = run.Parameters.ToArray();
 
         var network = new ShallowNetwork(d, h, k, o.Activation, ToDataUnits(theta, inputScaling, yMean, ySd, d, h, k), data.FeatureNames, data.TargetNames);
         var (statistics, sse) = Statistics(network, data);
         double finalLoss = o.LossScaling == LossScaling.Mean ? 0.5 * sse / data.Rows : 0.5 * sse;
-        return new ShallowNetworkFit(network, o, reason, iterations, [.. history], finalLoss, statistics, optimizer.Name, clock.Elapsed);
+        return new ShallowNetworkFit(network, o, run, finalLoss, statistics, clock.Elapsed);
     }
+
+    /// <summary>
+    /// The trainer's settings for these options: the given α (the network has no curvature estimate), the optimizer
+    /// (Adam by default), batches, schedule, the |ΔJ| and gradient rules; a diverging step stops the run, keeping the
+    /// last finite weights. Iterations are not traced.
+    /// </summary>
+    internal static GradientDescentOptions TrainerOptions(ShallowNetworkOptions o) => new()
+    {
+        LearningRate = o.LearningRate,
+        Optimizer = o.Optimizer ?? new Adam(),
+        BatchSize = o.BatchSize,
+        Schedule = o.Schedule,
+        MaxIterations = o.MaxIterations,
+        Tolerance = o.Tolerance,
+        GradientTolerance = o.GradientTolerance,
+        LossScaling = o.LossScaling,
+        OnDivergence = DivergencePolicy.Stop,
+        Seed = o.Seed,
+        TraceIterations = 0,
+    };
 
     /// <summary>The seeded initial θ (see the remarks of the class).</summary>
     internal static double[] Initial(int d, int h, int k, HiddenActivation activation, int seed)
