@@ -23,12 +23,12 @@ internal static class CompareCommand
     [
         new("gd (auto α = 1/L)", o => o),
         new("gd + Armijo line search", o => o with { LearningRate = null, LineSearch = true }),
-        new("momentum 0.9", o => o with { Optimizer = new Momentum(0.9) }),
-        new("nesterov 0.9", o => o with { Optimizer = new Momentum(0.9, nesterov: true) }),
-        new("fista", o => o with { Optimizer = new Fista() }),
-        new("adam (auto α)", o => o with { Optimizer = new Adam() }),
-        new("rmsprop (auto α)", o => o with { Optimizer = new RmsProp() }),
-        new("adagrad (auto α)", o => o with { Optimizer = new AdaGrad() }),
+        new("momentum 0.9", o => o with { Optimizer = OptimizerCatalog.Create("momentum", 0.9) }),
+        new("nesterov 0.9", o => o with { Optimizer = OptimizerCatalog.Create("nesterov", 0.9) }),
+        new("fista", o => o with { Optimizer = OptimizerCatalog.Create("fista") }),
+        new("adam (auto α)", o => o with { Optimizer = OptimizerCatalog.Create("adam") }),
+        new("rmsprop (auto α)", o => o with { Optimizer = OptimizerCatalog.Create("rmsprop") }),
+        new("adagrad (auto α)", o => o with { Optimizer = OptimizerCatalog.Create("adagrad") }),
         new("sgd, batches of 256, α = 0.1/L", o => o with { BatchSize = 256 }),
         new("cg", o => o, ConjugateGradient: true),
     ];

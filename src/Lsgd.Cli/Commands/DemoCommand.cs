@@ -1,15 +1,22 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Numerics.Tensors;
 using Lsgd.Data;
-using Lsgd.Estimators;
+using Lsgd.Engines;
 using Lsgd.Models;
+using Lsgd.Solvers;
 using Lsgd.Training;
 using Spectre.Console;
 
 namespace Lsgd.Cli.Commands;
 
-/// <summary><c>lsgd demo</c>: the article's worked example (section 4.3) under its exact settings.</summary>
+/// <summary>
+/// <c>lsgd demo</c>: the article's worked example (section 4.3) under its exact settings, run by the library's
+/// trainer on raw features. The article's rules decide where to stop (425 iterations at |ΔJ| &lt; 1e-6, 831 at 1e-9,
+/// 1238 at 1e-12); the exact answer is known, so it is passed as the certificate that judges the stop: "converged"
+/// only when the relative objective gap there is within the trainer's tolerance (1e-10).
+/// </summary>
 internal static class DemoCommand
 {
     public static readonly double[] X = [1, 2, 3, 4, 5];
@@ -32,11 +39,10 @@ internal static class DemoCommand
         command.Add(json);
         command.SetAction(parse =>
         {
-            var options = new LinearRegressorOptions { GradientDescent = gd.Read(parse, parse.GetValue(show)) };
-            var fit = new LinearRegressor(options).Fit(Dataset.FromPoints(X, Y), cancellationToken: context.Cancellation);
+            var fit = Run(gd.Read(parse, parse.GetValue(show)), context.Cancellation);
             string? plotPath = parse.GetValue(plot);
             if (plotPath is not null)
-                Lsgd.Plots.FitPlots.SaveLineFitAndLoss(plotPath, X, Y, fit.Model.Coefficients()[0], fit.Model.Intercept(), fit.Training!.LossHistory);
+                Lsgd.Plots.FitPlots.SaveLineFitAndLoss(plotPath, X, Y, fit.W, fit.B, fit.Run.LossHistory);
             if (parse.GetValue(json))
                 context.WriteJson(ToJson(fit, plotPath));
             else
@@ -46,11 +52,38 @@ internal static class DemoCommand
         return command;
     }
 
-    private static JsonObject ToJson(LinearFit fit, string? plotPath)
+    /// <summary>The demo's run and the exact answer it is judged against.</summary>
+    private sealed record DemoFit(GradientDescentOptions Options, GradientDescentResult Run, double[] Exact, double OptimalLoss)
     {
-        var run = fit.Training!;
-        var o = fit.Options.GradientDescent;
-        var opt = fit.Optimality;
+        public double W => Run.Parameters[0];
+        public double B => Run.Parameters[1];
+        public double Distance => Math.Sqrt((W - Exact[0]) * (W - Exact[0]) + (B - Exact[1]) * (B - Exact[1]));
+    }
+
+    /// <summary>
+    /// Runs the trainer on the five points with the exact solution as certificate. The certificate only judges:
+    /// <see cref="GradientDescentOptions.StopWhenCertified"/> is off so the article's rules decide where to stop.
+    /// </summary>
+    private static DemoFit Run(GradientDescentOptions options, CancellationToken cancel)
+    {
+        var data = Dataset.FromPoints(X, Y);
+        var objective = new LeastSquaresObjective(new InMemoryEngine(data, fitIntercept: true), options.LossScaling);
+        var exact = ExactLeastSquares.Solve(data);
+        double[] star = [exact.Model.Coefficients()[0], exact.Model.Intercept()];
+        double factor = options.LossScaling == LossScaling.Mean ? 0.5 / data.Rows : 0.5;
+        double optimal = factor * exact.ResidualSumOfSquares[0];
+        var start = GradientDescent.Initial(2, options);
+        double initialLoss = objective.Evaluate(start, new double[2]);
+        var certificate = new KnownOptimumCertificate(optimal, initialLoss, "the exact least-squares solution (QR)");
+        options = options with { StopWhenCertified = false };
+        var run = GradientDescent.Minimize(objective, options, start, certificate: certificate, cancellationToken: cancel);
+        return new DemoFit(options, run, star, optimal);
+    }
+
+    private static JsonObject ToJson(DemoFit fit, string? plotPath)
+    {
+        var run = fit.Run;
+        var o = fit.Options;
         return new JsonObject
         {
             ["data"] = new JsonObject { ["x"] = Json.Numbers(X), ["y"] = Json.Numbers(Y) },
@@ -73,35 +106,38 @@ internal static class DemoCommand
                 ["gradient_w"] = Json.Numbers([t.Gradient[0]]),
                 ["gradient_b"] = Json.Number(t.Gradient[1]),
             })]),
-            ["w"] = Json.Numbers(fit.Model.Coefficients().ToArray()),
-            ["b"] = Json.Number(fit.Model.Intercept()),
+            ["w"] = Json.Numbers([fit.W]),
+            ["b"] = Json.Number(fit.B),
             ["stop_reason"] = run.StopReason.ToSnakeCase(),
             ["converged"] = run.Converged,
+            ["certificate"] = run.CertificateSource,
+            ["relative_gap_bound"] = Json.Number(run.RelativeGapBound),
+            ["relative_gap_tolerance"] = o.RelativeGapTolerance,
             ["iterations_run"] = run.Iterations,
             ["loss"] = Json.Number(run.FinalLoss),
             ["gradient_norm"] = Json.Number(run.GradientNorm),
             ["message"] = run.Message,
-            ["exact"] = opt is null ? null : new JsonObject
+            ["exact"] = new JsonObject
             {
-                ["w"] = Json.Numbers([opt.ExactParameters[0]]),
-                ["b"] = Json.Number(opt.ExactParameters[1]),
-                ["loss"] = Json.Number(opt.OptimalLoss),
+                ["w"] = Json.Numbers([fit.Exact[0]]),
+                ["b"] = Json.Number(fit.Exact[1]),
+                ["loss"] = Json.Number(fit.OptimalLoss),
             },
-            ["distance_to_exact"] = opt is null ? null : Json.Number(opt.CoefficientDistance),
-            ["objective_gap"] = opt is null ? null : Json.Number(opt.ObjectiveGap),
+            ["distance_to_exact"] = Json.Number(fit.Distance),
+            ["objective_gap"] = Json.Number(run.FinalLoss - fit.OptimalLoss),
             ["article_slip"] = SlipNote,
             ["plot"] = plotPath,
         };
     }
 
-    private static void WriteText(CliContext context, LinearFit fit, string? plotPath)
+    private static void WriteText(CliContext context, DemoFit fit, string? plotPath)
     {
-        var run = fit.Training!;
+        var run = fit.Run;
         var c = CultureInfo.InvariantCulture;
         var console = context.Console;
         console.WriteLine("The article's worked example (section 4.3): fit y = w·x + b to (1,3) (2,5) (3,7) (4,9) (5,11)");
         console.WriteLine(string.Format(c, "by batch gradient descent on J = {0}, α = {1:G6} ({2}), starting from w = b = 0.",
-            fit.Options.GradientDescent.LossScaling == LossScaling.Sum ? "½Σ(y − wx − b)²" : "½/n·Σ(y − wx − b)²",
+            fit.Options.LossScaling == LossScaling.Sum ? "½Σ(y − wx − b)²" : "½/n·Σ(y − wx − b)²",
             run.LearningRate, run.LearningRateSource));
         console.WriteLine();
         var table = new Table().AddColumns("k", "∂J/∂w", "∂J/∂b", "w", "b", "J(w, b)");
@@ -110,17 +146,25 @@ internal static class DemoCommand
         console.Write(table);
         console.WriteLine();
         console.WriteLine(string.Format(c, "Stopped after {0} ({1}): {2}", Text.Plural(run.Iterations, "iteration"), run.StopReason.ToSnakeCase(), run.Message));
-        console.WriteLine(string.Format(c, "Final: w = {0}, b = {1}, J = {2}", G(fit.Model.Coefficients()[0]), G(fit.Model.Intercept()), G(run.FinalLoss)));
-        if (fit.Optimality is { } opt)
-        {
-            console.WriteLine(string.Format(c, "Exact least-squares answer: w = {0}, b = {1} (J = {2}).",
-                G(opt.ExactParameters[0]), G(opt.ExactParameters[1]), G(opt.OptimalLoss)));
-            console.WriteLine(opt.Describe(run.Converged));
-        }
+        console.WriteLine(string.Format(c, "Final: w = {0}, b = {1}, J = {2}", G(fit.W), G(fit.B), G(run.FinalLoss)));
+        console.WriteLine(string.Format(c, "Exact least-squares answer: w = {0}, b = {1} (J = {2}); distance ‖θ − θ*‖ = {3:G3}.",
+            G(fit.Exact[0]), G(fit.Exact[1]), G(fit.OptimalLoss), fit.Distance));
+        console.WriteLine(Verdict(fit));
         console.WriteLine();
         console.WriteLine("Note: " + SlipNote);
         if (plotPath is not null)
             console.WriteLine($"Plot written to {plotPath}.");
+    }
+
+    /// <summary>Whether the article's stop is certified by the exact answer, in one sentence.</summary>
+    private static string Verdict(DemoFit fit)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var run = fit.Run;
+        return run.Converged
+            ? string.Format(c, "Converged: the relative objective gap is {0:G3}, within the tolerance {1:G3} ({2}).", run.RelativeGapBound, fit.Options.RelativeGapTolerance, run.CertificateSource)
+            : string.Format(c, "The article's stop is not certified (relative objective gap {0:G3} > {1:G3}): lower --tolerance, or use --gradient-tolerance.",
+                run.RelativeGapBound, fit.Options.RelativeGapTolerance);
     }
 
     private static string G(double v) => (v == 0 ? 0.0 : v).ToString("G10", CultureInfo.InvariantCulture);

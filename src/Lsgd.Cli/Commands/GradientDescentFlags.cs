@@ -68,10 +68,10 @@ internal sealed class GradientDescentFlags
         };
         Optimizer = new Option<string>("--optimizer")
         {
-            Description = "How gradients become steps: gd (the article's), momentum, nesterov, adam, adagrad, rmsprop, fista.",
+            Description = "How gradients become steps: " + string.Join(", ", OptimizerCatalog.Names) + " (gd is the article's).",
             DefaultValueFactory = _ => "gd",
         };
-        Optimizer.AcceptOnlyFromAmong("gd", "momentum", "nesterov", "adam", "adagrad", "rmsprop", "fista");
+        Optimizer.AcceptOnlyFromAmong([.. OptimizerCatalog.Names]);
         Momentum = new Option<double>("--momentum") { Description = "μ for momentum and nesterov.", DefaultValueFactory = _ => 0.9 };
         BatchSize = new Option<int?>("--batch-size") { Description = "Rows per mini-batch (default: full batch). 1 is stochastic gradient descent." };
         Schedule = new Option<string>("--schedule")
@@ -108,7 +108,7 @@ internal sealed class GradientDescentFlags
             Initialization = parse.GetValue(Init) == "random" ? Initialization.Random : Initialization.Zeros,
             Seed = parse.GetValue(Seed),
             TraceIterations = traceIterations,
-            Optimizer = CreateOptimizer(parse.GetValue(Optimizer)!, parse.GetValue(Momentum)),
+            Optimizer = OptimizerCatalog.Create(parse.GetValue(Optimizer)!, parse.GetValue(Momentum)),
             BatchSize = parse.GetValue(BatchSize),
             Schedule = ParseSchedule(parse.GetValue(Schedule)!, parse.GetValue(Warmup), steps),
             LineSearch = parse.GetValue(LineSearch),
@@ -125,17 +125,6 @@ internal sealed class GradientDescentFlags
             return value;
         throw new LsgdException($"--learning-rate '{text}' is not allowed: it must be a number > 0 or 'auto'. Try 0.01, or auto.");
     }
-
-    private static IOptimizer? CreateOptimizer(string name, double momentum) => name switch
-    {
-        "momentum" => new Momentum(momentum),
-        "nesterov" => new Momentum(momentum, nesterov: true),
-        "adam" => new Adam(),
-        "adagrad" => new AdaGrad(),
-        "rmsprop" => new RmsProp(),
-        "fista" => new Fista(),
-        _ => null,
-    };
 
     internal static ILearningRateSchedule ParseSchedule(string text, int warmup, long steps)
     {

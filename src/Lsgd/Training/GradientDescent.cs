@@ -65,8 +65,8 @@ public static class GradientDescent
         return new TrainingRun(objective, options, initial, validation, progress, certificate, cancellationToken).Execute();
     }
 
-    /// <summary>θ₀ as <see cref="GradientDescentOptions.Initialization"/> says: zeros, or N(0, 0.01²) seeded.</summary>
-    internal static double[] Initial(int count, GradientDescentOptions options)
+    /// <summary>θ₀ of <paramref name="count"/> parameters as <see cref="GradientDescentOptions.Initialization"/> says: zeros, or N(0, 0.01²) seeded by <see cref="GradientDescentOptions.Seed"/>.</summary>
+    public static double[] Initial(int count, GradientDescentOptions options)
     {
         var theta = new double[count];
         if (options.Initialization == Initialization.Random)

@@ -29,7 +29,7 @@ internal static class StopMessages
     {
         if (source is null || converged || reason is StopReason.Diverged or StopReason.Certified) return "";
         return double.IsFinite(gapBound)
-            ? string.Format(C, " Not converged: {0} bounds the relative objective gap by {1:G3}, above the tolerance {2:G3}.", source, gapBound, options.RelativeGapTolerance)
-            : string.Format(C, " Not converged: {0} certifies nothing at these parameters.", source);
+            ? string.Format(C, " Not converged: the relative objective gap is at most {0:G3}, above the tolerance {1:G3} (certificate: {2}).", gapBound, options.RelativeGapTolerance, source)
+            : string.Format(C, " Not converged: the certificate ({0}) bounds nothing at these parameters.", source);
     }
 }
