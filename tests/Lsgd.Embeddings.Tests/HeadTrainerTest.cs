@@ -2,6 +2,7 @@ using Lsgd.Applications.Classification;
 using Lsgd.Data;
 using Lsgd.Models;
 using Lsgd.Solvers;
+using Lsgd.Training;
 
 namespace Lsgd.Embeddings.Tests;
 
@@ -21,7 +22,7 @@ public class HeadTrainerTest(EncoderFixture fixture) : IClassFixture<EncoderFixt
 
         var exact = ExactLeastSquares.Solve(Dataset.FromSingle(x, valence, words.Length, d).ToDoublePrecision());
         Assert.Equal(0, fit.L2);
-        Assert.True(fit.Regression.Training!.Converged, fit.Regression.Training.Message);
+        Assert.NotEqual(StopReason.MaxIterations, fit.Regression.Training!.StopReason);
         for (int j = 0; j < d; j++)
             Assert.Equal(exact.Model.Coefficients()[j], fit.Model.Coefficients()[j], 1e-4 * Math.Max(1, Math.Abs(exact.Model.Coefficients()[j])));
         Assert.Equal(exact.Model.Intercept(), fit.Model.Intercept(), 1e-5);

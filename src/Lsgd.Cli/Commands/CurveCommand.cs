@@ -197,6 +197,7 @@ internal static class CurveCommand
             ["iterations"] = fit.Iterations,
             ["stop_reason"] = fit.StopReason?.ToSnakeCase(),
             ["converged"] = fit.Converged,
+            ["stationarity"] = Json.Number(fit.Stationarity),
             ["message"] = fit.Message,
             ["sse"] = Json.Number(fit.ResidualSumOfSquares),
             ["residual_sd"] = Json.Number(fit.ResidualStandardDeviation),

@@ -149,7 +149,8 @@ public class LinearRegressorTest
         var exact = new LinearRegressor(new LinearRegressorOptions { Method = SolverMethod.Exact }).Fit(nist.Data);
         Assert.NotNull(exact.Report);
         var converged = new LinearRegressor(new LinearRegressorOptions { Standardize = true }).Fit(nist.Data);
-        Assert.True(converged.Training!.Converged);
+        // At the least-squares estimates (a |ΔJ| stop is "converged" only with a certificate; the distance is what counts here).
+        Assert.True(converged.Optimality!.RelativeCoefficientDistance < 1e-6, converged.Training!.Message);
         Assert.NotNull(converged.Report);
     }
 }
