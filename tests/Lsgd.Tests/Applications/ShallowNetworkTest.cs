@@ -134,14 +134,7 @@ public class ShallowNetworkTest
     [MemberData(nameof(OptimizerNames))]
     public void EveryOptimizerTrainsTheNetwork(string name)
     {
-        IOptimizer optimizer = name switch
-        {
-            "gd" => new Sgd(),
-            "momentum" => new Momentum(0.9),
-            "rmsprop" => new RmsProp(),
-            "adagrad" => new AdaGrad(),
-            _ => new Adam(),
-        };
+        var optimizer = OptimizerCatalog.Create(name);
         double rate = name switch { "gd" => 0.1, "momentum" => 0.02, "adagrad" => 0.05, _ => 0.01 };
         var data = ApplicationData.Saddle(n: 200);
         var fit = new ShallowNetworkRegressor(new ShallowNetworkOptions { Optimizer = optimizer, LearningRate = rate, MaxIterations = 300, HiddenUnits = 8 }).Fit(data);
@@ -170,6 +163,46 @@ public class ShallowNetworkTest
             .Fit(ApplicationData.Saddle(n: 100));
         Assert.Equal(StopReason.Diverged, fit.StopReason);
         Assert.All(fit.Network.Parameters.ToArray(), v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void TheTrainerRecoversFromADivergingStepOnTheNetworkAsOnLeastSquares()
+    {
+        // The same trainer, stopping rules and recovery as the linear model, over a non-convex objective.
+        var objective = new ShallowNetworkObjective(ApplicationData.Saddle(n: 100), hidden: 6, HiddenActivation.Tanh, LossScaling.Mean);
+        var start = ShallowNetworkRegressor.Initial(2, 6, 1, HiddenActivation.Tanh, seed: 1);
+        var run = GradientDescent.Minimize(objective, new GradientDescentOptions
+        {
+            LearningRate = 1e4, Optimizer = new Sgd(), OnDivergence = DivergencePolicy.Recover, MaxIterations = 300, Tolerance = 0,
+        }, start);
+        Assert.NotEqual(StopReason.Diverged, run.StopReason);
+        Assert.True(run.Recoveries > 0);
+        Assert.Contains("the step was rolled back and α halved", run.Message);
+        Assert.True(run.FinalLoss < run.LossHistory[0], $"{run.LossHistory[0]} → {run.FinalLoss}");
+        Assert.False(run.Converged);   // no certificate and no gradient tolerance: a non-convex fit is never called converged
+        Assert.Contains("stationarity", run.ConvergenceTest);
+    }
+
+    [Fact]
+    public void ANetworkFitIsConvergedOnlyAtAStationaryPoint()
+    {
+        var data = ApplicationData.Saddle(n: 100);
+        var options = new ShallowNetworkOptions { HiddenUnits = 4, Optimizer = new Sgd(), LearningRate = 0.2, MaxIterations = 20_000, Tolerance = 1e-12 };
+        var byLossChange = new ShallowNetworkRegressor(options).Fit(data);
+        Assert.False(byLossChange.Converged, byLossChange.Training.Message);
+        var stationary = new ShallowNetworkRegressor(options with { Tolerance = 0, GradientTolerance = 1e-3 }).Fit(data);
+        Assert.Equal(StopReason.GradientNormBelowTolerance, stationary.StopReason);
+        Assert.True(stationary.Converged);
+        Assert.True(stationary.Training.GradientNorm < 1e-3);
+    }
+
+    [Fact]
+    public void TheNetworkHasNoCurvatureEstimateSoTheTrainerAsksForALearningRate()
+    {
+        var objective = new ShallowNetworkObjective(ApplicationData.Saddle(n: 20), hidden: 3, HiddenActivation.Tanh, LossScaling.Mean);
+        Assert.True(double.IsNaN(((Lsgd.Engines.IObjective)objective).LargestCurvature()));
+        var e = Assert.Throws<LsgdException>(() => GradientDescent.Minimize(objective, new GradientDescentOptions()));
+        Assert.Equal("The gd optimizer needs a learning rate, and this objective has no curvature estimate to choose one from. Give --learning-rate (e.g. 0.01).", e.Message);
     }
 
     [Fact]

@@ -27,16 +27,7 @@ public class OptimizerContractTest
         { "adam", 16, 1e-2 },
     };
 
-    internal static IOptimizer Create(string name) => name switch
-    {
-        "momentum" => new Momentum(0.9),
-        "nesterov" => new Momentum(0.9, nesterov: true),
-        "adam" => new Adam(),
-        "rmsprop" => new RmsProp(),
-        "adagrad" => new AdaGrad(),
-        "fista" => new Fista(),
-        _ => new Sgd(),
-    };
+    internal static IOptimizer Create(string name) => OptimizerCatalog.Create(name);
 
     [Theory]
     [MemberData(nameof(Optimizers))]
