@@ -33,6 +33,29 @@ public class DemoCommandTest
         Assert.InRange(j.GetProperty("distance_to_exact").GetDouble(), 1e-6, 1e-4);
     }
 
+    [Theory]
+    [InlineData("1e-6", 425, false)]
+    [InlineData("1e-9", 831, false)]
+    [InlineData("1e-12", 1238, true)]
+    public void TheArticlesStopIsJudgedByTheExactAnswerAndCalledConvergedOnlyWhenCertified(string tolerance, int iterations, bool converged)
+    {
+        var j = CliRunner.Run("demo", "--json", "--tolerance", tolerance).Json;
+        Assert.Equal("loss_change_below_tolerance", j.GetProperty("stop_reason").GetString());
+        Assert.Equal(iterations, j.GetProperty("iterations_run").GetInt32());
+        Assert.Equal(converged, j.GetProperty("converged").GetBoolean());
+        Assert.Equal(converged, j.GetProperty("relative_gap_bound").GetDouble() <= 1e-10);
+        Assert.StartsWith("the exact least-squares solution", j.GetProperty("certificate").GetString());
+    }
+
+    [Fact]
+    public void TextSaysWhenTheArticlesStopIsNotCertified()
+    {
+        var r = CliRunner.Run("demo", "--tolerance", "1e-6");
+        Assert.Contains("Stopped after 425 iterations (loss_change_below_tolerance)", r.Output);
+        Assert.Contains("The article's stop is not certified (relative objective gap 4.03E-07 > 1E-10)", r.Output);
+        Assert.Contains("Converged: the relative objective gap is 4.08E-13", CliRunner.Run("demo").Output);
+    }
+
     [Fact]
     public void TextShowsTheIterationTableAndExplainsTheArticlesSlip()
     {
