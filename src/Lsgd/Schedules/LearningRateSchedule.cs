@@ -10,6 +10,9 @@ public interface ILearningRateSchedule
 
     /// <summary>The factor applied to α at step <paramref name="t"/> (0-based).</summary>
     double Factor(long t);
+
+    /// <summary>Whether the factor is 1 at every step (the trainer then relies on monotone steps where the optimizer promises them). Default false.</summary>
+    bool IsConstant => false;
 }
 
 /// <summary>α stays as given.</summary>
@@ -23,6 +26,9 @@ public sealed class ConstantSchedule : ILearningRateSchedule
 
     /// <inheritdoc />
     public double Factor(long t) => 1.0;
+
+    /// <summary>True.</summary>
+    public bool IsConstant => true;
 }
 
 /// <summary>Inverse scaling, as scikit-learn's "invscaling": factor = (1 + step)^(−power).</summary>

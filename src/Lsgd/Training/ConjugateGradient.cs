@@ -59,6 +59,7 @@ public static class ConjugateGradient
         int restart = Math.Max(p, 1);
         double bestRestartLoss = loss, bestRestartRr = rr;
         int stalled = 0;
+        bool flat = false;
         var reason = StopReason.MaxIterations;
         int k = 0;
         while (k < options.MaxIterations)
@@ -68,7 +69,7 @@ public static class ConjugateGradient
             k++;
             objective.HessianVector(d, hd);
             double dhd = TensorPrimitives.Dot(d, hd);
-            if (!(dhd > 0)) { reason = StopReason.RoundingLimit; k--; break; }
+            if (!(dhd > 0)) { reason = StopReason.RoundingLimit; flat = true; k--; break; }
             double a = rr / dhd;
             double[]? used = k <= options.TraceIterations ? [.. r.Select(v => -v)] : null;
             TensorPrimitives.MultiplyAdd(d, a, theta, theta);
@@ -122,7 +123,9 @@ public static class ConjugateGradient
                 reason = StopReason.RoundingLimit;   // the bound confirmed at the stop moved with the last evaluation
         }
         var (converged, test) = Convergence.Judge(reason, certificate is not null, gap, norm, options);
-        string message = Explain(reason, options, k, restart, norm, log.History, gap, certificate?.Source)
+        string message = (flat
+            ? string.Format(CultureInfo.InvariantCulture, "No direction of positive curvature is left at iteration {0} (dᵀHd ≤ 0 with ‖∇J‖ = {1:G3}): rounding has the last word. A stall is not convergence; use --method exact.", k, norm)
+            : Explain(reason, options, k, restart, norm, log.History, gap, certificate?.Source))
             + StopMessages.Verdict(reason, converged, gap, certificate?.Source, options);
         return new GradientDescentResult(theta, reason, k, log.History, norm, log.Trace, message, double.NaN)
         {

@@ -83,7 +83,7 @@ internal sealed class TrainingRun
         int p = _theta.Length;
         var previous = new double[p];
         var previousGradient = new double[p];
-        bool monotone = _objective.IsQuadratic && _optimizer.IsMonotone && _options.Schedule is Schedules.ConstantSchedule;
+        bool monotone = _objective.IsQuadratic && _optimizer.IsMonotone && _options.Schedule.IsConstant;
         double lineAlpha = _step.Alpha;
         int k = 0;
         while (k < _options.MaxIterations)
