@@ -24,6 +24,7 @@ internal sealed class TrainingRun
     private readonly double[] _theta;
     private readonly double[] _gradient;
     private readonly double _initialLoss;
+    private readonly Func<double> _gradientNorm;
 
     public TrainingRun(IObjective objective, GradientDescentOptions options, ReadOnlySpan<double> initial, IObjective? validation,
         IProgress<TrainingProgress>? progress, IOptimalityCertificate? certificate, CancellationToken cancel)
@@ -43,6 +44,7 @@ internal sealed class TrainingRun
         _gradient = new double[_theta.Length];
         _initialLoss = objective.Evaluate(_theta, _gradient);
         _step = StepSize.Choose(objective, options, _optimizer, _initialLoss);
+        _gradientNorm = GradientMappingNorm;
     }
 
     private bool FullBatch => _options.BatchSize is not { } b || b >= _objective.Rows;
@@ -119,7 +121,7 @@ internal sealed class TrainingRun
             }
             double before = loss;
             loss = next;
-            if (_rules.AfterStep(before, loss, _theta, _gradient, GradientMappingNorm) is { } done) return (done, k);
+            if (_rules.AfterStep(before, loss, _theta, _gradient, _gradientNorm) is { } done) return (done, k);
             _log.Report(k, loss, _gradient);
         }
         return (StopReason.MaxIterations, k);
@@ -164,7 +166,7 @@ internal sealed class TrainingRun
             }
             double before = loss;
             loss = next;
-            if (_rules.AfterStep(before, loss, _theta, _gradient, GradientMappingNorm) is { } done) return (done, epoch);
+            if (_rules.AfterStep(before, loss, _theta, _gradient, _gradientNorm) is { } done) return (done, epoch);
             _log.Report(epoch, loss, _gradient);
         }
         return (StopReason.MaxIterations, epoch);
