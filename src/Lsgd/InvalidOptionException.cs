@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Lsgd;
 
 /// <summary>
@@ -40,5 +42,14 @@ public sealed class InvalidOptionException : ArgumentOutOfRangeException
     /// a command-line flag ("--learning-rate -1 is not allowed: …").
     /// </summary>
     public string Describe(string displayName) =>
-        $"{displayName} {Internals.Throw.Format(Value)} is not allowed: it must be {Allowed}. {Suggestion}";
+        $"{displayName} {Format(Value)} is not allowed: it must be {Allowed}. {Suggestion}";
+
+    /// <summary>A value as messages show it: invariant culture, doubles round-trippable.</summary>
+    internal static string Format(object? value) => value switch
+    {
+        null => "null",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 }

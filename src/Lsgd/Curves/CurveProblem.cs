@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
 using Lsgd.Solvers;
 
 namespace Lsgd.Curves;

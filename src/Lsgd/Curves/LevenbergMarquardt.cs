@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
-using Lsgd.Solvers;
+using Lsgd.LinearAlgebra;
 using Lsgd.Training;
 
 namespace Lsgd.Curves;

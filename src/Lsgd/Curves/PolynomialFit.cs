@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lsgd.Data;
 using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
 using Lsgd.Solvers;
 
 namespace Lsgd.Curves;

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
 
 namespace Lsgd.Data;
 
@@ -129,7 +130,7 @@ public sealed class SufficientStatistics
     /// <summary>
     /// The least-squares solution from the normal equations (Cholesky on the correlation-scaled Sxx), θ laid out
     /// per output as [w…, b]. Accurate to about κ(Sxx)·ε: fine for the well-conditioned problems the statistics
-    /// engine is chosen for; <see cref="Solvers.ExactLeastSquares"/> (QR on the rows) is the accurate one.
+    /// engine is chosen for; the exact solver's QR on the rows is the accurate one.
     /// </summary>
     /// <exception cref="LsgdException">The features are linearly dependent (Sxx is not positive definite).</exception>
     public double[] SolveNormalEquations(bool fitIntercept) => SolveNormalEquations(fitIntercept, out _);
@@ -145,7 +146,7 @@ public sealed class SufficientStatistics
     /// <summary>
     /// As <see cref="SolveNormalEquations(bool, out double[])"/>, also returning the 2-norm condition number of
     /// the centred (with an intercept), column-scaled design, √κ of the correlation-scaled Sxx: the same figure
-    /// <see cref="Solvers.QrFactorization.ConditionNumber"/> gives from the rows.
+    /// the exact solver's QR gives from the rows.
     /// </summary>
     public double[] SolveNormalEquations(bool fitIntercept, out double[] inverse, out double conditionNumber)
     {
@@ -171,40 +172,15 @@ public sealed class SufficientStatistics
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++)
                 a[i * d + j] /= scale[i] * scale[j];
-        // Cholesky A = LLᵀ in place (lower triangle).
-        for (int j = 0; j < d; j++)
-        {
-            double diag = a[j * d + j];
-            for (int m = 0; m < j; m++) diag -= a[j * d + m] * a[j * d + m];
-            if (!(diag > 1e-13))
-                Throw.Data($"The features are linearly dependent (or nearly): '{FeatureNames.ElementAtOrDefault(j) ?? $"x{j + 1}"}' is (close to) a combination of the columns before it. Remove it, or add a ridge penalty (--l2).");
-            double l = Math.Sqrt(diag);
-            a[j * d + j] = l;
-            for (int i = j + 1; i < d; i++)
-            {
-                double v = a[i * d + j];
-                for (int m = 0; m < j; m++) v -= a[i * d + m] * a[j * d + m];
-                a[i * d + j] = v / l;
-            }
-        }
+        if (!Cholesky.TryFactor(a, d, 1e-13, out var chol, out int dependent))
+            Throw.Data($"The features are linearly dependent (or nearly): '{FeatureNames.ElementAtOrDefault(dependent) ?? $"x{dependent + 1}"}' is (close to) a combination of the columns before it. Remove it, or add a ridge penalty (--l2).");
         int bs = d + (fitIntercept ? 1 : 0);
         var theta = new double[bs * k];
         var z = new double[d];
         for (int o = 0; o < k; o++)
         {
             for (int i = 0; i < d; i++) z[i] = rhs[i * k + o] / scale[i];
-            for (int i = 0; i < d; i++)
-            {
-                double v = z[i];
-                for (int m = 0; m < i; m++) v -= a[i * d + m] * z[m];
-                z[i] = v / a[i * d + i];
-            }
-            for (int i = d - 1; i >= 0; i--)
-            {
-                double v = z[i];
-                for (int m = i + 1; m < d; m++) v -= a[m * d + i] * z[m];
-                z[i] = v / a[i * d + i];
-            }
+            chol.Solve(z);
             double b = TargetMeans[o];
             for (int i = 0; i < d; i++)
             {
@@ -223,64 +199,40 @@ public sealed class SufficientStatistics
         {
             Array.Clear(u);
             u[j] = 1;
-            ForwardSolve(a, d, u);
+            chol.SolveLower(u);
             inverse[j] = TensorPrimitives.SumOfSquares(u) / (scale[j] * scale[j]);
             meanScaled[j] = FeatureMeans[j] / scale[j];
         }
         if (fitIntercept)
         {
-            ForwardSolve(a, d, meanScaled);
+            chol.SolveLower(meanScaled);
             inverse[d] = 1.0 / n + TensorPrimitives.SumOfSquares(meanScaled);
         }
-        // LLᵀ is the scaled Gram matrix: w ← L(Lᵀw) and w ← L⁻ᵀ(L⁻¹w) drive the power iterations.
-        conditionNumber = Solvers.QrFactorization.ConditionFromGram(d,
-            w => { MultiplyLt(a, d, w); MultiplyL(a, d, w); },
-            w => { ForwardSolve(a, d, w); BackSolveTransposed(a, d, w); });
+        // LLᵀ is the scaled Gram matrix of the centred design, so its condition number is the design's.
+        conditionNumber = chol.ConditionNumber();
         return theta;
     }
 
-    /// <summary>x ← L x for the lower triangle of <paramref name="l"/>.</summary>
-    private static void MultiplyL(double[] l, int d, double[] x)
+    /// <summary>
+    /// Σᵢ (yᵢₒ − wᵀxᵢ − b)² for output <paramref name="output"/>, from the statistics alone:
+    /// Syy − 2wᵀSxy + wᵀSxx w + n c² with c = ȳ − x̄ᵀw − b (b = 0 for a model without intercept). The terms are
+    /// large and cancel, so the absolute rounding error is about ε·Syy.
+    /// </summary>
+    internal double ResidualSumOfSquares(int output, ReadOnlySpan<double> weights, double intercept)
     {
-        for (int i = d - 1; i >= 0; i--)
-        {
-            double v = 0;
-            for (int m = 0; m <= i; m++) v += l[i * d + m] * x[m];
-            x[i] = v;
-        }
-    }
-
-    /// <summary>x ← Lᵀ x for the lower triangle of <paramref name="l"/>.</summary>
-    private static void MultiplyLt(double[] l, int d, double[] x)
-    {
+        int d = Features, k = Outputs;
+        if ((uint)output >= (uint)k)
+            throw new ArgumentOutOfRangeException(nameof(output), output, $"There are {k} outputs.");
+        if (weights.Length != d)
+            Throw.Length(nameof(weights), weights.Length, d, "one weight per feature");
+        double quadratic = 0, cross = 0;
         for (int i = 0; i < d; i++)
         {
-            double v = 0;
-            for (int m = i; m < d; m++) v += l[m * d + i] * x[m];
-            x[i] = v;
+            quadratic += weights[i] * TensorPrimitives.Dot(FeatureScatter.AsSpan(i * d, d), weights);
+            cross += weights[i] * CrossScatter[i * k + output];
         }
-    }
-
-    /// <summary>Solves Lᵀ z = b in place.</summary>
-    private static void BackSolveTransposed(double[] l, int d, double[] b)
-    {
-        for (int i = d - 1; i >= 0; i--)
-        {
-            double v = b[i];
-            for (int m = i + 1; m < d; m++) v -= l[m * d + i] * b[m];
-            b[i] = v / l[i * d + i];
-        }
-    }
-
-    /// <summary>Solves L z = b in place for the lower-triangular Cholesky factor stored in <paramref name="l"/>.</summary>
-    private static void ForwardSolve(double[] l, int d, double[] b)
-    {
-        for (int i = 0; i < d; i++)
-        {
-            double v = b[i];
-            for (int m = 0; m < i; m++) v -= l[i * d + m] * b[m];
-            b[i] = v / l[i * d + i];
-        }
+        double c = TargetMeans[output] - TensorPrimitives.Dot(FeatureMeans, weights) - intercept;
+        return TargetScatter[output] - 2 * cross + quadratic + Count * c * c;
     }
 
     /// <summary>Accumulates statistics of in-memory data, on up to <paramref name="maxThreads"/> threads.</summary>

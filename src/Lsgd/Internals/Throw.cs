@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 
 namespace Lsgd.Internals;
 
@@ -25,13 +24,7 @@ internal static class Throw
 
     public static string Plural(long count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
-    public static string Format(object? value) => value switch
-    {
-        null => "null",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+    public static string Format(object? value) => InvalidOptionException.Format(value);
 }
 
 /// <summary>Validation helpers used inside option <c>init</c> accessors.</summary>

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using Lsgd.Data;
 using Lsgd.Internals;
 
 namespace Lsgd.Models;
@@ -70,28 +69,5 @@ public sealed class LinearModel
             Throw.Length(nameof(prediction), prediction.Length, Outputs, "one value per output");
         for (int o = 0; o < Outputs; o++)
             prediction[o] = TensorPrimitives.Dot(x, Coefficients(o)) + Intercept(o);
-    }
-
-    /// <summary>Predicts every row of <paramref name="data"/>: n·k values, row-major.</summary>
-    public double[] Predict(Dataset data)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        if (data.Features != Features)
-            Throw.Data($"The model expects {Features} features ({string.Join(", ", FeatureNames)}) but the data has {data.Features}.");
-        var result = new double[data.Rows * Outputs];
-        // Rows are independent, so blocks of them go to different cores with the same result.
-        const int blockRows = 8192;
-        int blocks = (data.Rows + blockRows - 1) / blockRows;
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks > 1 ? Environment.ProcessorCount : 1 }, b =>
-        {
-            var row = new double[Features];
-            int end = Math.Min(data.Rows, (b + 1) * blockRows);
-            for (int i = b * blockRows; i < end; i++)
-            {
-                data.Storage.CopyRow(i, row);
-                Predict(row, result.AsSpan(i * Outputs, Outputs));
-            }
-        });
-        return result;
     }
 }

@@ -1,5 +1,6 @@
 using Lsgd.Data;
 using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
 using Lsgd.Models;
 
 namespace Lsgd.Solvers;
@@ -121,9 +122,7 @@ public static class ExactLeastSquares
         var r2 = new double[k];
         for (int o = 0; o < k; o++)
         {
-            var block = theta.AsSpan(o * layout.BlockSize, layout.BlockSize).ToArray();
-            var engine = new Engines.SufficientStatisticsEngine(statistics.ForOutput(o), fitIntercept);
-            sse[o] = Math.Max(2 * engine.Evaluate(block, new double[block.Length]), 0);
+            sse[o] = Math.Max(statistics.ResidualSumOfSquares(o, layout.Weights((ReadOnlySpan<double>)theta, o), layout.Intercept(theta, o)), 0);
             double sst = statistics.TargetScatter[o] + (fitIntercept ? 0 : n * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
             r2[o] = sst > 0 ? 1 - sse[o] / sst : double.NaN;
         }

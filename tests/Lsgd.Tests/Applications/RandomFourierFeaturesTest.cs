@@ -1,5 +1,6 @@
 using Lsgd.Applications.Features;
 using Lsgd.Data;
+using Lsgd.LinearAlgebra;
 using Lsgd.Solvers;
 
 namespace Lsgd.Tests.Applications;

@@ -1,5 +1,6 @@
 using Lsgd.Data;
 using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
 
 namespace Lsgd.Applications.Features;
 

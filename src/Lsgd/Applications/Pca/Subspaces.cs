@@ -97,16 +97,3 @@ public static class Subspaces
         }
     }
 }
-
-/// <summary>The sign convention of components and eigenvectors: the entry of largest magnitude is positive.</summary>
-internal static class SignConvention
-{
-    public static void MakeLargestPositive(Span<double> vector)
-    {
-        int best = 0;
-        for (int i = 1; i < vector.Length; i++)
-            if (Math.Abs(vector[i]) > Math.Abs(vector[best])) best = i;
-        if (vector.Length > 0 && vector[best] < 0)
-            TensorPrimitives.Negate(vector, vector);
-    }
-}

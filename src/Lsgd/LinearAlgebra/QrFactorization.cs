@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Lsgd.Solvers;
+namespace Lsgd.LinearAlgebra;
 
 /// <summary>
 /// Householder QR of a tall column-major matrix A (n × p, n ≥ p): A = Q [R; 0]. Keeps the reflectors so
@@ -125,40 +125,8 @@ internal sealed class QrFactorization
     /// The 2-norm condition number of A (= of R): σmax/σmin, by power iteration on RᵀR for σmax² and on
     /// (RᵀR)⁻¹ = R⁻¹R⁻ᵀ (two triangular solves per step) for 1/σmin². O(p²) per step.
     /// </summary>
-    public double ConditionNumber(int iterations = 60) =>
-        ConditionFromGram(_p, w => { MultiplyR(w); MultiplyRt(w); }, w => { SolveRt(w); SolveR(w); }, iterations);
-
-    /// <summary>
-    /// √(λmax/λmin) of a p × p symmetric positive definite Gram matrix G = FᵀF, by power iteration with
-    /// <paramref name="gram"/> (w ← G w) for λmax and <paramref name="inverseGram"/> (w ← G⁻¹ w) for 1/λmin:
-    /// the 2-norm condition number of F. Shared by the QR (G = RᵀR) and Cholesky (G = LLᵀ) paths.
-    /// </summary>
-    internal static double ConditionFromGram(int p, Action<double[]> gram, Action<double[]> inverseGram, int iterations = 60)
-    {
-        if (p == 0) return 1;
-        var v = new double[p];
-        var w = new double[p];
-        double Power(Action<double[]> apply)
-        {
-            for (int i = 0; i < p; i++) v[i] = 1 + 0.1 * i / p;
-            double lambda = 0;
-            for (int it = 0; it < iterations; it++)
-            {
-                double norm = TensorPrimitives.Norm(v);
-                TensorPrimitives.Divide(v, norm, v);
-                v.CopyTo(w, 0);
-                apply(w);
-                double next = TensorPrimitives.Dot(v, w);
-                w.CopyTo(v, 0);
-                if (Math.Abs(next - lambda) <= 1e-10 * Math.Abs(next)) return next;
-                lambda = next;
-            }
-            return lambda;
-        }
-        double max = Power(gram);
-        double invMin = Power(inverseGram);
-        return Math.Sqrt(max * invMin);
-    }
+    public double ConditionNumber(int iterations = ConditionEstimate.DefaultIterations) =>
+        ConditionEstimate.FromGram(_p, w => { MultiplyR(w); MultiplyRt(w); }, w => { SolveRt(w); SolveR(w); }, iterations);
 
     private void MultiplyR(Span<double> x)
     {
