@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using Lsgd.Data;
-using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
 
 namespace Lsgd.Benchmarks;
 

@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
 using Lsgd.Models;
 
 namespace Lsgd.Engines;

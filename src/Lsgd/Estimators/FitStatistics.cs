@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Lsgd.Data;
 using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
 using Lsgd.Models;
 
 namespace Lsgd.Estimators;

@@ -1,6 +1,6 @@
-using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
 
-namespace Lsgd.Tests.Internals;
+namespace Lsgd.Tests.LinearAlgebra;
 
 /// <summary>Every kernel against a plain loop, at every length that exercises vector bodies and tails.</summary>
 public class KernelsTest

@@ -2,8 +2,9 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Lsgd.Internals;
 
-namespace Lsgd.Internals;
+namespace Lsgd.LinearAlgebra;
 
 /// <summary>
 /// Span kernels that <see cref="TensorPrimitives"/> does not offer: single-precision data widened to double
