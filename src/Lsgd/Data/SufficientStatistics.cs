@@ -20,7 +20,7 @@ namespace Lsgd.Data;
 public sealed class SufficientStatistics
 {
     /// <summary>Rows per block for parallel accumulation (fixed, so sums do not depend on the thread count).</summary>
-    public const int BlockRows = 16384;
+    internal const int BlockRows = 16384;
 
     /// <summary>Rows per panel inside a block: small enough for the panel to stay in cache.</summary>
     private const int PanelRows = 256;
@@ -70,14 +70,14 @@ public sealed class SufficientStatistics
     public double[] TargetScatter { get; }
 
     /// <summary>Population standard deviation of each feature, √(Sxx_jj / n).</summary>
-    public double[] FeatureStandardDeviations() =>
+    internal double[] FeatureStandardDeviations() =>
         [.. Enumerable.Range(0, Features).Select(j => Math.Sqrt(FeatureScatter[j * Features + j] / Count))];
 
     /// <summary>
     /// The standardiser these statistics imply: μ = x̄ and σ the population standard deviation (or, without
     /// centring, μ = 0 and σ the root mean square), exactly as <see cref="Standardizer.Fit"/> computes them.
     /// </summary>
-    public Standardizer ToStandardizer(bool center)
+    internal Standardizer ToStandardizer(bool center)
     {
         var means = new double[Features];
         var scales = new double[Features];
@@ -92,7 +92,7 @@ public sealed class SufficientStatistics
     }
 
     /// <summary>The statistics of one target alone (the feature statistics are shared, not copied).</summary>
-    public SufficientStatistics ForOutput(int output)
+    internal SufficientStatistics ForOutput(int output)
     {
         if ((uint)output >= (uint)Outputs)
             throw new ArgumentOutOfRangeException(nameof(output), output, $"There are {Outputs} outputs.");
@@ -108,7 +108,7 @@ public sealed class SufficientStatistics
     }
 
     /// <summary>The statistics of the standardised features (x − μ)/σ, derived without another pass.</summary>
-    public SufficientStatistics Standardized(Standardizer standardizer)
+    internal SufficientStatistics Standardized(Standardizer standardizer)
     {
         ArgumentNullException.ThrowIfNull(standardizer);
         int d = Features, k = Outputs;
@@ -133,14 +133,14 @@ public sealed class SufficientStatistics
     /// engine is chosen for; the exact solver's QR on the rows is the accurate one.
     /// </summary>
     /// <exception cref="LsgdException">The features are linearly dependent (Sxx is not positive definite).</exception>
-    public double[] SolveNormalEquations(bool fitIntercept) => SolveNormalEquations(fitIntercept, out _);
+    internal double[] SolveNormalEquations(bool fitIntercept) => SolveNormalEquations(fitIntercept, out _);
 
     /// <summary>
     /// As <see cref="SolveNormalEquations(bool)"/>, also returning the unscaled covariance of the estimates:
     /// <paramref name="inverse"/> holds [(DᵀD)⁻¹]ⱼⱼ for each weight j and, with an intercept, for the intercept
     /// last (1/n + x̄ᵀ Sxx⁻¹ x̄); multiply by σ̂² for the variances.
     /// </summary>
-    public double[] SolveNormalEquations(bool fitIntercept, out double[] inverse) =>
+    internal double[] SolveNormalEquations(bool fitIntercept, out double[] inverse) =>
         SolveNormalEquations(fitIntercept, out inverse, out _);
 
     /// <summary>
@@ -148,7 +148,7 @@ public sealed class SufficientStatistics
     /// the centred (with an intercept), column-scaled design, √κ of the correlation-scaled Sxx: the same figure
     /// the exact solver's QR gives from the rows.
     /// </summary>
-    public double[] SolveNormalEquations(bool fitIntercept, out double[] inverse, out double conditionNumber)
+    internal double[] SolveNormalEquations(bool fitIntercept, out double[] inverse, out double conditionNumber)
     {
         int d = Features, k = Outputs;
         double n = Count;
@@ -236,10 +236,13 @@ public sealed class SufficientStatistics
     }
 
     /// <summary>Accumulates statistics of in-memory data, on up to <paramref name="maxThreads"/> threads.</summary>
-    public static SufficientStatistics Compute(Dataset data, int? maxThreads = null)
+    public static SufficientStatistics Compute(Dataset data, int? maxThreads = null) => Compute(data, maxThreads, BlockRows);
+
+    /// <summary>As <see cref="Compute(Dataset, int?)"/> with blocks of <paramref name="blockRows"/> rows (tests split a few rows this way).</summary>
+    internal static SufficientStatistics Compute(Dataset data, int? maxThreads, int blockRows)
     {
         ArgumentNullException.ThrowIfNull(data);
-        int blocks = (data.Rows + BlockRows - 1) / BlockRows;
+        int blocks = (data.Rows + blockRows - 1) / blockRows;
         var parts = new SufficientStatistics[blocks];
         int threads = Math.Min(maxThreads ?? Environment.ProcessorCount, blocks);
         // One panel (its buffers) per worker; each block starts afresh in Take, so the result is the same
@@ -248,7 +251,7 @@ public sealed class SufficientStatistics
             () => new Panel(data.Features, data.Outputs),
             (blk, _, panel) =>
             {
-                int start = blk * BlockRows, end = Math.Min(start + BlockRows, data.Rows);
+                int start = blk * blockRows, end = Math.Min(start + blockRows, data.Rows);
                 panel.Add(data, start, end - start);
                 parts[blk] = panel.Take(data.FeatureNames, data.TargetNames);
                 return panel;

@@ -16,26 +16,42 @@ namespace Lsgd.Engines;
 public sealed class InMemoryEngine : IGradientEngine
 {
     /// <summary>Rows per block. Fixed (not derived from the thread count) so sums are reproducible.</summary>
-    public const int BlockRows = 4096;
+    internal const int BlockRows = 4096;
+
+    /// <summary>Rows × parameters below which a pass stays on one thread (starting threads would cost more).</summary>
+    private const long ParallelWork = 200_000;
 
     private readonly Dataset _data;
     private readonly int _blocks;
     private readonly double[] _partialGradients;
     private readonly double[] _partialLosses;
     private readonly int _maxThreads;
+    private readonly int _blockRows;
+    private readonly long _parallelWork;
 
     /// <summary>Creates an engine over <paramref name="data"/>.</summary>
     /// <param name="data">The rows; not copied.</param>
     /// <param name="fitIntercept">Whether θ carries an intercept per output.</param>
     /// <param name="maxThreads">Upper bound on threads (≥ 1); <c>null</c> uses every core.</param>
     public InMemoryEngine(Dataset data, bool fitIntercept, int? maxThreads = null)
+        : this(data, fitIntercept, maxThreads, BlockRows, ParallelWork)
+    {
+    }
+
+    /// <summary>
+    /// As the public constructor, with the block size and the work (rows × parameters) from which a pass runs
+    /// on several threads given explicitly, so tests can split a few rows across threads.
+    /// </summary>
+    internal InMemoryEngine(Dataset data, bool fitIntercept, int? maxThreads, int blockRows, long parallelWork)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (maxThreads is { } m)
             Check.AtLeast(m, 1, "MaxThreads", "Use 1 for a single thread, or leave it unset to use every core.");
         _data = data;
+        _blockRows = blockRows;
+        _parallelWork = parallelWork;
         Layout = new ParameterLayout(data.Features, data.Outputs, fitIntercept);
-        _blocks = (data.Rows + BlockRows - 1) / BlockRows;
+        _blocks = (data.Rows + blockRows - 1) / blockRows;
         _partialGradients = _blocks > 1 ? new double[_blocks * Layout.Count] : [];
         _partialLosses = new double[_blocks];
         _maxThreads = maxThreads ?? Environment.ProcessorCount;
@@ -101,7 +117,7 @@ public sealed class InMemoryEngine : IGradientEngine
 
         double[] thetaCopy = theta.ToArray();
         long work = (long)_data.Rows * p;
-        int threads = work < 200_000 ? 1 : Math.Min(_maxThreads, _blocks);
+        int threads = work < _parallelWork ? 1 : Math.Min(_maxThreads, _blocks);
         if (threads == 1)
         {
             for (int blk = 0; blk < _blocks; blk++)
@@ -128,8 +144,8 @@ public sealed class InMemoryEngine : IGradientEngine
         int p = Layout.Count;
         var g = _partialGradients.AsSpan(block * p, p);
         g.Clear();
-        int start = block * BlockRows;
-        int end = Math.Min(start + BlockRows, _data.Rows);
+        int start = block * _blockRows;
+        int end = Math.Min(start + _blockRows, _data.Rows);
         _partialLosses[block] = AccumulateBlock(theta, g, start, end, withTargets);
     }
 
