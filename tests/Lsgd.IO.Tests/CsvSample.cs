@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Lsgd.Cli.Tests.IO;
+namespace Lsgd.IO.Tests;
 
 /// <summary>
 /// The CSV the reader tests share: a quoted header name, a text column, blank lines, and numbers written in

@@ -1,7 +1,7 @@
 using Lsgd.Data;
 using Lsgd.IO;
 
-namespace Lsgd.Cli.Tests.IO;
+namespace Lsgd.IO.Tests;
 
 public class NpyDatasetTest
 {

@@ -4,7 +4,7 @@ using System.Text;
 using Lsgd.IO;
 using Xunit.Abstractions;
 
-namespace Lsgd.Cli.Tests.IO;
+namespace Lsgd.IO.Tests;
 
 /// <summary>A fact that runs only when LSGD_BENCHMARK=1, for measurements too slow for every test run.</summary>
 public sealed class BenchmarkFactAttribute : FactAttribute

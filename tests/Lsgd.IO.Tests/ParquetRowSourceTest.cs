@@ -5,7 +5,7 @@ using Lsgd.IO;
 using Parquet;
 using Parquet.Schema;
 
-namespace Lsgd.Cli.Tests.IO;
+namespace Lsgd.IO.Tests;
 
 public class ParquetRowSourceTest
 {

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Lsgd.IO;
 
-namespace Lsgd.Cli.Tests.IO;
+namespace Lsgd.IO.Tests;
 
 public class NpyFileTest
 {

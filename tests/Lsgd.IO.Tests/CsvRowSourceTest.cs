@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Lsgd.IO;
 
-namespace Lsgd.Cli.Tests.IO;
+namespace Lsgd.IO.Tests;
 
 public class CsvRowSourceTest
 {

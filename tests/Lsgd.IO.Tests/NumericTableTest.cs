@@ -1,6 +1,6 @@
 using Lsgd.IO;
 
-namespace Lsgd.Cli.Tests.IO;
+namespace Lsgd.IO.Tests;
 
 public class NumericTableTest
 {
