@@ -1,0 +1,95 @@
+using Lsgd.Data;
+
+namespace Lsgd.Tests.Data;
+
+/// <summary>Sufficient statistics on their own: accumulation, merging, centring, precision and threads.</summary>
+public class SufficientStatisticsTest
+{
+    [Fact]
+    public void MergingStatisticsOfPartsEqualsTheStatisticsOfTheWhole()
+    {
+        var (data, _) = TestData.Random(1000, 4, 2, seed: 5);
+        var whole = SufficientStatistics.Compute(data);
+        var merged = SufficientStatistics.Compute(new DatasetRowSource(data), chunkRows: 37);
+        Assert.Equal(whole.Count, merged.Count);
+        for (int i = 0; i < whole.FeatureScatter.Length; i++) Assert.Equal(whole.FeatureScatter[i], merged.FeatureScatter[i], 1e-10 * Math.Abs(whole.FeatureScatter[0]));
+        for (int i = 0; i < whole.CrossScatter.Length; i++) Assert.Equal(whole.CrossScatter[i], merged.CrossScatter[i], 1e-9);
+        for (int i = 0; i < 4; i++) Assert.Equal(whole.FeatureMeans[i], merged.FeatureMeans[i], 1e-13);
+    }
+
+    [Fact]
+    public void CentringKeepsLargeOffsetsFromCancelling()
+    {
+        // x = 1e9 + small: uncentred sums would lose every digit of the small part.
+        var rng = new Random(1);
+        int n = 50_000;
+        var x = Enumerable.Range(0, n).Select(_ => 1e9 + rng.NextDouble()).ToArray();
+        var y = x.Select(v => 3 * (v - 1e9) + 2).ToArray();
+        var stats = SufficientStatistics.Compute(new Dataset(x, y, n, 1));
+        double mean = x.Average(v => v - 1e9) + 1e9;
+        double sxx = x.Sum(v => (v - mean) * (v - mean));
+        Assert.Equal(sxx, stats.FeatureScatter[0], 1e-9 * sxx);
+        var theta = stats.SolveNormalEquations(fitIntercept: true);
+        Assert.Equal(3.0, theta[0], 6);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(300, 13, 2)]
+    [InlineData(20_000, 37, 3)]
+    public void ScatterMatricesMatchATwoPassComputation(int n, int d, int k)
+    {
+        // Every block of the Gram update ([x − K, y − K_y, 1] tiles, the tails of 16 and of 4, several outputs)
+        // against the textbook: means first, then sums of centred products.
+        var (data, _) = TestData.Random(n, d, k, seed: n + 10 * d + k);
+        var stats = SufficientStatistics.Compute(data);
+        var x = data.X.ToArray();
+        var y = data.Y.ToArray();
+        var mx = Enumerable.Range(0, d).Select(j => Enumerable.Range(0, n).Average(i => x[i * d + j])).ToArray();
+        var my = Enumerable.Range(0, k).Select(o => Enumerable.Range(0, n).Average(i => y[i * k + o])).ToArray();
+        Assert.Equal(n, stats.Count);
+        for (int a = 0; a < d; a++)
+        {
+            Assert.Equal(mx[a], stats.FeatureMeans[a], 1e-12);
+            for (int b = 0; b < d; b++)
+            {
+                double expected = Enumerable.Range(0, n).Sum(i => (x[i * d + a] - mx[a]) * (x[i * d + b] - mx[b]));
+                Assert.Equal(expected, stats.FeatureScatter[a * d + b], 1e-10 * Math.Max(1, Math.Abs(expected)));
+            }
+            for (int o = 0; o < k; o++)
+            {
+                double expected = Enumerable.Range(0, n).Sum(i => (x[i * d + a] - mx[a]) * (y[i * k + o] - my[o]));
+                Assert.Equal(expected, stats.CrossScatter[a * k + o], 1e-10 * Math.Max(1, Math.Abs(expected)));
+            }
+        }
+        for (int o = 0; o < k; o++)
+        {
+            Assert.Equal(my[o], stats.TargetMeans[o], 1e-12);
+            double expected = Enumerable.Range(0, n).Sum(i => (y[i * k + o] - my[o]) * (y[i * k + o] - my[o]));
+            Assert.Equal(expected, stats.TargetScatter[o], 1e-10 * Math.Max(1, expected));
+        }
+    }
+
+    [Fact]
+    public void Float32FeaturesGiveTheStatisticsOfTheirWidenedValuesBitForBit()
+    {
+        var (data, _) = TestData.Random(20_000, 37, 2, seed: 21);
+        var singles = data.X.ToArray().Select(v => (float)v).ToArray();
+        var single = SufficientStatistics.Compute(Dataset.FromSingle(singles, data.Y.ToArray(), 20_000, 37, 2));
+        var widened = SufficientStatistics.Compute(new Dataset(singles.Select(v => (double)v).ToArray(), data.Y.ToArray(), 20_000, 37, 2));
+        Assert.Equal(widened.FeatureScatter, single.FeatureScatter);
+        Assert.Equal(widened.CrossScatter, single.CrossScatter);
+        Assert.Equal(widened.FeatureMeans, single.FeatureMeans);
+        Assert.Equal(widened.TargetScatter, single.TargetScatter);
+    }
+
+    [Fact]
+    public void ResultIsBitIdenticalWithOneAndTwoThreads()
+    {
+        var (data, _) = TestData.Random(70_000, 5, 1, seed: 9);
+        var a = SufficientStatistics.Compute(data, maxThreads: 1);
+        var b = SufficientStatistics.Compute(data, maxThreads: 2);
+        Assert.Equal(a.FeatureScatter, b.FeatureScatter);
+        Assert.Equal(a.CrossScatter, b.CrossScatter);
+    }
+}
