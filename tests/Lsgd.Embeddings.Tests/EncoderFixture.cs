@@ -8,21 +8,6 @@ public sealed class EncoderFixture : IDisposable
     public void Dispose() => Encoder.Dispose();
 }
 
-/// <summary>A temporary folder deleted after the test.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("lsgd-embeddings-test-").FullName;
-
-    public string File(string name, string? content = null)
-    {
-        string path = System.IO.Path.Combine(Path, name);
-        if (content is not null) System.IO.File.WriteAllText(path, content);
-        return path;
-    }
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}
-
 internal static class Vectors
 {
     public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
