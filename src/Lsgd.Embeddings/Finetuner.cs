@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lsgd.Applications.Classification;
+using Lsgd.Data;
 using Lsgd.Training;
 
 namespace Lsgd.Embeddings;

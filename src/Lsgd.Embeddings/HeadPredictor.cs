@@ -1,4 +1,5 @@
 using Lsgd.Applications.Classification;
+using Lsgd.Data;
 
 namespace Lsgd.Embeddings;
 

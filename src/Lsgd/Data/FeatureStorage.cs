@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
 
 namespace Lsgd.Data;
 

@@ -1,4 +1,5 @@
 using Lsgd.Data;
+using Lsgd.LinearAlgebra;
 using Lsgd.Models;
 
 namespace Lsgd.Applications.Features;
