@@ -66,7 +66,6 @@ public sealed class HeadTrainer
         Engine = EngineKind.Statistics,
         MaxThreads = Options.Threads,
         CompareWithExact = Options.CompareWithExact,
-        MaxParametersForExactCheck = 10_000,
         GradientDescent = new GradientDescentOptions
         {
             LossScaling = LossScaling.Mean,

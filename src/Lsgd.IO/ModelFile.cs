@@ -14,7 +14,7 @@ namespace Lsgd.IO;
 /// Format <c>lsgd.linear-model</c>, version <see cref="CurrentVersion"/>:
 /// <code>
 /// { "format": "lsgd.linear-model", "version": 1,
-///   "inputs": ["x"], "degree": 1, "features": ["x"], "targets": ["y"], "intercept": true,
+///   "inputs": ["x"], "degree": 1, "features": ["x"], "targets": ["y"], "intercept": true, "converged": true,
 ///   "coefficients": [[2.0]], "intercepts": [1.0],
 ///   "standardization": { "means": […], "scales": […] } | null,
 ///   "training": { … free-form summary … } }
@@ -54,6 +54,12 @@ public sealed class ModelFile
     /// <summary>A free-form summary of how the model was fitted.</summary>
     public JsonObject? Training { get; }
 
+    /// <summary>
+    /// Whether the fit reached its certified optimum (written as "converged"; null when unknown, e.g. files written
+    /// before the field existed). A model saved from a fit that did not converge says so here.
+    /// </summary>
+    public bool? Converged { get; init; }
+
     /// <summary>The JSON text of this file.</summary>
     public string ToJson()
     {
@@ -67,6 +73,7 @@ public sealed class ModelFile
             ["features"] = new JsonArray([.. m.FeatureNames.Select(s => (JsonNode?)s)]),
             ["targets"] = new JsonArray([.. m.TargetNames.Select(s => (JsonNode?)s)]),
             ["intercept"] = m.HasIntercept,
+            ["converged"] = Converged,
             ["coefficients"] = new JsonArray([.. Enumerable.Range(0, m.Outputs).Select(o => (JsonNode?)Numbers(m.Coefficients(o).ToArray()))]),
             ["intercepts"] = Numbers([.. Enumerable.Range(0, m.Outputs).Select(o => m.Intercept(o))]),
             ["standardization"] = Standardization is null ? null : new JsonObject
@@ -130,7 +137,10 @@ public sealed class ModelFile
                 ? new Standardizer(Doubles(s["means"]), Doubles(s["scales"]))
                 : null;
             var model = new LinearModel(layout, theta, features, targets);
-            return new ModelFile(model, spec, standardization, root["training"]?.DeepClone() as JsonObject);
+            return new ModelFile(model, spec, standardization, root["training"]?.DeepClone() as JsonObject)
+            {
+                Converged = root["converged"] is JsonValue converged ? (bool)converged : null,
+            };
         });
     }
 

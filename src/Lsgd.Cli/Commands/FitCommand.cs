@@ -41,8 +41,8 @@ internal static class FitCommand
         var degree = new Option<int>("--degree") { Description = "Fit a polynomial x, x², …, xᴺ in the single feature column.", DefaultValueFactory = _ => 1 };
         var method = new Option<string>("--method", "-m")
         {
-            Description = "gd: the gradient-descent family (see --optimizer); cg: conjugate gradient; exact: QR least squares; auto: picks for the data's shape.",
-            DefaultValueFactory = _ => "gd",
+            Description = "auto (default): the article's gradient descent when it is predicted to reach the certified optimum in budget, else conjugate gradient, else exact; gd: the gradient-descent family (see --optimizer); cg: conjugate gradient; exact: QR least squares.",
+            DefaultValueFactory = _ => "auto",
         };
         method.AcceptOnlyFromAmong("gd", "cg", "exact", "auto");
         var gd = new GradientDescentFlags(learningRate: "auto", LossScaling.Mean);
@@ -100,14 +100,16 @@ internal static class FitCommand
                 FitInput.ParseMemory(parse.GetValue(memory)!), engineKind);
             double loadSeconds = loadClock.Elapsed.TotalSeconds;
             var spec = input.Spec;
+            // An explicit --tolerance without --method asks for the article's |ΔJ| rule: gradient descent as before.
+            bool articleRule = parse.GetResult(gd.Tolerance) is { Implicit: false } && parse.GetResult(method) is null or { Implicit: true };
             var options = new LinearRegressorOptions
             {
-                Method = parse.GetValue(method) switch
+                Method = articleRule ? SolverMethod.GradientDescent : parse.GetValue(method) switch
                 {
                     "exact" => SolverMethod.Exact,
                     "cg" => SolverMethod.ConjugateGradient,
-                    "auto" => SolverMethod.Auto,
-                    _ => SolverMethod.GradientDescent,
+                    "gd" => SolverMethod.GradientDescent,
+                    _ => SolverMethod.Auto,
                 },
                 Penalty = new Models.Penalty(parse.GetValue(l1), parse.GetValue(l2)),
                 ValidationFraction = parse.GetValue(validationFraction),
@@ -132,7 +134,7 @@ internal static class FitCommand
             double fitSeconds = Median(runSeconds);
             var summary = Summary(fit, spec, input.Description);
             if (modelPath is not null)
-                new ModelFile(fit.Model, spec, fit.Standardization, Summary(fit, spec, input.Description)).Save(modelPath);
+                new ModelFile(fit.Model, spec, fit.Standardization, Summary(fit, spec, input.Description)) { Converged = fit.Converged }.Save(modelPath);
             summary["model_file"] = modelPath;
             summary["load_seconds"] = loadSeconds;
             summary["fit_seconds"] = fitSeconds;
@@ -215,7 +217,8 @@ internal static class FitCommand
             ["mae"] = PerOutput(i => Json.Number(fit.Statistics[i].MeanAbsoluteError)),
             ["residual_sd"] = PerOutput(i => Json.Number(fit.Statistics[i].ResidualStandardDeviation)),
             ["stop_reason"] = fit.StopReasonName,
-            ["converged"] = fit.Training?.Converged ?? true,
+            ["converged"] = fit.Converged,
+            ["not_converged_reason"] = fit.NotConvergedReason,
             ["message"] = fit.Training?.Message,
             ["learning_rate"] = fit.Training is { } tr && double.IsFinite(tr.LearningRate) ? tr.LearningRate : null,
             ["learning_rate_source"] = fit.Training?.LearningRateSource,
@@ -241,6 +244,9 @@ internal static class FitCommand
             ["engine"] = fit.Engine.ToString().ToLowerInvariant(),
             ["optimality"] = opt is null ? null : new JsonObject
             {
+                ["certified"] = opt.Certified,
+                ["relative_gap_tolerance"] = Json.Number(opt.Tolerance),
+                ["certificate"] = opt.CertificateSource,
                 ["optimal_loss"] = Json.Number(opt.OptimalLoss),
                 ["objective_gap"] = Json.Number(opt.ObjectiveGap),
                 ["relative_objective_gap"] = Json.Number(opt.RelativeObjectiveGap),
@@ -273,6 +279,8 @@ internal static class FitCommand
                 o.GradientDescent.BatchSize is { } bs ? $", mini-batches of {bs}" : "",
                 fit.Standardization is null ? "" : ", standardised features", penalty),
         };
+        if (!fit.Converged)
+            console.WriteLine($"NOT CONVERGED: {fit.NotConvergedReason}. The coefficients below are not the optimum; t, p and intervals are not shown.");
         console.WriteLine($"Fitted {string.Join(", ", m.TargetNames)} ~ {string.Join(" + ", m.FeatureNames)}{(m.HasIntercept ? "" : " (no intercept)")} on {fit.Rows} rows of {path}");
         console.WriteLine($"by {how}.");
         if (fit.MethodChoice is { } choice)
@@ -317,7 +325,7 @@ internal static class FitCommand
             console.WriteLine(string.Format(c, "Condition number of the centred, scaled features: {0:G3}{1}.", ex.ConditionNumber,
                 fit.Method == SolverMethod.Exact ? "" : "; std. errors are those of the exact least-squares coefficients"));
         if (fit.Optimality is { } opt)
-            console.WriteLine(opt.Describe(fit.Training?.Converged ?? true));
+            console.WriteLine(opt.Describe());
         else if (fit.ExactCheckSkipped is { } why && fit.Method != SolverMethod.Exact)
             console.WriteLine($"Not compared with the exact solution: {why}.");
         if (modelPath is not null)

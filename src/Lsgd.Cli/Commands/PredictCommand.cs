@@ -31,6 +31,8 @@ internal static class PredictCommand
                 return;
             }
             var file = ModelFile.Load(parse.GetValue(model)!);
+            if (file.Converged == false)
+                context.Error.WriteLine($"lsgd: warning: {parse.GetValue(model)} holds a model whose fit did not converge (see its \"training\" summary); refit it before relying on these predictions.");
             string path = parse.GetValue(data) ?? throw new LsgdException("Give the data to predict: a CSV file with the model's input columns, or X.npy.");
             char sep = parse.GetValue(separator);
             var m = file.Model;
@@ -67,6 +69,7 @@ internal static class PredictCommand
                         ? Json.Numbers(predictions)
                         : new JsonArray([.. Enumerable.Range(0, n).Select(i => (JsonNode?)Json.Numbers(predictions.AsSpan(i * m.Outputs, m.Outputs).ToArray()))]),
                     ["out"] = outPath,
+                    ["model_converged"] = file.Converged,
                 });
             }
             string csv = ToCsv(names, predictions, m.Outputs, sep);

@@ -119,4 +119,30 @@ public static class FitStatistics
         }
         return result;
     }
+
+    /// <summary>
+    /// Statistics of <paramref name="model"/> from sufficient statistics alone (no pass over rows): SSE from the
+    /// quadratic form Syy − 2wᵀSxy + wᵀSxx w + n·c² (accurate to about ε·Syy, so coarse when R² is within ε of 1);
+    /// the mean absolute error needs the rows and is NaN.
+    /// </summary>
+    public static IReadOnlyList<OutputStatistics> Compute(LinearModel model, SufficientStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(statistics);
+        if (statistics.Features != model.Features || statistics.Outputs != model.Outputs)
+            Throw.Data($"The model has {model.Features} features and {model.Outputs} outputs but the statistics have {statistics.Features} and {statistics.Outputs}.");
+        int k = model.Outputs, bs = model.Layout.BlockSize, p = bs;
+        double n = statistics.Count;
+        var result = new OutputStatistics[k];
+        for (int o = 0; o < k; o++)
+        {
+            var block = model.Parameters.Slice(o * bs, bs).ToArray();
+            var engine = new Engines.SufficientStatisticsEngine(statistics.ForOutput(o), model.HasIntercept);
+            double sse = Math.Max(2 * engine.Evaluate(block, new double[bs]), 0);
+            double total = statistics.TargetScatter[o] + (model.HasIntercept ? 0 : n * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
+            double r2 = total > 0 ? 1 - sse / total : (sse == 0 ? 1 : double.NaN);
+            result[o] = new OutputStatistics(sse, r2, Math.Sqrt(sse / n), double.NaN, n > p ? Math.Sqrt(sse / (n - p)) : double.NaN, total);
+        }
+        return result;
+    }
 }

@@ -5,72 +5,75 @@ using Lsgd.Training;
 
 namespace Lsgd.Estimators;
 
-/// <summary>The outcome of <see cref="LinearRegressor.Fit(Data.Dataset, IProgress{Training.TrainingProgress}?, CancellationToken)"/>: the model, how it was found, and how good it is.</summary>
+/// <summary>
+/// The outcome of <see cref="LinearRegressor"/>'s fits: the model, how it was found, and how good it is. Built by
+/// the fit pipeline with named members (an object initialiser), never by position.
+/// </summary>
 public sealed class LinearFit
 {
-    internal LinearFit(LinearModel model, LinearRegressorOptions options, SolverMethod method, string? methodChoice, GradientDescentResult? training,
-        Standardizer? standardization, IReadOnlyList<OutputStatistics> statistics, ExactSolution? exact,
-        Optimality? optimality, string? exactCheckSkipped, int rows)
-    {
-        Model = model;
-        Options = options;
-        Method = method;
-        MethodChoice = methodChoice;
-        Training = training;
-        Standardization = standardization;
-        Statistics = statistics;
-        Exact = exact;
-        Optimality = optimality;
-        ExactCheckSkipped = exactCheckSkipped;
-        Rows = rows;
-    }
+    internal LinearFit() { }
 
     /// <summary>The fitted model, coefficients in original units.</summary>
-    public LinearModel Model { get; }
+    public required LinearModel Model { get; init; }
 
     /// <summary>The options the fit ran with.</summary>
-    public LinearRegressorOptions Options { get; }
+    public required LinearRegressorOptions Options { get; init; }
 
-    /// <summary>The method used (never <see cref="SolverMethod.Auto"/>: the one auto chose).</summary>
-    public SolverMethod Method { get; }
+    /// <summary>The method whose parameters are reported (never <see cref="SolverMethod.Auto"/>: the one auto chose, or fell back to).</summary>
+    public required SolverMethod Method { get; init; }
 
-    /// <summary>For <see cref="SolverMethod.Auto"/>, which method it chose and why.</summary>
-    public string? MethodChoice { get; }
+    /// <summary>For <see cref="SolverMethod.Auto"/>, which method it chose and why (and any fallback).</summary>
+    public string? MethodChoice { get; init; }
 
     /// <summary>The engine that computed losses and gradients.</summary>
-    public EngineKind Engine { get; internal init; } = EngineKind.Rows;
+    public EngineKind Engine { get; init; } = EngineKind.Rows;
 
     /// <summary>n, the number of rows fitted.</summary>
-    public int Rows { get; }
+    public required int Rows { get; init; }
 
-    /// <summary>The gradient-descent run (null for the exact method).</summary>
-    public GradientDescentResult? Training { get; }
+    /// <summary>The iterative run (null for the exact method).</summary>
+    public GradientDescentResult? Training { get; init; }
 
-    /// <summary>The standardisation applied before gradient descent, if any.</summary>
-    public Standardizer? Standardization { get; }
+    /// <summary>The standardisation applied before the iterative method, if any.</summary>
+    public Standardizer? Standardization { get; init; }
 
     /// <summary>Goodness of fit per output.</summary>
-    public IReadOnlyList<OutputStatistics> Statistics { get; }
+    public required IReadOnlyList<OutputStatistics> Statistics { get; init; }
 
-    /// <summary>The exact solution (with standard errors) when it was computed.</summary>
-    public ExactSolution? Exact { get; }
+    /// <summary>The exact (unpenalised) least-squares solution with standard errors, when it was computed.</summary>
+    public ExactSolution? Exact { get; init; }
 
     /// <summary>
-    /// The statistician's report per output (adjusted R², t, p, 95 % intervals, F) for unregularised fits whose
-    /// exact solution was computed, when the fit converged (or stopped within 1e-6 of that solution); null
-    /// otherwise, since inference at estimates that are not the least-squares ones would mislead. Standard errors are those of the exact least-squares
-    /// coefficients, shown at this fit's own estimates.
+    /// The statistician's report per output (adjusted R², t, p, 95 % intervals, F): only for unpenalised fits at
+    /// certified estimates (<see cref="Converged"/>), whose exact solution was computed; null otherwise, since
+    /// inference at estimates that are not the least-squares ones would mislead. Standard errors are those of the
+    /// exact least-squares coefficients, shown at this fit's own estimates.
     /// </summary>
-    public IReadOnlyList<OutputReport>? Report { get; internal init; }
+    public IReadOnlyList<OutputReport>? Report { get; init; }
 
-    /// <summary>Distance of an iterative fit from the exact optimum, when the exact solution was computed.</summary>
-    public Optimality? Optimality { get; }
+    /// <summary>The certified gap to the optimum (and, when the exact solution is known, the distance to it); null for the exact method.</summary>
+    public Optimality? Optimality { get; init; }
 
-    /// <summary>Why the exact comparison was not made, when it was not.</summary>
-    public string? ExactCheckSkipped { get; }
+    /// <summary>Why the exact solution was not computed or no certificate could be made, when that happened.</summary>
+    public string? ExactCheckSkipped { get; init; }
 
-    /// <summary>Why the fit stopped: <c>exact</c> for the exact solver, else the gradient-descent stop reason.</summary>
+    /// <summary>
+    /// Whether the reported parameters are the optimum: the exact method by construction; an iterative one only
+    /// when its certified relative objective gap is at most
+    /// <see cref="GradientDescentOptions.RelativeGapTolerance"/>, whatever rule stopped it.
+    /// </summary>
+    public bool Converged => Training is null || Optimality is { Certified: true };
+
+    /// <summary>Why the fit stopped: <c>exact</c> for the exact solver, else the iterative method's stop reason.</summary>
     public string StopReasonName => Training?.StopReason.ToSnakeCase() ?? "exact";
+
+    /// <summary>A sentence on why the fit is not converged (null when it is).</summary>
+    public string? NotConvergedReason => Converged ? null
+        : Optimality is { } o && double.IsFinite(o.RelativeObjectiveGap)
+            ? string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                "the certified relative objective gap is {0:G3}, above the tolerance {1:G3} (stopped: {2})",
+                o.RelativeObjectiveGap, o.Tolerance, StopReasonName)
+            : $"no optimality certificate could be made ({ExactCheckSkipped ?? "unknown reason"}; stopped: {StopReasonName})";
 
     /// <summary>J at the fitted parameters under the fit's loss scaling, on all rows, without any penalty (comparable across methods).</summary>
     public double Loss

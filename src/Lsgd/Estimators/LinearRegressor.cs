@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics.Tensors;
 using Lsgd.Data;
@@ -23,18 +22,14 @@ namespace Lsgd.Estimators;
 /// </example>
 public sealed class LinearRegressor
 {
-    /// <summary>
-    /// Largest n·p² for which <see cref="SolverMethod.Auto"/> picks the exact QR solver (about a fifth of a
-    /// second here); above it, conjugate gradient on the sufficient statistics is as accurate for a fit and
-    /// several times faster.
-    /// </summary>
-    public const double AutoExactBudget = 1e9;
-
     /// <summary>Creates an estimator with <paramref name="options"/> (defaults when null).</summary>
     public LinearRegressor(LinearRegressorOptions? options = null) => Options = options ?? new LinearRegressorOptions();
 
     /// <summary>The settings.</summary>
     public LinearRegressorOptions Options { get; }
+
+    /// <summary>Largest n·p² for which the exact solution of data in memory comes from QR of the rows; above it, from the statistics (Cholesky).</summary>
+    private const double QrBudget = 4e9;
 
     /// <summary>Fits the model to <paramref name="data"/>.</summary>
     /// <param name="data">Features and targets.</param>
@@ -44,73 +39,7 @@ public sealed class LinearRegressor
     public LinearFit Fit(Dataset data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var o = Options;
-        var layout = new ParameterLayout(data.Features, data.Outputs, o.FitIntercept);
-        if (data.Rows < layout.BlockSize)
-            Throw.Data($"The data has {Throw.Plural(data.Rows, "row")} but each output has {Throw.Plural(layout.BlockSize, "parameter")} " +
-                $"({Throw.Plural(data.Features, "feature")}{(o.FitIntercept ? " and an intercept" : "")}): at least {layout.BlockSize} rows are needed. " +
-                "Add rows, use fewer features or a lower --degree.");
-
-        var (method, choice) = Choose(o, data.Rows, layout);
-        if (method == SolverMethod.Exact)
-        {
-            if (!o.Penalty.IsNone)
-                ThrowPenaltyWithExact(o.Penalty);
-            var exact = ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
-            var exactStatistics = FitStatistics.Compute(exact.Model, data);
-            return new LinearFit(exact.Model, o, method, choice, null, null, exactStatistics, exact, null, null, data.Rows)
-            { Engine = EngineKind.Rows, Report = RegressionReport.Compute(exact.Model, data, exact, exactStatistics) };
-        }
-
-        var (train, validation) = Split(data, o.ValidationFraction, o.GradientDescent.Seed);
-        var engineKind = ChooseEngine(o, train.Rows, layout, validation is not null);
-        Standardizer? standardizer;
-        IGradientEngine engine;
-        SufficientStatistics? statistics = null;
-        if (engineKind == EngineKind.Statistics)
-        {
-            statistics = SufficientStatistics.Compute(train, o.MaxThreads);
-            standardizer = o.Standardize ? statistics.ToStandardizer(center: o.FitIntercept) : null;
-            engine = new SufficientStatisticsEngine(standardizer is null ? statistics : statistics.Standardized(standardizer), o.FitIntercept);
-        }
-        else
-        {
-            standardizer = o.Standardize ? Standardizer.Fit(train, center: o.FitIntercept) : null;
-            engine = new InMemoryEngine(standardizer?.Transform(train) ?? train, o.FitIntercept, o.MaxThreads);
-        }
-        var scaling = o.GradientDescent.LossScaling;
-        var objective = new LeastSquaresObjective(engine, scaling, o.Penalty);
-        LeastSquaresObjective? validationObjective = validation is null ? null
-            : new LeastSquaresObjective(new InMemoryEngine(standardizer?.Transform(validation) ?? validation, o.FitIntercept, o.MaxThreads), scaling, o.Penalty);
-        var run = Run(method, objective, o, TargetMeans(train), validationObjective, progress, cancellationToken);
-        var theta = standardizer is null ? [.. run.Parameters] : standardizer.ToOriginalUnits([.. run.Parameters], layout);
-        var model = new LinearModel(layout, theta, data.FeatureNames, data.TargetNames);
-        var fitStatistics = FitStatistics.Compute(model, data);
-
-        ExactSolution? reference = null;
-        Optimality? optimality = null;
-        string? skipped = SkipExactCheck(o, layout, validation is not null);
-        if (skipped is null)
-        {
-            try
-            {
-                // Large data: the reference (and its standard errors) come from the same statistics, by the normal
-                // equations, rather than from a QR of all n rows.
-                reference = statistics is not null
-                    ? ExactLeastSquares.FromStatistics(statistics, o.FitIntercept)
-                    : ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
-                optimality = Compare(model, reference.Model.Parameters.ToArray(), reference.ResidualSumOfSquares.Sum(), fitStatistics, data.Rows, scaling);
-            }
-            catch (LsgdException e)
-            {
-                skipped = "the exact solution is not unique: " + e.Message.TrimEnd('.');
-            }
-        }
-        return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, reference, optimality, skipped, data.Rows)
-        {
-            Engine = engineKind,
-            Report = AtLeastSquaresEstimates(run, reference, optimality) ? RegressionReport.Compute(model, data, ForReport(reference, fitStatistics), fitStatistics) : null,
-        };
+        return Pipeline(new TrainingSource(data, null, null), progress, cancellationToken);
     }
 
     /// <summary>
@@ -123,73 +52,223 @@ public sealed class LinearRegressor
     public LinearFit Fit(IRowSource source, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var o = Options;
-        if (o.ValidationFraction > 0)
-            throw new InvalidOptionException(nameof(o.ValidationFraction), o.ValidationFraction, "0 for data streamed from a file",
-                "Hold out a validation file yourself, or load the data in memory.");
-        var statistics = SufficientStatistics.Compute(source, cancellationToken: cancellationToken);
-        var layout = new ParameterLayout(source.Features, source.Outputs, o.FitIntercept);
-        if (statistics.Count < layout.BlockSize)
-            Throw.Data($"The data has {Throw.Plural(statistics.Count, "row")} but each output has {Throw.Plural(layout.BlockSize, "parameter")}: at least {layout.BlockSize} rows are needed.");
-        int rows = (int)Math.Min(statistics.Count, int.MaxValue);
-        var (method, choice) = Choose(o, statistics.Count, layout);
-        if (method == SolverMethod.Exact)
-        {
-            if (!o.Penalty.IsNone)
-                ThrowPenaltyWithExact(o.Penalty);
-            var exact = ExactLeastSquares.FromStatistics(statistics, o.FitIntercept);
-            var exactStatistics = FitStatistics.Compute(exact.Model, source, statistics, cancellationToken);
-            // The pass just made measured Σr² at this very solution: better than Syy − θᵀSxy when R² is near 1.
-            exact = exact.WithResidualSumOfSquares([.. exactStatistics.Select(s => s.SumOfSquaredResiduals)],
-                [.. exactStatistics.Select(s => s.TotalSumOfSquares)]);
-            return new LinearFit(exact.Model, o, method, (choice is null ? "" : choice + " ") + "For data streamed from a file the exact solution comes from the normal equations of one pass (Cholesky).",
-                null, null, exactStatistics, exact, null, null, rows)
-            { Engine = EngineKind.Statistics, Report = RegressionReport.Compute(exact.Model, statistics.Count, exact, exactStatistics) };
-        }
+        return Pipeline(new TrainingSource(null, source, null), progress, cancellationToken);
+    }
 
-        var standardizer = o.Standardize ? statistics.ToStandardizer(center: o.FitIntercept) : null;
-        var engineKind = o.Engine switch
-        {
-            EngineKind.Auto => o.GradientDescent.BatchSize is null ? EngineKind.Statistics : EngineKind.Stream,
-            EngineKind.Rows => EngineKind.Stream,
-            var kind => kind,
-        };
-        IGradientEngine engine = engineKind == EngineKind.Statistics
-            ? new SufficientStatisticsEngine(standardizer is null ? statistics : statistics.Standardized(standardizer), o.FitIntercept)
-            : new StreamingEngine(source, o.FitIntercept, statistics.Count, standardizer, cancellationToken: cancellationToken);
+    /// <summary>
+    /// Fits the model from sufficient statistics alone — n, the means and the centred scatter matrices, which merge
+    /// by addition (<see cref="SufficientStatistics.Merge"/>), so they may come from cores, file pieces or machines.
+    /// Full-batch methods (gradient descent with any optimizer, conjugate gradient) and the exact solution run on
+    /// them, with the same certificate and report as <see cref="Fit(Dataset, IProgress{TrainingProgress}?, CancellationToken)"/>;
+    /// the mean absolute error needs the rows and is NaN, and mini-batches and a validation split are refused.
+    /// </summary>
+    /// <exception cref="LsgdException">Fewer rows than parameters, mini-batches or a validation fraction asked for.</exception>
+    public LinearFit Fit(SufficientStatistics statistics, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        return Pipeline(new TrainingSource(null, null, statistics), progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// What a fit trains on: rows in memory, rows streamed from a source, or statistics alone. Exactly one of the
+    /// three is set; the pipeline below treats them alike and asks the source only for what differs.
+    /// </summary>
+    private sealed record TrainingSource(Dataset? Data, IRowSource? Rows, SufficientStatistics? Statistics)
+    {
+        public int Features => Data?.Features ?? Rows?.Features ?? Statistics!.Features;
+        public int Outputs => Data?.Outputs ?? Rows?.Outputs ?? Statistics!.Outputs;
+        public IReadOnlyList<string> FeatureNames => Data?.FeatureNames ?? Rows?.FeatureNames ?? Names(Statistics!.FeatureNames, Features, "x");
+        public IReadOnlyList<string> TargetNames => Data?.TargetNames ?? Rows?.TargetNames ?? Names(Statistics!.TargetNames, Outputs, "y");
+
+        private static IReadOnlyList<string> Names(IReadOnlyList<string> names, int count, string stem) =>
+            names.Count == count ? names : [.. Enumerable.Range(1, count).Select(j => count == 1 && stem == "y" ? "y" : $"{stem}{j}")];
+    }
+
+    /// <summary>
+    /// The one fit pipeline: check the shape; the exact method, or: split off validation rows, accumulate the
+    /// statistics of the training rows, the exact unpenalised solution, the standardiser, the engine (chosen in
+    /// <see cref="ChooseEngine"/> only), the certificate, the method (for auto), the run with its fallbacks, the
+    /// certified gap at the final parameters, the goodness of fit and the report.
+    /// </summary>
+    private LinearFit Pipeline(TrainingSource source, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var o = Options;
+        var layout = new ParameterLayout(source.Features, source.Outputs, o.FitIntercept);
+        if (source.Data is null && o.ValidationFraction > 0)
+            throw new InvalidOptionException(nameof(o.ValidationFraction), o.ValidationFraction,
+                source.Rows is not null ? "0 for data streamed from a file" : "0 for a fit from sufficient statistics",
+                "Hold out a validation file yourself, or load the data in memory.");
+        var statistics = source.Statistics ?? (source.Rows is { } rowSource ? SufficientStatistics.Compute(rowSource, cancellationToken: cancellationToken) : null);
+        long count = source.Data?.Rows ?? statistics!.Count;
+        if (count < layout.BlockSize)
+            Throw.Data($"The data has {Throw.Plural(count, "row")} but each output has {Throw.Plural(layout.BlockSize, "parameter")} " +
+                $"({Throw.Plural(source.Features, "feature")}{(o.FitIntercept ? " and an intercept" : "")}): at least {layout.BlockSize} rows are needed. " +
+                "Add rows, use fewer features or a lower --degree.");
+        int rows = (int)Math.Min(count, int.MaxValue);
+        if (o.Method == SolverMethod.Exact)
+            return FitExact(source, statistics, layout, rows, null, cancellationToken);
+
+        // The training rows, and their statistics (for the certificate, the statistics engine and the exact solution).
+        var (train, validation) = source.Data is { } data ? Split(data, o.ValidationFraction, o.GradientDescent.Seed) : (null, null);
+        var trainStatistics = train is not null ? SufficientStatistics.Compute(train, o.MaxThreads) : statistics!;
+        var engineKind = ChooseEngine(o, source, trainStatistics.Count, layout);
         var scaling = o.GradientDescent.LossScaling;
-        var objective = new LeastSquaresObjective(engine, scaling, o.Penalty);
-        var run = Run(method, objective, o, statistics.TargetMeans, null, progress, cancellationToken);
-        var theta = standardizer is null ? [.. run.Parameters] : standardizer.ToOriginalUnits([.. run.Parameters], layout);
-        var model = new LinearModel(layout, theta, source.FeatureNames, source.TargetNames);
-        var fitStatistics = FitStatistics.Compute(model, source, statistics, cancellationToken);
+        double factor = scaling == LossScaling.Mean ? 1.0 / trainStatistics.Count : 1.0;
+
+        // The exact unpenalised solution of the training rows: QR of the rows in memory, else Cholesky of the statistics.
         ExactSolution? reference = null;
-        Optimality? optimality = null;
-        string? skipped = SkipExactCheck(o, layout, validation: false);
-        if (skipped is null)
+        string? skipped = null;
+        string referenceSource = "the statistics of the training rows";
+        if (o.Penalty.IsNone && (o.CompareWithExact || o.Method == SolverMethod.Auto))
         {
             try
             {
-                reference = ExactLeastSquares.FromStatistics(statistics, o.FitIntercept);
-                optimality = Compare(model, reference.Model.Parameters.ToArray(), reference.ResidualSumOfSquares.Sum(), fitStatistics, rows, scaling);
+                bool qr = train is not null && (double)train.Rows * layout.BlockSize * layout.BlockSize <= QrBudget;
+                reference = qr ? ExactLeastSquares.Solve(train!.ToDoublePrecision(), o.FitIntercept) : ExactLeastSquares.FromStatistics(trainStatistics, o.FitIntercept);
+                referenceSource = qr ? "J* from the exact solution (Householder QR of the rows)" : "J* from the exact solution (Cholesky of the statistics)";
             }
             catch (LsgdException e)
             {
                 skipped = "the exact solution is not unique: " + e.Message.TrimEnd('.');
             }
         }
-        return new LinearFit(model, o, method, choice, run, standardizer, fitStatistics, reference, optimality, skipped, rows)
+        if (validation is not null)
+            referenceSource += " of the training objective (the validation rows are held out)";
+
+        var standardizer = !o.Standardize ? null
+            : engineKind == EngineKind.Rows ? Standardizer.Fit(train!, center: o.FitIntercept) : trainStatistics.ToStandardizer(center: o.FitIntercept);
+        var posed = standardizer is null ? trainStatistics : trainStatistics.Standardized(standardizer);
+        IGradientEngine engine = engineKind switch
         {
+            EngineKind.Statistics => new SufficientStatisticsEngine(posed, o.FitIntercept),
+            EngineKind.Stream => new StreamingEngine(source.Rows!, o.FitIntercept, trainStatistics.Count, standardizer, cancellationToken: cancellationToken),
+            _ => new InMemoryEngine(standardizer?.Transform(train!) ?? train!, o.FitIntercept, o.MaxThreads),
+        };
+        var objective = new LeastSquaresObjective(engine, scaling, o.Penalty);
+        LeastSquaresObjective? validationObjective = validation is null ? null
+            : new LeastSquaresObjective(new InMemoryEngine(standardizer?.Transform(validation) ?? validation, o.FitIntercept, o.MaxThreads), scaling, o.Penalty);
+        double? optimalLoss = reference is null ? null : factor * reference.ResidualSumOfSquares.Sum();
+        var certificate = LeastSquaresCertificate.Create(posed, o.FitIntercept, scaling, o.Penalty, optimalLoss, referenceSource, out string? noCertificate);
+        if (certificate is null)
+            skipped = skipped is null ? noCertificate : skipped + "; " + noCertificate;
+
+        var initial = Initial(objective, o, trainStatistics.TargetMeans);
+        var (method, choice) = o.Method == SolverMethod.Auto
+            ? ChooseIterative(o, objective, certificate, initial, reference is not null)
+            : (o.Method, null);
+        if (method == SolverMethod.Exact)
+            return FitExact(source, statistics, layout, rows, choice, cancellationToken);
+
+        // Auto lets the certificate decide when to stop: the article's |ΔJ| rule would stop where ΔJ rounds to zero.
+        var runOptions = o.Method == SolverMethod.Auto ? o.GradientDescent with { Tolerance = 0 } : o.GradientDescent;
+        var run = Run(method, objective, runOptions, initial, validationObjective, progress, certificate, cancellationToken);
+        var gaps = FinalGap(objective, run, certificate, engineKind);
+        double tolerance = o.GradientDescent.RelativeGapTolerance;
+        if (o.Method == SolverMethod.Auto && !(gaps.Relative <= tolerance) && run.StopReason is not (StopReason.Cancelled or StopReason.TimeBudget))
+        {
+            // Fallbacks of auto: from where gradient descent stopped, conjugate gradient (smooth objectives); then the exact solution.
+            var c = CultureInfo.InvariantCulture;
+            if (method == SolverMethod.GradientDescent && o.Penalty.L1 == 0 && run.StopReason != StopReason.Diverged)
+            {
+                choice += string.Format(c, " Gradient descent stopped ({0}) at a certified relative gap of {1:G3}; conjugate gradient went on from there.",
+                    run.StopReason.ToSnakeCase(), gaps.Relative);
+                method = SolverMethod.ConjugateGradient;
+                run = Run(method, objective, runOptions, [.. run.Parameters], null, progress, certificate, cancellationToken);
+                gaps = FinalGap(objective, run, certificate, engineKind);
+            }
+            if (!(gaps.Relative <= tolerance) && o.Penalty.IsNone && reference is not null && run.StopReason is not (StopReason.Cancelled or StopReason.TimeBudget))
+                return FitExact(source, statistics, layout, rows, choice + string.Format(c,
+                    " The iterative run stopped ({0}) at a certified relative gap of {1:G3}, above {2:G3}; the exact solution is reported instead.",
+                    run.StopReason.ToSnakeCase(), gaps.Relative, tolerance), cancellationToken);
+        }
+
+        var theta = standardizer is null ? [.. run.Parameters] : standardizer.ToOriginalUnits([.. run.Parameters], layout);
+        var model = new LinearModel(layout, theta, source.FeatureNames, source.TargetNames);
+        var fitStatistics = Goodness(model, source, statistics, cancellationToken);
+        var optimality = certificate is null ? null : Compare(model, reference, gaps, certificate, fitStatistics, rows, scaling, tolerance);
+        bool certified = optimality is { Certified: true };
+        return new LinearFit
+        {
+            Model = model,
+            Options = o,
+            Method = method,
+            MethodChoice = choice,
+            Rows = rows,
+            Training = run,
+            Standardization = standardizer,
+            Statistics = fitStatistics,
+            Exact = reference,
+            Optimality = optimality,
+            ExactCheckSkipped = skipped ?? (o.Penalty.IsNone ? null : "the exact least-squares solution is unpenalised, so it is not a reference for a penalised fit"),
             Engine = engineKind,
-            Report = AtLeastSquaresEstimates(run, reference, optimality) ? RegressionReport.Compute(model, statistics.Count, ForReport(reference, fitStatistics), fitStatistics) : null,
+            Report = certified && reference is not null && validation is null && run.StopReason != StopReason.Diverged
+                ? Report(model, source, statistics, reference, fitStatistics) : null,
         };
     }
 
+    /// <summary>The exact solution: QR of the rows in memory, Cholesky of the statistics otherwise.</summary>
+    private LinearFit FitExact(TrainingSource source, SufficientStatistics? statistics, ParameterLayout layout, int rows, string? choice, CancellationToken cancellationToken)
+    {
+        var o = Options;
+        if (!o.Penalty.IsNone)
+            ThrowPenaltyWithExact(o.Penalty);
+        if (source.Data is { } data)
+        {
+            var exact = ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
+            var exactStatistics = FitStatistics.Compute(exact.Model, data);
+            return new LinearFit
+            {
+                Model = exact.Model, Options = o, Method = SolverMethod.Exact, MethodChoice = choice, Rows = rows,
+                Statistics = exactStatistics, Exact = exact, Engine = EngineKind.Rows,
+                Report = RegressionReport.Compute(exact.Model, data, exact, exactStatistics),
+            };
+        }
+        var fromStatistics = ExactLeastSquares.FromStatistics(statistics!, o.FitIntercept);
+        var model = new LinearModel(layout, fromStatistics.Model.Parameters.ToArray(), source.FeatureNames, source.TargetNames);
+        var fitStatistics = Goodness(model, source, statistics, cancellationToken);
+        if (source.Rows is not null)
+            // The pass just made measured Σr² at this very solution: better than Syy − θᵀSxy when R² is near 1.
+            fromStatistics = fromStatistics.WithResidualSumOfSquares([.. fitStatistics.Select(s => s.SumOfSquaredResiduals)],
+                [.. fitStatistics.Select(s => s.TotalSumOfSquares)]);
+        string how = source.Rows is not null
+            ? "For data streamed from a file the exact solution comes from the normal equations of one pass (Cholesky)."
+            : "From sufficient statistics the exact solution comes from their normal equations (Cholesky).";
+        return new LinearFit
+        {
+            Model = model, Options = o, Method = SolverMethod.Exact, MethodChoice = (choice is null ? "" : choice + " ") + how, Rows = rows,
+            Statistics = fitStatistics, Exact = fromStatistics, Engine = EngineKind.Statistics,
+            Report = RegressionReport.Compute(model, statistics!.Count, fromStatistics, fitStatistics),
+        };
+    }
+
+    /// <summary>Goodness of fit on every row of the source (one more pass for streamed rows; none for statistics).</summary>
+    private static IReadOnlyList<OutputStatistics> Goodness(LinearModel model, TrainingSource source, SufficientStatistics? statistics, CancellationToken cancellationToken) =>
+        source.Data is { } data ? FitStatistics.Compute(model, data)
+        : source.Rows is { } rows ? FitStatistics.Compute(model, rows, statistics!, cancellationToken)
+        : FitStatistics.Compute(model, statistics!);
+
+    private static IReadOnlyList<OutputReport> Report(LinearModel model, TrainingSource source, SufficientStatistics? statistics,
+        ExactSolution reference, IReadOnlyList<OutputStatistics> fitStatistics) =>
+        source.Data is { } data
+            ? RegressionReport.Compute(model, data, ForReport(reference, fitStatistics), fitStatistics)
+            : RegressionReport.Compute(model, statistics!.Count, ForReport(reference, fitStatistics), fitStatistics);
+
     /// <summary>
-    /// Whether inference may be shown at this fit's estimates: only when they are the least-squares estimates,
-    /// that is, the exact solution is known and the run converged, or stopped within 1e-6 (relative) of that
-    /// solution anyway; never for a diverged run.
+    /// The certified relative gap at the run's final parameters, recomputed from the data there (the trainer's last
+    /// check may precede an optimizer's final averaging); for streamed rows the trainer's value, saving a pass.
     /// </summary>
+    private static (double Relative, double Absolute) FinalGap(LeastSquaresObjective objective, GradientDescentResult run, LeastSquaresCertificate? certificate, EngineKind engine)
+    {
+        if (certificate is null) return (double.PositiveInfinity, double.PositiveInfinity);
+        if (engine == EngineKind.Stream && double.IsFinite(run.RelativeGapBound)) return (run.RelativeGapBound, double.NaN);
+        var theta = run.Parameters.ToArray();
+        var gradient = new double[theta.Length];
+        double loss = objective.Evaluate(theta, gradient);
+        return double.IsFinite(loss)
+            ? (certificate.RelativeGapBound(theta, loss, gradient), certificate.AbsoluteGapBound(theta, gradient))
+            : (double.PositiveInfinity, double.PositiveInfinity);
+    }
+
     /// <summary>
     /// The solution whose standard errors the report shows. From QR, as it is (its σ̂ comes from refined residuals).
     /// From statistics, with σ̂ from the fit's own pass over the rows (the model is at the least-squares estimates
@@ -202,81 +281,102 @@ public sealed class LinearRegressor
             : reference.WithResidualSumOfSquares([.. fitStatistics.Select(s => s.SumOfSquaredResiduals)],
                 [.. fitStatistics.Select(s => s.TotalSumOfSquares)]);
 
-    private static bool AtLeastSquaresEstimates(GradientDescentResult run, [NotNullWhen(true)] ExactSolution? reference, Optimality? optimality) =>
-        reference is not null && run.StopReason != StopReason.Diverged
-        && (run.Converged || optimality?.RelativeCoefficientDistance < 1e-6);
-
     private static void ThrowPenaltyWithExact(Penalty penalty) =>
         Throw.Data(string.Format(CultureInfo.InvariantCulture,
             "The exact solver fits plain least squares, without a penalty (got L1 = {0}, L2 = {1}). Use --method cg for ridge, or --method gd for lasso and elastic net.",
             penalty.L1, penalty.L2));
 
     /// <summary>
-    /// Runs the iterative method. With standardised (so centred) features the optimal intercept is exactly ȳ
-    /// whatever the weights, so a zero start puts the intercept there: it saves every method the walk from 0
-    /// to ȳ (which adaptive methods make α at a time). The article's raw-feature runs keep w = b = 0.
+    /// The start: zeros (or seeded random), except that with standardised (so centred) features the optimal
+    /// intercept is exactly ȳ whatever the weights, so a zero start puts the intercept there: it saves every method
+    /// the walk from 0 to ȳ (which adaptive methods make α at a time). The article's raw-feature runs keep w = b = 0.
     /// </summary>
-    private static GradientDescentResult Run(SolverMethod method, LeastSquaresObjective objective, LinearRegressorOptions o,
-        double[]? targetMeans, LeastSquaresObjective? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private static double[] Initial(LeastSquaresObjective objective, LinearRegressorOptions o, double[] targetMeans)
     {
         var initial = GradientDescent.Initial(objective.Layout.Count, o.GradientDescent);
         var layout = objective.Layout;
-        if (o.Standardize && o.FitIntercept && o.GradientDescent.Initialization == Initialization.Zeros && targetMeans is not null)
+        if (o.Standardize && o.FitIntercept && o.GradientDescent.Initialization == Initialization.Zeros)
             for (int k = 0; k < layout.Outputs; k++)
                 initial[k * layout.BlockSize + layout.Features] = targetMeans[k];
-        return method == SolverMethod.ConjugateGradient
-            ? ConjugateGradient.Minimize(objective, o.GradientDescent, initial, progress, cancellationToken: cancellationToken)
-            : GradientDescent.Minimize(objective, o.GradientDescent, initial, validation, progress, cancellationToken: cancellationToken);
+        return initial;
     }
 
-    private static double[] TargetMeans(Dataset data)
-    {
-        var means = new double[data.Outputs];
-        for (int o = 0; o < data.Outputs; o++)
-            means[o] = Accurate.SumStrided(data.Y, o, data.Outputs, data.Rows) / data.Rows;
-        return means;
-    }
+    /// <summary>Runs the iterative method with the certificate.</summary>
+    private static GradientDescentResult Run(SolverMethod method, LeastSquaresObjective objective, GradientDescentOptions options,
+        double[] initial, LeastSquaresObjective? validation, IProgress<TrainingProgress>? progress, IOptimalityCertificate? certificate,
+        CancellationToken cancellationToken) =>
+        method == SolverMethod.ConjugateGradient
+            ? ConjugateGradient.Minimize(objective, options, initial, progress, certificate, cancellationToken)
+            : GradientDescent.Minimize(objective, options, initial, validation, progress, certificate, cancellationToken);
 
-    private static string? SkipExactCheck(LinearRegressorOptions o, ParameterLayout layout, bool validation)
+    /// <summary>
+    /// The one place the engine is chosen. In memory: rows for small data or mini-batches, statistics for full-batch
+    /// methods on large data. Streamed: statistics for full-batch methods, the stream for mini-batches. From
+    /// statistics: statistics.
+    /// </summary>
+    private static EngineKind ChooseEngine(LinearRegressorOptions o, TrainingSource source, long rows, ParameterLayout layout)
     {
-        if (!o.CompareWithExact)
-            return "the comparison with the exact solution was turned off";
-        if (!o.Penalty.IsNone)
-            return "the fit is penalised, so the unpenalised least-squares solution is not its optimum";
-        if (validation)
-            return "rows were held out for validation, so the fit is not the least-squares solution of all the data";
-        if (layout.Count > o.MaxParametersForExactCheck)
-            return $"the model has {layout.Count} parameters, more than the {o.MaxParametersForExactCheck} for which the exact check runs";
-        return null;
-    }
-
-    /// <summary>Rows for small data or mini-batches; statistics for full-batch methods on large data.</summary>
-    private static EngineKind ChooseEngine(LinearRegressorOptions o, int rows, ParameterLayout layout, bool validation)
-    {
+        bool batches = o.GradientDescent.BatchSize is not null;
+        if (source.Statistics is not null)
+        {
+            if (batches)
+                throw new InvalidOptionException(nameof(o.GradientDescent.BatchSize), o.GradientDescent.BatchSize!.Value, "unset for a fit from sufficient statistics (mini-batches need the rows)",
+                    "Drop --batch-size, or fit the rows themselves.");
+            if (o.Engine is EngineKind.Rows or EngineKind.Stream)
+                throw new InvalidOptionException(nameof(o.Engine), o.Engine.ToString().ToLowerInvariant(), "statistics or auto for a fit from sufficient statistics", "Use --engine stats.");
+            return EngineKind.Statistics;
+        }
+        if (source.Rows is not null)
+            return o.Engine switch
+            {
+                EngineKind.Auto => batches ? EngineKind.Stream : EngineKind.Statistics,
+                EngineKind.Rows => EngineKind.Stream,
+                var kind => kind,
+            };
         if (o.Engine == EngineKind.Stream)
             throw new InvalidOptionException(nameof(o.Engine), "stream", "rows, statistics or auto for data in memory", "Use --engine rows, or fit a file larger than --memory.");
-        if (o.Engine == EngineKind.Statistics && o.GradientDescent.BatchSize is not null)
+        if (o.Engine == EngineKind.Statistics && batches)
             throw new InvalidOptionException(nameof(o.Engine), "statistics", "rows or auto with --batch-size (mini-batches need the rows)", "Use --engine rows, or drop --batch-size.");
         if (o.Engine != EngineKind.Auto)
             return o.Engine;
         bool large = rows >= 50_000 && layout.Features <= 2048 && rows >= 8 * layout.Features;
-        return o.GradientDescent.BatchSize is null && large ? EngineKind.Statistics : EngineKind.Rows;
+        return !batches && large ? EngineKind.Statistics : EngineKind.Rows;
     }
 
-    /// <summary>The method to run, and for <see cref="SolverMethod.Auto"/> a sentence on why.</summary>
-    private static (SolverMethod Method, string? Why) Choose(LinearRegressorOptions o, long rows, ParameterLayout layout)
+    /// <summary>
+    /// What <see cref="SolverMethod.Auto"/> runs, and a sentence on why: the article's plain gradient descent when
+    /// it is predicted to reach the certified gap within the iteration budget — with α = 1/L the gap shrinks at
+    /// least by (1 − 1/κ)² a step, κ the condition number of the Hessian of the posed objective, so
+    /// k ≈ (κ/2)·ln(gap₀/tolerance) steps suffice; else conjugate gradient; the exact solver when no certificate
+    /// can be made (the Hessian too ill-conditioned to factor).
+    /// </summary>
+    private static (SolverMethod, string) ChooseIterative(LinearRegressorOptions o, LeastSquaresObjective objective, LeastSquaresCertificate? certificate,
+        double[] initial, bool haveExact)
     {
-        if (o.Method != SolverMethod.Auto)
-            return (o.Method, null);
         var c = CultureInfo.InvariantCulture;
-        double work = (double)rows * layout.BlockSize * layout.BlockSize;
+        if (certificate is null)
+            return haveExact
+                ? (SolverMethod.Exact, "auto chose the exact solver: the Hessian is too ill-conditioned for an iterative method to be certified.")
+                : (o.Penalty.L1 > 0 ? SolverMethod.GradientDescent : SolverMethod.ConjugateGradient,
+                    "auto chose an iterative method, but no certificate can be made (the Hessian is too ill-conditioned).");
         if (o.Penalty.L1 > 0)
             return (SolverMethod.GradientDescent, "auto chose gradient descent: the L1 penalty needs a proximal method.");
-        if (o.Penalty.IsNone && layout.BlockSize <= o.MaxParametersForExactCheck && work <= AutoExactBudget)
-            return (SolverMethod.Exact, string.Format(c, "auto chose the exact QR solver: n·p² = {0:G3} is small enough for a direct solve, which is also the most accurate.", work));
+        var gradient = new double[initial.Length];
+        double loss = objective.Evaluate(initial, gradient);
+        double gap0 = certificate.RelativeGapBound(initial, loss, gradient);
+        double tolerance = o.GradientDescent.RelativeGapTolerance;
+        double kappa = certificate.Condition;
+        double predicted = gap0 <= tolerance ? 0 : 0.5 * kappa * Math.Log(gap0 / Math.Max(tolerance, 1e-300));
+        bool plain = o.GradientDescent.Optimizer is null or Optimizers.Sgd && o.GradientDescent.BatchSize is null;
+        if (plain && predicted <= o.GradientDescent.MaxIterations)
+            return (SolverMethod.GradientDescent, string.Format(c,
+                "auto chose the article's gradient descent: with condition number κ = {0:G3} of the standardised statistics it is predicted to reach a relative gap of {1:G3} within {2:N0} iterations (budget {3:N0}).",
+                kappa, tolerance, Math.Ceiling(predicted), o.GradientDescent.MaxIterations));
+        if (!plain)
+            return (SolverMethod.GradientDescent, "auto kept the gradient-descent family: an optimizer or mini-batches were asked for.");
         return (SolverMethod.ConjugateGradient, string.Format(c,
-            "auto chose conjugate gradient: {0}; it needs at most about p = {1} steps, each one pass over the data or, on the sufficient statistics, O(p²).",
-            o.Penalty.IsNone ? $"n·p² = {work:G3} is too large for a direct QR solve" : "the ridge penalty is smooth", layout.Count));
+            "auto chose conjugate gradient: with condition number κ = {0:G3} of the standardised statistics plain gradient descent would need about {1:G3} iterations (budget {2:N0}) to reach a relative gap of {3:G3}; conjugate gradient needs about √κ as many.",
+            kappa, predicted, o.GradientDescent.MaxIterations, tolerance));
     }
 
     /// <summary>Holds out a seeded random fraction of rows for validation.</summary>
@@ -307,18 +407,28 @@ public sealed class LinearRegressor
         return new Dataset(x, y, sorted.Length, d, k, data.FeatureNames, data.TargetNames);
     }
 
-    private static Optimality Compare(LinearModel model, double[] star, double optimalSse, IReadOnlyList<OutputStatistics> statistics,
-        int rows, LossScaling scaling)
+    private static Optimality Compare(LinearModel model, ExactSolution? reference, (double Relative, double Absolute) gaps, LeastSquaresCertificate certificate,
+        IReadOnlyList<OutputStatistics> statistics, int rows, LossScaling scaling, double tolerance)
     {
+        var (relativeGap, absoluteGap) = gaps;
         double factor = scaling == LossScaling.Mean ? 0.5 / rows : 0.5;
         double loss = factor * statistics.Sum(s => s.SumOfSquaredResiduals);
-        double optimal = factor * optimalSse;
-        var diff = new double[star.Length];
-        TensorPrimitives.Subtract(model.Parameters, star, diff);
-        double distance = TensorPrimitives.Norm(diff);
-        double starNorm = TensorPrimitives.Norm(star);
-        double gap = loss - optimal;
-        return new Optimality(loss, optimal, gap, optimal > 1e-300 ? gap / optimal : gap,
-            distance, starNorm > 0 ? distance / starNorm : distance, star);
+        double optimal = reference is null ? double.NaN : factor * reference.ResidualSumOfSquares.Sum();
+        double distance = double.NaN, relativeDistance = double.NaN;
+        double[] star = [];
+        if (reference is not null)
+        {
+            star = reference.Model.Parameters.ToArray();
+            var diff = new double[star.Length];
+            TensorPrimitives.Subtract(model.Parameters, star, diff);
+            distance = TensorPrimitives.Norm(diff);
+            double starNorm = TensorPrimitives.Norm(star);
+            relativeDistance = starNorm > 0 ? distance / starNorm : distance;
+        }
+        return new Optimality(loss, optimal, absoluteGap, relativeGap, distance, relativeDistance, star)
+        {
+            CertificateSource = certificate.Source,
+            Tolerance = tolerance,
+        };
     }
 }

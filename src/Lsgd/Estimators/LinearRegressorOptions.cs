@@ -15,7 +15,13 @@ public enum SolverMethod
     /// <summary>Conjugate gradient on the normal equations (CGLS): exact in at most p steps in exact arithmetic.</summary>
     ConjugateGradient,
 
-    /// <summary>Chooses for the data's shape: <see cref="Exact"/> when a QR factorisation is cheap, else <see cref="ConjugateGradient"/> (or gradient descent with an L1 penalty).</summary>
+    /// <summary>
+    /// Reaches the certified optimum by the cheapest sure way: the article's plain gradient descent when it is
+    /// predicted (from the condition number of the standardised statistics) to get there within the iteration
+    /// budget, else conjugate gradient; falls back to conjugate gradient, then the exact solver, when a run ends
+    /// uncertified; the exact solver when no certificate can be made. Gradient descent with an L1 penalty.
+    /// The |ΔJ| rule is off: the certificate decides when to stop. The CLI's default.
+    /// </summary>
     Auto,
 }
 
@@ -68,17 +74,11 @@ public sealed record LinearRegressorOptions
     public GradientDescentOptions GradientDescent { get; init => field = value ?? throw new ArgumentNullException(nameof(GradientDescent)); } = new();
 
     /// <summary>
-    /// After an iterative fit, also compute the exact solution and report how far from it the fit stopped
-    /// (default true). Skipped when the problem has more than <see cref="MaxParametersForExactCheck"/> parameters.
+    /// With an unpenalised iterative fit, also compute the exact solution of the training rows (QR of the rows in
+    /// memory, Cholesky of the statistics otherwise) to give its standard errors, the report and the distance to it
+    /// (default true). Whatever this says, every iterative fit is certified (<see cref="LinearFit.Converged"/>).
     /// </summary>
     public bool CompareWithExact { get; init; } = true;
-
-    /// <summary>Largest parameter count for which the exact comparison is computed (≥ 1). Default 2000.</summary>
-    public int MaxParametersForExactCheck
-    {
-        get;
-        init => field = Check.AtLeast(value, 1, nameof(MaxParametersForExactCheck), "Try 2000.");
-    } = 2000;
 
     /// <summary>The engine for iterative methods (default <see cref="EngineKind.Auto"/>).</summary>
     public EngineKind Engine { get; init; } = EngineKind.Auto;

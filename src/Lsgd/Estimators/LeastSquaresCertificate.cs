@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using Lsgd.Data;
+using Lsgd.Models;
+using Lsgd.Training;
+
+namespace Lsgd.Estimators;
+
+/// <summary>
+/// The optimality certificate of a (penalised) linear least-squares fit, from one Cholesky factorisation of the
+/// Hessian of its smooth part, shared by every output.
+/// </summary>
+/// <remarks>
+/// <para>In the space the objective is posed in (standardised features when the fit standardises), with loss scaling
+/// s (1, or 1/n) and penalty λ₁‖w‖₁ + ½λ₂‖w‖², the smooth part F is quadratic with the same Hessian H for every
+/// output: with an intercept, H = [A + s·n·x̄x̄ᵀ, s·n·x̄; s·n·x̄ᵀ, s·n], A = s·Sxx + λ₂I (Sxx the centred scatter of
+/// the posed features, x̄ their means); without, H = s·Σxxᵀ + λ₂I. A is factorised once (scaled to unit
+/// diagonal), so the certificate costs one Cholesky of the d × d statistics and two triangular solves per output.</para>
+/// <para>The bound: for any subgradient v of the objective P = F + λ₁‖w‖₁ at θ, convexity of the L1 term and the
+/// exact quadratic expansion of F give P* ≥ P(θ) + vᵀ(θ* − θ) + ½(θ* − θ)ᵀH(θ* − θ), so
+/// P(θ) − P* ≤ max_δ (vᵀδ − ½δᵀHδ) = ½·vᵀH⁻¹v. The minimal-norm subgradient is used. Without the L1 term v is the
+/// gradient and the bound is the gap itself, J − J* = ½∇Jᵀ H⁻¹∇J, computed without the cancellation of J − J*;
+/// for ridge it is the gap to the exact ridge optimum. With H in block form, vᵀH⁻¹v = zᵀA⁻¹z + v_b²/(s·n),
+/// z = v_w − x̄·v_b.</para>
+/// <para>The relative gap divides by J* (the exact optimum's loss, when known: unpenalised fits), else by the lower
+/// bound P(θ) − bound of P*. When that is below <see cref="ZeroOptimumFraction"/>·J₀, J₀ the loss of the model that
+/// predicts ȳ (or 0 without intercept) — the data lie on the model to about 8 digits, J* is zero within what the
+/// loss's rounding allows — the gap is taken relative to <see cref="ZeroOptimumFraction"/>·J₀ instead, and
+/// <see cref="Source"/> says so.</para>
+/// </remarks>
+internal sealed class LeastSquaresCertificate : IOptimalityCertificate
+{
+    /// <summary>The fraction of J₀ below which J* counts as zero (data exactly on the model).</summary>
+    public const double ZeroOptimumFraction = 1e-8;
+
+    /// <summary>Largest condition number of the scaled A for which the factor is trusted (beyond: no certificate).</summary>
+    private const double MaxCondition = 1e13;
+
+    private readonly Applications.Features.Cholesky _factor;
+    private readonly double[] _scale;      // √diag(A)
+    private readonly double[] _means;      // posed x̄ (with an intercept)
+    private readonly double[] _a;          // A, for products
+    private readonly ParameterLayout _layout;
+    private readonly double _sn;           // s·n, the intercept's curvature
+    private readonly double _l1;
+    private readonly double? _optimalLoss;
+    private readonly double _nullLoss;
+    private readonly string _source;
+
+    private LeastSquaresCertificate(Applications.Features.Cholesky factor, double[] scale, double[] means, double[] a, ParameterLayout layout,
+        double sn, double l1, double? optimalLoss, double nullLoss, string source)
+    {
+        _factor = factor;
+        _scale = scale;
+        _means = means;
+        _a = a;
+        _layout = layout;
+        _sn = sn;
+        _l1 = l1;
+        _optimalLoss = optimalLoss;
+        _nullLoss = nullLoss;
+        _source = source;
+        if (optimalLoss is { } j && j < ZeroOptimumFraction * nullLoss)
+            _source += string.Format(CultureInfo.InvariantCulture, "; J* = {0:G3} is zero within rounding (the data lie on the model), so the gap is taken relative to {1:G0}·J₀ = {2:G3}",
+                j, ZeroOptimumFraction, ZeroOptimumFraction * nullLoss);
+    }
+
+    /// <inheritdoc />
+    public string Source => _source;
+
+    /// <summary>κ(H), the 2-norm condition number of the Hessian of the smooth part (what plain gradient descent's speed depends on).</summary>
+    public double Condition { get; private set; }
+
+    /// <summary>J* when it is known (unpenalised fits with an exact solution), under the fit's scaling.</summary>
+    public double? OptimalLoss => _optimalLoss;
+
+    /// <summary>
+    /// Builds the certificate from the statistics of the posed features, or returns null with <paramref name="why"/>
+    /// when the Hessian is singular or too ill-conditioned for its factor to be trusted.
+    /// </summary>
+    /// <param name="posed">Statistics of the features the objective sees (standardised when the fit standardises), training rows only.</param>
+    /// <param name="fitIntercept">Whether θ carries an intercept per output.</param>
+    /// <param name="scaling">The loss scaling of the objective.</param>
+    /// <param name="penalty">The penalty of the objective.</param>
+    /// <param name="optimalLoss">J* (under the scaling), when the exact unpenalised optimum is known.</param>
+    /// <param name="what">Where J* or the statistics come from, for <see cref="Source"/>.</param>
+    /// <param name="why">Why no certificate could be built.</param>
+    public static LeastSquaresCertificate? Create(SufficientStatistics posed, bool fitIntercept, LossScaling scaling, Penalty penalty,
+        double? optimalLoss, string what, out string? why)
+    {
+        int d = posed.Features;
+        long n = posed.Count;
+        double s = scaling == LossScaling.Mean ? 1.0 / n : 1.0;
+        var a = new double[d * d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+                a[i * d + j] = s * (posed.FeatureScatter[i * d + j] + (fitIntercept ? 0 : n * posed.FeatureMeans[i] * posed.FeatureMeans[j]));
+            a[i * d + i] += penalty.L2;
+        }
+        var scale = new double[d];
+        for (int i = 0; i < d; i++)
+        {
+            scale[i] = Math.Sqrt(a[i * d + i]);
+            if (!(scale[i] > 0))
+            {
+                why = $"feature {i + 1} is constant, so the Hessian is singular and no optimum is unique";
+                return null;
+            }
+        }
+        var scaled = new double[d * d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+                scaled[i * d + j] = a[i * d + j] / (scale[i] * scale[j]);
+        var copy = (double[])scaled.Clone();
+        var factor = Applications.Features.Cholesky.Factor(scaled, d);
+        double scaledCondition = factor is null ? double.PositiveInfinity
+            : Math.Pow(Solvers.QrFactorization.ConditionFromGram(d, w => Multiply(copy, d, w), w => factor.Solve(w)), 2);
+        if (factor is null || !(scaledCondition <= MaxCondition))
+        {
+            why = string.Format(CultureInfo.InvariantCulture,
+                "the Hessian is singular or too ill-conditioned (condition number {0:G3} of the scaled statistics) for a certificate", scaledCondition);
+            return null;
+        }
+        double nullLoss = 0;
+        for (int o = 0; o < posed.Outputs; o++)
+            nullLoss += 0.5 * s * (posed.TargetScatter[o] + (fitIntercept ? 0 : n * posed.TargetMeans[o] * posed.TargetMeans[o]));
+        string source = what + (penalty.L1 > 0
+            ? ": ½·vᵀH⁻¹v at the minimal subgradient v (a rigorous bound on P − P*), H from one Cholesky of the statistics"
+            : penalty.L2 > 0
+                ? ": J − J* = ½·∇Jᵀ(H + λ₂I)⁻¹∇J, the gap to the exact ridge optimum, from one Cholesky of the statistics"
+                : ": J − J* = ½·∇JᵀH⁻¹∇J, the gap to the exact optimum, from one Cholesky of the statistics");
+        var layout = new ParameterLayout(d, posed.Outputs, fitIntercept);
+        var certificate = new LeastSquaresCertificate(factor, scale, fitIntercept ? [.. posed.FeatureMeans] : new double[d], a, layout,
+            s * n, penalty.L1, optimalLoss, nullLoss, source);
+        certificate.Condition = Math.Pow(Solvers.QrFactorization.ConditionFromGram(layout.BlockSize,
+            w => certificate.HessianBlock(w), w => certificate.InverseHessianBlock(w)), 2);
+        why = null;
+        return certificate;
+    }
+
+    /// <inheritdoc />
+    public double RelativeGapBound(ReadOnlySpan<double> theta, double loss, ReadOnlySpan<double> gradient)
+    {
+        double bound = AbsoluteGapBound(theta, gradient);
+        if (!double.IsFinite(bound)) return double.PositiveInfinity;
+        double optimum = _optimalLoss ?? loss - bound;
+        return bound / Math.Max(optimum, ZeroOptimumFraction * _nullLoss);
+    }
+
+    /// <summary>The bound on P(θ) − P*, ½·vᵀH⁻¹v summed over the outputs.</summary>
+    public double AbsoluteGapBound(ReadOnlySpan<double> theta, ReadOnlySpan<double> gradient)
+    {
+        int d = _layout.Features, bs = _layout.BlockSize;
+        var v = new double[bs];
+        double total = 0;
+        for (int o = 0; o < _layout.Outputs; o++)
+        {
+            var g = gradient.Slice(o * bs, bs);
+            var t = theta.Slice(o * bs, bs);
+            for (int j = 0; j < d; j++)
+            {
+                double gj = g[j];
+                v[j] = _l1 <= 0 ? gj
+                    : t[j] != 0 ? gj + _l1 * Math.Sign(t[j])
+                    : Math.Sign(gj) * Math.Max(Math.Abs(gj) - _l1, 0);
+            }
+            if (_layout.HasIntercept) v[d] = g[d];
+            var z = (double[])v.Clone();
+            InverseHessianBlock(z);
+            total += 0.5 * TensorPrimitives.Dot(v, z);
+        }
+        return total;
+    }
+
+    /// <summary>w ← H w for one output's block.</summary>
+    private void HessianBlock(double[] w)
+    {
+        int d = _layout.Features;
+        var aw = new double[d];
+        Multiply(_a, d, w.AsSpan(0, d), aw);
+        if (_layout.HasIntercept)
+        {
+            double c = TensorPrimitives.Dot(_means, w.AsSpan(0, d)) + w[d];
+            TensorPrimitives.MultiplyAdd(_means, _sn * c, aw, aw);
+            w[d] = _sn * c;
+        }
+        aw.CopyTo(w, 0);
+    }
+
+    /// <summary>w ← H⁻¹ w for one output's block: H⁻¹ = M⁻¹ diag(A⁻¹, 1/(s·n)) M⁻ᵀ with M = [I, 0; x̄ᵀ, 1].</summary>
+    private void InverseHessianBlock(double[] w)
+    {
+        int d = _layout.Features;
+        var z = w.AsSpan(0, d);
+        if (_layout.HasIntercept)
+            TensorPrimitives.MultiplyAdd(_means, -w[d], z, z);
+        TensorPrimitives.Divide(z, _scale, z);
+        _factor.Solve(z);
+        TensorPrimitives.Divide(z, _scale, z);
+        if (_layout.HasIntercept)
+            w[d] = w[d] / _sn - TensorPrimitives.Dot(_means, z);
+    }
+
+    private static void Multiply(double[] a, int d, double[] w)
+    {
+        var result = new double[d];
+        Multiply(a, d, w, result);
+        result.CopyTo(w, 0);
+    }
+
+    private static void Multiply(double[] a, int d, ReadOnlySpan<double> w, Span<double> result)
+    {
+        for (int i = 0; i < d; i++)
+            result[i] = TensorPrimitives.Dot(a.AsSpan(i * d, d), w);
+    }
+}
