@@ -47,7 +47,7 @@ public sealed record Optimality(double Loss, double OptimalLoss, double Objectiv
         string text = string.Format(c, "Distance to the exact least-squares solution: ‖θ − θ*‖ = {0:G3} (relative {1:G3}); {2}.",
             CoefficientDistance, RelativeCoefficientDistance, gap);
         if (converged && !Certified)
-            text += " The stopping rule fired before the certificate held: lower --tolerance, or leave it unset to stop on the certificate.";
+            text += " The stopping rule fired before the coefficients converged (the certificate does not hold): lower --tolerance, or leave it unset to stop on the certificate.";
         return text;
     }
 }

@@ -62,7 +62,7 @@ public class SufficientStatisticsEngineTest
     public void AutoEngineUsesStatisticsForLargeFullBatchFitsAndLandsOnTheSameModel()
     {
         var (data, _) = TestData.Random(60_000, 8, 1, seed: 12);
-        var gd = new GradientDescentOptions { LossScaling = LossScaling.Mean, Tolerance = 0, GradientTolerance = 1e-12, MaxIterations = 100_000 };
+        var gd = new GradientDescentOptions { LossScaling = LossScaling.Mean, Tolerance = 0, GradientTolerance = 1e-12, MaxIterations = 100_000, RelativeGapTolerance = 0 };
         var auto = new LinearRegressor(new LinearRegressorOptions { Standardize = true, GradientDescent = gd }).Fit(data);
         var rows = new LinearRegressor(new LinearRegressorOptions { Standardize = true, GradientDescent = gd, Engine = EngineKind.Rows }).Fit(data);
         Assert.Equal(EngineKind.Statistics, auto.Engine);
