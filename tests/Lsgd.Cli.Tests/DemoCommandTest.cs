@@ -73,7 +73,9 @@ public class DemoCommandTest
     public void GradientToleranceConvergesToTheExactAnswer()
     {
         var j = CliRunner.Run("demo", "--json", "--tolerance", "0", "--gradient-tolerance", "1e-10", "--max-iterations", "100000").Json;
-        Assert.Equal("gradient_norm_below_tolerance", j.GetProperty("stop_reason").GetString());
+        // The certificate (J* = 0 here, so relative to 1e-8·J₀) may hold before the gradient rule does.
+        string? stop = j.GetProperty("stop_reason").GetString();
+        Assert.True(stop is "gradient_norm_below_tolerance" or "certified", stop);
         Assert.True(j.GetProperty("distance_to_exact").GetDouble() < 1e-6);
     }
 

@@ -61,7 +61,7 @@ public class FitCommandTest
     public void GradientDescentOnNorrisLandsOnTheExactSolution()
     {
         var j = CliRunner.Run("fit", CliRunner.Nist("Norris"), "--target", "y", "--json").Json;
-        Assert.Equal("loss_change_below_tolerance", j.GetProperty("stop_reason").GetString());
+        Assert.Equal("certified", j.GetProperty("stop_reason").GetString());
         Assert.True(j.GetProperty("optimality").GetProperty("relative_coefficient_distance").GetDouble() < 1e-7);
         Assert.Equal(1.00211681802045, j.GetProperty("coefficients")[0].GetDouble(), 6);   // NIST B1
     }
@@ -157,8 +157,9 @@ public class FitReportTest
     public void AutoMethodSaysWhatItChose()
     {
         var j = CliRunner.Run("fit", CliRunner.Nist("Norris"), "--target", "y", "--method", "auto", "--json").Json;
-        Assert.Equal("exact", j.GetProperty("method").GetString());
-        Assert.StartsWith("auto chose the exact QR solver", j.GetProperty("method_choice").GetString());
+        Assert.Equal("gd", j.GetProperty("method").GetString());
+        Assert.StartsWith("auto chose the article's gradient descent", j.GetProperty("method_choice").GetString());
+        Assert.True(j.GetProperty("converged").GetBoolean());
     }
 
     [Fact]

@@ -100,8 +100,9 @@ internal static class FitCommand
                 FitInput.ParseMemory(parse.GetValue(memory)!), engineKind);
             double loadSeconds = loadClock.Elapsed.TotalSeconds;
             var spec = input.Spec;
-            // An explicit --tolerance without --method asks for the article's |ΔJ| rule: gradient descent as before.
-            bool articleRule = parse.GetResult(gd.Tolerance) is { Implicit: false } && parse.GetResult(method) is null or { Implicit: true };
+            // Without --method, a flag of the gradient-descent family (the article's |ΔJ| rule --tolerance, an optimizer,
+            // mini-batches, a learning rate, a schedule or the line search) asks for gradient descent, as before.
+            bool articleRule = parse.GetResult(method) is null or { Implicit: true } && gd.AskedForGradientDescent(parse);
             var options = new LinearRegressorOptions
             {
                 Method = articleRule ? SolverMethod.GradientDescent : parse.GetValue(method) switch
@@ -325,7 +326,13 @@ internal static class FitCommand
             console.WriteLine(string.Format(c, "Condition number of the centred, scaled features: {0:G3}{1}.", ex.ConditionNumber,
                 fit.Method == SolverMethod.Exact ? "" : "; std. errors are those of the exact least-squares coefficients"));
         if (fit.Optimality is { } opt)
-            console.WriteLine(opt.Describe());
+        {
+            if (double.IsFinite(opt.CoefficientDistance))
+                console.WriteLine(string.Format(c, "Distance to the exact least-squares solution: ‖θ − θ*‖ = {0:G3} (relative {1:G3}).",
+                    opt.CoefficientDistance, opt.RelativeCoefficientDistance));
+            console.WriteLine(string.Format(c, "Certified relative objective gap ≤ {0:G3} ({1} the tolerance {2:G3}), by {3}.",
+                opt.RelativeObjectiveGap, opt.Certified ? "within" : "ABOVE", opt.Tolerance, opt.CertificateSource));
+        }
         else if (fit.ExactCheckSkipped is { } why && fit.Method != SolverMethod.Exact)
             console.WriteLine($"Not compared with the exact solution: {why}.");
         if (modelPath is not null)

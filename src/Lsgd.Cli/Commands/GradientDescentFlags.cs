@@ -85,6 +85,15 @@ internal sealed class GradientDescentFlags
         Patience = new Option<int>("--patience") { Description = "With --validation-fraction: checks without improvement before stopping early.", DefaultValueFactory = _ => defaults.Patience };
     }
 
+    /// <summary>Whether a flag that only gradient descent reads was given explicitly.</summary>
+    public bool AskedForGradientDescent(ParseResult parse)
+    {
+        foreach (Option option in new Option[] { Tolerance, Optimizer, Momentum, BatchSize, Schedule, Warmup, LineSearch, LearningRate })
+            if (parse.GetResult(option) is { Implicit: false })
+                return true;
+        return false;
+    }
+
     public void AddTo(Command command)
     {
         foreach (Option option in new Option[] { LearningRate, MaxIterations, Tolerance, GradientTolerance, Loss, Init, Seed,

@@ -168,7 +168,8 @@ public sealed class LinearRegressor
         {
             // Fallbacks of auto: from where gradient descent stopped, conjugate gradient (smooth objectives); then the exact solution.
             var c = CultureInfo.InvariantCulture;
-            if (method == SolverMethod.GradientDescent && o.Penalty.L1 == 0 && run.StopReason != StopReason.Diverged)
+            bool plain = o.GradientDescent.Optimizer is null or Optimizers.Sgd && o.GradientDescent.BatchSize is null;
+            if (method == SolverMethod.GradientDescent && plain && o.Penalty.L1 == 0 && run.StopReason != StopReason.Diverged)
             {
                 choice += string.Format(c, " Gradient descent stopped ({0}) at a certified relative gap of {1:G3}; conjugate gradient went on from there.",
                     run.StopReason.ToSnakeCase(), gaps.Relative);
@@ -176,7 +177,7 @@ public sealed class LinearRegressor
                 run = Run(method, objective, runOptions, [.. run.Parameters], null, progress, certificate, cancellationToken);
                 gaps = FinalGap(objective, run, certificate, engineKind);
             }
-            if (!(gaps.Relative <= tolerance) && o.Penalty.IsNone && reference is not null && run.StopReason is not (StopReason.Cancelled or StopReason.TimeBudget))
+            if (!(gaps.Relative <= tolerance) && plain && o.Penalty.IsNone && reference is not null && run.StopReason is not (StopReason.Cancelled or StopReason.TimeBudget))
                 return FitExact(source, statistics, layout, rows, choice + string.Format(c,
                     " The iterative run stopped ({0}) at a certified relative gap of {1:G3}, above {2:G3}; the exact solution is reported instead.",
                     run.StopReason.ToSnakeCase(), gaps.Relative, tolerance), cancellationToken);
