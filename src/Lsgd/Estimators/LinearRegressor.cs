@@ -165,7 +165,7 @@ public sealed class LinearRegressor
                 ? o.GradientDescent with { Tolerance = 0, Optimizer = new Optimizers.Fista() }
                 : o.GradientDescent with { Tolerance = 0 };
         var run = Run(method, objective, runOptions, initial, validationObjective, progress, certificate, cancellationToken);
-        var gaps = FinalGap(objective, run, certificate, engineKind);
+        var gaps = FinalGap(objective, run, certificate);
         double tolerance = o.GradientDescent.RelativeGapTolerance;
         if (o.Method == SolverMethod.Auto && !(gaps.Relative <= tolerance) && run.StopReason is not (StopReason.Cancelled or StopReason.TimeBudget))
         {
@@ -174,11 +174,11 @@ public sealed class LinearRegressor
             bool plain = o.GradientDescent.Optimizer is null or Optimizers.Sgd && o.GradientDescent.BatchSize is null;
             if (method == SolverMethod.GradientDescent && plain && o.Penalty.L1 == 0 && run.StopReason != StopReason.Diverged)
             {
-                choice += string.Format(c, " Gradient descent stopped ({0}) at a certified relative gap of {1:G3}; conjugate gradient went on from there.",
-                    run.StopReason.ToSnakeCase(), gaps.Relative);
+                choice += string.Format(c, " Gradient descent stopped ({0}) after {1} iterations at a certified relative gap of {2:G3}; conjugate gradient went on from there.",
+                    run.StopReason.ToSnakeCase(), run.Iterations, gaps.Relative);
                 method = SolverMethod.ConjugateGradient;
                 run = Run(method, objective, runOptions, [.. run.Parameters], null, progress, certificate, cancellationToken);
-                gaps = FinalGap(objective, run, certificate, engineKind);
+                gaps = FinalGap(objective, run, certificate);
             }
             else if (method == SolverMethod.GradientDescent && o.Penalty.L1 > 0 && run.StopReason != StopReason.Diverged)
             {
@@ -187,17 +187,18 @@ public sealed class LinearRegressor
                 for (int restart = 1; restart <= 5 && !(gaps.Relative <= tolerance); restart++)
                 {
                     double before = gaps.Relative;
+                    int iterations = run.Iterations;
                     run = Run(method, objective, runOptions, [.. run.Parameters], null, progress, certificate, cancellationToken);
-                    gaps = FinalGap(objective, run, certificate, engineKind);
+                    gaps = FinalGap(objective, run, certificate);
                     if (restart == 1)
-                        choice += string.Format(c, " The run ended at a certified relative gap of {0:G3}; it was restarted from there.", before);
+                        choice += string.Format(c, " The run ended after {0} iterations at a certified relative gap of {1:G3}; it was restarted from there.", iterations, before);
                     if (!(gaps.Relative < before) || run.StopReason is StopReason.Cancelled or StopReason.TimeBudget) break;
                 }
             }
             if (!(gaps.Relative <= tolerance) && plain && o.Penalty.IsNone && reference is not null && run.StopReason is not (StopReason.Cancelled or StopReason.TimeBudget))
                 return FitExact(source, statistics, layout, rows, choice + string.Format(c,
-                    " The iterative run stopped ({0}) at a certified relative gap of {1:G3}, above {2:G3}; the exact solution is reported instead.",
-                    run.StopReason.ToSnakeCase(), gaps.Relative, tolerance), cancellationToken);
+                    " The iterative run stopped ({0}) after {1} iterations at a certified relative gap of {2:G3}, above {3:G3}; the exact solution is reported instead.",
+                    run.StopReason.ToSnakeCase(), run.Iterations, gaps.Relative, tolerance), cancellationToken);
         }
 
         var theta = standardizer is null ? [.. run.Parameters] : standardizer.ToOriginalUnits([.. run.Parameters], layout);
@@ -272,13 +273,13 @@ public sealed class LinearRegressor
             : RegressionReport.Compute(model, statistics!.Count, ForReport(reference, fitStatistics), fitStatistics);
 
     /// <summary>
-    /// The certified relative gap at the run's final parameters, recomputed from the data there (the trainer's last
-    /// check may precede an optimizer's final averaging); for streamed rows the trainer's value, saving a pass.
+    /// The certified relative gap at the run's final parameters, recomputed from the data there (one more pass for
+    /// streamed rows): the trainer's last check may precede an optimizer's final step (FISTA reports its last
+    /// proximal point, not the extrapolated one it was certified at).
     /// </summary>
-    private static (double Relative, double Absolute) FinalGap(LeastSquaresObjective objective, GradientDescentResult run, LeastSquaresCertificate? certificate, EngineKind engine)
+    private static (double Relative, double Absolute) FinalGap(LeastSquaresObjective objective, GradientDescentResult run, LeastSquaresCertificate? certificate)
     {
         if (certificate is null) return (double.PositiveInfinity, double.PositiveInfinity);
-        if (engine == EngineKind.Stream && double.IsFinite(run.RelativeGapBound)) return (run.RelativeGapBound, double.NaN);
         var theta = run.Parameters.ToArray();
         var gradient = new double[theta.Length];
         double loss = objective.Evaluate(theta, gradient);

@@ -120,6 +120,24 @@ public class CertificateTest
         Assert.True(fit.Converged, fit.NotConvergedReason);
     }
 
+    [Theory]
+    [InlineData("fista", "l1", EngineKind.Stream)]
+    [InlineData("gd", "l2", EngineKind.Stream)]
+    [InlineData("cg", "none", EngineKind.Statistics)]
+    [InlineData("auto", "elasticnet", EngineKind.Statistics)]
+    public void StreamedAndStatisticsFitsAreCertifiedAtTheParametersTheyReport(string method, string penaltyName, EngineKind engine)
+    {
+        // The certificate is re-checked at the reported parameters (FISTA reports a point other than the one it checked).
+        var data = IllConditioned();
+        var penalty = PenaltyOf(penaltyName);
+        var fit = new LinearRegressor(OptionsFor(method, penalty) with { Engine = engine }).Fit(new DatasetRowSource(data));
+        Assert.Equal(engine, fit.Engine);
+        Assert.True(fit.Converged, fit.NotConvergedReason);
+        var (objective, optimum) = IndependentOptimum(data, penalty);
+        var theta = fit.Standardization!.ToStandardizedUnits(fit.Model.Parameters, fit.Model.Layout);
+        Assert.True((objective(theta) - optimum) / optimum <= 1e-10 + 1e-11, $"{method}/{penaltyName} on {engine}");
+    }
+
     [Fact]
     public void CertifiedBoundOfAnUnconvergedRunIsAtLeastItsTrueGap()
     {
