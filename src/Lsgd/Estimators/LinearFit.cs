@@ -69,11 +69,13 @@ public sealed class LinearFit
 
     /// <summary>A sentence on why the fit is not converged (null when it is).</summary>
     public string? NotConvergedReason => Converged ? null
-        : Optimality is { } o && double.IsFinite(o.RelativeObjectiveGap)
-            ? string.Format(System.Globalization.CultureInfo.InvariantCulture,
-                "the certified relative objective gap is {0:G3}, above the tolerance {1:G3} (stopped: {2})",
-                o.RelativeObjectiveGap, o.Tolerance, StopReasonName)
-            : $"no optimality certificate could be made ({ExactCheckSkipped ?? "unknown reason"}; stopped: {StopReasonName})";
+        : Optimality is not { } o
+            ? $"no optimality certificate could be made ({ExactCheckSkipped ?? "unknown reason"}; stopped: {StopReasonName})"
+            : double.IsFinite(o.RelativeObjectiveGap)
+                ? string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    "the certified relative objective gap is {0:G3}, above the tolerance {1:G3} (stopped: {2})",
+                    o.RelativeObjectiveGap, o.Tolerance, StopReasonName)
+                : $"the run stopped ({StopReasonName}) where no finite gap can be certified";
 
     /// <summary>J at the fitted parameters under the fit's loss scaling, on all rows, without any penalty (comparable across methods).</summary>
     public double Loss
