@@ -35,7 +35,7 @@ public sealed record Optimality(double Loss, double OptimalLoss, double Objectiv
         return text;
     }
 
-    /// <summary>The distance and gap as one sentence (the demo's form), with a hint when a stop that claims convergence came early.</summary>
+    /// <summary>The distance and gap as one sentence (the demo's form, unchanged), with a hint when a stop that claims convergence left the coefficients more than 1e-6 (relative) off.</summary>
     public string Describe(bool converged)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
@@ -46,8 +46,8 @@ public sealed record Optimality(double Loss, double OptimalLoss, double Objectiv
                 : string.Format(c, "objective gap J − J* = {0:G3} (J* = 0: the data lie exactly on the model)", ObjectiveGap);
         string text = string.Format(c, "Distance to the exact least-squares solution: ‖θ − θ*‖ = {0:G3} (relative {1:G3}); {2}.",
             CoefficientDistance, RelativeCoefficientDistance, gap);
-        if (converged && !Certified)
-            text += " The stopping rule fired before the coefficients converged (the certificate does not hold): lower --tolerance, or leave it unset to stop on the certificate.";
+        if (converged && RelativeCoefficientDistance > 1e-6)
+            text += " The stopping rule fired before the coefficients converged: lower --tolerance, or use --gradient-tolerance.";
         return text;
     }
 }
