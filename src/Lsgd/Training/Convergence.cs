@@ -4,7 +4,8 @@ namespace Lsgd.Training;
 
 /// <summary>
 /// The one rule for calling a run converged. With an <see cref="IOptimalityCertificate"/>: only when the certificate
-/// holds — the run stopped <see cref="StopReason.Certified"/>, or its bound at the final parameters is at most
+/// holds — its bound at the parameters returned (the certified stop's own point, or the point re-checked when
+/// the optimizer or early stopping returns another) is at most
 /// <see cref="GradientDescentOptions.RelativeGapTolerance"/>. Without one (a non-convex objective such as the shallow
 /// network, or a caller that has none): only at a stationary point, ‖∇J‖ (of the gradient mapping under a proximal
 /// step) below <see cref="GradientDescentOptions.GradientTolerance"/> at the final parameters, or exactly zero.
@@ -28,7 +29,7 @@ internal static class Convergence
     {
         var c = CultureInfo.InvariantCulture;
         if (hasCertificate)
-            return (reason != StopReason.Diverged && (reason == StopReason.Certified || WithinGap(gapBound, options)),
+            return (reason != StopReason.Diverged && WithinGap(gapBound, options),
                 string.Format(c, "certificate: relative objective gap ≤ {0:G3}", options.RelativeGapTolerance));
         if (options.GradientTolerance > 0)
             return (reason != StopReason.Diverged && Stationary(gradientNorm, options),

@@ -74,7 +74,10 @@ internal sealed class TrainingRun
         }
         // The reported loss and gradient belong to the reported parameters (after a rejected step θ was rolled back).
         if (moved)
+        {
             _log.ReplaceLast(_objective.Evaluate(_theta, _gradient));
+            _moved = true;
+        }
         double finalLoss = reason == StopReason.Diverged ? _objective.Evaluate(_theta, _gradient) : _log.Last;
         var result = Result(reason, k, null, finalLoss);
         return double.IsFinite(finalLoss) ? result.WithFinalLoss(finalLoss) : result;
@@ -184,6 +187,8 @@ internal sealed class TrainingRun
         return TensorPrimitives.Norm(moved) / alpha;
     }
 
+    private bool _moved;
+
     private GradientDescentResult Result(StopReason reason, int k, string? fixedMessage, double finalLoss = double.NaN)
     {
         var validation = _rules.Early?.Validation;
@@ -191,7 +196,8 @@ internal sealed class TrainingRun
         double norm = fixedMessage is null ? GradientMappingNorm() : double.NaN;
         var certificate = _rules.Certificate;
         double gap = certificate is null ? double.NaN
-            : reason == StopReason.Certified ? _rules.GapBound
+            : reason == StopReason.Certified && !_moved ? _rules.GapBound
+            // FISTA reports its last proximal point, early stopping the best on validation: certify what is returned.
             : certificate.RelativeGapBound(_theta, double.IsFinite(finalLoss) ? finalLoss : _log.Last, _gradient);
         var (converged, test) = Convergence.Judge(reason, certificate is not null, gap, norm, _options);
         string message = fixedMessage ?? Explain(reason, k, gap) + StopMessages.Verdict(reason, converged, gap, certificate?.Source, _options);
