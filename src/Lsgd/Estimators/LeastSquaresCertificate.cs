@@ -36,7 +36,7 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
     /// <summary>Largest condition number of the scaled A for which the factor is trusted (beyond: no certificate).</summary>
     private const double MaxCondition = 1e13;
 
-    private readonly Applications.Features.Cholesky _factor;
+    private readonly LinearAlgebra.Cholesky _factor;
     private readonly double[] _scale;      // √diag(A)
     private readonly double[] _means;      // posed x̄ (with an intercept)
     private readonly double[] _a;          // A, for products
@@ -47,7 +47,7 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
     private readonly double _nullLoss;
     private readonly string _source;
 
-    private LeastSquaresCertificate(Applications.Features.Cholesky factor, double[] scale, double[] means, double[] a, ParameterLayout layout,
+    private LeastSquaresCertificate(LinearAlgebra.Cholesky factor, double[] scale, double[] means, double[] a, ParameterLayout layout,
         double sn, double l1, double? optimalLoss, double nullLoss, string source)
     {
         _factor = factor;
@@ -113,9 +113,9 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
             for (int j = 0; j < d; j++)
                 scaled[i * d + j] = a[i * d + j] / (scale[i] * scale[j]);
         var copy = (double[])scaled.Clone();
-        var factor = Applications.Features.Cholesky.Factor(scaled, d);
+        var factor = LinearAlgebra.Cholesky.Factor(scaled, d);
         double scaledCondition = factor is null ? double.PositiveInfinity
-            : Math.Pow(Solvers.QrFactorization.ConditionFromGram(d, w => Multiply(copy, d, w), w => factor.Solve(w)), 2);
+            : Math.Pow(LinearAlgebra.ConditionEstimate.FromGram(d, w => Multiply(copy, d, w), w => factor.Solve(w)), 2);
         if (factor is null || !(scaledCondition <= MaxCondition))
         {
             why = string.Format(CultureInfo.InvariantCulture,
@@ -133,7 +133,7 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
         var layout = new ParameterLayout(d, posed.Outputs, fitIntercept);
         var certificate = new LeastSquaresCertificate(factor, scale, fitIntercept ? [.. posed.FeatureMeans] : new double[d], a, layout,
             s * n, penalty.L1, optimalLoss, nullLoss, source);
-        certificate.Condition = Math.Pow(Solvers.QrFactorization.ConditionFromGram(layout.BlockSize,
+        certificate.Condition = Math.Pow(LinearAlgebra.ConditionEstimate.FromGram(layout.BlockSize,
             w => certificate.HessianBlock(w), w => certificate.InverseHessianBlock(w)), 2);
         why = null;
         return certificate;
