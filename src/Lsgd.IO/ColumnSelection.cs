@@ -26,7 +26,7 @@ internal static class ColumnSelection
         var header = readColumns();
         foreach (var t in targets)
             if (!header.Contains(t))
-                throw new LsgdException($"{path} has no column '{t}' to use as the target. Its columns are: {string.Join(", ", header)}.");
+                throw new LsgdException($"{path} has no column {Quote.Text(t)} to use as the target. Its columns are: {Quote.List(header)}.");
         if (targets.Distinct().Count() != targets.Count)
             throw new LsgdException($"A target column is named twice ({string.Join(", ", targets)}). Name each once.");
 
@@ -35,7 +35,7 @@ internal static class ColumnSelection
         foreach (var f in features)
         {
             if (!header.Contains(f))
-                throw new LsgdException($"{path} has no column '{f}' to use as a feature. Its columns are: {string.Join(", ", header)}.");
+                throw new LsgdException($"{path} has no column {Quote.Text(f)} to use as a feature. Its columns are: {Quote.List(header)}.");
             if (targets.Contains(f))
                 throw new LsgdException($"'{f}' is both a target and a feature. A model cannot use its target as an input; drop it from --features.");
         }

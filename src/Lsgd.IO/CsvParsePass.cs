@@ -26,7 +26,7 @@ internal sealed class CsvParsePass : IDisposable
 
     private const int InitialRows = 1024;
     private readonly string _path;
-    private readonly char _separator;
+    private readonly CsvFormat _format;
     private readonly string[] _columns;
     private readonly int _d;
     private readonly int _k;
@@ -50,7 +50,7 @@ internal sealed class CsvParsePass : IDisposable
 
     /// <summary>Starts the reader and worker threads.</summary>
     /// <param name="path">The CSV file.</param>
-    /// <param name="separator">The field separator.</param>
+    /// <param name="format">Separator, decimal comma and missing values.</param>
     /// <param name="columns">The columns to read: the first <paramref name="d"/> go to X, the others to Y.</param>
     /// <param name="d">How many of <paramref name="columns"/> go to X.</param>
     /// <param name="chunkRows">Rows per chunk (the last may have fewer).</param>
@@ -66,11 +66,11 @@ internal sealed class CsvParsePass : IDisposable
     /// only by the <see cref="ReadAhead"/> chunks waiting for the consumer.
     /// </param>
     /// <param name="cancellationToken">Stops the pass.</param>
-    public CsvParsePass(string path, char separator, string[] columns, int d, int chunkRows, int workers,
+    public CsvParsePass(string path, CsvFormat format, string[] columns, int d, int chunkRows, int workers,
         int batchRows, bool keepLines, bool handOver, CancellationToken cancellationToken)
     {
         _path = path;
-        _separator = separator;
+        _format = format;
         _columns = columns;
         _d = d;
         _k = columns.Length - d;
@@ -130,8 +130,8 @@ internal sealed class CsvParsePass : IDisposable
         Batch? batch = null;
         try
         {
-            using var reader = CsvReader.Open(_path, _separator);
-            var parser = new CsvRowParser(_path, reader, _columns, _separator);
+            using var reader = CsvReader.Open(_path, _format);
+            var parser = new CsvRowParser(_path, reader, _columns, _format);
             _parser = parser; // published to the workers by the work queue
             slot = NextSlot(token);
             int rows = 0;

@@ -11,40 +11,51 @@ namespace Lsgd.IO;
 public static class CsvReader
 {
     /// <summary>The column names of <paramref name="path"/>'s header row.</summary>
-    public static IReadOnlyList<string> ReadHeader(string path, char separator = ',')
+    /// <param name="path">The CSV file.</param>
+    /// <param name="format">Separator, decimal comma and missing values (default: comma-separated).</param>
+    public static IReadOnlyList<string> ReadHeader(string path, CsvFormat? format = null)
     {
-        using var reader = Open(path, separator);
+        using var reader = Open(path, format ?? CsvFormat.Default);
         return [.. reader.Header.ColNames];
     }
 
     /// <summary>
-    /// Names of the numeric columns: those whose first non-empty cell (among the first 100 rows) is a number,
-    /// on the assumption that a column's type does not change down the file (a later text cell is then an error).
+    /// Names of the numeric columns: those with a number in any of their first <see cref="RowsToInspect"/>
+    /// rows. Missing values (<see cref="CsvFormat.IsMissing"/>) decide nothing, so a column is not dropped because
+    /// its first cells are <c>NA</c>; a text cell in a numeric column is then an error naming its line and column
+    /// when the column is read. A column with no number in those rows (text, or only missing values) is not numeric.
     /// </summary>
-    public static IReadOnlyList<string> NumericColumns(string path, char separator = ',')
+    /// <param name="path">The CSV file.</param>
+    /// <param name="format">Separator, decimal comma and missing values (default: comma-separated).</param>
+    public static IReadOnlyList<string> NumericColumns(string path, CsvFormat? format = null)
     {
-        // Judge each column on its first non-empty cell among the first rows, so that a numeric column
-        // whose first cell happens to be empty is not dropped (the empty cell is still an error when read).
-        const int RowsToInspect = 100;
-        using var reader = Open(path, separator);
+        format ??= CsvFormat.Default;
+        using var reader = Open(path, format);
         var names = reader.Header.ColNames;
-        var kind = new bool?[names.Count];
-        int seen = 0;
+        var numeric = new bool[names.Count];
+        int seen = 0, found = 0;
         foreach (var row in reader)
         {
             if (row.Span.IsWhiteSpace()) continue;
             for (int j = 0; j < Math.Min(row.ColCount, names.Count); j++)
             {
+                if (numeric[j]) continue;
                 var cell = row[j].Span.Trim();
-                if (kind[j] is null && !cell.IsEmpty)
-                    kind[j] = double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+                if (!CsvFormat.IsMissing(cell) && format.TryParseNumber(cell, out _))
+                {
+                    numeric[j] = true;
+                    found++;
+                }
             }
-            if (++seen >= RowsToInspect || kind.All(k => k is not null)) break;
+            if (++seen >= RowsToInspect || found == names.Count) break;
         }
         if (seen == 0)
             throw new LsgdException($"{path} has a header but no data rows: add one row per observation below the header.");
-        return [.. names.Where((_, j) => kind[j] == true)];
+        return [.. names.Where((_, j) => numeric[j])];
     }
+
+    /// <summary>How many data rows <see cref="NumericColumns"/> looks at.</summary>
+    public const int RowsToInspect = 1000;
 
     /// <summary>Reads the named columns of every row as finite numbers.</summary>
     /// <remarks>
@@ -55,14 +66,14 @@ public static class CsvReader
     /// </remarks>
     /// <param name="path">The CSV file.</param>
     /// <param name="columns">Header names to read, in the order wanted.</param>
-    /// <param name="separator">The field separator (default comma).</param>
+    /// <param name="format">Separator, decimal comma and missing values (default: comma-separated, missing values are errors).</param>
     /// <exception cref="LsgdException">Missing file, unknown column, no data rows, more values than an array holds.</exception>
     /// <exception cref="CsvFormatException">A ragged row, or a cell that is empty, not a number, NaN or infinite.</exception>
-    public static NumericTable ReadColumns(string path, IReadOnlyList<string> columns, char separator = ',')
+    public static NumericTable ReadColumns(string path, IReadOnlyList<string> columns, CsvFormat? format = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         int workers = IsSmall(path) ? 0 : Math.Max(1, Environment.ProcessorCount);
-        return ReadTable(path, columns, separator, workers, Math.Max(1, ChunkValues / Math.Max(1, columns.Count)),
+        return ReadTable(path, columns, format ?? CsvFormat.Default, workers, Math.Max(1, ChunkValues / Math.Max(1, columns.Count)),
             CsvRowSource.BatchRows);
     }
 
@@ -88,7 +99,7 @@ public static class CsvReader
     internal const int ChunkValues = 1 << 20;
 
     /// <summary><see cref="ReadColumns"/> with the pass's sizes chosen (for tests).</summary>
-    internal static NumericTable ReadTable(string path, IReadOnlyList<string> columns, char separator,
+    internal static NumericTable ReadTable(string path, IReadOnlyList<string> columns, CsvFormat format,
         int workers, int chunkRows, int batchRows)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -96,7 +107,7 @@ public static class CsvReader
         int width = names.Length;
         var chunks = new List<CsvChunk>();
         long rows = 0;
-        using (var pass = new CsvParsePass(path, separator, names, width, chunkRows, workers, batchRows,
+        using (var pass = new CsvParsePass(path, format, names, width, chunkRows, workers, batchRows,
             keepLines: true, handOver: true, CancellationToken.None))
         {
             foreach (var chunk in pass.Chunks())
@@ -123,13 +134,15 @@ public static class CsvReader
 
     /// <summary>Opens <paramref name="path"/> with the reader settings every CSV read here shares.</summary>
     /// <exception cref="LsgdException">Missing file, a folder, unreadable or empty file.</exception>
-    internal static SepReader Open(string path, char separator)
+    internal static SepReader Open(string path, CsvFormat format)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(format);
         if (Directory.Exists(path))
             throw new LsgdException($"{path} is a folder, not a CSV file.");
         if (!File.Exists(path))
             throw new LsgdException($"{path} does not exist. Check the path (relative paths start from {Environment.CurrentDirectory}).");
+        char separator = format.SeparatorFor(path);
         SepReader reader;
         try
         {
@@ -150,6 +163,11 @@ public static class CsvReader
         {
             reader.Dispose();
             throw new LsgdException($"{path} is empty: a header row naming the columns is needed, then one row per observation.");
+        }
+        if (reader.Header.ColNames.Any(name => name.Contains('\0', StringComparison.Ordinal)))
+        {
+            reader.Dispose();
+            throw new LsgdException($"{path} is not a text CSV file (binary file? or UTF-16 without a byte-order mark): its first line holds NUL characters. Save it as UTF-8 CSV.");
         }
         return reader;
     }

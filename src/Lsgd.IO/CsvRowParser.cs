@@ -23,23 +23,28 @@ internal sealed class CsvRowParser
 {
     private readonly string _path;
     private readonly char _separator;
+    private readonly CsvFormat _format;
+    private readonly bool _drop;
     private readonly IReadOnlyList<string> _header;
     private readonly int[] _indices;
 
     /// <summary>Finds <paramref name="columns"/> in the header of <paramref name="reader"/>.</summary>
     /// <exception cref="LsgdException">A column is not in the header.</exception>
-    public CsvRowParser(string path, SepReader reader, IReadOnlyList<string> columns, char separator)
+    public CsvRowParser(string path, SepReader reader, IReadOnlyList<string> columns, CsvFormat format)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(format);
         _path = path;
-        _separator = separator;
+        _separator = reader.Spec.Sep.Separator;
+        _format = format;
+        _drop = format.Missing == MissingValues.Drop;
         _header = [.. reader.Header.ColNames];
         _indices = new int[columns.Count];
         for (int j = 0; j < columns.Count; j++)
         {
             if (!reader.Header.TryIndexOf(columns[j], out _indices[j]))
-                throw new LsgdException($"{path} has no column '{columns[j]}'. Its columns are: {string.Join(", ", _header)}.");
+                throw new LsgdException($"{path} has no column {Quote.Text(columns[j])}. Its columns are: {Quote.List(_header)}.");
         }
     }
 
@@ -60,17 +65,28 @@ internal sealed class CsvRowParser
         return true;
     }
 
-    /// <summary>Whether <paramref name="row"/> holds data: false for a blank line; throws for a ragged row.</summary>
+    /// <summary>
+    /// Whether <paramref name="row"/> holds data: false for a blank line, and with <see cref="MissingValues.Drop"/>
+    /// for a row with a missing value in a chosen column; throws for a ragged row.
+    /// </summary>
     /// <exception cref="CsvFormatException">The row has more or fewer fields than the header.</exception>
     public bool IsDataRow(SepReader.Row row)
     {
-        if (row.ColCount == _header.Count) return true;
+        if (row.ColCount == _header.Count)
+        {
+            if (_drop)
+            {
+                for (int j = 0; j < _indices.Length; j++)
+                    if (CsvFormat.IsMissing(Cell(row, j).Trim())) return false;
+            }
+            return true;
+        }
         if (row.ColCount == 1 && row.Span.IsWhiteSpace()) return false;
         int column = Math.Min(row.ColCount, _header.Count) + 1;
         throw new CsvFormatException(_path, row.LineNumberFrom, column, null,
             $"the row has {Plural(row.ColCount, "field")} but the header has {_header.Count}. " +
             (row.ColCount < _header.Count ? "A value is missing" : "There is an extra value") +
-            $", or the separator is not '{_separator}'.");
+            $", or the separator is not {Quote.Text(_separator.ToString())} (give --separator).");
     }
 
     /// <summary>The (unescaped, untrimmed) text of the <paramref name="j"/>-th chosen cell of <paramref name="row"/>.</summary>
@@ -85,7 +101,7 @@ internal sealed class CsvRowParser
     public double ParseCell(ReadOnlySpan<char> cell, int line, int j)
     {
         cell = cell.Trim();
-        if (csFastFloat.FastDoubleParser.TryParseDouble(cell, out int used, out double v) &&
+        if (!_format.DecimalComma && csFastFloat.FastDoubleParser.TryParseDouble(cell, out int used, out double v) &&
             used == cell.Length && double.IsFinite(v))
             return v;
         return ParseSlowly(cell, line, j);
@@ -98,18 +114,28 @@ internal sealed class CsvRowParser
         string name = _header[_indices[j]];
         if (cell.IsEmpty)
             throw new CsvFormatException(_path, line, column, name,
-                "the cell is empty. Fill it in or remove the row.");
-        if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+                "the cell is empty (a missing value). Fill it in, or skip rows with missing values with --missing drop.");
+        if (CsvFormat.IsMissing(cell))
             throw new CsvFormatException(_path, line, column, name,
-                $"'{Shorten(cell)}' is not a number. Use digits with '.' as the decimal point, e.g. 3.25 or 1e-3.");
+                $"{Quote.Text(cell)} is a missing value. Fill it in, or skip rows with missing values with --missing drop.");
+        if (!_format.TryParseNumber(cell, out double v))
+            throw new CsvFormatException(_path, line, column, name, $"{Quote.Text(cell)} is not a number. " + NumberHint(cell));
         if (!double.IsFinite(v))
             throw new CsvFormatException(_path, line, column, name,
-                $"'{Shorten(cell)}' is not a finite number. Remove or impute that row.");
+                $"{Quote.Text(cell)} is not a finite number (too large for a double, or infinite). Remove or rescale that value.");
         return v;
     }
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
-    private static string Shorten(ReadOnlySpan<char> cell) =>
-        cell.Length <= 40 ? cell.ToString() : string.Concat(cell[..37], "...");
+    private static readonly System.Buffers.SearchValues<char> CommaNumberChars = System.Buffers.SearchValues.Create("0123456789,+-eE");
+
+    private string NumberHint(ReadOnlySpan<char> cell)
+    {
+        if (_format.DecimalComma)
+            return "With --decimal-comma, write numbers as 3,25 or 1e-3 (no '.' thousands separators).";
+        if (cell.Contains(',') && _separator != ',' && cell.IndexOfAnyExcept(CommaNumberChars) < 0)
+            return "It looks like a decimal comma: add --decimal-comma.";
+        return "Use digits with '.' as the decimal point, e.g. 3.25 or 1e-3. If the column is not meant as a number, name the columns to use (--features).";
+    }
 }

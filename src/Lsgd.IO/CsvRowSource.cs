@@ -29,24 +29,25 @@ public sealed class CsvRowSource : IRowSource
     public const int BatchRows = 1024;
 
     private readonly string[] _columns;
-    private readonly char _separator;
+    private readonly CsvFormat _format;
 
     /// <summary>Checks the columns against the header (reading the first data row only for the default features).</summary>
     /// <param name="path">CSV file with a header row.</param>
     /// <param name="targets">Target column(s); more than one gives a multi-output model.</param>
     /// <param name="features">Feature columns; null or empty means every other numeric column, judged from the first data row.</param>
-    /// <param name="separator">Field separator.</param>
+    /// <param name="format">Separator, decimal comma and missing values (default: comma-separated, missing values are errors).</param>
     /// <exception cref="LsgdException">Missing or empty file, unknown or repeated column, no feature column.</exception>
-    public CsvRowSource(string path, IReadOnlyList<string> targets, IReadOnlyList<string>? features = null, char separator = ',')
+    public CsvRowSource(string path, IReadOnlyList<string> targets, IReadOnlyList<string>? features = null, CsvFormat? format = null)
     {
-        var inputs = ColumnSelection.Resolve(path, () => CsvReader.ReadHeader(path, separator), targets, features,
-            () => CsvReader.NumericColumns(path, separator));
+        format ??= CsvFormat.Default;
+        var inputs = ColumnSelection.Resolve(path, () => CsvReader.ReadHeader(path, format), targets, features,
+            () => CsvReader.NumericColumns(path, format));
         new FeatureSpec(inputs).Validate();
         Path = path;
         FeatureNames = inputs;
         TargetNames = [.. targets];
         _columns = [.. inputs, .. targets];
-        _separator = separator;
+        _format = format;
     }
 
     /// <summary>The CSV file.</summary>
@@ -88,7 +89,7 @@ public sealed class CsvRowSource : IRowSource
 
     private IEnumerable<RowChunk> Pass(int chunkRows, CancellationToken cancellationToken)
     {
-        using var pass = new CsvParsePass(Path, _separator, _columns, Features, chunkRows, WorkerThreads, RowsPerBatch,
+        using var pass = new CsvParsePass(Path, _format, _columns, Features, chunkRows, WorkerThreads, RowsPerBatch,
             keepLines: false, handOver: false, cancellationToken);
         LastPassThreads = pass.Threads;
         foreach (var chunk in pass.Chunks())

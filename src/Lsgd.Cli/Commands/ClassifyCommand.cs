@@ -34,7 +34,7 @@ internal static class ClassifyCommand
         var testFraction = new Option<double>("--test-fraction") { Description = "Hold out this fraction of each class (seeded) and report accuracy on it; 0 reports training accuracy.", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out split.", DefaultValueFactory = _ => 0 };
         var maxIterations = new Option<int>("--max-iterations") { Description = "Most iterations of --method gd or cg.", DefaultValueFactory = _ => 10_000 };
-        var separator = new Option<char>("--separator") { Description = "CSV field separator.", DefaultValueFactory = _ => ',' };
+        var csvFlags = new CsvFlags();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
         var command = new Command("classify", "Classify rows by least squares: one output per class, the largest score wins; accuracy and confusion matrix.") { data };
         command.Add(target);
@@ -44,26 +44,21 @@ internal static class ClassifyCommand
         command.Add(testFraction);
         command.Add(seed);
         command.Add(maxIterations);
-        command.Add(separator);
+        csvFlags.AddTo(command);
         command.Add(json);
         command.SetAction(parse =>
         {
             string path = parse.GetValue(data)!;
             string label = parse.GetValue(target)!;
-            char sep = parse.GetValue(separator);
+            var sep = csvFlags.Read(parse);
             var header = CsvReader.ReadHeader(path, sep);
             if (!header.Contains(label))
                 throw new LsgdException($"{path} has no column '{label}' to use as the target. Its columns are: {string.Join(", ", header)}.");
             var featureNames = FeatureColumns(path, header, FitCommand.SplitList(parse.GetValue(features)), [label], sep);
             var table = CsvReader.ReadColumns(path, featureNames, sep);
-            var labels = LabelColumn.Read(path, label, sep);
-            if (labels.Count != table.Rows)
-                throw new LsgdException($"{path}: the label column '{label}' has {labels.Count} rows but the feature columns have {table.Rows}. Check for ragged rows.");
-            int distinct = labels.Distinct(StringComparer.Ordinal).Count();
-            if (distinct > 10 && distinct > table.Rows / 2)
-                throw new LsgdException($"The column '{label}' has {distinct} different values in {table.Rows} rows: it looks like a measurement, not a class. " +
-                    $"Use 'lsgd fit {path} --target {label}' for regression, or put the values into a few classes first.");
-            var rows = new Dataset(table.Values, new double[table.Rows], table.Rows, featureNames.Count, 1, featureNames, [label]);
+            var (labels, values, n) = LabelColumn.Align(table, LabelColumn.ReadByLine(path, label, sep), label);
+            CheckClasses(path, label, labels, n, featureNames.Count);
+            var rows = new Dataset(values, new double[n], n, featureNames.Count, 1, featureNames, [label]);
             ClassifierFit fit;
             try
             {
@@ -100,11 +95,36 @@ internal static class ClassifyCommand
         return command;
     }
 
+    /// <summary>Most classes a classification may have: one output per class, and a K × K confusion matrix.</summary>
+    internal const int MaxClasses = 1000;
+
+    /// <summary>
+    /// Refuses, before anything of size n × K or K × K is allocated, a label column that is not a class: as many
+    /// distinct values as rows, more than <see cref="MaxClasses"/>, or a fit whose memory would exceed half of
+    /// what the process may use. The same rule for numeric and text labels (both are read as text).
+    /// </summary>
+    internal static void CheckClasses(string path, string label, IReadOnlyList<string> labels, int rows, int features)
+    {
+        int distinct = labels.Distinct(StringComparer.Ordinal).Count();
+        string regression = $"Use 'lsgd fit {path} --target {label}' for regression, or put the values into a few classes first.";
+        if (distinct > 10 && distinct > rows / 2)
+            throw new LsgdException($"The column '{label}' has {distinct} different values in {rows} rows: it looks like a measurement, not a class. " + regression);
+        // Targets and scores (n × K each), weights ((d + 1) × K), the confusion matrix (K × K), as doubles.
+        double bytes = 8.0 * ((2.0 * rows + features + 1 + distinct) * distinct);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (distinct > MaxClasses || bytes > available / 2.0)
+            throw new LsgdException($"The column '{label}' has {distinct} different values in {rows} rows: one output per class would need about {Megabytes(bytes)} " +
+                $"(at most {MaxClasses} classes, and half of the {Megabytes(available)} this process may use). " + regression);
+    }
+
+    private static string Megabytes(double bytes) =>
+        bytes >= 1 << 30 ? $"{bytes / (1 << 30):0.#} GB" : $"{Math.Max(1, bytes / (1 << 20)):0} MB";
+
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     /// <summary>The named feature columns (checked), or every numeric column except the excluded ones.</summary>
     internal static IReadOnlyList<string> FeatureColumns(string path, IReadOnlyList<string> header, IReadOnlyList<string> named,
-        IReadOnlyList<string> excluded, char separator)
+        IReadOnlyList<string> excluded, CsvFormat separator)
     {
         if (named.Count == 0)
         {
@@ -199,23 +219,61 @@ internal static class LabelColumn
 {
     /// <exception cref="LsgdException">Missing file or column.</exception>
     /// <exception cref="CsvFormatException">An empty label, or a row too short to have the column.</exception>
-    public static IReadOnlyList<string> Read(string path, string column, char separator)
+    public static IReadOnlyList<string> Read(string path, string column, CsvFormat separator) =>
+        [.. ReadByLine(path, column, separator).Values];
+
+    /// <summary>
+    /// The labels by line. A missing label (empty, NA, …) is an error, or with <see cref="MissingValues.Drop"/>
+    /// its row is left out.
+    /// </summary>
+    /// <exception cref="LsgdException">Missing file or column.</exception>
+    /// <exception cref="CsvFormatException">A missing label, or a row too short to have the column.</exception>
+    public static SortedDictionary<int, string> ReadByLine(string path, string column, CsvFormat separator)
     {
         using var reader = CsvReader.Open(path, separator);   // the shared checks: the file exists, is CSV, has a header
         if (!reader.Header.TryIndexOf(column, out int index))
             throw new LsgdException($"{path} has no column '{column}'. Its columns are: {string.Join(", ", reader.Header.ColNames)}.");
-        var labels = new List<string>();
+        var labels = new SortedDictionary<int, string>();
         foreach (var row in reader)
         {
             if (row.ColCount == 1 && row.Span.IsWhiteSpace()) continue;
             if (row.ColCount <= index)
                 throw new CsvFormatException(path, row.LineNumberFrom, row.ColCount + 1, null,
-                    $"the row has {row.ColCount} fields, too few to reach the column '{column}'. A value is missing, or the separator is not '{separator}'.");
+                    $"the row has {row.ColCount} fields, too few to reach the column '{column}'. A value is missing, or the separator is not '{reader.Spec.Sep.Separator}'.");
             string value = row[index].ToString().Trim();
-            if (value.Length == 0)
-                throw new CsvFormatException(path, row.LineNumberFrom, index + 1, column, "the label is empty. Fill it in or remove the row.");
-            labels.Add(value);
+            if (CsvFormat.IsMissing(value))
+            {
+                if (separator.Missing == MissingValues.Drop) continue;
+                throw new CsvFormatException(path, row.LineNumberFrom, index + 1, column,
+                    "the label is missing. Fill it in or remove the row, or skip rows with missing values with --missing drop.");
+            }
+            labels.Add(row.LineNumberFrom, value);
         }
         return labels;
+    }
+
+    /// <summary>The rows of <paramref name="table"/> that have a label, with their labels, in file order.</summary>
+    /// <exception cref="LsgdException">A feature row without a label (a ragged file).</exception>
+    public static (IReadOnlyList<string> Labels, double[] Values, int Rows) Align(NumericTable table, SortedDictionary<int, string> byLine, string column)
+    {
+        int d = table.Columns.Count;
+        var labels = new List<string>(table.Rows);
+        var keep = new List<int>(table.Rows);
+        for (int i = 0; i < table.Rows; i++)
+        {
+            if (byLine.TryGetValue(table.Lines[i], out var value))
+            {
+                labels.Add(value);
+                keep.Add(i);
+            }
+        }
+        if (keep.Count == table.Rows)
+            return (labels, table.Values, table.Rows);
+        if (keep.Count == 0)
+            throw new LsgdException($"{table.Path}: no row has both the features and a label in '{column}'. Fill in the missing values.");
+        var values = new double[keep.Count * d];
+        for (int r = 0; r < keep.Count; r++)
+            table.Values.AsSpan(keep[r] * d, d).CopyTo(values.AsSpan(r * d));
+        return (labels, values, keep.Count);
     }
 }

@@ -44,12 +44,13 @@ internal static class CurveCommand
         };
         var histogram = new Option<int?>("--histogram") { HelpName = "BINS", Description = "Count the --x column into this many bins and fit the density (for --model gauss:K: a Gaussian mixture)." };
         var plot = new Option<string?>("--plot") { HelpName = "FILE.png", Description = "Draw the data, the fitted curve and the residuals to this PNG file (atomically)." };
-        var separator = new Option<char>("--separator") { Description = "CSV field separator.", DefaultValueFactory = _ => ',' };
+        var csvFlags = new CsvFlags();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
 
         var command = new Command("curve", "Fit a curve y = f(x; θ): a model you type, a polynomial, basis functions or Gaussian peaks; with standard errors.") { data };
-        foreach (Option option in new Option[] { x, y, model, degree, basis, init, method, maxIterations, tolerance, histogram, plot, separator, json })
+        foreach (Option option in new Option[] { x, y, model, degree, basis, init, method, maxIterations, tolerance, histogram, plot, json })
             command.Add(option);
+        csvFlags.AddTo(command);
         command.SetAction(parse =>
         {
             var choice = CurveModelChoice.Parse(parse.GetValue(model), parse.GetValue(degree), parse.GetValue(basis));
@@ -59,7 +60,7 @@ internal static class CurveCommand
                 throw new LsgdException($"--method applies to non-linear models; {choice.Kind} fits are linear least squares, solved exactly. Drop --method.");
             if (choice.IsLinear && initItems.Length > 0)
                 throw new LsgdException($"--init is for non-linear models; {choice.Kind} fits are linear least squares, solved exactly, and need no start. Drop --init.");
-            var input = CurveInput.Read(parse.GetValue(data)!, parse.GetValue(x)!, parse.GetValue(y), parse.GetValue(histogram), parse.GetValue(separator));
+            var input = CurveInput.Read(parse.GetValue(data)!, parse.GetValue(x)!, parse.GetValue(y), parse.GetValue(histogram), csvFlags.Read(parse));
             var options = Options(methodName, parse.GetValue(maxIterations), parse.GetValue(tolerance), choice.IsLinear);
 
             double[]? initial = null;
@@ -350,7 +351,7 @@ internal static class CurveCommand
     /// <summary>The points to fit: two columns of a CSV file, or one column counted into a histogram.</summary>
     private sealed record CurveInput(string Path, double[] X, double[] Y, string XName, string YName, Histogram? Histogram, string Description)
     {
-        public static CurveInput Read(string path, string x, string? y, int? bins, char separator)
+        public static CurveInput Read(string path, string x, string? y, int? bins, CsvFormat separator)
         {
             if (bins is { } b)
             {

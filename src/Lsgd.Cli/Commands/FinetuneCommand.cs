@@ -34,12 +34,13 @@ internal static class FinetuneCommand
         var output = new Option<string?>("--output", "-o") { Description = "Write the head to this JSON file (default: DATA.head.json in the current folder)." };
         var onnx = new Option<string?>("--onnx") { Description = "Also write the head as an ONNX model (Gemm, plus ArgMax for a classifier)." };
         var noBaselines = new Option<bool>("--no-bag-of-words") { Description = "Skip the character n-gram baseline." };
-        var separator = new Option<char?>("--separator") { Description = "CSV field separator (default: tab for .tsv files, else comma)." };
+        var csvFlags = new CsvFlags();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
 
         var command = new Command("finetune", "Re-fit the last layer of a pretrained sentence encoder (all-MiniLM-L6-v2) by least-squares gradient descent, against baselines.") { data };
-        foreach (Option option in new Option[] { text, target, task, groupBy, testFraction, validationFraction, seed, l2, maxIterations, embeddings, cache, noCache, batchSize, threads, output, onnx, noBaselines, separator, json })
+        foreach (Option option in new Option[] { text, target, task, groupBy, testFraction, validationFraction, seed, l2, maxIterations, embeddings, cache, noCache, batchSize, threads, output, onnx, noBaselines, json })
             command.Add(option);
+        command.Add(csvFlags.Separator);   // texts are read as they are: no decimal comma or missing-value policy
         command.SetAction(parse =>
         {
             try
@@ -79,7 +80,7 @@ internal static class FinetuneCommand
                 "classification" => HeadTask.Classification,
                 _ => null,
             };
-            var input = FinetuneInput.Read(context, path, textColumn, targetColumn, headTask, groupColumn, parse.GetValue(separator),
+            var input = FinetuneInput.Read(context, path, textColumn, targetColumn, headTask, groupColumn, new Lsgd.IO.CsvFormat { Separator = CsvFlags.ParseSeparator(parse.GetValue(csvFlags.Separator)) },
                 parse.GetValue(embeddings), embedding, interactive: context.Interactive && !asJson);
             double embedSeconds = clock.Elapsed.TotalSeconds;
 

@@ -21,12 +21,12 @@ internal sealed record FinetuneInput(IReadOnlyList<string> Texts, HeadTarget Tar
     /// <summary>Reads the columns of <paramref name="path"/> and the features of its texts.</summary>
     /// <exception cref="LsgdException">A missing column or file, an empty text, a target that cannot be learned, or features of the wrong shape.</exception>
     public static FinetuneInput Read(CliContext context, string path, string textColumn, string targetColumn, HeadTask? task, string? groupColumn,
-        char? separator, string? featuresFile, EmbeddingOptions embedding, bool interactive)
+        CsvFormat format, string? featuresFile, EmbeddingOptions embedding, bool interactive)
     {
         // The table: texts, target, groups.
         var columns = new List<string> { textColumn, targetColumn };
         if (groupColumn is not null) columns.Add(groupColumn);
-        var table = TextTable.Read(path, columns, Separator(path, separator));
+        var table = TextTable.Read(path, columns, Separator(path, format));
         string Where(int i) => $"line {table.Lines[i]} of {path}";
         var texts = table.Column(textColumn);
         for (int i = 0; i < texts.Count; i++)
@@ -58,9 +58,9 @@ internal sealed record FinetuneInput(IReadOnlyList<string> Texts, HeadTarget Tar
         return (NpyFile.ReadSingles(header), header.Columns);
     }
 
-    /// <summary>The field separator of a CSV file: the one given, else tab for .tsv and comma otherwise.</summary>
-    public static char Separator(string path, char? given) =>
-        given ?? (path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',');
+    /// <summary>The field separator of a CSV file: the one given, else tab for .tsv, else detected from the header line.</summary>
+    public static char Separator(string path, CsvFormat format) =>
+        File.Exists(path) ? format.SeparatorFor(path) : format.Separator ?? (path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',');
 
     private static TextEmbeddings Embed(CliContext context, IReadOnlyList<string> texts, EmbeddingOptions options, bool interactive)
     {

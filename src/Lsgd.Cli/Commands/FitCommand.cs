@@ -52,7 +52,7 @@ internal static class FitCommand
         var noStandardize = new Option<bool>("--no-standardize") { Description = "Run gradient descent on the raw features (by default they are standardised and the coefficients mapped back)." };
         var noIntercept = new Option<bool>("--no-intercept") { Description = "Fit ŷ = wᵀx without b (R² is then the uncentred 1 − SSE/Σy²)." };
         var output = new Option<string?>("--output", "-o") { Description = "Write the fitted model to this JSON file (atomically)." };
-        var separator = new Option<char>("--separator") { Description = "CSV field separator.", DefaultValueFactory = _ => ',' };
+        var csvFlags = new CsvFlags();
         var threads = new Option<int?>("--threads") { Description = "Most threads for the gradient passes (default: all cores)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
         var repeat = new Option<int>("--repeat")
@@ -73,7 +73,7 @@ internal static class FitCommand
         command.Add(noStandardize);
         command.Add(noIntercept);
         command.Add(output);
-        command.Add(separator);
+        csvFlags.AddTo(command);
         command.Add(engine);
         command.Add(memory);
         command.Add(float32);
@@ -96,7 +96,7 @@ internal static class FitCommand
                 _ => EngineKind.Auto,
             };
             var loadClock = System.Diagnostics.Stopwatch.StartNew();
-            var input = FitInput.Resolve(path, targets, featureList, deg, parse.GetValue(separator), parse.GetValue(float32),
+            var input = FitInput.Resolve(path, targets, featureList, deg, csvFlags.Read(parse), parse.GetValue(float32),
                 FitInput.ParseMemory(parse.GetValue(memory)!), engineKind);
             double loadSeconds = loadClock.Elapsed.TotalSeconds;
             var spec = input.Spec;

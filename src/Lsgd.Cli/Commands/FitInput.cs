@@ -16,7 +16,7 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
     public const long DefaultMemoryBudget = 2L << 30;
 
     public static FitInput Resolve(string? path, IReadOnlyList<string> targets, IReadOnlyList<string> features, int degree,
-        char separator, bool singlePrecision, long memoryBudget, EngineKind engine)
+        CsvFormat format, bool singlePrecision, long memoryBudget, EngineKind engine)
     {
         bool npy = features.Count == 1 && IsNpy(features[0]) || targets.Count == 1 && IsNpy(targets[0]);
         if (npy)
@@ -50,7 +50,7 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
                 throw new LsgdException($"--degree is not available when streaming {path} (it is larger than --memory, or --engine stream was asked); fit it in memory with a larger --memory.");
             IRowSource source = parquet
                 ? new ParquetRowSource(path, targets, features.Count > 0 ? features : null)
-                : new CsvRowSource(path, targets, features.Count > 0 ? features : null, separator);
+                : new CsvRowSource(path, targets, features.Count > 0 ? features : null, format);
             return new FitInput(null, source, new FeatureSpec(source.FeatureNames, 1), path + " (streamed)");
         }
         if (parquet)
@@ -65,7 +65,7 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
             }
             return new FitInput(Single(data, singlePrecision), null, spec, path);
         }
-        var (csv, csvSpec) = CsvDataset.Load(path, targets, features, degree, separator);
+        var (csv, csvSpec) = CsvDataset.Load(path, targets, features, degree, format);
         return new FitInput(Single(csv, singlePrecision), null, csvSpec, path);
     }
 

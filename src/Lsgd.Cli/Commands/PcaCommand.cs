@@ -40,7 +40,7 @@ internal static class PcaCommand
         var stream = new Option<bool>("--stream") { Description = "Read the file again on every pass instead of loading it (for files larger than memory)." };
         var plot = new Option<string?>("--plot") { Description = "Draw the rows on the first two components to this PNG file." };
         var label = new Option<string?>("--label") { Description = "Colour the plot by this column (e.g. a class); it is never used as a feature." };
-        var separator = new Option<char>("--separator") { Description = "CSV field separator.", DefaultValueFactory = _ => ',' };
+        var csvFlags = new CsvFlags();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
         var command = new Command("pca", "Principal components by gradient methods (checked by the angle between passes); explained variance; a 2-D projection plot.") { data };
         command.Add(components);
@@ -55,12 +55,12 @@ internal static class PcaCommand
         command.Add(stream);
         command.Add(plot);
         command.Add(label);
-        command.Add(separator);
+        csvFlags.AddTo(command);
         command.Add(json);
         command.SetAction(parse =>
         {
             string path = parse.GetValue(data)!;
-            char sep = parse.GetValue(separator);
+            var sep = csvFlags.Read(parse);
             string? labelColumn = parse.GetValue(label);
             var header = CsvReader.ReadHeader(path, sep);
             if (labelColumn is not null && !header.Contains(labelColumn))
@@ -102,14 +102,14 @@ internal static class PcaCommand
         return command;
     }
 
-    private static DatasetRowSource Load(string path, IReadOnlyList<string> features, char separator)
+    private static DatasetRowSource Load(string path, IReadOnlyList<string> features, CsvFormat separator)
     {
         var table = CsvReader.ReadColumns(path, features, separator);
         return new DatasetRowSource(new Dataset(table.Values, new double[table.Rows], table.Rows, features.Count, 1, features, ["none"]));
     }
 
     /// <summary>The scores on the first two components (or the first and zero), coloured by the label column.</summary>
-    private static void Plot(string plotPath, PcaFit fit, IRowSource source, string path, string? labelColumn, char separator)
+    private static void Plot(string plotPath, PcaFit fit, IRowSource source, string path, string? labelColumn, CsvFormat separator)
     {
         var x = new List<double>();
         var y = new List<double>();
@@ -225,7 +225,7 @@ internal static class PcaCommand
 /// </summary>
 internal sealed class StreamedColumns(CsvRowSource inner, IReadOnlyList<string> columns) : IRowSource
 {
-    public static IRowSource Open(string path, IReadOnlyList<string> columns, char separator)
+    public static IRowSource Open(string path, IReadOnlyList<string> columns, CsvFormat separator)
     {
         if (columns.Count < 2)
             throw new LsgdException("--stream needs at least two feature columns; one column has one component, itself.");

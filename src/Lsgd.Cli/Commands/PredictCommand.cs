@@ -16,16 +16,16 @@ internal static class PredictCommand
         var data = new Argument<string?>("DATA.csv") { Description = "CSV file with the model's input columns (other columns are ignored), or X.npy with its features in order.", Arity = ArgumentArity.ZeroOrOne };
         var text = new Option<string[]>("--text") { Description = "Texts to predict with a head from 'lsgd finetune' (repeat for several); a head also reads its text column from DATA.csv." };
         var output = new Option<string?>("--out") { Description = "Write the predictions CSV to this file (atomically) instead of standard output." };
-        var separator = new Option<char>("--separator") { Description = "CSV field separator.", DefaultValueFactory = _ => ',' };
+        var csvFlags = new CsvFlags();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of CSV." };
         var command = new Command("predict", "Predict with a saved model; writes one CSV column per target.") { model, data };
         command.Add(output);
-        command.Add(separator);
+        csvFlags.AddTo(command);
         command.Add(json);
         command.Add(text);
         command.SetAction(parse =>
         {
-            if (PredictHead.TryRun(context, parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(text), parse.GetValue(output), parse.GetValue(separator), parse.GetValue(json)))
+            if (PredictHead.TryRun(context, parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(text), parse.GetValue(output), csvFlags.Read(parse), parse.GetValue(json)))
             {
                 setExit(Cli.Ok);
                 return;
@@ -34,7 +34,7 @@ internal static class PredictCommand
             if (file.Converged == false)
                 context.Error.WriteLine($"lsgd: warning: {parse.GetValue(model)} holds a model whose fit did not converge (see its \"training\" summary); refit it before relying on these predictions.");
             string path = parse.GetValue(data) ?? throw new LsgdException("Give the data to predict: a CSV file with the model's input columns, or X.npy.");
-            char sep = parse.GetValue(separator);
+            var format = csvFlags.Read(parse);
             var m = file.Model;
             double[] x;
             int n;
@@ -49,7 +49,7 @@ internal static class PredictCommand
             }
             else
             {
-                var table = CsvReader.ReadColumns(path, file.Inputs.Inputs, sep);
+                var table = CsvReader.ReadColumns(path, file.Inputs.Inputs, format);
                 x = file.Inputs.Build(table);
                 n = table.Rows;
             }
@@ -72,7 +72,7 @@ internal static class PredictCommand
                     ["model_converged"] = file.Converged,
                 });
             }
-            string csv = ToCsv(names, predictions, m.Outputs, sep);
+            string csv = ToCsv(names, predictions, m.Outputs, format.Separator is { } given && !(format.DecimalComma && given == ',') ? given : format.DecimalComma ? ';' : ',');
             if (outPath is not null)
                 AtomicFile.WriteAllText(outPath, csv);
             else if (!parse.GetValue(json))

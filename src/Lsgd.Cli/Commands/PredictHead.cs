@@ -14,7 +14,7 @@ internal static class PredictHead
     /// head written by <c>finetune</c>. Returns false, doing nothing, for other model files without <c>--text</c>,
     /// so that predict carries on as for any linear model.
     /// </summary>
-    public static bool TryRun(CliContext context, string modelPath, string? dataPath, string[]? texts, string? outPath, char separator, bool asJson)
+    public static bool TryRun(CliContext context, string modelPath, string? dataPath, string[]? texts, string? outPath, CsvFormat format, bool asJson)
     {
         bool haveTexts = texts is { Length: > 0 };
         if (!HeadFile.IsHead(modelPath))
@@ -42,7 +42,7 @@ internal static class PredictHead
                 if (dataPath is null)
                     throw new LsgdException("Give the texts to predict: --text \"…\" (repeat it for several), or a CSV file with the column '" + (file.TextColumn ?? "text") + "'.");
                 string column = file.TextColumn ?? throw new LsgdException($"{modelPath} does not record its text column; use --text.");
-                var table = TextTable.Read(dataPath, [column], FinetuneInput.Separator(dataPath, separator == ',' ? null : separator));
+                var table = TextTable.Read(dataPath, [column], FinetuneInput.Separator(dataPath, format));
                 inputTexts = table.Column(column);
                 for (int i = 0; i < inputTexts.Count; i++)
                     if (string.IsNullOrWhiteSpace(inputTexts[i]))
