@@ -12,6 +12,8 @@ public static class FeatureSpecTable
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(table);
         spec.Validate();
+        if (spec.Degree > 1)
+            FeatureSpec.CheckSize(table.Path, table.Rows, spec.Degree);   // name the file before the core names "the data"
         return spec.Build(spec.Degree == 1 ? table.Select(spec.Inputs) : table.Column(spec.Inputs[0]));
     }
 }

@@ -17,6 +17,7 @@ public static class ParquetDataset
         int d = source.Features, k = source.Outputs;
         if (n * Math.Max(d, k) > Array.MaxLength)
             throw new LsgdException($"{path} has {n} rows, more than fit in memory at once. Read it in chunks (streaming) instead.");
+        FeatureSpec.CheckSize(path, n, d + k);
         var x = new double[n * d];
         var y = new double[n * k];
         foreach (var chunk in source.ReadChunks(65536))

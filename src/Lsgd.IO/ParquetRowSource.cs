@@ -47,8 +47,14 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
             FeatureNames = inputs;
             TargetNames = [.. targets];
             _groupRows = [.. reader.RowGroups.Select(g => g.RowCount)];
+            if (_groupRows.Any(rows => rows < 0))
+                throw new LsgdException($"{path} could not be read as Parquet (damaged file?): a row group has a negative row count. Write the file again.");
             _groupFirst = new long[_groupRows.Length + 1];
             for (int g = 0; g < _groupRows.Length; g++) _groupFirst[g + 1] = _groupFirst[g] + _groupRows[g];
+        }
+        catch (Exception e) when (IsCorruption(e))
+        {
+            throw new LsgdException($"{path} could not be read as Parquet (damaged file?): {Quote.Text(e.Message)}. Check the file, or write it again.", e);
         }
         finally
         {
@@ -199,7 +205,15 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
     private void DecodeGroup(ParquetReader reader, int g, double[][] columns, CancellationToken cancellationToken)
     {
         int rows = (int)_groupRows[g];
-        var group = reader.OpenRowGroupReader(g);
+        ParquetRowGroupReader group;
+        try
+        {
+            group = reader.OpenRowGroupReader(g);
+        }
+        catch (Exception e) when (IsCorruption(e))
+        {
+            throw new LsgdException($"{Path}, row group {g + 1} could not be read (damaged file?): {Quote.Text(e.Message)}. Write the file again.", e);
+        }
         for (int c = 0; c < _fields.Length; c++)
         {
             if (columns[c] is null || columns[c].Length < rows)
@@ -226,9 +240,9 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
         {
             ReadColumn(group, g, first, c, destination, cancellationToken).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is IOException or ParquetException or InvalidDataException or NotSupportedException)
+        catch (Exception e) when (IsCorruption(e))
         {
-            throw new LsgdException($"{Path}, row group {g + 1}, column '{_fields[c].Name}' could not be decoded: {e.Message}", e);
+            throw new LsgdException($"{Path}, row group {g + 1}, column '{_fields[c].Name}' could not be decoded (damaged file?): {Quote.Text(e.Message)}. Write the file again.", e);
         }
     }
 
@@ -352,9 +366,21 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
         {
             return ParquetReader.CreateAsync(path, null, cancellationToken).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ParquetException or InvalidDataException)
+        catch (UnauthorizedAccessException e)
         {
-            throw new LsgdException($"{path} could not be read as Parquet: {e.Message}", e);
+            throw new LsgdException($"{path} could not be read: permission denied.", e);
+        }
+        catch (Exception e) when (IsCorruption(e))
+        {
+            throw new LsgdException($"{path} could not be read as Parquet (not a Parquet file, or damaged): {Quote.Text(e.Message)}. Check the file, or write it again.", e);
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="e"/>, thrown by Parquet.Net while reading, means a damaged or foreign file: its
+    /// Thrift and page decoders fail on scrambled bytes with any exception (an index out of range, an overflow,
+    /// a length too large to allocate), never with a user's mistake. Cancellation and our own errors pass.
+    /// </summary>
+    private static bool IsCorruption(Exception e) =>
+        e is not (OperationCanceledException or LsgdException or ThreadAbortException or StackOverflowException or AccessViolationException);
 }

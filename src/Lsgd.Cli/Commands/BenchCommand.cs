@@ -34,6 +34,7 @@ internal static class BenchCommand
         {
             int n = parse.GetValue(rows), d = parse.GetValue(features), r = Math.Max(1, parse.GetValue(repeat)), its = Math.Max(1, parse.GetValue(iterations));
             if (n < 10 || d < 1) throw new LsgdException($"--rows {n} --features {d}: use at least 10 rows and 1 feature.");
+            CompareCommand.CheckSize(n, d, copies: 2.5);   // the data, and the triad's three arrays of n·d/2
             var report = Run(n, d, r, its, context);
             if (parse.GetValue(json)) context.WriteJson(report);
             else WriteTable(context, report);

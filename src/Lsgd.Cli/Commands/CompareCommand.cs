@@ -51,6 +51,7 @@ internal static class CompareCommand
             int n = parse.GetValue(rows), d = parse.GetValue(features);
             if (n < 2 * (d + 1)) throw new LsgdException($"--rows {n} is too small for --features {d}: use at least {2 * (d + 1)} rows.");
             if (d < 1) throw new LsgdException($"--features {d} is not allowed: it must be at least 1.");
+            CheckSize(n, d);
             double gap = parse.GetValue(target);
             if (!(gap > 0 && gap < 1)) throw new LsgdException($"--gap {gap} is not allowed: it must be in (0, 1). Try 1e-10.");
             var seconds = TimeSpan.FromSeconds(parse.GetValue(budget));
@@ -77,6 +78,22 @@ internal static class CompareCommand
             setExit(Cli.Ok);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Refuses, before allocating, synthetic data of <paramref name="n"/> × <paramref name="d"/> doubles that one
+    /// array cannot hold or that would take more than half of the memory this process may use.
+    /// </summary>
+    /// <param name="n">Rows.</param>
+    /// <param name="d">Features.</param>
+    /// <param name="copies">How many times the data's size the command allocates in all (bench's triad arrays add 1.5).</param>
+    internal static void CheckSize(int n, int d, double copies = 1)
+    {
+        double bytes = copies * 8.0 * n * (d + 1);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if ((double)n * d > Array.MaxLength || bytes > available / 2.0)
+            throw new LsgdException($"--rows {n} --features {d} need {bytes / (1 << 30):0.#} GB for the synthetic data, more than one array holds or half of the " +
+                $"{available / (double)(1 << 30):0.#} GB this process may use. Use fewer rows or features.");
     }
 
     /// <summary>x = ρ·z₀ + √(1 − ρ²)·zⱼ (pairwise correlation ρ²), y = xβ + 1 + noise; seeded.</summary>

@@ -66,7 +66,11 @@ internal static class CurveCommand
             double[]? initial = null;
             CurveFit fit;
             if (choice.Degree is { } n)
+            {
+                if (n >= input.X.Length)
+                    throw new LsgdException($"A polynomial of degree {n} has {n + 1} coefficients, more than the {input.X.Length} points of {input.Path}: use a degree of at most {input.X.Length - 1}, or more data.");
                 fit = CurveFitter.Polynomial(input.X, input.Y, n);
+            }
             else if (choice.Basis is { } functions)
                 fit = CurveFitter.Basis(input.X, input.Y, functions);
             else
@@ -115,6 +119,8 @@ internal static class CurveCommand
     internal static double[] InitialValues(IReadOnlyList<string> items, ICurveModel model, double[]? automatic)
     {
         var names = model.ParameterNames;
+        if (names.Count == 0)
+            throw new LsgdException($"The model {model.Formula} has no parameters, so there is nothing to fit. Name at least one parameter, e.g. a*exp(x) (every name other than x is a parameter).");
         var given = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (string item in items)
         {
@@ -124,6 +130,8 @@ internal static class CurveCommand
             string name = item[..eq].Trim(), text = item[(eq + 1)..].Trim();
             if (!double.TryParse(text, NumberStyles.Float, C, out double value) || !double.IsFinite(value))
                 throw new LsgdException($"--init {name}='{text}' is not a number. Use digits with '.' as the decimal point, e.g. {name}=0.5.");
+            if (name == "x")
+                throw new LsgdException($"--init names 'x', the variable of {model.Formula}, which comes from the data; give starts for its parameters instead, e.g. --init {Example(names)}.");
             if (!names.Contains(name))
                 throw new LsgdException($"--init names '{name}', which is not a parameter of {model.Formula}; its parameters are {List(names)}.");
             if (!given.TryAdd(name, value))
@@ -304,6 +312,8 @@ internal static class CurveCommand
         {
             if (degree < 1)
                 throw new InvalidOptionException("degree", degree, "an integer >= 1", "Use 1 for a straight line, 2 for a parabola.");
+            if (degree > FeatureSpec.MaxDegree)
+                throw new InvalidOptionException("degree", degree, $"an integer <= {FeatureSpec.MaxDegree}", "A polynomial needs more points than coefficients; try a degree below 20.");
             return new CurveModelChoice(null, degree, null, "polynomial", "polynomial");
         }
 

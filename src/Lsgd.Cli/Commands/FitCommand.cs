@@ -95,6 +95,8 @@ internal static class FitCommand
                 "stream" => EngineKind.Stream,
                 _ => EngineKind.Auto,
             };
+            if (parse.GetValue(output) is { } outputPath)
+                AtomicFile.CheckOutput(outputPath, [path, .. targets, .. featureList]);   // before a long fit, not after
             var loadClock = System.Diagnostics.Stopwatch.StartNew();
             var input = FitInput.Resolve(path, targets, featureList, deg, csvFlags.Read(parse), parse.GetValue(float32),
                 FitInput.ParseMemory(parse.GetValue(memory)!), engineKind);

@@ -60,6 +60,7 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
             spec.Validate();
             if (degree > 1)
             {
+                FeatureSpec.CheckSize(path, data.Rows, degree);
                 var x = PolynomialFeatures.Expand(data.X, degree);
                 data = new Dataset(x, data.Y.ToArray(), data.Rows, degree, data.Outputs, spec.FeatureNames, data.TargetNames);
             }

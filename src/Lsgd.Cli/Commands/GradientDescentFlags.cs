@@ -106,6 +106,10 @@ internal sealed class GradientDescentFlags
     {
         int maxIterations = parse.GetValue(MaxIterations);
         int? batch = parse.GetValue(BatchSize);
+        if (batch is < 1)
+            throw new InvalidOptionException("BatchSize", batch, "an integer >= 1 (rows per mini-batch)", "Use 1 for stochastic gradient descent, 32-256 for mini-batches, or leave it unset for full batch.");
+        if (parse.GetValue(Warmup) is var warmup and < 0)
+            throw new InvalidOptionException("WarmupSteps", warmup, "an integer >= 0", "Use 0 for no warm-up, or e.g. 100 steps.");
         long steps = batch is { } b && rows is { } n ? maxIterations * ((n + b - 1) / b) : maxIterations;
         return new()
         {

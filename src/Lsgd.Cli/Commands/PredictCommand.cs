@@ -34,6 +34,8 @@ internal static class PredictCommand
             if (file.Converged == false)
                 context.Error.WriteLine($"lsgd: warning: {parse.GetValue(model)} holds a model whose fit did not converge (see its \"training\" summary); refit it before relying on these predictions.");
             string path = parse.GetValue(data) ?? throw new LsgdException("Give the data to predict: a CSV file with the model's input columns, or X.npy.");
+            if (parse.GetValue(output) is { } target)
+                AtomicFile.CheckOutput(target, path, parse.GetValue(model));
             var format = csvFlags.Read(parse);
             var m = file.Model;
             double[] x;
