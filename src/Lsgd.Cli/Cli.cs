@@ -51,8 +51,15 @@ public static class Cli
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
             string command = parse.CommandResult.Command == root ? "lsgd" : $"lsgd {parse.CommandResult.Command.Name}";
+            if (parse.CommandResult.Command == root && parse.UnmatchedTokens.Count > 0)
+            {
+                // 'lsgd frobnicate': say that the word is not a command, not that a command is missing.
+                string commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+                error.WriteLine($"lsgd: error: {OneLine(Quote(parse.UnmatchedTokens[0]))} is not an lsgd command. The commands are: {commands}. See 'lsgd --help'.");
+                return UserError;
+            }
             string message = System.Text.RegularExpressions.Regex.Replace(parse.Errors[0].Message, @"\s+", " ").Trim();
-            error.WriteLine($"lsgd: error: {message} See '{command} --help'.");
+            error.WriteLine($"lsgd: error: {OneLine(message)} See '{command} --help'.");
             return UserError;
         }
         try
@@ -62,18 +69,23 @@ public static class Cli
         }
         catch (InvalidOptionException e)
         {
-            error.WriteLine($"lsgd: error: {e.Describe(Flags.NameOf(e.OptionName))}");
+            error.WriteLine($"lsgd: error: {OneLine(e.Describe(Flags.NameOf(e.OptionName)))}");
             return UserError;
         }
         catch (LsgdException e)
         {
-            error.WriteLine($"lsgd: error: {e.Message}");
+            error.WriteLine($"lsgd: error: {OneLine(e.Message)}");
             return UserError;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             error.WriteLine("lsgd: cancelled while reading the data; nothing was written.");
             return Cancelled;
+        }
+        catch (OutOfMemoryException e)
+        {
+            error.WriteLine($"lsgd: error: {OneLine($"out of memory ({e.Message}). The data or the settings need more memory than this machine gives the process: use fewer rows, features or classes, or stream the file (--memory, --engine stream).")}");
+            return UserError;
         }
         catch (Exception e)
         {
@@ -83,4 +95,32 @@ public static class Cli
             return InternalError;
         }
     }
+
+    /// <summary>The most characters of an error line.</summary>
+    internal const int MaxErrorLength = 1000;
+
+    /// <summary>
+    /// <paramref name="message"/> as one line of at most <see cref="MaxErrorLength"/> characters: line breaks and
+    /// other control characters (which a file's contents may bring into a message) escaped, the rest cut with "…".
+    /// </summary>
+    internal static string OneLine(string message)
+    {
+        var sb = new System.Text.StringBuilder(Math.Min(message.Length, MaxErrorLength) + 1);
+        foreach (char c in message)
+        {
+            if (sb.Length >= MaxErrorLength)
+            {
+                sb.Append('…');
+                break;
+            }
+            if (c == '\n') sb.Append("\\n");
+            else if (c == '\r') sb.Append("\\r");
+            else if (c == '\t') sb.Append("\\t");
+            else if (char.IsControl(c)) sb.Append("\\x").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            else sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    private static string Quote(string token) => token.Length <= 80 ? $"'{token}'" : $"'{token[..80]}…'";
 }

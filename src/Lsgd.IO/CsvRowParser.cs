@@ -86,7 +86,7 @@ internal sealed class CsvRowParser
         throw new CsvFormatException(_path, row.LineNumberFrom, column, null,
             $"the row has {Plural(row.ColCount, "field")} but the header has {_header.Count}. " +
             (row.ColCount < _header.Count ? "A value is missing" : "There is an extra value") +
-            $", or the separator is not {Quote.Text(_separator.ToString())} (give --separator).");
+            $", or the separator is not {Quote.Text(_separator.ToString())}.");
     }
 
     /// <summary>The (unescaped, untrimmed) text of the <paramref name="j"/>-th chosen cell of <paramref name="row"/>.</summary>
@@ -122,7 +122,7 @@ internal sealed class CsvRowParser
             throw new CsvFormatException(_path, line, column, name, $"{Quote.Text(cell)} is not a number. " + NumberHint(cell));
         if (!double.IsFinite(v))
             throw new CsvFormatException(_path, line, column, name,
-                $"{Quote.Text(cell)} is not a finite number (too large for a double, or infinite). Remove or rescale that value.");
+                $"{Quote.Text(cell)} is not a finite number. Remove or impute that row.");
         return v;
     }
 
@@ -136,6 +136,6 @@ internal sealed class CsvRowParser
             return "With --decimal-comma, write numbers as 3,25 or 1e-3 (no '.' thousands separators).";
         if (cell.Contains(',') && _separator != ',' && cell.IndexOfAnyExcept(CommaNumberChars) < 0)
             return "It looks like a decimal comma: add --decimal-comma.";
-        return "Use digits with '.' as the decimal point, e.g. 3.25 or 1e-3. If the column is not meant as a number, name the columns to use (--features).";
+        return "Use digits with '.' as the decimal point, e.g. 3.25 or 1e-3.";
     }
 }

@@ -94,6 +94,8 @@ public sealed class ModelFile
     public static ModelFile Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+            throw new LsgdException($"{path} is a folder. Give the model file written by 'lsgd fit --output'.");
         if (!File.Exists(path))
             throw new LsgdException($"{path} does not exist. Give the model file written by 'lsgd fit --output'.");
         JsonNode? node;
@@ -104,6 +106,10 @@ public sealed class ModelFile
         catch (JsonException e)
         {
             throw new LsgdException($"{path} is not valid JSON (line {e.LineNumber + 1}): it is not an Lsgd model file, or it was damaged.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LsgdException($"{path} could not be read: {Quote.Text(e.Message)}.", e);
         }
         if (node is not JsonObject root || (string?)root["format"] != Format)
             throw new LsgdException($"{path} is not an Lsgd model file (its \"format\" is not \"{Format}\").");
@@ -129,8 +135,10 @@ public sealed class ModelFile
                 coefficients[o].CopyTo(theta, o * layout.BlockSize);
                 if (intercept) theta[o * layout.BlockSize + features.Length] = intercepts[o];
             }
+            if (degree < 1 || degree > FeatureSpec.MaxDegree || inputs.Length == 0 || degree > 1 && inputs.Length != 1)
+                throw new LsgdException($"{path} is inconsistent: its \"degree\" is {degree} with {inputs.Length} inputs (a degree from 1 to {FeatureSpec.MaxDegree}, and above 1 only with one input). " +
+                    "The file was damaged or edited; re-create it with 'lsgd fit --output'.");
             var spec = new FeatureSpec(inputs, degree);
-            spec.Validate();
             if (!spec.FeatureNames.SequenceEqual(features))
                 throw new LsgdException($"{path} is inconsistent: its inputs and degree give features {string.Join(", ", spec.FeatureNames)}, but it lists {string.Join(", ", features)}.");
             Standardizer? standardization = root["standardization"] is JsonObject s
@@ -150,9 +158,9 @@ public sealed class ModelFile
         {
             return read();
         }
-        catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or InvalidCastException or ArgumentException)
+        catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or InvalidCastException or ArgumentException or OverflowException or IndexOutOfRangeException)
         {
-            throw new LsgdException($"{path} is missing a field or has a field of the wrong type ({e.Message}). Re-create it with 'lsgd fit --output'.");
+            throw new LsgdException($"{path} is missing a field or has a field of the wrong type ({Quote.Text(e.Message)}). Re-create it with 'lsgd fit --output'.");
         }
     }
 

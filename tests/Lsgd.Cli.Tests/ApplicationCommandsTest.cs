@@ -113,7 +113,7 @@ public class ApplicationCommandsTest
         string csv = temp.File("gap.csv", "a,label\n1,x\n2,\n3,y\n");
         var r = CliRunner.Run("classify", csv, "--target", "label");
         Assert.Equal(2, r.ExitCode);
-        Assert.Equal($"lsgd: error: {csv}, line 3, column 2 ('label'): the label is empty. Fill it in or remove the row.", r.Error.Trim());
+        Assert.Equal($"lsgd: error: {csv}, line 3, column 2 ('label'): the label is missing. Fill it in or remove the row, or skip rows with missing values with --missing drop.", r.Error.Trim());
     }
 
     [Fact]

@@ -30,7 +30,6 @@ public class ErrorMessageTest
     }
 
     [Theory]
-    [InlineData("NaN")]
     [InlineData("Infinity")]
     [InlineData("-Infinity")]
     public void NonFiniteCellIsRefusedByPlace(string value)
@@ -41,13 +40,26 @@ public class ErrorMessageTest
             $"{csv}, line 3, column 1 ('y'): '{value}' is not a finite number. Remove or impute that row.");
     }
 
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("NA")]
+    [InlineData("n/a")]
+    [InlineData("null")]
+    public void MissingValueTokenIsRefusedByPlaceAsAMissingValue(string value)
+    {
+        using var t = new TempFolder();
+        string csv = t.File("nan.csv", $"y,x\n1,2\n{value},4\n5,6\n");
+        AssertUserError(CliRunner.Run("fit", csv, "--target", "y"),
+            $"{csv}, line 3, column 1 ('y'): '{value}' is a missing value. Fill it in, or skip rows with missing values with --missing drop.");
+    }
+
     [Fact]
     public void EmptyCellIsRefusedByPlace()
     {
         using var t = new TempFolder();
         string csv = t.File("gap.csv", "y,x\n1,2\n3,\n5,6\n");
         AssertUserError(CliRunner.Run("fit", csv, "--target", "y"),
-            $"{csv}, line 3, column 2 ('x'): the cell is empty. Fill it in or remove the row.");
+            $"{csv}, line 3, column 2 ('x'): the cell is empty (a missing value). Fill it in, or skip rows with missing values with --missing drop.");
     }
 
     [Fact]

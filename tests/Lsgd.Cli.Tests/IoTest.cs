@@ -12,6 +12,6 @@ public class NumericColumnsTest
         Assert.Equal(["y", "x"], Lsgd.IO.CsvReader.NumericColumns(csv));
         var r = CliRunner.Run("fit", csv, "--target", "y");
         Assert.Equal(2, r.ExitCode);
-        Assert.Equal($"lsgd: error: {csv}, line 2, column 2 ('x'): the cell is empty. Fill it in or remove the row.", r.Error.TrimEnd());
+        Assert.Equal($"lsgd: error: {csv}, line 2, column 2 ('x'): the cell is empty (a missing value). Fill it in, or skip rows with missing values with --missing drop.", r.Error.TrimEnd());
     }
 }

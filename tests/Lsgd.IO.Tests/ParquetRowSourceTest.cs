@@ -122,7 +122,7 @@ public class ParquetRowSourceTest
         using var t = new TempFolder();
         string path = t.File("data.parquet", "y,x\n1,2\n");
         var e = Assert.Throws<LsgdException>(() => new ParquetRowSource(path, ["y"]));
-        Assert.StartsWith($"{path} could not be read as Parquet: ", e.Message);
+        Assert.StartsWith($"{path} could not be read as Parquet (not a Parquet file, or damaged): ", e.Message);
     }
 }
 
