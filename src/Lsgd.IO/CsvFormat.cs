@@ -93,6 +93,10 @@ public sealed record CsvFormat
         cell.Equals("NaN", StringComparison.OrdinalIgnoreCase) ||
         cell.Equals("null", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Whether a cell that is not a number here would be one with <see cref="DecimalComma"/> (3,25 in a ';'-separated file).</summary>
+    internal bool LooksLikeDecimalComma(ReadOnlySpan<char> cell, char separator) =>
+        !DecimalComma && separator != ',' && cell.Contains(',') && (this with { DecimalComma = true }).TryParseNumber(cell, out _);
+
     /// <summary>Parses a trimmed cell as a number in this format (decimal point or comma), finite or not.</summary>
     internal bool TryParseNumber(ReadOnlySpan<char> cell, out double value)
     {

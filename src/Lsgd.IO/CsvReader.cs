@@ -23,7 +23,8 @@ public static class CsvReader
     /// Names of the numeric columns: those with a number in any of their first <see cref="RowsToInspect"/>
     /// rows. Missing values (<see cref="CsvFormat.IsMissing"/>) decide nothing, so a column is not dropped because
     /// its first cells are <c>NA</c>; a text cell in a numeric column is then an error naming its line and column
-    /// when the column is read. A column with no number in those rows (text, or only missing values) is not numeric.
+    /// when the column is read. A column with no number in those rows (text, or only missing values) is not numeric;
+    /// numbers with a decimal comma count as numbers, so that reading them names the cell and suggests --decimal-comma.
     /// </summary>
     /// <param name="path">The CSV file.</param>
     /// <param name="format">Separator, decimal comma and missing values (default: comma-separated).</param>
@@ -32,6 +33,7 @@ public static class CsvReader
         format ??= CsvFormat.Default;
         using var reader = Open(path, format);
         var names = reader.Header.ColNames;
+        char separator = reader.Spec.Sep.Separator;
         var numeric = new bool[names.Count];
         int seen = 0, found = 0;
         foreach (var row in reader)
@@ -41,7 +43,7 @@ public static class CsvReader
             {
                 if (numeric[j]) continue;
                 var cell = row[j].Span.Trim();
-                if (!CsvFormat.IsMissing(cell) && format.TryParseNumber(cell, out _))
+                if (!CsvFormat.IsMissing(cell) && (format.TryParseNumber(cell, out _) || format.LooksLikeDecimalComma(cell, separator)))
                 {
                     numeric[j] = true;
                     found++;
