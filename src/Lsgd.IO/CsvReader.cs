@@ -159,7 +159,9 @@ public static class CsvReader
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or NotSupportedException)
         {
-            throw new LsgdException($"{path} could not be read as CSV: {e.Message}");
+            throw new LsgdException(e.Message.Contains(" found ", StringComparison.Ordinal) && e.Message.Contains("times", StringComparison.Ordinal)
+                ? $"{path} names a column twice in its header ({Quote.Text(e.Message)}): column names must be unique; rename one."
+                : $"{path} could not be read as CSV: {Quote.Text(e.Message)}.");
         }
         if (reader.Header.IsEmpty || reader.Header.ColNames.All(string.IsNullOrWhiteSpace))
         {
@@ -170,6 +172,11 @@ public static class CsvReader
         {
             reader.Dispose();
             throw new LsgdException($"{path} is not a text CSV file (binary file? or UTF-16 without a byte-order mark): its first line holds NUL characters. Save it as UTF-8 CSV.");
+        }
+        if (reader.Header.ColNames.Any(name => name.Any(c => c == '\uFFFD' || char.IsControl(c) && c != '\t')))
+        {
+            reader.Dispose();
+            throw new LsgdException($"{path} does not look like a text CSV file (binary file?): its first line holds bytes that are not UTF-8 text. Save it as UTF-8 CSV.");
         }
         return reader;
     }
