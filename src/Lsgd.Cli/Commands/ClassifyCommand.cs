@@ -223,6 +223,34 @@ internal static class LabelColumn
         [.. ReadByLine(path, column, separator).Values];
 
     /// <summary>
+    /// Labels to colour the rows read from <paramref name="features"/>: with <see cref="MissingValues.Drop"/>, the
+    /// rows with a missing feature are left out as the numeric reader leaves them out, and a missing label is
+    /// shown as "(missing)"; otherwise as <see cref="Read(string, string, CsvFormat)"/>.
+    /// </summary>
+    public static IReadOnlyList<string> ReadFor(string path, string column, CsvFormat separator, IReadOnlyList<string> features)
+    {
+        if (separator.Missing != MissingValues.Drop)
+            return Read(path, column, separator);
+        using var reader = CsvReader.Open(path, separator);
+        if (!reader.Header.TryIndexOf(column, out int index))
+            throw new LsgdException($"{path} has no column '{column}'. Its columns are: {string.Join(", ", reader.Header.ColNames)}.");
+        var columns = features.Select(f => reader.Header.TryIndexOf(f, out int j) ? j : -1).Where(j => j >= 0).ToArray();
+        var labels = new List<string>();
+        foreach (var row in reader)
+        {
+            if (row.ColCount == 1 && row.Span.IsWhiteSpace()) continue;
+            if (row.ColCount != reader.Header.ColNames.Count) continue;   // the numeric read reports ragged rows
+            bool complete = true;
+            foreach (int j in columns)
+                complete &= !CsvFormat.IsMissing(row[j].Span.Trim());
+            if (!complete) continue;
+            string value = row[index].ToString().Trim();
+            labels.Add(CsvFormat.IsMissing(value) ? "(missing)" : value);
+        }
+        return labels;
+    }
+
+    /// <summary>
     /// The labels by line. A missing label (empty, NA, …) is an error, or with <see cref="MissingValues.Drop"/>
     /// its row is left out.
     /// </summary>

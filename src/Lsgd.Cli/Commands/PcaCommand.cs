@@ -92,7 +92,7 @@ internal static class PcaCommand
             }
             string? plotPath = parse.GetValue(plot);
             if (plotPath is not null)
-                Plot(plotPath, fit, source, path, labelColumn, sep);
+                Plot(plotPath, fit, source, path, labelColumn, sep, featureNames);
             if (parse.GetValue(json))
                 context.WriteJson(ToJson(fit, path, plotPath));
             else
@@ -109,7 +109,8 @@ internal static class PcaCommand
     }
 
     /// <summary>The scores on the first two components (or the first and zero), coloured by the label column.</summary>
-    private static void Plot(string plotPath, PcaFit fit, IRowSource source, string path, string? labelColumn, CsvFormat separator)
+    private static void Plot(string plotPath, PcaFit fit, IRowSource source, string path, string? labelColumn, CsvFormat separator,
+        IReadOnlyList<string> features)
     {
         var x = new List<double>();
         var y = new List<double>();
@@ -126,7 +127,7 @@ internal static class PcaCommand
         IReadOnlyList<string>? groups = null;
         if (labelColumn is not null)
         {
-            groups = LabelColumn.Read(path, labelColumn, separator);
+            groups = LabelColumn.ReadFor(path, labelColumn, separator, features);
             if (groups.Count != x.Count)
                 throw new LsgdException($"{path}: the --label column '{labelColumn}' has {groups.Count} rows but the feature columns have {x.Count}. Check for ragged rows.");
         }
