@@ -27,12 +27,19 @@ internal sealed class CsvFlags
 
     public CsvFlags() => Missing.AcceptOnlyFromAmong("error", "drop");
 
-    /// <summary>Adds the three flags to <paramref name="command"/>.</summary>
-    public void AddTo(Command command)
+    private bool _missing;
+
+    /// <summary>
+    /// Adds the flags to <paramref name="command"/>; <c>--missing</c> only where dropping rows is allowed
+    /// (not in <c>predict</c>, which writes one prediction per input row).
+    /// </summary>
+    public void AddTo(Command command, bool missing = true)
     {
         command.Add(Separator);
         command.Add(DecimalComma);
-        command.Add(Missing);
+        if (missing)
+            command.Add(Missing);
+        _missing = missing;
     }
 
     /// <summary>The format the flags describe.</summary>
@@ -41,7 +48,7 @@ internal sealed class CsvFlags
     {
         Separator = ParseSeparator(parse.GetValue(Separator)),
         DecimalComma = parse.GetValue(DecimalComma),
-        Missing = parse.GetValue(Missing) == "drop" ? MissingValues.Drop : MissingValues.Error,
+        Missing = _missing && parse.GetValue(Missing) == "drop" ? MissingValues.Drop : MissingValues.Error,
     };
 
     /// <summary>A separator from its flag text: one character, an escape (\t) or a name; null when not given.</summary>

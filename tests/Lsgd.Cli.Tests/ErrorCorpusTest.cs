@@ -147,6 +147,8 @@ public sealed class ErrorCorpusTest
         ["model with a degree beyond int"] = new(t => ["predict", Model(t, File.ReadAllText(ValidModel(t)).Replace("\"degree\": 1", "\"degree\": 1e30")), Csv(t, Good)], "model.json"),
         ["model truncated"] = new(t => ["predict", Model(t, File.ReadAllText(ValidModel(t))[..60]), Csv(t, Good)], "model.json", "not valid JSON"),
         ["model folder"] = new(t => ["predict", t.Path, Csv(t, Good)], "folder"),
+        ["predict --missing drop"] = new(t => ["predict", ValidModel(t), Csv(t, Good), "--missing", "drop"], "--missing"),
+        ["predict data with a missing value"] = new(t => ["predict", ValidModel(t), Csv(t, "x\n1\nNA\n", "new.csv")], "new.csv", "line 3", "column 1", "missing value"),
         ["data without the model's column"] = new(t => ["predict", ValidModel(t), Csv(t, "z\n1\n", "other.csv")], "other.csv", "no column 'x'"),
         // NumPy arrays.
         ["npy truncated"] = new(t => ["fit", "--features", Bytes(t, "x.npy", Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (5, 2), }", Doubles(7))), "--targets", Bytes(t, "y.npy", Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (5,), }", Doubles(5)))], "x.npy"),

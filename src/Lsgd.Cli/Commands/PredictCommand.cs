@@ -20,7 +20,7 @@ internal static class PredictCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of CSV." };
         var command = new Command("predict", "Predict with a saved model; writes one CSV column per target.") { model, data };
         command.Add(output);
-        csvFlags.AddTo(command);
+        csvFlags.AddTo(command, missing: false);   // one prediction per input row: no row may be dropped
         command.Add(json);
         command.Add(text);
         command.SetAction(parse =>
