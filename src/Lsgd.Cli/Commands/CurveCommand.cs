@@ -312,8 +312,8 @@ internal static class CurveCommand
         {
             if (degree < 1)
                 throw new InvalidOptionException("degree", degree, "an integer >= 1", "Use 1 for a straight line, 2 for a parabola.");
-            if (degree > FeatureSpec.MaxDegree)
-                throw new InvalidOptionException("degree", degree, $"an integer <= {FeatureSpec.MaxDegree}", "A polynomial needs more points than coefficients; try a degree below 20.");
+            if (degree > Lsgd.Data.FeatureSpec.MaxDegree)
+                throw new InvalidOptionException("degree", degree, $"an integer <= {Lsgd.Data.FeatureSpec.MaxDegree}", "A polynomial needs more points than coefficients; try a degree below 20.");
             return new CurveModelChoice(null, degree, null, "polynomial", "polynomial");
         }
 
