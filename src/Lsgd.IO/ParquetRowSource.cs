@@ -205,6 +205,10 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
     private void DecodeGroup(ParquetReader reader, int g, double[][] columns, CancellationToken cancellationToken)
     {
         int rows = (int)_groupRows[g];
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (8.0 * rows * _fields.Length > available / 2.0)
+            throw new LsgdException($"{Path}, row group {g + 1}: {rows} rows × {_fields.Length} columns would take more than half of the memory this process may use " +
+                "(or the file is damaged). Write it with smaller row groups.");
         ParquetRowGroupReader group;
         try
         {

@@ -43,7 +43,7 @@ public sealed record FeatureSpec(IReadOnlyList<string> Inputs, int Degree = 1)
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if ((double)rows * columns > Array.MaxLength || bytes > available / 2.0)
             throw new LsgdException($"{source}: {rows} rows × {columns} features need {bytes / (1 << 20):0} MB, more than half of the {available / (1 << 20)} MB this process may use. " +
-                "Use a lower --degree or fewer rows.");
+                "Use a lower --degree or fewer columns, or stream the file (--engine stream).");
     }
 
     /// <summary>
