@@ -31,10 +31,10 @@ public sealed class CsvRowSource : IRowSource
     private readonly string[] _columns;
     private readonly CsvFormat _format;
 
-    /// <summary>Checks the columns against the header (reading the first data row only for the default features).</summary>
+    /// <summary>Checks the columns against the header (reading the first rows only for the default features).</summary>
     /// <param name="path">CSV file with a header row.</param>
     /// <param name="targets">Target column(s); more than one gives a multi-output model.</param>
-    /// <param name="features">Feature columns; null or empty means every other numeric column, judged from the first data row.</param>
+    /// <param name="features">Feature columns; null or empty means every other numeric column (see <see cref="CsvReader.NumericColumns"/>).</param>
     /// <param name="format">Separator, decimal comma and missing values (default: comma-separated, missing values are errors).</param>
     /// <exception cref="LsgdException">Missing or empty file, unknown or repeated column, no feature column.</exception>
     public CsvRowSource(string path, IReadOnlyList<string> targets, IReadOnlyList<string>? features = null, CsvFormat? format = null)
