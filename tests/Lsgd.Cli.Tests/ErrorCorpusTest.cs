@@ -94,6 +94,8 @@ public sealed class ErrorCorpusTest
         ["text cell in the first data row, features named"] = new(t => ["fit", Csv(t, "a,b,y\nabc,1,5\n1,2,7\n2,3,9\n4,1,8\n"), "--target", "y", "--features", "a,b"], "line 2", "column 1", "'abc'"),
         ["NA in the first data row (defect 2)"] = new(t => ["fit", Csv(t, "a,b,y\nNA,1,5\n1,2,7\n2,3,9\n4,1,8\n"), "--target", "y"], "data.csv", "line 2", "column 1 ('a')", "missing value", "--missing drop"),
         ["NA in the first data row, pca (defect 2)"] = new(t => ["pca", Csv(t, "a,b,c\nNA,1,5\n1,2,7\n2,3,9\n4,1,8\n")], "data.csv", "line 2", "column 1 ('a')", "missing value"),
+        ["values near 1e300"] = new(t => ["fit", Csv(t, "x,y\n1e300,1\n2e300,3\n3e300,2\n4e300,5\n"), "--target", "y", "--method", "exact"], "data.csv", "'x'", "overflow", "Rescale"),
+        ["values near 1e300, gradient descent"] = new(t => ["fit", Csv(t, "x,y\n1,1e300\n2,3e300\n3,2e300\n4,5e300\n"), "--target", "y"], "data.csv", "'y'", "overflow"),
         ["empty cell"] = new(t => ["fit", Csv(t, "x,y\n1,3\n,5\n3,7\n"), "--target", "y"], "line 3", "column 1", "empty"),
         ["NaN cell"] = new(t => ["fit", Csv(t, "x,y\n1,3\n2,NaN\n3,7\n"), "--target", "y"], "line 3", "column 2", "missing value"),
         ["Infinity cell"] = new(t => ["fit", Csv(t, "x,y\n1,3\n2,Infinity\n3,7\n"), "--target", "y"], "line 3", "column 2", "not a finite number"),

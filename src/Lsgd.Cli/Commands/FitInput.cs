@@ -35,7 +35,7 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
                 return new FitInput(null, source, new FeatureSpec(source.FeatureNames, 1), what + " (streamed)");
             }
             var data = NpyDataset.Load(features[0], targets[0], singlePrecision);
-            return new FitInput(data, null, new FeatureSpec(data.FeatureNames, 1), what);
+            return new FitInput(CheckScale(data, what), null, new FeatureSpec(data.FeatureNames, 1), what);
         }
 
         if (path is null)
@@ -64,10 +64,31 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
                 var x = PolynomialFeatures.Expand(data.X, degree);
                 data = new Dataset(x, data.Y.ToArray(), data.Rows, degree, data.Outputs, spec.FeatureNames, data.TargetNames);
             }
-            return new FitInput(Single(data, singlePrecision), null, spec, path);
+            return new FitInput(Single(CheckScale(data, path), singlePrecision), null, spec, path);
         }
         var (csv, csvSpec) = CsvDataset.Load(path, targets, features, degree, format);
-        return new FitInput(Single(csv, singlePrecision), null, csvSpec, path);
+        return new FitInput(Single(CheckScale(csv, path), singlePrecision), null, csvSpec, path);
+    }
+
+    /// <summary>
+    /// Refuses data whose sums of squares overflow double precision (values near 1e300, or beyond
+    /// √(max double / n)): every method sums squares, and would otherwise report a wrong cause (linear
+    /// dependence) or fit nothing (α = 0).
+    /// </summary>
+    private static Dataset CheckScale(Dataset data, string path)
+    {
+        if (data.IsSinglePrecision) return data;   // float32 values are below 3.4e38: their squares cannot overflow a double sum
+        double limit = Math.Sqrt(double.MaxValue / Math.Max(1, data.Rows));
+        void Check(ReadOnlySpan<double> values, int width, IReadOnlyList<string> names, string what)
+        {
+            for (int i = 0; i < values.Length; i++)
+                if (Math.Abs(values[i]) > limit)
+                    throw new LsgdException($"{path}: the {what} '{names[i % width]}' has values up to {Math.Abs(values[i]):G3} (row {i / width + 1}), whose squares overflow double precision " +
+                        $"when summed over {data.Rows} rows. Rescale that column (divide it by a power of ten) and fit again.");
+        }
+        Check(data.X, data.Features, data.FeatureNames, "feature");
+        Check(data.Y, data.Outputs, data.TargetNames, "target");
+        return data;
     }
 
     /// <summary>Parses a budget such as 512MB, 2GB or a plain byte count.</summary>
