@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Lsgd.Cli.Tests.IO;
 using Lsgd.IO;
 
 namespace Lsgd.Cli.Tests;
@@ -56,7 +55,7 @@ public sealed class ErrorCorpusTest
 
     private static string Parquet(TempFolder t, Func<byte[], byte[]> damage)
     {
-        string path = ParquetRowSourceTest.WriteSample(t, [40, 40]).GetAwaiter().GetResult();
+        string path = ParquetSample.Write(t, [40, 40]).GetAwaiter().GetResult();
         File.WriteAllBytes(path, damage(File.ReadAllBytes(path)));
         return path;
     }

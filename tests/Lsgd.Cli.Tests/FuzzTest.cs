@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
-using Lsgd.Cli.Tests.IO;
 using Xunit.Abstractions;
 
 namespace Lsgd.Cli.Tests;
@@ -123,7 +122,7 @@ public sealed class FuzzTest(ITestOutputHelper output)
     public async Task MutatedNpyModelAndParquetFilesSucceedOrFailWithOneErrorLine()
     {
         using var seeds = new TempFolder();
-        string parquetSeed = await ParquetRowSourceTest.WriteSample(seeds, [6, 4]);
+        string parquetSeed = await ParquetSample.Write(seeds, [6, 4]);
         var files = new (string Name, byte[] Bytes, Func<string, string, string[]> Command)[]
         {
             ("x.npy", ErrorCorpusTest.Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (5, 2), }", [.. Enumerable.Range(0, 10).SelectMany(i => BitConverter.GetBytes(i * 0.5 + i % 3))]),
