@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+
+namespace Lsgd.Package.Tests;
+
+/// <summary>
+/// The packages as a user meets them: <c>dotnet pack</c> into a temporary feed, <c>dotnet tool install</c> of
+/// Lsgd.Tool from it, and a console app that references Lsgd and Lsgd.IO by package, not by project.
+/// </summary>
+/// <remarks>
+/// Offline and isolated: packages are extracted into a temporary global-packages folder (never the user's), and
+/// restored only from the temporary feed and, read-only, from the user's global-packages folder, which holds every
+/// dependency once the repository itself has been restored. Each run packs a version of its own, so no earlier
+/// package of the same version can be picked up instead.
+/// </remarks>
+public sealed class PackInstallRunTest : IDisposable
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(4);
+
+    private readonly TempFolder _temp = new();
+    private readonly string _feed;
+    private readonly string _packages;
+    private readonly string _version = "0.0.0-packtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+
+    public PackInstallRunTest()
+    {
+        _feed = Directory.CreateDirectory(Path.Combine(_temp.Path, "feed")).FullName;
+        _packages = Directory.CreateDirectory(Path.Combine(_temp.Path, "packages")).FullName;
+        File.WriteAllText(Path.Combine(_temp.Path, "nuget.config"), NuGetConfig());
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void PackedToolInstallsAndRunsAndPackedLibrariesFitACsvWithoutProjectReferences()
+    {
+        Pack();
+        string[] packed = Directory.GetFiles(_feed).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+        foreach (string id in new[] { "Lsgd", "Lsgd.IO", "Lsgd.Plots", "Lsgd.Embeddings", "Lsgd.Tool" })
+        {
+            Assert.Contains($"{id}.{_version}.nupkg", packed);
+            Assert.Contains($"{id}.{_version}.snupkg", packed);
+        }
+
+        // The tool: installed from the feed into a tool path, run as `lsgd`.
+        string tools = Path.Combine(_temp.Path, "tools");
+        Dotnet(_temp.Path, "tool", "install", "--tool-path", tools, "--add-source", _feed, "--version", _version, "Lsgd.Tool");
+        string lsgd = Path.Combine(tools, OperatingSystem.IsWindows() ? "lsgd.exe" : "lsgd");
+        var demo = Run(lsgd, _temp.Path, "demo", "--json");
+        var first = JsonDocument.Parse(demo).RootElement.GetProperty("iterations")[0];
+        Assert.Equal(1.25, first.GetProperty("w")[0].GetDouble(), 12);
+        Assert.Equal(0.35, first.GetProperty("b").GetDouble(), 12);
+        Assert.Equal(23.8375, first.GetProperty("loss").GetDouble(), 10);
+
+        // The libraries: a console app with package references only, fitting y = 2 x1 − 3 x2 + 1 from a CSV.
+        string app = Directory.CreateDirectory(Path.Combine(_temp.Path, "app")).FullName;
+        File.WriteAllText(Path.Combine(app, "App.csproj"), AppProject());
+        File.WriteAllText(Path.Combine(app, "Program.cs"), AppProgram);
+        var csv = new StringBuilder("x1,x2,y\n");
+        foreach (var (x1, x2) in new[] { (0.0, 0.0), (1, 0), (0, 1), (2, 1), (3, 5), (-1, 2), (4, -2), (0.5, 0.25) })
+            csv.Append(CultureInfo.InvariantCulture, $"{x1},{x2},{2 * x1 - 3 * x2 + 1}\n");
+        File.WriteAllText(Path.Combine(app, "data.csv"), csv.ToString());
+
+        Dotnet(app, "build", "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        string output = Dotnet(app, "run", "-c", "Release", "--no-build", "--", "data.csv");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains("converged: True", lines);
+        double[] fitted = lines.Single(l => l.StartsWith("parameters:", StringComparison.Ordinal))["parameters:".Length..]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        // `auto` stops at a certified relative objective gap of 1e-10, about 1e-8 in the parameters here.
+        Assert.Equal(3, fitted.Length);
+        Assert.Equal(2, fitted[0], 6);
+        Assert.Equal(-3, fitted[1], 6);
+        Assert.Equal(1, fitted[2], 6);
+        Assert.True(File.Exists(Path.Combine(app, "model.json")), "the app saves its model with Lsgd.IO's ModelFile");
+    }
+
+    /// <summary>Packs the solution's packable projects as built (no build) into the feed.</summary>
+    private void Pack()
+    {
+        var attributes = typeof(PackInstallRunTest).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToArray();
+        string root = attributes.Single(a => a.Key == "LsgdRepositoryRoot").Value!;
+        string configuration = attributes.Single(a => a.Key == "LsgdConfiguration").Value!;
+        Dotnet(root, "pack", Path.Combine(root, "Lsgd.slnx"), "-c", configuration, "--no-build", "-o", _feed,
+            $"-p:Version={_version}",
+            // The ordinary build keeps only this platform's ONNX Runtime library; pack what was built.
+            "-p:LsgdOnnxRuntimeAllPlatforms=false",
+            // The tool's publish step writes into the temporary folder, not the source tree.
+            $"-p:PublishDir={Path.Combine(_temp.Path, "publish")}{Path.DirectorySeparatorChar}",
+            "-nodeReuse:false");
+    }
+
+    private string NuGetConfig()
+    {
+        string userPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        return $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <config>
+                <add key="globalPackagesFolder" value="{_packages}" />
+              </config>
+              <packageSources>
+                <clear />
+                <add key="lsgd-test-feed" value="{_feed}" />
+                <add key="user-global-packages" value="{userPackages}" />
+              </packageSources>
+            </configuration>
+            """;
+    }
+
+    private string AppProject() => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <Nullable>enable</Nullable>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="Lsgd" Version="{_version}" />
+            <PackageReference Include="Lsgd.IO" Version="{_version}" />
+          </ItemGroup>
+        </Project>
+        """;
+
+    private const string AppProgram = """
+        using System.Globalization;
+        using Lsgd.Estimators;
+        using Lsgd.IO;
+
+        var (data, spec) = CsvDataset.Load(args[0], targets: ["y"]);
+        var fit = new LinearRegressor(new LinearRegressorOptions { Method = SolverMethod.Auto }).Fit(data);
+        Console.WriteLine($"converged: {fit.Converged}");
+        var parameters = fit.Model.Coefficients().ToArray().Append(fit.Model.Intercept());
+        Console.WriteLine("parameters: " + string.Join(" ", parameters.Select(p => p.ToString("R", CultureInfo.InvariantCulture))));
+        new ModelFile(fit.Model, spec, fit.Standardization).Save("model.json");
+        """;
+
+    private string Dotnet(string directory, params string[] args) =>
+        Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet", directory, args);
+
+    /// <summary>Runs a command with the test's isolated NuGet settings; fails with its output if it fails.</summary>
+    private string Run(string fileName, string directory, params string[] args)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        // MSBuild settings inherited from `dotnet test` would steer the inner builds; NuGet's go to the temp folder.
+        foreach (string key in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToArray())
+            start.Environment.Remove(key);
+        start.Environment["NUGET_PACKAGES"] = _packages;
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(CommandTimeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{fileName} {string.Join(' ', args)} did not finish in {CommandTimeout}.");
+        }
+        process.WaitForExit();
+        string text = output.Result;
+        Assert.True(process.ExitCode == 0,
+            $"{fileName} {string.Join(' ', args)} exited with {process.ExitCode}:\n{text}\n{error.Result}");
+        return text;
+    }
+}
