@@ -12,7 +12,7 @@ public class PublicApiTest
 {
     private const string AcceptVariable = "LSGD_ACCEPT_API";
 
-    public static TheoryData<string> Libraries() => ["Lsgd", "Lsgd.IO", "Lsgd.Plots", "Lsgd.Embeddings"];
+    public static TheoryData<string> Libraries() => ["Lsgd", "Lsgd.IO", "Lsgd.Plots", "Lsgd.Embeddings", "Lsgd.MLNet"];
 
     private static readonly Dictionary<string, Assembly> Assemblies = new()
     {
@@ -20,6 +20,7 @@ public class PublicApiTest
         ["Lsgd.IO"] = typeof(Lsgd.IO.AtomicFile).Assembly,
         ["Lsgd.Plots"] = typeof(Lsgd.Plots.FitPlots).Assembly,
         ["Lsgd.Embeddings"] = typeof(Lsgd.Embeddings.TextEmbedder).Assembly,
+        ["Lsgd.MLNet"] = typeof(Lsgd.MLNet.LeastSquaresTrainer).Assembly,
     };
 
     [Theory]
