@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using Lsgd.Cli.Binding;
 using Lsgd.Cli.Commands;
 
 namespace Lsgd.Cli;
@@ -69,12 +70,12 @@ public static class Cli
         }
         catch (InvalidOptionException e)
         {
-            error.WriteLine($"lsgd: error: {OneLine(e.Describe(Flags.NameOf(e.OptionName)))}");
+            error.WriteLine($"lsgd: error: {OneLine(Binders.Describe(e))}");
             return UserError;
         }
         catch (LsgdException e)
         {
-            error.WriteLine($"lsgd: error: {OneLine(e.Message)}");
+            error.WriteLine($"lsgd: error: {OneLine(Binders.Rewrite(e.Message))}");
             return UserError;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

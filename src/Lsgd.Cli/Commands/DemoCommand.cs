@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Numerics.Tensors;
+using Lsgd.Cli.Binding;
 using Lsgd.Data;
 using Lsgd.Engines;
 using Lsgd.Models;
@@ -28,8 +29,8 @@ internal static class DemoCommand
 
     public static Command Create(CliContext context, Action<int> setExit)
     {
-        var gd = new GradientDescentFlags(learningRate: "0.01", LossScaling.Sum);
-        var show = new Option<int>("--show") { Description = "How many first iterations to print.", DefaultValueFactory = _ => 10 };
+        var gd = new GradientDescentFlags(GradientDescentBinder.Demo);
+        var show = GradientDescentBinder.Table[nameof(GradientDescentOptions.TraceIterations)].Create<int>();
         var plot = new Option<string?>("--plot") { Description = "Draw the data, the fitted line and the loss curve to this PNG file." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
         var command = new Command("demo", "Run the article's worked example: 5 points, sum loss, α = 0.01, w = b = 0.");
@@ -91,8 +92,8 @@ internal static class DemoCommand
             {
                 ["learning_rate"] = Json.Number(run.LearningRate),
                 ["learning_rate_source"] = run.LearningRateSource,
-                ["loss"] = o.LossScaling == LossScaling.Sum ? "sum" : "mean",
-                ["init"] = o.Initialization == Initialization.Zeros ? "zeros" : "random",
+                ["loss"] = GradientDescentBinder.Loss.Format(o.LossScaling),
+                ["init"] = GradientDescentBinder.Init.Format(o.Initialization),
                 ["tolerance"] = o.Tolerance,
                 ["gradient_tolerance"] = o.GradientTolerance,
                 ["max_iterations"] = o.MaxIterations,
@@ -116,7 +117,7 @@ internal static class DemoCommand
             ["iterations_run"] = run.Iterations,
             ["loss"] = Json.Number(run.FinalLoss),
             ["gradient_norm"] = Json.Number(run.GradientNorm),
-            ["message"] = run.Message,
+            ["message"] = Binders.Rewrite(run.Message),
             ["exact"] = new JsonObject
             {
                 ["w"] = Json.Numbers([fit.Exact[0]]),
@@ -145,7 +146,7 @@ internal static class DemoCommand
             table.AddRow(t.K.ToString(c), G(t.Gradient[0]), G(t.Gradient[1]), G(t.Parameters[0]), G(t.Parameters[1]), G(t.Loss));
         console.Write(table);
         console.WriteLine();
-        console.WriteLine(string.Format(c, "Stopped after {0} ({1}): {2}", Text.Plural(run.Iterations, "iteration"), run.StopReason.ToSnakeCase(), run.Message));
+        console.WriteLine(string.Format(c, "Stopped after {0} ({1}): {2}", Text.Plural(run.Iterations, "iteration"), run.StopReason.ToSnakeCase(), Binders.Rewrite(run.Message)));
         console.WriteLine(string.Format(c, "Final: w = {0}, b = {1}, J = {2}", G(fit.W), G(fit.B), G(run.FinalLoss)));
         console.WriteLine(string.Format(c, "Exact least-squares answer: w = {0}, b = {1} (J = {2}); distance ‖θ − θ*‖ = {3:G3}.",
             G(fit.Exact[0]), G(fit.Exact[1]), G(fit.OptimalLoss), fit.Distance));

@@ -255,9 +255,9 @@ internal static class FinetuneCommand
             {
                 nameof(SplitOptions.TestFraction) => "--test-fraction",
                 nameof(EmbeddingOptions.Threads) => "--threads",
-                _ => Flags.NameOf(e.OptionName),
+                _ => Binding.Binders.FlagOf(e.OptionName),
             };
-            throw new LsgdException(e.Describe(flag), e);
+            throw new LsgdException(Binding.Binders.Describe(e, flag), e);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Lsgd.Cli.Binding;
 using Lsgd.Data;
 using Lsgd.Estimators;
 using Lsgd.IO;
@@ -30,36 +31,23 @@ internal static class FitCommand
         {
             Description = "Feature columns (comma-separated or repeated; default: every other numeric column), or X.npy (n × d, float32 or float64).",
         };
-        var engine = new Option<string>("--engine")
-        {
-            Description = "auto; rows (one fused pass per step); stats (XᵀX once, then O(d²) per step); stream (read the file on every pass).",
-            DefaultValueFactory = _ => "auto",
-        };
-        engine.AcceptOnlyFromAmong("auto", "rows", "stats", "stream");
+        var regressor = LinearRegressorBinder.Table;
+        var engine = regressor[nameof(LinearRegressorOptions.Engine)].Create<string>();
         var memory = new Option<string>("--memory") { Description = "Data files larger than this are streamed instead of loaded (e.g. 512MB, 2GB).", DefaultValueFactory = _ => "2GB" };
         var float32 = new Option<bool>("--float32") { Description = "Keep features in single precision (half the memory and bandwidth; sums stay double)." };
-        var degree = new Option<int>("--degree") { Description = "Fit a polynomial x, x², …, xᴺ in the single feature column.", DefaultValueFactory = _ => 1 };
-        var method = new Option<string>("--method", "-m")
-        {
-            Description = "auto (default): the article's gradient descent when it is predicted to reach the certified optimum in budget, else conjugate gradient, else exact; gd: the gradient-descent family (see --optimizer); cg: conjugate gradient; exact: QR least squares.",
-            DefaultValueFactory = _ => "auto",
-        };
-        method.AcceptOnlyFromAmong("gd", "cg", "exact", "auto");
-        var gd = new GradientDescentFlags(learningRate: "auto", LossScaling.Mean);
-        var l1 = new Option<double>("--l1") { Description = "Lasso penalty λ₁‖w‖₁ (on standardised weights; never the intercept).", DefaultValueFactory = _ => 0 };
-        var l2 = new Option<double>("--l2") { Description = "Ridge penalty ½λ₂‖w‖² (on standardised weights; never the intercept).", DefaultValueFactory = _ => 0 };
-        var validationFraction = new Option<double>("--validation-fraction") { Description = "Hold out this fraction of rows (seeded) and stop early when their loss stops improving.", DefaultValueFactory = _ => 0 };
-        var noStandardize = new Option<bool>("--no-standardize") { Description = "Run gradient descent on the raw features (by default they are standardised and the coefficients mapped back)." };
-        var noIntercept = new Option<bool>("--no-intercept") { Description = "Fit ŷ = wᵀx without b (R² is then the uncentred 1 − SSE/Σy²)." };
+        var degree = ApplicationBinders.FeatureSpec[nameof(FeatureSpec.Degree)].Create<int>();
+        var method = regressor[nameof(LinearRegressorOptions.Method)].Create<string>();
+        var gd = new GradientDescentFlags();
+        var l1 = regressor["Penalty.L1"].Create<double>();
+        var l2 = regressor["Penalty.L2"].Create<double>();
+        var validationFraction = regressor[nameof(LinearRegressorOptions.ValidationFraction)].Create<double>();
+        var noStandardize = regressor[nameof(LinearRegressorOptions.Standardize)].Create<bool>();
+        var noIntercept = regressor[nameof(LinearRegressorOptions.FitIntercept)].Create<bool>();
         var output = new Option<string?>("--output", "-o") { Description = "Write the fitted model to this JSON file (atomically)." };
         var csvFlags = new CsvFlags();
-        var threads = new Option<int?>("--threads") { Description = "Most threads for the gradient passes (default: all cores)." };
+        var threads = regressor[nameof(LinearRegressorOptions.MaxThreads)].Create<int?>();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
-        var repeat = new Option<int>("--repeat")
-        {
-            Description = "Fit this many times in one process (for timing): fit_seconds is then the median, fit_seconds_runs lists each run; the first includes JIT compilation.",
-            DefaultValueFactory = _ => 1,
-        };
+        var repeat = ApplicationBinders.Fit["repeat"].Create<int>();
 
         var command = new Command("fit", "Fit a least-squares model to a CSV file by gradient descent (or exactly).") { data };
         command.Add(target);
@@ -88,13 +76,7 @@ internal static class FitCommand
             int deg = parse.GetValue(degree);
             if (deg < 1)
                 throw new InvalidOptionException("degree", deg, "an integer >= 1", "Use 1 for a straight line, 2 for a parabola.");
-            var engineKind = parse.GetValue(engine) switch
-            {
-                "rows" => EngineKind.Rows,
-                "stats" => EngineKind.Statistics,
-                "stream" => EngineKind.Stream,
-                _ => EngineKind.Auto,
-            };
+            var engineKind = LinearRegressorBinder.Engine.Parse(parse.GetValue(engine)!);
             if (parse.GetValue(output) is { } outputPath)
                 AtomicFile.CheckOutput(outputPath, [path, .. targets, .. featureList]);   // before a long fit, not after
             var loadClock = System.Diagnostics.Stopwatch.StartNew();
@@ -107,13 +89,7 @@ internal static class FitCommand
             bool articleRule = parse.GetResult(method) is null or { Implicit: true } && gd.AskedForGradientDescent(parse);
             var options = new LinearRegressorOptions
             {
-                Method = articleRule ? SolverMethod.GradientDescent : parse.GetValue(method) switch
-                {
-                    "exact" => SolverMethod.Exact,
-                    "cg" => SolverMethod.ConjugateGradient,
-                    "gd" => SolverMethod.GradientDescent,
-                    _ => SolverMethod.Auto,
-                },
+                Method = articleRule ? SolverMethod.GradientDescent : LinearRegressorBinder.Method.Parse(parse.GetValue(method)!),
                 Penalty = new Models.Penalty(parse.GetValue(l1), parse.GetValue(l2)),
                 ValidationFraction = parse.GetValue(validationFraction),
                 FitIntercept = !parse.GetValue(noIntercept),
@@ -214,15 +190,15 @@ internal static class FitCommand
             ["coefficients"] = PerOutput(i => Json.Numbers(m.Coefficients(i).ToArray())),
             ["iterations"] = fit.Training?.Iterations ?? 0,
             ["loss"] = Json.Number(fit.Loss),
-            ["loss_scaling"] = o.GradientDescent.LossScaling == LossScaling.Mean ? "mean" : "sum",
+            ["loss_scaling"] = GradientDescentBinder.Loss.Format(o.GradientDescent.LossScaling),
             ["r_squared"] = PerOutput(i => Json.Number(fit.Statistics[i].RSquared)),
             ["rmse"] = PerOutput(i => Json.Number(fit.Statistics[i].RootMeanSquaredError)),
             ["mae"] = PerOutput(i => Json.Number(fit.Statistics[i].MeanAbsoluteError)),
             ["residual_sd"] = PerOutput(i => Json.Number(fit.Statistics[i].ResidualStandardDeviation)),
             ["stop_reason"] = fit.StopReasonName,
             ["converged"] = fit.Converged,
-            ["not_converged_reason"] = fit.NotConvergedReason,
-            ["message"] = fit.Training?.Message,
+            ["not_converged_reason"] = fit.NotConvergedReason is { } why ? Binders.Rewrite(why) : null,
+            ["message"] = fit.Training?.Message is { } message ? Binders.Rewrite(message) : null,
             ["learning_rate"] = fit.Training is { } tr && double.IsFinite(tr.LearningRate) ? tr.LearningRate : null,
             ["learning_rate_source"] = fit.Training?.LearningRateSource,
             ["recoveries"] = fit.Training?.Recoveries,
@@ -274,22 +250,22 @@ internal static class FitCommand
                 ? "the exact least-squares solution (normal equations of one pass, Cholesky)"
                 : "the exact least-squares solution (Householder QR with iterative refinement)",
             SolverMethod.ConjugateGradient => string.Format(c, "conjugate gradient ({0} loss{1}{2})",
-                o.GradientDescent.LossScaling == LossScaling.Mean ? "mean" : "sum",
+                GradientDescentBinder.Loss.Format(o.GradientDescent.LossScaling),
                 fit.Standardization is null ? "" : ", standardised features", penalty),
             _ => string.Format(c, "{0} ({1} loss, α = {2:G6}, {3}{4}{5}{6})",
                 fit.Training!.Optimizer == "gd" ? "gradient descent" : fit.Training.Optimizer,
-                o.GradientDescent.LossScaling == LossScaling.Mean ? "mean" : "sum", fit.Training.LearningRate, fit.Training.LearningRateSource,
+                GradientDescentBinder.Loss.Format(o.GradientDescent.LossScaling), fit.Training.LearningRate, fit.Training.LearningRateSource,
                 o.GradientDescent.BatchSize is { } bs ? $", mini-batches of {bs}" : "",
                 fit.Standardization is null ? "" : ", standardised features", penalty),
         };
         if (!fit.Converged)
-            console.WriteLine($"NOT CONVERGED: {fit.NotConvergedReason}. The coefficients below are not the optimum; t, p and intervals are not shown.");
+            console.WriteLine($"NOT CONVERGED: {Binders.Rewrite(fit.NotConvergedReason ?? "")}. The coefficients below are not the optimum; t, p and intervals are not shown.");
         console.WriteLine($"Fitted {string.Join(", ", m.TargetNames)} ~ {string.Join(" + ", m.FeatureNames)}{(m.HasIntercept ? "" : " (no intercept)")} on {fit.Rows} rows of {path}");
         console.WriteLine($"by {how}.");
         if (fit.MethodChoice is { } choice)
             console.WriteLine(choice);
         if (fit.Training is { } run)
-            console.WriteLine(string.Format(c, "Stopped after {0} ({1}): {2}", Text.Plural(run.Iterations, "iteration"), run.StopReason.ToSnakeCase(), run.Message));
+            console.WriteLine(string.Format(c, "Stopped after {0} ({1}): {2}", Text.Plural(run.Iterations, "iteration"), run.StopReason.ToSnakeCase(), Binders.Rewrite(run.Message)));
         for (int output = 0; output < m.Outputs; output++)
         {
             console.WriteLine();
@@ -336,18 +312,12 @@ internal static class FitCommand
                 opt.RelativeObjectiveGap, opt.Certified ? "within" : "ABOVE", opt.Tolerance, opt.CertificateSource));
         }
         else if (fit.ExactCheckSkipped is { } why && fit.Method != SolverMethod.Exact)
-            console.WriteLine($"Not compared with the exact solution: {why}.");
+            console.WriteLine($"Not compared with the exact solution: {Binders.Rewrite(why)}.");
         if (modelPath is not null)
             console.WriteLine($"Model written to {modelPath}.");
     }
 
-    internal static string MethodName(SolverMethod method) => method switch
-    {
-        SolverMethod.Exact => "exact",
-        SolverMethod.ConjugateGradient => "cg",
-        SolverMethod.Auto => "auto",
-        _ => "gd",
-    };
+    internal static string MethodName(SolverMethod method) => LinearRegressorBinder.Method.Format(method);
 
     private static string P(double p) => !double.IsFinite(p) ? "—" : p < 1e-16 ? "< 1e-16" : p.ToString("G3", CultureInfo.InvariantCulture);
 

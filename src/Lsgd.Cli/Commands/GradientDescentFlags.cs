@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Lsgd.Models;
+using Lsgd.Cli.Binding;
 using Lsgd.Optimizers;
 using Lsgd.Schedules;
 using Lsgd.Training;
@@ -26,63 +26,26 @@ internal sealed class GradientDescentFlags
     public Option<double?> TimeBudget { get; }
     public Option<int> Patience { get; }
 
-    public GradientDescentFlags(string learningRate, LossScaling loss)
+    /// <summary>The flags with <c>fit</c>'s defaults, or with those of <paramref name="defaults"/> (by option name) where given.</summary>
+    public GradientDescentFlags(IReadOnlyDictionary<string, object>? defaults = null)
     {
-        var defaults = new GradientDescentOptions();
-        LearningRate = new Option<string>("--learning-rate", "-a")
-        {
-            Description = "Step size α of θ ← θ − α·∇J, or 'auto' (1/L, L the largest Hessian eigenvalue, by power iteration).",
-            DefaultValueFactory = _ => learningRate,
-        };
-        MaxIterations = new Option<int>("--max-iterations")
-        {
-            Description = "Most updates to make (epochs with --batch-size).",
-            DefaultValueFactory = _ => defaults.MaxIterations,
-        };
-        Tolerance = new Option<double>("--tolerance")
-        {
-            Description = "The article's rule: stop when |J(k) − J(k−1)| < tolerance (0 turns it off).",
-            DefaultValueFactory = _ => defaults.Tolerance,
-        };
-        GradientTolerance = new Option<double>("--gradient-tolerance")
-        {
-            Description = "Stop when ‖∇J‖ < this (0, the default, turns it off).",
-            DefaultValueFactory = _ => 0,
-        };
-        Loss = new Option<string>("--loss")
-        {
-            Description = "Loss scaling: sum = ½Σr² (the article's), mean = ½/n·Σr².",
-            DefaultValueFactory = _ => loss == LossScaling.Sum ? "sum" : "mean",
-        };
-        Loss.AcceptOnlyFromAmong("sum", "mean");
-        Init = new Option<string>("--init")
-        {
-            Description = "Initial parameters: zeros, or random (seeded by --seed).",
-            DefaultValueFactory = _ => "zeros",
-        };
-        Init.AcceptOnlyFromAmong("zeros", "random");
-        Seed = new Option<int>("--seed")
-        {
-            Description = "Seed for --init random, mini-batch shuffling and validation splits.",
-            DefaultValueFactory = _ => 0,
-        };
-        Optimizer = new Option<string>("--optimizer")
-        {
-            Description = "How gradients become steps: " + string.Join(", ", OptimizerCatalog.Names) + " (gd is the article's).",
-            DefaultValueFactory = _ => "gd",
-        };
-        Optimizer.AcceptOnlyFromAmong([.. OptimizerCatalog.Names]);
-        Momentum = new Option<double>("--momentum") { Description = "μ for momentum and nesterov.", DefaultValueFactory = _ => 0.9 };
-        BatchSize = new Option<int?>("--batch-size") { Description = "Rows per mini-batch (default: full batch). 1 is stochastic gradient descent." };
-        Schedule = new Option<string>("--schedule")
-        {
-            Description = "Learning-rate schedule: constant, inverse[:POWER], step:EVERY[:GAMMA], cosine[:MIN_FACTOR].",
-            DefaultValueFactory = _ => "constant",
-        };
-        Warmup = new Option<int>("--warmup") { Description = "Linear warm-up over this many steps before the schedule.", DefaultValueFactory = _ => 0 };
-        LineSearch = new Option<bool>("--line-search") { Description = "Backtracking (Armijo) line search for full-batch gd." };
-        TimeBudget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds, keeping the parameters reached." };
-        Patience = new Option<int>("--patience") { Description = "With --validation-fraction: checks without improvement before stopping early.", DefaultValueFactory = _ => defaults.Patience };
+        var table = GradientDescentBinder.Table;
+        Option<T> Make<T>(string option) => table[option].Create<T>(defaults?.GetValueOrDefault(option));
+        LearningRate = Make<string>(nameof(GradientDescentOptions.LearningRate));
+        MaxIterations = Make<int>(nameof(GradientDescentOptions.MaxIterations));
+        Tolerance = Make<double>(nameof(GradientDescentOptions.Tolerance));
+        GradientTolerance = Make<double>(nameof(GradientDescentOptions.GradientTolerance));
+        Loss = Make<string>(nameof(GradientDescentOptions.LossScaling));
+        Init = Make<string>(nameof(GradientDescentOptions.Initialization));
+        Seed = Make<int>(nameof(GradientDescentOptions.Seed));
+        Optimizer = Make<string>(nameof(GradientDescentOptions.Optimizer));
+        Momentum = Make<double>("Momentum");
+        BatchSize = Make<int?>(nameof(GradientDescentOptions.BatchSize));
+        Schedule = Make<string>(nameof(GradientDescentOptions.Schedule));
+        Warmup = Make<int>(nameof(WarmUpSchedule.WarmupSteps));
+        LineSearch = Make<bool>(nameof(GradientDescentOptions.LineSearch));
+        TimeBudget = Make<double?>(nameof(GradientDescentOptions.TimeBudget));
+        Patience = Make<int>(nameof(GradientDescentOptions.Patience));
     }
 
     /// <summary>Whether a flag that only gradient descent reads was given explicitly.</summary>
@@ -117,8 +80,8 @@ internal sealed class GradientDescentFlags
             MaxIterations = maxIterations,
             Tolerance = parse.GetValue(Tolerance),
             GradientTolerance = parse.GetValue(GradientTolerance),
-            LossScaling = parse.GetValue(Loss) == "mean" ? LossScaling.Mean : LossScaling.Sum,
-            Initialization = parse.GetValue(Init) == "random" ? Initialization.Random : Initialization.Zeros,
+            LossScaling = GradientDescentBinder.Loss.Parse(parse.GetValue(Loss)!),
+            Initialization = GradientDescentBinder.Init.Parse(parse.GetValue(Init)!),
             Seed = parse.GetValue(Seed),
             TraceIterations = traceIterations,
             Optimizer = OptimizerCatalog.Create(parse.GetValue(Optimizer)!, parse.GetValue(Momentum)),
@@ -136,7 +99,7 @@ internal sealed class GradientDescentFlags
             return null;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
             return value;
-        throw new LsgdException($"--learning-rate '{text}' is not allowed: it must be a number > 0 or 'auto'. Try 0.01, or auto.");
+        throw new LsgdException($"{GradientDescentBinder.Table[nameof(GradientDescentOptions.LearningRate)].Flag} '{text}' is not allowed: it must be a number > 0 or 'auto'. Try 0.01, or auto.");
     }
 
     internal static ILearningRateSchedule ParseSchedule(string text, int warmup, long steps)

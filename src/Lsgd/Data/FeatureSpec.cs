@@ -16,14 +16,14 @@ public sealed record FeatureSpec(IReadOnlyList<string> Inputs, int Degree = 1)
     public void Validate()
     {
         if (Inputs.Count == 0)
-            throw new LsgdException("No feature columns: name them with --features, or keep at least one numeric column besides the target.");
+            throw new LsgdException("No feature columns: name them with `Inputs`, or keep at least one numeric column besides the target.");
         if (Degree < 1)
-            throw new LsgdException($"--degree {Degree} is not allowed: it must be an integer >= 1. Use 1 for a straight line, 2 for a parabola.");
+            throw new LsgdException($"`Degree = {Degree}` is not allowed: it must be an integer >= 1. Use 1 for a straight line, 2 for a parabola.");
         if (Degree > MaxDegree)
-            throw new LsgdException($"--degree {Degree} is not allowed: it must be at most {MaxDegree}. Powers beyond a few dozen overflow or lose every digit in double precision; " +
-                "for a high-degree polynomial in one column use 'lsgd curve --model poly:N' (Chebyshev basis).");
+            throw new LsgdException($"`Degree = {Degree}` is not allowed: it must be at most {MaxDegree}. Powers beyond a few dozen overflow or lose every digit in double precision; " +
+                "for a high-degree polynomial in one column use `CurveFitter.Polynomial` (Chebyshev basis).");
         if (Degree > 1 && Inputs.Count != 1)
-            throw new LsgdException($"--degree {Degree} fits a polynomial in one column, but {Inputs.Count} feature columns were given ({string.Join(", ", Inputs)}). Pass exactly one with --features.");
+            throw new LsgdException($"`Degree = {Degree}` fits a polynomial in one column, but {Inputs.Count} feature columns were given ({string.Join(", ", Inputs)}). Pass exactly one with `Inputs`.");
     }
 
     /// <summary>The highest polynomial degree <see cref="Validate"/> accepts.</summary>
@@ -43,7 +43,7 @@ public sealed record FeatureSpec(IReadOnlyList<string> Inputs, int Degree = 1)
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if ((double)rows * columns > Array.MaxLength || bytes > available / 2.0)
             throw new LsgdException($"{source}: {rows} rows × {columns} features need {bytes / (1 << 20):0} MB, more than half of the {available / (1 << 20)} MB this process may use. " +
-                "Use a lower --degree or fewer columns, or stream the file (--engine stream).");
+                "Use a lower `Degree` or fewer columns, or stream the file (`Engine = Stream`).");
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ public static class PolynomialFeatures
     /// <summary>Expands n values into an n × degree row-major matrix [x, x², …, xᴺ].</summary>
     public static double[] Expand(ReadOnlySpan<double> x, int degree)
     {
-        Check.AtLeast(degree, 1, nameof(degree), "Use --degree 1 for a straight line, 2 for a parabola.");
+        Check.AtLeast(degree, 1, nameof(degree), "Use `Degree = 1` for a straight line, 2 for a parabola.");
         var result = new double[x.Length * degree];
         for (int i = 0; i < x.Length; i++)
         {

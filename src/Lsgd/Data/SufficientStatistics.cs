@@ -173,7 +173,7 @@ public sealed class SufficientStatistics
             for (int j = 0; j < d; j++)
                 a[i * d + j] /= scale[i] * scale[j];
         if (!Cholesky.TryFactor(a, d, 1e-13, out var chol, out int dependent))
-            Throw.Data($"The features are linearly dependent (or nearly): '{FeatureNames.ElementAtOrDefault(dependent) ?? $"x{dependent + 1}"}' is (close to) a combination of the columns before it. Remove it, or add a ridge penalty (--l2).");
+            Throw.Data($"The features are linearly dependent (or nearly): '{FeatureNames.ElementAtOrDefault(dependent) ?? $"x{dependent + 1}"}' is (close to) a combination of the columns before it. Remove it, or add a ridge penalty (`Penalty.L2`).");
         int bs = d + (fitIntercept ? 1 : 0);
         var theta = new double[bs * k];
         var z = new double[d];

@@ -126,7 +126,7 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
 
     /// <inheritdoc />
     public IEnumerable<IMiniBatch> Batches(int batchSize, int seed) =>
-        throw new LsgdException("Mini-batches need the rows themselves, and the sufficient-statistics engine keeps only XᵀX and Xᵀy. Use --engine rows (in memory) or --engine stream, or full-batch gradient descent.");
+        throw new LsgdException("Mini-batches need the rows themselves, and the sufficient-statistics engine keeps only XᵀX and Xᵀy. Use `Engine = Rows` (in memory) or `Engine = Stream`, or full-batch gradient descent.");
 
     private void MultiplySymmetric(ReadOnlySpan<double> w, Span<double> result)
     {

@@ -103,7 +103,7 @@ public sealed class LinearRegressor
         if (count < layout.BlockSize)
             Throw.Data($"The data has {Throw.Plural(count, "row")} but each output has {Throw.Plural(layout.BlockSize, "parameter")} " +
                 $"({Throw.Plural(source.Features, "feature")}{(o.FitIntercept ? " and an intercept" : "")}): at least {layout.BlockSize} rows are needed. " +
-                "Add rows, use fewer features or a lower --degree.");
+                "Add rows, use fewer features or a lower `Degree`.");
         int rows = (int)Math.Min(count, int.MaxValue);
         if (o.Method == SolverMethod.Exact)
             return FitExact(source, statistics, layout, rows, null, cancellationToken);
@@ -302,7 +302,7 @@ public sealed class LinearRegressor
 
     private static void ThrowPenaltyWithExact(Penalty penalty) =>
         Throw.Data(string.Format(CultureInfo.InvariantCulture,
-            "The exact solver fits plain least squares, without a penalty (got L1 = {0}, L2 = {1}). Use --method cg for ridge, or --method gd for lasso and elastic net.",
+            "The exact solver fits plain least squares, without a penalty (got L1 = {0}, L2 = {1}). Use `Method = ConjugateGradient` for ridge, or `Method = GradientDescent` for lasso and elastic net.",
             penalty.L1, penalty.L2));
 
     /// <summary>
@@ -340,9 +340,9 @@ public sealed class LinearRegressor
         {
             if (batches)
                 throw new InvalidOptionException(nameof(o.GradientDescent.BatchSize), o.GradientDescent.BatchSize!.Value, "unset for a fit from sufficient statistics (mini-batches need the rows)",
-                    "Drop --batch-size, or fit the rows themselves.");
+                    "Drop `BatchSize`, or fit the rows themselves.");
             if (o.Engine is EngineKind.Rows or EngineKind.Stream)
-                throw new InvalidOptionException(nameof(o.Engine), o.Engine.ToString().ToLowerInvariant(), "statistics or auto for a fit from sufficient statistics", "Use --engine stats.");
+                throw new InvalidOptionException(nameof(o.Engine), o.Engine.ToString().ToLowerInvariant(), "statistics or auto for a fit from sufficient statistics", "Use `Engine = Statistics`.");
             return EngineKind.Statistics;
         }
         if (source.Rows is not null)
@@ -353,9 +353,9 @@ public sealed class LinearRegressor
                 var kind => kind,
             };
         if (o.Engine == EngineKind.Stream)
-            throw new InvalidOptionException(nameof(o.Engine), "stream", "rows, statistics or auto for data in memory", "Use --engine rows, or fit a file larger than --memory.");
+            throw new InvalidOptionException(nameof(o.Engine), "stream", "rows, statistics or auto for data in memory", "Use `Engine = Rows`, or stream the data from an IRowSource.");
         if (o.Engine == EngineKind.Statistics && batches)
-            throw new InvalidOptionException(nameof(o.Engine), "statistics", "rows or auto with --batch-size (mini-batches need the rows)", "Use --engine rows, or drop --batch-size.");
+            throw new InvalidOptionException(nameof(o.Engine), "statistics", "rows or auto with `BatchSize` (mini-batches need the rows)", "Use `Engine = Rows`, or drop `BatchSize`.");
         if (o.Engine != EngineKind.Auto)
             return o.Engine;
         bool large = rows >= 50_000 && layout.Features <= 2048 && rows >= 8 * layout.Features;
@@ -407,7 +407,7 @@ public sealed class LinearRegressor
         int n = data.Rows;
         int held = (int)Math.Round(fraction * n);
         if (held < 1 || n - held < data.Features + 1)
-            Throw.Data($"A validation fraction of {fraction.ToString(CultureInfo.InvariantCulture)} of {n} rows leaves too few rows for training or validation. Lower --validation-fraction or add rows.");
+            Throw.Data($"A validation fraction of {fraction.ToString(CultureInfo.InvariantCulture)} of {n} rows leaves too few rows for training or validation. Lower `ValidationFraction` or add rows.");
         var order = Enumerable.Range(0, n).ToArray();
         new Random(seed).Shuffle(order);
         return (Take(data, order.AsSpan(held)), Take(data, order.AsSpan(0, held)));

@@ -47,7 +47,7 @@ public sealed record Optimality(double Loss, double OptimalLoss, double Objectiv
         string text = string.Format(c, "Distance to the exact least-squares solution: ‖θ − θ*‖ = {0:G3} (relative {1:G3}); {2}.",
             CoefficientDistance, RelativeCoefficientDistance, gap);
         if (converged && RelativeCoefficientDistance > 1e-6)
-            text += " The stopping rule fired before the coefficients converged: lower --tolerance, or use --gradient-tolerance.";
+            text += " The stopping rule fired before the coefficients converged: lower `Tolerance`, or use `GradientTolerance`.";
         return text;
     }
 }

@@ -40,7 +40,7 @@ public static class ConjugateGradient
         ArgumentNullException.ThrowIfNull(options);
         if (objective.Proximal is not null)
             throw new InvalidOptionException("L1", "> 0", "0 with conjugate gradient (the L1 penalty is not smooth)",
-                "Use --method gd (proximal gradient) or --optimizer fista for lasso and elastic net.");
+                "Use `Method = GradientDescent` (proximal gradient) or `Optimizer = fista` for lasso and elastic net.");
         if (!objective.HasHessianVector)
             throw new LsgdException("Conjugate gradient needs Hessian-vector products, and this objective has none. Use gradient descent.");
         int p = objective.ParameterCount;
@@ -124,7 +124,7 @@ public static class ConjugateGradient
         }
         var (converged, test) = Convergence.Judge(reason, certificate is not null, gap, norm, options);
         string message = (flat
-            ? string.Format(CultureInfo.InvariantCulture, "No direction of positive curvature is left at iteration {0} (dᵀHd ≤ 0 with ‖∇J‖ = {1:G3}): rounding has the last word. A stall is not convergence; use --method exact.", k, norm)
+            ? string.Format(CultureInfo.InvariantCulture, "No direction of positive curvature is left at iteration {0} (dᵀHd ≤ 0 with ‖∇J‖ = {1:G3}): rounding has the last word. A stall is not convergence; use `Method = Exact`.", k, norm)
             : Explain(reason, options, k, restart, norm, log.History, gap, certificate?.Source))
             + StopMessages.Verdict(reason, converged, gap, certificate?.Source, options);
         return new GradientDescentResult(theta, reason, k, log.History, norm, log.Trace, message, double.NaN)
@@ -157,9 +157,9 @@ public static class ConjugateGradient
         return reason switch
         {
             StopReason.GradientNormBelowTolerance when norm == 0 => string.Format(c, "The residual of the normal equations vanished (‖∇J‖ = 0) at iteration {0}.", k),
-            StopReason.MaxIterations => string.Format(c, "Reached the maximum of {0} iterations; the features may be nearly dependent. Raise --max-iterations or use --method exact.", k),
+            StopReason.MaxIterations => string.Format(c, "Reached the maximum of {0} iterations; the features may be nearly dependent. Raise `MaxIterations` or use `Method = Exact`.", k),
             StopReason.RoundingLimit => string.Format(c, "Stalled at iteration {0}: {1} restarts in a row (every {2} steps) improved neither J nor ‖∇J‖ = {3:G3}, so rounding has the last word. " +
-                "A stall is not convergence; use --method exact, or standardise the features.", k, StallRestarts, restart, norm),
+                "A stall is not convergence; use `Method = Exact`, or standardise the features.", k, StallRestarts, restart, norm),
             StopReason.Diverged => string.Format(c, "The loss became non-finite at iteration {0}.", k),
             _ => StopMessages.Common(reason, options, "iteration", k, change, gap, source, false) ?? "",
         };

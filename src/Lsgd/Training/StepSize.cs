@@ -62,7 +62,7 @@ internal sealed class StepSize
         }
         double l = objective.LargestCurvature(maxIterations: 50, seed: options.Seed + 1, relativeTolerance: 1e-4);
         if (double.IsNaN(l))
-            throw new LsgdException($"The {optimizer.Name} optimizer needs a learning rate, and this objective has no curvature estimate to choose one from. Give --learning-rate (e.g. 0.01).");
+            throw new LsgdException($"The {optimizer.Name} optimizer needs a learning rate, and this objective has no curvature estimate to choose one from. Give `LearningRate` (e.g. 0.01).");
         if (!(l > 0))
             return (1.0, "auto: 1 (the Hessian is zero)");
         return (1 / l, string.Format(c, "auto: 1/L with L = {0:G6}, the largest Hessian eigenvalue (power iteration)", l));

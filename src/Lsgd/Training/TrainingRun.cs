@@ -33,10 +33,10 @@ internal sealed class TrainingRun
         _options = options;
         _optimizer = options.Optimizer ?? new Sgd();
         if (options.LineSearch && (!_optimizer.SupportsLineSearch || options.BatchSize is not null))
-            throw new LsgdException($"The line search works with full-batch plain gradient descent only, not with {(options.BatchSize is null ? $"the {_optimizer.Name} optimizer" : "mini-batches")}. Drop --line-search, or use the default optimizer without --batch-size.");
+            throw new LsgdException($"The line search works with full-batch plain gradient descent only, not with {(options.BatchSize is null ? $"the {_optimizer.Name} optimizer" : "mini-batches")}. Drop `LineSearch`, or use the default optimizer without `BatchSize`.");
         _proximal = objective.Proximal;
         if (_proximal is not null && !_optimizer.SupportsProximal)
-            throw new LsgdException($"The {_optimizer.Name} optimizer scales each coordinate's step, so it cannot apply the L1 penalty's proximal step exactly. Use --optimizer gd or fista for lasso and elastic net.");
+            throw new LsgdException($"The {_optimizer.Name} optimizer scales each coordinate's step, so it cannot apply the L1 penalty's proximal step exactly. Use `Optimizer = gd` or fista for lasso and elastic net.");
         _state = new OptimizerState(objective.ParameterCount);
         _rules = new StoppingRules(options, certificate, validation is null ? null : new EarlyStopping(validation, options.Patience), cancel);
         _log = new TrainingLog(options, progress);
@@ -228,7 +228,7 @@ internal sealed class TrainingRun
         {
             double l = _objective.LargestCurvature(maxIterations: 50, seed: _options.Seed + 1, relativeTolerance: 1e-4);
             if (!(l > 0)) return "";
-            return string.Format(c, " Plain gradient descent is stable only for α < 2/L = {0:G4} (L = {1:G6}, the largest eigenvalue of the Hessian); try --learning-rate {2:G3}, or leave it unset for automatic.",
+            return string.Format(c, " Plain gradient descent is stable only for α < 2/L = {0:G4} (L = {1:G6}, the largest eigenvalue of the Hessian); try `LearningRate = {2:G3}`, or leave it unset for automatic.",
                 2 / l, l, 1 / l);
         }
         return reason switch
@@ -237,7 +237,7 @@ internal sealed class TrainingRun
                 history[^1] is var h && double.IsFinite(h) ? $"{h:G4} (rising)" : Internals.Throw.Format(h), Unit, k, _step.Alpha) + Bound(),
             StopReason.MaxIterations when history[^1] > history[0] => string.Format(c, "The loss grew from {0:G6} to {1:G6} in {2} {3}s: α = {4:G6} is too large.",
                 history[0], history[^1], k, Unit, _step.Alpha) + Bound(),
-            StopReason.MaxIterations => string.Format(c, "Reached the maximum of {0} {1}s before a convergence rule was met. Gradient descent needs more iterations the worse the features are conditioned: raise --max-iterations, standardise the features, or use --method exact.", k, Unit),
+            StopReason.MaxIterations => string.Format(c, "Reached the maximum of {0} {1}s before a convergence rule was met. Gradient descent needs more iterations the worse the features are conditioned: raise `MaxIterations`, standardise the features, or use `Method = Exact`.", k, Unit),
             _ => "",
         };
     }

@@ -202,7 +202,7 @@ public class ShallowNetworkTest
         var objective = new ShallowNetworkObjective(ApplicationData.Saddle(n: 20), hidden: 3, HiddenActivation.Tanh, LossScaling.Mean);
         Assert.True(double.IsNaN(((Lsgd.Engines.IObjective)objective).LargestCurvature()));
         var e = Assert.Throws<LsgdException>(() => GradientDescent.Minimize(objective, new GradientDescentOptions()));
-        Assert.Equal("The gd optimizer needs a learning rate, and this objective has no curvature estimate to choose one from. Give --learning-rate (e.g. 0.01).", e.Message);
+        Assert.Equal("The gd optimizer needs a learning rate, and this objective has no curvature estimate to choose one from. Give `LearningRate` (e.g. 0.01).", e.Message);
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public class LinearRegressorTest
     {
         var data = new Dataset([1, 2, 3, 4, 5, 6], [1, 2], 2, 3);
         var e = Assert.Throws<LsgdException>(() => new LinearRegressor().Fit(data));
-        Assert.Equal("The data has 2 rows but each output has 4 parameters (3 features and an intercept): at least 4 rows are needed. Add rows, use fewer features or a lower --degree.", e.Message);
+        Assert.Equal("The data has 2 rows but each output has 4 parameters (3 features and an intercept): at least 4 rows are needed. Add rows, use fewer features or a lower `Degree`.", e.Message);
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public class OptimizerCatalogTest
     {
         var objective = new LeastSquaresObjective(new InMemoryEngine(TestData.ArticlePoints(), true), LossScaling.Sum, Penalty.Lasso(0.1));
         var e = Assert.Throws<LsgdException>(() => GradientDescent.Minimize(objective, new GradientDescentOptions { Optimizer = new Adam() }));
-        Assert.Equal("The adam optimizer scales each coordinate's step, so it cannot apply the L1 penalty's proximal step exactly. Use --optimizer gd or fista for lasso and elastic net.", e.Message);
+        Assert.Equal("The adam optimizer scales each coordinate's step, so it cannot apply the L1 penalty's proximal step exactly. Use `Optimizer = gd` or fista for lasso and elastic net.", e.Message);
     }
 
     private sealed class Custom : IOptimizer

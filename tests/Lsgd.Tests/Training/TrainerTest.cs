@@ -71,7 +71,7 @@ public class TrainerTest
     {
         var e = Assert.Throws<LsgdException>(() => GradientDescent.Minimize(Article(),
             new GradientDescentOptions { LineSearch = true, Optimizer = new Adam() }));
-        Assert.Equal("The line search works with full-batch plain gradient descent only, not with the adam optimizer. Drop --line-search, or use the default optimizer without --batch-size.", e.Message);
+        Assert.Equal("The line search works with full-batch plain gradient descent only, not with the adam optimizer. Drop `LineSearch`, or use the default optimizer without `BatchSize`.", e.Message);
     }
 
     [Fact]
@@ -240,6 +240,6 @@ public class TrainerTest
         {
             Method = SolverMethod.Exact, Penalty = Penalty.Ridge(1),
         }).Fit(TestData.ArticlePoints()));
-        Assert.Equal("The exact solver fits plain least squares, without a penalty (got L1 = 0, L2 = 1). Use --method cg for ridge, or --method gd for lasso and elastic net.", e.Message);
+        Assert.Equal("The exact solver fits plain least squares, without a penalty (got L1 = 0, L2 = 1). Use `Method = ConjugateGradient` for ridge, or `Method = GradientDescent` for lasso and elastic net.", e.Message);
     }
 }

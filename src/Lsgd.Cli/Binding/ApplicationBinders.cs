@@ -1,0 +1,78 @@
+using Lsgd.Applications.Classification;
+using Lsgd.Applications.Pca;
+using Lsgd.Data;
+using Lsgd.Embeddings;
+using Lsgd.Estimators;
+
+namespace Lsgd.Cli.Binding;
+
+/// <summary>
+/// The binder tables of the other records the commands bind: <see cref="FeatureSpec"/>, <c>fit</c>'s own settings,
+/// <see cref="PcaOptions"/>, <see cref="LeastSquaresClassifierOptions"/> and the fine-tuner's records.
+/// </summary>
+internal static class ApplicationBinders
+{
+    /// <summary>Which columns are features, and the polynomial degree (<c>fit</c>).</summary>
+    public static readonly BinderTable FeatureSpec = new(nameof(Data.FeatureSpec), null,
+    [
+        new(nameof(Data.FeatureSpec.Inputs), "--features", "Feature columns.") { Aliases = ["-f"] },
+        new(nameof(Data.FeatureSpec.Degree), "--degree", "Fit a polynomial x, x², …, xᴺ in the single feature column.") { Aliases = [], Default = 1 },
+    ]);
+
+    /// <summary><c>fit</c>'s settings that no library record holds.</summary>
+    public static readonly BinderTable Fit = new("fit", null,
+    [
+        new("CurveFitter.Polynomial", "'lsgd curve --model poly:N'", "A polynomial of high degree, fitted in the Chebyshev basis."),
+        new("repeat", "--repeat", "Fit this many times in one process (for timing): fit_seconds is then the median, fit_seconds_runs lists each run; the first includes JIT compilation.") { Default = 1 },
+    ]);
+
+    /// <summary><c>pca --method</c>: subspace, gd, oja.</summary>
+    public static readonly Choices<PcaMethod> PcaMethods = new(("subspace", PcaMethod.Subspace), ("gd", PcaMethod.GradientDescent), ("oja", PcaMethod.Oja));
+
+    /// <summary>The flags of <c>lsgd pca</c> that set <see cref="PcaOptions"/>.</summary>
+    public static readonly BinderTable Pca = new(nameof(PcaOptions), new PcaOptions(),
+    [
+        new(nameof(PcaOptions.Components), "--components", "How many components to compute.") { Aliases = ["-k"], Default = 2, Library = o => ((PcaOptions)o).Components },
+        new(nameof(PcaOptions.Method), "--method", "subspace: block power iteration; gd: gradient descent on the reconstruction error; oja: Oja's stochastic rule (mini-batches).")
+        {
+            Aliases = ["-m"], Choices = PcaMethods, Default = "subspace", Library = o => ((PcaOptions)o).Method,
+        },
+        new(nameof(PcaOptions.MaxIterations), "--max-iterations", "Most passes (epochs for oja) over the data.") { Default = 1000, Library = o => ((PcaOptions)o).MaxIterations },
+        new(nameof(PcaOptions.Tolerance), "--tolerance", "Stop when the subspace moves by less than this angle (radians) in a pass.") { Default = 1e-10, Library = o => ((PcaOptions)o).Tolerance },
+        new(nameof(PcaOptions.LearningRate), "--learning-rate", "Step of gd and oja as a fraction (0, 1] of 1/λ₁.") { Default = 1.0, Library = o => ((PcaOptions)o).LearningRate },
+        new(nameof(PcaOptions.BatchSize), "--batch-size", "Rows per mini-batch of oja.") { Default = 32, Library = o => ((PcaOptions)o).BatchSize },
+    ]);
+
+    /// <summary><c>classify --method</c>: auto, exact, cg, gd (in the order its help lists them).</summary>
+    public static readonly Choices<SolverMethod> ClassifierMethods = new(
+        ("auto", SolverMethod.Auto), ("exact", SolverMethod.Exact), ("cg", SolverMethod.ConjugateGradient), ("gd", SolverMethod.GradientDescent));
+
+    /// <summary><c>classify --encoding</c>: onehot, pm1.</summary>
+    public static readonly Choices<TargetEncoding> Encodings = new(("onehot", TargetEncoding.OneHot), ("pm1", TargetEncoding.PlusMinusOne));
+
+    /// <summary>The flags of <c>lsgd classify</c> that set <see cref="LeastSquaresClassifierOptions"/>.</summary>
+    public static readonly BinderTable Classifier = new(nameof(LeastSquaresClassifierOptions), new LeastSquaresClassifierOptions(),
+    [
+        new(nameof(LeastSquaresClassifierOptions.TestFraction), "--test-fraction", "Hold out this fraction of each class (seeded) and report accuracy on it; 0 reports training accuracy.")
+        {
+            Default = 0.0, Library = o => ((LeastSquaresClassifierOptions)o).TestFraction,
+        },
+        new(nameof(LeastSquaresClassifierOptions.Encoding), "--encoding", "Targets per class: onehot (1 for the class, 0 elsewhere) or pm1 (+1 / −1).")
+        {
+            Choices = Encodings, Default = "onehot", Library = o => ((LeastSquaresClassifierOptions)o).Encoding,
+        },
+        new("Regression.Method", "--method", "How the one-output-per-class least squares is solved: auto (exact QR unless the data is large), exact, cg, gd.")
+        {
+            Aliases = ["-m"], Choices = ClassifierMethods, Default = "auto", Library = o => ((LeastSquaresClassifierOptions)o).Regression.Method,
+        },
+    ]);
+
+    /// <summary>The flags of <c>lsgd finetune</c> that set <see cref="SplitOptions"/>, <see cref="HeadOptions"/> and <see cref="EmbeddingOptions"/>.</summary>
+    public static readonly BinderTable Finetune = new(nameof(FinetuneOptions), null,
+    [
+        new(nameof(SplitOptions.TestFraction), "--test-fraction", "Share of rows (or groups' rows) held out for the test set.") { Default = 0.2 },
+        new(nameof(SplitOptions.ValidationFraction), "--validation-fraction", "Share held out for the validation set, which chooses the ridge penalty with --l2 auto (0: none).") { Default = 0.1 },
+        new(nameof(HeadOptions.L2), "--l2", "Ridge penalty λ on standardised weights, or auto: the best of 0, 0.01, 0.1, 1, 10 on the validation set.") { Default = "auto" },
+        new(nameof(HeadOptions.Threads), "--threads", "Encoder runs at once and threads for training (default: all cores)."),
+    ]);
+}
