@@ -21,7 +21,11 @@ public static class Cli
     /// <summary>Exit code for a user or data error.</summary>
     public const int UserError = 2;
 
-    /// <summary>Exit code when Ctrl+C interrupted a pass over the data (128 + SIGINT, as shells use).</summary>
+    /// <summary>
+    /// Exit code of every command that Ctrl+C interrupted before it had a result to keep (128 + SIGINT, as shells
+    /// use). A fit that stops at Ctrl+C and keeps the parameters reached is a result: it exits 0 with
+    /// <c>stop_reason</c> <c>cancelled</c>.
+    /// </summary>
     public const int Cancelled = 130;
 
     /// <summary>Runs the command line <paramref name="args"/>, writing to the given writers.</summary>
@@ -78,9 +82,9 @@ public static class Cli
             error.WriteLine($"lsgd: error: {OneLine(Binders.Rewrite(e.Message))}");
             return UserError;
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (OperationCanceledException e) when (cancellation.IsCancellationRequested)
         {
-            error.WriteLine("lsgd: cancelled while reading the data; nothing was written.");
+            error.WriteLine(e is CommandCancelledException c ? $"lsgd: cancelled: {c.Message}" : "lsgd: cancelled while reading the data; nothing was written.");
             return Cancelled;
         }
         catch (OutOfMemoryException e)
@@ -125,3 +129,6 @@ public static class Cli
 
     private static string Quote(string token) => token.Length <= 80 ? $"'{token}'" : $"'{token[..80]}…'";
 }
+
+/// <summary>A command was cancelled; the message says what was (not) written. <see cref="Cli.Run"/> exits with <see cref="Cli.Cancelled"/>.</summary>
+internal sealed class CommandCancelledException(string message, Exception inner) : OperationCanceledException(message, inner);

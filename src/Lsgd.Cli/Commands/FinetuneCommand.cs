@@ -47,9 +47,9 @@ internal static class FinetuneCommand
             {
                 Execute(parse);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException e) when (e is not CommandCancelledException)
             {
-                throw new LsgdException("Cancelled: no head was written (embeddings cached before this run are kept).");
+                throw new CommandCancelledException("no head was written (embeddings cached before this run are kept).", e);
             }
             setExit(Cli.Ok);
         });
