@@ -41,7 +41,12 @@ internal static class ApplicationBinders
         new(nameof(PcaOptions.Tolerance), "--tolerance", "Stop when the subspace moves by less than this angle (radians) in a pass.") { Default = 1e-10, Library = o => ((PcaOptions)o).Tolerance },
         new(nameof(PcaOptions.LearningRate), "--learning-rate", "Step of gd and oja as a fraction (0, 1] of 1/λ₁.") { Default = 1.0, Library = o => ((PcaOptions)o).LearningRate },
         new(nameof(PcaOptions.BatchSize), "--batch-size", "Rows per mini-batch of oja.") { Default = 32, Library = o => ((PcaOptions)o).BatchSize },
-    ]);
+        new(nameof(PcaOptions.Standardize), "--standardize", "Divide each centred column by its standard deviation (correlation PCA); use it when columns have different units.")
+        {
+            Default = false, Library = o => ((PcaOptions)o).Standardize,
+        },
+        new(nameof(PcaOptions.Seed), "--seed", "Seed of the starting basis (and of oja's shuffles).") { Default = 0, Library = o => ((PcaOptions)o).Seed },
+    ]) { Commands = ["pca"] };
 
     /// <summary><c>classify --method</c>: auto, exact, cg, gd (in the order its help lists them).</summary>
     public static readonly Choices<SolverMethod> ClassifierMethods = new(
@@ -65,7 +70,12 @@ internal static class ApplicationBinders
         {
             Aliases = ["-m"], Choices = ClassifierMethods, Default = "auto", Library = o => ((LeastSquaresClassifierOptions)o).Regression.Method,
         },
-    ]);
+        new(nameof(LeastSquaresClassifierOptions.Seed), "--seed", "Seed of the held-out split.") { Default = 0, Library = o => ((LeastSquaresClassifierOptions)o).Seed },
+        new("Regression.GradientDescent.MaxIterations", "--max-iterations", "Most iterations of --method gd or cg.")
+        {
+            Default = 10_000, Library = o => ((LeastSquaresClassifierOptions)o).Regression.GradientDescent.MaxIterations,
+        },
+    ]) { Commands = ["classify"] };
 
     /// <summary>The flags of <c>lsgd finetune</c> that set <see cref="SplitOptions"/>, <see cref="HeadOptions"/> and <see cref="EmbeddingOptions"/>.</summary>
     public static readonly BinderTable Finetune = new(nameof(FinetuneOptions), null,

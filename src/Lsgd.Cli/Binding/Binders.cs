@@ -37,4 +37,38 @@ internal static class Binders
     /// <summary>A refused option value as the command line reports it: "--learning-rate -1 is not allowed: …".</summary>
     public static string Describe(InvalidOptionException e, string? flag = null) =>
         Rewrite(e.Describe(flag ?? FlagOf(e.OptionName)));
+
+    /// <summary>The line before the table of defaults in docs/CLI.md.</summary>
+    public const string DefaultsBegin = "<!-- defaults: generated from src/Lsgd.Cli/Binding by Binders.DefaultsTable(); BinderTableTest fails when it drifts -->";
+
+    /// <summary>The line after it.</summary>
+    public const string DefaultsEnd = "<!-- end of defaults -->";
+
+    /// <summary>
+    /// The one table of every default the command line sets differently from the library, with why: each bound
+    /// option whose CLI default (or a command's own) is not the library record's.
+    /// </summary>
+    public static string DefaultsTable()
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append("| command | library option | flag | library default | CLI default | why |\n");
+        text.Append("|---|---|---|---|---|---|\n");
+        foreach (var table in All)
+        {
+            if (table.Defaults is null)
+                continue;
+            foreach (string command in table.Commands)
+                foreach (var row in table.Rows)
+                {
+                    if (table.LibraryDefault(row) is not { } library)
+                        continue;
+                    var (cli, own) = table.CliDefault(row, command);
+                    if (cli == library)
+                        continue;
+                    string flag = own is { Flagless: true } ? "none" : $"`{row.Flag}`";
+                    text.Append($"| `{command}` | `{table.Record}.{row.Option}` | {flag} | `{library}` | `{cli}` | {own?.Why ?? row.Why} |\n");
+                }
+        }
+        return text.ToString();
+    }
 }

@@ -119,22 +119,49 @@ internal sealed record FlagBinding(string Option, string Flag, string Help)
         : $"{Flag} {Choices?.SpellMember(value) ?? value}";
 }
 
+/// <summary>
+/// Where one command sets a default of its own instead of the row's (e.g. <c>demo</c>'s α = 0.01), or sets an
+/// option it has no flag for (<paramref name="Flagless"/>).
+/// </summary>
+/// <param name="Command">The command, e.g. <c>demo</c>.</param>
+/// <param name="Option">The option's name in the table.</param>
+/// <param name="Value">The command's default, as the flag's value type holds it.</param>
+/// <param name="Why">Why it differs from the library's default (shown in docs/CLI.md when it does).</param>
+/// <param name="Flagless">The command has no flag for the option and always uses <paramref name="Value"/>.</param>
+internal sealed record CommandDefault(string Command, string Option, object Value, string Why, bool Flagless = false);
+
 /// <summary>The binder table of one options record: which flag sets each of its options.</summary>
 /// <param name="Record">The record's name, e.g. <c>LinearRegressorOptions</c>.</param>
 /// <param name="Defaults">A record with the library's defaults (null when the table is not a record's).</param>
 /// <param name="Rows">One row per bound option.</param>
 internal sealed record BinderTable(string Record, object? Defaults, IReadOnlyList<FlagBinding> Rows)
 {
+    /// <summary>The commands whose flags these are, e.g. <c>demo</c> and <c>fit</c>.</summary>
+    public IReadOnlyList<string> Commands { get; init; } = [];
+
+    /// <summary>Where a command departs from the rows' defaults.</summary>
+    public IReadOnlyList<CommandDefault> CommandDefaults { get; init; } = [];
+
+    /// <summary>The defaults <paramref name="command"/> sets itself, by option name (for the flags' constructors).</summary>
+    public IReadOnlyDictionary<string, object> DefaultsOf(string command) =>
+        CommandDefaults.Where(d => d.Command == command).ToDictionary(d => d.Option, d => d.Value);
+
     /// <summary>The row of <paramref name="option"/>.</summary>
     public FlagBinding this[string option] =>
         Rows.FirstOrDefault(r => r.Option == option) ?? throw new KeyNotFoundException($"{Record} binds no option {option}.");
 
-    /// <summary>The library's default of a row, spelled as the flag takes it (null when the row reads no record member).</summary>
+    /// <summary>The library's default of a row's option, spelled (null when the row reads no record member).</summary>
     public string? LibraryDefault(FlagBinding row) =>
-        row.Library is { } read && Defaults is not null
-            ? row.Spell(row.Negates && read(Defaults) is bool on ? !on : read(Defaults))
-            : null;
+        row.Library is { } read && Defaults is not null ? row.Spell(read(Defaults)) : null;
 
-    /// <summary>The CLI's default of a row (or <paramref name="commandDefault"/> where a command sets its own), spelled.</summary>
-    public static string CliDefault(FlagBinding row, object? commandDefault = null) => row.Spell(commandDefault ?? row.Default);
+    /// <summary>
+    /// The default <paramref name="command"/> gives a row's option, spelled in the option's terms (a switch that
+    /// negates, such as <c>--no-standardize</c> off, is the option on), and the command's own default if it sets one.
+    /// </summary>
+    public (string Value, CommandDefault? Own) CliDefault(FlagBinding row, string command)
+    {
+        var own = CommandDefaults.FirstOrDefault(d => d.Command == command && d.Option == row.Option);
+        object? value = own is not null ? own.Value : row.Default;
+        return (row.Spell(row.Negates && value is bool off ? !off : value), own);
+    }
 }

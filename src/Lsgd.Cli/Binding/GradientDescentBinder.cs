@@ -74,7 +74,7 @@ internal static class GradientDescentBinder
         new(nameof(WarmUpSchedule.WarmupSteps), "--warmup", "Linear warm-up over this many steps before the schedule.") { Default = 0 },
         new(nameof(GradientDescentOptions.LineSearch), "--line-search", "Backtracking (Armijo) line search for full-batch gd.")
         {
-            Library = o => O(o).LineSearch,
+            Default = false, Library = o => O(o).LineSearch,
         },
         new(nameof(GradientDescentOptions.TimeBudget), "--time-budget", "Stop after this many seconds, keeping the parameters reached.")
         {
@@ -93,15 +93,20 @@ internal static class GradientDescentBinder
         new(nameof(StepDecaySchedule.Every), "--schedule step:EVERY", "Steps between decays."),
         new(nameof(StepDecaySchedule.Gamma), "--schedule step:EVERY:GAMMA", "The decay factor."),
         new(nameof(CosineSchedule.MinFactor), "--schedule cosine:MIN_FACTOR", "The cosine schedule's floor."),
-    ]);
-
-    /// <summary>
-    /// Where <c>demo</c>, the article's worked example, sets its own defaults: α = 0.01 and the sum loss, as the article
-    /// writes them; it prints the first 10 iterations (<c>--show</c>).
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, object> Demo = new Dictionary<string, object>
+    ])
     {
-        [nameof(GradientDescentOptions.LearningRate)] = "0.01",
-        [nameof(GradientDescentOptions.LossScaling)] = "sum",
+        Commands = ["demo", "fit"],
+        CommandDefaults =
+        [
+            new("demo", nameof(GradientDescentOptions.LearningRate), "0.01", "the article's worked example uses α = 0.01"),
+            new("demo", nameof(GradientDescentOptions.LossScaling), "sum", "the article's loss ½Σr²"),
+            new("fit", nameof(GradientDescentOptions.TraceIterations), 0, "fit prints no table of first iterations, so it records none", Flagless: true),
+        ],
     };
+
+    /// <summary>The defaults <c>demo</c>, the article's worked example, sets itself.</summary>
+    public static IReadOnlyDictionary<string, object> Demo => Table.DefaultsOf("demo");
+
+    /// <summary>How many iterations <c>fit</c> records in full (it prints no iteration table and has no <c>--show</c>).</summary>
+    public static int FitTraceIterations => (int)Table.DefaultsOf("fit")[nameof(GradientDescentOptions.TraceIterations)];
 }

@@ -44,5 +44,5 @@ internal static class LinearRegressorBinder
             Choices = Engine, Default = "auto", Library = o => O(o).Engine,
         },
         new(nameof(LinearRegressorOptions.MaxThreads), "--threads", "Most threads for the gradient passes (default: all cores).") { Library = o => O(o).MaxThreads },
-    ]);
+    ]) { Commands = ["fit"] };
 }
