@@ -77,12 +77,53 @@ internal static class ApplicationBinders
         },
     ]) { Commands = ["classify"] };
 
-    /// <summary>The flags of <c>lsgd finetune</c> that set <see cref="SplitOptions"/>, <see cref="HeadOptions"/> and <see cref="EmbeddingOptions"/>.</summary>
-    public static readonly BinderTable Finetune = new(nameof(FinetuneOptions), null,
+    /// <summary>The flags of <c>lsgd finetune</c> that set <see cref="SplitOptions"/>.</summary>
+    public static readonly BinderTable Split = new(nameof(SplitOptions), new SplitOptions(),
     [
-        new(nameof(SplitOptions.TestFraction), "--test-fraction", "Share of rows (or groups' rows) held out for the test set.") { Default = 0.2 },
-        new(nameof(SplitOptions.ValidationFraction), "--validation-fraction", "Share held out for the validation set, which chooses the ridge penalty with --l2 auto (0: none).") { Default = 0.1 },
-        new(nameof(HeadOptions.L2), "--l2", "Ridge penalty λ on standardised weights, or auto: the best of 0, 0.01, 0.1, 1, 10 on the validation set.") { Default = "auto" },
-        new(nameof(HeadOptions.Threads), "--threads", "Encoder runs at once and threads for training (default: all cores)."),
+        new(nameof(SplitOptions.TestFraction), "--test-fraction", "Share of rows (or groups' rows) held out for the test set.")
+        {
+            Default = 0.2, Library = o => ((SplitOptions)o).TestFraction,
+        },
+        new(nameof(SplitOptions.ValidationFraction), "--validation-fraction", "Share held out for the validation set, which chooses the ridge penalty with --l2 auto (0: none).")
+        {
+            Default = 0.1, Library = o => ((SplitOptions)o).ValidationFraction,
+        },
+        new(nameof(SplitOptions.Seed), "--seed", "Seed of the split.") { Default = 0, Library = o => ((SplitOptions)o).Seed },
+    ]) { Commands = ["finetune"] };
+
+    /// <summary>The flags of <c>lsgd finetune</c> that set <see cref="HeadOptions"/>.</summary>
+    public static readonly BinderTable Head = new(nameof(HeadOptions), new HeadOptions(),
+    [
+        new(nameof(HeadOptions.L2), "--l2", "Ridge penalty λ on standardised weights, or auto: the best of 0, 0.01, 0.1, 1, 10 on the validation set.")
+        {
+            Default = "auto", Library = o => ((HeadOptions)o).L2 is { } l2 ? l2.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "auto",
+        },
+        new(nameof(HeadOptions.MaxIterations), "--max-iterations", "Most gradient-descent steps per head.")
+        {
+            Default = new HeadOptions().MaxIterations, Library = o => ((HeadOptions)o).MaxIterations,
+        },
+        new(nameof(HeadOptions.Threads), "--threads", "Encoder runs at once and threads for training (default: all cores).") { Library = o => ((HeadOptions)o).Threads },
+    ]) { Commands = ["finetune"] };
+
+    /// <summary>The flags of <c>lsgd finetune</c> that set <see cref="EmbeddingOptions"/>.</summary>
+    public static readonly BinderTable Embedding = new(nameof(EmbeddingOptions), new EmbeddingOptions(),
+    [
+        new(nameof(EmbeddingOptions.BatchSize), "--batch-size", "Texts per encoder run.")
+        {
+            Default = new EmbeddingOptions().BatchSize, Library = o => ((EmbeddingOptions)o).BatchSize,
+        },
+        new(nameof(EmbeddingOptions.Threads), "--threads", "Encoder runs at once and threads for training (default: all cores).") { Library = o => ((EmbeddingOptions)o).Threads },
+    ]) { Commands = ["finetune"] };
+
+    /// <summary><c>finetune --task</c> beyond <c>auto</c> (which leaves the task to the target's values).</summary>
+    public static readonly Choices<HeadTask> HeadTasks = new(("regression", HeadTask.Regression), ("classification", HeadTask.Classification));
+
+    /// <summary><c>finetune</c>'s settings that no options record holds.</summary>
+    public static readonly BinderTable Finetune = new("finetune", null,
+    [
+        new("task", "--task", "auto (numbers → regression, else classification), regression or classification.")
+        {
+            Choices = new NameChoices(["auto", .. HeadTasks.Spellings]), Default = "auto",
+        },
     ]);
 }

@@ -15,6 +15,9 @@ internal static class Binders
         ApplicationBinders.Fit,
         ApplicationBinders.Pca,
         ApplicationBinders.Classifier,
+        ApplicationBinders.Split,
+        ApplicationBinders.Head,
+        ApplicationBinders.Embedding,
         ApplicationBinders.Finetune,
     ];
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Lsgd.Applications.Classification;
+using Lsgd.Cli.Binding;
 using Lsgd.Data;
 using Lsgd.Estimators;
 using Lsgd.IO;
@@ -12,28 +13,17 @@ namespace Lsgd.Cli.Commands;
 /// <summary><c>lsgd classify DATA.csv --target COLUMN</c>: a least-squares classifier (one-hot targets, argmax) with its accuracy and confusion matrix.</summary>
 internal static class ClassifyCommand
 {
-    private static readonly Dictionary<string, string> FlagOf = new()
-    {
-        ["TestFraction"] = "--test-fraction",
-        ["MaxIterations"] = "--max-iterations",
-    };
-
     public static Command Create(CliContext context, Action<int> setExit)
     {
         var data = new Argument<string>("DATA.csv") { Description = "CSV file with a header row: numeric feature columns and a label column (text or numbers)." };
         var target = new Option<string>("--target", "-t") { Description = "The column holding each row's class (text such as 'setosa', or numbers).", Required = true };
         var features = new Option<string[]>("--features", "-f") { Description = "Feature columns (comma-separated or repeated; default: every numeric column except the target)." };
-        var method = new Option<string>("--method", "-m")
-        {
-            Description = "How the one-output-per-class least squares is solved: auto (exact QR unless the data is large), exact, cg, gd.",
-            DefaultValueFactory = _ => "auto",
-        };
-        method.AcceptOnlyFromAmong("auto", "exact", "cg", "gd");
-        var encoding = new Option<string>("--encoding") { Description = "Targets per class: onehot (1 for the class, 0 elsewhere) or pm1 (+1 / −1).", DefaultValueFactory = _ => "onehot" };
-        encoding.AcceptOnlyFromAmong("onehot", "pm1");
-        var testFraction = new Option<double>("--test-fraction") { Description = "Hold out this fraction of each class (seeded) and report accuracy on it; 0 reports training accuracy.", DefaultValueFactory = _ => 0 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the held-out split.", DefaultValueFactory = _ => 0 };
-        var maxIterations = new Option<int>("--max-iterations") { Description = "Most iterations of --method gd or cg.", DefaultValueFactory = _ => 10_000 };
+        var binder = ApplicationBinders.Classifier;
+        var method = binder["Regression.Method"].Create<string>();
+        var encoding = binder[nameof(LeastSquaresClassifierOptions.Encoding)].Create<string>();
+        var testFraction = binder[nameof(LeastSquaresClassifierOptions.TestFraction)].Create<double>();
+        var seed = binder[nameof(LeastSquaresClassifierOptions.Seed)].Create<int>();
+        var maxIterations = binder["Regression.GradientDescent.MaxIterations"].Create<int>();
         var csvFlags = new CsvFlags();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
         var command = new Command("classify", "Classify rows by least squares: one output per class, the largest score wins; accuracy and confusion matrix.") { data };
@@ -59,33 +49,20 @@ internal static class ClassifyCommand
             var (labels, values, n) = LabelColumn.Align(table, LabelColumn.ReadByLine(path, label, sep), label);
             CheckClasses(path, label, labels, n, featureNames.Count);
             var rows = new Dataset(values, new double[n], n, featureNames.Count, 1, featureNames, [label]);
-            ClassifierFit fit;
-            try
+            var regression = new LeastSquaresClassifierOptions().Regression;
+            var options = new LeastSquaresClassifierOptions
             {
-                var regression = new LeastSquaresClassifierOptions().Regression;
-                var options = new LeastSquaresClassifierOptions
+                Encoding = ApplicationBinders.Encodings.Parse(parse.GetValue(encoding)!),
+                TestFraction = parse.GetValue(testFraction),
+                Seed = parse.GetValue(seed),
+                Regression = regression with
                 {
-                    Encoding = parse.GetValue(encoding) == "pm1" ? TargetEncoding.PlusMinusOne : TargetEncoding.OneHot,
-                    TestFraction = parse.GetValue(testFraction),
-                    Seed = parse.GetValue(seed),
-                    Regression = regression with
-                    {
-                        Method = parse.GetValue(method) switch
-                        {
-                            "exact" => SolverMethod.Exact,
-                            "cg" => SolverMethod.ConjugateGradient,
-                            "gd" => SolverMethod.GradientDescent,
-                            _ => SolverMethod.Auto,
-                        },
-                        GradientDescent = regression.GradientDescent with { MaxIterations = parse.GetValue(maxIterations) },
-                    },
-                };
-                fit = new LeastSquaresClassifier(options).Fit(rows, labels, context.Cancellation);
-            }
-            catch (InvalidOptionException e) when (FlagOf.ContainsKey(e.OptionName))
-            {
-                throw new LsgdException(e.Describe(FlagOf[e.OptionName]), e);
-            }
+                    Method = ApplicationBinders.ClassifierMethods.Parse(parse.GetValue(method)!),
+                    GradientDescent = regression.GradientDescent with { MaxIterations = parse.GetValue(maxIterations) },
+                },
+            };
+            // A refused value reaches Cli.Run, which names its flag through the binder tables.
+            var fit = new LeastSquaresClassifier(options).Fit(rows, labels, context.Cancellation);
             if (parse.GetValue(json))
                 context.WriteJson(ToJson(fit, path, label));
             else
@@ -166,7 +143,7 @@ internal static class ClassifyCommand
             ["recall"] = Json.Numbers(e.Recall()),
             ["training_accuracy"] = Json.Number(fit.Training.Accuracy),
             ["test_accuracy"] = fit.Test is { } t ? Json.Number(t.Accuracy) : null,
-            ["encoding"] = fit.Model.Encoding == TargetEncoding.OneHot ? "onehot" : "pm1",
+            ["encoding"] = ApplicationBinders.Encodings.Format(fit.Model.Encoding),
             ["method"] = FitCommand.MethodName(r.Method),
             ["method_choice"] = r.MethodChoice,
             ["stop_reason"] = r.StopReasonName,

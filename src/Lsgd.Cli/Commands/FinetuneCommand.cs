@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Lsgd.Cli.Binding;
 using Lsgd.Embeddings;
 using Spectre.Console;
 
@@ -18,19 +19,18 @@ internal static class FinetuneCommand
         var data = new Argument<string>("DATA.csv") { Description = "CSV file (header row required; .tsv is read tab-separated) with a column of texts and a target column." };
         var text = new Option<string>("--text") { Description = "The column of texts to embed.", Required = true };
         var target = new Option<string>("--target", "-t") { Description = "The column to predict: numbers → regression; labels → classification (one-hot least squares, argmax).", Required = true };
-        var task = new Option<string>("--task") { Description = "auto (numbers → regression, else classification), regression or classification.", DefaultValueFactory = _ => "auto" };
-        task.AcceptOnlyFromAmong("auto", "regression", "classification");
+        var task = ApplicationBinders.Finetune["task"].Create<string>();
         var groupBy = new Option<string?>("--group-by") { Description = "Keep rows with the same value of this column in the same set (e.g. a word stem, a user)." };
-        var testFraction = new Option<double>("--test-fraction") { Description = "Share of rows (or groups' rows) held out for the test set.", DefaultValueFactory = _ => 0.2 };
-        var validationFraction = new Option<double>("--validation-fraction") { Description = "Share held out for the validation set, which chooses the ridge penalty with --l2 auto (0: none).", DefaultValueFactory = _ => 0.1 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the split.", DefaultValueFactory = _ => 0 };
-        var l2 = new Option<string>("--l2") { Description = "Ridge penalty λ on standardised weights, or auto: the best of 0, 0.01, 0.1, 1, 10 on the validation set.", DefaultValueFactory = _ => "auto" };
-        var maxIterations = new Option<int>("--max-iterations") { Description = "Most gradient-descent steps per head.", DefaultValueFactory = _ => new HeadOptions().MaxIterations };
+        var testFraction = ApplicationBinders.Split[nameof(SplitOptions.TestFraction)].Create<double>();
+        var validationFraction = ApplicationBinders.Split[nameof(SplitOptions.ValidationFraction)].Create<double>();
+        var seed = ApplicationBinders.Split[nameof(SplitOptions.Seed)].Create<int>();
+        var l2 = ApplicationBinders.Head[nameof(HeadOptions.L2)].Create<string>();
+        var maxIterations = ApplicationBinders.Head[nameof(HeadOptions.MaxIterations)].Create<int>();
         var embeddings = new Option<string?>("--embeddings") { Description = "Features of the texts from any other model (.npy, one row per CSV row, float32 or float64) instead of the built-in encoder." };
         var cache = new Option<string?>("--cache") { Description = $"Folder of cached embeddings (default {EmbeddingCache.DefaultDirectory})." };
         var noCache = new Option<bool>("--no-cache") { Description = "Neither read nor write cached embeddings." };
-        var batchSize = new Option<int>("--batch-size") { Description = "Texts per encoder run.", DefaultValueFactory = _ => new EmbeddingOptions().BatchSize };
-        var threads = new Option<int?>("--threads") { Description = "Encoder runs at once and threads for training (default: all cores)." };
+        var batchSize = ApplicationBinders.Embedding[nameof(EmbeddingOptions.BatchSize)].Create<int>();
+        var threads = ApplicationBinders.Embedding[nameof(EmbeddingOptions.Threads)].Create<int?>();
         var output = new Option<string?>("--output", "-o") { Description = "Write the head to this JSON file (default: DATA.head.json in the current folder)." };
         var onnx = new Option<string?>("--onnx") { Description = "Also write the head as an ONNX model (Gemm, plus ArgMax for a classifier)." };
         var noBaselines = new Option<bool>("--no-bag-of-words") { Description = "Skip the character n-gram baseline." };
@@ -62,24 +62,20 @@ internal static class FinetuneCommand
             string textColumn = parse.GetValue(text)!, targetColumn = parse.GetValue(target)!;
             string? groupColumn = parse.GetValue(groupBy);
             bool asJson = parse.GetValue(json);
-            var options = Bind(() => new FinetuneOptions
+            var options = new FinetuneOptions
             {
                 Split = new SplitOptions { TestFraction = parse.GetValue(testFraction), ValidationFraction = parse.GetValue(validationFraction), Seed = parse.GetValue(seed) },
                 Head = new HeadOptions { L2 = ParseL2(parse.GetValue(l2)!), MaxIterations = parse.GetValue(maxIterations), Threads = parse.GetValue(threads) },
                 BagOfWords = parse.GetValue(noBaselines) ? null : new CharNgramOptions(),
-            });
-            var embedding = Bind(() => new EmbeddingOptions
+            };
+            var embedding = new EmbeddingOptions
             {
                 BatchSize = parse.GetValue(batchSize),
                 Threads = parse.GetValue(threads),
                 Cache = parse.GetValue(noCache) ? null : new EmbeddingCache(parse.GetValue(cache) ?? EmbeddingCache.DefaultDirectory),
-            });
-            HeadTask? headTask = parse.GetValue(task) switch
-            {
-                "regression" => HeadTask.Regression,
-                "classification" => HeadTask.Classification,
-                _ => null,
             };
+            // A refused value reaches Cli.Run, which names its flag through the binder tables.
+            HeadTask? headTask = parse.GetValue(task) is "auto" or null ? null : ApplicationBinders.HeadTasks.Parse(parse.GetValue(task)!);
             var input = FinetuneInput.Read(context, path, textColumn, targetColumn, headTask, groupColumn, new Lsgd.IO.CsvFormat { Separator = CsvFlags.ParseSeparator(parse.GetValue(csvFlags.Separator)) },
                 parse.GetValue(embeddings), embedding, interactive: context.Interactive && !asJson);
             double embedSeconds = clock.Elapsed.TotalSeconds;
@@ -241,25 +237,6 @@ internal static class FinetuneCommand
         value.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
         : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double l2) ? l2
         : throw new LsgdException($"--l2 {value} is not allowed: it must be a number >= 0 or 'auto'. Try --l2 0.1, or auto to choose on the validation set.");
-
-    /// <summary>Builds options, naming the command-line flag of any refused value.</summary>
-    private static T Bind<T>(Func<T> make)
-    {
-        try
-        {
-            return make();
-        }
-        catch (InvalidOptionException e)
-        {
-            string flag = e.OptionName switch
-            {
-                nameof(SplitOptions.TestFraction) => "--test-fraction",
-                nameof(EmbeddingOptions.Threads) => "--threads",
-                _ => Binding.Binders.FlagOf(e.OptionName),
-            };
-            throw new LsgdException(Binding.Binders.Describe(e, flag), e);
-        }
-    }
 
     private static string G(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 

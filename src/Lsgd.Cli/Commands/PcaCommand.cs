@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Lsgd.Applications.Pca;
+using Lsgd.Cli.Binding;
 using Lsgd.Data;
 using Lsgd.IO;
 using Spectre.Console;
@@ -11,32 +12,19 @@ namespace Lsgd.Cli.Commands;
 /// <summary><c>lsgd pca DATA.csv --components K</c>: principal components by gradient methods, explained variance, a 2-D projection plot.</summary>
 internal static class PcaCommand
 {
-    private static readonly Dictionary<string, string> FlagOf = new()
-    {
-        ["Components"] = "--components",
-        ["MaxIterations"] = "--max-iterations",
-        ["Tolerance"] = "--tolerance",
-        ["LearningRate"] = "--learning-rate",
-        ["BatchSize"] = "--batch-size",
-    };
-
     public static Command Create(CliContext context, Action<int> setExit)
     {
         var data = new Argument<string>("DATA.csv") { Description = "CSV file with a header row." };
-        var components = new Option<int>("--components", "-k") { Description = "How many components to compute.", DefaultValueFactory = _ => 2 };
+        var binder = ApplicationBinders.Pca;
+        var components = binder[nameof(PcaOptions.Components)].Create<int>();
         var features = new Option<string[]>("--features", "-f") { Description = "Feature columns (comma-separated or repeated; default: every numeric column except --label)." };
-        var standardize = new Option<bool>("--standardize") { Description = "Divide each centred column by its standard deviation (correlation PCA); use it when columns have different units." };
-        var method = new Option<string>("--method", "-m")
-        {
-            Description = "subspace: block power iteration; gd: gradient descent on the reconstruction error; oja: Oja's stochastic rule (mini-batches).",
-            DefaultValueFactory = _ => "subspace",
-        };
-        method.AcceptOnlyFromAmong("subspace", "gd", "oja");
-        var maxIterations = new Option<int>("--max-iterations") { Description = "Most passes (epochs for oja) over the data.", DefaultValueFactory = _ => 1000 };
-        var tolerance = new Option<double>("--tolerance") { Description = "Stop when the subspace moves by less than this angle (radians) in a pass.", DefaultValueFactory = _ => 1e-10 };
-        var learningRate = new Option<double>("--learning-rate") { Description = "Step of gd and oja as a fraction (0, 1] of 1/λ₁.", DefaultValueFactory = _ => 1 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Rows per mini-batch of oja.", DefaultValueFactory = _ => 32 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the starting basis (and of oja's shuffles).", DefaultValueFactory = _ => 0 };
+        var standardize = binder[nameof(PcaOptions.Standardize)].Create<bool>();
+        var method = binder[nameof(PcaOptions.Method)].Create<string>();
+        var maxIterations = binder[nameof(PcaOptions.MaxIterations)].Create<int>();
+        var tolerance = binder[nameof(PcaOptions.Tolerance)].Create<double>();
+        var learningRate = binder[nameof(PcaOptions.LearningRate)].Create<double>();
+        var batchSize = binder[nameof(PcaOptions.BatchSize)].Create<int>();
+        var seed = binder[nameof(PcaOptions.Seed)].Create<int>();
         var stream = new Option<bool>("--stream") { Description = "Read the file again on every pass instead of loading it (for files larger than memory)." };
         var plot = new Option<string?>("--plot") { Description = "Draw the rows on the first two components to this PNG file." };
         var label = new Option<string?>("--label") { Description = "Colour the plot by this column (e.g. a class); it is never used as a feature." };
@@ -67,29 +55,20 @@ internal static class PcaCommand
                 throw new LsgdException($"{path} has no column '{labelColumn}' for --label. Its columns are: {string.Join(", ", header)}.");
             var featureNames = ClassifyCommand.FeatureColumns(path, header, FitCommand.SplitList(parse.GetValue(features)),
                 labelColumn is null ? [] : [labelColumn], sep);
-            PcaOptions options;
-            IRowSource source;
-            PcaFit fit;
-            try
+            // A refused value reaches Cli.Run, which names its flag through the binder tables.
+            var options = new PcaOptions
             {
-                options = new PcaOptions
-                {
-                    Components = parse.GetValue(components),
-                    Standardize = parse.GetValue(standardize),
-                    Method = parse.GetValue(method) switch { "gd" => PcaMethod.GradientDescent, "oja" => PcaMethod.Oja, _ => PcaMethod.Subspace },
-                    MaxIterations = parse.GetValue(maxIterations),
-                    Tolerance = parse.GetValue(tolerance),
-                    LearningRate = parse.GetValue(learningRate),
-                    BatchSize = parse.GetValue(batchSize),
-                    Seed = parse.GetValue(seed),
-                };
-                source = parse.GetValue(stream) ? StreamedColumns.Open(path, featureNames, sep) : Load(path, featureNames, sep);
-                fit = new PrincipalComponentAnalysis(options).Fit(source, context.Cancellation);
-            }
-            catch (InvalidOptionException e) when (FlagOf.ContainsKey(e.OptionName))
-            {
-                throw new LsgdException(e.Describe(FlagOf[e.OptionName]), e);
-            }
+                Components = parse.GetValue(components),
+                Standardize = parse.GetValue(standardize),
+                Method = ApplicationBinders.PcaMethods.Parse(parse.GetValue(method)!),
+                MaxIterations = parse.GetValue(maxIterations),
+                Tolerance = parse.GetValue(tolerance),
+                LearningRate = parse.GetValue(learningRate),
+                BatchSize = parse.GetValue(batchSize),
+                Seed = parse.GetValue(seed),
+            };
+            IRowSource source = parse.GetValue(stream) ? StreamedColumns.Open(path, featureNames, sep) : Load(path, featureNames, sep);
+            var fit = new PrincipalComponentAnalysis(options).Fit(source, context.Cancellation);
             string? plotPath = parse.GetValue(plot);
             if (plotPath is not null)
                 Plot(plotPath, fit, source, path, labelColumn, sep, featureNames);
@@ -139,12 +118,7 @@ internal static class PcaCommand
             $"{Path.GetFileName(path)} on its first principal components{(labelColumn is null ? "" : $", coloured by {labelColumn}")}", Axis(0), Axis(1));
     }
 
-    private static string MethodName(PcaMethod method) => method switch
-    {
-        PcaMethod.GradientDescent => "gd",
-        PcaMethod.Oja => "oja",
-        _ => "subspace",
-    };
+    private static string MethodName(PcaMethod method) => ApplicationBinders.PcaMethods.Format(method);
 
     private static string StopName(PcaStopReason reason) => reason switch
     {
