@@ -15,7 +15,7 @@ public class LayerTest
     /// <summary>The layers of src/Lsgd, bottom first (each folder is one namespace).</summary>
     internal static readonly string[][] Layers =
     [
-        ["Lsgd"],                                      // the exceptions every layer throws
+        ["Lsgd"],                                      // the exceptions every layer throws, OptionText
         ["Lsgd.Internals"],                            // guards and messages, compensated sums, special functions
         ["Lsgd.Models", "Lsgd.LinearAlgebra"],         // shared vocabulary (layout, loss scaling, penalty, model) | Cholesky, QR, eigen, kernels
         ["Lsgd.Data"],                                 // datasets, row sources, standardiser, sufficient statistics

@@ -1,5 +1,6 @@
 using Lsgd.Applications.Classification;
 using Lsgd.Applications.Pca;
+using Lsgd.Curves;
 using Lsgd.Data;
 using Lsgd.Embeddings;
 using Lsgd.Estimators;
@@ -114,6 +115,22 @@ internal static class ApplicationBinders
         },
         new(nameof(EmbeddingOptions.Threads), "--threads", "Encoder runs at once and threads for training (default: all cores).") { Library = o => ((EmbeddingOptions)o).Threads },
     ]) { Commands = ["finetune"] };
+
+    /// <summary>How a curve was fitted, as <c>curve</c>'s JSON and <c>--method</c> spell it (exact: polynomial and basis fits, no flag).</summary>
+    public static readonly Choices<CurveFitMethod> CurveMethods = new(
+        ("lm", CurveFitMethod.LevenbergMarquardt), ("gd", CurveFitMethod.GradientDescent), ("exact", CurveFitMethod.Exact));
+
+    /// <summary>
+    /// The flags of <c>lsgd curve</c> that set <see cref="CurveFitOptions"/>. Unset, each takes the library's default
+    /// for the method (<c>--max-iterations</c> 500 for lm, the gradient-descent options' for gd).
+    /// </summary>
+    public static readonly BinderTable Curve = new(nameof(CurveFitOptions), new CurveFitOptions(),
+    [
+        new(nameof(CurveFitOptions.Method), "--method", "lm: Levenberg–Marquardt (default); gd: gradient descent with Armijo line search, for comparison.")
+        {
+            Aliases = ["-m"], Choices = new NameChoices(["lm", "gd"]),
+        },
+    ]) { Commands = ["curve"] };
 
     /// <summary><c>finetune --task</c> beyond <c>auto</c> (which leaves the task to the target's values).</summary>
     public static readonly Choices<HeadTask> HeadTasks = new(("regression", HeadTask.Regression), ("classification", HeadTask.Classification));

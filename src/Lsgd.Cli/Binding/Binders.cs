@@ -19,6 +19,7 @@ internal static class Binders
         ApplicationBinders.Head,
         ApplicationBinders.Embedding,
         ApplicationBinders.Finetune,
+        ApplicationBinders.Curve,
     ];
 
     /// <summary>The row binding <paramref name="option"/>: by its full name, then case-insensitively, then by its last dotted part.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Lsgd.Cli.Binding;
 using Lsgd.Curves;
 using Lsgd.IO;
 using Lsgd.Training;
@@ -34,8 +35,7 @@ internal static class CurveCommand
             HelpName = "NAME=VALUE,…",
             Description = "Initial values NAME=VALUE, comma-separated or repeated, e.g. a=1,b=-0.5,c=0. Required for expressions; optional for gauss:K (given values replace the automatic ones).",
         };
-        var method = new Option<string?>("--method", "-m") { Description = "lm: Levenberg–Marquardt (default); gd: gradient descent with Armijo line search, for comparison." };
-        method.AcceptOnlyFromAmong("lm", "gd");
+        var method = ApplicationBinders.Curve[nameof(CurveFitOptions.Method)].Create<string?>();
         var maxIterations = new Option<int?>("--max-iterations") { HelpName = "N", Description = "Most iterations (default 500 for lm, 200000 for gd)." };
         var tolerance = new Option<double?>("--tolerance")
         {
@@ -103,7 +103,7 @@ internal static class CurveCommand
             return null;
         }
         var options = new CurveFitOptions();
-        if (method == "gd")
+        if (method is not null && ApplicationBinders.CurveMethods.Parse(method) == CurveFitMethod.GradientDescent)
         {
             var gd = options.GradientDescent;
             if (maxIterations is { } m) gd = gd with { MaxIterations = m };
@@ -157,12 +157,7 @@ internal static class CurveCommand
     private static string List(IReadOnlyList<string> names) =>
         names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
 
-    private static string MethodName(CurveFitMethod method) => method switch
-    {
-        CurveFitMethod.LevenbergMarquardt => "lm",
-        CurveFitMethod.GradientDescent => "gd",
-        _ => "exact",
-    };
+    private static string MethodName(CurveFitMethod method) => ApplicationBinders.CurveMethods.Format(method);
 
     private static string Title(CurveFit fit, CurveInput input)
     {
@@ -207,7 +202,7 @@ internal static class CurveCommand
             ["stop_reason"] = fit.StopReason?.ToSnakeCase(),
             ["converged"] = fit.Converged,
             ["stationarity"] = Json.Number(fit.Stationarity),
-            ["message"] = fit.Message,
+            ["message"] = Binders.Rewrite(fit.Message),
             ["sse"] = Json.Number(fit.ResidualSumOfSquares),
             ["residual_sd"] = Json.Number(fit.ResidualStandardDeviation),
             ["r_squared"] = Json.Number(fit.RSquared),
@@ -241,9 +236,9 @@ internal static class CurveCommand
             ? $"by {how}."
             : $"by {how} from " + string.Join(", ", fit.ParameterNames.Select((n, j) => string.Create(C, $"{n} = {initial[j]:G4}"))) + ".");
         if (fit.StopReason is { } reason)
-            console.WriteLine(string.Format(C, "Stopped after {0} ({1}): {2}", Text.Plural(fit.Iterations, "iteration"), reason.ToSnakeCase(), fit.Message));
+            console.WriteLine(string.Format(C, "Stopped after {0} ({1}): {2}", Text.Plural(fit.Iterations, "iteration"), reason.ToSnakeCase(), Binders.Rewrite(fit.Message)));
         else
-            console.WriteLine(fit.Message);
+            console.WriteLine(Binders.Rewrite(fit.Message));
         console.WriteLine();
         var table = new Table().AddColumns("parameter", "estimate", "std. error", "95 % interval");
         for (int j = 0; j < fit.ParameterNames.Count; j++)
