@@ -69,8 +69,7 @@ internal static class Binders
                     var (cli, own) = table.CliDefault(row, command);
                     if (cli == library)
                         continue;
-                    string flag = own is { Flagless: true } ? "none" : $"`{row.Flag}`";
-                    text.Append($"| `{command}` | `{table.Record}.{row.Option}` | {flag} | `{library}` | `{cli}` | {own?.Why ?? row.Why} |\n");
+                    text.Append($"| `{command}` | `{table.Record}.{row.Option}` | `{row.Flag}` | `{library}` | `{cli}` | {own?.Why ?? row.Why} |\n");
                 }
         }
         return text.ToString();

@@ -120,15 +120,13 @@ internal sealed record FlagBinding(string Option, string Flag, string Help)
 }
 
 /// <summary>
-/// Where one command sets a default of its own instead of the row's (e.g. <c>demo</c>'s α = 0.01), or sets an
-/// option it has no flag for (<paramref name="Flagless"/>).
+/// Where one command sets a default of its own instead of the row's (e.g. <c>demo</c>'s α = 0.01).
 /// </summary>
 /// <param name="Command">The command, e.g. <c>demo</c>.</param>
 /// <param name="Option">The option's name in the table.</param>
 /// <param name="Value">The command's default, as the flag's value type holds it.</param>
 /// <param name="Why">Why it differs from the library's default (shown in docs/CLI.md when it does).</param>
-/// <param name="Flagless">The command has no flag for the option and always uses <paramref name="Value"/>.</param>
-internal sealed record CommandDefault(string Command, string Option, object Value, string Why, bool Flagless = false);
+internal sealed record CommandDefault(string Command, string Option, object Value, string Why);
 
 /// <summary>The binder table of one options record: which flag sets each of its options.</summary>
 /// <param name="Record">The record's name, e.g. <c>LinearRegressorOptions</c>.</param>

@@ -100,13 +100,9 @@ internal static class GradientDescentBinder
         [
             new("demo", nameof(GradientDescentOptions.LearningRate), "0.01", "the article's worked example uses α = 0.01"),
             new("demo", nameof(GradientDescentOptions.LossScaling), "sum", "the article's loss ½Σr²"),
-            new("fit", nameof(GradientDescentOptions.TraceIterations), 0, "fit prints no table of first iterations, so it records none", Flagless: true),
         ],
     };
 
     /// <summary>The defaults <c>demo</c>, the article's worked example, sets itself.</summary>
     public static IReadOnlyDictionary<string, object> Demo => Table.DefaultsOf("demo");
-
-    /// <summary>How many iterations <c>fit</c> records in full (it prints no iteration table and has no <c>--show</c>).</summary>
-    public static int FitTraceIterations => (int)Table.DefaultsOf("fit")[nameof(GradientDescentOptions.TraceIterations)];
 }

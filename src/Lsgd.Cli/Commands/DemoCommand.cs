@@ -40,7 +40,7 @@ internal static class DemoCommand
         command.Add(json);
         command.SetAction(parse =>
         {
-            var fit = Run(gd.Read(parse, parse.GetValue(show)), context.Cancellation);
+            var fit = Run(gd.Read(parse, traceIterations: parse.GetValue(show)), context.Cancellation);
             string? plotPath = parse.GetValue(plot);
             if (plotPath is not null)
                 Lsgd.Plots.FitPlots.SaveLineFitAndLoss(plotPath, X, Y, fit.W, fit.B, fit.Run.LossHistory);

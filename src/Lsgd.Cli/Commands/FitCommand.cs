@@ -94,7 +94,7 @@ internal static class FitCommand
                 ValidationFraction = parse.GetValue(validationFraction),
                 FitIntercept = !parse.GetValue(noIntercept),
                 Standardize = !parse.GetValue(noStandardize),
-                GradientDescent = gd.Read(parse, traceIterations: GradientDescentBinder.FitTraceIterations, rows: input.Data?.Rows ?? input.Source?.RowCount),
+                GradientDescent = gd.Read(parse, rows: input.Data?.Rows ?? input.Source?.RowCount),
                 MaxThreads = parse.GetValue(threads),
                 Engine = engineKind,
             };

@@ -48,6 +48,8 @@ internal sealed class GradientDescentFlags
         Patience = Make<int>(nameof(GradientDescentOptions.Patience));
     }
 
+    private static readonly GradientDescentOptions LibraryDefaults = new();
+
     /// <summary>Whether a flag that only gradient descent reads was given explicitly.</summary>
     public bool AskedForGradientDescent(ParseResult parse)
     {
@@ -64,8 +66,8 @@ internal sealed class GradientDescentFlags
             command.Add(option);
     }
 
-    /// <summary>Builds the options; <paramref name="rows"/> (when known) lets a cosine schedule span every mini-batch step of the run.</summary>
-    public GradientDescentOptions Read(ParseResult parse, int traceIterations, long? rows = null)
+    /// <summary>Builds the options; <paramref name="rows"/> (when known) lets a cosine schedule span every mini-batch step of the run; <paramref name="traceIterations"/> (demo's --show) defaults to the library's.</summary>
+    public GradientDescentOptions Read(ParseResult parse, long? rows = null, int? traceIterations = null)
     {
         int maxIterations = parse.GetValue(MaxIterations);
         int? batch = parse.GetValue(BatchSize);
@@ -83,7 +85,7 @@ internal sealed class GradientDescentFlags
             LossScaling = GradientDescentBinder.Loss.Parse(parse.GetValue(Loss)!),
             Initialization = GradientDescentBinder.Init.Parse(parse.GetValue(Init)!),
             Seed = parse.GetValue(Seed),
-            TraceIterations = traceIterations,
+            TraceIterations = traceIterations ?? LibraryDefaults.TraceIterations,
             Optimizer = OptimizerCatalog.Create(parse.GetValue(Optimizer)!, parse.GetValue(Momentum)),
             BatchSize = parse.GetValue(BatchSize),
             Schedule = ParseSchedule(parse.GetValue(Schedule)!, parse.GetValue(Warmup), steps),
