@@ -86,7 +86,10 @@ internal sealed record FlagBinding(string Option, string Flag, string Help)
     public Option<T> Create<T>(object? defaultOverride = null)
     {
         var option = new Option<T>(Flag, Aliases) { Description = Help };
-        if ((defaultOverride ?? Default) is T value && value is not false)   // a switch is off unless given: help shows no default
+        object? fallback = defaultOverride ?? Default;
+        if (fallback is not null and not T)
+            throw new InvalidOperationException($"The default of {Flag} is a {fallback.GetType().Name}, not a {typeof(T).Name}.");
+        if (fallback is T value && value is not false)   // a switch is off unless given: help shows no default
             option.DefaultValueFactory = _ => value;
         if (Choices is not null)
             option.AcceptOnlyFromAmong([.. Choices.Spellings]);
