@@ -39,7 +39,13 @@ internal static class TestData
         return dir?.FullName ?? throw new InvalidOperationException("Lsgd.slnx not found above " + AppContext.BaseDirectory);
     }
 
-    public sealed record Nist(string Name, Dataset Data, bool Intercept, double[] Beta, double[] BetaSd, double ResidualSd, double RSquared);
+    public sealed record Nist(string Name, Dataset Data, bool Intercept, double[] Beta, double[] BetaSd, double ResidualSd, double RSquared)
+    {
+        /// <summary>For a polynomial set, its degree and the single input column (else 0 and null).</summary>
+        public int PolynomialDegree { get; init; }
+
+        public double[]? Input { get; init; }
+    }
 
     /// <summary>Loads tests/data/nist/NAME.csv and its certified values; polynomial sets are expanded.</summary>
     public static Nist LoadNist(string name)
@@ -57,10 +63,12 @@ internal static class TestData
         int d = polynomial ? degree : raw;
         var x = new double[n * d];
         var y = new double[n];
+        var input = new double[n];
         for (int i = 0; i < n; i++)
         {
             var cells = lines[i + 1].Split(',');
             y[i] = P(cells[0]);
+            input[i] = P(cells[1]);
             if (polynomial)
                 for (int p = 0; p < degree; p++) x[i * d + p] = Math.Pow(P(cells[1]), p + 1);
             else
@@ -69,7 +77,8 @@ internal static class TestData
         bool intercept = root.GetProperty("intercept").GetBoolean();
         double[] Arr(string prop) => [.. root.GetProperty(prop).EnumerateArray().Select(e => P(e.GetString()!))];
         return new Nist(name, new Dataset(x, y, n, d), intercept, Arr("beta"), Arr("beta_sd"),
-            P(root.GetProperty("residual_sd").GetString()!), P(root.GetProperty("r_squared").GetString()!));
+            P(root.GetProperty("residual_sd").GetString()!), P(root.GetProperty("r_squared").GetString()!))
+        { PolynomialDegree = polynomial ? degree : 0, Input = polynomial ? input : null };
     }
 
     /// <summary>Log relative error: correct significant digits, capped at 15.</summary>

@@ -25,12 +25,46 @@ public static class ExactLeastSquares
     /// <summary>Diagonal ratio of R below which the columns are treated as linearly dependent.</summary>
     private const double RankTolerance = 1e-13;
 
+    /// <summary>Condition number of the centred, scaled design above which a small problem is solved in double-double.</summary>
+    private const double AccurateCondition = 1e4;
+
+    /// <summary>Largest n·p² solved in double-double when the conditioning asks for it (a few tens of milliseconds).</summary>
+    private const double AccurateBudget = 1e7;
+
     /// <summary>Solves min ‖Y − XW − 1bᵀ‖² exactly for every output.</summary>
     /// <param name="data">The data.</param>
     /// <param name="fitIntercept">Whether to fit an intercept per output.</param>
     /// <param name="refinementSteps">Steps of iterative refinement (≥ 0).</param>
     /// <exception cref="LsgdException">Too few rows, or linearly dependent features.</exception>
-    public static ExactSolution Solve(Dataset data, bool fitIntercept = true, int refinementSteps = DefaultRefinementSteps)
+    public static ExactSolution Solve(Dataset data, bool fitIntercept = true, int refinementSteps = DefaultRefinementSteps) =>
+        Solve(data, fitIntercept, refinementSteps, null);
+
+    /// <summary>
+    /// Fits the polynomial y = b + β₁x + … + β_N xᴺ exactly, with the powers of <paramref name="x"/> formed in
+    /// double-double arithmetic when the conditioning needs it: rounding xᵏ to double perturbs an ill-conditioned
+    /// design by κ·ε (NIST's Filip: 7.6 correct digits at best from rounded powers, 12 or more from these).
+    /// </summary>
+    /// <param name="x">The input values.</param>
+    /// <param name="y">The targets, one per value.</param>
+    /// <param name="degree">N ≥ 1.</param>
+    /// <param name="fitIntercept">Whether to fit b.</param>
+    /// <param name="name">The input's name (features are named <c>x</c>, <c>x^2</c>, …).</param>
+    /// <exception cref="LsgdException">Too few rows, or linearly dependent powers.</exception>
+    public static ExactSolution SolvePolynomial(double[] x, double[] y, int degree, bool fitIntercept = true, string name = "x")
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        var data = new Dataset(PolynomialFeatures.Expand(x, degree), y, x.Length, degree, featureNames: PolynomialFeatures.Names(name, degree));
+        return Solve(data, fitIntercept, DefaultRefinementSteps, (i, j) =>
+        {
+            DoubleDouble v = x[i];
+            for (int m = 0; m < j; m++) v *= x[i];
+            return v;
+        });
+    }
+
+    /// <summary>The solver; <paramref name="exactFeature"/> (row, feature) gives the features more precisely than the stored doubles.</summary>
+    private static ExactSolution Solve(Dataset data, bool fitIntercept, int refinementSteps, Func<int, int, DoubleDouble>? exactFeature)
     {
         ArgumentNullException.ThrowIfNull(data);
         Check.AtLeast(refinementSteps, 0, nameof(refinementSteps), "Use 0 for a plain QR solve, or 3 (the default).");
@@ -79,6 +113,11 @@ public static class ExactLeastSquares
                 $"'{name}' is (close to) a combination of the columns before it. Remove it, or add a penalty (ridge).");
         }
 
+        double condition = qr.ConditionNumber();
+        // Where κ·ε would cost digits (refinement converges slowly and R⁻¹ loses κ·ε), small problems are solved again
+        // by QR in double-double arithmetic: the coefficients and (DᵀD)⁻¹ then carry about 32 − log₁₀κ digits.
+        var accurate = condition > AccurateCondition && (double)n * p * p <= AccurateBudget
+            ? new DoubleDoubleSolver(n, d, fitIntercept, exactFeature ?? StoredFeature(data)) : null;
         var solver = new Refiner(data, fitIntercept, mean, scale, qr);
         var theta = new double[(d + off) * k];
         var layout = new ParameterLayout(d, k, fitIntercept);
@@ -90,16 +129,19 @@ public static class ExactLeastSquares
         {
             for (int i = 0; i < n; i++) y[i] = data.Y[i * k + o];
             var block = theta.AsSpan(o * layout.BlockSize, layout.BlockSize);
-            solver.Solve(y, block, r, refinementSteps);
-            sse[o] = solver.ResidualSumOfSquares(y, block, r);
+            if (accurate is not null)
+                accurate.Solve(y, block);
+            else
+                solver.Solve(y, block, r, refinementSteps);
+            sse[o] = accurate?.ResidualSumOfSquares(y, block) ?? solver.ResidualSumOfSquares(y, block, r);
             double total = fitIntercept ? CentredSumOfSquares(y) : Accurate.Dot(y, y);
             r2[o] = total > 0 ? 1 - sse[o] / total : (sse[o] == 0 ? 1 : double.NaN);
         }
 
         var model = new LinearModel(layout, theta, data.FeatureNames, data.TargetNames);
         int dof = n - p;
-        var (se, seB) = StandardErrors(qr, mean, scale, fitIntercept, n, sse, dof);
-        return new ExactSolution(model, se, seB, sse, r2, dof, qr.ConditionNumber(), refinementSteps);
+        var (se, seB) = StandardErrors(accurate?.UnscaledVariances() ?? UnscaledVariances(qr, mean, scale, fitIntercept, n), d, fitIntercept, sse, dof);
+        return new ExactSolution(model, se, seB, sse, r2, dof, condition, refinementSteps);
     }
 
     /// <summary>
@@ -152,13 +194,13 @@ public static class ExactLeastSquares
         return s + c;
     }
 
-    /// <summary>SE(θ) = σ̂·‖row of U·R⁻¹‖ since (DᵀD)⁻¹ = U R⁻¹ R⁻ᵀ Uᵀ.</summary>
-    private static (double[][] Coefficients, double[] Intercepts) StandardErrors(QrFactorization qr,
-        double[] mean, double[] scale, bool fitIntercept, int n, double[] sse, int dof)
+    private static Func<int, int, DoubleDouble> StoredFeature(Dataset data) => (i, j) => data.Feature(i, j);
+
+    /// <summary>[(DᵀD)⁻¹]ⱼⱼ = ‖row j of U·R⁻¹‖² since (DᵀD)⁻¹ = U R⁻¹ R⁻ᵀ Uᵀ; the intercept's first.</summary>
+    private static double[] UnscaledVariances(QrFactorization qr, double[] mean, double[] scale, bool fitIntercept, int n)
     {
-        int p = qr.Columns, d = mean.Length, off = fitIntercept ? 1 : 0, k = sse.Length;
+        int p = qr.Columns, d = mean.Length, off = fitIntercept ? 1 : 0;
         var rinv = qr.InverseR(); // row-major
-        // Row variances of U·Rinv (without σ̂²).
         var unscaled = new double[p];
         for (int j = 0; j < d; j++)
         {
@@ -178,6 +220,13 @@ public static class ExactLeastSquares
             }
             unscaled[0] = s;
         }
+        return unscaled;
+    }
+
+    /// <summary>SE(θⱼ) = σ̂·√[(DᵀD)⁻¹]ⱼⱼ per output, from the unscaled variances (the intercept's first).</summary>
+    private static (double[][] Coefficients, double[] Intercepts) StandardErrors(double[] unscaled, int d, bool fitIntercept, double[] sse, int dof)
+    {
+        int off = fitIntercept ? 1 : 0, k = sse.Length;
         var se = new double[k][];
         var seB = new double[k];
         for (int o = 0; o < k; o++)
@@ -188,6 +237,114 @@ public static class ExactLeastSquares
             seB[o] = fitIntercept ? Math.Sqrt(sigma2 * unscaled[0]) : double.NaN;
         }
         return (se, seB);
+    }
+
+    /// <summary>
+    /// The same reparametrisation E = D·U (centred, unit-norm columns, the intercept's first) built, factorised and
+    /// solved in double-double arithmetic, and mapped back to θ = U·θ' in double-double before rounding.
+    /// </summary>
+    private sealed class DoubleDoubleSolver
+    {
+        private readonly int _n, _d, _off;
+        private readonly DoubleDouble[] _mean, _scale;
+        private readonly DoubleDoubleQr _qr;
+
+        private readonly Func<int, int, DoubleDouble> _x;
+
+        public DoubleDoubleSolver(int n, int d, bool fitIntercept, Func<int, int, DoubleDouble> x)
+        {
+            _n = n; _d = d; _off = fitIntercept ? 1 : 0; _x = x;
+            int p = d + _off;
+            var e = new DoubleDouble[n * p];
+            DoubleDouble root = DoubleDouble.Sqrt(n);
+            if (fitIntercept)
+                for (int i = 0; i < n; i++) e[i] = 1 / root;
+            _mean = new DoubleDouble[d];
+            _scale = new DoubleDouble[d];
+            for (int j = 0; j < d; j++)
+            {
+                DoubleDouble m = 0;
+                if (fitIntercept)
+                {
+                    for (int i = 0; i < n; i++) m += x(i, j);
+                    m /= n;
+                }
+                int c0 = (j + _off) * n;
+                DoubleDouble norm2 = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    var v = x(i, j) - m;
+                    e[c0 + i] = v;
+                    norm2 += v * v;
+                }
+                var norm = DoubleDouble.Sqrt(norm2);
+                if (norm.Hi == 0) norm = 1;
+                for (int i = 0; i < n; i++) e[c0 + i] /= norm;
+                _mean[j] = m;
+                _scale[j] = norm;
+            }
+            _qr = DoubleDoubleQr.Factor(e, n, p);
+        }
+
+        /// <summary>θ = U R⁻¹ (Qᵀy)[0:p], rounded to double.</summary>
+        public void Solve(double[] y, Span<double> theta)
+        {
+            int p = _d + _off;
+            var c = new DoubleDouble[_n];
+            for (int i = 0; i < _n; i++) c[i] = y[i];
+            _qr.ApplyQt(c);
+            var z = c.AsSpan(0, p).ToArray();
+            _qr.SolveR(z);
+            DoubleDouble b = _off == 1 ? z[0] / DoubleDouble.Sqrt(_n) : 0;
+            for (int j = 0; j < _d; j++)
+            {
+                var beta = z[j + _off] / _scale[j];
+                b -= _mean[j] * beta;
+                theta[j] = (double)beta;
+            }
+            if (_off == 1) theta[_d] = (double)b;
+        }
+
+        /// <summary>Σ(yᵢ − b − xᵢᵀβ)² at θ (rounded to double), in double-double with the features as given to the solver.</summary>
+        public double ResidualSumOfSquares(double[] y, ReadOnlySpan<double> theta)
+        {
+            DoubleDouble sse = 0;
+            for (int i = 0; i < _n; i++)
+            {
+                DoubleDouble r = y[i];
+                if (_off == 1) r -= theta[_d];
+                for (int j = 0; j < _d; j++) r -= _x(i, j) * theta[j];
+                sse += r * r;
+            }
+            return (double)sse;
+        }
+
+        /// <summary>[(DᵀD)⁻¹]ⱼⱼ from R⁻¹ in double-double (the intercept's first).</summary>
+        public double[] UnscaledVariances()
+        {
+            int p = _d + _off;
+            var rinv = _qr.InverseR();
+            var unscaled = new double[p];
+            for (int j = 0; j < _d; j++)
+            {
+                DoubleDouble s = 0;
+                for (int c = 0; c < p; c++) { var v = rinv[(j + _off) * p + c] / _scale[j]; s += v * v; }
+                unscaled[j + _off] = (double)s;
+            }
+            if (_off == 1)
+            {
+                DoubleDouble s = 0;
+                var root = DoubleDouble.Sqrt(_n);
+                for (int c = 0; c < p; c++)
+                {
+                    var v = rinv[c] / root;
+                    for (int j = 0; j < _d; j++) v -= _mean[j] / _scale[j] * rinv[(j + 1) * p + c];
+                    s += v * v;
+                }
+                unscaled[0] = (double)s;
+            }
+            return unscaled;
+        }
     }
 
     /// <summary>Björck refinement on D, preconditioned by the QR of E = D·U.</summary>
