@@ -13,11 +13,18 @@ internal sealed class QrFactorization
     private readonly double[] _v;      // reflector j stored in column j, rows j..n-1 (column-major n × p)
     private readonly double[] _tau;    // Hj = I − τj vj vjᵀ
     private readonly double[] _r;      // p × p upper triangular, row-major
+    private readonly int[]? _permutation;
 
-    private QrFactorization(int n, int p, double[] v, double[] tau, double[] r)
+    private QrFactorization(int n, int p, double[] v, double[] tau, double[] r, int[]? permutation = null)
     {
-        _n = n; _p = p; _v = v; _tau = tau; _r = r;
+        _n = n; _p = p; _v = v; _tau = tau; _r = r; _permutation = permutation;
     }
+
+    /// <summary>
+    /// For a factorisation with column pivoting, A·P = Q [R; 0]: column k of A·P is column Permutation[k] of A
+    /// (null without pivoting).
+    /// </summary>
+    public IReadOnlyList<int>? Permutation => _permutation;
 
     public int Rows => _n;
     public int Columns => _p;
@@ -31,29 +38,92 @@ internal sealed class QrFactorization
         var tau = new double[p];
         var r = new double[p * p];
         for (int j = 0; j < p; j++)
-        {
-            var col = a.AsSpan(j * n + j, n - j);
-            double norm = TensorPrimitives.Norm(col);
-            if (norm == 0)
-            {
-                tau[j] = 0;
-                r[j * p + j] = 0;
-                continue;
-            }
-            double alpha = col[0] >= 0 ? -norm : norm;
-            col[0] -= alpha;                       // v = x − α e1
-            double vtv = TensorPrimitives.Dot(col, col);
-            tau[j] = 2.0 / vtv;
-            r[j * p + j] = alpha;
-            for (int c = j + 1; c < p; c++)
-            {
-                var other = a.AsSpan(c * n + j, n - j);
-                double s = tau[j] * TensorPrimitives.Dot(col, other);
-                TensorPrimitives.MultiplyAdd(col, -s, other, other);
-                r[j * p + c] = other[0];
-            }
-        }
+            Reflect(a, n, p, j, tau, r);
         return new QrFactorization(n, p, a, tau, r);
+    }
+
+    /// <summary>
+    /// Householder QR with column pivoting (Businger–Golub): at each step the remaining column of largest norm is
+    /// brought forward, so |R₀₀| ≥ |R₁₁| ≥ … and the numerical rank shows on the diagonal (rank-revealing in practice).
+    /// </summary>
+    public static QrFactorization FactorPivoted(double[] a, int n, int p)
+    {
+        var tau = new double[p];
+        var r = new double[p * p];
+        var perm = new int[p];
+        for (int c = 0; c < p; c++) perm[c] = c;
+        var swap = new double[n];
+        for (int j = 0; j < p; j++)
+        {
+            int best = j;
+            double bestNorm = -1;
+            for (int c = j; c < p; c++)
+            {
+                double norm = TensorPrimitives.Norm(a.AsSpan(c * n + j, n - j));
+                if (norm > bestNorm) { bestNorm = norm; best = c; }
+            }
+            if (best != j)
+            {
+                a.AsSpan(j * n, n).CopyTo(swap);
+                a.AsSpan(best * n, n).CopyTo(a.AsSpan(j * n, n));
+                swap.AsSpan().CopyTo(a.AsSpan(best * n, n));
+                (perm[j], perm[best]) = (perm[best], perm[j]);
+                for (int i = 0; i < j; i++) (r[i * p + j], r[i * p + best]) = (r[i * p + best], r[i * p + j]);
+            }
+            Reflect(a, n, p, j, tau, r);
+        }
+        return new QrFactorization(n, p, a, tau, r, perm);
+    }
+
+    /// <summary>Step j of Householder QR: the reflector of column j, applied to the columns after it.</summary>
+    private static void Reflect(double[] a, int n, int p, int j, double[] tau, double[] r)
+    {
+        var col = a.AsSpan(j * n + j, n - j);
+        double norm = TensorPrimitives.Norm(col);
+        if (norm == 0)
+        {
+            tau[j] = 0;
+            r[j * p + j] = 0;
+            for (int c = j + 1; c < p; c++) r[j * p + c] = a[c * n + j];
+            return;
+        }
+        double alpha = col[0] >= 0 ? -norm : norm;
+        col[0] -= alpha;                       // v = x − α e1
+        double vtv = TensorPrimitives.Dot(col, col);
+        tau[j] = 2.0 / vtv;
+        r[j * p + j] = alpha;
+        for (int c = j + 1; c < p; c++)
+        {
+            var other = a.AsSpan(c * n + j, n - j);
+            double s = tau[j] * TensorPrimitives.Dot(col, other);
+            TensorPrimitives.MultiplyAdd(col, -s, other, other);
+            r[j * p + c] = other[0];
+        }
+    }
+
+    /// <summary>
+    /// The numerical rank: how many diagonal entries of R exceed <paramref name="tolerance"/>·|R₀₀| (meaningful
+    /// after <see cref="FactorPivoted"/>, whose diagonal does not increase).
+    /// </summary>
+    public int Rank(double tolerance)
+    {
+        if (_p == 0) return 0;
+        double first = Math.Abs(_r[0]);
+        int rank = 0;
+        while (rank < _p && Math.Abs(_r[rank * _p + rank]) > tolerance * first) rank++;
+        return rank;
+    }
+
+    /// <summary>Solves R₁₁ x = b in place for the leading <paramref name="size"/> × <paramref name="size"/> block of R.</summary>
+    public void SolveLeading(Span<double> b, int size)
+    {
+        for (int i = size - 1; i >= 0; i--)
+        {
+            double s = b[i];
+            for (int j = i + 1; j < size; j++)
+                s -= _r[i * _p + j] * b[j];
+            b[i] = s / _r[i * _p + i];
+        }
     }
 
     /// <summary>b ← Qᵀ b (length n).</summary>

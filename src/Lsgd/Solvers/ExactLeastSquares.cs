@@ -25,6 +25,15 @@ public static class ExactLeastSquares
     /// <summary>Diagonal ratio of R below which the columns are treated as linearly dependent.</summary>
     private const double RankTolerance = 1e-13;
 
+    /// <summary>The unit roundoff of double, 2⁻⁵².</summary>
+    private const double Epsilon = 2.220446049250313e-16;
+
+    /// <summary>Squared weight of a coefficient in the null space above which it is not estimable (aliased).</summary>
+    private const double EstimableTolerance = 1e-16;
+
+    /// <summary>The intercept's name in <see cref="ExactSolution.Aliased"/>.</summary>
+    public const string InterceptName = "(intercept)";
+
     /// <summary>Condition number of the centred, scaled design above which a small problem is solved in double-double.</summary>
     private const double AccurateCondition = 1e4;
 
@@ -76,42 +85,11 @@ public static class ExactLeastSquares
                 (fitIntercept ? " and an intercept" : "") + $"): at least {p} rows are needed. " +
                 "Add rows, use fewer features or a lower --degree.");
 
-        var x = data.X;
         var mean = new double[d];
         var scale = new double[d];
-        var e = new double[n * p]; // column-major n × p
-        if (fitIntercept)
-            e.AsSpan(0, n).Fill(1.0 / Math.Sqrt(n));
-        for (int j = 0; j < d; j++)
-        {
-            double m = 0;
-            if (fitIntercept)
-            {
-                m = Accurate.SumStrided(x, j, d, n) / n;
-                double correction = 0;
-                for (int i = 0; i < n; i++) correction += x[i * d + j] - m;
-                m += correction / n;
-            }
-            var col = e.AsSpan((j + off) * n, n);
-            for (int i = 0; i < n; i++) col[i] = x[i * d + j] - m;
-            double norm = System.Numerics.Tensors.TensorPrimitives.Norm(col);
-            if (norm == 0)
-                Throw.Data(fitIntercept
-                    ? $"The feature '{data.FeatureNames[j]}' is constant, so its coefficient cannot be told apart from the intercept. Remove that column."
-                    : $"The feature '{data.FeatureNames[j]}' is zero in every row, so its coefficient is not determined. Remove that column.");
-            System.Numerics.Tensors.TensorPrimitives.Divide(col, norm, col);
-            mean[j] = m;
-            scale[j] = norm;
-        }
-
-        var qr = QrFactorization.Factor(e, n, p);
-        double ratio = qr.DiagonalRatio(out int weakest);
-        if (ratio < RankTolerance)
-        {
-            string name = weakest - off >= 0 ? data.FeatureNames[weakest - off] : "(intercept)";
-            Throw.Data($"The features are linearly dependent (or nearly: condition number above {1 / Math.Max(ratio, 1e-300):0.#e+0}); " +
-                $"'{name}' is (close to) a combination of the columns before it. Remove it, or add a penalty (ridge).");
-        }
+        var qr = QrFactorization.Factor(Reparametrised(data, fitIntercept, mean, scale), n, p);
+        if (qr.DiagonalRatio(out _) < RankTolerance)
+            return SolveRankDeficient(data, fitIntercept, mean, scale);
 
         double condition = qr.ConditionNumber();
         // Where κ·ε would cost digits (refinement converges slowly and R⁻¹ loses κ·ε), small problems are solved again
@@ -143,6 +121,192 @@ public static class ExactLeastSquares
         var (se, seB) = StandardErrors(accurate?.UnscaledVariances() ?? UnscaledVariances(qr, mean, scale, fitIntercept, n), d, fitIntercept, sse, dof);
         return new ExactSolution(model, se, seB, sse, r2, dof, condition, refinementSteps);
     }
+
+    /// <summary>
+    /// E = D·U column-major (n × p, the intercept's column first): every feature centred (with an intercept) and
+    /// scaled to unit norm, the column of ones scaled to unit norm. A column that is zero after centring (a constant
+    /// feature) stays zero, with scale 1: the rank-deficient path deals with it.
+    /// </summary>
+    private static double[] Reparametrised(Dataset data, bool fitIntercept, double[] mean, double[] scale)
+    {
+        int n = data.Rows, d = data.Features, off = fitIntercept ? 1 : 0;
+        var x = data.X;
+        var e = new double[n * (d + off)];
+        if (fitIntercept)
+            e.AsSpan(0, n).Fill(1.0 / Math.Sqrt(n));
+        for (int j = 0; j < d; j++)
+        {
+            double m = 0;
+            if (fitIntercept)
+            {
+                m = Accurate.SumStrided(x, j, d, n) / n;
+                double correction = 0;
+                for (int i = 0; i < n; i++) correction += x[i * d + j] - m;
+                m += correction / n;
+            }
+            var col = e.AsSpan((j + off) * n, n);
+            for (int i = 0; i < n; i++) col[i] = x[i * d + j] - m;
+            double norm = System.Numerics.Tensors.TensorPrimitives.Norm(col);
+            if (norm == 0) norm = 1;
+            System.Numerics.Tensors.TensorPrimitives.Divide(col, norm, col);
+            mean[j] = m;
+            scale[j] = norm;
+        }
+        return e;
+    }
+
+    /// <summary>θ (+)= U θ': β = S⁻¹z, b = c/√n − x̄ᵀS⁻¹z (θ' has the intercept first, θ last).</summary>
+    private static void ToOriginal(ReadOnlySpan<double> thetaPrime, Span<double> theta, double[] mean, double[] scale, bool fitIntercept, int n, bool accumulate)
+    {
+        int d = mean.Length, off = fitIntercept ? 1 : 0;
+        double b = fitIntercept ? thetaPrime[0] / Math.Sqrt(n) : 0;
+        for (int j = 0; j < d; j++)
+        {
+            double beta = thetaPrime[j + off] / scale[j];
+            b -= mean[j] * beta;
+            theta[j] = accumulate ? theta[j] + beta : beta;
+        }
+        if (fitIntercept) theta[d] = accumulate ? theta[d] + b : b;
+    }
+
+    /// <summary>
+    /// The minimum-norm least-squares solution of a rank-deficient design, from QR with column pivoting of E = D·U:
+    /// the basic solution (the r leading pivoted columns) with the null-space directions N = U·P·[−R₁₁⁻¹R₁₂; I]
+    /// projected out, in the original parameters θ — what a pseudo-inverse gives (statsmodels' pinv). Coefficients
+    /// whose unit vector is not orthogonal to the null space are not estimable: they are listed in
+    /// <see cref="ExactSolution.Aliased"/> and their standard errors are NaN; the others' standard errors are
+    /// σ̂·√[D⁺D⁺ᵀ]ⱼⱼ with σ̂² = SSE/(n − r), the same for every least-squares solution.
+    /// </summary>
+    private static ExactSolution SolveRankDeficient(Dataset data, bool fitIntercept, double[] mean, double[] scale)
+    {
+        int n = data.Rows, d = data.Features, k = data.Outputs, off = fitIntercept ? 1 : 0, p = d + off;
+        var qr = QrFactorization.FactorPivoted(Reparametrised(data, fitIntercept, mean, scale), n, p);
+        int rank = qr.Rank(Math.Max(RankTolerance, Epsilon * Math.Max(n, p)));
+        var perm = qr.Permutation!;
+        var layout = new ParameterLayout(d, k, fitIntercept);
+
+        // Orthonormal basis of the null space in θ (θ's layout: weights, then the intercept).
+        var nulls = new List<double[]>();
+        var prime = new double[p];
+        for (int c = rank; c < p; c++)
+        {
+            var t = new double[p];
+            for (int i = 0; i < rank; i++) t[i] = -qr.R(i, c);
+            qr.SolveLeading(t, rank);
+            Array.Clear(prime);
+            for (int i = 0; i < rank; i++) prime[perm[i]] = t[i];
+            prime[perm[c]] = 1;
+            var v = new double[p];
+            ToOriginal(prime, v, mean, scale, fitIntercept, n, accumulate: false);
+            for (int pass = 0; pass < 2; pass++)
+                foreach (var q in nulls)
+                {
+                    double dot = Dot(q, v);
+                    for (int i = 0; i < p; i++) v[i] -= dot * q[i];
+                }
+            double norm = Math.Sqrt(Dot(v, v));
+            for (int i = 0; i < p; i++) v[i] /= norm;
+            nulls.Add(v);
+        }
+        void ProjectOut(Span<double> v)
+        {
+            foreach (var q in nulls)
+            {
+                double dot = 0;
+                for (int i = 0; i < p; i++) dot += q[i] * v[i];
+                for (int i = 0; i < p; i++) v[i] -= dot * q[i];
+            }
+        }
+
+        var theta = new double[p * k];
+        var sse = new double[k];
+        var r2 = new double[k];
+        var y = new double[n];
+        var refiner = new Refiner(data, fitIntercept, mean, scale, qr);
+        var residual = new double[n];
+        for (int o = 0; o < k; o++)
+        {
+            for (int i = 0; i < n; i++) y[i] = data.Y[i * k + o];
+            var c = (double[])y.Clone();
+            qr.ApplyQt(c);
+            qr.SolveLeading(c, rank);
+            Array.Clear(prime);
+            for (int i = 0; i < rank; i++) prime[perm[i]] = c[i];
+            var block = theta.AsSpan(o * p, p);
+            ToOriginal(prime, block, mean, scale, fitIntercept, n, accumulate: false);
+            ProjectOut(block);
+            sse[o] = refiner.ResidualSumOfSquares(y, block, residual);
+            double total = fitIntercept ? CentredSumOfSquares(y) : Accurate.Dot(y, y);
+            r2[o] = total > 0 ? 1 - sse[o] / total : (sse[o] == 0 ? 1 : double.NaN);
+        }
+
+        // [D⁺D⁺ᵀ]ⱼⱼ: θ̂ = M·Q₁ᵀy with column c of M the projected image of R₁₁⁻¹e_c, so the diagonal is ‖row j of M‖².
+        var unscaled = new double[p];   // in θ's layout
+        var column = new double[p];
+        for (int c = 0; c < rank; c++)
+        {
+            var t = new double[rank];
+            t[c] = 1;
+            qr.SolveLeading(t, rank);
+            Array.Clear(prime);
+            for (int i = 0; i < rank; i++) prime[perm[i]] = t[i];
+            ToOriginal(prime, column, mean, scale, fitIntercept, n, accumulate: false);
+            ProjectOut(column);
+            for (int j = 0; j < p; j++) unscaled[j] += column[j] * column[j];
+        }
+        var aliased = new List<string>();
+        var estimable = new bool[p];
+        for (int j = 0; j < p; j++)
+        {
+            double weight = 0;
+            foreach (var q in nulls) weight += q[j] * q[j];
+            estimable[j] = weight <= EstimableTolerance;
+            if (!estimable[j]) aliased.Add(j < d ? data.FeatureNames[j] : InterceptName);
+        }
+        int dof = n - rank;
+        var se = new double[k][];
+        var seB = new double[k];
+        for (int o = 0; o < k; o++)
+        {
+            double sigma2 = dof > 0 ? sse[o] / dof : double.NaN;
+            se[o] = new double[d];
+            for (int j = 0; j < d; j++) se[o][j] = estimable[j] ? Math.Sqrt(sigma2 * unscaled[j]) : double.NaN;
+            seB[o] = fitIntercept && estimable[d] ? Math.Sqrt(sigma2 * unscaled[d]) : double.NaN;
+        }
+        var model = new LinearModel(layout, theta, data.FeatureNames, data.TargetNames);
+        double condition = ConditionEstimate.FromGram(rank,
+            w => { Multiply(qr, w, rank); },
+            w => { SolveLeadingGram(qr, w, rank); });
+        return new ExactSolution(model, se, seB, sse, r2, dof, condition, 0) { Rank = rank, Aliased = aliased };
+    }
+
+    /// <summary>w ← R₁₁ᵀR₁₁ w for the leading block.</summary>
+    private static void Multiply(QrFactorization qr, double[] w, int size)
+    {
+        var t = new double[size];
+        for (int i = 0; i < size; i++)
+            for (int j = i; j < size; j++) t[i] += qr.R(i, j) * w[j];
+        for (int i = 0; i < size; i++)
+        {
+            double s = 0;
+            for (int j = 0; j <= i; j++) s += qr.R(j, i) * t[j];
+            w[i] = s;
+        }
+    }
+
+    /// <summary>w ← (R₁₁ᵀR₁₁)⁻¹ w for the leading block.</summary>
+    private static void SolveLeadingGram(QrFactorization qr, double[] w, int size)
+    {
+        for (int i = 0; i < size; i++)
+        {
+            double s = w[i];
+            for (int j = 0; j < i; j++) s -= qr.R(j, i) * w[j];
+            w[i] = s / qr.R(i, i);
+        }
+        qr.SolveLeading(w, size);
+    }
+
+    private static double Dot(double[] a, double[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
 
     /// <summary>
     /// The least-squares solution and its standard errors from sufficient statistics (one pass over data that
@@ -432,17 +596,7 @@ public static class ExactLeastSquares
             if (fitIntercept) gPrime[0] = gb / Math.Sqrt(_n);
         }
 
-        /// <summary>θ (+)= U θ': β = S⁻¹z, b = c/√n − x̄ᵀS⁻¹z.</summary>
-        private void ToOriginal(ReadOnlySpan<double> thetaPrime, Span<double> theta, bool accumulate)
-        {
-            double b = fitIntercept ? thetaPrime[0] / Math.Sqrt(_n) : 0;
-            for (int j = 0; j < _d; j++)
-            {
-                double beta = thetaPrime[j + _off] / scale[j];
-                b -= mean[j] * beta;
-                theta[j] = accumulate ? theta[j] + beta : beta;
-            }
-            if (fitIntercept) theta[_d] = accumulate ? theta[_d] + b : b;
-        }
+        private void ToOriginal(ReadOnlySpan<double> thetaPrime, Span<double> theta, bool accumulate) =>
+            ExactLeastSquares.ToOriginal(thetaPrime, theta, mean, scale, fitIntercept, _n, accumulate);
     }
 }

@@ -24,6 +24,7 @@ public sealed class ExactSolution
         DegreesOfFreedom = degreesOfFreedom;
         ConditionNumber = conditionBound;
         RefinementSteps = refinementSteps;
+        Rank = model.Layout.BlockSize;
     }
 
     /// <summary>The fitted model, in the data's original units.</summary>
@@ -54,6 +55,20 @@ public sealed class ExactSolution
     /// Gradient descent on standardised features needs of the order of its square iterations.
     /// </summary>
     public double ConditionNumber { get; }
+
+    /// <summary>
+    /// The numerical rank of the design D (the intercept's column included): its column count unless columns are
+    /// (numerically) linearly dependent, in which case the solution is the minimum-norm one and
+    /// <see cref="Aliased"/> names the coefficients it cannot tell apart.
+    /// </summary>
+    public int Rank { get; init; }
+
+    /// <summary>
+    /// The coefficients that are not estimable on a rank-deficient design (feature names, and
+    /// <see cref="ExactLeastSquares.InterceptName"/> for the intercept): each is only determined together with the
+    /// others it is aliased with, so its value is the minimum-norm one and its standard error NaN. Empty at full rank.
+    /// </summary>
+    public IReadOnlyList<string> Aliased { get; init; } = [];
 
     /// <summary>How many steps of iterative refinement were applied.</summary>
     public int RefinementSteps { get; }
@@ -87,6 +102,6 @@ public sealed class ExactSolution
             seB[o] = Model.HasIntercept ? Math.Sqrt(sigma2 * unscaled[d]) : double.NaN;
             r2[o] = totalSumOfSquares[o] > 0 ? 1 - sse[o] / totalSumOfSquares[o] : double.NaN;
         }
-        return new ExactSolution(Model, se, seB, newSse, r2, DegreesOfFreedom, ConditionNumber, RefinementSteps) { UnscaledVariances = unscaled };
+        return new ExactSolution(Model, se, seB, newSse, r2, DegreesOfFreedom, ConditionNumber, RefinementSteps) { UnscaledVariances = unscaled, Rank = Rank, Aliased = Aliased };
     }
 }

@@ -66,21 +66,94 @@ public class ExactLeastSquaresTest
         }
     }
 
-    [Fact]
-    public void ConstantFeatureWithInterceptIsReportedByName()
+    private static Dataset Noisy(int n, Func<double, double[]> features, string[] names, int seed = 5)
     {
-        var data = new Dataset([1, 5, 2, 5, 3, 5, 4, 5], [1, 2, 3, 4], 4, 2, featureNames: ["a", "c"]);
-        var e = Assert.Throws<LsgdException>(() => ExactLeastSquares.Solve(data));
-        Assert.Equal("The feature 'c' is constant, so its coefficient cannot be told apart from the intercept. Remove that column.", e.Message);
+        var rng = new Random(seed);
+        var x = new List<double>();
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double a = rng.NextDouble() * 10;
+            x.AddRange(features(a));
+            y[i] = 1 + 3 * a + 0.1 * TestData.Gaussian(rng);
+        }
+        return new Dataset([.. x], y, n, names.Length, featureNames: names);
     }
 
     [Fact]
-    public void DuplicatedFeatureIsReportedAsLinearlyDependent()
+    public void DuplicatedFeatureGivesTheMinimumNormSolutionAndNamesBothAliasedColumns()
     {
-        var data = new Dataset([1, 2, 2, 4, 3, 6, 4, 8.0], [1, 2, 3, 5], 4, 2, featureNames: ["a", "twice_a"]);
-        var e = Assert.Throws<LsgdException>(() => ExactLeastSquares.Solve(data));
-        Assert.StartsWith("The features are linearly dependent", e.Message);
-        Assert.Contains("'twice_a'", e.Message);
+        var reduced = ExactLeastSquares.Solve(Noisy(30, a => [a], ["a"]));
+        var s = ExactLeastSquares.Solve(Noisy(30, a => [a, 2 * a], ["a", "twice_a"]));
+        Assert.Equal(2, s.Rank);
+        Assert.Equal(["a", "twice_a"], s.Aliased);
+        // Every solution has w_a + 2·w_twice_a = β of the reduced fit; the shortest splits it as 1 : 2.
+        double beta = reduced.Model.Coefficients()[0];
+        Assert.Equal(beta / 5, s.Model.Coefficients()[0], 12);
+        Assert.Equal(2 * beta / 5, s.Model.Coefficients()[1], 12);
+        Assert.Equal(reduced.Model.Intercept(), s.Model.Intercept(), 12);
+        Assert.Equal(reduced.ResidualSumOfSquares[0], s.ResidualSumOfSquares[0], 10);
+        Assert.Equal(reduced.DegreesOfFreedom, s.DegreesOfFreedom);
+        Assert.True(double.IsNaN(s.StandardErrors[0][0]) && double.IsNaN(s.StandardErrors[0][1]));
+        Assert.Equal(reduced.InterceptStandardErrors[0], s.InterceptStandardErrors[0], 12);
+    }
+
+    [Fact]
+    public void ConstantFeatureWithInterceptIsAliasedWithTheIntercept()
+    {
+        var reduced = ExactLeastSquares.Solve(Noisy(25, a => [a], ["a"]));
+        var s = ExactLeastSquares.Solve(Noisy(25, a => [a, 5], ["a", "c"]));
+        Assert.Equal(2, s.Rank);
+        Assert.Equal(["c", ExactLeastSquares.InterceptName], s.Aliased);
+        // b + 5·w_c = the reduced intercept; the shortest (b, w_c) is (1, 5)·b₀/26.
+        double b0 = reduced.Model.Intercept();
+        Assert.Equal(5 * b0 / 26, s.Model.Coefficients()[1], 12);
+        Assert.Equal(b0 / 26, s.Model.Intercept(), 12);
+        Assert.Equal(reduced.Model.Coefficients()[0], s.Model.Coefficients()[0], 12);
+        Assert.Equal(reduced.StandardErrors[0][0], s.StandardErrors[0][0], 12);
+        Assert.True(double.IsNaN(s.StandardErrors[0][1]) && double.IsNaN(s.InterceptStandardErrors[0]));
+    }
+
+    [Fact]
+    public void ZeroColumnWithoutInterceptIsAliasedAndLeftAtZero()
+    {
+        var reduced = ExactLeastSquares.Solve(Noisy(20, a => [a], ["a"]), fitIntercept: false);
+        var s = ExactLeastSquares.Solve(Noisy(20, a => [0, a], ["zero", "a"]), fitIntercept: false);
+        Assert.Equal(1, s.Rank);
+        Assert.Equal(["zero"], s.Aliased);
+        Assert.Equal(0, s.Model.Coefficients()[0]);
+        Assert.Equal(reduced.Model.Coefficients()[0], s.Model.Coefficients()[1], 12);
+        Assert.Equal(reduced.StandardErrors[0][0], s.StandardErrors[0][1], 12);
+    }
+
+    [Fact]
+    public void CollinearColumnsLeaveTheOthersEstimable()
+    {
+        // x3 = x1 + x2: x1, x2, x3 are aliased; x4 and the intercept keep their coefficients and standard errors.
+        var rng = new Random(3);
+        int n = 40;
+        var x = new double[n * 4];
+        var y = new double[n];
+        var xr = new double[n * 3];
+        for (int i = 0; i < n; i++)
+        {
+            double a = rng.NextDouble(), b = rng.NextDouble(), c = rng.NextDouble();
+            x[i * 4] = a; x[i * 4 + 1] = b; x[i * 4 + 2] = a + b; x[i * 4 + 3] = c;
+            xr[i * 3] = a; xr[i * 3 + 1] = b; xr[i * 3 + 2] = c;
+            y[i] = 2 + a - b + 4 * c + 0.05 * TestData.Gaussian(rng);
+        }
+        var s = ExactLeastSquares.Solve(new Dataset(x, y, n, 4, featureNames: ["x1", "x2", "x3", "x4"]));
+        var reduced = ExactLeastSquares.Solve(new Dataset(xr, y, n, 3));
+        Assert.Equal(4, s.Rank);
+        Assert.Equal(["x1", "x2", "x3"], s.Aliased);
+        Assert.Equal(reduced.Model.Coefficients()[2], s.Model.Coefficients()[3], 11);
+        Assert.Equal(reduced.StandardErrors[0][2], s.StandardErrors[0][3], 11);
+        Assert.Equal(reduced.Model.Intercept(), s.Model.Intercept(), 11);
+        Assert.Equal(reduced.InterceptStandardErrors[0], s.InterceptStandardErrors[0], 11);
+        // Minimum norm: orthogonal to the null direction (1, 1, −1, 0, 0).
+        var w = s.Model.Coefficients();
+        Assert.Equal(0, w[0] + w[1] - w[2], 12);
+        Assert.Empty(ExactLeastSquares.Solve(new Dataset(xr, y, n, 3)).Aliased);
     }
 
     [Fact]
