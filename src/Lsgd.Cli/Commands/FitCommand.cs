@@ -119,6 +119,7 @@ internal static class FitCommand
             summary["fit_seconds"] = fitSeconds;
             if (repeats > 1)
                 summary["fit_seconds_runs"] = new JsonArray([.. runSeconds.Select(v => (JsonNode)v)]);
+            WarnIfAliased(context, fit);
             if (parse.GetValue(json))
                 context.WriteJson(summary);
             else
@@ -126,6 +127,15 @@ internal static class FitCommand
             setExit(Cli.Ok);
         });
         return command;
+    }
+
+    /// <summary>On a rank-deficient design, names the coefficients that are not estimable (stderr, text and JSON alike).</summary>
+    private static void WarnIfAliased(CliContext context, LinearFit fit)
+    {
+        if (fit.Exact is not { Aliased.Count: > 0 } exact) return;
+        context.Error.WriteLine($"lsgd: warning: the columns are linearly dependent (rank {exact.Rank} of {fit.Model.Layout.BlockSize} parameters): " +
+            $"{string.Join(", ", exact.Aliased.Select(a => $"'{a}'"))} are aliased, so their coefficients are the minimum-norm ones and have no standard error. " +
+            "Drop a column of each dependent group (a constant, a duplicate, a dummy for every category) to estimate the others.");
     }
 
     private static double Median(double[] values)
@@ -234,6 +244,8 @@ internal static class FitCommand
             },
             ["exact_check_skipped"] = fit.ExactCheckSkipped,
             ["condition_number"] = exact is null ? null : Json.Number(exact.ConditionNumber),
+            ["rank"] = exact?.Rank,
+            ["aliased"] = exact is null ? null : Json.Strings(exact.Aliased),
         };
     }
 

@@ -36,7 +36,7 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
     /// <summary>Largest condition number of the scaled A for which the factor is trusted (beyond: no certificate).</summary>
     private const double MaxCondition = 1e13;
 
-    private readonly LinearAlgebra.Cholesky _factor;
+    private readonly SolveInPlace _solve;  // z ← A⁻¹z (scaled A), or A⁺z on a rank-deficient design
     private readonly double[] _scale;      // √diag(A)
     private readonly double[] _means;      // posed x̄ (with an intercept)
     private readonly double[] _a;          // A, for products
@@ -47,10 +47,15 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
     private readonly double _nullLoss;
     private readonly string _source;
 
-    private LeastSquaresCertificate(LinearAlgebra.Cholesky factor, double[] scale, double[] means, double[] a, ParameterLayout layout,
+    private delegate void SolveInPlace(Span<double> b);
+
+    /// <summary>Eigenvalues of the scaled A at most this times d·ε·λmax count as zero (exactly dependent columns).</summary>
+    private const double NullEigenvalueFactor = 100;
+
+    private LeastSquaresCertificate(SolveInPlace solve, double[] scale, double[] means, double[] a, ParameterLayout layout,
         double sn, double l1, double? optimalLoss, double nullLoss, string source)
     {
-        _factor = factor;
+        _solve = solve;
         _scale = scale;
         _means = means;
         _a = a;
@@ -99,13 +104,14 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
             a[i * d + i] += penalty.L2;
         }
         var scale = new double[d];
+        bool constant = false;
         for (int i = 0; i < d; i++)
         {
             scale[i] = Math.Sqrt(a[i * d + i]);
             if (!(scale[i] > 0))
             {
-                why = $"feature {i + 1} is constant, so the Hessian is singular and no optimum is unique";
-                return null;
+                scale[i] = 1;   // a constant (posed: zero) feature: its row and column of A are zero
+                constant = true;
             }
         }
         var scaled = new double[d * d];
@@ -113,10 +119,14 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
             for (int j = 0; j < d; j++)
                 scaled[i * d + j] = a[i * d + j] / (scale[i] * scale[j]);
         var copy = (double[])scaled.Clone();
-        var factor = LinearAlgebra.Cholesky.Factor(scaled, d);
+        var factor = constant ? null : LinearAlgebra.Cholesky.Factor(scaled, d);
         double scaledCondition = factor is null ? double.PositiveInfinity
             : Math.Pow(LinearAlgebra.ConditionEstimate.FromGram(d, w => Multiply(copy, d, w), w => factor.Solve(w)), 2);
-        if (factor is null || !(scaledCondition <= MaxCondition))
+        SolveInPlace? solve = factor is not null && scaledCondition <= MaxCondition ? factor.Solve : null;
+        int rank = d;
+        if (solve is null && penalty.IsNone)
+            (solve, rank, scaledCondition) = PseudoInverse(copy, d, scaledCondition);
+        if (solve is null)
         {
             why = string.Format(CultureInfo.InvariantCulture,
                 "the Hessian is singular or too ill-conditioned (condition number {0:G3} of the scaled statistics) for a certificate", scaledCondition);
@@ -129,9 +139,11 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
             ? ": ½·vᵀH⁻¹v at the minimal subgradient v (a rigorous bound on P − P*), H from one Cholesky of the statistics"
             : penalty.L2 > 0
                 ? ": J − J* = ½·∇Jᵀ(H + λ₂I)⁻¹∇J, the gap to the exact ridge optimum, from one Cholesky of the statistics"
-                : ": J − J* = ½·∇JᵀH⁻¹∇J, the gap to the exact optimum, from one Cholesky of the statistics");
+                : rank < d
+                    ? string.Format(CultureInfo.InvariantCulture, ": J − J* = ½·∇JᵀH⁺∇J, the gap to the optimum (unique in J though not in θ: the centred features have rank {0} of {1}), from the eigendecomposition of the statistics", rank, d)
+                    : ": J − J* = ½·∇JᵀH⁻¹∇J, the gap to the exact optimum, from one Cholesky of the statistics");
         var layout = new ParameterLayout(d, posed.Outputs, fitIntercept);
-        var certificate = new LeastSquaresCertificate(factor, scale, fitIntercept ? [.. posed.FeatureMeans] : new double[d], a, layout,
+        var certificate = new LeastSquaresCertificate(solve, scale, fitIntercept ? [.. posed.FeatureMeans] : new double[d], a, layout,
             s * n, penalty.L1, optimalLoss, nullLoss, source);
         certificate.Condition = Math.Pow(LinearAlgebra.ConditionEstimate.FromGram(layout.BlockSize,
             w => certificate.HessianBlock(w), w => certificate.InverseHessianBlock(w)), 2);
@@ -196,10 +208,51 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
         if (_layout.HasIntercept)
             TensorPrimitives.MultiplyAdd(_means, -w[d], z, z);
         TensorPrimitives.Divide(z, _scale, z);
-        _factor.Solve(z);
+        _solve(z);
         TensorPrimitives.Divide(z, _scale, z);
         if (_layout.HasIntercept)
             w[d] = w[d] / _sn - TensorPrimitives.Dot(_means, z);
+    }
+
+    /// <summary>
+    /// z ← A⁺z for a scaled A whose small eigenvalues are rounding noise (at most <see cref="NullEigenvalueFactor"/>·d·ε·λmax:
+    /// exactly dependent or constant features), else null. Valid for the gap because the gradient of a least-squares
+    /// objective lies in the range of H, so ½·gᵀw is the same for every solution w of Hw = g and J is constant along
+    /// the null space; A's eigenvalues between the noise and 1/<see cref="MaxCondition"/> leave no certificate.
+    /// </summary>
+    private static (SolveInPlace?, int Rank, double Condition) PseudoInverse(double[] scaled, int d, double choleskyCondition)
+    {
+        var (values, vectors, _) = LinearAlgebra.SymmetricEigensolver.Decompose(scaled, d);
+        double max = values.Max();
+        if (!(max > 0)) return (null, 0, double.PositiveInfinity);
+        double zero = NullEigenvalueFactor * d * 2.220446049250313e-16 * max;
+        double min = double.PositiveInfinity;
+        int rank = 0;
+        foreach (double v in values)
+            if (v > zero) { rank++; min = Math.Min(min, v); }
+        double condition = max / min;
+        if (rank == d || !(condition <= MaxCondition))
+            return (null, rank, Math.Max(choleskyCondition, condition));
+        // vectors: column k of the row-major d × d matrix is the eigenvector of values[k] (as PCA reads it).
+        var inverse = values.Select(v => v > zero ? 1 / v : 0).ToArray();
+        void Solve(Span<double> b)
+        {
+            var c = new double[d];
+            for (int k = 0; k < d; k++)
+            {
+                if (inverse[k] == 0) continue;
+                double dot = 0;
+                for (int i = 0; i < d; i++) dot += vectors[i * d + k] * b[i];
+                c[k] = dot * inverse[k];
+            }
+            for (int i = 0; i < d; i++)
+            {
+                double v = 0;
+                for (int k = 0; k < d; k++) v += vectors[i * d + k] * c[k];
+                b[i] = v;
+            }
+        }
+        return (Solve, rank, condition);
     }
 
     private static void Multiply(double[] a, int d, double[] w)

@@ -20,7 +20,7 @@ public sealed record CoefficientInference(string Term, double Estimate, double S
 /// <param name="Target">The output's name.</param>
 /// <param name="Observations">n, the number of rows.</param>
 /// <param name="Parameters">p, the parameters per output, the intercept included.</param>
-/// <param name="DegreesOfFreedom">n − p, the residual degrees of freedom.</param>
+/// <param name="DegreesOfFreedom">n − p, the residual degrees of freedom (n − rank on a rank-deficient design).</param>
 /// <param name="RSquared">1 − SSE/Σ(y − ȳ)², or the uncentred 1 − SSE/Σy² without intercept.</param>
 /// <param name="AdjustedRSquared">1 − (1 − R²)(n − 1)/(n − p), or 1 − (1 − R²)·n/(n − p) without intercept; NaN when n = p.</param>
 /// <param name="Rmse">√(SSE/n).</param>
@@ -98,14 +98,16 @@ public static class RegressionReport
         ArgumentNullException.ThrowIfNull(exact);
         ArgumentNullException.ThrowIfNull(statistics);
         int k = model.Outputs, p = model.Layout.BlockSize;
-        long dof = observations - p;
+        // On a rank-deficient design (exact.Rank < p) the residual degrees of freedom are n − rank, as in R and statsmodels.
+        int rank = Math.Min(exact.Rank, p);
+        long dof = observations - rank;
         // ExactSolution counts degrees of freedom in an int (saturating); so do the reports' fields.
         if (exact.Model.Layout != model.Layout || exact.DegreesOfFreedom != Math.Min(dof, int.MaxValue))
             Throw.Data("The exact solution does not belong to this model and data (features, outputs, intercept or row count differ). " +
                 "Solve with ExactLeastSquares on the same data and intercept setting.");
         if (statistics.Count != k)
             Throw.Data($"The statistics describe {Throw.Plural(statistics.Count, "output")} but the model has {k}.");
-        int modelDof = model.HasIntercept ? p - 1 : p;
+        int modelDof = model.HasIntercept ? rank - 1 : rank;
         double n = observations, tCritical = SpecialFunctions.StudentTQuantile(0.975, dof);
         var reports = new OutputReport[k];
         for (int o = 0; o < k; o++)
@@ -130,7 +132,7 @@ public static class RegressionReport
             var intercept = model.HasIntercept ? Infer(InterceptTerm, model.Intercept(o), exact.InterceptStandardErrors[o]) : null;
 
             reports[o] = new OutputReport(model.TargetNames[o], (int)Math.Min(observations, int.MaxValue), p, exact.DegreesOfFreedom,
-                s.RSquared, adjusted, s.RootMeanSquaredError, s.MeanAbsoluteError, s.ResidualStandardDeviation,
+                s.RSquared, adjusted, s.RootMeanSquaredError, s.MeanAbsoluteError, rank < p ? (hasSigma ? Math.Sqrt(sse / dof) : double.NaN) : s.ResidualStandardDeviation,
                 f, SpecialFunctions.FUpperTail(f, modelDof, dof), intercept, coefficients);
         }
         return reports;
