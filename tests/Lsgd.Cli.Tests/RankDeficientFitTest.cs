@@ -1,0 +1,41 @@
+namespace Lsgd.Cli.Tests;
+
+/// <summary>`fit` on a design with a duplicated and a constant column: rank, aliased columns and an honest certificate.</summary>
+public sealed class RankDeficientFitTest : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"lsgd-rank-{Guid.NewGuid():N}.csv");
+
+    public RankDeficientFitTest()
+    {
+        var rng = new Random(1);
+        var lines = new List<string> { "a,twice_a,b,y" };
+        for (int i = 0; i < 30; i++)
+        {
+            double a = rng.NextDouble() * 10, b = rng.NextDouble();
+            lines.Add(FormattableString.Invariant($"{a:R},{2 * a:R},{b:R},{1 + 3 * a - b + 0.1 * (rng.NextDouble() - 0.5):R}"));
+        }
+        File.WriteAllLines(_path, lines);
+    }
+
+    public void Dispose() => File.Delete(_path);
+
+    [Theory]
+    [InlineData("exact")]
+    [InlineData("auto")]
+    [InlineData("cg")]
+    public void JsonReportsRankAndAliasedAndWarnsByName(string method)
+    {
+        var r = CliRunner.Run("fit", _path, "--target", "y", "--method", method, "--json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(3, r.Json.GetProperty("rank").GetInt32());
+        Assert.Equal(["a", "twice_a"], r.Json.GetProperty("aliased").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("lsgd: warning: the columns are linearly dependent (rank 3 of 4 parameters): 'a', 'twice_a' are aliased", r.Error);
+        // Iterative fits are certified against J* of the minimum-norm optimum, which is unique.
+        Assert.True(r.Json.GetProperty("converged").GetBoolean(), r.Json.GetProperty("not_converged_reason").ToString());
+        var se = r.Json.GetProperty("standard_errors");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, se[0].ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, se[1].ValueKind);
+        Assert.True(se[2].GetDouble() > 0);
+        Assert.Equal(27, r.Json.GetProperty("degrees_of_freedom").GetInt32());
+    }
+}
