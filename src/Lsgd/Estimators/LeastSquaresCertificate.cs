@@ -76,6 +76,16 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
     /// <summary>κ(H), the 2-norm condition number of the Hessian of the smooth part (what plain gradient descent's speed depends on).</summary>
     public double Condition { get; private set; }
 
+    /// <summary>λmin of the Hessian of the smooth part (the smallest nonzero one on a rank-deficient design).</summary>
+    public double SmallestEigenvalue { get; private set; }
+
+    /// <summary>
+    /// What a certified relative gap g guarantees about the parameters: ‖θ − θ*‖²_H = 2(J − J*) ≤ 2·g·J* for a
+    /// quadratic, so ‖θ − θ*‖ ≤ √(2·g·J*/λmin), divided by ‖θ*‖ (posed units; NaN when J* is unknown).
+    /// </summary>
+    public double RelativeParameterErrorBound(double relativeGap, double optimumNorm) =>
+        _optimalLoss is { } j ? Math.Sqrt(2 * relativeGap * Math.Max(j, ZeroOptimumFraction * _nullLoss) / SmallestEigenvalue) / optimumNorm : double.NaN;
+
     /// <summary>J* when it is known (unpenalised fits with an exact solution), under the fit's scaling.</summary>
     public double? OptimalLoss => _optimalLoss;
 
@@ -145,8 +155,10 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
         var layout = new ParameterLayout(d, posed.Outputs, fitIntercept);
         var certificate = new LeastSquaresCertificate(solve, scale, fitIntercept ? [.. posed.FeatureMeans] : new double[d], a, layout,
             s * n, penalty.L1, optimalLoss, nullLoss, source);
-        certificate.Condition = Math.Pow(LinearAlgebra.ConditionEstimate.FromGram(layout.BlockSize,
-            w => certificate.HessianBlock(w), w => certificate.InverseHessianBlock(w)), 2);
+        double largest = LinearAlgebra.ConditionEstimate.LargestEigenvalue(layout.BlockSize, w => certificate.HessianBlock(w));
+        double inverseSmallest = LinearAlgebra.ConditionEstimate.LargestEigenvalue(layout.BlockSize, w => certificate.InverseHessianBlock(w));
+        certificate.Condition = largest * inverseSmallest;
+        certificate.SmallestEigenvalue = 1 / inverseSmallest;
         why = null;
         return certificate;
     }

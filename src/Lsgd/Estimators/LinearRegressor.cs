@@ -28,6 +28,9 @@ public sealed class LinearRegressor
     /// <summary>The settings.</summary>
     public LinearRegressorOptions Options { get; }
 
+    /// <summary>Correct digits of the coefficients a conjugate-gradient run chosen by auto must guarantee, else auto takes the exact solution.</summary>
+    private const int MinimumDigits = 8;
+
     /// <summary>Largest n·p² for which the exact solution of data in memory comes from QR of the rows; above it, from the statistics (Cholesky).</summary>
     private const double QrBudget = 4e9;
 
@@ -154,7 +157,8 @@ public sealed class LinearRegressor
 
         var initial = Initial(objective, o, trainStatistics.TargetMeans);
         var (method, choice) = o.Method == SolverMethod.Auto
-            ? ChooseIterative(o, objective, certificate, initial, reference is not null)
+            ? ChooseIterative(o, objective, certificate, initial, reference is not null,
+                reference is null ? double.NaN : TensorPrimitives.Norm(standardizer?.ToStandardizedUnits(reference.Model.Parameters, layout) ?? reference.Model.Parameters.ToArray()))
             : (o.Method, null);
         if (method == SolverMethod.Exact)
             return FitExact(source, statistics, layout, rows, choice, cancellationToken);
@@ -366,13 +370,14 @@ public sealed class LinearRegressor
     /// What <see cref="SolverMethod.Auto"/> runs, and a sentence on why: the article's plain gradient descent when
     /// it is predicted to reach the certified gap within the iteration budget — with α = 1/L the gap shrinks at
     /// least by (1 − 1/κ)² a step, κ the condition number of the Hessian of the posed objective, so
-    /// k ≈ (κ/2)·ln(gap₀/tolerance) steps suffice; else conjugate gradient; the exact solver when no certificate
+    /// k ≈ (κ/2)·ln(gap₀/tolerance) steps suffice; else conjugate gradient; the exact solver instead of conjugate gradient when the certified gap would guarantee fewer than eight digits of the coefficients, and when no certificate
     /// can be made (the Hessian too ill-conditioned to factor).
     /// </summary>
     private static (SolverMethod, string) ChooseIterative(LinearRegressorOptions o, LeastSquaresObjective objective, LeastSquaresCertificate? certificate,
-        double[] initial, bool haveExact)
+        double[] initial, bool haveExact, double optimumNorm)
     {
         var c = CultureInfo.InvariantCulture;
+
         if (certificate is null)
             return haveExact
                 ? (SolverMethod.Exact, "auto chose the exact solver: the Hessian is too ill-conditioned for an iterative method to be certified.")
@@ -395,6 +400,13 @@ public sealed class LinearRegressor
                 kappa, tolerance, Math.Ceiling(predicted), o.GradientDescent.MaxIterations));
         if (!plain)
             return (SolverMethod.GradientDescent, "auto kept the gradient-descent family: an optimizer or mini-batches were asked for.");
+        // A certified gap bounds the objective, not the coefficients: where the gap asked for guarantees fewer than
+        // MinimumDigits of θ (ill-conditioned, noisy data such as NIST's Wampler 3–5), conjugate gradient is not used.
+        double parameterError = certificate.RelativeParameterErrorBound(tolerance, optimumNorm);
+        if (haveExact && o.Penalty.IsNone && parameterError > Math.Pow(10, -MinimumDigits))
+            return (SolverMethod.Exact, string.Format(c,
+                "auto chose the exact solver: with condition number κ = {0:G3} of the standardised statistics a certified relative gap of {1:G3} bounds the coefficients' relative error only by {2:G3}, fewer than {3} digits.",
+                kappa, tolerance, parameterError, MinimumDigits));
         return (SolverMethod.ConjugateGradient, string.Format(c,
             "auto chose conjugate gradient: with condition number κ = {0:G3} of the standardised statistics plain gradient descent would need about {1:G3} iterations (budget {2:N0}) to reach a relative gap of {3:G3}; conjugate gradient needs about √κ as many.",
             kappa, predicted, o.GradientDescent.MaxIterations, tolerance));

@@ -16,27 +16,29 @@ internal static class ConditionEstimate
     public static double FromGram(int p, Action<double[]> gram, Action<double[]> inverseGram, int iterations = DefaultIterations)
     {
         if (p == 0) return 1;
+        double max = LargestEigenvalue(p, gram, iterations);
+        double invMin = LargestEigenvalue(p, inverseGram, iterations);
+        return Math.Sqrt(max * invMin);
+    }
+
+    /// <summary>The largest eigenvalue of a p × p symmetric positive semidefinite operator, by power iteration.</summary>
+    public static double LargestEigenvalue(int p, Action<double[]> apply, int iterations = DefaultIterations)
+    {
         var v = new double[p];
         var w = new double[p];
-        double Power(Action<double[]> apply)
+        for (int i = 0; i < p; i++) v[i] = 1 + 0.1 * i / p;
+        double lambda = 0;
+        for (int it = 0; it < iterations; it++)
         {
-            for (int i = 0; i < p; i++) v[i] = 1 + 0.1 * i / p;
-            double lambda = 0;
-            for (int it = 0; it < iterations; it++)
-            {
-                double norm = TensorPrimitives.Norm(v);
-                TensorPrimitives.Divide(v, norm, v);
-                v.CopyTo(w, 0);
-                apply(w);
-                double next = TensorPrimitives.Dot(v, w);
-                w.CopyTo(v, 0);
-                if (Math.Abs(next - lambda) <= 1e-10 * Math.Abs(next)) return next;
-                lambda = next;
-            }
-            return lambda;
+            double norm = TensorPrimitives.Norm(v);
+            TensorPrimitives.Divide(v, norm, v);
+            v.CopyTo(w, 0);
+            apply(w);
+            double next = TensorPrimitives.Dot(v, w);
+            w.CopyTo(v, 0);
+            if (Math.Abs(next - lambda) <= 1e-10 * Math.Abs(next)) return next;
+            lambda = next;
         }
-        double max = Power(gram);
-        double invMin = Power(inverseGram);
-        return Math.Sqrt(max * invMin);
+        return lambda;
     }
 }

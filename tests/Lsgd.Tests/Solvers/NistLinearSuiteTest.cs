@@ -57,6 +57,22 @@ public class NistLinearSuiteTest(ITestOutputHelper output)
         Assert.True(digits.Min >= 12, $"{name}: beta, se, sd, R² digits {digits}");
     }
 
+    [Theory]
+    [InlineData("Longley")]
+    [InlineData("Wampler1")]
+    [InlineData("Wampler2")]
+    [InlineData("Wampler3")]
+    [InlineData("Wampler4")]
+    [InlineData("Wampler5")]
+    public void AutoTakesTheExactSolverWhereConjugateGradientsCertifiedGapCannotGuaranteeEightDigits(string name)
+    {
+        // Conjugate gradient stops certified (relative gap 1e-10) on these with as few as −3 correct digits (Wampler5).
+        var (digits, fit) = ThroughEstimator(TestData.LoadNist(name), SolverMethod.Auto);
+        Assert.Equal(SolverMethod.Exact, fit.Method);
+        Assert.Contains("fewer than 8 digits", fit.MethodChoice);
+        Assert.True(digits.Min >= 12, $"{name}: beta, se, sd, R² digits {digits}");
+    }
+
     [Fact]
     public void FilipFromRoundedPowersIsLimitedByTheRoundingNotTheSolver()
     {
