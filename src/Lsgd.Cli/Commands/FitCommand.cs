@@ -119,17 +119,19 @@ internal static class FitCommand
             summary["fit_seconds"] = fitSeconds;
             if (repeats > 1)
                 summary["fit_seconds_runs"] = new JsonArray([.. runSeconds.Select(v => (JsonNode)v)]);
-            WarnIfAliased(context, fit);
             if (parse.GetValue(json))
                 context.WriteJson(summary);
             else
+            {
+                WarnIfAliased(context, fit);
                 WriteText(context, fit, input.Description, modelPath);
+            }
             setExit(Cli.Ok);
         });
         return command;
     }
 
-    /// <summary>On a rank-deficient design, names the coefficients that are not estimable (stderr, text and JSON alike).</summary>
+    /// <summary>On a rank-deficient design, names the coefficients that are not estimable (stderr; with --json the summary's rank and aliased say it).</summary>
     private static void WarnIfAliased(CliContext context, LinearFit fit)
     {
         if (fit.Exact is not { Aliased.Count: > 0 } exact) return;
