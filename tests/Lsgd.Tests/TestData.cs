@@ -70,7 +70,7 @@ internal static class TestData
             y[i] = P(cells[0]);
             input[i] = P(cells[1]);
             if (polynomial)
-                for (int p = 0; p < degree; p++) x[i * d + p] = Math.Pow(P(cells[1]), p + 1);
+                PolynomialFeatures.Expand([P(cells[1])], degree).CopyTo(x, i * d);   // as the CLI's --degree does
             else
                 for (int j = 0; j < raw; j++) x[i * d + j] = P(cells[j + 1]);
         }

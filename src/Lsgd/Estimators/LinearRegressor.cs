@@ -238,7 +238,15 @@ public sealed class LinearRegressor
         if (source.Data is { } data)
         {
             var exact = ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
-            var exactStatistics = FitStatistics.Compute(exact.Model, data);
+            // SSE from the solver's residuals (in twice the working precision, on the exact powers of a polynomial
+            // design) rather than from a plain pass: the residuals of a nearly exact fit cancel.
+            var exactStatistics = FitStatistics.Compute(exact.Model, data).Select((s, k) => s with
+            {
+                SumOfSquaredResiduals = exact.ResidualSumOfSquares[k],
+                RSquared = exact.RSquared[k],
+                RootMeanSquaredError = Math.Sqrt(exact.ResidualSumOfSquares[k] / rows),
+                ResidualStandardDeviation = exact.ResidualStandardDeviation(k),
+            }).ToArray();
             return new LinearFit
             {
                 Model = exact.Model, Options = o, Method = SolverMethod.Exact, MethodChoice = choice, Rows = rows,

@@ -95,7 +95,7 @@ public static class ExactLeastSquares
         // Where κ·ε would cost digits (refinement converges slowly and R⁻¹ loses κ·ε), small problems are solved again
         // by QR in double-double arithmetic: the coefficients and (DᵀD)⁻¹ then carry about 32 − log₁₀κ digits.
         var accurate = condition > AccurateCondition && (double)n * p * p <= AccurateBudget
-            ? new DoubleDoubleSolver(n, d, fitIntercept, exactFeature ?? StoredFeature(data)) : null;
+            ? new DoubleDoubleSolver(n, d, fitIntercept, exactFeature ?? (IsPowerExpansion(data) ? Powers(data) : StoredFeature(data))) : null;
         var solver = new Refiner(data, fitIntercept, mean, scale, qr);
         var theta = new double[(d + off) * k];
         var layout = new ParameterLayout(d, k, fitIntercept);
@@ -359,6 +359,36 @@ public static class ExactLeastSquares
     }
 
     private static Func<int, int, DoubleDouble> StoredFeature(Dataset data) => (i, j) => data.Feature(i, j);
+
+    /// <summary>xᵢ^(j+1) of the first column, in double-double.</summary>
+    private static Func<int, int, DoubleDouble> Powers(Dataset data) => (i, j) =>
+    {
+        double x = data.Feature(i, 0);
+        DoubleDouble v = x;
+        for (int m = 0; m < j; m++) v *= x;
+        return v;
+    };
+
+    /// <summary>
+    /// Whether the features are x, x², …, xᵈ of the first column exactly as <see cref="PolynomialFeatures.Expand"/>
+    /// rounds them (each the previous times x): then the powers meant are the exact ones, and the double-double path
+    /// forms them itself (rounded powers cost NIST's Filip half its digits).
+    /// </summary>
+    private static bool IsPowerExpansion(Dataset data)
+    {
+        int d = data.Features;
+        if (d < 2) return false;
+        for (int i = 0; i < data.Rows; i++)
+        {
+            double x = data.Feature(i, 0), v = x;
+            for (int j = 1; j < d; j++)
+            {
+                v *= x;
+                if (data.Feature(i, j) != v) return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>[(DᵀD)⁻¹]ⱼⱼ = ‖row j of U·R⁻¹‖² since (DᵀD)⁻¹ = U R⁻¹ R⁻ᵀ Uᵀ; the intercept's first.</summary>
     private static double[] UnscaledVariances(QrFactorization qr, double[] mean, double[] scale, bool fitIntercept, int n)
