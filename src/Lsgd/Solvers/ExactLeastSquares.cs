@@ -16,6 +16,11 @@ namespace Lsgd.Solvers;
 /// [I D; Dᵀ 0][r; θ] = [y; 0], with the residuals f = y − r − Dθ and g = −Dᵀr computed in twice the working
 /// precision on the <b>original</b> data, and each correction solved with the QR of E. This removes both the
 /// rounding made while centring and the cond² growth of a plain QR solve on large-residual problems.</para>
+/// <para>Small problems whose condition number would still cost digits (κ(E) &gt; 10⁴, n·p² ≤ 10⁷) are solved again
+/// with E built, factorised and solved in double-double arithmetic, the standard errors from the same R⁻¹; a
+/// polynomial design gets its exact powers (NIST's Filip: 14 digits). A rank-deficient design (a constant,
+/// duplicated or collinear column) gets the minimum-norm solution from QR with column pivoting, its rank and its
+/// aliased coefficients (docs/ALGORITHMS.md §7).</para>
 /// </remarks>
 public static class ExactLeastSquares
 {
@@ -44,7 +49,7 @@ public static class ExactLeastSquares
     /// <param name="data">The data.</param>
     /// <param name="fitIntercept">Whether to fit an intercept per output.</param>
     /// <param name="refinementSteps">Steps of iterative refinement (≥ 0).</param>
-    /// <exception cref="LsgdException">Too few rows, or linearly dependent features.</exception>
+    /// <exception cref="LsgdException">Too few rows. Linearly dependent features give the minimum-norm solution, with <see cref="ExactSolution.Rank"/> and <see cref="ExactSolution.Aliased"/>.</exception>
     public static ExactSolution Solve(Dataset data, bool fitIntercept = true, int refinementSteps = DefaultRefinementSteps) =>
         Solve(data, fitIntercept, refinementSteps, null);
 
@@ -58,7 +63,7 @@ public static class ExactLeastSquares
     /// <param name="degree">N ≥ 1.</param>
     /// <param name="fitIntercept">Whether to fit b.</param>
     /// <param name="name">The input's name (features are named <c>x</c>, <c>x^2</c>, …).</param>
-    /// <exception cref="LsgdException">Too few rows, or linearly dependent powers.</exception>
+    /// <exception cref="LsgdException">Too few rows.</exception>
     public static ExactSolution SolvePolynomial(double[] x, double[] y, int degree, bool fitIntercept = true, string name = "x")
     {
         ArgumentNullException.ThrowIfNull(x);
