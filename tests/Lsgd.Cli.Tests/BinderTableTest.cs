@@ -90,7 +90,6 @@ public partial class BinderTableTest
     {
         string root = Path.Combine(CliRunner.RepositoryRoot(), "src", "Lsgd");
         var offenders = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith(Path.Combine("Solvers", "ExactLeastSquares.cs"), StringComparison.Ordinal))
             .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(root, f), Line: i + 1, Text: line.Trim())))
             .Where(l => !l.Text.StartsWith("//", StringComparison.Ordinal) && FlagInString().IsMatch(l.Text))
             .Select(l => $"{l.File}:{l.Line}: {l.Text}")

@@ -88,7 +88,7 @@ public static class ExactLeastSquares
         if (n < p)
             Throw.Data($"The data has {Throw.Plural(n, "row")} but the model has {Throw.Plural(p, "parameter")} ({Throw.Plural(d, "feature")}" +
                 (fitIntercept ? " and an intercept" : "") + $"): at least {p} rows are needed. " +
-                "Add rows, use fewer features or a lower --degree.");
+                "Add rows, use fewer features or a lower `Degree`.");
 
         var mean = new double[d];
         var scale = new double[d];

@@ -161,7 +161,7 @@ public class ExactLeastSquaresTest
     {
         var data = new Dataset([1, 2, 3, 4], [1, 2], 2, 2);
         var e = Assert.Throws<LsgdException>(() => ExactLeastSquares.Solve(data));
-        Assert.Equal("The data has 2 rows but the model has 3 parameters (2 features and an intercept): at least 3 rows are needed. Add rows, use fewer features or a lower --degree.", e.Message);
+        Assert.Equal("The data has 2 rows but the model has 3 parameters (2 features and an intercept): at least 3 rows are needed. Add rows, use fewer features or a lower `Degree`.", e.Message);
     }
 
     internal static double[] Estimates(Lsgd.Models.LinearModel model, bool intercept) =>
