@@ -156,10 +156,11 @@ public sealed class LinearRegressor
             skipped = skipped is null ? noCertificate : skipped + "; " + noCertificate;
 
         var initial = Initial(objective, o, trainStatistics.TargetMeans);
-        var (method, choice) = o.Method == SolverMethod.Auto
+        var (method, choice, runTolerance) = o.Method == SolverMethod.Auto
             ? ChooseIterative(o, objective, certificate, initial, reference is not null,
-                reference is null ? double.NaN : TensorPrimitives.Norm(standardizer?.ToStandardizedUnits(reference.Model.Parameters, layout) ?? reference.Model.Parameters.ToArray()))
-            : (o.Method, null);
+                reference is null ? double.NaN : TensorPrimitives.Norm(standardizer?.ToStandardizedUnits(reference.Model.Parameters, layout) ?? reference.Model.Parameters.ToArray()),
+                (double)rows * layout.BlockSize * layout.BlockSize)
+            : (o.Method, null, null);
         if (method == SolverMethod.Exact)
             return FitExact(source, statistics, layout, rows, choice, cancellationToken);
 
@@ -167,7 +168,7 @@ public sealed class LinearRegressor
         var runOptions = o.Method != SolverMethod.Auto ? o.GradientDescent
             : o.Penalty.L1 > 0 && o.GradientDescent.Optimizer is null && o.GradientDescent.BatchSize is null
                 ? o.GradientDescent with { Tolerance = 0, Optimizer = new Optimizers.Fista() }
-                : o.GradientDescent with { Tolerance = 0 };
+                : o.GradientDescent with { Tolerance = 0, RelativeGapTolerance = runTolerance ?? o.GradientDescent.RelativeGapTolerance };
         var run = Run(method, objective, runOptions, initial, validationObjective, progress, certificate, cancellationToken);
         var gaps = FinalGap(objective, run, certificate);
         double tolerance = o.GradientDescent.RelativeGapTolerance;
@@ -381,20 +382,20 @@ public sealed class LinearRegressor
     /// k ≈ (κ/2)·ln(gap₀/tolerance) steps suffice; else conjugate gradient; the exact solver instead of conjugate gradient when the certified gap would guarantee fewer than eight digits of the coefficients, and when no certificate
     /// can be made (the Hessian too ill-conditioned to factor).
     /// </summary>
-    private static (SolverMethod, string) ChooseIterative(LinearRegressorOptions o, LeastSquaresObjective objective, LeastSquaresCertificate? certificate,
-        double[] initial, bool haveExact, double optimumNorm)
+    private static (SolverMethod, string, double?) ChooseIterative(LinearRegressorOptions o, LeastSquaresObjective objective, LeastSquaresCertificate? certificate,
+        double[] initial, bool haveExact, double optimumNorm, double work)
     {
         var c = CultureInfo.InvariantCulture;
 
         if (certificate is null)
             return haveExact
-                ? (SolverMethod.Exact, "auto chose the exact solver: the Hessian is too ill-conditioned for an iterative method to be certified.")
+                ? (SolverMethod.Exact, "auto chose the exact solver: the Hessian is too ill-conditioned for an iterative method to be certified.", null)
                 : (o.Penalty.L1 > 0 ? SolverMethod.GradientDescent : SolverMethod.ConjugateGradient,
-                    "auto chose an iterative method, but no certificate can be made (the Hessian is too ill-conditioned).");
+                    "auto chose an iterative method, but no certificate can be made (the Hessian is too ill-conditioned).", null);
         if (o.Penalty.L1 > 0)
             return (SolverMethod.GradientDescent, o.GradientDescent.Optimizer is null && o.GradientDescent.BatchSize is null
                 ? "auto chose accelerated proximal gradient (FISTA): the L1 penalty needs a proximal method, and acceleration needs about √κ as many steps."
-                : "auto chose gradient descent: the L1 penalty needs a proximal method.");
+                : "auto chose gradient descent: the L1 penalty needs a proximal method.", null);
         var gradient = new double[initial.Length];
         double loss = objective.Evaluate(initial, gradient);
         double gap0 = certificate.RelativeGapBound(initial, loss, gradient);
@@ -405,19 +406,26 @@ public sealed class LinearRegressor
         if (plain && predicted <= o.GradientDescent.MaxIterations)
             return (SolverMethod.GradientDescent, string.Format(c,
                 "auto chose the article's gradient descent: with condition number κ = {0:G3} of the standardised statistics it is predicted to reach a relative gap of {1:G3} within {2:N0} iterations (budget {3:N0}).",
-                kappa, tolerance, Math.Ceiling(predicted), o.GradientDescent.MaxIterations));
+                kappa, tolerance, Math.Ceiling(predicted), o.GradientDescent.MaxIterations), null);
         if (!plain)
-            return (SolverMethod.GradientDescent, "auto kept the gradient-descent family: an optimizer or mini-batches were asked for.");
+            return (SolverMethod.GradientDescent, "auto kept the gradient-descent family: an optimizer or mini-batches were asked for.", null);
         // A certified gap bounds the objective, not the coefficients: where the gap asked for guarantees fewer than
         // MinimumDigits of θ (ill-conditioned, noisy data such as NIST's Wampler 3–5), conjugate gradient is not used.
         double parameterError = certificate.RelativeParameterErrorBound(tolerance, optimumNorm);
-        if (haveExact && o.Penalty.IsNone && parameterError > Math.Pow(10, -MinimumDigits))
+        double digits = Math.Pow(10, -MinimumDigits);
+        if (haveExact && o.Penalty.IsNone && parameterError > digits && work <= QrBudget)
             return (SolverMethod.Exact, string.Format(c,
                 "auto chose the exact solver: with condition number κ = {0:G3} of the standardised statistics a certified relative gap of {1:G3} bounds the coefficients' relative error only by {2:G3}, fewer than {3} digits.",
-                kappa, tolerance, parameterError, MinimumDigits));
+                kappa, tolerance, parameterError, MinimumDigits), null);
+        // Too large for a QR of the rows: conjugate gradient on the statistics runs to the tighter gap that bounds the
+        // coefficients to MinimumDigits (the bound scales as √gap), which costs a few more O(p²) steps, not a QR.
+        double? tighter = o.Penalty.IsNone && parameterError > digits && double.IsFinite(parameterError)
+            ? Math.Max(tolerance * Math.Pow(digits / parameterError, 2), 1e-300)
+            : null;
         return (SolverMethod.ConjugateGradient, string.Format(c,
-            "auto chose conjugate gradient: with condition number κ = {0:G3} of the standardised statistics plain gradient descent would need about {1:G3} iterations (budget {2:N0}) to reach a relative gap of {3:G3}; conjugate gradient needs about √κ as many.",
-            kappa, predicted, o.GradientDescent.MaxIterations, tolerance));
+            "auto chose conjugate gradient: with condition number κ = {0:G3} of the standardised statistics plain gradient descent would need about {1:G3} iterations (budget {2:N0}) to reach a relative gap of {3:G3}; conjugate gradient needs about √κ as many.{4}",
+            kappa, predicted, o.GradientDescent.MaxIterations, tolerance,
+            tighter is { } t ? string.Format(c, " It runs on to a certified gap of {0:G3}, where the bound on the coefficients' relative error reaches {1} digits.", t, MinimumDigits) : ""), tighter);
     }
 
     /// <summary>Holds out a seeded random fraction of rows for validation.</summary>
