@@ -31,8 +31,6 @@ public sealed class LinearRegressor
     /// <summary>Correct digits of the coefficients a conjugate-gradient run chosen by auto must guarantee, else auto takes the exact solution.</summary>
     private const int MinimumDigits = 8;
 
-    /// <summary>Largest n·p² for which the exact solution of data in memory comes from QR of the rows; above it, from the statistics (Cholesky).</summary>
-    private const double QrBudget = 4e9;
 
     /// <summary>Fits the model to <paramref name="data"/>.</summary>
     /// <param name="data">Features and targets.</param>
@@ -126,7 +124,7 @@ public sealed class LinearRegressor
         {
             try
             {
-                bool qr = train is not null && (double)train.Rows * layout.BlockSize * layout.BlockSize <= QrBudget;
+                bool qr = train is not null && (double)train.Rows * layout.BlockSize * layout.BlockSize <= o.QrBudget;
                 reference = qr ? ExactLeastSquares.Solve(train!.ToDoublePrecision(), o.FitIntercept) : ExactLeastSquares.FromStatistics(trainStatistics, o.FitIntercept);
                 referenceSource = qr ? "J* from the exact solution (Householder QR of the rows)" : "J* from the exact solution (Cholesky of the statistics)";
             }
@@ -413,7 +411,7 @@ public sealed class LinearRegressor
         // MinimumDigits of θ (ill-conditioned, noisy data such as NIST's Wampler 3–5), conjugate gradient is not used.
         double parameterError = certificate.RelativeParameterErrorBound(tolerance, optimumNorm);
         double digits = Math.Pow(10, -MinimumDigits);
-        if (haveExact && o.Penalty.IsNone && parameterError > digits && work <= QrBudget)
+        if (haveExact && o.Penalty.IsNone && parameterError > digits && work <= o.QrBudget)
             return (SolverMethod.Exact, string.Format(c,
                 "auto chose the exact solver: with condition number κ = {0:G3} of the standardised statistics a certified relative gap of {1:G3} bounds the coefficients' relative error only by {2:G3}, fewer than {3} digits.",
                 kappa, tolerance, parameterError, MinimumDigits), null);

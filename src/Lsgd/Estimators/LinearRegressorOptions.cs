@@ -89,4 +89,11 @@ public sealed record LinearRegressorOptions
         get;
         init => field = value is { } v ? Check.AtLeast(v, 1, nameof(MaxThreads), "Use 1, or leave it unset to use every core.") : null;
     }
+
+    /// <summary>
+    /// Largest n·p² for which the exact solution of data in memory comes from QR of the rows (about 30 s at 10⁶ × 100
+    /// here); above it, from the statistics (Cholesky), and auto does not trade conjugate gradient for a QR. Internal:
+    /// tests lower it to reach the large-data branch on small data.
+    /// </summary>
+    internal double QrBudget { get; init; } = 4e9;
 }

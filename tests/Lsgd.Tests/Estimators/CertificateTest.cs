@@ -110,6 +110,33 @@ public class CertificateTest
             Assert.True(gap <= o.RelativeObjectiveGap * 1.001 + resolution, $"{method}/{penaltyName}: gap {gap:E2} above its certified bound {o.RelativeObjectiveGap:E2}");
     }
 
+    [Fact]
+    public void AutoOnDataTooLargeForAQrRunsConjugateGradientToTheGapThatBoundsTheCoefficients()
+    {
+        var data = IllConditioned();
+        var small = new LinearRegressor(OptionsFor("auto", Penalty.None)).Fit(data);
+        // Precondition: here a certified gap of 1e-10 bounds the coefficients only above 1e-8, so with a QR affordable
+        // auto takes the exact solver.
+        Assert.Equal(SolverMethod.Exact, small.Method);
+
+        // The same data posed as if a QR of the rows were too expensive (n·p² above the budget): conjugate gradient on
+        // the statistics, run on to the tighter gap, with the coefficients within 1e-8 of the exact solution.
+        var large = new LinearRegressor(OptionsFor("auto", Penalty.None) with { QrBudget = 0 }).Fit(data);
+        Assert.Equal(SolverMethod.ConjugateGradient, large.Method);
+        Assert.True(large.Converged, large.NotConvergedReason);
+        Assert.Contains("runs on to a certified gap", large.MethodChoice, StringComparison.Ordinal);
+        var exact = ExactLeastSquares.Solve(data, fitIntercept: true).Model.Parameters.ToArray();
+        var fitted = large.Model.Parameters.ToArray();
+        double error = 0, norm = 0;
+        for (int i = 0; i < exact.Length; i++)
+        {
+            error += (fitted[i] - exact[i]) * (fitted[i] - exact[i]);
+            norm += exact[i] * exact[i];
+        }
+        double relative = Math.Sqrt(error / norm);
+        Assert.True(relative <= 1e-8, $"relative coefficient error {relative:E2}");
+    }
+
     [Theory]
     [InlineData("none")]
     [InlineData("l2")]
