@@ -129,40 +129,27 @@ internal sealed class QrFactorization
     /// <summary>b ← Qᵀ b (length n).</summary>
     public void ApplyQt(Span<double> b)
     {
-        for (int j = 0; j < _p; j++)
-        {
-            if (_tau[j] == 0) continue;
-            var v = _v.AsSpan(j * _n + j, _n - j);
-            var part = b[j..];
-            double s = _tau[j] * TensorPrimitives.Dot(v, part);
-            TensorPrimitives.MultiplyAdd(v, -s, part, part);
-        }
+        for (int j = 0; j < _p; j++) ApplyReflector(j, b);
     }
 
     /// <summary>b ← Q b (length n).</summary>
     public void ApplyQ(Span<double> b)
     {
-        for (int j = _p - 1; j >= 0; j--)
-        {
-            if (_tau[j] == 0) continue;
-            var v = _v.AsSpan(j * _n + j, _n - j);
-            var part = b[j..];
-            double s = _tau[j] * TensorPrimitives.Dot(v, part);
-            TensorPrimitives.MultiplyAdd(v, -s, part, part);
-        }
+        for (int j = _p - 1; j >= 0; j--) ApplyReflector(j, b);
+    }
+
+    /// <summary>b ← Hⱼ b with Hⱼ = I − τⱼ vⱼ vⱼᵀ (its own inverse).</summary>
+    private void ApplyReflector(int j, Span<double> b)
+    {
+        if (_tau[j] == 0) return;
+        var v = _v.AsSpan(j * _n + j, _n - j);
+        var part = b[j..];
+        double s = _tau[j] * TensorPrimitives.Dot(v, part);
+        TensorPrimitives.MultiplyAdd(v, -s, part, part);
     }
 
     /// <summary>Solves R x = b in place (b of length p).</summary>
-    public void SolveR(Span<double> b)
-    {
-        for (int i = _p - 1; i >= 0; i--)
-        {
-            double s = b[i];
-            for (int j = i + 1; j < _p; j++)
-                s -= _r[i * _p + j] * b[j];
-            b[i] = s / _r[i * _p + i];
-        }
-    }
+    public void SolveR(Span<double> b) => SolveLeading(b, _p);
 
     /// <summary>R⁻¹ (p × p, row-major, upper triangular): column c solves R z = e_c.</summary>
     public double[] InverseR()
