@@ -296,7 +296,7 @@ internal static class FitCommand
                 if (inference is not null)
                 {
                     cells.Add(G(inference.StandardError));
-                    cells.Add(inference.T.ToString("G4", c));
+                    cells.Add(double.IsFinite(inference.T) ? inference.T.ToString("G4", c) : "—");
                     cells.Add(P(inference.P));
                     cells.Add(Markup.Escape($"[{G(inference.Lower95)}, {G(inference.Upper95)}]"));
                 }
