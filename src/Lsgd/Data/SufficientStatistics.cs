@@ -278,6 +278,20 @@ public sealed class SufficientStatistics
         return total;
     }
 
+    /// <summary>
+    /// The statistics of the rows of all the parts together, as a new object (the parts are not changed):
+    /// cross-validation builds each training fold's statistics this way from the other folds', so nothing is
+    /// subtracted and nothing cancels.
+    /// </summary>
+    internal static SufficientStatistics Combine(SufficientStatistics first, params ReadOnlySpan<SufficientStatistics> others)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        var total = new SufficientStatistics(first.Features, first.Outputs, first.FeatureNames, first.TargetNames);
+        total.Merge(first);
+        foreach (var part in others) total.Merge(part);
+        return total;
+    }
+
     /// <summary>Adds <paramref name="other"/> (the statistics of other rows) into these.</summary>
     public void Merge(SufficientStatistics other)
     {

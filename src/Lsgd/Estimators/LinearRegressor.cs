@@ -311,7 +311,7 @@ public sealed class LinearRegressor
             : reference.WithResidualSumOfSquares([.. fitStatistics.Select(s => s.SumOfSquaredResiduals)],
                 [.. fitStatistics.Select(s => s.TotalSumOfSquares)]);
 
-    private static void ThrowPenaltyWithExact(Penalty penalty) =>
+    internal static void ThrowPenaltyWithExact(Penalty penalty) =>
         Throw.Data(string.Format(CultureInfo.InvariantCulture,
             "The exact solver fits plain least squares, without a penalty (got L1 = {0}, L2 = {1}). Use `Method = ConjugateGradient` for ridge, or `Method = GradientDescent` for lasso and elastic net.",
             penalty.L1, penalty.L2));
@@ -439,7 +439,8 @@ public sealed class LinearRegressor
         return (Take(data, order.AsSpan(held)), Take(data, order.AsSpan(0, held)));
     }
 
-    private static Dataset Take(Dataset data, ReadOnlySpan<int> rows)
+    /// <summary>The rows <paramref name="rows"/> of <paramref name="data"/>, in increasing order and double precision.</summary>
+    internal static Dataset Take(Dataset data, ReadOnlySpan<int> rows)
     {
         int d = data.Features, k = data.Outputs;
         var sorted = rows.ToArray();
