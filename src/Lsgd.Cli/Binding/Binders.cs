@@ -11,6 +11,7 @@ internal static class Binders
     [
         LinearRegressorBinder.Table,
         GradientDescentBinder.Table,
+        CrossValidationBinder.Table,
         ApplicationBinders.FeatureSpec,
         ApplicationBinders.Fit,
         ApplicationBinders.Pca,

@@ -54,7 +54,7 @@ internal static class GradientDescentBinder
         {
             Choices = Init, Default = "zeros", Library = o => O(o).Initialization,
         },
-        new(nameof(GradientDescentOptions.Seed), "--seed", "Seed for --init random, mini-batch shuffling and validation splits.")
+        new(nameof(GradientDescentOptions.Seed), "--seed", "Seed for --init random, mini-batch shuffling, validation splits and cross-validation folds.")
         {
             Default = 0, Library = o => O(o).Seed,
         },

@@ -23,8 +23,8 @@ internal static class LinearRegressorBinder
             Aliases = ["-m"], Choices = Method, Default = "auto", Library = o => O(o).Method,
             Why = "the CLI reaches the certified optimum by the cheapest sure method; the library keeps the article's gradient descent (any gradient-descent flag without --method selects gd, as before)",
         },
-        new("Penalty.L1", "--l1", "Lasso penalty λ₁‖w‖₁ (on standardised weights; never the intercept).") { Default = 0.0, Library = o => O(o).Penalty.L1 },
-        new("Penalty.L2", "--l2", "Ridge penalty ½λ₂‖w‖² (on standardised weights; never the intercept).") { Default = 0.0, Library = o => O(o).Penalty.L2 },
+        new("Penalty.L1", "--l1", "Lasso penalty λ₁‖w‖₁ (on standardised weights; never the intercept), or cv to choose λ₁ by k-fold cross-validation (see --folds).") { Default = 0.0, Library = o => O(o).Penalty.L1 },
+        new("Penalty.L2", "--l2", "Ridge penalty ½λ₂‖w‖² (on standardised weights; never the intercept), or cv to choose λ₂ by k-fold cross-validation (see --folds).") { Default = 0.0, Library = o => O(o).Penalty.L2 },
         new(nameof(LinearRegressorOptions.Penalty), "--l1/--l2", "The penalty (both flags).") ,
         new(nameof(LinearRegressorOptions.ValidationFraction), "--validation-fraction", "Hold out this fraction of rows (seeded) and stop early when their loss stops improving.")
         {

@@ -38,8 +38,7 @@ internal static class FitCommand
         var degree = ApplicationBinders.FeatureSpec[nameof(FeatureSpec.Degree)].Create<int>();
         var method = regressor[nameof(LinearRegressorOptions.Method)].Create<string>();
         var gd = new GradientDescentFlags();
-        var l1 = regressor["Penalty.L1"].Create<double>();
-        var l2 = regressor["Penalty.L2"].Create<double>();
+        var penalty = new CrossValidationFlags();
         var validationFraction = regressor[nameof(LinearRegressorOptions.ValidationFraction)].Create<double>();
         var noStandardize = regressor[nameof(LinearRegressorOptions.Standardize)].Create<bool>();
         var noIntercept = regressor[nameof(LinearRegressorOptions.FitIntercept)].Create<bool>();
@@ -55,8 +54,7 @@ internal static class FitCommand
         command.Add(degree);
         command.Add(method);
         gd.AddTo(command);
-        command.Add(l1);
-        command.Add(l2);
+        penalty.AddTo(command);
         command.Add(validationFraction);
         command.Add(noStandardize);
         command.Add(noIntercept);
@@ -87,10 +85,13 @@ internal static class FitCommand
             // Without --method, a flag of the gradient-descent family (the article's |ΔJ| rule --tolerance, an optimizer,
             // mini-batches, a learning rate, a schedule or the line search) asks for gradient descent, as before.
             bool articleRule = parse.GetResult(method) is null or { Implicit: true } && gd.AskedForGradientDescent(parse);
+            var (fixedPenalty, crossValidation) = penalty.Read(parse);
+            if (crossValidation is not null && input.Data is null)
+                throw new LsgdException($"Cross-validation (cv) needs the rows in memory, and {input.Description} is streamed (larger than --memory {parse.GetValue(memory)}). Raise --memory, or give the penalty as a number.");
             var options = new LinearRegressorOptions
             {
                 Method = articleRule ? SolverMethod.GradientDescent : LinearRegressorBinder.Method.Parse(parse.GetValue(method)!),
-                Penalty = new Models.Penalty(parse.GetValue(l1), parse.GetValue(l2)),
+                Penalty = fixedPenalty,
                 ValidationFraction = parse.GetValue(validationFraction),
                 FitIntercept = !parse.GetValue(noIntercept),
                 Standardize = !parse.GetValue(noStandardize),
@@ -104,16 +105,25 @@ internal static class FitCommand
                 throw new InvalidOptionException("repeat", repeats, "an integer >= 1", "Use 1 for a single fit, or 3–5 to time repeated fits.");
             var runSeconds = new double[repeats];
             LinearFit fit = null!;
+            CrossValidationPath? cvPath = null;
             for (int r = 0; r < repeats; r++)
             {
                 var fitClock = System.Diagnostics.Stopwatch.StartNew();
-                fit = Run(context, options, input, parse.GetValue(json));
+                if (crossValidation is not null)
+                    (fit, cvPath) = RunCrossValidation(context, options, crossValidation, input);
+                else
+                    fit = Run(context, options, input, parse.GetValue(json));
                 runSeconds[r] = fitClock.Elapsed.TotalSeconds;
             }
             double fitSeconds = Median(runSeconds);
             var summary = Summary(fit, spec, input.Description);
+            if (cvPath is not null) summary["cv"] = CrossValidationFlags.ToJson(cvPath);
             if (modelPath is not null)
-                new ModelFile(fit.Model, spec, fit.Standardization, Summary(fit, spec, input.Description)) { Converged = fit.Converged }.Save(modelPath);
+            {
+                var training = Summary(fit, spec, input.Description);
+                if (cvPath is not null) training["cv"] = CrossValidationFlags.ToJson(cvPath);
+                new ModelFile(fit.Model, spec, fit.Standardization, training) { Converged = fit.Converged }.Save(modelPath);
+            }
             summary["model_file"] = modelPath;
             summary["load_seconds"] = loadSeconds;
             summary["fit_seconds"] = fitSeconds;
@@ -125,6 +135,7 @@ internal static class FitCommand
             {
                 WarnIfAliased(context, fit);
                 WriteText(context, fit, input.Description, modelPath);
+                if (cvPath is not null) CrossValidationFlags.WriteText(context, cvPath);
             }
             setExit(Cli.Ok);
         });
@@ -150,6 +161,13 @@ internal static class FitCommand
     /// <summary>"a,b" and repeated flags both give [a, b].</summary>
     internal static string[] SplitList(string[]? values) =>
         values is null ? [] : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+
+    /// <summary>λ by cross-validation (<c>--l1 cv</c>, <c>--l2 cv</c>), then the fit on all rows at it.</summary>
+    private static (LinearFit, CrossValidationPath) RunCrossValidation(CliContext context, LinearRegressorOptions options, CrossValidationOptions crossValidation, FitInput input)
+    {
+        var result = new CrossValidatedRegressor(options, crossValidation).Fit(input.Data!, null, context.Cancellation);
+        return (result.Fit, result.Path);
+    }
 
     private static LinearFit Run(CliContext context, LinearRegressorOptions options, FitInput input, bool json)
     {
