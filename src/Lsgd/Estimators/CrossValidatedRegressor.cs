@@ -217,7 +217,7 @@ public sealed class CrossValidatedRegressor
             top = 1e3 * trace / d;
             eps = 1e-6;
             if (!(top > 0))
-                Throw.Data("Every feature is constant, so the ridge grid has no scale. Give the λ to try (`Grid`), or drop the constant columns.");
+                Throw.Data("Every feature is constant, so the ridge grid has no scale: drop the constant columns.");
         }
         // As numpy.logspace(log10(eps·top), log10(top), count)[::-1].
         double hi = Math.Log10(top), lo = Math.Log10(top * eps);
