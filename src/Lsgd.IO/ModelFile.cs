@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Lsgd.Applications.Classification;
 using Lsgd.Data;
 using Lsgd.Models;
 
@@ -19,7 +20,9 @@ namespace Lsgd.IO;
 ///   "standardization": { "means": […], "scales": […] } | null,
 ///   "training": { … free-form summary … } }
 /// </code>
-/// <c>coefficients[o][j]</c> is the weight of feature j for target o. Files are written atomically.
+/// <c>coefficients[o][j]</c> is the weight of feature j for target o. Files are written atomically. A classifier's
+/// file (<c>lsgd classify --output</c>) is the linear model of its class scores, one target per class, plus
+/// <c>"classifier": { "target": "species", "classes": ["setosa", …], "encoding": "one_hot" | "plus_minus_one" }</c>.
 /// </remarks>
 public sealed class ModelFile
 {
@@ -60,6 +63,35 @@ public sealed class ModelFile
     /// </summary>
     public bool? Converged { get; init; }
 
+    /// <summary>
+    /// The classifier whose class scores <see cref="Model"/> is (written as "classifier"), or null for a regression
+    /// model. Its <see cref="LeastSquaresClassifierModel.Scores"/> is <see cref="Model"/>.
+    /// </summary>
+    public LeastSquaresClassifierModel? Classifier
+    {
+        get;
+        init
+        {
+            if (value is not null && !ReferenceEquals(value.Scores, Model))
+                throw new ArgumentException("The classifier's score model must be the file's model.", nameof(Classifier));
+            field = value;
+        }
+    }
+
+    /// <summary>The name of the label column a classifier predicts (written in "classifier"; null for a regression model).</summary>
+    public string? ClassifierTarget { get; init; }
+
+    /// <summary>Bundles a fitted classifier (its score model, classes and encoding) with the label column it predicts and the columns it reads.</summary>
+    public ModelFile(LeastSquaresClassifierModel classifier, string target, FeatureSpec inputs, JsonObject? training = null)
+        : this((classifier ?? throw new ArgumentNullException(nameof(classifier))).Scores, inputs, null, training)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        Classifier = classifier;
+        ClassifierTarget = target;
+    }
+
+    private static string EncodingName(TargetEncoding encoding) => encoding == TargetEncoding.OneHot ? "one_hot" : "plus_minus_one";
+
     /// <summary>The JSON text of this file.</summary>
     public string ToJson()
     {
@@ -83,6 +115,13 @@ public sealed class ModelFile
             },
             ["training"] = Training?.DeepClone(),
         };
+        if (Classifier is { } classifier)
+            root["classifier"] = new JsonObject
+            {
+                ["target"] = ClassifierTarget,
+                ["classes"] = new JsonArray([.. classifier.Classes.Select(c => (JsonNode?)c)]),
+                ["encoding"] = EncodingName(classifier.Encoding),
+            };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
@@ -145,9 +184,29 @@ public sealed class ModelFile
                 ? new Standardizer(Doubles(s["means"]), Doubles(s["scales"]))
                 : null;
             var model = new LinearModel(layout, theta, features, targets);
+            LeastSquaresClassifierModel? classifier = null;
+            string? label = null;
+            if (root["classifier"] is JsonObject c)
+            {
+                var classes = Strings(c["classes"]);
+                if (classes.Length != targets.Length || classes.Length < 2 || classes.Distinct().Count() != classes.Length)
+                    throw new LsgdException($"{path} is inconsistent: its classifier lists {classes.Length} classes for {targets.Length} score outputs (one distinct class per output, at least two). " +
+                        "Re-create it with 'lsgd classify --output'.");
+                string encoding = (string)c["encoding"]!;
+                var parsed = encoding switch
+                {
+                    "one_hot" => TargetEncoding.OneHot,
+                    "plus_minus_one" => TargetEncoding.PlusMinusOne,
+                    _ => throw new LsgdException($"{path} has the classifier encoding '{Quote.Text(encoding)}'; this lsgd reads one_hot and plus_minus_one. Use a newer lsgd."),
+                };
+                label = (string)c["target"]!;
+                classifier = new LeastSquaresClassifierModel(model, classes, parsed);
+            }
             return new ModelFile(model, spec, standardization, root["training"]?.DeepClone() as JsonObject)
             {
                 Converged = root["converged"] is JsonValue converged ? (bool)converged : null,
+                Classifier = classifier,
+                ClassifierTarget = label,
             };
         });
     }

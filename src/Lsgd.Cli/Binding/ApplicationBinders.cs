@@ -76,6 +76,10 @@ internal static class ApplicationBinders
         {
             Default = 10_000, Library = o => ((LeastSquaresClassifierOptions)o).Regression.GradientDescent.MaxIterations,
         },
+        new("Regression.Penalty.L2", "--l2", "Ridge penalty ½λ₂‖w‖² on every class's standardised weights (mean loss; not with --method exact).")
+        {
+            Default = 0.0, Library = o => ((LeastSquaresClassifierOptions)o).Regression.Penalty.L2,
+        },
     ]) { Commands = ["classify"] };
 
     /// <summary>The flags of <c>lsgd finetune</c> that set <see cref="SplitOptions"/>.</summary>

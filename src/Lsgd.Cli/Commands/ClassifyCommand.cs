@@ -24,6 +24,8 @@ internal static class ClassifyCommand
         var testFraction = binder[nameof(LeastSquaresClassifierOptions.TestFraction)].Create<double>();
         var seed = binder[nameof(LeastSquaresClassifierOptions.Seed)].Create<int>();
         var maxIterations = binder["Regression.GradientDescent.MaxIterations"].Create<int>();
+        var l2 = binder["Regression.Penalty.L2"].Create<double>();
+        var output = new Option<string?>("--output", "-o") { Description = "Write the classifier to this JSON file (atomically), for 'lsgd predict'." };
         var csvFlags = new CsvFlags();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
         var command = new Command("classify", "Classify rows by least squares: one output per class, the largest score wins; accuracy and confusion matrix.") { data };
@@ -34,6 +36,8 @@ internal static class ClassifyCommand
         command.Add(testFraction);
         command.Add(seed);
         command.Add(maxIterations);
+        command.Add(l2);
+        command.Add(output);
         csvFlags.AddTo(command);
         command.Add(json);
         command.SetAction(parse =>
@@ -41,6 +45,9 @@ internal static class ClassifyCommand
             string path = parse.GetValue(data)!;
             string label = parse.GetValue(target)!;
             var sep = csvFlags.Read(parse);
+            string? modelPath = parse.GetValue(output);
+            if (modelPath is not null)
+                AtomicFile.CheckOutput(modelPath, [path]);   // before the fit, not after
             var header = CsvReader.ReadHeader(path, sep);
             if (!header.Contains(label))
                 throw new LsgdException($"{path} has no column '{label}' to use as the target. Its columns are: {string.Join(", ", header)}.");
@@ -59,14 +66,25 @@ internal static class ClassifyCommand
                 {
                     Method = ApplicationBinders.ClassifierMethods.Parse(parse.GetValue(method)!),
                     GradientDescent = regression.GradientDescent with { MaxIterations = parse.GetValue(maxIterations) },
+                    Penalty = Models.Penalty.Ridge(parse.GetValue(l2)),
                 },
             };
             // A refused value reaches Cli.Run, which names its flag through the binder tables.
             var fit = new LeastSquaresClassifier(options).Fit(rows, labels, context.Cancellation);
+            if (modelPath is not null)
+                new ModelFile(fit.Model, label, new FeatureSpec([.. featureNames], 1), ToJson(fit, path, label)) { Converged = fit.Regression.Converged }.Save(modelPath);
             if (parse.GetValue(json))
-                context.WriteJson(ToJson(fit, path, label));
+            {
+                var summary = ToJson(fit, path, label);
+                summary["model_file"] = modelPath;
+                context.WriteJson(summary);
+            }
             else
+            {
                 WriteText(context, fit, path, label);
+                if (modelPath is not null)
+                    context.Console.WriteLine($"Classifier written to {modelPath}; apply it with 'lsgd predict {modelPath} DATA.csv'.");
+            }
             setExit(Cli.Ok);
         });
         return command;
@@ -147,6 +165,8 @@ internal static class ClassifyCommand
             ["method"] = FitCommand.MethodName(r.Method),
             ["method_choice"] = r.MethodChoice,
             ["stop_reason"] = r.StopReasonName,
+            ["converged"] = r.Converged,
+            ["l2"] = r.Options.Penalty.L2,
             ["r_squared"] = Json.Numbers(r.Statistics.Select(s => s.RSquared)),
         };
     }

@@ -12,7 +12,7 @@ internal static class PredictCommand
 {
     public static Command Create(CliContext context, Action<int> setExit)
     {
-        var model = new Argument<string>("MODEL.json") { Description = "A model written by 'lsgd fit --output'." };
+        var model = new Argument<string>("MODEL.json") { Description = "A model written by 'lsgd fit --output' or 'lsgd classify --output'." };
         var data = new Argument<string?>("DATA.csv") { Description = "CSV file with the model's input columns (other columns are ignored), or X.npy with its features in order.", Arity = ArgumentArity.ZeroOrOne };
         var text = new Option<string[]>("--text") { Description = "Texts to predict with a head from 'lsgd finetune' (repeat for several); a head also reads its text column from DATA.csv." };
         var output = new Option<string?>("--out") { Description = "Write the predictions CSV to this file (atomically) instead of standard output." };
@@ -56,6 +56,12 @@ internal static class PredictCommand
                 n = table.Rows;
             }
             var rows = new Dataset(x, new double[n * m.Outputs], n, m.Features, m.Outputs, m.FeatureNames, m.TargetNames);
+            if (file.Classifier is { } classifier)
+            {
+                PredictClassifier.Write(context, file, classifier, rows, parse.GetValue(model)!, path, parse.GetValue(output), parse.GetValue(json), Separator(format));
+                setExit(Cli.Ok);
+                return;
+            }
             var predictions = m.Predict(rows);
             string? outPath = parse.GetValue(output);
             var names = m.TargetNames.Select(t => "predicted_" + t).ToArray();
@@ -74,7 +80,7 @@ internal static class PredictCommand
                     ["model_converged"] = file.Converged,
                 });
             }
-            string csv = ToCsv(names, predictions, m.Outputs, format.Separator is { } given && !(format.DecimalComma && given == ',') ? given : format.DecimalComma ? ';' : ',');
+            string csv = ToCsv(names, predictions, m.Outputs, Separator(format));
             if (outPath is not null)
                 AtomicFile.WriteAllText(outPath, csv);
             else if (!parse.GetValue(json))
@@ -83,6 +89,10 @@ internal static class PredictCommand
         });
         return command;
     }
+
+    /// <summary>The separator of the predictions CSV: the one given, else ';' with decimal commas, else ','.</summary>
+    private static char Separator(CsvFormat format) =>
+        format.Separator is { } given && !(format.DecimalComma && given == ',') ? given : format.DecimalComma ? ';' : ',';
 
     private static string ToCsv(string[] names, double[] predictions, int k, char separator)
     {
