@@ -139,6 +139,33 @@ public class CrossValidationTest
         Assert.Equal(mse, cv.Path.FoldLoss[0][2], 1e-8 * mse);   // the iterative fit is certified to a gap, the path is exact
     }
 
+    [Theory]
+    [InlineData(0.0, true, true, LossScaling.Mean)]
+    [InlineData(0.0, false, false, LossScaling.Sum)]
+    [InlineData(1.0, true, false, LossScaling.Sum)]
+    [InlineData(0.5, false, true, LossScaling.Mean)]
+    public void EveryPathPointIsLinearRegressorsFitOfTheTrainingFold(double ratio, bool intercept, bool standardize, LossScaling scaling)
+    {
+        // Whatever the intercept, standardisation and loss scaling, fold 1's held-out loss at λ is that of the model
+        // LinearRegressor fits to the other folds' rows with the penalty ElasticNet(λ, ρ).
+        var (data, _) = TestData.Random(60, 4, 1, seed: 11, noise: 0.5);
+        var folds = CrossValidatedRegressor.AssignFolds(60, 3, 5);
+        var options = new LinearRegressorOptions
+        {
+            Method = SolverMethod.Auto, FitIntercept = intercept, Standardize = standardize,
+            GradientDescent = new GradientDescentOptions { LossScaling = scaling, RelativeGapTolerance = 1e-14 },
+        };
+        var cv = new CrossValidatedRegressor(options, new CrossValidationOptions { Folds = 3, L1Ratio = ratio, FoldOfRow = folds, Lambdas = 8 }).Fit(data);
+        int i = 3;
+        double lambda = cv.Path.Lambdas[i];
+        int[] train = [.. Enumerable.Range(0, 60).Where(r => folds[r] != 1)], held = [.. Enumerable.Range(0, 60).Where(r => folds[r] == 1)];
+        var fit = new LinearRegressor(options with { Penalty = Penalty.ElasticNet(lambda, ratio) }).Fit(LinearRegressor.Take(data, train));
+        var heldRows = LinearRegressor.Take(data, held);
+        var predictions = fit.Model.Predict(heldRows);
+        double mse = Enumerable.Range(0, held.Length).Average(r => Math.Pow(heldRows.TargetRow(r)[0] - predictions[r], 2));
+        Assert.Equal(mse, cv.Path.FoldLoss[i][1], 1e-6 * mse);
+    }
+
     [Fact]
     public void SeededFoldsAreAReproducibleBalancedPartition()
     {
