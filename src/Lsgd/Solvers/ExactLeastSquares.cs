@@ -28,7 +28,7 @@ public static class ExactLeastSquares
     public const int DefaultRefinementSteps = 3;
 
     /// <summary>Diagonal ratio of R below which the columns are treated as linearly dependent.</summary>
-    private const double RankTolerance = 1e-13;
+    internal const double RankTolerance = 1e-13;
 
     /// <summary>The unit roundoff of double, 2⁻⁵².</summary>
     private const double Epsilon = 2.220446049250313e-16;
@@ -132,7 +132,7 @@ public static class ExactLeastSquares
     /// scaled to unit norm, the column of ones scaled to unit norm. A column that is zero after centring (a constant
     /// feature) stays zero, with scale 1: the rank-deficient path deals with it.
     /// </summary>
-    private static double[] Reparametrised(Dataset data, bool fitIntercept, double[] mean, double[] scale)
+    internal static double[] Reparametrised(Dataset data, bool fitIntercept, double[] mean, double[] scale)
     {
         int n = data.Rows, d = data.Features, off = fitIntercept ? 1 : 0;
         var x = data.X;

@@ -1,0 +1,104 @@
+using Lsgd.Data;
+using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
+
+namespace Lsgd.Solvers;
+
+/// <summary>
+/// The QR factor of the exact solver's reparametrised design E = D·U (features centred with an intercept, every
+/// column scaled to unit norm, the intercept's column 1/√n first), kept for the quantities that need more than
+/// the diagonal of (DᵀD)⁻¹: the full unscaled covariance, leverages and variance inflation factors.
+/// </summary>
+/// <remarks>
+/// (DᵀD)⁻¹ = U (EᵀE)⁻¹ Uᵀ = (U R⁻¹)(U R⁻¹)ᵀ. Since E = D·U, a row d(x) = [1, x] of D becomes
+/// e(x) = Uᵀd(x) = [1/√n, (x − m)/s], so its quadratic form d(x)ᵀ(DᵀD)⁻¹d(x) = ‖R⁻ᵀe(x)‖² is computed from the
+/// centred row, free of the cancellation an uncentred quadratic form suffers on data far from the origin.
+/// Order of parameters here: the intercept first (when present), then the features.
+/// </remarks>
+internal sealed class DesignFactor
+{
+    private readonly QrFactorization _qr;
+    private readonly double[] _mean, _scale;
+    private readonly int _n;
+
+    private DesignFactor(QrFactorization qr, double[] mean, double[] scale, int n, bool fitIntercept)
+    {
+        _qr = qr; _mean = mean; _scale = scale; _n = n; HasIntercept = fitIntercept;
+    }
+
+    /// <summary>Whether the design has the column of ones (first).</summary>
+    public bool HasIntercept { get; }
+
+    /// <summary>d, the feature count.</summary>
+    public int Features => _mean.Length;
+
+    /// <summary>p = d (+ 1 with an intercept).</summary>
+    public int Parameters => _qr.Columns;
+
+    /// <summary>Factors the design of <paramref name="data"/>; null when its columns are (numerically) linearly dependent or rows are too few.</summary>
+    public static DesignFactor? TryFactor(Dataset data, bool fitIntercept)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        data = data.ToDoublePrecision();
+        int d = data.Features, p = d + (fitIntercept ? 1 : 0);
+        if (data.Rows < p || p == 0) return null;
+        var mean = new double[d];
+        var scale = new double[d];
+        var qr = QrFactorization.Factor(ExactLeastSquares.Reparametrised(data, fitIntercept, mean, scale), data.Rows, p);
+        return qr.DiagonalRatio(out _) < ExactLeastSquares.RankTolerance ? null : new DesignFactor(qr, mean, scale, data.Rows, fitIntercept);
+    }
+
+    /// <summary>(DᵀD)⁻¹, p × p row-major, the intercept first: M Mᵀ with M = U R⁻¹, each entry a compensated dot product.</summary>
+    public double[] UnscaledCovariance()
+    {
+        int p = Parameters, d = Features, off = HasIntercept ? 1 : 0;
+        var rinv = _qr.InverseR();
+        var m = new double[p * p];
+        for (int j = 0; j < d; j++)
+            for (int c = 0; c < p; c++)
+                m[(j + off) * p + c] = rinv[(j + off) * p + c] / _scale[j];
+        if (HasIntercept)
+        {
+            double root = Math.Sqrt(_n);
+            for (int c = 0; c < p; c++)
+            {
+                double s = 0, e = 0;
+                Accurate.TwoSumInto(ref s, ref e, rinv[c] / root);
+                for (int j = 0; j < d; j++) Accurate.TwoSumInto(ref s, ref e, -_mean[j] * m[(j + 1) * p + c]);
+                m[c] = s + e;
+            }
+        }
+        var covariance = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j <= i; j++)
+                covariance[i * p + j] = covariance[j * p + i] = Accurate.Dot(m.AsSpan(i * p, p), m.AsSpan(j * p, p));
+        return covariance;
+    }
+
+    /// <summary>d(x)ᵀ(DᵀD)⁻¹d(x) = ‖R⁻ᵀe(x)‖² for the feature row <paramref name="x"/> (the leverage of a fitted row).</summary>
+    /// <param name="x">The row's d features.</param>
+    /// <param name="work">Scratch of length p.</param>
+    public double QuadraticForm(ReadOnlySpan<double> x, Span<double> work)
+    {
+        int d = Features, off = HasIntercept ? 1 : 0;
+        if (HasIntercept) work[0] = 1 / Math.Sqrt(_n);
+        for (int j = 0; j < d; j++) work[j + off] = (x[j] - _mean[j]) / _scale[j];
+        _qr.SolveRt(work);
+        return Accurate.Dot(work, work);
+    }
+
+    /// <summary>
+    /// [(EᵀE)⁻¹]ⱼⱼ for feature j, which with an intercept is the diagonal of the inverse correlation matrix of the
+    /// features: 1/(1 − Rⱼ²) with Rⱼ² that of feature j regressed on the others and a constant, the variance
+    /// inflation factor. Only meaningful for a factor with an intercept.
+    /// </summary>
+    public double[] InverseCorrelationDiagonal()
+    {
+        int p = Parameters, d = Features, off = HasIntercept ? 1 : 0;
+        var rinv = _qr.InverseR();
+        var result = new double[d];
+        for (int j = 0; j < d; j++)
+            result[j] = Accurate.Dot(rinv.AsSpan((j + off) * p, p), rinv.AsSpan((j + off) * p, p));
+        return result;
+    }
+}
