@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lsgd.Applications.Classification;
 using Lsgd.Data;
+using Lsgd.Estimators;
 using Lsgd.Models;
 
 namespace Lsgd.IO;
@@ -18,11 +19,16 @@ namespace Lsgd.IO;
 ///   "inputs": ["x"], "degree": 1, "features": ["x"], "targets": ["y"], "intercept": true, "converged": true,
 ///   "coefficients": [[2.0]], "intercepts": [1.0],
 ///   "standardization": { "means": […], "scales": […] } | null,
-///   "training": { … free-form summary … } }
+///   "training": { … free-form summary … },
+///   "inference": { "cov_type": "nonrobust", "names": ["(intercept)", "x"], "covariance": [[[…], […]]],
+///                  "residual_sd": [0.5], "degrees_of_freedom": 17 } }
 /// </code>
 /// <c>coefficients[o][j]</c> is the weight of feature j for target o. Files are written atomically. A classifier's
 /// file (<c>lsgd classify --output</c>) is the linear model of its class scores, one target per class, plus
 /// <c>"classifier": { "target": "species", "classes": ["setosa", …], "encoding": "one_hot" | "plus_minus_one" }</c>.
+/// The optional <c>inference</c> (see <see cref="Covariance"/>) holds, per target, the parameters' covariance (names
+/// in its order, the intercept first) and σ̂, for prediction intervals; files without it (older, or of fits without
+/// a least-squares report) still predict.
 /// </remarks>
 public sealed class ModelFile
 {
@@ -92,6 +98,13 @@ public sealed class ModelFile
 
     private static string EncodingName(TargetEncoding encoding) => encoding == TargetEncoding.OneHot ? "one_hot" : "plus_minus_one";
 
+    /// <summary>
+    /// The covariance of the parameters with σ̂ and the residual degrees of freedom (written as "inference"), for
+    /// prediction intervals; null when the file has none (written before the field existed, or from a fit without a
+    /// least-squares report: penalised, not converged, rank-deficient or streamed).
+    /// </summary>
+    public ParameterCovariance? Covariance { get; init; }
+
     /// <summary>The JSON text of this file.</summary>
     public string ToJson()
     {
@@ -122,6 +135,8 @@ public sealed class ModelFile
                 ["classes"] = new JsonArray([.. classifier.Classes.Select(c => (JsonNode?)c)]),
                 ["encoding"] = EncodingName(classifier.Encoding),
             };
+        if (Covariance is { } c)
+            root["inference"] = InferenceJson(c);
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
@@ -207,8 +222,45 @@ public sealed class ModelFile
                 Converged = root["converged"] is JsonValue converged ? (bool)converged : null,
                 Classifier = classifier,
                 ClassifierTarget = label,
+                Covariance = root["inference"] is JsonObject inference ? ReadInference(path, inference, model) : null,
             };
         });
+    }
+
+    private static JsonObject InferenceJson(ParameterCovariance c)
+    {
+        int p = c.Parameters;
+        return new JsonObject
+        {
+            ["cov_type"] = "nonrobust",
+            ["names"] = new JsonArray([.. c.Names.Select(s => (JsonNode?)s)]),
+            ["covariance"] = new JsonArray([.. Enumerable.Range(0, c.Outputs).Select(o =>
+                (JsonNode?)new JsonArray([.. Enumerable.Range(0, p).Select(i => (JsonNode?)Numbers(c.Matrix(o).Slice(i * p, p).ToArray()))]))]),
+            ["residual_sd"] = Numbers([.. Enumerable.Range(0, c.Outputs).Select(c.ResidualStandardDeviation)]),
+            ["degrees_of_freedom"] = c.DegreesOfFreedom,
+        };
+    }
+
+    private static ParameterCovariance ReadInference(string path, JsonObject inference, LinearModel model)
+    {
+        var names = Strings(inference["names"]);
+        string[] expected = model.HasIntercept ? [ParameterCovariance.InterceptName, .. model.FeatureNames] : [.. model.FeatureNames];
+        if (!names.SequenceEqual(expected))
+            throw new LsgdException($"{path} is inconsistent: its \"inference\" names the parameters {string.Join(", ", names)}, but the model has {string.Join(", ", expected)}. " +
+                "The file was damaged or edited; re-create it with 'lsgd fit --output'.");
+        var matrices = inference["covariance"]!.AsArray().Select(m => m!.AsArray().SelectMany(row => Doubles(row)).ToArray()).ToArray();
+        var sigma = Doubles(inference["residual_sd"]);
+        if (matrices.Length != model.Outputs || sigma.Length != model.Outputs)
+            throw new LsgdException($"{path} is inconsistent: its \"inference\" has {matrices.Length} covariance matrices and {sigma.Length} residual standard deviations for {model.Outputs} targets. " +
+                "The file was damaged or edited; re-create it with 'lsgd fit --output'.");
+        try
+        {
+            return new ParameterCovariance(model.FeatureNames, model.HasIntercept, matrices, sigma, (int)inference["degrees_of_freedom"]!);
+        }
+        catch (LsgdException e)
+        {
+            throw new LsgdException($"{path} is inconsistent: {e.Message} The file was damaged or edited; re-create it with 'lsgd fit --output'.", e);
+        }
     }
 
     private static T Read<T>(string path, Func<T> read)

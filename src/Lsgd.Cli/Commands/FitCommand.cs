@@ -47,6 +47,8 @@ internal static class FitCommand
         var threads = regressor[nameof(LinearRegressorOptions.MaxThreads)].Create<int?>();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
         var repeat = ApplicationBinders.Fit["repeat"].Create<int>();
+        var influence = new Option<string?>("--influence") { Description = "Write each row's leverage, studentized residuals, Cook's distance and DFFITS to this CSV file (statsmodels' OLSInfluence)." };
+        var test = new Option<string?>("--test") { Description = "Wald F test of linear restrictions on the coefficients, e.g. \"x1 = x2, x3 = 0\" (statsmodels' f_test)." };
 
         var command = new Command("fit", "Fit a least-squares model to a CSV file by gradient descent (or exactly).") { data };
         command.Add(target);
@@ -66,6 +68,8 @@ internal static class FitCommand
         command.Add(threads);
         command.Add(json);
         command.Add(repeat);
+        command.Add(influence);
+        command.Add(test);
         command.SetAction(parse =>
         {
             string? path = parse.GetValue(data);
@@ -77,11 +81,14 @@ internal static class FitCommand
             var engineKind = LinearRegressorBinder.Engine.Parse(parse.GetValue(engine)!);
             if (parse.GetValue(output) is { } outputPath)
                 AtomicFile.CheckOutput(outputPath, [path, .. targets, .. featureList]);   // before a long fit, not after
+            if (parse.GetValue(influence) is { } influencePath)
+                AtomicFile.CheckOutput(influencePath, [path, .. targets, .. featureList, parse.GetValue(output)]);
             var loadClock = System.Diagnostics.Stopwatch.StartNew();
             var input = FitInput.Resolve(path, targets, featureList, deg, csvFlags.Read(parse), parse.GetValue(float32),
                 FitInput.ParseMemory(parse.GetValue(memory)!), engineKind);
             double loadSeconds = loadClock.Elapsed.TotalSeconds;
             var spec = input.Spec;
+            FitDiagnostics.CheckRestrictions(parse.GetValue(test), spec.FeatureNames, !parse.GetValue(noIntercept));
             // Without --method, a flag of the gradient-descent family (the article's |ΔJ| rule --tolerance, an optimizer,
             // mini-batches, a learning rate, a schedule or the line search) asks for gradient descent, as before.
             bool articleRule = parse.GetResult(method) is null or { Implicit: true } && gd.AskedForGradientDescent(parse);
@@ -118,11 +125,16 @@ internal static class FitCommand
             double fitSeconds = Median(runSeconds);
             var summary = Summary(fit, spec, input.Description);
             if (cvPath is not null) summary["cv"] = CrossValidationFlags.ToJson(cvPath);
+            var csvFormat = csvFlags.Read(parse);
+            var diagnostics = FitDiagnostics.Compute(fit, input, parse.GetValue(test), parse.GetValue(influence),
+                csvFormat.Separator is { } given && !(csvFormat.DecimalComma && given == ',') ? given : csvFormat.DecimalComma ? ';' : ',');
+            diagnostics.AddTo(summary, fit.Model.Outputs > 1);
+            summary["influence_file"] = parse.GetValue(influence);
             if (modelPath is not null)
             {
                 var training = Summary(fit, spec, input.Description);
                 if (cvPath is not null) training["cv"] = CrossValidationFlags.ToJson(cvPath);
-                new ModelFile(fit.Model, spec, fit.Standardization, training) { Converged = fit.Converged }.Save(modelPath);
+                new ModelFile(fit.Model, spec, fit.Standardization, training) { Converged = fit.Converged, Covariance = diagnostics.Covariance }.Save(modelPath);
             }
             summary["model_file"] = modelPath;
             summary["load_seconds"] = loadSeconds;
@@ -136,6 +148,7 @@ internal static class FitCommand
                 WarnIfAliased(context, fit);
                 WriteText(context, fit, input.Description, modelPath);
                 if (cvPath is not null) CrossValidationFlags.WriteText(context, cvPath);
+                diagnostics.WriteText(context, fit);
             }
             setExit(Cli.Ok);
         });

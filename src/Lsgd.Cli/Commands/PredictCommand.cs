@@ -18,11 +18,16 @@ internal static class PredictCommand
         var output = new Option<string?>("--out") { Description = "Write the predictions CSV to this file (atomically) instead of standard output." };
         var csvFlags = new CsvFlags();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of CSV." };
+        var intervals = new Option<string?>("--intervals") { Description = "Add each prediction's standard error and interval: confidence (of the mean) or prediction (of a new observation), as statsmodels' get_prediction." };
+        intervals.AcceptOnlyFromAmong("confidence", "prediction");
+        var level = new Option<double>("--level") { Description = "Coverage of --intervals, between 0 and 1.", DefaultValueFactory = _ => 0.95 };
         var command = new Command("predict", "Predict with a saved model; writes one CSV column per target.") { model, data };
         command.Add(output);
         csvFlags.AddTo(command, missing: false);   // one prediction per input row: no row may be dropped
         command.Add(json);
         command.Add(text);
+        command.Add(intervals);
+        command.Add(level);
         command.SetAction(parse =>
         {
             if (PredictHead.TryRun(context, parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(text), parse.GetValue(output), csvFlags.Read(parse), parse.GetValue(json)))
@@ -65,6 +70,8 @@ internal static class PredictCommand
             var predictions = m.Predict(rows);
             string? outPath = parse.GetValue(output);
             var names = m.TargetNames.Select(t => "predicted_" + t).ToArray();
+            if (PredictionColumns.Intervals(file, parse.GetValue(model)!, rows, parse.GetValue(intervals), parse.GetValue(level)) is { } withIntervals)
+                (names, predictions) = withIntervals;
             if (parse.GetValue(json))
             {
                 context.WriteJson(new JsonObject
@@ -73,14 +80,16 @@ internal static class PredictCommand
                     ["data"] = path,
                     ["rows"] = n,
                     ["columns"] = Json.Strings(names),
-                    ["predictions"] = m.Outputs == 1
+                    ["predictions"] = names.Length == 1
                         ? Json.Numbers(predictions)
-                        : new JsonArray([.. Enumerable.Range(0, n).Select(i => (JsonNode?)Json.Numbers(predictions.AsSpan(i * m.Outputs, m.Outputs).ToArray()))]),
+                        : new JsonArray([.. Enumerable.Range(0, n).Select(i => (JsonNode?)Json.Numbers(predictions.AsSpan(i * names.Length, names.Length).ToArray()))]),
                     ["out"] = outPath,
                     ["model_converged"] = file.Converged,
+                    ["intervals"] = parse.GetValue(intervals),
+                    ["level"] = parse.GetValue(intervals) is null ? null : parse.GetValue(level),
                 });
             }
-            string csv = ToCsv(names, predictions, m.Outputs, Separator(format));
+            string csv = ToCsv(names, predictions, names.Length, Separator(format));
             if (outPath is not null)
                 AtomicFile.WriteAllText(outPath, csv);
             else if (!parse.GetValue(json))
