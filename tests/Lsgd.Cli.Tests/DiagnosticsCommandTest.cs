@@ -216,4 +216,35 @@ public class DiagnosticsCommandTest
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--influence needs the least-squares estimate", r.Error);
     }
+
+    [Fact]
+    public void SeveralTargetsGetPrefixedInfluenceColumnsAndIntervalColumnsPerTarget()
+    {
+        using var folder = new TempFolder();
+        var lines = new List<string> { "STACKLOSS,TWICE,AIRFLOW,WATERTEMP,ACIDCONC" };
+        for (int i = 0; i < StacklossRows.Length / 4; i++)
+        {
+            var row = StacklossRows.Skip(i * 4).Take(4).ToArray();
+            lines.Add(string.Join(",", new[] { row[0], 2 * row[0] + 1, row[1], row[2], row[3] }.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+        }
+        string csv = folder.File("two.csv", string.Join("\n", lines) + "\n");
+        string model = folder.File("two.json"), influence = folder.File("two-influence.csv");
+        var fit = CliRunner.Run("fit", csv, "--target", "STACKLOSS,TWICE", "--method", "exact", "--output", model, "--influence", influence,
+            "--test", "ACIDCONC = 0", "--json");
+        Assert.True(fit.ExitCode == 0, fit.Error);
+        Assert.Equal(2, fit.Json.GetProperty("f_test").GetProperty("f").GetArrayLength());
+        var rows = ReadCsv(File.ReadAllText(influence), out var header);
+        string[] measures = ["residual", "resid_studentized_internal", "resid_studentized_external", "cooks_distance", "dffits"];
+        Assert.Equal(["row", "leverage", .. measures.Select(c => "STACKLOSS_" + c), .. measures.Select(c => "TWICE_" + c)], header);
+        // y₂ = 2y + 1 has the same studentized residuals.
+        AssertDigits(StacklossStudentizedExternal[20], rows[20][4], 10, "STACKLOSS_resid_studentized_external");
+        AssertDigits(StacklossStudentizedExternal[20], rows[20][9], 10, "TWICE_resid_studentized_external");
+        var predict = CliRunner.Run("predict", model, NewRowsCsv(folder), "--intervals", "confidence");
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        var predicted = ReadCsv(predict.Output, out var columns);
+        Assert.Equal(["predicted_STACKLOSS", "predicted_STACKLOSS_se", "predicted_STACKLOSS_lower", "predicted_STACKLOSS_upper",
+            "predicted_TWICE", "predicted_TWICE_se", "predicted_TWICE_lower", "predicted_TWICE_upper"], columns);
+        AssertDigits(StacklossMeanSe[0], predicted[0][1], 10, "mean_se");
+        AssertDigits(2 * StacklossMeanSe[0], predicted[0][5], 10, "mean_se of 2y + 1");
+    }
 }

@@ -106,8 +106,9 @@ public class StreamedReportTest
             AssertClose(a.GetProperty(field), b.GetProperty(field), field, 1e-10);
         }
         // Every field the loaded fit fills, the streamed one fills too (the condition number from the Cholesky
-        // factor instead of R); the streamed one adds only the sentence on how its exact solution was found.
-        Assert.Empty(NonNullFields(a).Except(NonNullFields(b)));
+        // factor instead of R), except vif, which needs the rows in memory; the streamed one adds only the sentence
+        // on how its exact solution was found.
+        Assert.Equal(["vif"], NonNullFields(a).Except(NonNullFields(b)));
         // Both are power-iteration estimates (60 steps); on this nearly orthogonal design (κ ≈ 1.07) the
         // eigenvalues are clustered and neither has converged, so only about two digits agree. On NIST data,
         // whose spectra are spread, the two agree to 1e-6 (StatisticsInferenceTest).

@@ -127,7 +127,7 @@ internal static class FitCommand
             if (cvPath is not null) summary["cv"] = CrossValidationFlags.ToJson(cvPath);
             var csvFormat = csvFlags.Read(parse);
             var diagnostics = FitDiagnostics.Compute(fit, input, parse.GetValue(test), parse.GetValue(influence),
-                csvFormat.Separator is { } given && !(csvFormat.DecimalComma && given == ',') ? given : csvFormat.DecimalComma ? ';' : ',');
+                csvFormat.Separator is { } given && !(csvFormat.DecimalComma && given == ',') ? given : csvFormat.DecimalComma ? ';' : ',', modelPath is not null);
             diagnostics.AddTo(summary, fit.Model.Outputs > 1);
             summary["influence_file"] = parse.GetValue(influence);
             if (modelPath is not null)

@@ -39,7 +39,13 @@ internal sealed class FitDiagnostics
     }
 
     /// <summary>Computes what was asked and what the report always carries; writes the influence file.</summary>
-    public static FitDiagnostics Compute(LinearFit fit, FitInput input, string? restrictions, string? influencePath, char separator)
+    /// <param name="fit">The fit.</param>
+    /// <param name="input">Its data.</param>
+    /// <param name="restrictions">--test, or null.</param>
+    /// <param name="influencePath">--influence, or null.</param>
+    /// <param name="separator">The influence file's separator.</param>
+    /// <param name="saveModel">Whether --output asked for a model file (which then carries the covariance).</param>
+    public static FitDiagnostics Compute(LinearFit fit, FitInput input, string? restrictions, string? influencePath, char separator, bool saveModel)
     {
         var data = input.Data;
         bool wanted = restrictions is not null || influencePath is not null;
@@ -53,7 +59,7 @@ internal sealed class FitDiagnostics
             throw new LsgdException($"{(restrictions is not null ? "--test" : "--influence")} needs the least-squares estimate of data held in memory, but {why}. " +
                 "Fit without a penalty (the default method reaches the estimate), and with the data in memory.");
         ParameterCovariance? covariance = null;
-        if (data is not null && why.Length == 0)
+        if (data is not null && why.Length == 0 && (saveModel || restrictions is not null))
         {
             try
             {
