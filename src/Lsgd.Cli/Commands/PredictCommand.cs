@@ -63,6 +63,8 @@ internal static class PredictCommand
             var rows = new Dataset(x, new double[n * m.Outputs], n, m.Features, m.Outputs, m.FeatureNames, m.TargetNames);
             if (file.Classifier is { } classifier)
             {
+                if (parse.GetValue(intervals) is not null)
+                    throw new LsgdException($"--intervals is for regression models, but {parse.GetValue(model)} holds a classifier (its scores have no standard errors). Predict without --intervals.");
                 PredictClassifier.Write(context, file, classifier, rows, parse.GetValue(model)!, path, parse.GetValue(output), parse.GetValue(json), Separator(format));
                 setExit(Cli.Ok);
                 return;
