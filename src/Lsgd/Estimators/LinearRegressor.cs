@@ -116,7 +116,8 @@ public sealed class LinearRegressor
         var scaling = o.GradientDescent.LossScaling;
         double factor = scaling == LossScaling.Mean ? 1.0 / trainStatistics.Count : 1.0;
 
-        // The exact unpenalised solution of the training rows: QR of the rows in memory, else Cholesky of the statistics.
+        // The exact unpenalised solution of the training rows: QR of the rows in memory (Cholesky of the statistics when
+        // that is as accurate: many rows, well conditioned), else Cholesky of the statistics.
         ExactSolution? reference = null;
         string? skipped = null;
         string referenceSource = "the statistics of the training rows";
@@ -125,7 +126,9 @@ public sealed class LinearRegressor
             try
             {
                 bool qr = train is not null && (double)train.Rows * layout.BlockSize * layout.BlockSize <= o.QrBudget;
-                reference = qr ? ExactLeastSquares.Solve(train!.ToDoublePrecision(), o.FitIntercept) : ExactLeastSquares.FromStatistics(trainStatistics, o.FitIntercept);
+                var accurate = qr ? AccurateFromStatistics(trainStatistics, o.FitIntercept) : null;
+                qr &= accurate is null;
+                reference = qr ? ExactLeastSquares.Solve(train!.ToDoublePrecision(), o.FitIntercept) : accurate ?? ExactLeastSquares.FromStatistics(trainStatistics, o.FitIntercept);
                 referenceSource = qr ? "J* from the exact solution (Householder QR of the rows)" : "J* from the exact solution (Cholesky of the statistics)";
             }
             catch (LsgdException e)
@@ -226,6 +229,46 @@ public sealed class LinearRegressor
             Report = certified && reference is not null && validation is null && run.StopReason != StopReason.Diverged
                 ? Report(model, source, statistics, reference, fitStatistics) : null,
         };
+    }
+
+    /// <summary>Rows from which a well-conditioned fit in memory takes its exact reference from the statistics rather than a QR of the rows.</summary>
+    internal const int StatisticsReferenceRows = 50_000;
+
+    /// <summary>Largest condition number of the centred, scaled design for which Cholesky of the statistics is taken as exact (κ²·ε ≤ 2.3·10⁻¹²).</summary>
+    internal const double StatisticsReferenceCondition = 100;
+
+    /// <summary>Smallest 1 − R² of an output for which Syy − θᵀSxy is taken as its J* (it cancels to about ε/(1 − R²) ≤ 2.3·10⁻¹⁰ relative).</summary>
+    private const double StatisticsReferenceUnexplained = 1e-6;
+
+    /// <summary>
+    /// The exact solution from the statistics already accumulated, when it is as good as a QR of the rows for this
+    /// purpose, else null. A QR with refinement costs tens of passes over tall data (copy, p reflections, three
+    /// refinement steps); for many rows of well-conditioned features (κ ≤ <see cref="StatisticsReferenceCondition"/>)
+    /// Cholesky of the centred statistics is accurate to κ²·ε, J* from them to ε/(1 − R²), and the report's σ̂ comes
+    /// from the fit's own pass (<see cref="ForReport"/>), so the same numbers cost no pass at all.
+    /// </summary>
+    private static ExactSolution? AccurateFromStatistics(SufficientStatistics statistics, bool fitIntercept)
+    {
+        if (statistics.Count < StatisticsReferenceRows)
+            return null;
+        ExactSolution solution;
+        try
+        {
+            solution = ExactLeastSquares.FromStatistics(statistics, fitIntercept);
+        }
+        catch (LsgdException)
+        {
+            return null; // dependent features: the QR path names the aliased ones
+        }
+        if (!(solution.ConditionNumber <= StatisticsReferenceCondition))
+            return null;
+        for (int k = 0; k < statistics.Outputs; k++)
+        {
+            double total = statistics.TargetScatter[k] + (fitIntercept ? 0 : statistics.Count * statistics.TargetMeans[k] * statistics.TargetMeans[k]);
+            if (!(solution.ResidualSumOfSquares[k] >= StatisticsReferenceUnexplained * total))
+                return null;
+        }
+        return solution;
     }
 
     /// <summary>The exact solution: QR of the rows in memory, Cholesky of the statistics otherwise.</summary>
