@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using nietras.SeparatedValues;
 
 namespace Lsgd.IO;
@@ -399,8 +401,14 @@ internal sealed class CsvParsePass : IDisposable
     /// The chosen cells' text of consecutive rows of one chunk, copied by the reader (the reader's own buffer
     /// moves on) and parsed by a worker; with each row's line, for the messages.
     /// </summary>
+    /// <remarks>
+    /// A row's text is copied in one piece (one copy per row rather than one per cell: the reader thread is the
+    /// pass's serial part) and each chosen cell is kept as its start and end in the copy; a cell whose text is
+    /// not inside the row's (one Sep unescaped elsewhere) is copied after the row on its own.
+    /// </remarks>
     private sealed class Batch(int rows, int width)
     {
+        private readonly int[] _starts = new int[rows * width];
         private readonly int[] _ends = new int[rows * width];
         private readonly int[] _lines = new int[rows];
         private char[] _chars = new char[Math.Max(4096, rows * width * 12)];
@@ -426,16 +434,46 @@ internal sealed class CsvParsePass : IDisposable
         public void Add(SepReader.Row row, CsvRowParser parser)
         {
             int at = Rows * width;
+            var text = row.Span;
+            ref char origin = ref MemoryMarshal.GetReference(text);
+            int rowStart = _used;
+            bool inside = true;
             for (int j = 0; j < width; j++)
             {
+                // Cells first: Sep unescapes a quoted cell on access, in its buffer, which the row's copy must then show.
                 var cell = parser.Cell(row, j);
-                if (_used + cell.Length > _chars.Length)
-                    Array.Resize(ref _chars, (int)Math.Min(Array.MaxLength, Math.Max(2L * _chars.Length, _used + (long)cell.Length)));
-                cell.CopyTo(_chars.AsSpan(_used));
-                _used += cell.Length;
-                _ends[at + j] = _used;
+                long offset = Unsafe.ByteOffset(ref origin, ref MemoryMarshal.GetReference(cell)) / sizeof(char);
+                if (offset < 0 || offset + cell.Length > text.Length)
+                {
+                    inside = false;
+                    break;
+                }
+                _starts[at + j] = rowStart + (int)offset;
+                _ends[at + j] = rowStart + (int)offset + cell.Length;
+            }
+            if (inside)
+            {
+                Append(text);
+            }
+            else
+            {
+                for (int j = 0; j < width; j++)
+                {
+                    var cell = parser.Cell(row, j);
+                    _starts[at + j] = _used;
+                    Append(cell);
+                    _ends[at + j] = _used;
+                }
             }
             _lines[Rows++] = row.LineNumberFrom;
+        }
+
+        private void Append(ReadOnlySpan<char> text)
+        {
+            if (_used + text.Length > _chars.Length)
+                Array.Resize(ref _chars, (int)Math.Min(Array.MaxLength, Math.Max(2L * _chars.Length, _used + (long)text.Length)));
+            text.CopyTo(_chars.AsSpan(_used));
+            _used += text.Length;
         }
 
         /// <summary>
@@ -449,24 +487,16 @@ internal sealed class CsvParsePass : IDisposable
             try
             {
                 var chars = _chars.AsSpan(0, _used);
-                int start = 0, at = 0;
+                int at = 0;
                 for (; r < Rows; r++)
                 {
                     int line = _lines[r];
                     var xs = x.AsSpan((FirstRow + r) * d, d);
                     for (int j = 0; j < d; j++, at++)
-                    {
-                        int end = _ends[at];
-                        xs[j] = parser.ParseCell(chars[start..end], line, j);
-                        start = end;
-                    }
+                        xs[j] = parser.ParseCell(chars[_starts[at].._ends[at]], line, j);
                     var ys = y.AsSpan((FirstRow + r) * k, k);
                     for (int j = 0; j < k; j++, at++)
-                    {
-                        int end = _ends[at];
-                        ys[j] = parser.ParseCell(chars[start..end], line, d + j);
-                        start = end;
-                    }
+                        ys[j] = parser.ParseCell(chars[_starts[at].._ends[at]], line, d + j);
                 }
                 return (0, null);
             }

@@ -1,0 +1,80 @@
+using System.Globalization;
+using Lsgd.IO;
+
+namespace Lsgd.IO.Tests;
+
+/// <summary>
+/// The CSV reader's fast number path accepts only what the runtime's parser reads the same way, and gives the same
+/// double, bit for bit; whatever it declines goes to the general parsers.
+/// </summary>
+public class PlainDecimalTest
+{
+    private static double Runtime(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-0")]
+    [InlineData("+7")]
+    [InlineData("3.25")]
+    [InlineData("-3.141593")]
+    [InlineData(".11019")]
+    [InlineData("760.")]
+    [InlineData("0.35E-01")]
+    [InlineData("1e22")]
+    [InlineData("9007199254740992")]
+    [InlineData("0.1")]
+    [InlineData("  12.5 ")]
+    [InlineData("12345678901234e-5")]
+    [InlineData("0000000000000000001")]
+    [InlineData("1E+5")]
+    public void PlainNumbersGiveTheRuntimesDouble(string text)
+    {
+        Assert.True(PlainDecimal.TryParse(text, out double value));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(Runtime(text)), BitConverter.DoubleToInt64Bits(value));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("-")]
+    [InlineData(".")]
+    [InlineData("e5")]
+    [InlineData("1e")]
+    [InlineData("1e+")]
+    [InlineData("1.2.3")]
+    [InlineData("1 2")]
+    [InlineData("abc")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("3,25")]
+    [InlineData("\t1")]
+    [InlineData("1e23")]                    // 10²³ is not an exact double: the general parser rounds it
+    [InlineData("9007199254740993")]        // above 2⁵³
+    [InlineData("12345678901234567890")]    // 20 digits
+    [InlineData("1e99999")]
+    [InlineData("0x10")]
+    [InlineData("1_000")]
+    public void AnythingElseIsDeclined(string text) => Assert.False(PlainDecimal.TryParse(text, out _));
+
+    [Fact]
+    public void RandomDecimalsInManySpellingsGiveTheRuntimesDouble()
+    {
+        var rng = new Random(3);
+        int accepted = 0;
+        for (int t = 0; t < 200_000; t++)
+        {
+            double x = (rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-12, 12));
+            string text = rng.Next(4) switch
+            {
+                0 => x.ToString("F6", CultureInfo.InvariantCulture),
+                1 => x.ToString("E" + rng.Next(0, 17), CultureInfo.InvariantCulture),
+                2 => x.ToString("R", CultureInfo.InvariantCulture),
+                _ => x.ToString("G" + rng.Next(1, 18), CultureInfo.InvariantCulture),
+            };
+            if (!PlainDecimal.TryParse(text, out double value)) continue;
+            accepted++;
+            Assert.True(BitConverter.DoubleToInt64Bits(Runtime(text)) == BitConverter.DoubleToInt64Bits(value), $"{text}: {value:R} vs {Runtime(text):R}");
+        }
+        Assert.True(accepted > 100_000, $"only {accepted} of 200000 taken by the fast path");
+    }
+}
