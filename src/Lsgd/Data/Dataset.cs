@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Lsgd.Internals;
 
 namespace Lsgd.Data;
@@ -77,7 +78,8 @@ public sealed class Dataset
         if (features.Length != (long)rows * featureCount)
             Throw.Length(nameof(features), features.Length, (long)rows * featureCount, $"{rows} rows × {featureCount} features");
         FeatureNames = CheckNames(featureNames, featureCount, nameof(featureNames), j => $"x{j + 1}");
-        for (int i = 0; i < features.Length; i++)
+        bool allFinite = TensorPrimitives.IsFiniteAll<float>(features); // vectorised; the loop only names the first bad value
+        for (int i = 0; !allFinite && i < features.Length; i++)
         {
             if (!float.IsFinite(features[i]))
                 Throw.Data($"The feature '{FeatureNames[i % featureCount]}' in row {i / featureCount + 1} is {Throw.Format(features[i])}: " +
@@ -186,8 +188,8 @@ public sealed class Dataset
 
     private static void CheckFinite(double[] values, int width, IReadOnlyList<string> names, string kind)
     {
-        if (width == 0)
-            return;
+        if (width == 0 || TensorPrimitives.IsFiniteAll<double>(values))
+            return; // the vectorised check; the loop below only finds and names the first bad value
         for (int i = 0; i < values.Length; i++)
         {
             if (!double.IsFinite(values[i]))
