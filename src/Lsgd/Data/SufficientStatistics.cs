@@ -292,6 +292,37 @@ public sealed class SufficientStatistics
         return total;
     }
 
+    /// <summary>
+    /// Statistics from their parts — n, the means and the centred scatter matrices, as <see cref="Count"/>,
+    /// <see cref="FeatureMeans"/>, <see cref="TargetMeans"/>, <see cref="FeatureScatter"/>, <see cref="CrossScatter"/>
+    /// and <see cref="TargetScatter"/> hold them — computed elsewhere (another process or machine), so that they can
+    /// be merged and fitted here. The arrays are copied; nothing is recomputed, so a round trip is bit for bit.
+    /// </summary>
+    /// <exception cref="ArgumentException">An array's length does not match d and k, or the count is negative.</exception>
+    public static SufficientStatistics FromParts(long count, double[] featureMeans, double[] targetMeans, double[] featureScatter,
+        double[] crossScatter, double[] targetScatter, IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames)
+    {
+        ArgumentNullException.ThrowIfNull(featureMeans);
+        ArgumentNullException.ThrowIfNull(targetMeans);
+        ArgumentNullException.ThrowIfNull(featureScatter);
+        ArgumentNullException.ThrowIfNull(crossScatter);
+        ArgumentNullException.ThrowIfNull(targetScatter);
+        ArgumentNullException.ThrowIfNull(featureNames);
+        ArgumentNullException.ThrowIfNull(targetNames);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        int d = featureMeans.Length, k = targetMeans.Length;
+        if (featureScatter.Length != d * d) Throw.Length(nameof(featureScatter), featureScatter.Length, d * d, "d × d values");
+        if (crossScatter.Length != d * k) Throw.Length(nameof(crossScatter), crossScatter.Length, d * k, "d × k values");
+        if (targetScatter.Length != k) Throw.Length(nameof(targetScatter), targetScatter.Length, k, "one value per target");
+        var result = new SufficientStatistics(d, k, [.. featureNames], [.. targetNames]) { Count = count };
+        featureMeans.CopyTo(result.FeatureMeans, 0);
+        targetMeans.CopyTo(result.TargetMeans, 0);
+        featureScatter.CopyTo(result.FeatureScatter, 0);
+        crossScatter.CopyTo(result.CrossScatter, 0);
+        targetScatter.CopyTo(result.TargetScatter, 0);
+        return result;
+    }
+
     /// <summary>Adds <paramref name="other"/> (the statistics of other rows) into these.</summary>
     public void Merge(SufficientStatistics other)
     {

@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lsgd.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Runtime;
+
+namespace Lsgd.Cluster;
+
+/// <summary>What a cluster pass did, for the fit's report (JSON <c>"cluster"</c>).</summary>
+/// <param name="Statistics">The merged statistics of all shards, in shard order.</param>
+/// <param name="Silos">Silos alive when the pass started.</param>
+/// <param name="Shards">Shards read.</param>
+/// <param name="Retries">Calls that failed or timed out and were retried (worker polls, coordinator rounds, reads tried again).</param>
+/// <param name="LostSilos">Silos alive at the start and gone at the end.</param>
+public sealed record ClusterRun(SufficientStatistics Statistics, int Silos, int Shards, int Retries, int LostSilos);
+
+/// <summary>A live silo, as <c>lsgd cluster status</c> lists it.</summary>
+/// <param name="Address">Its address (host:port@generation).</param>
+/// <param name="Status">Orleans' status (Active, ShuttingDown, …).</param>
+/// <param name="Shards">The shard workers active on it ("fit/shard/attempt").</param>
+public sealed record SiloInfo(string Address, string Status, IReadOnlyList<string> Shards);
+
+/// <summary>
+/// A connection to an Lsgd cluster: <c>local:N</c> (N silos started in this process, membership and state kept in
+/// the process, no Redis) or <c>redis://HOST:PORT[/CLUSTER-ID]</c> (silos started with <c>lsgd cluster silo</c>).
+/// </summary>
+public sealed class ClusterConnection : IAsyncDisposable
+{
+    private readonly IHost _client;
+    private readonly List<IHost?> _silos;
+    private readonly ClusterTimeouts _timeouts;
+
+    private ClusterConnection(IHost client, List<IHost?> silos, ClusterTimeouts timeouts)
+    {
+        _client = client;
+        _silos = silos;
+        _timeouts = timeouts;
+    }
+
+    private IClusterClient Client => _client.Services.GetRequiredService<IClusterClient>();
+
+    /// <summary>Silos started by this connection (<c>local:N</c>); a stopped one is null.</summary>
+    internal IReadOnlyList<IHost?> LocalSilos => _silos;
+
+    /// <summary>Workers tried per shard before a read error fails the fit.</summary>
+    internal int MaxAttempts { get; init; } = 3;
+
+    /// <summary>How often the client asks the coordinator for a round.</summary>
+    internal TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Starts or joins the cluster named by <paramref name="address"/>: <c>local:N</c> or <c>redis://HOST:PORT</c>
+    /// (optionally <c>/CLUSTER-ID</c>, default "lsgd").
+    /// </summary>
+    /// <exception cref="LsgdException">The address is not understood, or no silo answers.</exception>
+    public static async Task<ClusterConnection> ConnectAsync(string address, ClusterTimeouts? timeouts = null, string? tlsCertificate = null,
+        string? tlsPassword = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        timeouts ??= ClusterTimeouts.Default;
+        if (address.StartsWith("local:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!int.TryParse(address.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || n > 16)
+                throw new LsgdException($"--cluster '{address}' is not allowed: local:N starts N silos in this process, N from 1 to 16. Try local:3.");
+            if (tlsCertificate is not null)
+                throw new LsgdException("--tls-certificate protects traffic between machines; local:N runs in one process. Drop it, or use --cluster redis://HOST:PORT.");
+            return await StartLocalAsync(n, timeouts, cancellationToken).ConfigureAwait(false);
+        }
+        var (redis, clusterId) = ParseRedis(address);
+        var certificate = tlsCertificate is null ? null : ClusterHosting.LoadCertificate(tlsCertificate, tlsPassword);
+        var client = ClusterHosting.BuildRedisClient(redis, clusterId, timeouts, certificate);
+        await StartClientAsync(client, $"no silo of cluster '{clusterId}' answers through Redis at {redis}. Start silos with `lsgd cluster silo --redis {redis}`" +
+            (clusterId == "lsgd" ? "" : $" --cluster-id {clusterId}") + ", and check that Redis runs.", timeouts, cancellationToken).ConfigureAwait(false);
+        return new ClusterConnection(client, [], timeouts);
+    }
+
+    /// <summary>redis://HOST:PORT[/CLUSTER-ID] (or HOST:PORT) → (HOST:PORT, cluster id).</summary>
+    internal static (string Redis, string ClusterId) ParseRedis(string address)
+    {
+        string rest = address.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) ? address[8..] : address;
+        int slash = rest.IndexOf('/', StringComparison.Ordinal);
+        string hostPort = slash < 0 ? rest : rest[..slash];
+        string clusterId = slash < 0 || slash == rest.Length - 1 ? "lsgd" : rest[(slash + 1)..];
+        int colon = hostPort.LastIndexOf(':');
+        if (hostPort.Length == 0 || colon <= 0 || !int.TryParse(hostPort.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+            throw new LsgdException($"--cluster '{address}' is not allowed: give local:N or redis://HOST:PORT (optionally /CLUSTER-ID). Try redis://127.0.0.1:6379.");
+        return (hostPort, clusterId);
+    }
+
+    private static async Task<ClusterConnection> StartLocalAsync(int n, ClusterTimeouts timeouts, CancellationToken cancellationToken)
+    {
+        var table = new InProcessMembershipTable();
+        var storage = new InProcessGrainStorage();
+        string clusterId = "local-" + Guid.NewGuid().ToString("N")[..8];
+        var silos = new List<IHost?>();
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                var silo = ClusterHosting.BuildLocalSilo(clusterId, table, storage, timeouts);
+                silos.Add(silo);
+                await silo.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            var client = ClusterHosting.BuildLocalClient(clusterId, table, timeouts);
+            await StartClientAsync(client, "the local silos did not answer.", timeouts, cancellationToken).ConfigureAwait(false);
+            return new ClusterConnection(client, silos, timeouts);
+        }
+        catch
+        {
+            foreach (var silo in silos)
+                if (silo is not null) await StopAsync(silo, graceful: false).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task StartClientAsync(IHost client, string failure, ClusterTimeouts timeouts, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(timeouts.StallTimeout);
+        try
+        {
+            await client.StartAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            client.Dispose();
+            throw new LsgdException("Cannot reach the cluster: " + failure + $" ({e.GetBaseException().Message.TrimEnd('.')})");
+        }
+    }
+
+    /// <summary>Stops silo <paramref name="index"/> of <c>local:N</c>: gracefully, or abruptly as a crash would (tests).</summary>
+    internal async Task StopSiloAsync(int index, bool graceful)
+    {
+        var silo = _silos[index] ?? throw new InvalidOperationException($"Silo {index} is already stopped.");
+        _silos[index] = null;
+        await StopAsync(silo, graceful).ConfigureAwait(false);
+    }
+
+    /// <summary>The silo address of <c>local:N</c> silo <paramref name="index"/>.</summary>
+    internal string SiloAddress(int index) => _silos[index]!.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString();
+
+    private static async Task StopAsync(IHost host, bool graceful)
+    {
+        try
+        {
+            await host.StopAsync(graceful ? CancellationToken.None : new CancellationToken(true)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or OrleansException or ObjectDisposedException)
+        {
+        }
+        host.Dispose();
+    }
+
+    /// <summary>Live silos and the shard workers active on each.</summary>
+    public async Task<IReadOnlyList<SiloInfo>> StatusAsync()
+    {
+        var management = Client.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(onlyActive: true).ConfigureAwait(false);
+        var workers = await management.GetDetailedGrainStatistics().ConfigureAwait(false);
+        return [.. hosts.OrderBy(h => h.Key.ToString(), StringComparer.Ordinal).Select(h => new SiloInfo(h.Key.ToString(), h.Value.ToString(),
+            [.. workers.Where(w => w.SiloAddress.Equals(h.Key) && w.GrainType.Contains(nameof(ShardWorkerGrain), StringComparison.Ordinal))
+                .Select(w => w.GrainId.Key.ToString() ?? "").Order(StringComparer.Ordinal)]))];
+    }
+
+    private async Task<HashSet<string>> ActiveSilosAsync()
+    {
+        var hosts = await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
+        return [.. hosts.Keys.Select(k => k.ToString())];
+    }
+
+    /// <summary>
+    /// One distributed pass: every shard's statistics, read by whichever silo holds its worker, merged in shard order —
+    /// bit for bit what <see cref="ShardedData.ComputeLocally"/> gives. A silo lost mid-pass costs only the shards it
+    /// had not finished (the coordinator's persisted state keeps the finished ones); they are read again elsewhere.
+    /// </summary>
+    /// <param name="data">The shards.</param>
+    /// <param name="progress">Shards done so far.</param>
+    /// <param name="cancellationToken">Stops waiting (the workers finish their current shard).</param>
+    /// <exception cref="LsgdException">A shard cannot be read on any try (the message names the file), or the cluster makes no progress for <see cref="ClusterTimeouts.StallTimeout"/>.</exception>
+    public async Task<ClusterRun> ComputeStatisticsAsync(ShardedData data, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var plan = new FitPlan
+        {
+            Shards = [.. Enumerable.Range(0, data.Files.Count).Select(data.Job)],
+            MaxAttempts = MaxAttempts,
+            RoundBudget = _timeouts.ResponseTimeout / 3,
+        };
+        var startSilos = await RetryAsync(ActiveSilosAsync, cancellationToken).ConfigureAwait(false);
+        var coordinator = Client.GetGrain<IFitCoordinatorGrain>(Guid.NewGuid().ToString("N"));
+        int clientRetries = 0, lastDone = -1;
+        var sinceProgress = Stopwatch.StartNew();
+        RoundReport report;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                report = await coordinator.Advance(plan).WaitAsync(_timeouts.ResponseTimeout * 2, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException or InvalidOperationException)
+            {
+                clientRetries++;
+                if (sinceProgress.Elapsed > _timeouts.StallTimeout)
+                    throw new LsgdException($"The cluster made no progress for {_timeouts.StallTimeout.TotalSeconds:0} s (last error: {e.GetBaseException().Message.TrimEnd('.')}). Check that silos are running (`lsgd cluster status`).");
+                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (report.Error is { } error)
+                throw new LsgdException(error.TrimEnd('.') + ". Fix or remove that file, and check that every silo can read it.");
+            if (report.Done != lastDone)
+            {
+                lastDone = report.Done;
+                sinceProgress.Restart();
+                progress?.Report(report.Done);
+            }
+            else if (sinceProgress.Elapsed > _timeouts.StallTimeout)
+                throw new LsgdException($"The cluster finished no shard for {_timeouts.StallTimeout.TotalSeconds:0} s ({report.Done} of {report.Total} done). Check the silos (`lsgd cluster status`).");
+            if (report.Result is not null)
+                break;
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+        var statistics = ShardReader.MergeInOrder([.. report.Result.Select(m => m.ToStatistics())], data.Files);
+        var endSilos = await RetryAsync(ActiveSilosAsync, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await coordinator.Forget().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // The result is in hand; a state left behind is only a few kilobytes in the store.
+        }
+        return new ClusterRun(statistics, startSilos.Count, data.Files.Count, report.Retries + clientRetries, startSilos.Count(s => !endSilos.Contains(s)));
+    }
+
+    private async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await call().WaitAsync(_timeouts.ResponseTimeout * 2, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when ((e is TimeoutException or OrleansException) && clock.Elapsed < _timeouts.StallTimeout)
+            {
+                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Stops the client and, for <c>local:N</c>, the silos.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _client.StopAsync(new CancellationToken(true)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or OrleansException)
+        {
+        }
+        _client.Dispose();
+        await Task.WhenAll(_silos.Where(s => s is not null).Select(s => StopAsync(s!, graceful: false))).ConfigureAwait(false);
+        _silos.Clear();
+    }
+}

@@ -1,0 +1,118 @@
+using Lsgd.Data;
+
+namespace Lsgd.Cluster;
+
+/// <summary>What a worker reads: one shard's file, its columns and CSV format.</summary>
+[GenerateSerializer, Immutable]
+internal sealed class ShardJob
+{
+    /// <summary>0-based position in merge order.</summary>
+    [Id(0)] public int Index { get; init; }
+
+    /// <summary>Absolute path, the same on every silo (shared storage).</summary>
+    [Id(1)] public string Path { get; init; } = "";
+
+    /// <summary>The path as the user wrote it, for messages.</summary>
+    [Id(2)] public string DisplayPath { get; init; } = "";
+
+    [Id(3)] public string[] Targets { get; init; } = [];
+
+    [Id(4)] public string[] Features { get; init; } = [];
+
+    [Id(5)] public char? Separator { get; init; }
+
+    [Id(6)] public bool DecimalComma { get; init; }
+
+    [Id(7)] public int Missing { get; init; }
+}
+
+/// <summary><see cref="SufficientStatistics"/> on the wire: every double as it is, so a round trip is bit for bit.</summary>
+[GenerateSerializer, Immutable]
+internal sealed class StatisticsMessage
+{
+    [Id(0)] public long Count { get; init; }
+    [Id(1)] public double[] FeatureMeans { get; init; } = [];
+    [Id(2)] public double[] TargetMeans { get; init; } = [];
+    [Id(3)] public double[] FeatureScatter { get; init; } = [];
+    [Id(4)] public double[] CrossScatter { get; init; } = [];
+    [Id(5)] public double[] TargetScatter { get; init; } = [];
+    [Id(6)] public string[] FeatureNames { get; init; } = [];
+    [Id(7)] public string[] TargetNames { get; init; } = [];
+
+    public static StatisticsMessage From(SufficientStatistics s) => new()
+    {
+        Count = s.Count,
+        FeatureMeans = [.. s.FeatureMeans],
+        TargetMeans = [.. s.TargetMeans],
+        FeatureScatter = [.. s.FeatureScatter],
+        CrossScatter = [.. s.CrossScatter],
+        TargetScatter = [.. s.TargetScatter],
+        FeatureNames = [.. s.FeatureNames],
+        TargetNames = [.. s.TargetNames],
+    };
+
+    public SufficientStatistics ToStatistics() =>
+        SufficientStatistics.FromParts(Count, FeatureMeans, TargetMeans, FeatureScatter, CrossScatter, TargetScatter, FeatureNames, TargetNames);
+}
+
+/// <summary>A worker's answer to a poll: still reading, the statistics, or why the shard cannot be read.</summary>
+[GenerateSerializer, Immutable]
+internal sealed class ShardPoll
+{
+    [Id(0)] public StatisticsMessage? Statistics { get; init; }
+    [Id(1)] public string? Error { get; init; }
+    [Id(2)] public string Silo { get; init; } = "";
+}
+
+/// <summary>A fit's plan, sent with every round (the coordinator keeps no plan of its own beyond its persisted state).</summary>
+[GenerateSerializer, Immutable]
+internal sealed class FitPlan
+{
+    [Id(0)] public ShardJob[] Shards { get; init; } = [];
+
+    /// <summary>Workers tried per shard (each a new activation, placed anew) before a read error fails the fit.</summary>
+    [Id(1)] public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>How long one round waits for the workers' answers before reporting progress (unanswered polls are retried next round).</summary>
+    [Id(2)] public TimeSpan RoundBudget { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>The coordinator's persisted state: after its silo dies, a new activation resumes from here.</summary>
+[GenerateSerializer]
+internal sealed class CoordinatorState
+{
+    /// <summary>Finished steps: rounds that recorded at least one finished shard.</summary>
+    [Id(0)] public int Step { get; set; }
+
+    /// <summary>Parameters of an iterative method run on the cluster (unused by the statistics pass; kept for data-parallel steps).</summary>
+    [Id(1)] public double[]? Parameters { get; set; }
+
+    /// <summary>Finished shards and their statistics.</summary>
+    [Id(2)] public Dictionary<int, StatisticsMessage> Done { get; set; } = [];
+
+    /// <summary>Failed attempts per shard.</summary>
+    [Id(3)] public Dictionary<int, int> Attempts { get; set; } = [];
+
+    /// <summary>Worker calls that failed or timed out and were retried.</summary>
+    [Id(4)] public int Retries { get; set; }
+
+    /// <summary>Why the fit failed, once it has.</summary>
+    [Id(5)] public string? Error { get; set; }
+
+    /// <summary>Silos that read each finished shard.</summary>
+    [Id(6)] public Dictionary<int, string> ReadBy { get; set; } = [];
+}
+
+/// <summary>The coordinator's answer to a round.</summary>
+[GenerateSerializer, Immutable]
+internal sealed class RoundReport
+{
+    [Id(0)] public int Done { get; init; }
+    [Id(1)] public int Total { get; init; }
+    [Id(2)] public StatisticsMessage[]? Result { get; init; }
+    [Id(3)] public string? Error { get; init; }
+    [Id(4)] public string Silo { get; init; } = "";
+    [Id(5)] public int Retries { get; init; }
+    [Id(6)] public int Step { get; init; }
+    [Id(7)] public string[] ReadBy { get; init; } = [];
+}

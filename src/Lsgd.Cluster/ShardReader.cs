@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using Lsgd.Data;
+using Lsgd.IO;
+
+namespace Lsgd.Cluster;
+
+/// <summary>Reads one shard into its statistics, and merges shards' statistics in shard order.</summary>
+internal static class ShardReader
+{
+    /// <summary>Rows per chunk: the same as a streamed local fit (<see cref="SufficientStatistics.Compute(IRowSource, int, CancellationToken)"/>).</summary>
+    private const int ChunkRows = 65536;
+
+    /// <summary>Test hook, called before a shard is read (in-process silos share it): a test may block or count reads here.</summary>
+    internal static Action<ShardJob>? BeforeRead { get; set; }
+
+    /// <summary>Reads done per shard path in this process (tests check that finished shards are not read again).</summary>
+    internal static ConcurrentDictionary<string, int> Reads { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The shard's statistics.</summary>
+    /// <exception cref="LsgdException">The file cannot be read (the message names it).</exception>
+    public static SufficientStatistics Read(ShardJob job, CancellationToken cancellationToken = default)
+    {
+        BeforeRead?.Invoke(job);
+        Reads.AddOrUpdate(job.Path, 1, (_, n) => n + 1);
+        try
+        {
+            var features = job.Features.Length > 0 ? job.Features : null;
+            IRowSource source = job.Path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
+                ? new ParquetRowSource(job.Path, job.Targets, features)
+                : new CsvRowSource(job.Path, job.Targets, features,
+                    new CsvFormat { Separator = job.Separator, DecimalComma = job.DecimalComma, Missing = (MissingValues)job.Missing });
+            return SufficientStatistics.Compute(source, ChunkRows, cancellationToken);
+        }
+        catch (Exception e) when (e is LsgdException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            string message = e.Message;
+            if (e is FileNotFoundException or DirectoryNotFoundException)
+                message = "the file does not exist (every silo must see the same path, e.g. on shared storage)";
+            else if (e is UnauthorizedAccessException)
+                message = "the file cannot be opened (permission denied)";
+            throw new LsgdException(message.Contains(job.DisplayPath, StringComparison.Ordinal) || message.Contains(job.Path, StringComparison.Ordinal)
+                ? $"shard {job.Index + 1}: {message}"
+                : $"shard {job.Index + 1} ({job.DisplayPath}): {message}");
+        }
+    }
+
+    /// <summary>
+    /// Merges <paramref name="parts"/> into one, in order, starting from empty statistics (whose first merge copies);
+    /// every shard must have the same features and targets.
+    /// </summary>
+    public static SufficientStatistics MergeInOrder(IReadOnlyList<SufficientStatistics> parts, IReadOnlyList<string> files)
+    {
+        var first = parts[0];
+        int d = first.Features, k = first.Outputs;
+        var total = SufficientStatistics.FromParts(0, new double[d], new double[k], new double[d * d], new double[d * k], new double[k],
+            first.FeatureNames, first.TargetNames);
+        for (int i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            if (!part.FeatureNames.SequenceEqual(first.FeatureNames, StringComparer.Ordinal) || !part.TargetNames.SequenceEqual(first.TargetNames, StringComparer.Ordinal))
+                throw new LsgdException($"{files[i]} has the features [{string.Join(", ", part.FeatureNames)}] and targets [{string.Join(", ", part.TargetNames)}], " +
+                    $"but {files[0]} has [{string.Join(", ", first.FeatureNames)}] and [{string.Join(", ", first.TargetNames)}]: every shard needs the same columns. Name them with --features.");
+            total.Merge(part);
+        }
+        return total;
+    }
+}
