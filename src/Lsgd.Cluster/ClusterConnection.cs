@@ -46,6 +46,9 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>Workers tried per shard before a read error fails the fit.</summary>
     internal int MaxAttempts { get; init; } = 3;
 
+    /// <summary>The silo that answered the last round (tests kill it).</summary>
+    internal string LastCoordinatorSilo { get; private set; } = "";
+
     /// <summary>How often the client asks the coordinator for a round.</summary>
     internal TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 
@@ -207,6 +210,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                 await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
                 continue;
             }
+            LastCoordinatorSilo = report.Silo;
             if (report.Error is { } error)
                 throw new LsgdException(error.TrimEnd('.') + ". Fix or remove that file, and check that every silo can read it.");
             if (report.Done != lastDone)
