@@ -50,6 +50,7 @@ public static class Cli
             FinetuneCommand.Create(context, code => exit = code),
             CompareCommand.Create(context, code => exit = code),
             BenchCommand.Create(context, code => exit = code),
+            ClusterCommand.Create(context, code => exit = code),
         };
 
         ParseResult parse = root.Parse(args);

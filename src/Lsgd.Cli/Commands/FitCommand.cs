@@ -16,10 +16,10 @@ internal static class FitCommand
 {
     public static Command Create(CliContext context, Action<int> setExit)
     {
-        var data = new Argument<string?>("DATA.csv")
+        var data = new Argument<string[]>("DATA.csv")
         {
-            Description = "CSV (header row required) or Parquet file. Omit it with --features X.npy --targets Y.npy.",
-            Arity = System.CommandLine.ArgumentArity.ZeroOrOne,
+            Description = "CSV (header row required) or Parquet file. Omit it with --features X.npy --targets Y.npy. Several files, or a quoted glob, are shards (see --cluster).",
+            Arity = System.CommandLine.ArgumentArity.ZeroOrMore,
         };
         var target = new Option<string[]>("--target", "-t", "--targets")
         {
@@ -49,6 +49,9 @@ internal static class FitCommand
         var repeat = ApplicationBinders.Fit["repeat"].Create<int>();
         var influence = new Option<string?>("--influence") { Description = "Write each row's leverage, studentized residuals, Cook's distance and DFFITS to this CSV file (statsmodels' OLSInfluence)." };
         var test = new Option<string?>("--test") { Description = "Wald F test of linear restrictions on the coefficients, e.g. \"x1 = x2, x3 = 0\" (statsmodels' f_test)." };
+        var cluster = ShardedFit.ClusterOption();
+        var tls = TlsFlags.Certificate();
+        var tlsPassword = TlsFlags.Password();
 
         var command = new Command("fit", "Fit a least-squares model to a CSV file by gradient descent (or exactly).") { data };
         command.Add(target);
@@ -70,21 +73,27 @@ internal static class FitCommand
         command.Add(repeat);
         command.Add(influence);
         command.Add(test);
+        command.Add(cluster);
+        command.Add(tls);
+        command.Add(tlsPassword);
         command.SetAction(parse =>
         {
-            string? path = parse.GetValue(data);
+            string[] paths = parse.GetValue(data) ?? [];
             var targets = SplitList(parse.GetValue(target));
             var featureList = SplitList(parse.GetValue(features));
             int deg = parse.GetValue(degree);
             if (deg < 1)
                 throw new InvalidOptionException("degree", deg, "an integer >= 1", "Use 1 for a straight line, 2 for a parabola.");
+            // Several files, a glob or --cluster: shards, read here or on a cluster (ClusterCommand.cs).
+            var sharded = ShardedFit.Resolve(paths, parse.GetValue(cluster), parse.GetValue(tls), parse.GetValue(tlsPassword), targets, featureList, deg, csvFlags.Read(parse));
+            string? path = sharded is null ? paths.FirstOrDefault() : null;
             var engineKind = LinearRegressorBinder.Engine.Parse(parse.GetValue(engine)!);
             if (parse.GetValue(output) is { } outputPath)
-                AtomicFile.CheckOutput(outputPath, [path, .. targets, .. featureList]);   // before a long fit, not after
+                AtomicFile.CheckOutput(outputPath, [.. paths, .. targets, .. featureList]);   // before a long fit, not after
             if (parse.GetValue(influence) is { } influencePath)
-                AtomicFile.CheckOutput(influencePath, [path, .. targets, .. featureList, parse.GetValue(output)]);
+                AtomicFile.CheckOutput(influencePath, [.. paths, .. targets, .. featureList, parse.GetValue(output)]);
             var loadClock = System.Diagnostics.Stopwatch.StartNew();
-            var input = FitInput.Resolve(path, targets, featureList, deg, csvFlags.Read(parse), parse.GetValue(float32),
+            var input = sharded is not null ? new FitInput(null, null, new FeatureSpec([], 1), sharded.Description) : FitInput.Resolve(path, targets, featureList, deg, csvFlags.Read(parse), parse.GetValue(float32),
                 FitInput.ParseMemory(parse.GetValue(memory)!), engineKind);
             double loadSeconds = loadClock.Elapsed.TotalSeconds;
             var spec = input.Spec;
@@ -93,6 +102,8 @@ internal static class FitCommand
             // mini-batches, a learning rate, a schedule or the line search) asks for gradient descent, as before.
             bool articleRule = parse.GetResult(method) is null or { Implicit: true } && gd.AskedForGradientDescent(parse);
             var (fixedPenalty, crossValidation) = penalty.Read(parse);
+            if (crossValidation is not null && sharded is not null)
+                throw new LsgdException("Cross-validation (cv) needs the rows of each fold in memory; shards give their statistics only. Fit one file, or give the penalty as a number.");
             if (crossValidation is not null && input.Data is null)
                 throw new LsgdException($"Cross-validation (cv) needs the rows in memory, and {input.Description} is streamed (larger than --memory {parse.GetValue(memory)}). Raise --memory, or give the penalty as a number.");
             var options = new LinearRegressorOptions
@@ -116,13 +127,17 @@ internal static class FitCommand
             for (int r = 0; r < repeats; r++)
             {
                 var fitClock = System.Diagnostics.Stopwatch.StartNew();
-                if (crossValidation is not null)
+                if (sharded is not null)
+                    fit = sharded.Fit(context, options);
+                else if (crossValidation is not null)
                     (fit, cvPath) = RunCrossValidation(context, options, crossValidation, input);
                 else
                     fit = Run(context, options, input, parse.GetValue(json));
                 runSeconds[r] = fitClock.Elapsed.TotalSeconds;
             }
             double fitSeconds = Median(runSeconds);
+            if (sharded is not null)
+                spec = ShardedFit.Spec(fit);
             var summary = Summary(fit, spec, input.Description);
             if (cvPath is not null) summary["cv"] = CrossValidationFlags.ToJson(cvPath);
             var csvFormat = csvFlags.Read(parse);
@@ -136,6 +151,8 @@ internal static class FitCommand
                 if (cvPath is not null) training["cv"] = CrossValidationFlags.ToJson(cvPath);
                 new ModelFile(fit.Model, spec, fit.Standardization, training) { Converged = fit.Converged, Covariance = diagnostics.Covariance }.Save(modelPath);
             }
+            if (sharded is not null)
+                summary["cluster"] = sharded.Json();
             summary["model_file"] = modelPath;
             summary["load_seconds"] = loadSeconds;
             summary["fit_seconds"] = fitSeconds;
@@ -149,6 +166,8 @@ internal static class FitCommand
                 WriteText(context, fit, input.Description, modelPath);
                 if (cvPath is not null) CrossValidationFlags.WriteText(context, cvPath);
                 diagnostics.WriteText(context, fit);
+                if (sharded?.TextLine() is { } clusterLine)
+                    context.Console.WriteLine(clusterLine);
             }
             setExit(Cli.Ok);
         });

@@ -1,0 +1,203 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Lsgd.Cluster;
+using Lsgd.Data;
+using Lsgd.Estimators;
+using Lsgd.IO;
+
+namespace Lsgd.Cli.Commands;
+
+/// <summary>
+/// <c>lsgd cluster silo --redis HOST:PORT</c> (one silo, in the foreground until Ctrl+C or SIGTERM) and
+/// <c>lsgd cluster status --redis HOST:PORT</c> (the live silos and their shards). See docs/CLUSTER.md.
+/// </summary>
+internal static class ClusterCommand
+{
+    public static Command Create(CliContext context, Action<int> setExit)
+    {
+        var command = new Command("cluster", "Run or inspect an Orleans cluster that fits data too large for one machine (see `lsgd fit --cluster`).");
+        command.Add(Silo(context, setExit));
+        command.Add(Status(context, setExit));
+        return command;
+    }
+
+    private static Option<string> Redis() => new("--redis") { Description = "HOST:PORT of the Redis that holds the cluster's membership and the fits' state.", Required = true };
+
+    private static Option<string> ClusterId() => new("--cluster-id") { Description = "Separates clusters that share one Redis.", DefaultValueFactory = _ => "lsgd" };
+
+    private static Command Silo(CliContext context, Action<int> setExit)
+    {
+        var redis = Redis();
+        var clusterId = ClusterId();
+        var address = new Option<string>("--address") { Description = "Address to bind and advertise (default loopback: only this machine can join). Give this machine's address to serve other machines.", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int?>("--port") { Description = "Silo-to-silo port (default: a free one)." };
+        var gatewayPort = new Option<int?>("--gateway-port") { Description = "Port clients (lsgd fit --cluster) connect to (default: a free one)." };
+        var tls = TlsFlags.Certificate();
+        var tlsPassword = TlsFlags.Password();
+        var command = new Command("silo", "Run one silo of a cluster in the foreground until Ctrl+C or SIGTERM.") { redis, clusterId, address, port, gatewayPort, tls, tlsPassword };
+        command.SetAction(parse =>
+        {
+            string text = parse.GetValue(address)!;
+            if (!IPAddress.TryParse(text, out var ip))
+                throw new LsgdException($"--address '{text}' is not an IP address. Give this machine's address, e.g. 127.0.0.1 or 10.0.0.5.");
+            var settings = new SiloSettings(parse.GetValue(redis)!)
+            {
+                ClusterId = parse.GetValue(clusterId)!,
+                Address = ip,
+                SiloPort = CheckPort(parse.GetValue(port), "--port"),
+                GatewayPort = CheckPort(parse.GetValue(gatewayPort), "--gateway-port"),
+                TlsCertificate = parse.GetValue(tls),
+                TlsPassword = parse.GetValue(tlsPassword),
+            };
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => { signal.Cancel = true; stop.Cancel(); });
+            SiloRunner.RunAsync(settings, silo =>
+            {
+                context.Output.WriteLine($"lsgd silo {silo} joined cluster '{settings.ClusterId}' (Redis {settings.Redis}){(settings.TlsCertificate is null ? "" : ", TLS")}. Ctrl+C to leave.");
+                context.Output.Flush();
+            }, stop.Token).GetAwaiter().GetResult();
+            context.Output.WriteLine("lsgd silo stopped.");
+            setExit(Cli.Ok);
+        });
+        return command;
+    }
+
+    private static int? CheckPort(int? port, string flag) =>
+        port is null or (>= 1 and <= 65535) ? port : throw new LsgdException($"{flag} {port} is not a port: give 1–65535, or leave it out for a free one.");
+
+    private static Command Status(CliContext context, Action<int> setExit)
+    {
+        var redis = Redis();
+        var clusterId = ClusterId();
+        var tls = TlsFlags.Certificate();
+        var tlsPassword = TlsFlags.Password();
+        var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
+        var command = new Command("status", "List the live silos of a cluster and the shards they are reading.") { redis, clusterId, tls, tlsPassword, json };
+        command.SetAction(parse =>
+        {
+            string address = $"redis://{parse.GetValue(redis)}/{parse.GetValue(clusterId)}";
+            var silos = Task.Run(async () =>
+            {
+                await using var cluster = await ClusterConnection.ConnectAsync(address, null, parse.GetValue(tls), parse.GetValue(tlsPassword), context.Cancellation);
+                return await cluster.StatusAsync();
+            }).GetAwaiter().GetResult();
+            if (parse.GetValue(json))
+                context.WriteJson(new JsonObject
+                {
+                    ["cluster_id"] = parse.GetValue(clusterId),
+                    ["silos"] = new JsonArray([.. silos.Select(s => (JsonNode)new JsonObject
+                    {
+                        ["address"] = s.Address,
+                        ["status"] = s.Status,
+                        ["shards"] = Json.Strings(s.Shards),
+                    })]),
+                });
+            else
+            {
+                context.Output.WriteLine($"Cluster '{parse.GetValue(clusterId)}': {Text.Plural(silos.Count, "live silo")}.");
+                foreach (var s in silos)
+                    context.Output.WriteLine($"  {s.Address}  {s.Status}  {(s.Shards.Count == 0 ? "no shard" : Text.Plural(s.Shards.Count, "shard") + ": " + string.Join(", ", s.Shards))}");
+            }
+            setExit(Cli.Ok);
+        });
+        return command;
+    }
+}
+
+/// <summary>The TLS flags of the cluster commands and of <c>fit --cluster</c>.</summary>
+internal static class TlsFlags
+{
+    public static Option<string?> Certificate() => new("--tls-certificate")
+    {
+        Description = "Certificate with its private key (.pfx/.p12, or PEM holding both) for mutual TLS: every silo and client presents it and accepts only peers presenting the same one.",
+    };
+
+    public static Option<string?> Password() => new("--tls-password") { Description = "Password of the --tls-certificate file." };
+}
+
+/// <summary>
+/// <c>lsgd fit</c> on several files, or a glob, as shards: their statistics read on this machine, or on a cluster
+/// with <c>--cluster local:N|redis://HOST:PORT[/CLUSTER-ID]</c>, merged in shard order, then fitted here — the same
+/// arithmetic either way, so the results are bit-identical.
+/// </summary>
+internal sealed class ShardedFit
+{
+    private readonly ShardedData _data;
+    private readonly string? _cluster;
+    private readonly string? _tls, _tlsPassword;
+    private ClusterRun? _run;
+
+    private ShardedFit(ShardedData data, string? cluster, string? tls, string? tlsPassword, string description)
+    {
+        _data = data;
+        _cluster = cluster;
+        _tls = tls;
+        _tlsPassword = tlsPassword;
+        Description = description;
+    }
+
+    public static Option<string?> ClusterOption() => new("--cluster")
+    {
+        Description = "Read the data's shards (files, or a quoted glob) on a cluster: local:N (N silos in this process) or redis://HOST:PORT[/CLUSTER-ID] (silos started with `lsgd cluster silo`).",
+    };
+
+    /// <summary>What the data argument(s) say: several files or a glob are shards; null for one plain file without --cluster.</summary>
+    public static ShardedFit? Resolve(string[] paths, string? cluster, string? tls, string? tlsPassword, IReadOnlyList<string> targets,
+        IReadOnlyList<string> features, int degree, CsvFormat format)
+    {
+        if (cluster is null && paths.Length <= 1 && !(paths.Length == 1 && ShardedData.IsGlob(paths[0])))
+        {
+            if (tls is not null)
+                throw new LsgdException("--tls-certificate protects a cluster's traffic: give it with --cluster redis://HOST:PORT.");
+            return null;
+        }
+        if (paths.Length == 0)
+            throw new LsgdException("No data: give the shards' files or a quoted glob (lsgd fit 'data/part-*.csv' --target y --cluster local:3).");
+        if (features.Any(f => f.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) || targets.Any(t => t.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
+            throw new LsgdException("Shards are CSV or Parquet files; .npy arrays are not sharded yet. Convert them, or fit them without --cluster.");
+        if (degree != 1)
+            throw new LsgdException("--degree is not available on shards (each shard gives the statistics of its columns as they are). Add the powers as columns, or fit one file.");
+        var files = ShardedData.Expand(paths);
+        string description = paths.Length == 1 ? $"{paths[0]} ({Text.Plural(files.Count, "shard")})" : $"{Text.Plural(files.Count, "shard")} ({string.Join(", ", paths.Take(3))}{(paths.Length > 3 ? ", …" : "")})";
+        return new ShardedFit(new ShardedData(files, targets, features, format), cluster, tls, tlsPassword, description);
+    }
+
+    public string Description { get; }
+
+    /// <summary>The statistics of all shards (here or on the cluster), then the fit from them.</summary>
+    public LinearFit Fit(CliContext context, LinearRegressorOptions options)
+    {
+        SufficientStatistics statistics;
+        if (_cluster is null)
+            statistics = _data.ComputeLocally(cancellationToken: context.Cancellation);
+        else
+        {
+            _run = Task.Run(async () =>
+            {
+                await using var cluster = await ClusterConnection.ConnectAsync(_cluster, null, _tls, _tlsPassword, context.Cancellation);
+                return await cluster.ComputeStatisticsAsync(_data, null, context.Cancellation);
+            }).GetAwaiter().GetResult();
+            statistics = _run.Statistics;
+        }
+        return new LinearRegressor(options).Fit(statistics, null, context.Cancellation);
+    }
+
+    /// <summary>The model's feature spec (the shards' columns as they are).</summary>
+    public static FeatureSpec Spec(LinearFit fit) => new(fit.Model.FeatureNames, 1);
+
+    /// <summary>JSON "cluster": {"silos", "shards", "retries", "lost_silos"} (null without --cluster).</summary>
+    public JsonObject? Json() => _run is not { } run ? null : new JsonObject
+    {
+        ["silos"] = run.Silos,
+        ["shards"] = run.Shards,
+        ["retries"] = run.Retries,
+        ["lost_silos"] = run.LostSilos,
+    };
+
+    /// <summary>A line for the text report.</summary>
+    public string? TextLine() => _run is not { } run ? null : string.Format(CultureInfo.InvariantCulture,
+        "Read on the cluster: {0} on {1}, {2}, {3}.", Text.Plural(run.Shards, "shard"), Text.Plural(run.Silos, "silo"), Text.Plural(run.Retries, "retried call"), Text.Plural(run.LostSilos, "silo") + " lost");
+}
