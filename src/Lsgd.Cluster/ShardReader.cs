@@ -13,6 +13,10 @@ internal static class ShardReader
     /// <summary>Test hook, called before a shard is read (in-process silos share it): a test may block or count reads here.</summary>
     internal static Action<ShardJob>? BeforeRead { get; set; }
 
+    /// <summary>Milliseconds each read is delayed by, from LSGD_TEST_SHARD_DELAY_MS (tests of silo loss across processes; 0 otherwise).</summary>
+    private static readonly int TestDelay =
+        int.TryParse(Environment.GetEnvironmentVariable("LSGD_TEST_SHARD_DELAY_MS"), System.Globalization.CultureInfo.InvariantCulture, out int ms) ? ms : 0;
+
     /// <summary>Reads done per shard path in this process (tests check that finished shards are not read again).</summary>
     internal static ConcurrentDictionary<string, int> Reads { get; } = new(StringComparer.Ordinal);
 
@@ -21,6 +25,12 @@ internal static class ShardReader
     public static SufficientStatistics Read(ShardJob job, CancellationToken cancellationToken = default)
     {
         BeforeRead?.Invoke(job);
+        if (TestDelay > 0)
+        {
+            // Multi-process tests slow reads down to kill a silo mid-read, and watch for this line on the silo's stderr.
+            Console.Error.WriteLine($"lsgd: test: reading shard {job.Index + 1}");
+            Thread.Sleep(TestDelay);
+        }
         Reads.AddOrUpdate(job.Path, 1, (_, n) => n + 1);
         try
         {
