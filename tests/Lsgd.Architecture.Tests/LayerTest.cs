@@ -102,6 +102,15 @@ public class LayerTest
     }
 
     [Fact]
+    public void CoreKnowsNothingOfTheCluster()
+    {
+        // Machines share SufficientStatistics through Lsgd.Cluster; the core stays free of Orleans and Redis.
+        var referenced = Core.GetReferencedAssemblies().Select(a => a.Name ?? "").ToArray();
+        Assert.DoesNotContain(referenced, name => name.StartsWith("Orleans", StringComparison.Ordinal) || name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal)
+            || name.StartsWith("StackExchange.Redis", StringComparison.Ordinal) || name == "Lsgd.Cluster");
+    }
+
+    [Fact]
     public void TheGraphSeesAKnownArrow()
     {
         // Guards the test itself: were NamespaceGraph blind (e.g. matching no types), every rule would pass.

@@ -12,7 +12,7 @@ public class PublicApiTest
 {
     private const string AcceptVariable = "LSGD_ACCEPT_API";
 
-    public static TheoryData<string> Libraries() => ["Lsgd", "Lsgd.IO", "Lsgd.Plots", "Lsgd.Embeddings", "Lsgd.MLNet"];
+    public static TheoryData<string> Libraries() => ["Lsgd", "Lsgd.IO", "Lsgd.Plots", "Lsgd.Embeddings", "Lsgd.MLNet", "Lsgd.Cluster"];
 
     private static readonly Dictionary<string, Assembly> Assemblies = new()
     {
@@ -21,6 +21,7 @@ public class PublicApiTest
         ["Lsgd.Plots"] = typeof(Lsgd.Plots.FitPlots).Assembly,
         ["Lsgd.Embeddings"] = typeof(Lsgd.Embeddings.TextEmbedder).Assembly,
         ["Lsgd.MLNet"] = typeof(Lsgd.MLNet.LeastSquaresTrainer).Assembly,
+        ["Lsgd.Cluster"] = typeof(Lsgd.Cluster.ClusterConnection).Assembly,
     };
 
     [Theory]
