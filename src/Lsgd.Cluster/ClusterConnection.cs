@@ -238,6 +238,29 @@ public sealed class ClusterConnection : IAsyncDisposable
         return new ClusterRun(statistics, startSilos.Count, data.Files.Count, report.Retries + clientRetries, startSilos.Count(s => !endSilos.Contains(s)));
     }
 
+    /// <summary>
+    /// Measures synchronous rounds (docs/CLUSTER.md): after one pass over <paramref name="data"/>, the client asks every
+    /// shard's worker for its finished statistics and waits for all, <paramref name="rounds"/> times; returns the median
+    /// milliseconds of one round.
+    /// </summary>
+    internal async Task<double> MeasureRoundAsync(ShardedData data, int rounds)
+    {
+        var jobs = Enumerable.Range(0, data.Files.Count).Select(data.Job).ToArray();
+        string fit = Guid.NewGuid().ToString("N");
+        var workers = jobs.Select(j => Client.GetGrain<IShardWorkerGrain>($"{fit}/{j.Index}/0")).ToArray();
+        while ((await Task.WhenAll(workers.Select((w, i) => w.Poll(jobs[i]))).ConfigureAwait(false)).Any(p => p.Statistics is null))
+            await Task.Delay(PollInterval).ConfigureAwait(false);
+        var times = new double[rounds];
+        for (int r = 0; r < rounds; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await Task.WhenAll(workers.Select((w, i) => w.Poll(jobs[i]))).ConfigureAwait(false);
+            times[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times[rounds / 2];
+    }
+
     private async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Xunit.Abstractions;
+
+namespace Lsgd.Cluster.Tests;
+
+/// <summary>Runs only when LSGD_CLUSTER_MEASURE=1 (figures for docs/CLUSTER.md; they assert nothing about time).</summary>
+public sealed class MeasurementFactAttribute : FactAttribute
+{
+    public MeasurementFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("LSGD_CLUSTER_MEASURE") != "1")
+            Skip = "Measurements for docs/CLUSTER.md: run with LSGD_CLUSTER_MEASURE=1 (LSGD_CLUSTER_MEASURE_MB sets the data size, default 1024).";
+    }
+}
+
+/// <summary>
+/// The figures of docs/CLUSTER.md: <c>LSGD_CLUSTER_MEASURE=1 dotnet test tests/Lsgd.Cluster.Tests -c Release
+/// --filter ClusterMeasurements --logger "console;verbosity=detailed"</c>.
+/// </summary>
+public class ClusterMeasurements(ITestOutputHelper output)
+{
+    [MeasurementFact]
+    public async Task RoundOverheadAndStatisticsPass()
+    {
+        using var folder = new TempFolder();
+        // Per-step overhead: 8 tiny shards (d = 10), rounds of asking every worker for its statistics.
+        var tiny = Write(folder, "tiny", 8, rows: 50, features: 10);
+        foreach (int silos in new[] { 1, 2, 3 })
+        {
+            await using var cluster = await ClusterConnection.ConnectAsync($"local:{silos}");
+            double ms = await cluster.MeasureRoundAsync(new ShardedData(tiny, ["y"]), rounds: 200);
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture, "round, 8 shards × (10² + 10 + …) numbers, {0} silo(s): median {1:F2} ms", silos, ms));
+        }
+        // A statistics pass over about LSGD_CLUSTER_MEASURE_MB megabytes of CSV in 8 shards.
+        int mb = int.TryParse(Environment.GetEnvironmentVariable("LSGD_CLUSTER_MEASURE_MB"), out int m) ? m : 1024;
+        int rowsPerShard = (int)(mb * 1024L * 1024 / 8 / 215);   // ≈ 215 bytes per row of 11 numbers
+        var clock = Stopwatch.StartNew();
+        var big = Write(folder, "big", 8, rowsPerShard, features: 10);
+        long bytes = big.Sum(f => new FileInfo(f).Length);
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture, "wrote {0:F0} MB in 8 shards ({1} rows each) in {2:F1} s", bytes / 1048576.0, rowsPerShard, clock.Elapsed.TotalSeconds));
+        var data = new ShardedData(big, ["y"]);
+        clock.Restart();
+        var local = data.ComputeLocally();
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture, "one process, no cluster: {0:F1} s", clock.Elapsed.TotalSeconds));
+        foreach (int silos in new[] { 1, 3 })
+        {
+            await using var cluster = await ClusterConnection.ConnectAsync($"local:{silos}");
+            clock.Restart();
+            var run = await cluster.ComputeStatisticsAsync(data);
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture, "local:{0}: {1:F1} s", silos, clock.Elapsed.TotalSeconds));
+            ShardFiles.AssertBitIdentical(local, run.Statistics);
+        }
+        output.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}, {Environment.ProcessorCount} cores");
+    }
+
+    private static List<string> Write(TempFolder folder, string stem, int shards, int rows, int features)
+    {
+        var files = new List<string>();
+        var random = new Random(1);
+        for (int s = 0; s < shards; s++)
+        {
+            string path = folder.File($"{stem}-{s}.csv");
+            using var writer = new StreamWriter(path, false, Encoding.ASCII, 1 << 20);
+            writer.WriteLine(string.Join(',', Enumerable.Range(1, features).Select(j => $"x{j}")) + ",y");
+            var line = new StringBuilder();
+            for (int r = 0; r < rows; r++)
+            {
+                line.Clear();
+                double y = 0;
+                for (int j = 0; j < features; j++)
+                {
+                    double x = random.NextDouble() * 100;
+                    y += (j + 1) * x;
+                    line.Append(x.ToString("R", CultureInfo.InvariantCulture)).Append(',');
+                }
+                line.Append((y + random.NextDouble()).ToString("R", CultureInfo.InvariantCulture));
+                writer.WriteLine(line);
+            }
+            files.Add(path);
+        }
+        return files;
+    }
+}
