@@ -39,7 +39,7 @@ public sealed class PackInstallRunTest : IDisposable
     {
         Pack();
         string[] packed = Directory.GetFiles(_feed).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
-        foreach (string id in new[] { "Lsgd", "Lsgd.IO", "Lsgd.Plots", "Lsgd.Embeddings", "Lsgd.MLNet", "Lsgd.Tool" })
+        foreach (string id in new[] { "Lsgd", "Lsgd.IO", "Lsgd.Plots", "Lsgd.Embeddings", "Lsgd.MLNet", "Lsgd.Cluster", "Lsgd.Tool" })
         {
             Assert.Contains($"{id}.{_version}.nupkg", packed);
             Assert.Contains($"{id}.{_version}.snupkg", packed);
