@@ -91,7 +91,13 @@ public sealed class ClusterConnection : IAsyncDisposable
         return (hostPort, clusterId);
     }
 
-    private static async Task<ClusterConnection> StartLocalAsync(int n, ClusterTimeouts timeouts, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>local:N</c>; tests give the silos <paramref name="siloCertificate"/> and the client <paramref name="clientCertificate"/>
+    /// to check TLS in one process.
+    /// </summary>
+    internal static async Task<ClusterConnection> StartLocalAsync(int n, ClusterTimeouts timeouts, CancellationToken cancellationToken,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? siloCertificate = null,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null)
     {
         var table = new InProcessMembershipTable();
         var storage = new InProcessGrainStorage();
@@ -101,11 +107,11 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             for (int i = 0; i < n; i++)
             {
-                var silo = ClusterHosting.BuildLocalSilo(clusterId, table, storage, timeouts);
+                var silo = ClusterHosting.BuildLocalSilo(clusterId, table, storage, timeouts, siloCertificate);
                 silos.Add(silo);
                 await silo.StartAsync(cancellationToken).ConfigureAwait(false);
             }
-            var client = ClusterHosting.BuildLocalClient(clusterId, table, timeouts);
+            var client = ClusterHosting.BuildLocalClient(clusterId, table, timeouts, clientCertificate);
             await StartClientAsync(client, "the local silos did not answer.", timeouts, cancellationToken).ConfigureAwait(false);
             return new ClusterConnection(client, silos, timeouts);
         }

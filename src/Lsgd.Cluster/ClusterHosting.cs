@@ -115,14 +115,14 @@ internal static class ClusterHosting
             .Build();
 
     /// <summary>A silo of <c>local:N</c>: loopback, membership and state shared in this process.</summary>
-    public static IHost BuildLocalSilo(string clusterId, InProcessMembershipTable table, InProcessGrainStorage storage, ClusterTimeouts timeouts)
+    public static IHost BuildLocalSilo(string clusterId, InProcessMembershipTable table, InProcessGrainStorage storage, ClusterTimeouts timeouts, X509Certificate2? certificate = null)
     {
         var loopback = IPAddress.Loopback;
         int siloPort = FreePort(loopback), gatewayPort = FreePort(loopback);
         return new HostBuilder()
             .UseOrleans(silo =>
             {
-                ConfigureSilo(silo, clusterId, loopback, siloPort, gatewayPort, timeouts, null);
+                ConfigureSilo(silo, clusterId, loopback, siloPort, gatewayPort, timeouts, certificate);
                 silo.Services.AddSingleton<IMembershipTable>(table);
                 silo.Services.AddKeyedSingleton<IGrainStorage>(StorageName, storage);
             })
@@ -130,11 +130,11 @@ internal static class ClusterHosting
     }
 
     /// <summary>A client of <c>local:N</c>.</summary>
-    public static IHost BuildLocalClient(string clusterId, InProcessMembershipTable table, ClusterTimeouts timeouts) =>
+    public static IHost BuildLocalClient(string clusterId, InProcessMembershipTable table, ClusterTimeouts timeouts, X509Certificate2? certificate = null) =>
         new HostBuilder()
             .UseOrleansClient(client =>
             {
-                ConfigureClient(client, clusterId, timeouts, null);
+                ConfigureClient(client, clusterId, timeouts, certificate);
                 client.Services.AddSingleton<IGatewayListProvider>(table);
             })
             .Build();

@@ -27,7 +27,6 @@ public class CliClusterTest
     [Theory]
     [InlineData("gd")]
     [InlineData("exact")]
-    [InlineData("cg")]
     public void AClusterFitPrintsTheSameJsonAsALocalFitOfTheSameFiles(string method)
     {
         using var shards = new ShardFiles(4);
