@@ -31,7 +31,7 @@ public class TlsTest
     {
         using var certificate = SelfSigned("lsgd-cluster");
         using var stranger = SelfSigned("stranger");
-        var e = await Assert.ThrowsAsync<LsgdException>(() => ClusterConnection.StartLocalAsync(1, Quick, default, certificate, stranger));
+        var e = await Assert.ThrowsAsync<LsgdException>(() => ClusterConnection.StartLocalAsync(1, Quick with { StallTimeout = TimeSpan.FromSeconds(6) }, default, certificate, stranger));
         Assert.Contains("Cannot reach the cluster", e.Message);
     }
 
