@@ -12,8 +12,8 @@ public sealed record ClusterTimeouts
     /// <summary>Silos probe each other this often; a silo missing <see cref="MissedProbesLimit"/> probes is declared dead. Default 1 s.</summary>
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Probes a silo may miss before it is suspected (and, by one vote, declared dead). Default 2.</summary>
-    public int MissedProbesLimit { get; init; } = 2;
+    /// <summary>Probes a silo may miss before it is suspected (and, by one vote, declared dead). Default 3 (2 declared busy silos dead on a loaded machine).</summary>
+    public int MissedProbesLimit { get; init; } = 3;
 
     /// <summary>A fit that makes no progress (no shard finished, no answer) for this long fails instead of hanging. Default 60 s.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
