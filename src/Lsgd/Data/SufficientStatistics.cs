@@ -148,7 +148,16 @@ public sealed class SufficientStatistics
     /// the centred (with an intercept), column-scaled design, √κ of the correlation-scaled Sxx: the same figure
     /// the exact solver's QR gives from the rows.
     /// </summary>
-    internal double[] SolveNormalEquations(bool fitIntercept, out double[] inverse, out double conditionNumber)
+    internal double[] SolveNormalEquations(bool fitIntercept, out double[] inverse, out double conditionNumber) =>
+        SolveNormalEquations(fitIntercept, out inverse, out conditionNumber, out _);
+
+    /// <summary>
+    /// As <see cref="SolveNormalEquations(bool, out double[], out double)"/>, also returning the whole unscaled
+    /// covariance (DᵀD)⁻¹, p × p row-major in the parameters' layout (the weights, then the intercept): with
+    /// wⱼ = L⁻¹eⱼ/sⱼ and v = L⁻¹S⁻¹x̄, [(DᵀD)⁻¹]ᵢⱼ = wᵢ·wⱼ, the intercept's covariance with weight j is −v·wⱼ and its
+    /// variance 1/n + v·v.
+    /// </summary>
+    internal double[] SolveNormalEquations(bool fitIntercept, out double[] inverse, out double conditionNumber, out double[] covariance)
     {
         int d = Features, k = Outputs;
         double n = Count;
@@ -193,11 +202,11 @@ public sealed class SufficientStatistics
         // Diagonal of A⁻¹ in original units: with A_s = S⁻¹AS⁻¹ = LLᵀ, A⁻¹ = S⁻¹ L⁻ᵀL⁻¹ S⁻¹, so
         // [A⁻¹]ⱼⱼ = ‖L⁻¹eⱼ‖²/sⱼ² — one triangular solve per column.
         inverse = new double[bs];
-        var u = new double[d];
+        var columns = new double[d][];
         var meanScaled = new double[d];
         for (int j = 0; j < d; j++)
         {
-            Array.Clear(u);
+            var u = columns[j] = new double[d];
             u[j] = 1;
             chol.SolveLower(u);
             inverse[j] = TensorPrimitives.SumOfSquares(u) / (scale[j] * scale[j]);
@@ -208,6 +217,16 @@ public sealed class SufficientStatistics
             chol.SolveLower(meanScaled);
             inverse[d] = 1.0 / n + TensorPrimitives.SumOfSquares(meanScaled);
         }
+        covariance = new double[bs * bs];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < i; j++)
+                covariance[i * bs + j] = covariance[j * bs + i] = TensorPrimitives.Dot(columns[i], columns[j]) / (scale[i] * scale[j]);
+            covariance[i * bs + i] = inverse[i];
+            if (fitIntercept)
+                covariance[i * bs + d] = covariance[d * bs + i] = -TensorPrimitives.Dot(meanScaled, columns[i]) / scale[i];
+        }
+        if (fitIntercept) covariance[d * bs + d] = inverse[d];
         // LLᵀ is the scaled Gram matrix of the centred design, so its condition number is the design's.
         conditionNumber = chol.ConditionNumber();
         return theta;

@@ -14,7 +14,18 @@ namespace Lsgd.Estimators;
 /// <param name="ResidualStandardDeviation">√(SSE/(n − p)), p the parameter count per output; NaN when n = p.</param>
 /// <param name="TotalSumOfSquares">SST, the denominator of R²: Σ(y − ȳ)², or Σy² for a model without intercept.</param>
 public sealed record OutputStatistics(double SumOfSquaredResiduals, double RSquared, double RootMeanSquaredError,
-    double MeanAbsoluteError, double ResidualStandardDeviation, double TotalSumOfSquares);
+    double MeanAbsoluteError, double ResidualStandardDeviation, double TotalSumOfSquares)
+{
+    /// <summary>The shape of the residuals in row order (for the report's normality and autocorrelation tests); null without rows.</summary>
+    public ResidualSums? Residuals { get; init; }
+}
+
+/// <summary>Power sums of the residuals r = y − ŷ of one output, in row order, from the same pass as the fit statistics.</summary>
+/// <param name="Sum">Σr.</param>
+/// <param name="Cubes">Σr³.</param>
+/// <param name="FourthPowers">Σr⁴.</param>
+/// <param name="SquaredDifferences">Σₜ₌₂ⁿ (rₜ − rₜ₋₁)², the numerator of the Durbin–Watson statistic.</param>
+public sealed record ResidualSums(double Sum, double Cubes, double FourthPowers, double SquaredDifferences);
 
 /// <summary>Computes <see cref="OutputStatistics"/> for each output of a model.</summary>
 public static class FitStatistics
@@ -42,8 +53,9 @@ public static class FitStatistics
         for (int o = 0; o < k; o++)
             means[o] = model.HasIntercept ? Accurate.SumStrided(data.Y, o, k, n) / n : 0;
         int blocks = (n + BlockRows - 1) / BlockRows;
-        // Per block and output: Σr², Σ|r|, Σ(y − ȳ)².
+        // Per block and output: Σr², Σ|r|, Σ(y − ȳ)²; and Σr, Σr³, Σr⁴, Σ(Δr)² within the block, its first and last r.
         var sums = new double[blocks * k * 3];
+        var shape = new double[blocks * k * Shape];
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks > 1 ? Environment.ProcessorCount : 1 }, b =>
         {
             int start = b * BlockRows, rows = Math.Min(n, start + BlockRows) - start;
@@ -65,6 +77,7 @@ public static class FitStatistics
                 sums[at] = Accurate.Dot(r, r);
                 sums[at + 1] = TensorPrimitives.SumOfMagnitudes(r);
                 sums[at + 2] = Accurate.Dot(centred, centred);
+                ShapeOf(r, shape.AsSpan((b * k + o) * Shape, Shape));
             }
         });
         int p = model.Layout.BlockSize;
@@ -75,10 +88,47 @@ public static class FitStatistics
             double abs = Accurate.SumStrided(sums, o * 3 + 1, k * 3, blocks);
             double total = Accurate.SumStrided(sums, o * 3 + 2, k * 3, blocks);
             double r2 = total > 0 ? 1 - sse / total : (sse == 0 ? 1 : double.NaN);
+            var sums4 = new double[4];
+            double previous = double.NaN;
+            for (int b = 0; b < blocks; b++)
+            {
+                var block = shape.AsSpan((b * k + o) * Shape, Shape);
+                for (int m = 0; m < 4; m++) sums4[m] += block[m];
+                if (b > 0) sums4[3] += (block[4] - previous) * (block[4] - previous);
+                previous = block[5];
+            }
             result[o] = new OutputStatistics(sse, r2, Math.Sqrt(sse / n), abs / n,
-                n > p ? Math.Sqrt(sse / (n - p)) : double.NaN, total);
+                n > p ? Math.Sqrt(sse / (n - p)) : double.NaN, total)
+            { Residuals = new ResidualSums(sums4[0], sums4[1], sums4[2], sums4[3]) };
         }
         return result;
+    }
+
+    /// <summary>Values per block and output kept by <see cref="ShapeOf"/>.</summary>
+    private const int Shape = 6;
+
+    /// <summary>Σr, Σr³, Σr⁴ and Σ(rₜ − rₜ₋₁)² of <paramref name="r"/>, then its first and last value.</summary>
+    private static void ShapeOf(ReadOnlySpan<double> r, Span<double> into)
+    {
+        double sum = 0, sumC = 0, cubes = 0, cubesC = 0, fourth = 0, fourthC = 0, diff = 0, diffC = 0;
+        for (int t = 0; t < r.Length; t++)
+        {
+            double v = r[t], v2 = v * v;
+            Accurate.TwoSumInto(ref sum, ref sumC, v);
+            Accurate.TwoSumInto(ref cubes, ref cubesC, v2 * v);
+            Accurate.TwoSumInto(ref fourth, ref fourthC, v2 * v2);
+            if (t > 0)
+            {
+                double dv = v - r[t - 1];
+                Accurate.TwoSumInto(ref diff, ref diffC, dv * dv);
+            }
+        }
+        into[0] = sum + sumC;
+        into[1] = cubes + cubesC;
+        into[2] = fourth + fourthC;
+        into[3] = diff + diffC;
+        into[4] = r.Length > 0 ? r[0] : 0;
+        into[5] = r.Length > 0 ? r[^1] : 0;
     }
 
     /// <summary>Statistics of <paramref name="model"/> over a source, in one pass (R² uses the source's statistics).</summary>
@@ -92,6 +142,10 @@ public static class FitStatistics
         var sse = new double[k];
         var sseError = new double[k];
         var abs = new double[k];
+        var shape = new double[k * 4];
+        var last = new double[k];
+        Array.Fill(last, double.NaN);
+        var block = new double[Shape];
         double[] r = [];
         foreach (var chunk in source.ReadChunks(65536, cancellationToken))
         {
@@ -105,6 +159,13 @@ public static class FitStatistics
                     residuals[i] = chunk.Y[i * k + o] - (TensorPrimitives.Dot(chunk.X.AsSpan(i * d, d), w) + intercept);
                 Accurate.TwoSumInto(ref sse[o], ref sseError[o], Accurate.Dot(residuals, residuals));
                 abs[o] += TensorPrimitives.SumOfMagnitudes(residuals);
+                ShapeOf(residuals, block);
+                for (int m = 0; m < 4; m++) shape[o * 4 + m] += block[m];
+                if (residuals.Length > 0)
+                {
+                    if (!double.IsNaN(last[o])) shape[o * 4 + 3] += (block[4] - last[o]) * (block[4] - last[o]);
+                    last[o] = block[5];
+                }
             }
         }
         for (int o = 0; o < k; o++) sse[o] += sseError[o];
@@ -115,7 +176,8 @@ public static class FitStatistics
         {
             double total = statistics.TargetScatter[o] + (model.HasIntercept ? 0 : n * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
             double r2 = total > 0 ? 1 - sse[o] / total : (sse[o] == 0 ? 1 : double.NaN);
-            result[o] = new OutputStatistics(sse[o], r2, Math.Sqrt(sse[o] / n), abs[o] / n, n > p ? Math.Sqrt(sse[o] / (n - p)) : double.NaN, total);
+            result[o] = new OutputStatistics(sse[o], r2, Math.Sqrt(sse[o] / n), abs[o] / n, n > p ? Math.Sqrt(sse[o] / (n - p)) : double.NaN, total)
+            { Residuals = new ResidualSums(shape[o * 4], shape[o * 4 + 1], shape[o * 4 + 2], shape[o * 4 + 3]) };
         }
         return result;
     }

@@ -99,6 +99,13 @@ public sealed class LinearRegressor
             throw new InvalidOptionException(nameof(o.ValidationFraction), o.ValidationFraction,
                 source.Rows is not null ? "0 for data streamed from a file" : "0 for a fit from sufficient statistics",
                 "Hold out a validation file yourself, or load the data in memory.");
+        if (o.Covariance.IsRobust && source.Data is null)
+            throw new InvalidOptionException(nameof(o.Covariance), o.Covariance.ToString(),
+                source.Rows is not null ? "nonrobust for data streamed from a file (a sandwich needs each row's residual)" : "nonrobust for a fit from sufficient statistics (a sandwich needs each row's residual)",
+                "Load the data in memory (for the CLI, raise --memory above the file's size), or use the nonrobust covariance.");
+        if (o.Covariance.Clusters is { } labels && source.Data is { } clustered && labels.Count != clustered.Rows)
+            throw new InvalidOptionException(nameof(o.Covariance), o.Covariance.ToString(), $"one cluster label per row ({clustered.Rows})",
+                $"The cluster column has {labels.Count} values; give one per row of the data.");
         var statistics = source.Statistics ?? (source.Rows is { } rowSource ? SufficientStatistics.Compute(rowSource, cancellationToken: cancellationToken) : null);
         long count = source.Data?.Rows ?? statistics!.Count;
         if (count < layout.BlockSize)
@@ -293,7 +300,7 @@ public sealed class LinearRegressor
             {
                 Model = exact.Model, Options = o, Method = SolverMethod.Exact, MethodChoice = choice, Rows = rows,
                 Statistics = exactStatistics, Exact = exact, Engine = EngineKind.Rows,
-                Report = RegressionReport.Compute(exact.Model, data, exact, exactStatistics),
+                Report = RegressionReport.Compute(exact.Model, data, exact, o.Covariance, exactStatistics),
             };
         }
         var fromStatistics = ExactLeastSquares.FromStatistics(statistics!, o.FitIntercept);
@@ -320,10 +327,10 @@ public sealed class LinearRegressor
         : source.Rows is { } rows ? FitStatistics.Compute(model, rows, statistics!, cancellationToken)
         : FitStatistics.Compute(model, statistics!);
 
-    private static IReadOnlyList<OutputReport> Report(LinearModel model, TrainingSource source, SufficientStatistics? statistics,
+    private IReadOnlyList<OutputReport> Report(LinearModel model, TrainingSource source, SufficientStatistics? statistics,
         ExactSolution reference, IReadOnlyList<OutputStatistics> fitStatistics) =>
         source.Data is { } data
-            ? RegressionReport.Compute(model, data, ForReport(reference, fitStatistics), fitStatistics)
+            ? RegressionReport.Compute(model, data, ForReport(reference, fitStatistics), Options.Covariance, fitStatistics)
             : RegressionReport.Compute(model, statistics!.Count, ForReport(reference, fitStatistics), fitStatistics);
 
     /// <summary>

@@ -91,6 +91,13 @@ public sealed record LinearRegressorOptions
     }
 
     /// <summary>
+    /// The covariance behind the report's standard errors, tests, intervals and F (default
+    /// <see cref="CovarianceType.NonRobust"/>). The robust sandwiches need the rows: they are available for data in
+    /// memory; a fit of a source or of statistics with a robust type is refused.
+    /// </summary>
+    public CovarianceType Covariance { get; init => field = value ?? throw new ArgumentNullException(nameof(Covariance)); } = CovarianceType.NonRobust;
+
+    /// <summary>
     /// Largest n·p² for which the exact solution of data in memory comes from QR of the rows (about 30 s at 10⁶ × 100
     /// here); above it, from the statistics (Cholesky), and auto does not trade conjugate gradient for a QR. Internal:
     /// tests lower it to reach the large-data branch on small data.

@@ -34,7 +34,61 @@ public sealed record OutputReport(
     string Target, int Observations, int Parameters, int DegreesOfFreedom,
     double RSquared, double AdjustedRSquared, double Rmse, double Mae, double ResidualStandardDeviation,
     double FStatistic, double FPValue,
-    CoefficientInference? Intercept, IReadOnlyList<CoefficientInference> Coefficients);
+    CoefficientInference? Intercept, IReadOnlyList<CoefficientInference> Coefficients)
+{
+    /// <summary>The Gaussian log-likelihood −n/2·(ln 2π + ln(SSE/n) + 1) (statsmodels' <c>llf</c>).</summary>
+    public double LogLikelihood { get; init; } = double.NaN;
+
+    /// <summary>Akaike's criterion −2 ln L + 2k, k the rank of the design with the intercept (statsmodels' <c>aic</c>).</summary>
+    public double Aic { get; init; } = double.NaN;
+
+    /// <summary>Schwarz's criterion −2 ln L + k·ln n (statsmodels' <c>bic</c>).</summary>
+    public double Bic { get; init; } = double.NaN;
+
+    /// <summary>Durbin–Watson Σ(rₜ − rₜ₋₁)²/Σr² over the rows in order (about 2 without autocorrelation); NaN without rows.</summary>
+    public double DurbinWatson { get; init; } = double.NaN;
+
+    /// <summary>D'Agostino–Pearson's K² omnibus test of normal residuals (statsmodels' <c>omni_normtest</c>); NaN below 8 rows or without rows.</summary>
+    public double Omnibus { get; init; } = double.NaN;
+
+    /// <summary>P(χ²₂ &gt; K²) of <see cref="Omnibus"/>.</summary>
+    public double OmnibusP { get; init; } = double.NaN;
+
+    /// <summary>Jarque–Bera's n/6·(skew² + (kurtosis − 3)²/4).</summary>
+    public double JarqueBera { get; init; } = double.NaN;
+
+    /// <summary>P(χ²₂ &gt; JB) of <see cref="JarqueBera"/>.</summary>
+    public double JarqueBeraP { get; init; } = double.NaN;
+
+    /// <summary>The residuals' skewness m₃/m₂^1.5 (biased, as statsmodels).</summary>
+    public double Skew { get; init; } = double.NaN;
+
+    /// <summary>The residuals' kurtosis m₄/m₂² (3 for normal errors; not the excess).</summary>
+    public double Kurtosis { get; init; } = double.NaN;
+
+    /// <summary>The coefficients' covariance, the intercept first (null when it is not known).</summary>
+    public CoefficientCovariance? Covariance { get; init; }
+
+    /// <summary>Which covariance the standard errors, tests, intervals and F rest on.</summary>
+    public CovarianceType CovarianceType { get; init; } = CovarianceType.NonRobust;
+
+    /// <summary>
+    /// Whether the coefficients' p-values and intervals use the normal distribution rather than Student's t: so for
+    /// the robust covariances, as statsmodels does by default (<c>use_t=False</c>). F keeps the F distribution.
+    /// </summary>
+    public bool NormalInference { get; init; }
+
+    /// <summary>The denominator degrees of freedom of F (and of t when <see cref="NormalInference"/> is false): n − rank, or G − 1 for cluster-robust errors.</summary>
+    public int InferenceDegreesOfFreedom { get; init; }
+
+    /// <summary>G, the number of clusters, for cluster-robust errors (null otherwise).</summary>
+    public int? Clusters { get; init; }
+}
+
+/// <summary>The covariance matrix of the estimates, σ̂²(DᵀD)⁻¹ or a robust sandwich.</summary>
+/// <param name="Names">"(intercept)" first (with an intercept), then the features in order.</param>
+/// <param name="Matrix">Rows and columns in the order of <paramref name="Names"/>; NaN in those of aliased coefficients.</param>
+public sealed record CoefficientCovariance(IReadOnlyList<string> Names, IReadOnlyList<double[]> Matrix);
 
 /// <summary>Builds <see cref="OutputReport"/>s: fit statistics, F test and coefficient t tests.</summary>
 /// <remarks>
@@ -69,14 +123,87 @@ public static class RegressionReport
     /// <returns>One report per output, in output order.</returns>
     /// <exception cref="LsgdException">The model, data and exact solution do not describe the same problem.</exception>
     public static IReadOnlyList<OutputReport> Compute(LinearModel model, Dataset data, ExactSolution exact,
+        IReadOnlyList<OutputStatistics>? statistics = null) => Compute(model, data, exact, CovarianceType.NonRobust, statistics);
+
+    /// <summary>
+    /// As <see cref="Compute(LinearModel, Dataset, ExactSolution, IReadOnlyList{OutputStatistics}?)"/> with the
+    /// standard errors, t (z), p, intervals and F of <paramref name="covariance"/>: a robust sandwich from the rows'
+    /// scores at <paramref name="model"/> (see <see cref="CovarianceKind"/>), p-values and intervals then from the
+    /// normal distribution and F from statsmodels' Wald test, as statsmodels does.
+    /// </summary>
+    /// <exception cref="LsgdException">As the other overload; a cluster column whose length is not n, or with one cluster.</exception>
+    public static IReadOnlyList<OutputReport> Compute(LinearModel model, Dataset data, ExactSolution exact, CovarianceType covariance,
         IReadOnlyList<OutputStatistics>? statistics = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(exact);
+        ArgumentNullException.ThrowIfNull(covariance);
         if (data.Outputs != model.Outputs)
             Throw.Data($"The model has {Throw.Plural(model.Outputs, "output")} but the data has {data.Outputs}.");
-        return Compute(model, data.Rows, exact, statistics ?? FitStatistics.Compute(model, data));
+        var reports = Compute(model, data.Rows, exact, statistics ?? FitStatistics.Compute(model, data));
+        if (!covariance.IsRobust) return reports;
+        var bread = exact.UnscaledCovariance ?? throw new InvalidOperationException("The exact solution carries no (DᵀD)⁻¹.");
+        var result = new OutputReport[reports.Count];
+        for (int o = 0; o < reports.Count; o++)
+        {
+            var v = RobustCovariance.Compute(model, data, o, bread, Math.Min(exact.Rank, model.Layout.BlockSize), covariance, out int clusters);
+            result[o] = Robust(model, exact, reports[o], o, v, covariance, clusters);
+        }
+        return result;
+    }
+
+    /// <summary>The report with the robust covariance <paramref name="v"/>: SE, z, normal p and intervals, Wald F.</summary>
+    private static OutputReport Robust(LinearModel model, ExactSolution exact, OutputReport report, int output, double[] v, CovarianceType type, int clusters)
+    {
+        int d = model.Features, p = model.Layout.BlockSize;
+        var aliased = Aliased(model, exact);
+        double z = SpecialFunctions.NormalQuantile975;
+        CoefficientInference Infer(string term, double estimate, int j)
+        {
+            double se = aliased[j] ? double.NaN : Math.Sqrt(v[j * p + j]);
+            double t = estimate / se;
+            return new CoefficientInference(term, estimate, se, t, SpecialFunctions.NormalTwoSidedP(t), estimate - z * se, estimate + z * se);
+        }
+        var w = model.Coefficients(output);
+        var coefficients = new CoefficientInference[d];
+        for (int j = 0; j < d; j++) coefficients[j] = Infer(model.FeatureNames[j], w[j], j);
+        var intercept = model.HasIntercept ? Infer(InterceptTerm, model.Intercept(output), d) : null;
+        int dof = type.Kind == CovarianceKind.Cluster ? clusters - 1 : report.DegreesOfFreedom;
+        int q = d;
+        double f = aliased.Any(a => a) ? double.NaN : RobustCovariance.WaldF(model, output, v, out _);
+        return report with
+        {
+            Intercept = intercept,
+            Coefficients = coefficients,
+            FStatistic = f,
+            FPValue = SpecialFunctions.FUpperTail(f, q, dof),
+            Covariance = Ordered(model, v, aliased),
+            CovarianceType = type,
+            NormalInference = true,
+            InferenceDegreesOfFreedom = dof,
+            Clusters = type.Kind == CovarianceKind.Cluster ? clusters : null,
+        };
+    }
+
+    /// <summary>Per parameter (weights, then the intercept): whether it is aliased.</summary>
+    private static bool[] Aliased(LinearModel model, ExactSolution exact)
+    {
+        int d = model.Features;
+        var aliased = new bool[model.Layout.BlockSize];
+        for (int j = 0; j < d; j++) aliased[j] = exact.Aliased.Contains(model.FeatureNames[j]);
+        if (model.HasIntercept) aliased[d] = exact.Aliased.Contains(InterceptTerm);
+        return aliased;
+    }
+
+    /// <summary>A p × p matrix in the parameters' layout as the report's covariance: the intercept first, NaN for aliased parameters.</summary>
+    private static CoefficientCovariance Ordered(LinearModel model, double[] m, bool[] aliased)
+    {
+        int d = model.Features, p = model.Layout.BlockSize;
+        int[] order = model.HasIntercept ? [d, .. Enumerable.Range(0, d)] : [.. Enumerable.Range(0, d)];
+        var names = order.Select(j => j == d ? InterceptTerm : model.FeatureNames[j]).ToArray();
+        var matrix = order.Select(i => order.Select(j => aliased[i] || aliased[j] ? double.NaN : m[i * p + j]).ToArray()).ToArray();
+        return new CoefficientCovariance(names, matrix);
     }
 
     /// <summary>
@@ -131,9 +258,21 @@ public static class RegressionReport
                 coefficients[j] = Infer(model.FeatureNames[j], weights[j], exact.StandardErrors[o][j]);
             var intercept = model.HasIntercept ? Infer(InterceptTerm, model.Intercept(o), exact.InterceptStandardErrors[o]) : null;
 
-            reports[o] = new OutputReport(model.TargetNames[o], (int)Math.Min(observations, int.MaxValue), p, exact.DegreesOfFreedom,
+            var report = new OutputReport(model.TargetNames[o], (int)Math.Min(observations, int.MaxValue), p, exact.DegreesOfFreedom,
                 s.RSquared, adjusted, s.RootMeanSquaredError, s.MeanAbsoluteError, rank < p ? (hasSigma ? Math.Sqrt(sse / dof) : double.NaN) : s.ResidualStandardDeviation,
-                f, SpecialFunctions.FUpperTail(f, modelDof, dof), intercept, coefficients);
+                f, SpecialFunctions.FUpperTail(f, modelDof, dof), intercept, coefficients)
+            {
+                InferenceDegreesOfFreedom = exact.DegreesOfFreedom,
+            };
+            if (exact.UnscaledCovariance is { } unscaled && exact.Model.Layout == model.Layout)
+            {
+                // σ̂² of the standard errors above: that of the exact solution the report was given.
+                double sigma2 = dof > 0 ? exact.ResidualSumOfSquares[o] / dof : double.NaN;
+                var scaled = new double[unscaled.Length];
+                for (int i = 0; i < scaled.Length; i++) scaled[i] = sigma2 * unscaled[i];
+                report = report with { Covariance = Ordered(model, scaled, Aliased(model, exact)) };
+            }
+            reports[o] = ResidualDiagnostics.With(report, n, sse, rank, s.Residuals);
         }
         return reports;
     }

@@ -132,6 +132,48 @@ internal static class SpecialFunctions
         return p < 0.5 ? -t : t;
     }
 
+    /// <summary>The 0.975 quantile of the standard normal distribution.</summary>
+    public const double NormalQuantile975 = 1.959963984540054;
+
+    /// <summary>The two-sided p-value P(|Z| ≥ |z|) = erfc(|z|/√2) of the standard normal distribution.</summary>
+    /// <remarks>
+    /// erfc(x) for x &lt; 1 as 1 − erf(x) with erf from the series 2/√π·e^−x²·Σ 2ⁿx^(2n+1)/(1·3···(2n+1)) (all terms
+    /// positive); for x ≥ 1 from the continued fraction e^−x²/√π · 1/(x + ½/(x + 1/(x + 3/2/(x + …)))) by Lentz's
+    /// method, so small tails keep their relative accuracy.
+    /// </remarks>
+    public static double NormalTwoSidedP(double z)
+    {
+        if (double.IsNaN(z)) return double.NaN;
+        double x = Math.Abs(z) / Math.Sqrt(2);
+        if (x > 27.3) return 0;
+        if (x < 1)
+        {
+            double term = x, sum = x;
+            for (int k = 1; k < 200 && term > 1e-17 * sum; k++)
+            {
+                term *= 2 * x * x / (2 * k + 1);
+                sum += term;
+            }
+            return 1 - 2 / Math.Sqrt(Math.PI) * Math.Exp(-x * x) * sum;
+        }
+        // Lentz: f = x + a₁/(x + a₂/(x + …)) with aₖ = k/2.
+        const double tiny = 1e-300;
+        double f = x, c = x, d = 0;
+        for (int k = 1; k < 5000; k++)
+        {
+            double a = k / 2.0;
+            d = x + a * d;
+            d = d == 0 ? tiny : d;
+            c = x + a / c;
+            c = c == 0 ? tiny : c;
+            d = 1 / d;
+            double delta = c * d;
+            f *= delta;
+            if (Math.Abs(delta - 1) < 1e-16) break;
+        }
+        return Math.Exp(-x * x) / Math.Sqrt(Math.PI) / f;
+    }
+
     /// <summary>The upper tail P(F &gt; f) of the F distribution with <paramref name="d1"/> and <paramref name="d2"/> degrees of freedom.</summary>
     /// <remarks>P(F &gt; f) = I_x(d₂/2, d₁/2) with x = d₂/(d₂ + d₁f) = 1/(1 + d₁f/d₂), never as 1 − CDF.</remarks>
     public static double FUpperTail(double f, double d1, double d2)

@@ -123,8 +123,13 @@ public static class ExactLeastSquares
 
         var model = new LinearModel(layout, theta, data.FeatureNames, data.TargetNames);
         int dof = n - p;
-        var (se, seB) = StandardErrors(accurate?.UnscaledVariances() ?? UnscaledVariances(qr, mean, scale, fitIntercept, n), d, fitIntercept, sse, dof);
-        return new ExactSolution(model, se, seB, sse, r2, dof, condition, refinementSteps);
+        var covariance = accurate?.UnscaledCovariance() ?? UnscaledCovariance(qr, mean, scale, fitIntercept, n);
+        var (se, seB) = StandardErrors(Diagonal(covariance, p), d, fitIntercept, sse, dof);
+        return new ExactSolution(model, se, seB, sse, r2, dof, condition, refinementSteps)
+        {
+            UnscaledCovariance = InterceptLast(covariance, p, fitIntercept),
+            UncentredConditionNumber = DesignCondition.Uncentred(data, fitIntercept),
+        };
     }
 
     /// <summary>
@@ -246,7 +251,8 @@ public static class ExactLeastSquares
         }
 
         // [D⁺D⁺ᵀ]ⱼⱼ: θ̂ = M·Q₁ᵀy with column c of M the projected image of R₁₁⁻¹e_c, so the diagonal is ‖row j of M‖².
-        var unscaled = new double[p];   // in θ's layout
+        // D⁺D⁺ᵀ = M·Mᵀ in full (θ's layout) for the covariance; its diagonal gives the standard errors.
+        var m = new double[p * rank];
         var column = new double[p];
         for (int c = 0; c < rank; c++)
         {
@@ -257,8 +263,17 @@ public static class ExactLeastSquares
             for (int i = 0; i < rank; i++) prime[perm[i]] = t[i];
             ToOriginal(prime, column, mean, scale, fitIntercept, n, accumulate: false);
             ProjectOut(column);
-            for (int j = 0; j < p; j++) unscaled[j] += column[j] * column[j];
+            for (int j = 0; j < p; j++) m[j * rank + c] = column[j];
         }
+        var pseudo = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j <= i; j++)
+            {
+                double s = 0;
+                for (int c = 0; c < rank; c++) s += m[i * rank + c] * m[j * rank + c];
+                pseudo[i * p + j] = pseudo[j * p + i] = s;
+            }
+        var unscaled = Diagonal(pseudo, p);
         var aliased = new List<string>();
         var estimable = new bool[p];
         for (int j = 0; j < p; j++)
@@ -282,7 +297,10 @@ public static class ExactLeastSquares
         double condition = ConditionEstimate.FromGram(rank,
             w => { Multiply(qr, w, rank); },
             w => { SolveLeadingGram(qr, w, rank); });
-        return new ExactSolution(model, se, seB, sse, r2, dof, condition, 0) { Rank = rank, Aliased = aliased };
+        return new ExactSolution(model, se, seB, sse, r2, dof, condition, 0)
+        {
+            Rank = rank, Aliased = aliased, UnscaledCovariance = pseudo, UncentredConditionNumber = DesignCondition.Uncentred(data, fitIntercept),
+        };
     }
 
     /// <summary>w ← R₁₁ᵀR₁₁ w for the leading block.</summary>
@@ -328,7 +346,7 @@ public static class ExactLeastSquares
         long n = statistics.Count;
         if (n < layout.BlockSize)
             Throw.Data($"The data has {Throw.Plural(n, "row")} but the model has {Throw.Plural(layout.BlockSize, "parameter")}: at least {layout.BlockSize} rows are needed.");
-        var theta = statistics.SolveNormalEquations(fitIntercept, out var inverse, out double condition);
+        var theta = statistics.SolveNormalEquations(fitIntercept, out var inverse, out double condition, out var covariance);
         var sse = new double[k];
         var r2 = new double[k];
         for (int o = 0; o < k; o++)
@@ -348,7 +366,10 @@ public static class ExactLeastSquares
         }
         var model = new LinearModel(layout, theta, statistics.FeatureNames.Count == d ? statistics.FeatureNames : [.. Enumerable.Range(1, d).Select(j => $"x{j}")],
             statistics.TargetNames.Count == k ? statistics.TargetNames : [.. Enumerable.Range(1, k).Select(j => k == 1 ? "y" : $"y{j}")]);
-        return new ExactSolution(model, se, seB, sse, r2, dof, condition, 0) { UnscaledVariances = inverse };
+        return new ExactSolution(model, se, seB, sse, r2, dof, condition, 0)
+        {
+            UnscaledVariances = inverse, UnscaledCovariance = covariance, UncentredConditionNumber = DesignCondition.Uncentred(statistics, fitIntercept),
+        };
     }
 
     private static double CentredSumOfSquares(ReadOnlySpan<double> y)
@@ -395,32 +416,57 @@ public static class ExactLeastSquares
         return true;
     }
 
-    /// <summary>[(DᵀD)⁻¹]ⱼⱼ = ‖row j of U·R⁻¹‖² since (DᵀD)⁻¹ = U R⁻¹ R⁻ᵀ Uᵀ; the intercept's first.</summary>
-    private static double[] UnscaledVariances(QrFactorization qr, double[] mean, double[] scale, bool fitIntercept, int n)
+    /// <summary>
+    /// (DᵀD)⁻¹ = (U R⁻¹)(U R⁻¹)ᵀ, p × p row-major with the intercept's row and column first (θ' order): row j of
+    /// U·R⁻¹ is row j of R⁻¹ over sⱼ for a weight, row 0 over √n minus Σⱼ x̄ⱼ/sⱼ·(row j) for the intercept.
+    /// </summary>
+    private static double[] UnscaledCovariance(QrFactorization qr, double[] mean, double[] scale, bool fitIntercept, int n)
     {
         int p = qr.Columns, d = mean.Length, off = fitIntercept ? 1 : 0;
         var rinv = qr.InverseR(); // row-major
-        var unscaled = new double[p];
+        var a = new double[p * p];
         for (int j = 0; j < d; j++)
-        {
-            double s = 0;
-            for (int c = 0; c < p; c++) { double v = rinv[(j + off) * p + c] / scale[j]; s += v * v; }
-            unscaled[j + off] = s;
-        }
+            for (int c = 0; c < p; c++) a[(j + off) * p + c] = rinv[(j + off) * p + c] / scale[j];
         if (fitIntercept)
         {
-            double s = 0;
             double sqrtN = Math.Sqrt(n);
             for (int c = 0; c < p; c++)
             {
                 double v = rinv[c] / sqrtN;
                 for (int j = 0; j < d; j++) v -= mean[j] / scale[j] * rinv[(j + 1) * p + c];
-                s += v * v;
+                a[c] = v;
             }
-            unscaled[0] = s;
         }
-        return unscaled;
+        return OuterRows(a, p);
     }
+
+    /// <summary>A·Aᵀ for a row-major p × p <paramref name="a"/> (the diagonal summed in column order, as ‖row‖²).</summary>
+    private static double[] OuterRows(double[] a, int p)
+    {
+        var g = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j <= i; j++)
+            {
+                double s = 0;
+                for (int c = 0; c < p; c++) s += a[i * p + c] * a[j * p + c];
+                g[i * p + j] = g[j * p + i] = s;
+            }
+        return g;
+    }
+
+    /// <summary>The p × p matrix <paramref name="m"/> with the intercept moved from first (θ' order) to last (θ's layout), or kept without one.</summary>
+    internal static double[] InterceptLast(double[] m, int p, bool fitIntercept)
+    {
+        if (!fitIntercept) return m;
+        var r = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j < p; j++)
+                r[(i == 0 ? p - 1 : i - 1) * p + (j == 0 ? p - 1 : j - 1)] = m[i * p + j];
+        return r;
+    }
+
+    /// <summary>The diagonal of a p × p row-major matrix.</summary>
+    private static double[] Diagonal(double[] m, int p) => [.. Enumerable.Range(0, p).Select(i => m[i * p + i])];
 
     /// <summary>SE(θⱼ) = σ̂·√[(DᵀD)⁻¹]ⱼⱼ per output, from the unscaled variances (the intercept's first).</summary>
     private static (double[][] Coefficients, double[] Intercepts) StandardErrors(double[] unscaled, int d, bool fitIntercept, double[] sse, int dof)
@@ -518,31 +564,33 @@ public static class ExactLeastSquares
             return (double)sse;
         }
 
-        /// <summary>[(DᵀD)⁻¹]ⱼⱼ from R⁻¹ in double-double (the intercept's first).</summary>
-        public double[] UnscaledVariances()
+        /// <summary>(DᵀD)⁻¹ from R⁻¹ in double-double, rounded, intercept first (as the double path).</summary>
+        public double[] UnscaledCovariance()
         {
             int p = _d + _off;
             var rinv = _qr.InverseR();
-            var unscaled = new double[p];
+            var a = new DoubleDouble[p * p];
             for (int j = 0; j < _d; j++)
-            {
-                DoubleDouble s = 0;
-                for (int c = 0; c < p; c++) { var v = rinv[(j + _off) * p + c] / _scale[j]; s += v * v; }
-                unscaled[j + _off] = (double)s;
-            }
+                for (int c = 0; c < p; c++) a[(j + _off) * p + c] = rinv[(j + _off) * p + c] / _scale[j];
             if (_off == 1)
             {
-                DoubleDouble s = 0;
                 var root = DoubleDouble.Sqrt(_n);
                 for (int c = 0; c < p; c++)
                 {
                     var v = rinv[c] / root;
                     for (int j = 0; j < _d; j++) v -= _mean[j] / _scale[j] * rinv[(j + 1) * p + c];
-                    s += v * v;
+                    a[c] = v;
                 }
-                unscaled[0] = (double)s;
             }
-            return unscaled;
+            var g = new double[p * p];
+            for (int i = 0; i < p; i++)
+                for (int j = 0; j <= i; j++)
+                {
+                    DoubleDouble s = 0;
+                    for (int c = 0; c < p; c++) s += a[i * p + c] * a[j * p + c];
+                    g[i * p + j] = g[j * p + i] = (double)s;
+                }
+            return g;
         }
     }
 

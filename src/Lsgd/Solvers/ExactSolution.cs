@@ -70,6 +70,21 @@ public sealed class ExactSolution
     /// </summary>
     public IReadOnlyList<string> Aliased { get; init; } = [];
 
+    /// <summary>
+    /// statsmodels' condition number: σmax/σmin of the design as given (the column of ones included when there is an
+    /// intercept; features neither centred nor scaled), √(λmax/λmin) of the uncentred DᵀD. It mostly reflects the
+    /// features' offsets and units, which the solvers remove; NaN when not computed (more than 300 parameters, or
+    /// from statistics when forming DᵀD would lose its digits).
+    /// </summary>
+    public double UncentredConditionNumber { get; init; } = double.NaN;
+
+    /// <summary>
+    /// (DᵀD)⁻¹ (or D⁺D⁺ᵀ on a rank-deficient design, whose rows and columns of <see cref="Aliased"/> coefficients mean nothing alone), p × p
+    /// row-major in the parameters' layout: the weights in feature order, then the intercept. σ̂² times it is the
+    /// coefficients' covariance.
+    /// </summary>
+    internal double[]? UnscaledCovariance { get; init; }
+
     /// <summary>How many steps of iterative refinement were applied.</summary>
     public int RefinementSteps { get; }
 
@@ -102,6 +117,10 @@ public sealed class ExactSolution
             seB[o] = Model.HasIntercept ? Math.Sqrt(sigma2 * unscaled[d]) : double.NaN;
             r2[o] = totalSumOfSquares[o] > 0 ? 1 - sse[o] / totalSumOfSquares[o] : double.NaN;
         }
-        return new ExactSolution(Model, se, seB, newSse, r2, DegreesOfFreedom, ConditionNumber, RefinementSteps) { UnscaledVariances = unscaled, Rank = Rank, Aliased = Aliased };
+        return new ExactSolution(Model, se, seB, newSse, r2, DegreesOfFreedom, ConditionNumber, RefinementSteps) 
+        {
+            UnscaledVariances = unscaled, Rank = Rank, Aliased = Aliased, UnscaledCovariance = UnscaledCovariance,
+            UncentredConditionNumber = UncentredConditionNumber,
+        };
     }
 }

@@ -1,0 +1,109 @@
+using Lsgd.Data;
+using Lsgd.LinearAlgebra;
+
+namespace Lsgd.Solvers;
+
+/// <summary>
+/// statsmodels' condition number: σmax/σmin of the design D as given — the column of ones included, features
+/// neither centred nor scaled — i.e. √(λmax/λmin) of the uncentred DᵀD (statsmodels' <c>condition_number</c>,
+/// which it takes from the singular values of D). It mostly measures the features' offsets and units, which
+/// Lsgd's solvers remove before they factorise; <see cref="ExactSolution.ConditionNumber"/> is the figure for the
+/// centred, scaled design that governs their accuracy.
+/// </summary>
+internal static class DesignCondition
+{
+    /// <summary>Largest parameter count for which the figure is computed (a one-sided Jacobi SVD of a p × p factor).</summary>
+    internal const int MaxParameters = 300;
+
+    /// <summary>Largest n·p² for which the rows are factorised again for it (about what the exact solver's QR costs).</summary>
+    private const double Budget = 4e9;
+
+    /// <summary>From the rows: Householder QR of D (column-wise backward stable), then the singular values of R.</summary>
+    public static double Uncentred(Dataset data, bool fitIntercept)
+    {
+        int n = data.Rows, d = data.Features, off = fitIntercept ? 1 : 0, p = d + off;
+        if (p > MaxParameters || (double)n * p * p > Budget || n < p) return double.NaN;
+        var a = new double[n * p];
+        if (fitIntercept) a.AsSpan(0, n).Fill(1);
+        for (int j = 0; j < d; j++)
+            for (int i = 0; i < n; i++) a[(j + off) * n + i] = data.Feature(i, j);
+        var qr = QrFactorization.Factor(a, n, p);
+        var r = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = i; j < p; j++) r[i * p + j] = qr.R(i, j);
+        return Ratio(r, p);
+    }
+
+    /// <summary>
+    /// From sufficient statistics (data streamed from a file): the uncentred Gram DᵀD = Sxx + n·x̄x̄ᵀ bordered by
+    /// the column of ones, column-scaled, its Cholesky factor, and the singular values of that. Forming DᵀD loses
+    /// digits when the figure exceeds about 10⁸; then NaN rather than a wrong number.
+    /// </summary>
+    public static double Uncentred(SufficientStatistics statistics, bool fitIntercept)
+    {
+        int d = statistics.Features, off = fitIntercept ? 1 : 0, p = d + off;
+        double n = statistics.Count;
+        if (p > MaxParameters || n < p) return double.NaN;
+        var g = new double[p * p];
+        double Mean(int j) => j < off ? 1 : statistics.FeatureMeans[j - off];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j < p; j++)
+                g[i * p + j] = (i >= off && j >= off ? statistics.FeatureScatter[(i - off) * d + (j - off)] : 0) + n * Mean(i) * Mean(j);
+        var s = new double[p];
+        for (int i = 0; i < p; i++) s[i] = Math.Sqrt(g[i * p + i]);
+        if (s.Any(v => !(v > 0))) return double.NaN;
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j < p; j++) g[i * p + j] /= s[i] * s[j];
+        if (!Cholesky.TryFactor(g, p, 1e-13, out var chol, out _)) return double.NaN;
+        // D·S⁻¹ = Q·Lᵀ, so D has the singular values of Lᵀ·S.
+        var r = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = i; j < p; j++) r[i * p + j] = chol.L(j, i) * s[j];
+        double ratio = Ratio(r, p);
+        return ratio <= 1e8 ? ratio : double.NaN;
+    }
+
+    /// <summary>σmax/σmin of a p × p row-major matrix by one-sided (Hestenes) Jacobi rotations of its columns.</summary>
+    internal static double Ratio(double[] a, int p)
+    {
+        // Columns as arrays: rotate pairs until every pair is orthogonal to working precision.
+        var c = new double[p][];
+        for (int j = 0; j < p; j++)
+        {
+            c[j] = new double[p];
+            for (int i = 0; i < p; i++) c[j][i] = a[i * p + j];
+        }
+        for (int sweep = 0; sweep < 60; sweep++)
+        {
+            bool rotated = false;
+            for (int j = 0; j < p - 1; j++)
+                for (int k = j + 1; k < p; k++)
+                {
+                    double alpha = 0, beta = 0, gamma = 0;
+                    var x = c[j];
+                    var y = c[k];
+                    for (int i = 0; i < p; i++) { alpha += x[i] * x[i]; beta += y[i] * y[i]; gamma += x[i] * y[i]; }
+                    if (gamma == 0 || Math.Abs(gamma) <= 1e-15 * Math.Sqrt(alpha * beta)) continue;
+                    rotated = true;
+                    double zeta = (beta - alpha) / (2 * gamma);
+                    double t = Math.Sign(zeta == 0 ? 1 : zeta) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
+                    double cs = 1 / Math.Sqrt(1 + t * t), sn = cs * t;
+                    for (int i = 0; i < p; i++)
+                    {
+                        double xi = x[i], yi = y[i];
+                        x[i] = cs * xi - sn * yi;
+                        y[i] = sn * xi + cs * yi;
+                    }
+                }
+            if (!rotated) break;
+        }
+        double max = 0, min = double.PositiveInfinity;
+        foreach (var col in c)
+        {
+            double norm = Math.Sqrt(col.Sum(v => v * v));
+            max = Math.Max(max, norm);
+            min = Math.Min(min, norm);
+        }
+        return min > 0 ? max / min : double.PositiveInfinity;
+    }
+}
