@@ -90,7 +90,8 @@ public class StatsmodelsReportTest
     /// <summary>
     /// Every number against statsmodels: those that rest on the estimates or residuals to <paramref name="tol"/>,
     /// the classical standard errors, covariance and condition number (the exact solution's) to the data's tolerance.
-    /// An interval's bound, a difference of estimate and half-width, is compared relative to the larger of the two.
+    /// An interval's bound, a difference of estimate and half-width, is compared relative to the larger of the two;
+    /// a covariance relative to √(VᵢᵢVⱼⱼ).
     /// </summary>
     private static void AssertReport(Case c, LinearFit fit, double? estimates = null)
     {
@@ -116,7 +117,7 @@ public class StatsmodelsReportTest
         Assert.Equal(terms.Select(term => term.Term), r.Covariance!.Names);
         for (int i = 0; i < cov.Length; i++)
             for (int j = 0; j < cov.Length; j++)
-                Close(cov[i][j], r.Covariance.Matrix[i][j], robust ? tol : exactTol, $"{name} cov[{i},{j}]");
+                Close(cov[i][j], r.Covariance.Matrix[i][j], robust ? tol : exactTol, $"{name} cov[{i},{j}]", Math.Sqrt(cov[i][i] * cov[j][j]));
         Close(c.Number("fvalue"), r.FStatistic, tol, name + " F");
         Close(c.Number("f_pvalue"), r.FPValue, tol * 10, name + " F p");
         Close(c.Number("llf"), r.LogLikelihood, tol, name + " llf");
