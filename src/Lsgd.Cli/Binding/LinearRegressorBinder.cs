@@ -43,6 +43,11 @@ internal static class LinearRegressorBinder
         {
             Choices = Engine, Default = "auto", Library = o => O(o).Engine,
         },
+        new(nameof(LinearRegressorOptions.Covariance), "--cov-type",
+            "Covariance of the report's standard errors, t/z, p, intervals and F (statsmodels' cov_type): nonrobust; hc0, hc1, hc2, hc3 (heteroscedasticity-robust); hac:LAGS (Newey–West, Bartlett kernel); cluster:COLUMN (cluster-robust). Robust ones need the data in memory.")
+        {
+            Default = "nonrobust", Library = o => O(o).Covariance.ToString(),
+        },
         new(nameof(LinearRegressorOptions.MaxThreads), "--threads", "Most threads for the gradient passes (default: all cores).") { Library = o => O(o).MaxThreads },
     ]) { Commands = ["fit"] };
 }

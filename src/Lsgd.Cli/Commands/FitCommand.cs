@@ -52,6 +52,7 @@ internal static class FitCommand
         var cluster = ShardedFit.ClusterOption();
         var tls = TlsFlags.Certificate();
         var tlsPassword = TlsFlags.Password();
+        var covType = regressor[nameof(LinearRegressorOptions.Covariance)].Create<string>();
 
         var command = new Command("fit", "Fit a least-squares model to a CSV file by gradient descent (or exactly).") { data };
         command.Add(target);
@@ -76,6 +77,7 @@ internal static class FitCommand
         command.Add(cluster);
         command.Add(tls);
         command.Add(tlsPassword);
+        command.Add(covType);
         command.SetAction(parse =>
         {
             string[] paths = parse.GetValue(data) ?? [];
@@ -93,8 +95,14 @@ internal static class FitCommand
             if (parse.GetValue(influence) is { } influencePath)
                 AtomicFile.CheckOutput(influencePath, [.. paths, .. targets, .. featureList, parse.GetValue(output)]);
             var loadClock = System.Diagnostics.Stopwatch.StartNew();
-            var input = sharded is not null ? new FitInput(null, null, new FeatureSpec([], 1), sharded.Description) : FitInput.Resolve(path, targets, featureList, deg, csvFlags.Read(parse), parse.GetValue(float32),
+            var (covarianceKind, clusterColumn) = CovarianceFlag.Parse(parse.GetValue(covType)!);
+            var csvFormat = csvFlags.Read(parse);
+            if (clusterColumn is not null && featureList.Length == 0 && path is not null && !path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && File.Exists(path))
+                // The cluster column labels rows; it is not a default feature.
+                featureList = [.. CsvReader.NumericColumns(path, csvFormat).Where(c => c != clusterColumn && !targets.Contains(c))];
+            var input = sharded is not null ? new FitInput(null, null, new FeatureSpec([], 1), sharded.Description) : FitInput.Resolve(path, targets, featureList, deg, csvFormat, parse.GetValue(float32),
                 FitInput.ParseMemory(parse.GetValue(memory)!), engineKind);
+            var covariance = CovarianceFlag.Resolve(covarianceKind, clusterColumn, path, input, csvFormat);
             double loadSeconds = loadClock.Elapsed.TotalSeconds;
             var spec = input.Spec;
             FitDiagnostics.CheckRestrictions(parse.GetValue(test), spec.FeatureNames, !parse.GetValue(noIntercept));
@@ -116,6 +124,7 @@ internal static class FitCommand
                 GradientDescent = gd.Read(parse, rows: input.Data?.Rows ?? input.Source?.RowCount),
                 MaxThreads = parse.GetValue(threads),
                 Engine = engineKind,
+                Covariance = covariance,
             };
             string? modelPath = parse.GetValue(output);
             int repeats = parse.GetValue(repeat);
@@ -140,7 +149,6 @@ internal static class FitCommand
                 spec = ShardedFit.Spec(fit);
             var summary = Summary(fit, spec, input.Description);
             if (cvPath is not null) summary["cv"] = CrossValidationFlags.ToJson(cvPath);
-            var csvFormat = csvFlags.Read(parse);
             var diagnostics = FitDiagnostics.Compute(fit, input, parse.GetValue(test), parse.GetValue(influence),
                 csvFormat.Separator is { } given && !(csvFormat.DecimalComma && given == ',') ? given : csvFormat.DecimalComma ? ';' : ',', modelPath is not null);
             diagnostics.AddTo(summary, fit.Model.Outputs > 1);
@@ -270,8 +278,11 @@ internal static class FitCommand
             ["l2"] = o.Penalty.L2,
             ["standardized"] = fit.Standardization is not null,
             ["gradient_norm"] = fit.Training is { } t ? Json.Number(t.GradientNorm) : null,
-            ["standard_errors"] = exact is null ? null : PerOutput(i => Json.Numbers(exact.StandardErrors[i])),
-            ["intercept_standard_error"] = exact is null || !m.HasIntercept ? null : PerOutput(i => Json.Number(exact.InterceptStandardErrors[i])),
+            ["cov_type"] = o.Covariance.ToString(),
+            ["standard_errors"] = report is not null ? PerOutput(i => Json.Numbers(report[i].Coefficients.Select(c => c.StandardError)))
+                : exact is null ? null : PerOutput(i => Json.Numbers(exact.StandardErrors[i])),
+            ["intercept_standard_error"] = exact is null || !m.HasIntercept ? null
+                : PerOutput(i => Json.Number(report is not null ? report[i].Intercept!.StandardError : exact.InterceptStandardErrors[i])),
             ["t"] = report is null ? null : PerOutput(i => Json.Numbers(report[i].Coefficients.Select(c => c.T))),
             ["p"] = report is null ? null : PerOutput(i => Json.Numbers(report[i].Coefficients.Select(c => c.P))),
             ["confidence_intervals_95"] = report is null ? null : PerOutput(i => new JsonArray([.. report[i].Coefficients.Select(c => (JsonNode?)Json.Numbers([c.Lower95, c.Upper95]))])),
@@ -282,6 +293,24 @@ internal static class FitCommand
             ["f_statistic"] = report is null ? null : PerOutput(i => Json.Number(report[i].FStatistic)),
             ["f_p_value"] = report is null ? null : PerOutput(i => Json.Number(report[i].FPValue)),
             ["degrees_of_freedom"] = report is null ? null : report[0].DegreesOfFreedom,
+            ["coefficient_test"] = report is null ? null : report[0].NormalInference ? "normal" : "t",
+            ["inference_degrees_of_freedom"] = report is null ? null : report[0].InferenceDegreesOfFreedom,
+            ["clusters"] = report?[0].Clusters,
+            ["covariance"] = report is null ? null : PerOutput(i => report[i].Covariance is { } cv ? new JsonObject
+            {
+                ["names"] = Json.Strings(cv.Names),
+                ["matrix"] = new JsonArray([.. cv.Matrix.Select(row => (JsonNode?)Json.Numbers(row))]),
+            } : null),
+            ["log_likelihood"] = report is null ? null : PerOutput(i => Json.Number(report[i].LogLikelihood)),
+            ["aic"] = report is null ? null : PerOutput(i => Json.Number(report[i].Aic)),
+            ["bic"] = report is null ? null : PerOutput(i => Json.Number(report[i].Bic)),
+            ["durbin_watson"] = report is null ? null : PerOutput(i => Json.Number(report[i].DurbinWatson)),
+            ["omnibus"] = report is null ? null : PerOutput(i => Json.Number(report[i].Omnibus)),
+            ["omnibus_p"] = report is null ? null : PerOutput(i => Json.Number(report[i].OmnibusP)),
+            ["jarque_bera"] = report is null ? null : PerOutput(i => Json.Number(report[i].JarqueBera)),
+            ["jarque_bera_p"] = report is null ? null : PerOutput(i => Json.Number(report[i].JarqueBeraP)),
+            ["skew"] = report is null ? null : PerOutput(i => Json.Number(report[i].Skew)),
+            ["kurtosis"] = report is null ? null : PerOutput(i => Json.Number(report[i].Kurtosis)),
             ["engine"] = fit.Engine.ToString().ToLowerInvariant(),
             ["optimality"] = opt is null ? null : new JsonObject
             {
@@ -296,6 +325,8 @@ internal static class FitCommand
             },
             ["exact_check_skipped"] = fit.ExactCheckSkipped,
             ["condition_number"] = exact is null ? null : Json.Number(exact.ConditionNumber),
+            ["condition_number_kind"] = exact is null ? null : "centred_scaled",
+            ["condition_number_uncentred_unscaled"] = exact is null ? null : Json.Number(exact.UncentredConditionNumber),
             ["rank"] = exact?.Rank,
             ["aliased"] = exact is null ? null : Json.Strings(exact.Aliased),
         };
@@ -338,7 +369,7 @@ internal static class FitCommand
             var report = fit.Report?[output];
             bool showExact = fit.Exact is not null && fit.Method != SolverMethod.Exact;
             if (showExact) table.AddColumn("exact");
-            if (report is not null) table.AddColumns("std. error", "t", "p", "95 % interval");
+            if (report is not null) table.AddColumns("std. error", report.NormalInference ? "z" : "t", "p", "95 % interval");
             void Row(string name, double value, double exact, CoefficientInference? inference)
             {
                 var cells = new List<string> { Markup.Escape(name), G(value) };
@@ -363,10 +394,20 @@ internal static class FitCommand
                 G(s.RSquared), m.HasIntercept ? "" : " (uncentred)", report is null ? "" : $", adjusted R² = {G(report.AdjustedRSquared)}",
                 G(s.RootMeanSquaredError), G(s.MeanAbsoluteError), G(s.ResidualStandardDeviation),
                 report is null ? "" : string.Format(c, " on {0} degrees of freedom, F = {1} ({2})", report.DegreesOfFreedom, G(report.FStatistic), report.FPValue < 1e-16 ? "p < 1e-16" : "p = " + P(report.FPValue))));
+            if (report is not null)
+            {
+                console.WriteLine(string.Format(c, "Log-likelihood = {0}, AIC = {1}, BIC = {2}; Durbin–Watson = {3}; omnibus = {4} (p = {5}), Jarque–Bera = {6} (p = {7}), skew = {8}, kurtosis = {9}.",
+                    G(report.LogLikelihood), G(report.Aic), G(report.Bic), G(report.DurbinWatson), G(report.Omnibus), P(report.OmnibusP),
+                    G(report.JarqueBera), P(report.JarqueBeraP), G(report.Skew), G(report.Kurtosis)));
+                if (report.CovarianceType.IsRobust)
+                    console.WriteLine(string.Format(c, "Covariance: {0} ({1}); z, p and intervals from the normal distribution, F from the Wald test on {2} denominator degrees of freedom, as statsmodels.",
+                        report.CovarianceType, CovarianceFlag.Describe(report.CovarianceType, report.Clusters), report.InferenceDegreesOfFreedom));
+            }
         }
         if (fit.Exact is { } ex && double.IsFinite(ex.ConditionNumber))
-            console.WriteLine(string.Format(c, "Condition number of the centred, scaled features: {0:G3}{1}.", ex.ConditionNumber,
-                fit.Method == SolverMethod.Exact ? "" : "; std. errors are those of the exact least-squares coefficients"));
+            console.WriteLine(string.Format(c, "Condition number of the centred, scaled features: {0:G3}{1}{2}.", ex.ConditionNumber,
+                double.IsFinite(ex.UncentredConditionNumber) ? string.Format(c, " (statsmodels' uncentred, unscaled one, with the constant: {0:G3})", ex.UncentredConditionNumber) : "",
+                fit.Method == SolverMethod.Exact || o.Covariance.IsRobust ? "" : "; std. errors are those of the exact least-squares coefficients"));
         if (fit.Optimality is { } opt)
         {
             if (double.IsFinite(opt.CoefficientDistance))
