@@ -26,15 +26,15 @@ internal static class CovarianceFlag
         {
             if (int.TryParse(t[4..], NumberStyles.Integer, CultureInfo.InvariantCulture, out int lags) && lags >= 0)
                 return (CovarianceType.Hac(lags), null);
-            throw new InvalidOptionException("cov-type", text, "hac:LAGS with LAGS an integer >= 0", "Try hac:1, or about n^(1/4) lags for n rows in time order.");
+            throw new InvalidOptionException(nameof(LinearRegressorOptions.Covariance), text, "hac:LAGS with LAGS an integer >= 0", "Try hac:1, or about n^(1/4) lags for n rows in time order.");
         }
         if (lower == "hac")
-            throw new InvalidOptionException("cov-type", text, "hac:LAGS, the number of lags given", "Try hac:1, or about n^(1/4) lags for n rows in time order.");
+            throw new InvalidOptionException(nameof(LinearRegressorOptions.Covariance), text, "hac:LAGS, the number of lags given", "Try hac:1, or about n^(1/4) lags for n rows in time order.");
         if (lower.StartsWith("cluster:", StringComparison.Ordinal) && t.Length > 8)
             return (CovarianceType.NonRobust, t[8..]);
         if (lower is "cluster" or "cluster:")
-            throw new InvalidOptionException("cov-type", text, "cluster:COLUMN, the column that labels the clusters", "Try cluster:firm.");
-        throw new InvalidOptionException("cov-type", text, Allowed, "Try hc1 for heteroscedasticity-robust errors.");
+            throw new InvalidOptionException(nameof(LinearRegressorOptions.Covariance), text, "cluster:COLUMN, the column that labels the clusters", "Try cluster:firm.");
+        throw new InvalidOptionException(nameof(LinearRegressorOptions.Covariance), text, Allowed, "Try hc1 for heteroscedasticity-robust errors.");
     }
 
     /// <summary>The type to fit with: for cluster:COLUMN, the column's values read from the CSV file loaded in memory.</summary>

@@ -54,7 +54,7 @@ public sealed record CovarianceType
     /// <summary>Newey–West with the Bartlett kernel over <paramref name="lags"/> ≥ 0 lags (rows in order of time).</summary>
     public static CovarianceType Hac(int lags) =>
         lags >= 0 ? new(CovarianceKind.Hac, lags, null, null)
-            : throw new InvalidOptionException("cov-type", $"hac:{lags}", "hac:LAGS with LAGS an integer >= 0", "Try hac:1, or about n^(1/4) lags.");
+            : throw new InvalidOptionException("Covariance", $"hac:{lags}", "hac:LAGS with LAGS an integer >= 0", "Try hac:1, or about n^(1/4) lags.");
 
     /// <summary>Cluster-robust, one label per row (rows with equal labels form a cluster).</summary>
     /// <param name="column">The labels' column, for the report (<c>cluster:COLUMN</c>).</param>
