@@ -15,6 +15,7 @@ public class StreamedReportTest
         "intercept", "coefficients", "r_squared", "residual_sd", "standard_errors", "intercept_standard_error",
         "t", "p", "confidence_intervals_95", "intercept_t", "intercept_p", "intercept_confidence_interval_95",
         "adjusted_r_squared", "f_statistic", "f_p_value", "degrees_of_freedom",
+        "log_likelihood", "aic", "bic", "durbin_watson", "omnibus", "omnibus_p", "jarque_bera", "jarque_bera_p", "skew", "kurtosis", "covariance",
     ];
 
     /// <summary>y = 1 + 0.3 a − 0.2 b + noise: R² ≈ 0.3 and |t| below 10, so every p-value compares relatively.</summary>
@@ -73,6 +74,13 @@ public class StreamedReportTest
             for (int i = 0; i < expected.GetArrayLength(); i++)
                 AssertClose(expected[i], actual[i], $"{path}[{i}]", tolerance);
         }
+        else if (expected.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in expected.EnumerateObject())
+                AssertClose(property.Value, actual.GetProperty(property.Name), $"{path}.{property.Name}", tolerance);
+        }
+        else if (expected.ValueKind == JsonValueKind.String)
+            Assert.Equal(expected.GetString(), actual.GetString());
         else if (expected.ValueKind == JsonValueKind.Number)
         {
             double a = expected.GetDouble(), b = actual.GetDouble();
