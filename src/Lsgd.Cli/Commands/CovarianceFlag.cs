@@ -40,9 +40,10 @@ internal static class CovarianceFlag
     /// <summary>The type to fit with: for cluster:COLUMN, the column's values read from the CSV file loaded in memory.</summary>
     public static CovarianceType Resolve(CovarianceType type, string? column, string? path, FitInput input, CsvFormat format)
     {
+        if ((type.IsRobust || column is not null) && input.Data is null)
+            throw new LsgdException($"--cov-type {(column is null ? type.ToString() : "cluster:" + column)} needs the data in memory (a sandwich needs each row's residual), and {input.Description} is streamed. " +
+                "Raise --memory above the file's size (and drop --engine stream), or use --cov-type nonrobust.");
         if (column is null) return type;
-        if (input.Data is null)
-            throw new LsgdException($"--cov-type cluster:{column} needs the data in memory, and {input.Description} is streamed. Raise --memory above the file's size, or use --cov-type nonrobust.");
         if (path is null || path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
             throw new LsgdException($"--cov-type cluster:{column} reads the cluster column from a CSV file; {(path is null ? "NumPy arrays have" : "a Parquet file has")} none it can read. Convert the data to CSV with a numeric cluster column.");
         if (format.Missing == MissingValues.Drop)
@@ -50,8 +51,9 @@ internal static class CovarianceFlag
         if (!CsvReader.ReadHeader(path, format).Contains(column))
             throw new LsgdException($"--cov-type cluster:{column}: {path} has no column '{column}'. Name a numeric column that labels each row's cluster (a firm, a school, a region code).");
         var labels = CsvReader.ReadColumns(path, [column], format).Column(column);
-        if (labels.Length != input.Data.Rows)
-            throw new LsgdException($"--cov-type cluster:{column}: the column has {labels.Length} values but the data has {input.Data.Rows} rows.");
+        int rows = input.Data!.Rows;
+        if (labels.Length != rows)
+            throw new LsgdException($"--cov-type cluster:{column}: the column has {labels.Length} values but the data has {rows} rows.");
         return CovarianceType.Cluster(column, labels);
     }
 

@@ -102,7 +102,7 @@ public sealed class LinearRegressor
         if (o.Covariance.IsRobust && source.Data is null)
             throw new InvalidOptionException(nameof(o.Covariance), o.Covariance.ToString(),
                 source.Rows is not null ? "nonrobust for data streamed from a file (a sandwich needs each row's residual)" : "nonrobust for a fit from sufficient statistics (a sandwich needs each row's residual)",
-                "Load the data in memory (for the CLI, raise --memory above the file's size), or use the nonrobust covariance.");
+                "Load the data in memory, or use the nonrobust covariance.");
         if (o.Covariance.Clusters is { } labels && source.Data is { } clustered && labels.Count != clustered.Rows)
             throw new InvalidOptionException(nameof(o.Covariance), o.Covariance.ToString(), $"one cluster label per row ({clustered.Rows})",
                 $"The cluster column has {labels.Count} values; give one per row of the data.");

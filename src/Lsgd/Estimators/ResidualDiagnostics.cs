@@ -65,7 +65,7 @@ internal static class ResidualDiagnostics
         double a = 6.0 + 8.0 / sqrtbeta1 * (2.0 / sqrtbeta1 + Math.Sqrt(1 + 4.0 / (sqrtbeta1 * sqrtbeta1)));
         double term1 = 1 - 2 / (9.0 * a);
         double denom = 1 + x * Math.Sqrt(2 / (a - 4.0));
-        double term2 = denom == 0 ? double.NaN : Math.Sign(denom) * Math.Cbrt((1 - 2.0 / a) / Math.Abs(denom));
+        double term2 = !(denom != 0) ? double.NaN : Math.CopySign(Math.Cbrt((1 - 2.0 / a) / Math.Abs(denom)), denom);
         return (term1 - term2) / Math.Sqrt(2 / (9.0 * a));
     }
 }

@@ -86,7 +86,7 @@ internal static class DesignCondition
                     if (gamma == 0 || Math.Abs(gamma) <= 1e-15 * Math.Sqrt(alpha * beta)) continue;
                     rotated = true;
                     double zeta = (beta - alpha) / (2 * gamma);
-                    double t = Math.Sign(zeta == 0 ? 1 : zeta) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
+                    double t = (zeta >= 0 ? 1 : -1) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
                     double cs = 1 / Math.Sqrt(1 + t * t), sn = cs * t;
                     for (int i = 0; i < p; i++)
                     {

@@ -180,4 +180,48 @@ public class StatsmodelsReportTest
         Assert.True(fit.Converged);
         AssertReport(c, fit);
     }
+
+    /// <summary>A sandwich needs each row's residual: a source or statistics with a robust type is refused, never silently classical.</summary>
+    [Fact]
+    public void RobustCovarianceWithoutRowsInMemoryIsRefused()
+    {
+        var (data, _) = Load(Cases()[0]);
+        var options = new LinearRegressorOptions { Method = SolverMethod.Exact, Covariance = CovarianceType.Heteroscedastic(CovarianceKind.HC1) };
+        var streamed = Assert.Throws<InvalidOptionException>(() => new LinearRegressor(options).Fit(new DatasetRowSource(data)));
+        Assert.Contains("data streamed from a file", streamed.Message);
+        var fromStatistics = Assert.Throws<InvalidOptionException>(() => new LinearRegressor(options).Fit(SufficientStatistics.Compute(data)));
+        Assert.Contains("sufficient statistics", fromStatistics.Message);
+    }
+
+    /// <summary>Streamed, the classical report carries the same diagnostics and covariance as in memory (the residual sums span chunks).</summary>
+    [Fact]
+    public void StreamedReportCarriesTheDiagnosticsAcrossChunks()
+    {
+        var c = Cases()[10];   // grunfeld, 220 rows
+        var (data, _) = Load(c);
+        var fit = new LinearRegressor(new LinearRegressorOptions { Method = SolverMethod.Exact }).Fit(new SmallChunksSource(data, 17));
+        var r = Assert.Single(fit.Report!);
+        Close(c.Number("durbin_watson"), r.DurbinWatson, 1e-10, "durbin_watson");
+        Close(c.Number("skew"), r.Skew, 1e-10, "skew");
+        Close(c.Number("kurtosis"), r.Kurtosis, 1e-10, "kurtosis");
+        Close(c.Number("omnibus"), r.Omnibus, 1e-10, "omnibus");
+        Close(c.Number("aic"), r.Aic, 1e-10, "aic");
+        Close(c.Number("condition_number"), fit.Exact!.UncentredConditionNumber, 1e-8, "condition number from the statistics");
+        var cov = c.Json.GetProperty("cov_params");
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                Close(cov[i][j].GetDouble(), r.Covariance!.Matrix[i][j], 1e-10, $"cov[{i},{j}]", Math.Sqrt(cov[i][i].GetDouble() * cov[j][j].GetDouble()));
+    }
+
+    /// <summary>A source that hands out its rows in small chunks, so sums must carry across chunk boundaries.</summary>
+    private sealed class SmallChunksSource(Dataset data, int size) : IRowSource
+    {
+        private readonly DatasetRowSource _inner = new(data);
+        public int Features => _inner.Features;
+        public int Outputs => _inner.Outputs;
+        public IReadOnlyList<string> FeatureNames => _inner.FeatureNames;
+        public IReadOnlyList<string> TargetNames => _inner.TargetNames;
+        public long? RowCount => _inner.RowCount;
+        public IEnumerable<RowChunk> ReadChunks(int chunkRows, CancellationToken cancellationToken = default) => _inner.ReadChunks(Math.Min(chunkRows, size), cancellationToken);
+    }
 }
