@@ -17,7 +17,7 @@ public class LayerTest
     [
         ["Lsgd"],                                      // the exceptions every layer throws, OptionText
         ["Lsgd.Internals"],                            // guards and messages, compensated sums, special functions
-        ["Lsgd.Models", "Lsgd.LinearAlgebra"],         // shared vocabulary (layout, loss scaling, penalty, model) | Cholesky, QR, eigen, kernels
+        ["Lsgd.Models", "Lsgd.LinearAlgebra", "Lsgd.Formulas"],   // shared vocabulary (layout, loss scaling, penalty, model) | Cholesky, QR, eigen, kernels | formulas and design matrices
         ["Lsgd.Data"],                                 // datasets, row sources, standardiser, sufficient statistics
         ["Lsgd.Engines", "Lsgd.Optimizers", "Lsgd.Schedules"],   // objectives | update rules | step sizes
         ["Lsgd.Training"],                             // the trainer and conjugate gradients
