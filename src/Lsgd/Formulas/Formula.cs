@@ -38,8 +38,16 @@ public sealed class Formula
         Terms = rhs.Terms;
         var overlap = Response.FirstOrDefault(r => Terms.Any(t => t.Contains(r)));
         if (overlap is not null)
-            throw new FormulaException(text, _factors[overlap].Position, $"'{overlap}' is both the response and a term; a model cannot use what it predicts as an input.");
+            throw new FormulaException(text, FindFactor(terms, overlap)!.Position, $"'{overlap}' is both the response and a term; a model cannot use what it predicts as an input.");
     }
+
+    private static FactorNode? FindFactor(Node node, string name) => node switch
+    {
+        FactorNode f => f.Name == name ? f : null,
+        BinaryNode b => FindFactor(b.Left, name) ?? FindFactor(b.Right, name),
+        UnaryNode u => FindFactor(u.Operand, name),
+        _ => null,
+    };
 
     /// <summary>The formula as it was written.</summary>
     public string Text { get; }
@@ -233,16 +241,18 @@ public sealed class Formula
         a.Count == b.Count && a.All(b.Contains);
 
     /// <summary>The data columns the formula reads, in order of first appearance (response first).</summary>
-    public IReadOnlyList<string> Columns
+    public IReadOnlyList<string> Columns => ColumnsOf(Response.Concat(Terms.SelectMany(t => t)));
+
+    /// <summary>The data columns the terms read (what predicting needs: the response excluded), in order of first appearance.</summary>
+    public IReadOnlyList<string> InputColumns => ColumnsOf(Terms.SelectMany(t => t));
+
+    private List<string> ColumnsOf(IEnumerable<string> factors)
     {
-        get
-        {
-            var columns = new List<string>();
-            foreach (var name in Response.Concat(Terms.SelectMany(t => t)).Distinct())
-                foreach (var (column, _) in ColumnReferences(_factors[name].Expr))
-                    if (!columns.Contains(column)) columns.Add(column);
-            return columns;
-        }
+        var columns = new List<string>();
+        foreach (var name in factors.Distinct())
+            foreach (var (column, _) in ColumnReferences(_factors[name].Expr))
+                if (!columns.Contains(column)) columns.Add(column);
+        return columns;
     }
 
     /// <summary>The column names an expression reads, with their positions (function names and contrast arguments excluded).</summary>
@@ -279,11 +289,12 @@ public sealed class Formula
     /// </summary>
     /// <param name="available">The columns of the data.</param>
     /// <param name="source">The data's name for the message (a file name).</param>
+    /// <param name="response">Whether the response's columns are needed too (to fit; not to predict).</param>
     /// <exception cref="FormulaException">A column is missing; the message lists the columns there are.</exception>
-    public void CheckColumns(IReadOnlyCollection<string> available, string source)
+    public void CheckColumns(IReadOnlyCollection<string> available, string source, bool response = true)
     {
         ArgumentNullException.ThrowIfNull(available);
-        foreach (var name in Response.Concat(Terms.SelectMany(t => t)).Distinct())
+        foreach (var name in (response ? Response : []).Concat(Terms.SelectMany(t => t)).Distinct())
             foreach (var (column, position) in ColumnReferences(_factors[name].Expr))
                 if (!available.Contains(column))
                     throw new FormulaException(Text, position, $"{source} has no column '{column}'. Its columns are: {string.Join(", ", available.Select(c => $"'{c}'"))}" +

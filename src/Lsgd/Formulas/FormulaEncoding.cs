@@ -42,10 +42,8 @@ public sealed class FormulaEncoding
     /// <summary>Whether the model has an intercept.</summary>
     public bool HasIntercept => Formula.HasIntercept;
 
-    /// <summary>The data columns the formula reads.</summary>
-    public IReadOnlyList<string> Columns => Formula.Columns;
 
-    /// <summary>The columns among <see cref="Columns"/> that were text when fitted (read them as text to predict).</summary>
+    /// <summary>The columns the formula reads that were text when fitted (read them as text to predict).</summary>
     public IReadOnlyList<string> TextColumns { get; }
 
     /// <summary>The levels of each categorical factor (by factor name), sorted: numbers by value, text by ordinal comparison.</summary>
@@ -129,7 +127,8 @@ public sealed class FormulaEncoding
     public DesignMatrix Build(DataColumns data, bool response = true)
     {
         ArgumentNullException.ThrowIfNull(data);
-        Formula.CheckColumns(data.Names, "The data");
+        response &= Formula.Response.Count > 0;
+        Formula.CheckColumns(data.Names, "The data", response);
         var evaluator = new Evaluator(Formula, data);
         int n = data.Rows, d = FeatureNames.Count;
         var values = new Dictionary<string, FactorValue>(StringComparer.Ordinal);
@@ -158,7 +157,7 @@ public sealed class FormulaEncoding
             }
         }
         double[]? y = null;
-        if (response && Formula.Response.Count > 0)
+        if (response)
         {
             int k = Formula.Response.Count;
             y = new double[n * k];
