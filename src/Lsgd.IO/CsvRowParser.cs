@@ -112,6 +112,20 @@ internal sealed class CsvRowParser
         return ParseSlowly(cell, line, j);
     }
 
+    /// <summary>
+    /// The <paramref name="j"/>-th chosen cell read as text (a category), trimmed; a missing value (empty, NA, …)
+    /// is the same error as in a numeric column.
+    /// </summary>
+    /// <exception cref="CsvFormatException">The cell is a missing value.</exception>
+    public string ParseText(ReadOnlySpan<char> cell, int line, int j)
+    {
+        cell = cell.Trim();
+        if (CsvFormat.IsMissing(cell))
+            throw new CsvFormatException(_path, line, _indices[j] + 1, _header[_indices[j]], (cell.IsEmpty ? "the cell is empty (a missing value)" : $"{Quote.Text(cell)} is a missing value") +
+                ". Fill it in, or skip rows with missing values with --missing drop.");
+        return cell.ToString();
+    }
+
     /// <summary>The runtime's parser, for every cell the fast path declined; throws the cell's error.</summary>
     private double ParseSlowly(ReadOnlySpan<char> cell, int line, int j)
     {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Lsgd.Applications.Classification;
 using Lsgd.Data;
 using Lsgd.Estimators;
+using Lsgd.Formulas;
 using Lsgd.Models;
 
 namespace Lsgd.IO;
@@ -29,6 +30,9 @@ namespace Lsgd.IO;
 /// The optional <c>inference</c> (see <see cref="Covariance"/>) holds, per target, the parameters' covariance (names
 /// in its order, the intercept first) and σ̂, for prediction intervals; files without it (older, or of fits without
 /// a least-squares report) still predict.
+/// A model fitted with a formula also holds <c>"formula": { "text": "y ~ x + C(g)", "text_columns": ["g"],
+/// "levels": { "C(g)": ["a", "b"] }, "poly": { "poly(x, 2)": { "alpha": […], "norm2": […] } } }</c>; its "inputs" are
+/// the columns the formula reads and its "features" the design's columns. Files without it read as before.
 /// </remarks>
 public sealed class ModelFile
 {
@@ -105,6 +109,12 @@ public sealed class ModelFile
     /// </summary>
     public ParameterCovariance? Covariance { get; init; }
 
+    /// <summary>
+    /// The formula and its fitted encoding, for a model fitted with one (null otherwise): predicting reads
+    /// <see cref="Formula.InputColumns"/> and builds the design from them. <see cref="Inputs"/> then names the design's columns.
+    /// </summary>
+    public FormulaEncoding? Formula { get; init; }
+
     /// <summary>The JSON text of this file.</summary>
     public string ToJson()
     {
@@ -113,7 +123,7 @@ public sealed class ModelFile
         {
             ["format"] = Format,
             ["version"] = CurrentVersion,
-            ["inputs"] = new JsonArray([.. Inputs.Inputs.Select(s => (JsonNode?)s)]),
+            ["inputs"] = new JsonArray([.. (Formula?.Formula.InputColumns ?? Inputs.Inputs).Select(s => (JsonNode?)s)]),
             ["degree"] = Inputs.Degree,
             ["features"] = new JsonArray([.. m.FeatureNames.Select(s => (JsonNode?)s)]),
             ["targets"] = new JsonArray([.. m.TargetNames.Select(s => (JsonNode?)s)]),
@@ -137,7 +147,9 @@ public sealed class ModelFile
             };
         if (Covariance is { } c)
             root["inference"] = InferenceJson(c);
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        if (Formula is { } f)
+            root["formula"] = FormulaJson(f);
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     /// <summary>Writes the model to <paramref name="path"/> atomically (temporary file, then rename).</summary>
@@ -192,7 +204,11 @@ public sealed class ModelFile
             if (degree < 1 || degree > FeatureSpec.MaxDegree || inputs.Length == 0 || degree > 1 && inputs.Length != 1)
                 throw new LsgdException($"{path} is inconsistent: its \"degree\" is {degree} with {inputs.Length} inputs (a degree from 1 to {FeatureSpec.MaxDegree}, and above 1 only with one input). " +
                     "The file was damaged or edited; re-create it with 'lsgd fit --output'.");
-            var spec = new FeatureSpec(inputs, degree);
+            var design = root["formula"] is JsonObject formula ? ReadFormula(path, formula) : null;
+            if (design is not null && (!design.FeatureNames.SequenceEqual(features) || design.HasIntercept != intercept || degree != 1))
+                throw new LsgdException($"{path} is inconsistent: its formula gives features {string.Join(", ", design.FeatureNames)}{(design.HasIntercept ? "" : " without an intercept")}, but it lists {string.Join(", ", features)}. " +
+                    "The file was damaged or edited; re-create it with 'lsgd fit --output'.");
+            var spec = design is null ? new FeatureSpec(inputs, degree) : new FeatureSpec(features);
             if (!spec.FeatureNames.SequenceEqual(features))
                 throw new LsgdException($"{path} is inconsistent: its inputs and degree give features {string.Join(", ", spec.FeatureNames)}, but it lists {string.Join(", ", features)}.");
             Standardizer? standardization = root["standardization"] is JsonObject s
@@ -223,6 +239,7 @@ public sealed class ModelFile
                 Classifier = classifier,
                 ClassifierTarget = label,
                 Covariance = root["inference"] is JsonObject inference ? ReadInference(path, inference, model) : null,
+                Formula = design,
             };
         });
     }
@@ -272,6 +289,32 @@ public sealed class ModelFile
         catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or InvalidCastException or ArgumentException or OverflowException or IndexOutOfRangeException)
         {
             throw new LsgdException($"{path} is missing a field or has a field of the wrong type ({Quote.Text(e.Message)}). Re-create it with 'lsgd fit --output'.");
+        }
+    }
+
+    private static JsonObject FormulaJson(FormulaEncoding f) => new()
+    {
+        ["text"] = f.Formula.Text,
+        ["text_columns"] = new JsonArray([.. f.TextColumns.Select(c => (JsonNode?)c)]),
+        ["levels"] = new JsonObject(f.Levels.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray([.. kv.Value.Select(l => (JsonNode?)l)])))),
+        ["poly"] = new JsonObject(f.Polynomials.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonObject
+        {
+            ["alpha"] = Numbers([.. kv.Value.Alpha]),
+            ["norm2"] = Numbers([.. kv.Value.Norm2]),
+        }))),
+    };
+
+    private static FormulaEncoding ReadFormula(string path, JsonObject f)
+    {
+        var levels = f["levels"]!.AsObject().ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)Strings(kv.Value), StringComparer.Ordinal);
+        var poly = f["poly"]!.AsObject().ToDictionary(kv => kv.Key, kv => new OrthogonalPolynomial(Doubles(kv.Value!["alpha"]), Doubles(kv.Value!["norm2"])), StringComparer.Ordinal);
+        try
+        {
+            return FormulaEncoding.Restore((string)f["text"]!, Strings(f["text_columns"]), levels, poly);
+        }
+        catch (FormulaException e)
+        {
+            throw new LsgdException($"{path} holds a formula this lsgd cannot apply: {e.Message} Re-create it with 'lsgd fit --output'.");
         }
     }
 

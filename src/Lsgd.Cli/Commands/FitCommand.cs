@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Lsgd.Cli.Binding;
 using Lsgd.Data;
 using Lsgd.Estimators;
+using Lsgd.Formulas;
 using Lsgd.IO;
 using Lsgd.Models;
 using Lsgd.Training;
@@ -23,13 +24,16 @@ internal static class FitCommand
         };
         var target = new Option<string[]>("--target", "-t", "--targets")
         {
-            Description = "Column(s) to predict (repeat or separate with commas for several outputs), or Y.npy (n or n × k).",
-            Required = true,
+            Description = "Column(s) to predict (repeat or separate with commas for several outputs), or Y.npy (n or n × k). Required unless --formula is given.",
             AllowMultipleArgumentsPerToken = false,
         };
         var features = new Option<string[]>("--features", "-f")
         {
             Description = "Feature columns (comma-separated or repeated; default: every other numeric column), or X.npy (n × d, float32 or float64).",
+        };
+        var formula = new Option<string?>("--formula")
+        {
+            Description = "A model formula instead of --target/--features, as in R and patsy: \"y ~ x1 * x2 + C(region) + I(x3^2) + log(x4) + poly(x5, 2)\" (text columns are categories; - 1 drops the intercept).",
         };
         var regressor = LinearRegressorBinder.Table;
         var engine = regressor[nameof(LinearRegressorOptions.Engine)].Create<string>();
@@ -57,6 +61,7 @@ internal static class FitCommand
         var command = new Command("fit", "Fit a least-squares model to a CSV file by gradient descent (or exactly).") { data };
         command.Add(target);
         command.Add(features);
+        command.Add(formula);
         command.Add(degree);
         command.Add(method);
         gd.AddTo(command);
@@ -78,6 +83,11 @@ internal static class FitCommand
         command.Add(tls);
         command.Add(tlsPassword);
         command.Add(covType);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(target) is null && result.GetResult(formula) is null)
+                result.AddError("Option '--target' is required.");
+        });
         command.SetAction(parse =>
         {
             string[] paths = parse.GetValue(data) ?? [];
@@ -100,12 +110,21 @@ internal static class FitCommand
             if (clusterColumn is not null && featureList.Length == 0 && path is not null && !path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && File.Exists(path))
                 // The cluster column labels rows; it is not a default feature.
                 featureList = [.. CsvReader.NumericColumns(path, csvFormat).Where(c => c != clusterColumn && !targets.Contains(c))];
+            var model = parse.GetValue(formula) is { } formulaText ? Formula.Parse(formulaText) : null;
+            if (model is not null && parse.GetResult(noIntercept) is { Implicit: false })
+                throw new LsgdException("--no-intercept does not combine with --formula: write \"- 1\" in the formula (y ~ x - 1) to drop the intercept.");
+            if (model is not null && sharded is not null)
+                throw new LsgdException("--formula reads one CSV file in memory; several files, a glob or --cluster give shards of numeric columns. Fit one file with --formula, or name --target and --features for the shards.");
             var input = sharded is not null ? new FitInput(null, null, new FeatureSpec([], 1), sharded.Description) : FitInput.Resolve(path, targets, featureList, deg, csvFormat, parse.GetValue(float32),
-                FitInput.ParseMemory(parse.GetValue(memory)!), engineKind);
+                FitInput.ParseMemory(parse.GetValue(memory)!), engineKind, model);
             var covariance = CovarianceFlag.Resolve(covarianceKind, clusterColumn, path, input, csvFormat);
+            if (input.LeftOut.Count > 0)
+                context.Error.WriteLine($"lsgd: warning: {path}: {string.Join(", ", input.LeftOut.Select(c => $"'{c}'"))} {(input.LeftOut.Count == 1 ? "is a text column" : "are text columns")} (no number in the first {CsvReader.RowsToInspect} rows), " +
+                    $"left out of the default features. To use {(input.LeftOut.Count == 1 ? "it" : "them")} as categories, fit with --formula \"{FormulaName(targets[0])} ~ {string.Join(" + ", input.Spec.Inputs.Concat(input.LeftOut).Select(FormulaName))}\"; " +
+                    "to silence this, name the features with --features.");
             double loadSeconds = loadClock.Elapsed.TotalSeconds;
             var spec = input.Spec;
-            FitDiagnostics.CheckRestrictions(parse.GetValue(test), spec.FeatureNames, !parse.GetValue(noIntercept));
+            FitDiagnostics.CheckRestrictions(parse.GetValue(test), spec.FeatureNames, input.Encoding?.HasIntercept ?? !parse.GetValue(noIntercept));
             // Without --method, a flag of the gradient-descent family (the article's |ΔJ| rule --tolerance, an optimizer,
             // mini-batches, a learning rate, a schedule or the line search) asks for gradient descent, as before.
             bool articleRule = parse.GetResult(method) is null or { Implicit: true } && gd.AskedForGradientDescent(parse);
@@ -119,7 +138,7 @@ internal static class FitCommand
                 Method = articleRule ? SolverMethod.GradientDescent : LinearRegressorBinder.Method.Parse(parse.GetValue(method)!),
                 Penalty = fixedPenalty,
                 ValidationFraction = parse.GetValue(validationFraction),
-                FitIntercept = !parse.GetValue(noIntercept),
+                FitIntercept = input.Encoding?.HasIntercept ?? !parse.GetValue(noIntercept),
                 Standardize = !parse.GetValue(noStandardize),
                 GradientDescent = gd.Read(parse, rows: input.Data?.Rows ?? input.Source?.RowCount),
                 MaxThreads = parse.GetValue(threads),
@@ -153,11 +172,13 @@ internal static class FitCommand
                 csvFormat.Separator is { } given && !(csvFormat.DecimalComma && given == ',') ? given : csvFormat.DecimalComma ? ';' : ',', modelPath is not null);
             diagnostics.AddTo(summary, fit.Model.Outputs > 1);
             summary["influence_file"] = parse.GetValue(influence);
+            if (input.Encoding is { } encoding)
+                summary["formula"] = encoding.Formula.Text;
             if (modelPath is not null)
             {
                 var training = Summary(fit, spec, input.Description);
                 if (cvPath is not null) training["cv"] = CrossValidationFlags.ToJson(cvPath);
-                new ModelFile(fit.Model, spec, fit.Standardization, training) { Converged = fit.Converged, Covariance = diagnostics.Covariance }.Save(modelPath);
+                new ModelFile(fit.Model, spec, fit.Standardization, training) { Converged = fit.Converged, Covariance = diagnostics.Covariance, Formula = input.Encoding }.Save(modelPath);
             }
             if (sharded is not null)
                 summary["cluster"] = sharded.Json();
@@ -181,6 +202,10 @@ internal static class FitCommand
         });
         return command;
     }
+
+    /// <summary>A column as a formula names it: as is when it is a plain name, else Q("name").</summary>
+    private static string FormulaName(string column) =>
+        column.Length > 0 && (char.IsLetter(column[0]) || column[0] == '_') && column.All(c => char.IsLetterOrDigit(c) || c is '_' or '.') ? column : $"Q(\"{column}\")";
 
     /// <summary>On a rank-deficient design, names the coefficients that are not estimable (stderr; with --json the summary's rank and aliased say it).</summary>
     private static void WarnIfAliased(CliContext context, LinearFit fit)

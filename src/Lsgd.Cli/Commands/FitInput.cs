@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lsgd.Data;
 using Lsgd.Estimators;
+using Lsgd.Formulas;
 using Lsgd.IO;
 
 namespace Lsgd.Cli.Commands;
@@ -12,12 +13,20 @@ namespace Lsgd.Cli.Commands;
 /// </summary>
 internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec Spec, string Description)
 {
+    /// <summary>The formula's fitted encoding, when the data were read through <c>--formula</c>.</summary>
+    public FormulaEncoding? Encoding { get; init; }
+
+    /// <summary>The CSV file's text columns that the default features leave out (not targets, no number in their first rows).</summary>
+    public IReadOnlyList<string> LeftOut { get; init; } = [];
+
     /// <summary>Default memory budget: data files larger than this are streamed.</summary>
     public const long DefaultMemoryBudget = 2L << 30;
 
     public static FitInput Resolve(string? path, IReadOnlyList<string> targets, IReadOnlyList<string> features, int degree,
-        CsvFormat format, bool singlePrecision, long memoryBudget, EngineKind engine)
+        CsvFormat format, bool singlePrecision, long memoryBudget, EngineKind engine, Formula? formula = null)
     {
+        if (formula is not null)
+            return ResolveFormula(path, targets, features, degree, format, singlePrecision, memoryBudget, engine, formula);
         bool npy = features.Count == 1 && IsNpy(features[0]) || targets.Count == 1 && IsNpy(targets[0]);
         if (npy)
         {
@@ -67,7 +76,33 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
             return new FitInput(Single(CheckScale(data, path), singlePrecision), null, spec, path);
         }
         var (csv, csvSpec) = CsvDataset.Load(path, targets, features, degree, format);
-        return new FitInput(Single(CheckScale(csv, path), singlePrecision), null, csvSpec, path);
+        return new FitInput(Single(CheckScale(csv, path), singlePrecision), null, csvSpec, path) { LeftOut = TextLeftOut(path, targets, features, format) };
+    }
+
+    /// <summary>Reads the data through a formula: a CSV file in memory; the design's columns are the features.</summary>
+    private static FitInput ResolveFormula(string? path, IReadOnlyList<string> targets, IReadOnlyList<string> features, int degree,
+        CsvFormat format, bool singlePrecision, long memoryBudget, EngineKind engine, Formula formula)
+    {
+        if (targets.Count > 0 || features.Count > 0)
+            throw new LsgdException("Give either --formula or --target/--features, not both: the formula names the response (left of '~') and the terms, e.g. --formula \"y ~ x1 + x2\".");
+        if (degree != 1)
+            throw new LsgdException("--degree does not combine with --formula: write the powers in the formula, e.g. --formula \"y ~ poly(x, 3)\" or \"y ~ x + I(x^2)\".");
+        if (path is null)
+            throw new LsgdException("No data: give a CSV file to fit the formula to (lsgd fit DATA.csv --formula \"y ~ x\").");
+        if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            throw new LsgdException($"--formula reads CSV files; {path} is Parquet. Export the columns the formula uses to CSV, or fit with --target/--features.");
+        if (engine == EngineKind.Stream || FileSize(path) > memoryBudget)
+            throw new LsgdException($"--formula fits in memory, but {path} is larger than --memory (or --engine stream was asked). Raise --memory, or fit with --target/--features to stream it.");
+        var (data, encoding) = FormulaDataset.Load(path, formula, format);
+        return new FitInput(Single(CheckScale(data, path), singlePrecision), null, new FeatureSpec(data.FeatureNames), path) { Encoding = encoding };
+    }
+
+    /// <summary>Without --features, the CSV file's text columns (not targets) that the default features leave out.</summary>
+    internal static IReadOnlyList<string> TextLeftOut(string path, IReadOnlyList<string> targets, IReadOnlyList<string> features, CsvFormat format)
+    {
+        if (features.Count > 0 || path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)) return [];
+        var numeric = CsvReader.NumericColumns(path, format);
+        return [.. CsvReader.ReadHeader(path, format).Where(c => !numeric.Contains(c) && !targets.Contains(c))];
     }
 
     /// <summary>

@@ -45,7 +45,14 @@ internal static class PredictCommand
             var m = file.Model;
             double[] x;
             int n;
-            if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            if (file.Formula is { } encoding)
+            {
+                // A model fitted with --formula reads the formula's columns and rebuilds its design (categories, powers, poly()).
+                if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+                    throw new LsgdException($"{parse.GetValue(model)} was fitted with the formula \"{encoding.Formula.Text}\": give a CSV file with its columns ({string.Join(", ", encoding.Formula.InputColumns)}), not a NumPy array.");
+                (x, n) = FormulaDataset.Features(encoding, path, format);
+            }
+            else if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             {
                 // A NumPy array holds the model's features in order (columns by position, not by name).
                 var header = NpyFile.ReadHeader(path);

@@ -25,6 +25,6 @@ public sealed class FormulaException : LsgdException
 
     private static string Where(string formula, int position) =>
         position >= formula.Length
-            ? $"The formula \"{formula}\" is not valid at its end (character {position + 1}): "
-            : $"The formula \"{formula}\" is not valid at character {position + 1} ('{formula[position]}'): ";
+            ? $"The formula \"{formula}\", at its end (character {position + 1}): "
+            : $"The formula \"{formula}\", at character {position + 1} ('{formula[position]}'): ";
 }
