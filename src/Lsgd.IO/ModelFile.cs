@@ -308,6 +308,8 @@ public sealed class ModelFile
     {
         var levels = f["levels"]!.AsObject().ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)Strings(kv.Value), StringComparer.Ordinal);
         var poly = f["poly"]!.AsObject().ToDictionary(kv => kv.Key, kv => new OrthogonalPolynomial(Doubles(kv.Value!["alpha"]), Doubles(kv.Value!["norm2"])), StringComparer.Ordinal);
+        if (poly.Values.Any(p => p.Norm2.Count != p.Alpha.Count + 1 || p.Norm2.Any(v => v <= 0)))
+            throw new FormatException("a poly() basis needs one more positive norm2 than alpha");
         try
         {
             return FormulaEncoding.Restore((string)f["text"]!, Strings(f["text_columns"]), levels, poly);
