@@ -60,7 +60,7 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
             IRowSource source = parquet
                 ? new ParquetRowSource(path, targets, features.Count > 0 ? features : null)
                 : new CsvRowSource(path, targets, features.Count > 0 ? features : null, format);
-            return new FitInput(null, source, new FeatureSpec(source.FeatureNames, 1), path + " (streamed)");
+            return new FitInput(null, source, new FeatureSpec(source.FeatureNames, 1), path + " (streamed)") { LeftOut = parquet ? [] : TextLeftOut(path, targets, features, format) };
         }
         if (parquet)
         {
