@@ -34,9 +34,9 @@ public static class FormulaDataset
         var encoding = FormulaEncoding.Fit(formula, data);
         if (encoding.FeatureNames.Count == 0 && !encoding.HasIntercept)
             throw new FormulaException(formula.Text, formula.Text.IndexOf('~', StringComparison.Ordinal) + 1, "the formula leaves no term and no intercept: add a term, or drop the '- 1'.");
+        if (encoding.FeatureNames.Count > 0)
+            FeatureSpec.CheckSize(path, data.Rows, encoding.FeatureNames.Count);   // before building it
         var design = encoding.Build(data);
-        if (design.FeatureNames.Count > 0)
-            FeatureSpec.CheckSize(path, design.Rows, design.FeatureNames.Count);
         var dataset = new Dataset(design.Features, design.Targets!, design.Rows, design.FeatureNames.Count, design.TargetNames.Count, design.FeatureNames, design.TargetNames);
         return (dataset, encoding);
     }

@@ -115,16 +115,21 @@ public class FormulaFitTest
     }
 
     [Fact]
-    public void DefaultFeaturesWarnThatTextColumnsAreLeftOut()
+    public void DefaultFeaturesSayWhichTextColumnsTheyLeaveOut()
     {
         using var t = new TempFolder();
         string data = t.File("d.csv", "x,region,y\n1,north,2\n2,south,3\n3,north,5\n4,south,4\n");
         var r = CliRunner.Run("fit", data, "--target", "y", "--method", "exact", "--json");
         Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.Error);   // with --json, the summary says it
         Assert.Equal(["x"], r.Json.GetProperty("features").EnumerateArray().Select(e => e.GetString()));
-        Assert.Contains("lsgd: warning: " + data + ": 'region' is a text column", r.Error, StringComparison.Ordinal);
-        Assert.Contains("--formula \"y ~ x + region\"", r.Error, StringComparison.Ordinal);
-        var named = CliRunner.Run("fit", data, "--target", "y", "--features", "x", "--method", "exact", "--json");
+        Assert.Equal(["region"], r.Json.GetProperty("text_columns_left_out").EnumerateArray().Select(e => e.GetString()));
+        var text = CliRunner.Run("fit", data, "--target", "y", "--method", "exact");
+        Assert.Equal(0, text.ExitCode);
+        Assert.StartsWith("lsgd: warning: " + data + ": 'region' is a text column", text.Error, StringComparison.Ordinal);
+        Assert.Contains("--formula \"y ~ x + region\"", text.Error, StringComparison.Ordinal);
+        var named = CliRunner.Run("fit", data, "--target", "y", "--features", "x", "--method", "exact");
         Assert.Equal("", named.Error);
+        Assert.Empty(CliRunner.Run("fit", data, "--target", "y", "--features", "x", "--method", "exact", "--json").Json.GetProperty("text_columns_left_out").EnumerateArray());
     }
 }

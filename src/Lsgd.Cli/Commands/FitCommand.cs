@@ -118,10 +118,6 @@ internal static class FitCommand
             var input = sharded is not null ? new FitInput(null, null, new FeatureSpec([], 1), sharded.Description) : FitInput.Resolve(path, targets, featureList, deg, csvFormat, parse.GetValue(float32),
                 FitInput.ParseMemory(parse.GetValue(memory)!), engineKind, model);
             var covariance = CovarianceFlag.Resolve(covarianceKind, clusterColumn, path, input, csvFormat);
-            if (input.LeftOut.Count > 0)
-                context.Error.WriteLine($"lsgd: warning: {path}: {string.Join(", ", input.LeftOut.Select(c => $"'{c}'"))} {(input.LeftOut.Count == 1 ? "is a text column" : "are text columns")} (no number in the first {CsvReader.RowsToInspect} rows), " +
-                    $"left out of the default features. To use {(input.LeftOut.Count == 1 ? "it" : "them")} as categories, fit with --formula \"{FormulaName(targets[0])} ~ {string.Join(" + ", input.Spec.Inputs.Concat(input.LeftOut).Select(FormulaName))}\"; " +
-                    "to silence this, name the features with --features.");
             double loadSeconds = loadClock.Elapsed.TotalSeconds;
             var spec = input.Spec;
             FitDiagnostics.CheckRestrictions(parse.GetValue(test), spec.FeatureNames, input.Encoding?.HasIntercept ?? !parse.GetValue(noIntercept));
@@ -174,6 +170,7 @@ internal static class FitCommand
             summary["influence_file"] = parse.GetValue(influence);
             if (input.Encoding is { } encoding)
                 summary["formula"] = encoding.Formula.Text;
+            summary["text_columns_left_out"] = Json.Strings(input.LeftOut);
             if (modelPath is not null)
             {
                 var training = Summary(fit, spec, input.Description);
@@ -191,6 +188,10 @@ internal static class FitCommand
                 context.WriteJson(summary);
             else
             {
+                if (input.LeftOut.Count > 0)
+                    context.Error.WriteLine($"lsgd: warning: {path}: {string.Join(", ", input.LeftOut.Select(c => $"'{c}'"))} {(input.LeftOut.Count == 1 ? "is a text column" : "are text columns")} (no number in the first {CsvReader.RowsToInspect} rows), " +
+                        $"left out of the default features. To use {(input.LeftOut.Count == 1 ? "it" : "them")} as categories, fit with --formula \"{FormulaName(targets[0])} ~ {string.Join(" + ", input.Spec.Inputs.Concat(input.LeftOut).Select(FormulaName))}\"; " +
+                        "to silence this, name the features with --features.");
                 WarnIfAliased(context, fit);
                 WriteText(context, fit, input.Description, modelPath);
                 if (cvPath is not null) CrossValidationFlags.WriteText(context, cvPath);
