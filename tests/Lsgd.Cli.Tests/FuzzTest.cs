@@ -59,6 +59,7 @@ public sealed class FuzzTest(ITestOutputHelper output)
         (data, _) => ["fit", data, "--target", "y", "--missing", "drop", "--method", "exact", "--json"],
         (data, _) => ["fit", data, "--target", "y", "--features", "x", "--degree", "2", "--method", "exact", "--json"],
         (data, _) => ["fit", data, "--target", "y", "--method", "gd", "--max-iterations", "50", "--json"],
+        (data, _) => ["fit", data, "--formula", "y ~ x * z + label + I(x^2)", "--missing", "drop", "--method", "exact", "--json"],
         (data, _) => ["pca", data, "--features", "x,z", "--max-iterations", "50", "--json"],
         (data, _) => ["classify", data, "--target", "label", "--method", "exact", "--json"],
         (data, _) => ["curve", data, "--x", "x", "--y", "y", "--degree", "1", "--json"],

@@ -148,6 +148,11 @@ internal sealed class FormulaParser
             }
             else if (t.Is(")") || t.Is("]"))
             {
+                string expected = open.Count == 0 ? "" : open.Peek().Is("(") ? ")" : "]";
+                if (t.Text != expected)
+                    throw new FormulaException(_formula, t.Position, open.Count == 0
+                        ? $"this '{t.Text}' closes no '{(t.Is("]") ? "[" : "(")}'."
+                        : $"this '{t.Text}' does not match the '{open.Peek().Text}' at character {open.Peek().Position + 1}: close it with '{expected}'.");
                 depth--;
                 open.Pop();
             }

@@ -162,6 +162,44 @@ public class FormulaTest
         Assert.True(parsed > 100, $"only {parsed} of 300 random formulas parsed");
     }
 
+    private static readonly string[] Pieces =
+    [
+        "y", "~", "x", "z", "a", "b", "k", "+", "-", "*", "/", ":", "**", "^", "(", ")", "0", "1", "2", "C(", "I(", "log(", "poly(",
+        ",", "Treatment(", "'p'", "\"", "'", "Q(", "=", "reference", "np.exp(", "[", "]", " ", "1e999", ".", "foo(", "`",
+    ];
+
+    [Fact]
+    public void RandomTextIsAFormulaOrAFormulaErrorNeverACrash()
+    {
+        // Property: any string of formula pieces parses and fits, or fails with a FormulaException (or LsgdException) naming a character.
+        var data = Small();
+        int fitted = 0;
+        var property = Prop.ForAll(
+            Gen.Choose(0, 1_000_000).ToArbitrary(),
+            seed =>
+            {
+                var rng = new Random(seed);
+                string text = string.Concat(Enumerable.Range(0, rng.Next(1, 14)).Select(_ => Pieces[rng.Next(Pieces.Length)]));
+                if (rng.Next(2) == 0) text = "y ~ " + text;
+                try
+                {
+                    var encoding = FormulaEncoding.Fit(Formula.Parse(text), data);
+                    encoding.Build(data);
+                    fitted++;
+                }
+                catch (FormulaException e)
+                {
+                    return e.Position >= 1 && e.Position <= text.Length + 1 && !e.Message.Contains('\n', StringComparison.Ordinal);
+                }
+                catch (LsgdException)
+                {
+                }
+                return true;
+            });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(2000).WithReplay(Replay(5)), property);
+        Assert.True(fitted > 10, $"only {fitted} of 2000 random formulas fitted");   // most random strings are not formulas: the point is that none crashes
+    }
+
     private static Microsoft.FSharp.Core.FSharpOption<Replay> Replay(ulong seed) =>
         Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), Microsoft.FSharp.Core.FSharpOption<int>.None));
 }
