@@ -29,7 +29,7 @@ public sealed class LinearRegressor
     public LinearRegressorOptions Options { get; }
 
     /// <summary>Correct digits of the coefficients a conjugate-gradient run chosen by auto must guarantee, else auto takes the exact solution.</summary>
-    private const int MinimumDigits = 8;
+    private const int MinimumDigits = 10;
 
 
     /// <summary>Fits the model to <paramref name="data"/>.</summary>
@@ -427,7 +427,7 @@ public sealed class LinearRegressor
     /// What <see cref="SolverMethod.Auto"/> runs, and a sentence on why: the article's plain gradient descent when
     /// it is predicted to reach the certified gap within the iteration budget — with α = 1/L the gap shrinks at
     /// least by (1 − 1/κ)² a step, κ the condition number of the Hessian of the posed objective, so
-    /// k ≈ (κ/2)·ln(gap₀/tolerance) steps suffice; else conjugate gradient; the exact solver instead of conjugate gradient when the certified gap would guarantee fewer than eight digits of the coefficients, and when no certificate
+    /// k ≈ (κ/2)·ln(gap₀/tolerance) steps suffice; else conjugate gradient; iterative runs go on to the gap that bounds the coefficients to ten digits; the exact solver instead of conjugate gradient when the certified gap would guarantee fewer than ten digits of the coefficients and a QR is affordable, and when no certificate
     /// can be made (the Hessian too ill-conditioned to factor).
     /// </summary>
     private static (SolverMethod, string, double?) ChooseIterative(LinearRegressorOptions o, LeastSquaresObjective objective, LeastSquaresCertificate? certificate,
@@ -449,27 +449,32 @@ public sealed class LinearRegressor
         double gap0 = certificate.RelativeGapBound(initial, loss, gradient);
         double tolerance = o.GradientDescent.RelativeGapTolerance;
         double kappa = certificate.Condition;
-        double predicted = gap0 <= tolerance ? 0 : 0.5 * kappa * Math.Log(gap0 / Math.Max(tolerance, 1e-300));
+        // A certified gap bounds the objective, not the coefficients (the bound on their relative error scales as
+        // √gap): an iterative run goes on to the tighter gap that bounds the coefficients to MinimumDigits, so that
+        // the reported coefficients, and every statistic built on them, carry as many digits as the exact solver's.
+        double parameterError = certificate.RelativeParameterErrorBound(tolerance, optimumNorm);
+        double digits = Math.Pow(10, -MinimumDigits);
+        double? tighter = o.Penalty.IsNone && parameterError > digits && double.IsFinite(parameterError)
+            ? Math.Max(tolerance * Math.Pow(digits / parameterError, 2), 1e-300)
+            : null;
+        double target = tighter ?? tolerance;
+        double predicted = gap0 <= target ? 0 : 0.5 * kappa * Math.Log(gap0 / Math.Max(target, 1e-300));
         bool plain = o.GradientDescent.Optimizer is null or Optimizers.Sgd && o.GradientDescent.BatchSize is null;
         if (plain && predicted <= o.GradientDescent.MaxIterations)
             return (SolverMethod.GradientDescent, string.Format(c,
-                "auto chose the article's gradient descent: with condition number κ = {0:G3} of the standardised statistics it is predicted to reach a relative gap of {1:G3} within {2:N0} iterations (budget {3:N0}).",
-                kappa, tolerance, Math.Ceiling(predicted), o.GradientDescent.MaxIterations), null);
+                "auto chose the article's gradient descent: with condition number κ = {0:G3} of the standardised statistics it is predicted to reach a relative gap of {1:G3} within {2:N0} iterations (budget {3:N0}).{4}",
+                kappa, target, Math.Ceiling(predicted), o.GradientDescent.MaxIterations,
+                tighter is not null ? string.Format(c, " That gap, tighter than the tolerance {0:G3}, is where the bound on the coefficients' relative error reaches {1} digits.", tolerance, MinimumDigits) : ""), tighter);
         if (!plain)
             return (SolverMethod.GradientDescent, "auto kept the gradient-descent family: an optimizer or mini-batches were asked for.", null);
-        // A certified gap bounds the objective, not the coefficients: where the gap asked for guarantees fewer than
-        // MinimumDigits of θ (ill-conditioned, noisy data such as NIST's Wampler 3–5), conjugate gradient is not used.
-        double parameterError = certificate.RelativeParameterErrorBound(tolerance, optimumNorm);
-        double digits = Math.Pow(10, -MinimumDigits);
+        // Where the gap asked for guarantees fewer than MinimumDigits of θ (ill-conditioned, noisy data such as NIST's
+        // Wampler 3–5) and a QR of the rows is affordable, conjugate gradient is not used.
         if (haveExact && o.Penalty.IsNone && parameterError > digits && work <= o.QrBudget)
             return (SolverMethod.Exact, string.Format(c,
                 "auto chose the exact solver: with condition number κ = {0:G3} of the standardised statistics a certified relative gap of {1:G3} bounds the coefficients' relative error only by {2:G3}, fewer than {3} digits.",
                 kappa, tolerance, parameterError, MinimumDigits), null);
         // Too large for a QR of the rows: conjugate gradient on the statistics runs to the tighter gap that bounds the
         // coefficients to MinimumDigits (the bound scales as √gap), which costs a few more O(p²) steps, not a QR.
-        double? tighter = o.Penalty.IsNone && parameterError > digits && double.IsFinite(parameterError)
-            ? Math.Max(tolerance * Math.Pow(digits / parameterError, 2), 1e-300)
-            : null;
         return (SolverMethod.ConjugateGradient, string.Format(c,
             "auto chose conjugate gradient: with condition number κ = {0:G3} of the standardised statistics plain gradient descent would need about {1:G3} iterations (budget {2:N0}) to reach a relative gap of {3:G3}; conjugate gradient needs about √κ as many.{4}",
             kappa, predicted, o.GradientDescent.MaxIterations, tolerance,
