@@ -59,25 +59,29 @@ public static class FitStatistics
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks > 1 ? Environment.ProcessorCount : 1 }, b =>
         {
             int start = b * BlockRows, rows = Math.Min(n, start + BlockRows) - start;
-            var r = new double[rows];
-            var centred = new double[rows];
+            // Row by row, every output's residual while the row is in L1 (one read of the block, not one per output).
+            var r = new double[k * rows];
+            var centred = new double[k * rows];
+            for (int t = 0; t < rows; t++)
+            {
+                int i = start + t;
+                for (int o = 0; o < k; o++)
+                {
+                    double fitted = data.Storage.Dot(i, model.Coefficients(o)) + model.Intercept(o);
+                    double y = data.Y[i * k + o];
+                    r[o * rows + t] = y - fitted;
+                    centred[o * rows + t] = y - means[o];
+                }
+            }
             for (int o = 0; o < k; o++)
             {
-                var w = model.Coefficients(o);
-                double intercept = model.Intercept(o);
-                for (int t = 0; t < rows; t++)
-                {
-                    int i = start + t;
-                    double fitted = data.Storage.Dot(i, w) + intercept;
-                    double y = data.Y[i * k + o];
-                    r[t] = y - fitted;
-                    centred[t] = y - means[o];
-                }
+                var ro = r.AsSpan(o * rows, rows);
+                var co = centred.AsSpan(o * rows, rows);
                 int at = (b * k + o) * 3;
-                sums[at] = Accurate.Dot(r, r);
-                sums[at + 1] = TensorPrimitives.SumOfMagnitudes(r);
-                sums[at + 2] = Accurate.Dot(centred, centred);
-                ShapeOf(r, shape.AsSpan((b * k + o) * Shape, Shape));
+                sums[at] = Accurate.Dot(ro, ro);
+                sums[at + 1] = TensorPrimitives.SumOfMagnitudes(ro);
+                sums[at + 2] = Accurate.Dot(co, co);
+                ShapeOf(ro, shape.AsSpan((b * k + o) * Shape, Shape));
             }
         });
         int p = model.Layout.BlockSize;

@@ -164,13 +164,21 @@ public sealed class LinearRegressor
             skipped = skipped is null ? noCertificate : skipped + "; " + noCertificate;
 
         var initial = Initial(objective, o, trainStatistics.TargetMeans);
+        // On the statistics engine the exact solution just computed (one Cholesky of the statistics, shared by every
+        // output) is the best start there is: the run then only has to certify it, or polish it in a few steps.
+        bool warm = o.Method == SolverMethod.Auto && engineKind == EngineKind.Statistics && reference is not null && o.Penalty.IsNone
+            && o.GradientDescent.Initialization == Initialization.Zeros && o.GradientDescent.Optimizer is null or Optimizers.Sgd && o.GradientDescent.BatchSize is null;
+        if (warm)
+            initial = standardizer?.ToStandardizedUnits(reference!.Model.Parameters, layout) ?? reference!.Model.Parameters.ToArray();
         var (method, choice, runTolerance) = o.Method == SolverMethod.Auto
-            ? ChooseIterative(o, objective, certificate, initial, reference is not null,
+            ? ChooseIterative(o, objective, certificate, initial, warm, reference is not null,
                 reference is null ? double.NaN : TensorPrimitives.Norm(standardizer?.ToStandardizedUnits(reference.Model.Parameters, layout) ?? reference.Model.Parameters.ToArray()),
                 (double)rows * layout.BlockSize * layout.BlockSize)
             : (o.Method, null, null);
         if (method == SolverMethod.Exact)
             return FitExact(source, statistics, layout, rows, choice, cancellationToken);
+        if (warm)
+            choice = $"auto started from the solution of the normal equations ({Throw.Plural(layout.Outputs, "output")} sharing one pass over the data and one Cholesky of the statistics), for the run to certify or polish. " + choice;
 
         // Auto lets the certificate decide when to stop: the article's |ΔJ| rule would stop where ΔJ rounds to zero.
         var runOptions = o.Method != SolverMethod.Auto ? o.GradientDescent
@@ -431,7 +439,7 @@ public sealed class LinearRegressor
     /// can be made (the Hessian too ill-conditioned to factor).
     /// </summary>
     private static (SolverMethod, string, double?) ChooseIterative(LinearRegressorOptions o, LeastSquaresObjective objective, LeastSquaresCertificate? certificate,
-        double[] initial, bool haveExact, double optimumNorm, double work)
+        double[] initial, bool warm, bool haveExact, double optimumNorm, double work)
     {
         var c = CultureInfo.InvariantCulture;
 
@@ -460,7 +468,7 @@ public sealed class LinearRegressor
         double target = tighter ?? tolerance;
         double predicted = gap0 <= target ? 0 : 0.5 * kappa * Math.Log(gap0 / Math.Max(target, 1e-300));
         bool plain = o.GradientDescent.Optimizer is null or Optimizers.Sgd && o.GradientDescent.BatchSize is null;
-        if (plain && predicted <= o.GradientDescent.MaxIterations)
+        if (plain && predicted <= o.GradientDescent.MaxIterations && !warm)
             return (SolverMethod.GradientDescent, string.Format(c,
                 "auto chose the article's gradient descent: with condition number κ = {0:G3} of the standardised statistics it is predicted to reach a relative gap of {1:G3} within {2:N0} iterations (budget {3:N0}).{4}",
                 kappa, target, Math.Ceiling(predicted), o.GradientDescent.MaxIterations,
@@ -475,10 +483,13 @@ public sealed class LinearRegressor
                 kappa, tolerance, parameterError, MinimumDigits), null);
         // Too large for a QR of the rows: conjugate gradient on the statistics runs to the tighter gap that bounds the
         // coefficients to MinimumDigits (the bound scales as √gap), which costs a few more O(p²) steps, not a QR.
-        return (SolverMethod.ConjugateGradient, string.Format(c,
-            "auto chose conjugate gradient: with condition number κ = {0:G3} of the standardised statistics plain gradient descent would need about {1:G3} iterations (budget {2:N0}) to reach a relative gap of {3:G3}; conjugate gradient needs about √κ as many.{4}",
-            kappa, predicted, o.GradientDescent.MaxIterations, tolerance,
-            tighter is { } t ? string.Format(c, " It runs on to a certified gap of {0:G3}, where the bound on the coefficients' relative error reaches {1} digits.", t, MinimumDigits) : ""), tighter);
+        string why = warm
+            ? string.Format(c, "auto chose conjugate gradient from there (κ = {0:G3} of the standardised statistics; no step size to estimate).", kappa)
+            : string.Format(c,
+            "auto chose conjugate gradient: with condition number κ = {0:G3} of the standardised statistics plain gradient descent would need about {1:G3} iterations (budget {2:N0}) to reach a relative gap of {3:G3}; conjugate gradient needs about √κ as many.",
+            kappa, predicted, o.GradientDescent.MaxIterations, tolerance);
+        return (SolverMethod.ConjugateGradient, why +
+            (tighter is { } t ? string.Format(c, " It runs on to a certified gap of {0:G3}, where the bound on the coefficients' relative error reaches {1} digits.", t, MinimumDigits) : ""), tighter);
     }
 
     /// <summary>Holds out a seeded random fraction of rows for validation.</summary>
