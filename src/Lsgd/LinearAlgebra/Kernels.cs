@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Lsgd.Internals;
 
 namespace Lsgd.LinearAlgebra;
@@ -12,8 +13,10 @@ namespace Lsgd.LinearAlgebra;
 /// </summary>
 /// <remarks>
 /// Written with the portable <see cref="Vector256{T}"/> API (fused multiply-add where the hardware has it) and a
-/// scalar tail; the Gram update also has 512-bit tiles, taken where <see cref="Vector512.IsHardwareAccelerated"/>.
-/// Every path is tested against plain loops, at lengths that exercise the tails.
+/// scalar tail; the Gram update also has 512-bit tiles, taken where the CPU has AVX-512F
+/// (<see cref="GramVectorBits"/>), and packs wide panels into contiguous strips first. Every path (512-bit,
+/// 256-bit, scalar; packed and not) is tested against plain loops on any AVX-512 machine, at lengths that
+/// exercise the tails.
 /// </remarks>
 internal static class Kernels
 {
@@ -76,7 +79,10 @@ internal static class Kernels
     /// the rows are used as they lie in memory.</para>
     /// <para>Only the first <paramref name="cols"/> columns matter; the kernel also reads (and writes results
     /// for) columns up to the next multiple of 16, so <paramref name="ld"/> must be at least that. Whatever
-    /// those extra columns hold only affects entries of G outside the first <paramref name="cols"/>.</para>
+    /// those extra columns hold only affects entries of G outside the first <paramref name="cols"/>. Entries
+    /// above the diagonal inside a diagonal tile (g[j·ld + i], i &gt; j) receive partial sums and are not to be read.</para>
+    /// <para>Panels wider than 128 columns (16 with 256-bit vectors) are first copied into strips of 16 columns,
+    /// each strip's rows contiguous; the tiles then stream through those strips.</para>
     /// </remarks>
     /// <param name="z">rows × ld values.</param>
     /// <param name="rows">Rows of Z to add.</param>
@@ -89,10 +95,16 @@ internal static class Kernels
         if (ld % 16 != 0 || ld < cols) throw new ArgumentOutOfRangeException(nameof(ld), ld, $"The stride must be a multiple of 16 and at least {cols}.");
         if (z.Length < rows * ld) Throw.Length(nameof(z), z.Length, rows * ld, "rows × ld values");
         if (g.Length < ld * ld) Throw.Length(nameof(g), g.Length, ld * ld, "an ld × ld matrix");
-        int bits = vectorBits ?? (Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0);
+        int bits = vectorBits ?? GramVectorBits;
         ref double zr = ref MemoryMarshal.GetReference(z);
         ref double gr = ref MemoryMarshal.GetReference(g);
         int cols4 = (cols + 3) & ~3;
+        // Packing pays where the row-major panel no longer fits L1 (measured: from about 128 columns with 512-bit tiles).
+        if (bits == 256 ? ld > 16 : bits == 512 && ld > 128)
+        {
+            GramUpdatePacked(z, rows, ld, cols, cols4, ref gr, bits);
+            return;
+        }
         if (bits == 512)
         {
             for (int i0 = 0; i0 < cols; i0 += 16)
@@ -119,6 +131,147 @@ internal static class Kernels
                     for (int i = 0; i <= j; i++) target[i] += row[i] * zj;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The vector width <see cref="GramUpdate"/> uses by default: 512 where the CPU has AVX-512F (and the JIT
+    /// accelerates 512-bit vectors), 256 where it has AVX2 with FMA (or, off x86, accelerated 256-bit vectors),
+    /// else 0 (scalar). Tests force the other paths through the method's argument.
+    /// </summary>
+    internal static int GramVectorBits { get; } =
+        Vector512.IsHardwareAccelerated && (Avx512F.IsSupported || !X86Base.IsSupported) ? 512
+        : Vector256.IsHardwareAccelerated && (Fma.IsSupported || !X86Base.IsSupported) ? 256
+        : 0;
+
+    /// <summary>
+    /// The Gram update for wide panels (more than 16 columns), on a packed copy: Z is copied once into strips of
+    /// 16 columns, each strip's rows contiguous, so that every tile streams through a few contiguous runs (its
+    /// strip, and the strips holding its 4-column quads) instead of striding through the row-major panel, where
+    /// wide rows evict each other from L1.
+    /// </summary>
+    private static void GramUpdatePacked(ReadOnlySpan<double> z, int rows, int ld, int cols, int cols4, ref double g, int bits)
+    {
+        int strips = ld / 16;
+        var a = System.Buffers.ArrayPool<double>.Shared.Rent(rows * ld);
+        try
+        {
+            ref double zr = ref MemoryMarshal.GetReference(z);
+            ref double ar = ref MemoryMarshal.GetArrayDataReference(a);
+            for (int s = 0; s < strips; s++)
+            {
+                nuint from = (nuint)(s * 16), to = (nuint)(s * rows * 16);
+                for (int t = 0; t < rows; t++, from += (nuint)ld, to += 16)
+                {
+                    Vector256.LoadUnsafe(ref zr, from).StoreUnsafe(ref ar, to);
+                    Vector256.LoadUnsafe(ref zr, from + 4).StoreUnsafe(ref ar, to + 4);
+                    Vector256.LoadUnsafe(ref zr, from + 8).StoreUnsafe(ref ar, to + 8);
+                    Vector256.LoadUnsafe(ref zr, from + 12).StoreUnsafe(ref ar, to + 12);
+                }
+            }
+            if (bits == 512)
+            {
+                for (int i0 = 0; i0 < cols; i0 += 16)
+                {
+                    ref double strip = ref Unsafe.Add(ref ar, i0 * rows);
+                    int j0 = i0;
+                    for (; j0 + 12 <= cols4; j0 += 12)
+                        PackedTile16x12(ref strip, ref Quad(ref ar, rows, j0), ref Quad(ref ar, rows, j0 + 4), ref Quad(ref ar, rows, j0 + 8), rows, ref Unsafe.Add(ref g, j0 * ld + i0), ld);
+                    for (; j0 < cols4; j0 += 4) PackedTile16x4(ref strip, ref Quad(ref ar, rows, j0), rows, ref Unsafe.Add(ref g, j0 * ld + i0), ld);
+                }
+            }
+            else
+            {
+                for (int i0 = 0; i0 < cols; i0 += 8)
+                {
+                    ref double strip = ref Quad(ref ar, rows, i0);
+                    for (int j0 = i0; j0 < cols4; j0 += 4) PackedTile8x4(ref strip, ref Quad(ref ar, rows, j0), rows, ref Unsafe.Add(ref g, j0 * ld + i0), ld);
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(a);
+        }
+    }
+
+    /// <summary>Column <paramref name="column"/> of row 0 in the packed strips (the next row's is 16 further on).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref double Quad(ref double packed, int rows, int column) => ref Unsafe.Add(ref packed, (column & ~15) * rows + (column & 15));
+
+    /// <summary>16 × 12 tile on packed strips: <paramref name="a"/> a strip, <paramref name="q0"/>…<paramref name="q2"/> three quads of columns (row stride 16 for all).</summary>
+    private static void PackedTile16x12(ref double a, ref double q0, ref double q1, ref double q2, int rows, ref double g, int ld)
+    {
+        Vector512<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        Vector512<double> a4 = default, b4 = default, a5 = default, b5 = default, a6 = default, b6 = default, a7 = default, b7 = default;
+        Vector512<double> a8 = default, b8 = default, a9 = default, b9 = default, a10 = default, b10 = default, a11 = default, b11 = default;
+        nuint ta = 0;
+        for (int t = 0; t < rows; t++, ta += 16)
+        {
+            var lo = Vector512.LoadUnsafe(ref a, ta);
+            var hi = Vector512.LoadUnsafe(ref a, ta + 8);
+            ref double p = ref Unsafe.Add(ref q0, ta);
+            var y = Vector512.Create(p); a0 = Vector512.FusedMultiplyAdd(lo, y, a0); b0 = Vector512.FusedMultiplyAdd(hi, y, b0);
+            y = Vector512.Create(Unsafe.Add(ref p, 1)); a1 = Vector512.FusedMultiplyAdd(lo, y, a1); b1 = Vector512.FusedMultiplyAdd(hi, y, b1);
+            y = Vector512.Create(Unsafe.Add(ref p, 2)); a2 = Vector512.FusedMultiplyAdd(lo, y, a2); b2 = Vector512.FusedMultiplyAdd(hi, y, b2);
+            y = Vector512.Create(Unsafe.Add(ref p, 3)); a3 = Vector512.FusedMultiplyAdd(lo, y, a3); b3 = Vector512.FusedMultiplyAdd(hi, y, b3);
+            p = ref Unsafe.Add(ref q1, ta);
+            y = Vector512.Create(p); a4 = Vector512.FusedMultiplyAdd(lo, y, a4); b4 = Vector512.FusedMultiplyAdd(hi, y, b4);
+            y = Vector512.Create(Unsafe.Add(ref p, 1)); a5 = Vector512.FusedMultiplyAdd(lo, y, a5); b5 = Vector512.FusedMultiplyAdd(hi, y, b5);
+            y = Vector512.Create(Unsafe.Add(ref p, 2)); a6 = Vector512.FusedMultiplyAdd(lo, y, a6); b6 = Vector512.FusedMultiplyAdd(hi, y, b6);
+            y = Vector512.Create(Unsafe.Add(ref p, 3)); a7 = Vector512.FusedMultiplyAdd(lo, y, a7); b7 = Vector512.FusedMultiplyAdd(hi, y, b7);
+            p = ref Unsafe.Add(ref q2, ta);
+            y = Vector512.Create(p); a8 = Vector512.FusedMultiplyAdd(lo, y, a8); b8 = Vector512.FusedMultiplyAdd(hi, y, b8);
+            y = Vector512.Create(Unsafe.Add(ref p, 1)); a9 = Vector512.FusedMultiplyAdd(lo, y, a9); b9 = Vector512.FusedMultiplyAdd(hi, y, b9);
+            y = Vector512.Create(Unsafe.Add(ref p, 2)); a10 = Vector512.FusedMultiplyAdd(lo, y, a10); b10 = Vector512.FusedMultiplyAdd(hi, y, b10);
+            y = Vector512.Create(Unsafe.Add(ref p, 3)); a11 = Vector512.FusedMultiplyAdd(lo, y, a11); b11 = Vector512.FusedMultiplyAdd(hi, y, b11);
+        }
+        nuint stride = (nuint)ld, o = 0;
+        AddTo(ref g, o, a0, b0); AddTo(ref g, o += stride, a1, b1); AddTo(ref g, o += stride, a2, b2); AddTo(ref g, o += stride, a3, b3);
+        AddTo(ref g, o += stride, a4, b4); AddTo(ref g, o += stride, a5, b5); AddTo(ref g, o += stride, a6, b6); AddTo(ref g, o += stride, a7, b7);
+        AddTo(ref g, o += stride, a8, b8); AddTo(ref g, o += stride, a9, b9); AddTo(ref g, o += stride, a10, b10); AddTo(ref g, o + stride, a11, b11);
+    }
+
+    /// <summary>16 × 4 tile on packed strips (the last quads of a strip's row of tiles); <paramref name="b"/> a quad.</summary>
+    private static void PackedTile16x4(ref double a, ref double b, int rows, ref double g, int ld)
+    {
+        Vector512<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        nuint ta = 0;
+        for (int t = 0; t < rows; t++, ta += 16)
+        {
+            var lo = Vector512.LoadUnsafe(ref a, ta);
+            var hi = Vector512.LoadUnsafe(ref a, ta + 8);
+            ref double p = ref Unsafe.Add(ref b, ta);
+            var y = Vector512.Create(p); a0 = Vector512.FusedMultiplyAdd(lo, y, a0); b0 = Vector512.FusedMultiplyAdd(hi, y, b0);
+            y = Vector512.Create(Unsafe.Add(ref p, 1)); a1 = Vector512.FusedMultiplyAdd(lo, y, a1); b1 = Vector512.FusedMultiplyAdd(hi, y, b1);
+            y = Vector512.Create(Unsafe.Add(ref p, 2)); a2 = Vector512.FusedMultiplyAdd(lo, y, a2); b2 = Vector512.FusedMultiplyAdd(hi, y, b2);
+            y = Vector512.Create(Unsafe.Add(ref p, 3)); a3 = Vector512.FusedMultiplyAdd(lo, y, a3); b3 = Vector512.FusedMultiplyAdd(hi, y, b3);
+        }
+        nuint stride = (nuint)ld, o = 0;
+        AddTo(ref g, o, a0, b0); AddTo(ref g, o += stride, a1, b1); AddTo(ref g, o += stride, a2, b2); AddTo(ref g, o + stride, a3, b3);
+    }
+
+    /// <summary>8 × 4 tile of 256-bit vectors on packed operands: <paramref name="a"/> 8 columns of a strip (16 per row), <paramref name="b"/> a quad (row stride 16 for both).</summary>
+    private static void PackedTile8x4(ref double a, ref double b, int rows, ref double g, int ld)
+    {
+        Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        nuint ta = 0;
+        for (int t = 0; t < rows; t++, ta += 16)
+        {
+            var lo = Vector256.LoadUnsafe(ref a, ta);
+            var hi = Vector256.LoadUnsafe(ref a, ta + 4);
+            ref double p = ref Unsafe.Add(ref b, ta);
+            var y = Vector256.Create(p); a0 = Vector256.FusedMultiplyAdd(lo, y, a0); b0 = Vector256.FusedMultiplyAdd(hi, y, b0);
+            y = Vector256.Create(Unsafe.Add(ref p, 1)); a1 = Vector256.FusedMultiplyAdd(lo, y, a1); b1 = Vector256.FusedMultiplyAdd(hi, y, b1);
+            y = Vector256.Create(Unsafe.Add(ref p, 2)); a2 = Vector256.FusedMultiplyAdd(lo, y, a2); b2 = Vector256.FusedMultiplyAdd(hi, y, b2);
+            y = Vector256.Create(Unsafe.Add(ref p, 3)); a3 = Vector256.FusedMultiplyAdd(lo, y, a3); b3 = Vector256.FusedMultiplyAdd(hi, y, b3);
+        }
+        nuint stride = (nuint)ld, o = 0;
+        for (int c = 0; c < 4; c++, o += stride)
+        {
+            var (lo, hi) = c switch { 0 => (a0, b0), 1 => (a1, b1), 2 => (a2, b2), _ => (a3, b3) };
+            (Vector256.LoadUnsafe(ref g, o) + lo).StoreUnsafe(ref g, o);
+            (Vector256.LoadUnsafe(ref g, o + 4) + hi).StoreUnsafe(ref g, o + 4);
         }
     }
 

@@ -43,6 +43,8 @@ public class KernelsTest
     [InlineData(17, 2)]
     [InlineData(29, 7)]
     [InlineData(40, 1)]
+    [InlineData(129, 5)]    // wider than 128: the 512-bit path packs the panel into strips
+    [InlineData(150, 17)]
     public void GramUpdateAddsZTransposeZOnAndBelowTheDiagonalOnEveryCodePath(int cols, int rows)
     {
         int ld = (cols + 15) & ~15;
@@ -64,6 +66,16 @@ public class KernelsTest
                     Assert.True(Math.Abs(expected - g[j * ld + i]) <= 1e-13, $"{bits}-bit path, entry ({i}, {j}): {g[j * ld + i]} vs {expected}");
                 }
         }
+    }
+
+    [Fact]
+    public void GramUpdateDispatchesOnWhatTheCpuHas()
+    {
+        int expected = System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512
+            : System.Runtime.Intrinsics.X86.Fma.IsSupported && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 256 : 0;
+        if (!System.Runtime.Intrinsics.X86.X86Base.IsSupported)
+            return;   // off x86 the widest accelerated width is taken; nothing x86-specific to check
+        Assert.Equal(expected, Kernels.GramVectorBits);
     }
 
     [Fact]
