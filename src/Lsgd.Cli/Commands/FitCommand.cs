@@ -298,7 +298,7 @@ internal static class FitCommand
             ["learning_rate"] = fit.Training is { } tr && double.IsFinite(tr.LearningRate) ? tr.LearningRate : null,
             ["learning_rate_source"] = fit.Training?.LearningRateSource,
             ["recoveries"] = fit.Training?.Recoveries,
-            ["data_passes"] = fit.Training is { } tp ? Json.Number(tp.DataPasses) : null,
+            ["data_passes"] = Json.Number(Math.Round(fit.DataPasses, 3)),
             ["validation_loss"] = fit.Training?.ValidationLoss is { } vl ? Json.Number(vl) : null,
             ["l1"] = o.Penalty.L1,
             ["l2"] = o.Penalty.L2,

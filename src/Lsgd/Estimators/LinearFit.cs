@@ -34,6 +34,13 @@ public sealed class LinearFit
     /// <summary>The iterative run (null for the exact method).</summary>
     public GradientDescentResult? Training { get; init; }
 
+    /// <summary>
+    /// Passes over the rows of X the whole fit made: building the statistics, the exact solution's reads, the
+    /// standardisation, every objective evaluation of the run (and of auto's checks), the final certified gap and the
+    /// goodness-of-fit pass. Fractions are mini-batch epochs and validation rows. docs/ENGINES.md gives the count per method.
+    /// </summary>
+    public double DataPasses { get; init; }
+
     /// <summary>The standardisation applied before the iterative method, if any.</summary>
     public Standardizer? Standardization { get; init; }
 

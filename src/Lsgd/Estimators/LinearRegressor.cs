@@ -107,6 +107,8 @@ public sealed class LinearRegressor
             throw new InvalidOptionException(nameof(o.Covariance), o.Covariance.ToString(), $"one cluster label per row ({clustered.Rows})",
                 $"The cluster column has {labels.Count} values; give one per row of the data.");
         var statistics = source.Statistics ?? (source.Rows is { } rowSource ? SufficientStatistics.Compute(rowSource, cancellationToken: cancellationToken) : null);
+        // Passes over the rows of X, stage by stage (LinearFit.DataPasses).
+        double passes = source.Rows is not null ? 1 : 0;
         long count = source.Data?.Rows ?? statistics!.Count;
         if (count < layout.BlockSize)
             Throw.Data($"The data has {Throw.Plural(count, "row")} but each output has {Throw.Plural(layout.BlockSize, "parameter")} " +
@@ -114,11 +116,12 @@ public sealed class LinearRegressor
                 "Add rows, use fewer features or a lower `Degree`.");
         int rows = (int)Math.Min(count, int.MaxValue);
         if (o.Method == SolverMethod.Exact)
-            return FitExact(source, statistics, layout, rows, null, cancellationToken);
+            return FitExact(source, statistics, layout, rows, null, passes, cancellationToken);
 
         // The training rows, and their statistics (for the certificate, the statistics engine and the exact solution).
         var (train, validation) = source.Data is { } data ? Split(data, o.ValidationFraction, o.GradientDescent.Seed) : (null, null);
         var trainStatistics = train is not null ? SufficientStatistics.Compute(train, o.MaxThreads) : statistics!;
+        passes += (validation is not null ? 1 : 0) + (train is not null ? 1 : 0);
         var engineKind = ChooseEngine(o, source, trainStatistics.Count, layout);
         var scaling = o.GradientDescent.LossScaling;
         double factor = scaling == LossScaling.Mean ? 1.0 / trainStatistics.Count : 1.0;
@@ -136,6 +139,7 @@ public sealed class LinearRegressor
                 var accurate = qr ? AccurateFromStatistics(trainStatistics, o.FitIntercept) : null;
                 qr &= accurate is null;
                 reference = qr ? ExactLeastSquares.Solve(train!.ToDoublePrecision(), o.FitIntercept) : accurate ?? ExactLeastSquares.FromStatistics(trainStatistics, o.FitIntercept);
+                if (qr) passes += ExactLeastSquares.PassesOverRows(layout.Features, o.FitIntercept, layout.Outputs, train!.IsSinglePrecision);
                 referenceSource = qr ? "J* from the exact solution (Householder QR of the rows)" : "J* from the exact solution (Cholesky of the statistics)";
             }
             catch (LsgdException e)
@@ -149,6 +153,8 @@ public sealed class LinearRegressor
         var standardizer = !o.Standardize ? null
             : engineKind == EngineKind.Rows ? Standardizer.Fit(train!, center: o.FitIntercept) : trainStatistics.ToStandardizer(center: o.FitIntercept);
         var posed = standardizer is null ? trainStatistics : trainStatistics.Standardized(standardizer);
+        if (standardizer is not null && engineKind == EngineKind.Rows)
+            passes += 2 + (validation is not null ? (double)validation.Rows / train!.Rows : 0);   // fit the standardiser, transform the rows
         IGradientEngine engine = engineKind switch
         {
             EngineKind.Statistics => new SufficientStatisticsEngine(posed, o.FitIntercept),
@@ -176,7 +182,7 @@ public sealed class LinearRegressor
                 (double)rows * layout.BlockSize * layout.BlockSize)
             : (o.Method, null, null);
         if (method == SolverMethod.Exact)
-            return FitExact(source, statistics, layout, rows, choice, cancellationToken);
+            return FitExact(source, statistics, layout, rows, choice, passes + objective.Passes, cancellationToken);
         if (warm)
             choice = $"auto started from the solution of the normal equations ({Throw.Plural(layout.Outputs, "output")} sharing one pass over the data and one Cholesky of the statistics), for the run to certify or polish. " + choice;
 
@@ -219,12 +225,13 @@ public sealed class LinearRegressor
             if (!(gaps.Relative <= tolerance) && plain && o.Penalty.IsNone && reference is not null && run.StopReason is not (StopReason.Cancelled or StopReason.TimeBudget))
                 return FitExact(source, statistics, layout, rows, choice + string.Format(c,
                     " The iterative run stopped ({0}) after {1} iterations at a certified relative gap of {2:G3}, above {3:G3}; the exact solution is reported instead.",
-                    run.StopReason.ToSnakeCase(), run.Iterations, gaps.Relative, tolerance), cancellationToken);
+                    run.StopReason.ToSnakeCase(), run.Iterations, gaps.Relative, tolerance), passes + EnginePasses(objective, validationObjective), cancellationToken);
         }
 
         var theta = standardizer is null ? [.. run.Parameters] : standardizer.ToOriginalUnits([.. run.Parameters], layout);
         var model = new LinearModel(layout, theta, source.FeatureNames, source.TargetNames);
         var fitStatistics = Goodness(model, source, statistics, cancellationToken);
+        passes += EnginePasses(objective, validationObjective) + GoodnessPasses(source);
         var optimality = certificate is null ? null : Compare(model, reference, gaps, certificate, fitStatistics, rows, scaling, tolerance);
         bool certified = optimality is { Certified: true };
         return new LinearFit
@@ -235,6 +242,7 @@ public sealed class LinearRegressor
             MethodChoice = choice,
             Rows = rows,
             Training = run,
+            DataPasses = passes,
             Standardization = standardizer,
             Statistics = fitStatistics,
             Exact = reference,
@@ -287,7 +295,7 @@ public sealed class LinearRegressor
     }
 
     /// <summary>The exact solution: QR of the rows in memory, Cholesky of the statistics otherwise.</summary>
-    private LinearFit FitExact(TrainingSource source, SufficientStatistics? statistics, ParameterLayout layout, int rows, string? choice, CancellationToken cancellationToken)
+    private LinearFit FitExact(TrainingSource source, SufficientStatistics? statistics, ParameterLayout layout, int rows, string? choice, double passes, CancellationToken cancellationToken)
     {
         var o = Options;
         if (!o.Penalty.IsNone)
@@ -307,6 +315,7 @@ public sealed class LinearRegressor
             return new LinearFit
             {
                 Model = exact.Model, Options = o, Method = SolverMethod.Exact, MethodChoice = choice, Rows = rows,
+                DataPasses = passes + ExactLeastSquares.PassesOverRows(layout.Features, o.FitIntercept, layout.Outputs, data.IsSinglePrecision) + GoodnessPasses(source),
                 Statistics = exactStatistics, Exact = exact, Engine = EngineKind.Rows,
                 Report = RegressionReport.Compute(exact.Model, data, exact, o.Covariance, exactStatistics),
             };
@@ -324,10 +333,18 @@ public sealed class LinearRegressor
         return new LinearFit
         {
             Model = model, Options = o, Method = SolverMethod.Exact, MethodChoice = (choice is null ? "" : choice + " ") + how, Rows = rows,
+            DataPasses = passes + GoodnessPasses(source),
             Statistics = fitStatistics, Exact = fromStatistics, Engine = EngineKind.Statistics,
             Report = RegressionReport.Compute(model, statistics!.Count, fromStatistics, fitStatistics),
         };
     }
+
+    /// <summary>The passes the objectives made over the rows (the training run, auto's checks, the final gap; validation rows as a fraction).</summary>
+    private static double EnginePasses(LeastSquaresObjective objective, LeastSquaresObjective? validation) =>
+        objective.Passes + (validation is null ? 0 : validation.Passes * validation.Rows / (double)objective.Rows);
+
+    /// <summary>The goodness-of-fit pass: one over rows in memory or streamed, none from statistics alone.</summary>
+    private static double GoodnessPasses(TrainingSource source) => source.Statistics is null ? 1 : 0;
 
     /// <summary>Goodness of fit on every row of the source (one more pass for streamed rows; none for statistics).</summary>
     private static IReadOnlyList<OutputStatistics> Goodness(LinearModel model, TrainingSource source, SufficientStatistics? statistics, CancellationToken cancellationToken) =>
@@ -476,8 +493,9 @@ public sealed class LinearRegressor
         if (!plain)
             return (SolverMethod.GradientDescent, "auto kept the gradient-descent family: an optimizer or mini-batches were asked for.", null);
         // Where the gap asked for guarantees fewer than MinimumDigits of θ (ill-conditioned, noisy data such as NIST's
-        // Wampler 3–5) and a QR of the rows is affordable, conjugate gradient is not used.
-        if (haveExact && o.Penalty.IsNone && parameterError > digits && work <= o.QrBudget)
+        // Wampler 3–5) and a QR of the rows is affordable, conjugate gradient is not used. From the exact solution
+        // conjugate gradient only certifies (or polishes) it, to the tighter gap where needed.
+        if (!warm && haveExact && o.Penalty.IsNone && parameterError > digits && work <= o.QrBudget)
             return (SolverMethod.Exact, string.Format(c,
                 "auto chose the exact solver: with condition number κ = {0:G3} of the standardised statistics a certified relative gap of {1:G3} bounds the coefficients' relative error only by {2:G3}, fewer than {3} digits.",
                 kappa, tolerance, parameterError, MinimumDigits), null);

@@ -1,0 +1,122 @@
+using Lsgd.Data;
+using Lsgd.Estimators;
+using Lsgd.Models;
+using Lsgd.Solvers;
+using Lsgd.Tests.Applications;
+using Lsgd.Training;
+
+namespace Lsgd.Tests.Estimators;
+
+/// <summary>
+/// <see cref="LinearFit.DataPasses"/> counts the passes over the rows the whole fit made, per method as docs/ENGINES.md
+/// tabulates them; streamed, it is checked against the passes the source really served.
+/// </summary>
+public class DataPassesTest
+{
+    private static LinearRegressorOptions Options(SolverMethod method, GradientDescentOptions? gd = null) => new()
+    {
+        Method = method, Standardize = true, GradientDescent = gd ?? new GradientDescentOptions { LossScaling = LossScaling.Mean },
+    };
+
+    [Fact]
+    public void AStreamedFullBatchFitCountsTheTwoPassesTheSourceServed()
+    {
+        var (data, _) = TestData.Random(400, 3, 2, seed: 5);
+        foreach (var method in new[] { SolverMethod.Auto, SolverMethod.ConjugateGradient, SolverMethod.Exact })
+        {
+            var source = new ApplicationData.SmallChunks(data, rows: 64);
+            var fit = new LinearRegressor(Options(method)).Fit(source);
+            Assert.Equal(2, source.Passes);   // the statistics, then the goodness of fit
+            Assert.Equal(source.Passes, fit.DataPasses);
+        }
+    }
+
+    [Fact]
+    public void AStreamedMiniBatchFitCountsEveryPassTheSourceServed()
+    {
+        var (data, _) = TestData.Random(300, 2, 1, seed: 6);
+        var source = new ApplicationData.SmallChunks(data, rows: 50);
+        var gd = new GradientDescentOptions { LossScaling = LossScaling.Mean, LearningRate = 0.05, BatchSize = 100, MaxIterations = 4, Tolerance = 0 };
+        var fit = new LinearRegressor(Options(SolverMethod.GradientDescent, gd)).Fit(source);
+        Assert.Equal(EngineKind.Stream, fit.Engine);
+        Assert.Equal(source.Passes, fit.DataPasses, 1e-12);
+    }
+
+    [Fact]
+    public void TheStatisticsEngineMakesTwoPassesWhateverTheNumberOfOutputs()
+    {
+        var (data, _) = TestData.Random(50_000, 4, 3, seed: 7);
+        foreach (var method in new[] { SolverMethod.Auto, SolverMethod.ConjugateGradient })
+        {
+            // Too large for the QR reference (budget 0): XᵀX and Xᵀy for all outputs, then the goodness of fit.
+            var fit = new LinearRegressor(Options(method) with { QrBudget = 0 }).Fit(data);
+            Assert.Equal(EngineKind.Statistics, fit.Engine);
+            Assert.True(fit.Converged);
+            Assert.Equal(2, fit.DataPasses);
+            // Within the budget, the QR reference reads the rows too.
+            var withQr = new LinearRegressor(Options(method)).Fit(data);
+            Assert.Equal(2 + ExactLeastSquares.PassesOverRows(4, fitIntercept: true, outputs: 3, singlePrecision: false), withQr.DataPasses);
+        }
+    }
+
+    [Fact]
+    public void TheExactMethodInMemoryCountsTheQrReadsAndTheGoodnessPass()
+    {
+        var (data, _) = TestData.Random(200, 3, 2, seed: 8);
+        var fit = new LinearRegressor(Options(SolverMethod.Exact)).Fit(data);
+        // 3 reads to centre and scale, p = 4 Householder sweeps, 2 outputs × (3 refinement steps + the SSE), then the fit statistics.
+        Assert.Equal(3 + 4 + 2 * 4 + 1, fit.DataPasses);
+        var single = Dataset.FromSingle([.. data.X.ToArray().Select(v => (float)v)], data.Y.ToArray(), data.Rows, data.Features, data.Outputs);
+        Assert.Equal(1 + 3 + 4 + 2 * 4 + 1, new LinearRegressor(Options(SolverMethod.Exact)).Fit(single).DataPasses);   // + widening float32
+    }
+
+    [Fact]
+    public void TheRowEngineCountsStatisticsReferenceStandardisationRunFinalGapAndGoodness()
+    {
+        var (data, _) = TestData.Random(200, 3, 1, seed: 9);
+        var gd = new GradientDescentOptions { LossScaling = LossScaling.Mean, LearningRate = 0.1, MaxIterations = 7, Tolerance = 0, RelativeGapTolerance = 0 };
+        var fit = new LinearRegressor(Options(SolverMethod.GradientDescent, gd)).Fit(data);
+        Assert.Equal(EngineKind.Rows, fit.Engine);
+        Assert.Equal(7, fit.Training!.Iterations);
+        double qr = ExactLeastSquares.PassesOverRows(3, fitIntercept: true, outputs: 1, singlePrecision: false);
+        // statistics 1 + QR reference + standardiser 2 + θ₀ 1 + 7 steps + final gap 1 + goodness 1.
+        Assert.Equal(1 + qr + 2 + 1 + 7 + 1 + 1, fit.DataPasses);
+    }
+}
+
+/// <summary>A head of several outputs on the statistics engine: one pass, one factorisation, the same answer as one fit per output.</summary>
+public class MultiOutputHeadTest
+{
+    [Fact]
+    public void AutoFitsEveryOutputOfAHeadAsItsOwnFitWouldCertifiedFromOnePass()
+    {
+        int n = 60_000, d = 6, k = 4;
+        var (data, _) = TestData.Random(n, d, k, seed: 11);
+        var options = new LinearRegressorOptions
+        {
+            Method = SolverMethod.Auto, Standardize = true, QrBudget = 0,   // the normal equations, not a QR of the rows
+            GradientDescent = new GradientDescentOptions { LossScaling = LossScaling.Mean },
+        };
+        var head = new LinearRegressor(options).Fit(data);
+        Assert.Equal(EngineKind.Statistics, head.Engine);
+        Assert.True(head.Converged);
+        Assert.Equal(2, head.DataPasses);
+        Assert.Contains("one Cholesky", head.MethodChoice);
+        var exact = ExactLeastSquares.Solve(data);
+        var x = data.X.ToArray();
+        for (int o = 0; o < k; o++)
+        {
+            var y = Enumerable.Range(0, n).Select(i => data.Y[i * k + o]).ToArray();
+            var alone = new LinearRegressor(options).Fit(new Dataset(x, y, n, d, 1, data.FeatureNames, [data.TargetNames[o]]));
+            Assert.True(alone.Converged);
+            var both = head.Model.Coefficients(o).ToArray().Append(head.Model.Intercept(o)).ToArray();
+            var one = alone.Model.Coefficients().ToArray().Append(alone.Model.Intercept()).ToArray();
+            var qr = exact.Model.Coefficients(o).ToArray().Append(exact.Model.Intercept(o)).ToArray();
+            for (int j = 0; j <= d; j++)
+            {
+                Assert.Equal(one[j], both[j], 1e-10 * (1 + Math.Abs(one[j])));
+                Assert.Equal(qr[j], both[j], 1e-9 * (1 + Math.Abs(qr[j])));
+            }
+        }
+    }
+}
