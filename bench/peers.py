@@ -91,6 +91,13 @@ def parse_args():
     p.add_argument("--torch-lr", type=float, default=0.01)
     p.add_argument("--workdir", help="folder for X.npy and y.npy (default: a new temporary folder, removed at the end)")
     p.add_argument("--output", help="also write the report (markdown) to this file")
+    p.add_argument("--head", action="store_true",
+                   help="instead: the fine-tuning head, --head-rows x --head-features float32 embeddings -> --head-outputs "
+                        "targets, whole processes (python + .npy load + fit) interleaved, medians of --head-runs")
+    p.add_argument("--head-rows", type=int, default=50_000)
+    p.add_argument("--head-features", type=int, default=768)
+    p.add_argument("--head-outputs", type=int, default=20)
+    p.add_argument("--head-runs", type=int, default=3)
     return p.parse_args()
 
 
@@ -318,8 +325,79 @@ def fmt_gap(g):
     return "{:.2e}".format(g) if g == g else "—"
 
 
+HEAD_PEERS = {
+    "scikit-learn Ridge(alpha=1e-10, solver='cholesky')":
+        "import numpy as np, sys; from sklearn.linear_model import Ridge; X = np.load(sys.argv[1]); Y = np.load(sys.argv[2]); "
+        "m = Ridge(alpha=1e-10, solver='cholesky').fit(X, Y); print(float(((Y - m.predict(X)) ** 2).sum()))",
+    "numpy.linalg.lstsq on [X, 1]":
+        "import numpy as np, sys; X = np.load(sys.argv[1]); Y = np.load(sys.argv[2]); "
+        "A = np.hstack([X.astype(np.float64), np.ones((X.shape[0], 1))]); c = np.linalg.lstsq(A, Y, rcond=None)[0]; "
+        "print(float(((Y - A @ c) ** 2).sum()))",
+}
+
+
+def head_main(args):
+    """The fine-tuning head, whole processes: each peer and `lsgd fit` (default method) start, load the same .npy
+    files and fit all outputs; runs are interleaved (peer, peer, lsgd, repeat) and each row is the median."""
+    out = Report()
+    n, d, k = args.head_rows, args.head_features, args.head_outputs
+    rng = np.random.default_rng(args.seed)
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    x = x @ (np.eye(d, dtype=np.float32) + np.float32(0.05) * rng.standard_normal((d, d)).astype(np.float32))
+    y = x.astype(np.float64) @ (0.05 * rng.standard_normal((d, k))) + rng.standard_normal((n, k))
+    workdir = args.workdir or tempfile.mkdtemp(prefix="lsgd-head-")
+    os.makedirs(workdir, exist_ok=True)
+    xpath, ypath = os.path.join(workdir, "X.npy"), os.path.join(workdir, "Y.npy")
+    np.save(xpath, x)
+    np.save(ypath, y)
+    out("# The fine-tuning head: whole processes")
+    out()
+    out("n = {:,} float32 embeddings of d = {}, k = {} float64 targets, seed {}; {}; Python {}, numpy {}; {} logical CPUs.".format(
+        n, d, k, args.seed, time.strftime("%Y-%m-%d %H:%M:%S"), platform.python_version(), np.__version__, os.cpu_count()))
+    out("BLAS: " + blas_description())
+    env = {kk: v for kk, v in os.environ.items() if not kk.startswith(_SAVED_PREFIX)}
+    dotnet = shutil.which("dotnet")
+    why = lsgd_available(dotnet, args.lsgd_dll)
+    times = {name: [] for name in list(HEAD_PEERS) + ["lsgd fit (default: auto)"]}
+    notes = {}
+    for _ in range(args.head_runs):
+        for name, code in HEAD_PEERS.items():
+            t0 = time.perf_counter()
+            r = subprocess.run([sys.executable, "-c", code, xpath, ypath], capture_output=True, text=True, env=env)
+            times[name].append(time.perf_counter() - t0)
+            notes[name] = "SSE {}".format(r.stdout.strip()) if r.returncode == 0 else "failed: " + r.stderr.strip()[-200:]
+        if why is None:
+            t0 = time.perf_counter()
+            r = subprocess.run([dotnet, args.lsgd_dll, "fit", "--features", xpath, "--targets", ypath, "--json"],
+                               capture_output=True, text=True, env=lsgd_env())
+            times["lsgd fit (default: auto)"].append(time.perf_counter() - t0)
+            if r.returncode == 0:
+                doc = json.loads(r.stdout)
+                notes["lsgd fit (default: auto)"] = "{}, {} iterations, converged {}, data_passes {}, fit_seconds {:.3g}, load_seconds {:.3g}".format(
+                    doc["method"], doc["iterations"], doc["converged"], doc.get("data_passes"), doc["fit_seconds"], doc["load_seconds"])
+            else:
+                notes["lsgd fit (default: auto)"] = "failed: " + (r.stderr.strip() or r.stdout.strip())[-200:]
+    ridge = statistics.median(times[next(iter(HEAD_PEERS))])
+    out()
+    out("| tool | whole process, s (median of {}) | ratio to Ridge | notes |".format(args.head_runs))
+    out("|---|---|---|---|")
+    for name, ts in times.items():
+        if not ts:
+            out("| {} | — | — | not available: {} |".format(name, why))
+            continue
+        m = statistics.median(ts)
+        out("| {} | {} | {:.2f} | {} |".format(name, fmt_seconds(m), m / ridge, notes.get(name, "")))
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write("\n".join(out.lines) + "\n")
+    if not args.workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main():
     args = parse_args()
+    if args.head:
+        return head_main(args)
     out = Report()
     n, d = args.rows, args.features
     unset = [v for v in _UNSET if (_SAVED_PREFIX + v) in os.environ]
