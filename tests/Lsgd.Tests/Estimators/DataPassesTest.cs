@@ -53,9 +53,8 @@ public class DataPassesTest
             Assert.Equal(EngineKind.Statistics, fit.Engine);
             Assert.True(fit.Converged);
             Assert.Equal(2, fit.DataPasses);
-            // Within the budget, the QR reference reads the rows too.
-            var withQr = new LinearRegressor(Options(method)).Fit(data);
-            Assert.Equal(2 + ExactLeastSquares.PassesOverRows(4, fitIntercept: true, outputs: 3, singlePrecision: false), withQr.DataPasses);
+            // Within the QR budget, well-conditioned data with many rows takes its reference from the same statistics: still 2.
+            Assert.Equal(2, new LinearRegressor(Options(method)).Fit(data).DataPasses);
         }
     }
 
