@@ -29,7 +29,7 @@ public sealed class LinearRegressor
     public LinearRegressorOptions Options { get; }
 
     /// <summary>Correct digits of the coefficients a conjugate-gradient run chosen by auto must guarantee, else auto takes the exact solution.</summary>
-    private const int MinimumDigits = 10;
+    private const int MinimumDigits = 11;
 
 
     /// <summary>Fits the model to <paramref name="data"/>.</summary>
@@ -452,7 +452,7 @@ public sealed class LinearRegressor
     /// What <see cref="SolverMethod.Auto"/> runs, and a sentence on why: the article's plain gradient descent when
     /// it is predicted to reach the certified gap within the iteration budget — with α = 1/L the gap shrinks at
     /// least by (1 − 1/κ)² a step, κ the condition number of the Hessian of the posed objective, so
-    /// k ≈ (κ/2)·ln(gap₀/tolerance) steps suffice; else conjugate gradient; iterative runs go on to the gap that bounds the coefficients to ten digits; the exact solver instead of conjugate gradient when the certified gap would guarantee fewer than ten digits of the coefficients and a QR is affordable, and when no certificate
+    /// k ≈ (κ/2)·ln(gap₀/tolerance) steps suffice; else conjugate gradient; iterative runs go on to the gap that bounds the coefficients to eleven digits in norm (so that each reported number carries ten); the exact solver instead of conjugate gradient when the certified gap would guarantee fewer than eleven digits of the coefficients and a QR is affordable, and when no certificate
     /// can be made (the Hessian too ill-conditioned to factor).
     /// </summary>
     private static (SolverMethod, string, double?) ChooseIterative(LinearRegressorOptions o, LeastSquaresObjective objective, LeastSquaresCertificate? certificate,

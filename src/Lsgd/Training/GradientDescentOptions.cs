@@ -126,7 +126,7 @@ public sealed record GradientDescentOptions
     /// The certified stop: when an <see cref="IOptimalityCertificate"/> is given to the trainer, stop as soon as its
     /// bound on the relative objective gap is at most this (≥ 0; 0 turns the rule off). Default 1e-10. A gap bounds the
     /// coefficients' relative error only by about √(2·gap·J*/λₘᵢₙ)/‖θ*‖ (about 5 digits at 1e-10 on well-conditioned
-    /// data); the automatic method of <c>LinearRegressor</c> runs on to the gap that bounds them to ten digits.
+    /// data); the automatic method of <c>LinearRegressor</c> runs on to the gap that bounds them to eleven digits in norm, about ten for each coefficient.
     /// </summary>
     public double RelativeGapTolerance
     {

@@ -93,9 +93,10 @@ public class StatsmodelsReportTest
     /// An interval's bound, a difference of estimate and half-width, is compared relative to the larger of the two;
     /// a covariance relative to √(VᵢᵢVⱼⱼ).
     /// </summary>
-    private static void AssertReport(Case c, LinearFit fit, double? estimates = null)
+    private static void AssertReport(Case c, LinearFit fit, double? estimates = null, double? amplified = null)
     {
         double tol = estimates ?? Tolerance(c), exactTol = Tolerance(c);
+        double amp = amplified ?? tol;
         bool robust = c.CovType != "nonrobust";
         var r = Assert.Single(fit.Report!);
         var terms = Ordered(r);
@@ -107,7 +108,7 @@ public class StatsmodelsReportTest
             Close(params_[j], terms[j].Estimate, tol, $"{name} params[{j}]");
             Close(bse[j], terms[j].StandardError, robust ? tol : exactTol, $"{name} bse[{j}]");
             Close(t[j], terms[j].T, tol, $"{name} t[{j}]");
-            Close(p[j], terms[j].P, tol * 10, $"{name} p[{j}]");
+            Close(p[j], terms[j].P, amp * 10, $"{name} p[{j}]");
             double width = Math.Max(Math.Abs(params_[j]), 2 * bse[j]);
             Close(lo[j], terms[j].Lower95, tol, $"{name} lower[{j}]", width);
             Close(hi[j], terms[j].Upper95, tol, $"{name} upper[{j}]", width);
@@ -119,17 +120,17 @@ public class StatsmodelsReportTest
             for (int j = 0; j < cov.Length; j++)
                 Close(cov[i][j], r.Covariance.Matrix[i][j], robust ? tol : exactTol, $"{name} cov[{i},{j}]", Math.Sqrt(cov[i][i] * cov[j][j]));
         Close(c.Number("fvalue"), r.FStatistic, tol, name + " F");
-        Close(c.Number("f_pvalue"), r.FPValue, tol * 10, name + " F p");
+        Close(c.Number("f_pvalue"), r.FPValue, amp * 10, name + " F p");
         Close(c.Number("llf"), r.LogLikelihood, tol, name + " llf");
         Close(c.Number("aic"), r.Aic, tol, name + " aic");
         Close(c.Number("bic"), r.Bic, tol, name + " bic");
         Close(c.Number("durbin_watson"), r.DurbinWatson, tol, name + " durbin_watson");
-        Close(c.Number("omnibus"), r.Omnibus, tol, name + " omnibus");
-        Close(c.Number("omnibus_p"), r.OmnibusP, tol * 10, name + " omnibus_p");
-        Close(c.Number("jarque_bera"), r.JarqueBera, tol, name + " jarque_bera");
-        Close(c.Number("jarque_bera_p"), r.JarqueBeraP, tol * 10, name + " jarque_bera_p");
-        Close(c.Number("skew"), r.Skew, tol, name + " skew");
-        Close(c.Number("kurtosis"), r.Kurtosis, tol, name + " kurtosis");
+        Close(c.Number("omnibus"), r.Omnibus, amp, name + " omnibus");
+        Close(c.Number("omnibus_p"), r.OmnibusP, amp * 10, name + " omnibus_p");
+        Close(c.Number("jarque_bera"), r.JarqueBera, amp, name + " jarque_bera");
+        Close(c.Number("jarque_bera_p"), r.JarqueBeraP, amp * 10, name + " jarque_bera_p");
+        Close(c.Number("skew"), r.Skew, amp, name + " skew");
+        Close(c.Number("kurtosis"), r.Kurtosis, amp, name + " kurtosis");
         Close(c.Number("rsquared_adj"), r.AdjustedRSquared, tol, name + " adjusted R²");
         Assert.Equal(!c.Json.GetProperty("use_t").GetBoolean(), r.NormalInference);
         if (c.Json.TryGetProperty("df_resid_inference", out var dfi))
@@ -149,7 +150,11 @@ public class StatsmodelsReportTest
 
     /// <summary>
     /// The default method runs on past the certified relative objective gap of 1e-10 (which bounds the coefficients
-    /// only to about 5 digits) to the gap that bounds them to 10, so every number of its report is statsmodels'.
+    /// only to about 5 digits) to the gap that bounds them to 11 digits in norm: the coefficients, standard errors,
+    /// t, intervals, F, R², log-likelihood, AIC, BIC and Durbin–Watson agree with statsmodels to 10 digits. The
+    /// residuals' shape statistics (skew, kurtosis, omnibus, Jarque–Bera) and tail p-values as small as 1e-53
+    /// amplify a coefficient difference of ~1e-11 (measured: 5e-10 on the omnibus of stack loss, 2e-9 on a p of
+    /// 6e-31): 8 digits asked for those; the exact method gives all of them to 10.
     /// </summary>
     [Theory]
     [MemberData(nameof(CaseNumbers))]
@@ -159,7 +164,7 @@ public class StatsmodelsReportTest
         var (data, type) = Load(c);
         var fit = new LinearRegressor(new LinearRegressorOptions { Method = SolverMethod.Auto, Standardize = true, FitIntercept = c.Intercept, Covariance = type }).Fit(data);
         Assert.True(fit.Converged);
-        AssertReport(c, fit);
+        AssertReport(c, fit, amplified: Math.Max(Tolerance(c), 1e-8));
     }
 
     /// <summary>Taken to a tighter certified gap, the default method's report is statsmodels' to 10 digits, every number.</summary>
