@@ -52,6 +52,8 @@ public sealed class Dataset
         Storage = new FeatureStorage(features, featureCount);
         _y = targets;
         Rows = rows;
+        WeightSum = rows;
+        Observations = rows;
         Features = featureCount;
         Outputs = outputCount;
     }
@@ -113,11 +115,74 @@ public sealed class Dataset
         var single = Storage.SingleValues;
         var x = new double[single.Length];
         for (int i = 0; i < x.Length; i++) x[i] = single[i];
-        return new Dataset(x, _y, Rows, Features, Outputs, FeatureNames, TargetNames);
+        return new Dataset(x, _y, Rows, Features, Outputs, FeatureNames, TargetNames).WithWeights(_weights);
     }
 
-    /// <summary>n, the number of observations.</summary>
+    /// <summary>n, the number of rows (rows of weight zero included).</summary>
     public int Rows { get; }
+
+    /// <summary>
+    /// The weight of each row for weighted least squares (n values), or empty when the rows are unweighted (every
+    /// weight 1). Weights are inverse variances, as statsmodels' WLS takes them: the fit minimises Σᵢ wᵢ‖rᵢ‖².
+    /// </summary>
+    public ReadOnlySpan<double> Weights => _weights;
+
+    /// <summary>Whether the rows carry weights (<see cref="WithWeights"/>).</summary>
+    public bool IsWeighted => _weights is not null;
+
+    /// <summary>The weight of row <paramref name="i"/> (0-based): 1 for unweighted rows.</summary>
+    public double Weight(int i) => _weights is null ? 1.0 : _weights[i];
+
+    /// <summary>Σᵢ wᵢ, the total weight (n when the rows are unweighted).</summary>
+    public double WeightSum { get; private set; }
+
+    /// <summary>
+    /// The observations: rows of positive weight (all n rows when unweighted). Rows of weight zero take no part in
+    /// the fit and are not counted in the degrees of freedom, as R's <c>lm</c> counts them.
+    /// </summary>
+    public int Observations { get; private set; }
+
+    private double[]? _weights;
+
+    /// <summary>
+    /// The same rows (features and targets shared, not copied) with a weight per row for weighted least squares, or
+    /// unweighted with null. Weights are inverse variances (statsmodels' WLS convention); a weight of zero leaves its
+    /// row out of the fit.
+    /// </summary>
+    /// <param name="weights">n weights, each finite and ≥ 0, not all zero; not copied.</param>
+    /// <exception cref="LsgdException">A negative, NaN or infinite weight (its row is named), or every weight zero.</exception>
+    public Dataset WithWeights(double[]? weights)
+    {
+        var copy = (Dataset)MemberwiseClone();
+        copy._weights = weights;
+        copy.WeightSum = Rows;
+        copy.Observations = Rows;
+        if (weights is null) return copy;
+        if (weights.Length != Rows)
+            Throw.Length(nameof(weights), weights.Length, Rows, "one weight per row");
+        var (sum, positive) = CheckWeights(weights);
+        copy.WeightSum = sum;
+        copy.Observations = positive;
+        return copy;
+    }
+
+    /// <summary>Checks weights (finite, ≥ 0, not all zero) and returns their sum and how many are positive.</summary>
+    internal static (double Sum, int Positive) CheckWeights(ReadOnlySpan<double> weights)
+    {
+        double sum = 0;
+        int positive = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            double w = weights[i];
+            if (!(w >= 0) || !double.IsFinite(w))
+                Throw.Data($"The weight of row {i + 1} is {Throw.Format(w)}: weights must be finite numbers ≥ 0 (inverse variances; 0 leaves the row out). Correct or remove that row.");
+            sum += w;
+            if (w > 0) positive++;
+        }
+        if (positive == 0)
+            Throw.Data("Every weight is zero, so no row takes part in the fit. Give some rows a positive weight.");
+        return (sum, positive);
+    }
 
     /// <summary>d, the number of features per row.</summary>
     public int Features { get; private init; }

@@ -1,6 +1,6 @@
 namespace Lsgd.Data;
 
-/// <summary>An in-memory <see cref="Dataset"/> seen as an <see cref="IRowSource"/> (for tests and uniform code paths).</summary>
+/// <summary>An in-memory <see cref="Dataset"/> seen as an <see cref="IRowSource"/> (for tests and uniform code paths); its weights, if any, come with the chunks.</summary>
 public sealed class DatasetRowSource(Dataset data) : IRowSource
 {
     private readonly Dataset _data = data ?? throw new ArgumentNullException(nameof(data));
@@ -33,7 +33,8 @@ public sealed class DatasetRowSource(Dataset data) : IRowSource
             for (int i = 0; i < rows; i++)
                 for (int j = 0; j < d; j++) x[i * d + j] = _data.Feature(start + i, j);
             var y = _data.Y.Slice(start * k, rows * k).ToArray();
-            yield return new RowChunk(x, y, rows, start);
+            var w = _data.IsWeighted ? _data.Weights.Slice(start, rows).ToArray() : null;
+            yield return new RowChunk(x, y, rows, start, w);
         }
     }
 }

@@ -9,7 +9,11 @@ namespace Lsgd.Data;
 /// <param name="Y">Targets, row-major; the first Rows·k values are valid.</param>
 /// <param name="Rows">Number of valid rows.</param>
 /// <param name="FirstRow">0-based index of the chunk's first row in the source.</param>
-public sealed record RowChunk(double[] X, double[] Y, int Rows, long FirstRow);
+/// <param name="W">
+/// The rows' weights for weighted least squares (the first Rows values are valid; each finite and ≥ 0), or null
+/// for unweighted rows (every weight 1).
+/// </param>
+public sealed record RowChunk(double[] X, double[] Y, int Rows, long FirstRow, double[]? W = null);
 
 /// <summary>
 /// Rows that may not fit in memory, read front to back in chunks: a CSV, .npy or Parquet file, or a

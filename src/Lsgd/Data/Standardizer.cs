@@ -67,7 +67,7 @@ public sealed class Standardizer
         for (int i = 0; i < n; i++)
             for (int j = 0; j < d; j++)
                 x[i * d + j] = (data.Feature(i, j) - Means[j]) / Scales[j];
-        return new Dataset(x, data.Y.ToArray(), n, d, data.Outputs, data.FeatureNames, data.TargetNames);
+        return new Dataset(x, data.Y.ToArray(), n, d, data.Outputs, data.FeatureNames, data.TargetNames).WithWeights(data.IsWeighted ? data.Weights.ToArray() : null);
     }
 
     /// <summary>Maps θ′ fitted on standardised features to θ in original units (same layout).</summary>

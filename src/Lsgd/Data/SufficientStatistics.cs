@@ -10,6 +10,10 @@ namespace Lsgd.Data;
 /// scatter matrices Sxx = Σ(x − x̄)(x − x̄)ᵀ, Sxy = Σ(x − x̄)(y − ȳ)ᵀ and the diagonal of Syy.
 /// </summary>
 /// <remarks>
+/// <para>Weighted rows (weighted least squares: <see cref="Dataset.WithWeights"/>, <see cref="RowChunk.W"/>) give the
+/// weighted versions of each: the total weight W = Σw in place of n (<see cref="WeightSum"/>), x̄ = Σwx/W, and
+/// Sxx = Σw(x − x̄)(x − x̄)ᵀ and so on; every formula below holds with W for n. Unweighted rows are rows of weight 1,
+/// with the same bits.</para>
 /// <para>Rows are taken in chunks; each chunk is centred on its own mean (so no large values cancel) and
 /// chunks are merged with Chan, Golub and LeVeque's update: for parts a and b with n = nₐ + n_b and
 /// δ = x̄_b − x̄ₐ, the merged scatter is Sₐ + S_b + δδᵀ·nₐn_b/n. Merging is addition plus that rank-one term,
@@ -51,8 +55,30 @@ public sealed class SufficientStatistics
     /// <summary>Names of the targets.</summary>
     public IReadOnlyList<string> TargetNames { get; }
 
-    /// <summary>n, the rows seen.</summary>
+    /// <summary>n, the observations seen: rows of positive weight (every row when unweighted).</summary>
     public long Count { get; private set; }
+
+    /// <summary>W = Σw, the total weight of the rows seen: equal to <see cref="Count"/> when they are unweighted. It stands for n in the means and the formulas.</summary>
+    public double WeightSum { get; private set; }
+
+    /// <summary>Whether any of the rows seen carried weights.</summary>
+    public bool IsWeighted { get; private set; }
+
+    /// <summary>Σ log w over the rows of positive weight (0 for unweighted rows): a weighted Gaussian log-likelihood adds half of it.</summary>
+    public double SumOfLogWeights { get; private set; }
+
+    /// <summary>Every row read, those of weight zero included (the universe mini-batches are drawn from).</summary>
+    internal long RowsRead { get; private set; }
+
+    /// <summary>Copies the counts of <paramref name="other"/> (n, W, the log-weights, rows read, weighted or not).</summary>
+    private void CopyCounts(SufficientStatistics other)
+    {
+        Count = other.Count;
+        WeightSum = other.WeightSum;
+        IsWeighted = other.IsWeighted;
+        SumOfLogWeights = other.SumOfLogWeights;
+        RowsRead = other.RowsRead;
+    }
 
     /// <summary>x̄ (d values).</summary>
     public double[] FeatureMeans { get; }
@@ -69,9 +95,9 @@ public sealed class SufficientStatistics
     /// <summary>Σ(y − ȳ)² per target.</summary>
     public double[] TargetScatter { get; }
 
-    /// <summary>Population standard deviation of each feature, √(Sxx_jj / n).</summary>
+    /// <summary>Population standard deviation of each feature, √(Sxx_jj / W).</summary>
     internal double[] FeatureStandardDeviations() =>
-        [.. Enumerable.Range(0, Features).Select(j => Math.Sqrt(FeatureScatter[j * Features + j] / Count))];
+        [.. Enumerable.Range(0, Features).Select(j => Math.Sqrt(FeatureScatter[j * Features + j] / WeightSum))];
 
     /// <summary>
     /// The standardiser these statistics imply: μ = x̄ and σ the population standard deviation (or, without
@@ -83,8 +109,8 @@ public sealed class SufficientStatistics
         var scales = new double[Features];
         for (int j = 0; j < Features; j++)
         {
-            double ss = FeatureScatter[j * Features + j] + (center ? 0 : Count * FeatureMeans[j] * FeatureMeans[j]);
-            double sd = Math.Sqrt(ss / Count);
+            double ss = FeatureScatter[j * Features + j] + (center ? 0 : WeightSum * FeatureMeans[j] * FeatureMeans[j]);
+            double sd = Math.Sqrt(ss / WeightSum);
             means[j] = center ? FeatureMeans[j] : 0;
             scales[j] = sd > 0 && double.IsFinite(sd) ? sd : 1.0;
         }
@@ -96,10 +122,8 @@ public sealed class SufficientStatistics
     {
         if ((uint)output >= (uint)Outputs)
             throw new ArgumentOutOfRangeException(nameof(output), output, $"There are {Outputs} outputs.");
-        var result = new SufficientStatistics(Features, 1, FeatureNames, [TargetNames.ElementAtOrDefault(output) ?? "y"], FeatureMeans, FeatureScatter)
-        {
-            Count = Count,
-        };
+        var result = new SufficientStatistics(Features, 1, FeatureNames, [TargetNames.ElementAtOrDefault(output) ?? "y"], FeatureMeans, FeatureScatter);
+        result.CopyCounts(this);
         result.TargetMeans[0] = TargetMeans[output];
         result.TargetScatter[0] = TargetScatter[output];
         for (int j = 0; j < Features; j++)
@@ -112,7 +136,8 @@ public sealed class SufficientStatistics
     {
         ArgumentNullException.ThrowIfNull(standardizer);
         int d = Features, k = Outputs;
-        var result = new SufficientStatistics(d, k, FeatureNames, TargetNames) { Count = Count };
+        var result = new SufficientStatistics(d, k, FeatureNames, TargetNames);
+        result.CopyCounts(this);
         for (int i = 0; i < d; i++)
         {
             double si = standardizer.Scales[i];
@@ -160,7 +185,7 @@ public sealed class SufficientStatistics
     internal double[] SolveNormalEquations(bool fitIntercept, out double[] inverse, out double conditionNumber, out double[] covariance)
     {
         int d = Features, k = Outputs;
-        double n = Count;
+        double n = WeightSum;
         // A = Sxx (centred) or Σxxᵀ (uncentred); scale to unit diagonal for a well-behaved Cholesky.
         var a = new double[d * d];
         var rhs = new double[d * k];
@@ -233,8 +258,8 @@ public sealed class SufficientStatistics
     }
 
     /// <summary>
-    /// Σᵢ (yᵢₒ − wᵀxᵢ − b)² for output <paramref name="output"/>, from the statistics alone:
-    /// Syy − 2wᵀSxy + wᵀSxx w + n c² with c = ȳ − x̄ᵀw − b (b = 0 for a model without intercept). The terms are
+    /// Σᵢ (yᵢₒ − wᵀxᵢ − b)² (weighted: Σᵢ wᵢ(…)²) for output <paramref name="output"/>, from the statistics alone:
+    /// Syy − 2wᵀSxy + wᵀSxx w + W c² with c = ȳ − x̄ᵀw − b (b = 0 for a model without intercept). The terms are
     /// large and cancel, so the absolute rounding error is about ε·Syy.
     /// </summary>
     internal double ResidualSumOfSquares(int output, ReadOnlySpan<double> weights, double intercept)
@@ -251,7 +276,7 @@ public sealed class SufficientStatistics
             cross += weights[i] * CrossScatter[i * k + output];
         }
         double c = TargetMeans[output] - TensorPrimitives.Dot(FeatureMeans, weights) - intercept;
-        return TargetScatter[output] - 2 * cross + quadratic + Count * c * c;
+        return TargetScatter[output] - 2 * cross + quadratic + WeightSum * c * c;
     }
 
     /// <summary>Accumulates statistics of in-memory data, on up to <paramref name="maxThreads"/> threads.</summary>
@@ -287,13 +312,19 @@ public sealed class SufficientStatistics
         ArgumentNullException.ThrowIfNull(source);
         var total = new SufficientStatistics(source.Features, source.Outputs, source.FeatureNames, source.TargetNames);
         var panel = new Panel(source.Features, source.Outputs);
+        long rows = 0;
         foreach (var chunk in source.ReadChunks(chunkRows, cancellationToken))
         {
-            panel.Add(chunk.X, chunk.Y, chunk.Rows);
+            if (chunk.W is { } w)
+                CheckChunkWeights(w.AsSpan(0, chunk.Rows), chunk.FirstRow);
+            panel.Add(chunk.X, chunk.Y, chunk.W, chunk.Rows);
             total.Merge(panel.Take(source.FeatureNames, source.TargetNames));
+            rows += chunk.Rows;
         }
-        if (total.Count == 0)
+        if (rows == 0)
             Throw.Data("The data has no rows: at least one observation is needed to fit a model.");
+        if (total.Count == 0)
+            Throw.Data("Every weight is zero, so no row takes part in the fit. Give some rows a positive weight.");
         return total;
     }
 
@@ -333,7 +364,8 @@ public sealed class SufficientStatistics
         if (featureScatter.Length != d * d) Throw.Length(nameof(featureScatter), featureScatter.Length, d * d, "d × d values");
         if (crossScatter.Length != d * k) Throw.Length(nameof(crossScatter), crossScatter.Length, d * k, "d × k values");
         if (targetScatter.Length != k) Throw.Length(nameof(targetScatter), targetScatter.Length, k, "one value per target");
-        var result = new SufficientStatistics(d, k, [.. featureNames], [.. targetNames]) { Count = count };
+        // Unweighted parts: W = n (the cluster does not carry row weights yet).
+        var result = new SufficientStatistics(d, k, [.. featureNames], [.. targetNames]) { Count = count, WeightSum = count, RowsRead = count };
         featureMeans.CopyTo(result.FeatureMeans, 0);
         targetMeans.CopyTo(result.TargetMeans, 0);
         featureScatter.CopyTo(result.FeatureScatter, 0);
@@ -342,16 +374,28 @@ public sealed class SufficientStatistics
         return result;
     }
 
+    /// <summary>Checks a chunk's weights (finite, ≥ 0), naming the row (1-based in the source) of a bad one.</summary>
+    private static void CheckChunkWeights(ReadOnlySpan<double> w, long firstRow)
+    {
+        for (int i = 0; i < w.Length; i++)
+            if (!(w[i] >= 0) || !double.IsFinite(w[i]))
+                Throw.Data($"The weight of row {firstRow + i + 1} is {Throw.Format(w[i])}: weights must be finite numbers ≥ 0 (inverse variances; 0 leaves the row out). Correct or remove that row.");
+    }
+
     /// <summary>Adds <paramref name="other"/> (the statistics of other rows) into these.</summary>
     public void Merge(SufficientStatistics other)
     {
         ArgumentNullException.ThrowIfNull(other);
         if (other.Features != Features || other.Outputs != Outputs)
             Throw.Data($"Cannot merge statistics of {other.Features} features and {other.Outputs} targets into {Features} and {Outputs}.");
+        IsWeighted |= other.IsWeighted;
+        RowsRead += other.RowsRead;
         if (other.Count == 0) return;
         if (Count == 0)
         {
-            Count = other.Count;
+            (long read, bool weighted) = (RowsRead, IsWeighted);
+            CopyCounts(other);
+            (RowsRead, IsWeighted) = (read, weighted);
             other.FeatureMeans.CopyTo(FeatureMeans, 0);
             other.TargetMeans.CopyTo(TargetMeans, 0);
             other.FeatureScatter.CopyTo(FeatureScatter, 0);
@@ -359,14 +403,15 @@ public sealed class SufficientStatistics
             other.TargetScatter.CopyTo(TargetScatter, 0);
             return;
         }
-        MergeParts(other.Count, other.FeatureMeans, other.TargetMeans, other.FeatureScatter, other.CrossScatter, other.TargetScatter);
+        SumOfLogWeights += other.SumOfLogWeights;
+        MergeParts(other.Count, other.WeightSum, other.FeatureMeans, other.TargetMeans, other.FeatureScatter, other.CrossScatter, other.TargetScatter);
     }
 
-    private void MergeParts(long nb, double[] xb, double[] yb, double[] sxx, double[] sxy, double[] syy)
+    private void MergeParts(long count, double wb, double[] xb, double[] yb, double[] sxx, double[] sxy, double[] syy)
     {
         int d = Features, k = Outputs;
-        long na = Count, n = na + nb;
-        double weight = (double)na * nb / n;
+        double wa = WeightSum, n = wa + wb;
+        double weight = wa * wb / n;
         var dx = new double[d];
         var dy = new double[k];
         TensorPrimitives.Subtract(xb, FeatureMeans, dx);
@@ -382,16 +427,17 @@ public sealed class SufficientStatistics
         }
         for (int o = 0; o < k; o++)
             TargetScatter[o] += syy[o] + weight * dy[o] * dy[o];
-        double fb = (double)nb / n;
+        double fb = wb / n;
         TensorPrimitives.MultiplyAdd(dx, fb, FeatureMeans, FeatureMeans);
         TensorPrimitives.MultiplyAdd(dy, fb, TargetMeans, TargetMeans);
-        Count = n;
+        Count += count;
+        WeightSum = n;
     }
 
     /// <summary>
     /// Accumulates a run of rows (a block, or a chunk of a stream) into statistics. Each panel of up to
     /// <see cref="PanelRows"/> rows is copied into Z = [x − K, y − K_y, 1] (row-major, shifted by a fixed
-    /// reference K: the first panel's mean) and the Gram matrix G += ZᵀZ is updated by one kernel, which gives
+    /// reference K: the first panel's mean; each row times √w when weighted) and the Gram matrix G += ZᵀZ is updated by one kernel, which gives
     /// Σ(x − K)(x − K)ᵀ, Σ(x − K)(y − K_y)ᵀ, Σ(y − K_y)², and, through the column of ones, the sums
     /// s = Σ(x − K), Σ(y − K_y) and the row count. At the end the shifted sums give the centred scatter:
     /// Sxx = Σ(x − K)(x − K)ᵀ − s sᵀ/n. With K this close to the mean the correction is tiny, so nothing
@@ -403,7 +449,9 @@ public sealed class SufficientStatistics
         private readonly double[] _z;                   // PanelRows × ld: [x − K, y − K_y, 1, padding]
         private readonly double[] _g;                   // ld × ld; entry (i ≤ j) at [j·ld + i]
         private readonly double[] _shiftX, _shiftY;
-        private long _count;
+        private long _count, _rows;
+        private double _logWeights;
+        private bool _weighted;
 
         public Panel(int d, int k)
         {
@@ -424,21 +472,22 @@ public sealed class SufficientStatistics
             for (int s = start; s < start + rows; s += PanelRows)
             {
                 int m = Math.Min(PanelRows, start + rows - s);
+                var w = data.IsWeighted ? data.Weights.Slice(s, m) : default;
                 if (data.IsSinglePrecision)
-                    Load(data.XSingle.Slice(s * d, m * d), data.Y.Slice(s * k, m * k), m);
+                    Load(data.XSingle.Slice(s * d, m * d), data.Y.Slice(s * k, m * k), w, m);
                 else
-                    Load(data.X.Slice(s * d, m * d), data.Y.Slice(s * k, m * k), m);
+                    Load(data.X.Slice(s * d, m * d), data.Y.Slice(s * k, m * k), w, m);
             }
         }
 
-        /// <summary>Adds rows of a chunk (row-major arrays).</summary>
-        public void Add(double[] x, double[] y, int rows)
+        /// <summary>Adds rows of a chunk (row-major arrays; weights null for unweighted rows).</summary>
+        public void Add(double[] x, double[] y, double[]? weights, int rows)
         {
             int d = _d, k = _k;
             for (int s = 0; s < rows; s += PanelRows)
             {
                 int m = Math.Min(PanelRows, rows - s);
-                Load<double>(x.AsSpan(s * d, m * d), y.AsSpan(s * k, m * k), m);
+                Load<double>(x.AsSpan(s * d, m * d), y.AsSpan(s * k, m * k), weights is null ? default : weights.AsSpan(s, m), m);
             }
         }
 
@@ -449,9 +498,21 @@ public sealed class SufficientStatistics
         public SufficientStatistics Take(IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames)
         {
             int d = _d, k = _k, ones = d + k;
-            var result = new SufficientStatistics(d, k, featureNames, targetNames) { Count = _count };
-            if (_count == 0) return result;
-            double n = _count;
+            var result = new SufficientStatistics(d, k, featureNames, targetNames)
+            {
+                Count = _count, RowsRead = _rows, IsWeighted = _weighted, SumOfLogWeights = _logWeights,
+            };
+            _rows = 0;
+            _logWeights = 0;
+            _weighted = false;
+            if (_count == 0)
+            {
+                Array.Clear(_g);
+                return result;
+            }
+            // Σw through the column of ones (√w·√w when weighted): exactly the row count when unweighted.
+            double n = Entry(ones, ones);
+            result.WeightSum = n;
             for (int i = 0; i < d; i++)
             {
                 double si = Entry(i, ones);
@@ -476,7 +537,8 @@ public sealed class SufficientStatistics
             return result;
         }
 
-        private void Load<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
+        /// <summary>Loads up to <see cref="PanelRows"/> rows into Z and updates G; <paramref name="weights"/> empty for unweighted rows.</summary>
+        private void Load<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
         {
             int d = _d, k = _k, ld = _ld;
             if (_count == 0)
@@ -509,9 +571,24 @@ public sealed class SufficientStatistics
                 for (int o = 0; o < k; o++)
                     z[d + o] = y[t * k + o] - _shiftY[o];
                 z[d + k] = 1;
+                if (!weights.IsEmpty)
+                {
+                    // A row of weight w counts as √w·z in ZᵀZ, so G sums w·zzᵀ (and Σw in the corner).
+                    double w = weights[t];
+                    if (w > 0) _logWeights += Math.Log(w);
+                    TensorPrimitives.Multiply(z[..(d + k + 1)], Math.Sqrt(w), z[..(d + k + 1)]);
+                }
             }
             Kernels.GramUpdate(_z, rows, ld, _cols, _g);
-            _count += rows;
+            _rows += rows;
+            if (weights.IsEmpty)
+                _count += rows;
+            else
+            {
+                _weighted = true;
+                foreach (double w in weights[..rows])
+                    if (w > 0) _count++;
+            }
         }
     }
 }

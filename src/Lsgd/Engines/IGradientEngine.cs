@@ -7,8 +7,8 @@ namespace Lsgd.Engines;
 /// </summary>
 /// <remarks>
 /// An engine returns the <b>sum</b> form, ½ Σᵢ ‖yᵢ − ŷᵢ‖², and its gradient
-/// ∂J/∂w = −Σᵢ rᵢ xᵢ, ∂J/∂b = −Σᵢ rᵢ with rᵢ = yᵢ − Wᵀxᵢ − b (the article's formulas); the objective
-/// applies the <see cref="LossScaling"/>. Implementations must give the same bits for the same θ
+/// ∂J/∂w = −Σᵢ rᵢ xᵢ, ∂J/∂b = −Σᵢ rᵢ with rᵢ = yᵢ − Wᵀxᵢ − b (the article's formulas), each term times the row's
+/// weight wᵢ for weighted rows; the objective applies the <see cref="LossScaling"/>. Implementations must give the same bits for the same θ
 /// whatever the number of threads.
 /// </remarks>
 public interface IGradientEngine
@@ -18,6 +18,12 @@ public interface IGradientEngine
 
     /// <summary>n, the number of rows the sums run over.</summary>
     long Rows { get; }
+
+    /// <summary>
+    /// W = Σw, the total weight of the rows for weighted least squares (the sums then run over wᵢ‖rᵢ‖²); n for
+    /// unweighted rows. <see cref="LossScaling.Mean"/> divides by it.
+    /// </summary>
+    double WeightSum => Rows;
 
     /// <summary>Whether an evaluation reads the rows (false for engines working from statistics), for counting data passes.</summary>
     bool ReadsData => true;

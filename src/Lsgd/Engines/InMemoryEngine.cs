@@ -7,7 +7,8 @@ namespace Lsgd.Engines;
 
 /// <summary>
 /// Loss and gradient over rows held in memory: one fused pass computes each residual and adds its
-/// contribution to the gradient, vectorised with <see cref="TensorPrimitives"/> and split across cores.
+/// contribution to the gradient, vectorised with <see cref="TensorPrimitives"/> and split across cores. Rows of a
+/// weighted <see cref="Dataset"/> count with their weights.
 /// </summary>
 /// <remarks>
 /// Rows are cut into fixed blocks of <see cref="BlockRows"/>; each block sums into its own buffer and
@@ -62,6 +63,9 @@ public sealed class InMemoryEngine : IGradientEngine
 
     /// <inheritdoc />
     public long Rows => _data.Rows;
+
+    /// <inheritdoc />
+    public double WeightSum => _data.WeightSum;
 
     /// <inheritdoc />
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient) => Pass(theta, gradient, withTargets: true);
@@ -154,14 +158,15 @@ public sealed class InMemoryEngine : IGradientEngine
     {
         int d = Layout.Features, k = Layout.Outputs, rows = end - start;
         var y = _data.Y.Slice(start * k, rows * k);
+        var w = _data.IsWeighted ? _data.Weights.Slice(start, rows) : default;
         return 0.5 * (_data.IsSinglePrecision
-            ? RowMath.AccumulateRows(Layout, theta, g, _data.XSingle.Slice(start * d, rows * d), y, rows, withTargets)
-            : RowMath.AccumulateRows(Layout, theta, g, _data.X.Slice(start * d, rows * d), y, rows, withTargets));
+            ? RowMath.AccumulateRows(Layout, theta, g, _data.XSingle.Slice(start * d, rows * d), y, w, rows, withTargets)
+            : RowMath.AccumulateRows(Layout, theta, g, _data.X.Slice(start * d, rows * d), y, w, rows, withTargets));
     }
 
     /// <summary>Adds row i's gradient into <paramref name="g"/> and returns r² (see <see cref="RowMath"/>).</summary>
     private double AccumulateRow(ReadOnlySpan<double> theta, Span<double> g, int i, bool withTargets) =>
         _data.IsSinglePrecision
-            ? RowMath.Accumulate(Layout, theta, g, _data.FeatureRowSingle(i), _data.TargetRow(i), withTargets)
-            : RowMath.Accumulate(Layout, theta, g, _data.FeatureRow(i), _data.TargetRow(i), withTargets);
+            ? RowMath.Accumulate(Layout, theta, g, _data.FeatureRowSingle(i), _data.TargetRow(i), withTargets, _data.Weight(i))
+            : RowMath.Accumulate(Layout, theta, g, _data.FeatureRow(i), _data.TargetRow(i), withTargets, _data.Weight(i));
 }

@@ -9,7 +9,9 @@ namespace Lsgd.Engines;
 /// </summary>
 /// <remarks>
 /// J(θ) = s · ½ Σᵢ ‖rᵢ‖² + ½λ₂‖w‖² + λ₁‖w‖₁, with s = 1 under <see cref="LossScaling.Sum"/> (the article's) and
-/// s = 1/n under <see cref="LossScaling.Mean"/>. The gradient returned is that of the smooth part (the L1 term is
+/// s = 1/n under <see cref="LossScaling.Mean"/>. Weighted rows give J(θ) = s · ½ Σᵢ wᵢ‖rᵢ‖², with s = 1/Σw under
+/// <see cref="LossScaling.Mean"/>: the weighted mean, so that integer weights act as repeated rows and α means the
+/// same whatever the weights' scale. The gradient returned is that of the smooth part (the L1 term is
 /// handled by a proximal step). A mini-batch B gives the unbiased estimate s·(n/|B|)·(sum over B) of the smooth
 /// gradient, so α means the same for batches and for the full data. Counts full passes over the data.
 /// </remarks>
@@ -25,7 +27,7 @@ public sealed class LeastSquaresObjective : IObjective
         _engine = engine;
         Scaling = scaling;
         Penalty = penalty ?? Penalty.None;
-        _factor = scaling == LossScaling.Mean ? 1.0 / engine.Rows : 1.0;
+        _factor = scaling == LossScaling.Mean ? 1.0 / engine.WeightSum : 1.0;
     }
 
     /// <summary>The scaling applied to the engine's sum.</summary>

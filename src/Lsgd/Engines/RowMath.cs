@@ -8,14 +8,18 @@ using Lsgd.Models;
 namespace Lsgd.Engines;
 
 /// <summary>The one place where a row's residual and gradient contribution are computed, for every row engine.</summary>
+/// <remarks>
+/// A weighted row (weighted least squares) contributes w·r² to the sum and −w·r·[x, 1] to the gradient; unweighted
+/// rows are rows of weight 1, and multiplying by 1 changes no bit.
+/// </remarks>
 internal static class RowMath
 {
     /// <summary>Rows this short are cheaper in a plain loop than through two vector-library calls.</summary>
     private const int SmallRow = 16;
 
-    /// <summary>The same computation as <see cref="Accumulate(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, bool)"/> for short rows, as scalar loops.</summary>
+    /// <summary>The same computation as <see cref="Accumulate(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, bool, double)"/> for short rows, as scalar loops.</summary>
     private static double AccumulateSmall(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<double> x, ReadOnlySpan<double> y, bool withTargets)
+        ReadOnlySpan<double> x, ReadOnlySpan<double> y, bool withTargets, double weight)
     {
         int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
         double sumSq = 0;
@@ -27,23 +31,25 @@ internal static class RowMath
             double r = (withTargets ? y[o] : 0.0) - dot;
             if (layout.HasIntercept)
                 r -= theta[o * bs + d];
-            sumSq += r * r;
+            double wr = weight * r;
+            sumSq += wr * r;
             var gw = g.Slice(o * bs, d);
-            for (int j = 0; j < d; j++) gw[j] -= r * x[j];
+            for (int j = 0; j < d; j++) gw[j] -= wr * x[j];
             if (layout.HasIntercept)
-                g[o * bs + d] -= r;
+                g[o * bs + d] -= wr;
         }
         return sumSq;
     }
 
     /// <summary>
-    /// The rows of <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool)"/>
+    /// The rows of <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool)"/>
     /// for short rows (or without vector hardware): one output at a time, a tight scalar loop over the rows
     /// with w, b and the intercept's gradient in locals, as a hand-written loop would be.
     /// </summary>
     private static double AccumulateRowsSmall(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<double> x, ReadOnlySpan<double> y, int rows, bool withTargets)
+        ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets)
     {
+        bool weighted = !weights.IsEmpty;
         int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
         double sumSq = 0;
         for (int o = 0; o < k; o++)
@@ -60,6 +66,14 @@ internal static class RowMath
                 double r = (withTargets ? y[i * k + o] : 0.0) - dot;
                 if (layout.HasIntercept)
                     r -= b;
+                if (weighted)
+                {
+                    double wr = weights[i] * r;
+                    sumSq += wr * r;
+                    gb += wr;
+                    for (int j = 0; j < xi.Length; j++) gw[j] -= wr * xi[j];
+                    continue;
+                }
                 sumSq += r * r;
                 gb += r;
                 for (int j = 0; j < xi.Length; j++) gw[j] -= r * xi[j];
@@ -71,27 +85,28 @@ internal static class RowMath
     }
 
     /// <summary>
-    /// Adds one row's gradient −r·[x, 1] into <paramref name="g"/> for every output and returns Σₒ rₒ², with
+    /// Adds one row's gradient −w·r·[x, 1] into <paramref name="g"/> for every output and returns Σₒ w·rₒ², with
     /// r = y − wᵀx − b evaluated left to right as the article writes it (or r = −wᵀx − b without targets, which
-    /// makes the sum over rows DᵀD·θ).
+    /// makes the sum over rows DᵀWD·θ); <paramref name="weight"/> is the row's weight (1 unweighted).
     /// </summary>
     public static double Accumulate(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<double> x, ReadOnlySpan<double> y, bool withTargets)
+        ReadOnlySpan<double> x, ReadOnlySpan<double> y, bool withTargets, double weight = 1.0)
     {
         int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
         if (d <= SmallRow)
-            return AccumulateSmall(layout, theta, g, x, y, withTargets);
+            return AccumulateSmall(layout, theta, g, x, y, withTargets, weight);
         double sumSq = 0;
         for (int o = 0; o < k; o++)
         {
             double r = (withTargets ? y[o] : 0.0) - TensorPrimitives.Dot(x, theta.Slice(o * bs, d));
             if (layout.HasIntercept)
                 r -= theta[o * bs + d];
-            sumSq += r * r;
+            double wr = weight * r;
+            sumSq += wr * r;
             var gw = g.Slice(o * bs, d);
-            TensorPrimitives.MultiplyAdd(x, -r, gw, gw);
+            TensorPrimitives.MultiplyAdd(x, -wr, gw, gw);
             if (layout.HasIntercept)
-                g[o * bs + d] -= r;
+                g[o * bs + d] -= wr;
         }
         return sumSq;
     }
@@ -100,7 +115,7 @@ internal static class RowMath
     private const int MicroRows = 32;
 
     /// <summary>
-    /// <see cref="Accumulate(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, bool)"/>
+    /// <see cref="Accumulate(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, bool, double)"/>
     /// for <paramref name="rows"/> consecutive rows (x: rows × d, y: rows × k), returning Σ r².
     /// </summary>
     /// <remarks>
@@ -112,35 +127,37 @@ internal static class RowMath
     /// does not depend on anything else, so it is reproducible for any thread count.
     /// </remarks>
     public static double AccumulateRows(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<double> x, ReadOnlySpan<double> y, int rows, bool withTargets)
+        ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets)
     {
         int d = layout.Features, k = layout.Outputs;
         double sumSq = 0;
         if (d <= SmallRow || !Vector256.IsHardwareAccelerated)
-            return AccumulateRowsSmall(layout, theta, g, x, y, rows, withTargets);
+            return AccumulateRowsSmall(layout, theta, g, x, y, weights, rows, withTargets);
         Span<double> r = stackalloc double[MicroRows];
         for (int s = 0; s < rows; s += MicroRows)
         {
             int m = Math.Min(MicroRows, rows - s);
-            sumSq += AccumulateMicroBlock(layout, theta, g, x.Slice(s * d, m * d), withTargets ? y.Slice(s * k, m * k) : default, m, withTargets, r[..m]);
+            sumSq += AccumulateMicroBlock(layout, theta, g, x.Slice(s * d, m * d), withTargets ? y.Slice(s * k, m * k) : default,
+                weights.IsEmpty ? default : weights.Slice(s, m), m, withTargets, r[..m]);
         }
         return sumSq;
     }
 
     /// <summary>
-    /// As <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool)"/>
+    /// As <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool)"/>
     /// for single-precision rows: each micro-block is widened to double in an L1-sized buffer first, then goes
     /// through the same two steps (every product and sum is double).
     /// </summary>
     public static double AccumulateRows(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<float> x, ReadOnlySpan<double> y, int rows, bool withTargets)
+        ReadOnlySpan<float> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets)
     {
         int d = layout.Features, k = layout.Outputs;
         double sumSq = 0;
         if (d <= SmallRow || !Vector256.IsHardwareAccelerated)
         {
             for (int i = 0; i < rows; i++)
-                sumSq += Accumulate(layout, theta, g, x.Slice(i * d, d), withTargets ? y.Slice(i * k, k) : default, withTargets);
+                sumSq += Accumulate(layout, theta, g, x.Slice(i * d, d), withTargets ? y.Slice(i * k, k) : default, withTargets,
+                    weights.IsEmpty ? 1.0 : weights[i]);
             return sumSq;
         }
         var wide = System.Buffers.ArrayPool<double>.Shared.Rent(MicroRows * d);
@@ -152,7 +169,8 @@ internal static class RowMath
                 int m = Math.Min(MicroRows, rows - s);
                 var block = wide.AsSpan(0, m * d);
                 TensorPrimitives.ConvertTruncating(x.Slice(s * d, m * d), block);
-                sumSq += AccumulateMicroBlock(layout, theta, g, block, withTargets ? y.Slice(s * k, m * k) : default, m, withTargets, r[..m]);
+                sumSq += AccumulateMicroBlock(layout, theta, g, block, withTargets ? y.Slice(s * k, m * k) : default,
+                    weights.IsEmpty ? default : weights.Slice(s, m), m, withTargets, r[..m]);
             }
         }
         finally
@@ -164,8 +182,9 @@ internal static class RowMath
 
     /// <summary>The two steps for m ≤ <see cref="MicroRows"/> rows (x: m × d, y: m × k); r is scratch of m values.</summary>
     private static double AccumulateMicroBlock(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<double> block, ReadOnlySpan<double> y, int m, bool withTargets, Span<double> r)
+        ReadOnlySpan<double> block, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int m, bool withTargets, Span<double> r)
     {
+        bool weighted = !weights.IsEmpty;
         int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
         double sumSq = 0;
         for (int o = 0; o < k; o++)
@@ -178,6 +197,14 @@ internal static class RowMath
                 double rt = (withTargets ? y[t * k + o] : 0.0) - r[t];
                 if (layout.HasIntercept)
                     rt -= theta[o * bs + d];
+                if (weighted)
+                {
+                    double wr = weights[t] * rt;
+                    sumSq += wr * rt;
+                    sumR += wr;
+                    r[t] = -wr;
+                    continue;
+                }
                 sumSq += rt * rt;
                 sumR += rt;
                 r[t] = -rt;
@@ -296,9 +323,9 @@ internal static class RowMath
         }
     }
 
-    /// <summary>As <see cref="Accumulate(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, bool)"/>, for a single-precision row widened to double.</summary>
+    /// <summary>As <see cref="Accumulate(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, bool, double)"/>, for a single-precision row widened to double.</summary>
     public static double Accumulate(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<float> x, ReadOnlySpan<double> y, bool withTargets)
+        ReadOnlySpan<float> x, ReadOnlySpan<double> y, bool withTargets, double weight = 1.0)
     {
         int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
         double sumSq = 0;
@@ -307,10 +334,11 @@ internal static class RowMath
             double r = (withTargets ? y[o] : 0.0) - Kernels.DotWiden(x, theta.Slice(o * bs, d));
             if (layout.HasIntercept)
                 r -= theta[o * bs + d];
-            sumSq += r * r;
-            Kernels.AxpyWiden(-r, x, g.Slice(o * bs, d));
+            double wr = weight * r;
+            sumSq += wr * r;
+            Kernels.AxpyWiden(-wr, x, g.Slice(o * bs, d));
             if (layout.HasIntercept)
-                g[o * bs + d] -= r;
+                g[o * bs + d] -= wr;
         }
         return sumSq;
     }

@@ -9,7 +9,7 @@ namespace Lsgd.Engines;
 /// the chunks, with memory bounded by a few chunks. Features can be standardised on the fly.
 /// </summary>
 /// <remarks>
-/// Chunks are summed in file order, so results are reproducible. Mini-batches come from one chunk at a time,
+/// Weighted chunks (<see cref="RowChunk.W"/>) count each row with its weight. Chunks are summed in file order, so results are reproducible. Mini-batches come from one chunk at a time,
 /// its rows shuffled with the seed; sources that can be read from any row (<see cref="IRandomAccessRowSource"/>,
 /// such as .npy and Parquet files) also have their chunks visited in a seeded order (a CSV file is read front to back). For full-batch methods the
 /// <see cref="SufficientStatisticsEngine"/> needs a single pass in all; this engine suits mini-batch methods
@@ -25,13 +25,15 @@ public sealed class StreamingEngine : IGradientEngine
     /// <summary>Creates the engine.</summary>
     /// <param name="source">The rows.</param>
     /// <param name="fitIntercept">Whether θ has an intercept per output.</param>
-    /// <param name="rows">n (from a first pass, e.g. <see cref="SufficientStatistics.Count"/>).</param>
+    /// <param name="rows">n, every row of the source (from a first pass).</param>
     /// <param name="standardizer">Applied to every chunk's features as they arrive (optional).</param>
     /// <param name="chunkRows">Rows per chunk read.</param>
+    /// <param name="weightSum">Σw of weighted rows (<see cref="SufficientStatistics.WeightSum"/>); null for unweighted rows (then n).</param>
     /// <param name="cancellationToken">Stops a pass in progress.</param>
     public StreamingEngine(IRowSource source, bool fitIntercept, long rows, Standardizer? standardizer = null,
-        int chunkRows = 65536, CancellationToken cancellationToken = default)
+        int chunkRows = 65536, double? weightSum = null, CancellationToken cancellationToken = default)
     {
+        WeightSum = weightSum ?? rows;
         ArgumentNullException.ThrowIfNull(source);
         _source = source;
         _standardizer = standardizer;
@@ -46,6 +48,9 @@ public sealed class StreamingEngine : IGradientEngine
 
     /// <inheritdoc />
     public long Rows { get; }
+
+    /// <inheritdoc />
+    public double WeightSum { get; }
 
     /// <inheritdoc />
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient) => Pass(theta, gradient, withTargets: true);
@@ -65,8 +70,9 @@ public sealed class StreamingEngine : IGradientEngine
         foreach (var chunk in _source.ReadChunks(_chunkRows, _cancel))
         {
             var x = Prepare(chunk);
+            var w = chunk.W;
             for (int i = 0; i < chunk.Rows; i++)
-                sumSq += RowMath.Accumulate(Layout, t, gradient, x.Slice(i * d, d), chunk.Y.AsSpan(i * k, k), withTargets);
+                sumSq += RowMath.Accumulate(Layout, t, gradient, x.Slice(i * d, d), chunk.Y.AsSpan(i * k, k), withTargets, w is null ? 1.0 : w[i]);
         }
         return 0.5 * sumSq;
     }
@@ -95,11 +101,12 @@ public sealed class StreamingEngine : IGradientEngine
             // The source may reuse its arrays: keep a copy of this chunk while its batches are used.
             var x = Prepare(chunk).ToArray();
             var y = chunk.Y.AsSpan(0, chunk.Rows * k).ToArray();
+            var w = chunk.W?.AsSpan(0, chunk.Rows).ToArray();
             var order = new int[chunk.Rows];
             for (int i = 0; i < order.Length; i++) order[i] = i;
             rng.Shuffle(order);
             for (int s = 0; s < order.Length; s += batchSize)
-                yield return new ChunkBatch(Layout, x, y, order, s, Math.Min(batchSize, order.Length - s));
+                yield return new ChunkBatch(Layout, x, y, w, order, s, Math.Min(batchSize, order.Length - s));
         }
     }
 
@@ -118,7 +125,7 @@ public sealed class StreamingEngine : IGradientEngine
         return _standardized.AsSpan(0, count);
     }
 
-    private sealed class ChunkBatch(ParameterLayout layout, double[] x, double[] y, int[] order, int start, int count) : IMiniBatch
+    private sealed class ChunkBatch(ParameterLayout layout, double[] x, double[] y, double[]? w, int[] order, int start, int count) : IMiniBatch
     {
         public int Rows => count;
 
@@ -128,7 +135,7 @@ public sealed class StreamingEngine : IGradientEngine
             int d = layout.Features, k = layout.Outputs;
             double sumSq = 0;
             foreach (int i in order.AsSpan(start, count))
-                sumSq += RowMath.Accumulate(layout, theta, gradient, x.AsSpan(i * d, d), y.AsSpan(i * k, k), withTargets: true);
+                sumSq += RowMath.Accumulate(layout, theta, gradient, x.AsSpan(i * d, d), y.AsSpan(i * k, k), withTargets: true, w is null ? 1.0 : w[i]);
             return 0.5 * sumSq;
         }
     }

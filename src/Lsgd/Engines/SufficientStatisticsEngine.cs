@@ -15,7 +15,7 @@ namespace Lsgd.Engines;
 /// J     = ½(Syy − 2wᵀSxy + wᵀSxx w) + ½ n c²
 /// ∂J/∂w = Sxx w − Sxy − n c x̄          ∂J/∂b = −n c
 /// </code>
-/// Without an intercept the uncentred moments Σxxᵀ = Sxx + n x̄x̄ᵀ etc. are used. The loss is a difference of
+/// For weighted statistics n stands for W = Σw (and the moments are weighted). Without an intercept the uncentred moments Σxxᵀ = Sxx + n x̄x̄ᵀ etc. are used. The loss is a difference of
 /// large terms, so its absolute rounding error is about ε·Σ(y − ȳ)²: a |ΔJ| tolerance below that is not
 /// meaningful with this engine (gradients, and so iterates, are not affected the same way).
 /// Mini-batches need the rows themselves; this engine refuses them.
@@ -43,7 +43,7 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
         }
         else
         {
-            double n = statistics.Count;
+            double n = statistics.WeightSum;
             var xm = statistics.FeatureMeans;
             var ym = statistics.TargetMeans;
             _sxx = (double[])statistics.FeatureScatter.Clone();
@@ -66,6 +66,9 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
     public long Rows => _s.Count;
 
     /// <inheritdoc />
+    public double WeightSum => _s.WeightSum;
+
+    /// <inheritdoc />
     public bool ReadsData => false;
 
     /// <summary>The statistics the engine reads.</summary>
@@ -76,7 +79,7 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
     {
         Check(theta, gradient);
         int d = Layout.Features, k = Layout.Outputs, bs = Layout.BlockSize;
-        double n = _s.Count;
+        double n = _s.WeightSum;
         double loss = 0;
         var v = _scratch.AsSpan();
         for (int o = 0; o < k; o++)
@@ -108,7 +111,7 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
     {
         Check(v, result);
         int d = Layout.Features, k = Layout.Outputs, bs = Layout.BlockSize;
-        double n = _s.Count;
+        double n = _s.WeightSum;
         for (int o = 0; o < k; o++)
         {
             var vw = v.Slice(o * bs, d);

@@ -28,6 +28,11 @@ public sealed record OutputStatistics(double SumOfSquaredResiduals, double RSqua
 public sealed record ResidualSums(double Sum, double Cubes, double FourthPowers, double SquaredDifferences);
 
 /// <summary>Computes <see cref="OutputStatistics"/> for each output of a model.</summary>
+/// <remarks>
+/// For weighted rows (weighted least squares) every sum is weighted as statsmodels' WLS weighs it: SSE = Σw(y − ŷ)²,
+/// SST = Σw(y − ȳ_w)² with ȳ_w = Σwy/Σw (Σwy² without intercept), RMSE = √(SSE/Σw), MAE = Σw|y − ŷ|/Σw, and
+/// σ̂ = √(SSE/(n − p)) with n the rows of positive weight.
+/// </remarks>
 public static class FitStatistics
 {
     /// <summary>Rows per block of the residual pass (fixed, so the sums do not depend on the thread count).</summary>
@@ -49,9 +54,11 @@ public static class FitStatistics
         if (data.Outputs != model.Outputs)
             Throw.Data($"The model has {Throw.Plural(model.Outputs, "output")} but the data has {data.Outputs}.");
         int n = data.Rows, k = model.Outputs, d = model.Features;
+        bool weighted = data.IsWeighted;
+        double total = data.WeightSum;
         var means = new double[k];
         for (int o = 0; o < k; o++)
-            means[o] = model.HasIntercept ? Accurate.SumStrided(data.Y, o, k, n) / n : 0;
+            means[o] = !model.HasIntercept ? 0 : weighted ? WeightedMean(data.Y, o, k, data.Weights) : Accurate.SumStrided(data.Y, o, k, n) / n;
         int blocks = (n + BlockRows - 1) / BlockRows;
         // Per block and output: Σr², Σ|r|, Σ(y − ȳ)²; and Σr, Σr³, Σr⁴, Σ(Δr)² within the block, its first and last r.
         var sums = new double[blocks * k * 3];
@@ -73,25 +80,40 @@ public static class FitStatistics
                     centred[o * rows + t] = y - means[o];
                 }
             }
+            var rowWeights = weighted ? data.Weights.Slice(start, rows) : default;
+            var weightedR = weighted ? new double[rows] : null;
+            var weightedCentred = weighted ? new double[rows] : null;
+            // The shape sums are of the whitened residuals √w·r, as statsmodels' WLS computes them on wresid.
+            var rootWeights = weighted ? new double[rows] : null;
+            if (weighted) TensorPrimitives.Sqrt(rowWeights, rootWeights);
+            var whitened = weighted ? new double[rows] : null;
             for (int o = 0; o < k; o++)
             {
                 var ro = r.AsSpan(o * rows, rows);
                 var co = centred.AsSpan(o * rows, rows);
+                ReadOnlySpan<double> wr = ro, wc = co, shapeOf = ro;
+                if (weighted)
+                {
+                    TensorPrimitives.Multiply(ro, rowWeights, weightedR);
+                    TensorPrimitives.Multiply(co, rowWeights, weightedCentred);
+                    TensorPrimitives.Multiply(ro, rootWeights, whitened);
+                    (wr, wc, shapeOf) = (weightedR, weightedCentred, whitened);
+                }
                 int at = (b * k + o) * 3;
-                sums[at] = Accurate.Dot(ro, ro);
-                sums[at + 1] = TensorPrimitives.SumOfMagnitudes(ro);
-                sums[at + 2] = Accurate.Dot(co, co);
-                ShapeOf(ro, shape.AsSpan((b * k + o) * Shape, Shape));
+                sums[at] = Accurate.Dot(wr, ro);
+                sums[at + 1] = TensorPrimitives.SumOfMagnitudes(wr);
+                sums[at + 2] = Accurate.Dot(wc, co);
+                ShapeOf(shapeOf, shape.AsSpan((b * k + o) * Shape, Shape));
             }
         });
-        int p = model.Layout.BlockSize;
+        int p = model.Layout.BlockSize, observations = data.Observations;
         var result = new OutputStatistics[k];
         for (int o = 0; o < k; o++)
         {
             double sse = Accurate.SumStrided(sums, o * 3, k * 3, blocks);
             double abs = Accurate.SumStrided(sums, o * 3 + 1, k * 3, blocks);
-            double total = Accurate.SumStrided(sums, o * 3 + 2, k * 3, blocks);
-            double r2 = total > 0 ? 1 - sse / total : (sse == 0 ? 1 : double.NaN);
+            double sst = Accurate.SumStrided(sums, o * 3 + 2, k * 3, blocks);
+            double r2 = sst > 0 ? 1 - sse / sst : (sse == 0 ? 1 : double.NaN);
             var sums4 = new double[4];
             double previous = double.NaN;
             for (int b = 0; b < blocks; b++)
@@ -101,8 +123,8 @@ public static class FitStatistics
                 if (b > 0) sums4[3] += (block[4] - previous) * (block[4] - previous);
                 previous = block[5];
             }
-            result[o] = new OutputStatistics(sse, r2, Math.Sqrt(sse / n), abs / n,
-                n > p ? Math.Sqrt(sse / (n - p)) : double.NaN, total)
+            result[o] = new OutputStatistics(sse, r2, Math.Sqrt(sse / total), abs / total,
+                observations > p ? Math.Sqrt(sse / (observations - p)) : double.NaN, sst)
             { Residuals = new ResidualSums(sums4[0], sums4[1], sums4[2], sums4[3]) };
         }
         return result;
@@ -135,6 +157,20 @@ public static class FitStatistics
         into[5] = r.Length > 0 ? r[^1] : 0;
     }
 
+    /// <summary>Σwy/Σw of column <paramref name="o"/> of <paramref name="y"/> (k columns), compensated.</summary>
+    private static double WeightedMean(ReadOnlySpan<double> y, int o, int k, ReadOnlySpan<double> w)
+    {
+        double s = 0, c = 0, ws = 0, wc = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            double v = y[i * k + o], prod = w[i] * v;
+            c += Math.FusedMultiplyAdd(w[i], v, -prod);
+            Accurate.TwoSumInto(ref s, ref c, prod);
+            Accurate.TwoSumInto(ref ws, ref wc, w[i]);
+        }
+        return (s + c) / (ws + wc);
+    }
+
     /// <summary>Statistics of <paramref name="model"/> over a source, in one pass (R² uses the source's statistics).</summary>
     public static IReadOnlyList<OutputStatistics> Compute(LinearModel model, IRowSource source, SufficientStatistics statistics, CancellationToken cancellationToken = default)
     {
@@ -150,22 +186,32 @@ public static class FitStatistics
         var last = new double[k];
         Array.Fill(last, double.NaN);
         var block = new double[Shape];
-        double[] r = [];
+        double[] r = [], rw = [], whitenedBuffer = [], rootWeights = [];
         foreach (var chunk in source.ReadChunks(65536, cancellationToken))
         {
-            if (r.Length < chunk.Rows) r = new double[chunk.Rows];
+            if (r.Length < chunk.Rows) (r, rw, whitenedBuffer, rootWeights) = (new double[chunk.Rows], new double[chunk.Rows], new double[chunk.Rows], new double[chunk.Rows]);
             var residuals = r.AsSpan(0, chunk.Rows);
+            var weighted = chunk.W is null ? residuals : rw.AsSpan(0, chunk.Rows);
+            if (chunk.W is not null) TensorPrimitives.Sqrt(chunk.W.AsSpan(0, chunk.Rows), rootWeights.AsSpan(0, chunk.Rows));
             for (int o = 0; o < k; o++)
             {
                 var w = model.Coefficients(o);
                 double intercept = model.Intercept(o);
                 for (int i = 0; i < residuals.Length; i++)
                     residuals[i] = chunk.Y[i * k + o] - (TensorPrimitives.Dot(chunk.X.AsSpan(i * d, d), w) + intercept);
-                Accurate.TwoSumInto(ref sse[o], ref sseError[o], Accurate.Dot(residuals, residuals));
-                abs[o] += TensorPrimitives.SumOfMagnitudes(residuals);
-                ShapeOf(residuals, block);
+                if (chunk.W is not null)
+                    TensorPrimitives.Multiply(residuals, chunk.W.AsSpan(0, chunk.Rows), weighted);
+                Accurate.TwoSumInto(ref sse[o], ref sseError[o], Accurate.Dot(weighted, residuals));
+                abs[o] += TensorPrimitives.SumOfMagnitudes(weighted);
+                var whitened = residuals;
+                if (chunk.W is not null)
+                {
+                    whitened = whitenedBuffer.AsSpan(0, chunk.Rows);
+                    TensorPrimitives.Multiply(residuals, rootWeights.AsSpan(0, chunk.Rows), whitened);
+                }
+                ShapeOf(whitened, block);
                 for (int m = 0; m < 4; m++) shape[o * 4 + m] += block[m];
-                if (residuals.Length > 0)
+                if (whitened.Length > 0)
                 {
                     if (!double.IsNaN(last[o])) shape[o * 4 + 3] += (block[4] - last[o]) * (block[4] - last[o]);
                     last[o] = block[5];
@@ -173,14 +219,14 @@ public static class FitStatistics
             }
         }
         for (int o = 0; o < k; o++) sse[o] += sseError[o];
-        double n = statistics.Count;
+        double n = statistics.WeightSum, observations = statistics.Count;
         int p = model.Layout.BlockSize;
         var result = new OutputStatistics[k];
         for (int o = 0; o < k; o++)
         {
             double total = statistics.TargetScatter[o] + (model.HasIntercept ? 0 : n * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
             double r2 = total > 0 ? 1 - sse[o] / total : (sse[o] == 0 ? 1 : double.NaN);
-            result[o] = new OutputStatistics(sse[o], r2, Math.Sqrt(sse[o] / n), abs[o] / n, n > p ? Math.Sqrt(sse[o] / (n - p)) : double.NaN, total)
+            result[o] = new OutputStatistics(sse[o], r2, Math.Sqrt(sse[o] / n), abs[o] / n, observations > p ? Math.Sqrt(sse[o] / (observations - p)) : double.NaN, total)
             { Residuals = new ResidualSums(shape[o * 4], shape[o * 4 + 1], shape[o * 4 + 2], shape[o * 4 + 3]) };
         }
         return result;
@@ -198,7 +244,7 @@ public static class FitStatistics
         if (statistics.Features != model.Features || statistics.Outputs != model.Outputs)
             Throw.Data($"The model has {model.Features} features and {model.Outputs} outputs but the statistics have {statistics.Features} and {statistics.Outputs}.");
         int k = model.Outputs, bs = model.Layout.BlockSize, p = bs;
-        double n = statistics.Count;
+        double n = statistics.WeightSum, observations = statistics.Count;
         var result = new OutputStatistics[k];
         for (int o = 0; o < k; o++)
         {
@@ -207,7 +253,7 @@ public static class FitStatistics
             double sse = Math.Max(2 * engine.Evaluate(block, new double[bs]), 0);
             double total = statistics.TargetScatter[o] + (model.HasIntercept ? 0 : n * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
             double r2 = total > 0 ? 1 - sse / total : (sse == 0 ? 1 : double.NaN);
-            result[o] = new OutputStatistics(sse, r2, Math.Sqrt(sse / n), double.NaN, n > p ? Math.Sqrt(sse / (n - p)) : double.NaN, total);
+            result[o] = new OutputStatistics(sse, r2, Math.Sqrt(sse / n), double.NaN, observations > p ? Math.Sqrt(sse / (observations - p)) : double.NaN, total);
         }
         return result;
     }

@@ -104,7 +104,7 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate
         double? optimalLoss, string what, out string? why)
     {
         int d = posed.Features;
-        long n = posed.Count;
+        double n = posed.WeightSum;
         double s = scaling == LossScaling.Mean ? 1.0 / n : 1.0;
         var a = new double[d * d];
         for (int i = 0; i < d; i++)

@@ -109,12 +109,13 @@ public sealed class LinearRegressor
         var statistics = source.Statistics ?? (source.Rows is { } rowSource ? SufficientStatistics.Compute(rowSource, cancellationToken: cancellationToken) : null);
         // Passes over the rows of X, stage by stage (LinearFit.DataPasses).
         double passes = source.Rows is not null ? 1 : 0;
-        long count = source.Data?.Rows ?? statistics!.Count;
+        // Observations: rows of positive weight (every row when unweighted).
+        long count = source.Data?.Observations ?? statistics!.Count;
         if (count < layout.BlockSize)
-            Throw.Data($"The data has {Throw.Plural(count, "row")} but each output has {Throw.Plural(layout.BlockSize, "parameter")} " +
+            Throw.Data($"The data has {Throw.Plural(count, IsWeighted(source, statistics) ? "row of positive weight" : "row")} but each output has {Throw.Plural(layout.BlockSize, "parameter")} " +
                 $"({Throw.Plural(source.Features, "feature")}{(o.FitIntercept ? " and an intercept" : "")}): at least {layout.BlockSize} rows are needed. " +
                 "Add rows, use fewer features or a lower `Degree`.");
-        int rows = (int)Math.Min(count, int.MaxValue);
+        int rows = (int)Math.Min(source.Data?.Rows ?? statistics!.RowsRead, int.MaxValue);
         if (o.Method == SolverMethod.Exact)
             return FitExact(source, statistics, layout, rows, null, passes, cancellationToken);
 
@@ -124,7 +125,7 @@ public sealed class LinearRegressor
         passes += (validation is not null ? 1 : 0) + (train is not null ? 1 : 0);
         var engineKind = ChooseEngine(o, source, trainStatistics.Count, layout);
         var scaling = o.GradientDescent.LossScaling;
-        double factor = scaling == LossScaling.Mean ? 1.0 / trainStatistics.Count : 1.0;
+        double factor = scaling == LossScaling.Mean ? 1.0 / trainStatistics.WeightSum : 1.0;
 
         // The exact unpenalised solution of the training rows: QR of the rows in memory (Cholesky of the statistics when
         // that is as accurate: many rows, well conditioned), else Cholesky of the statistics.
@@ -158,7 +159,8 @@ public sealed class LinearRegressor
         IGradientEngine engine = engineKind switch
         {
             EngineKind.Statistics => new SufficientStatisticsEngine(posed, o.FitIntercept),
-            EngineKind.Stream => new StreamingEngine(source.Rows!, o.FitIntercept, trainStatistics.Count, standardizer, cancellationToken: cancellationToken),
+            EngineKind.Stream => new StreamingEngine(source.Rows!, o.FitIntercept, trainStatistics.RowsRead, standardizer,
+                weightSum: trainStatistics.IsWeighted ? trainStatistics.WeightSum : null, cancellationToken: cancellationToken),
             _ => new InMemoryEngine(standardizer?.Transform(train!) ?? train!, o.FitIntercept, o.MaxThreads),
         };
         var objective = new LeastSquaresObjective(engine, scaling, o.Penalty);
@@ -232,7 +234,7 @@ public sealed class LinearRegressor
         var model = new LinearModel(layout, theta, source.FeatureNames, source.TargetNames);
         var fitStatistics = Goodness(model, source, statistics, cancellationToken);
         passes += EnginePasses(objective, validationObjective) + GoodnessPasses(source);
-        var optimality = certificate is null ? null : Compare(model, reference, gaps, certificate, fitStatistics, rows, scaling, tolerance);
+        var optimality = certificate is null ? null : Compare(model, reference, gaps, certificate, fitStatistics, trainStatistics.WeightSum, scaling, tolerance);
         bool certified = optimality is { Certified: true };
         return new LinearFit
         {
@@ -309,7 +311,7 @@ public sealed class LinearRegressor
             {
                 SumOfSquaredResiduals = exact.ResidualSumOfSquares[k],
                 RSquared = exact.RSquared[k],
-                RootMeanSquaredError = Math.Sqrt(exact.ResidualSumOfSquares[k] / rows),
+                RootMeanSquaredError = Math.Sqrt(exact.ResidualSumOfSquares[k] / data.WeightSum),
                 ResidualStandardDeviation = exact.ResidualStandardDeviation(k),
             }).ToArray();
             return new LinearFit
@@ -345,6 +347,9 @@ public sealed class LinearRegressor
 
     /// <summary>The goodness-of-fit pass: one over rows in memory or streamed, none from statistics alone.</summary>
     private static double GoodnessPasses(TrainingSource source) => source.Statistics is null ? 1 : 0;
+
+    private static bool IsWeighted(TrainingSource source, SufficientStatistics? statistics) =>
+        source.Data?.IsWeighted ?? statistics?.IsWeighted ?? false;
 
     /// <summary>Goodness of fit on every row of the source (one more pass for streamed rows; none for statistics).</summary>
     private static IReadOnlyList<OutputStatistics> Goodness(LinearModel model, TrainingSource source, SufficientStatistics? statistics, CancellationToken cancellationToken) =>
@@ -531,19 +536,21 @@ public sealed class LinearRegressor
         Array.Sort(sorted);
         var x = new double[sorted.Length * d];
         var y = new double[sorted.Length * k];
+        var w = data.IsWeighted ? new double[sorted.Length] : null;
         for (int i = 0; i < sorted.Length; i++)
         {
             for (int j = 0; j < d; j++) x[i * d + j] = data.Feature(sorted[i], j);
             data.TargetRow(sorted[i]).CopyTo(y.AsSpan(i * k, k));
+            if (w is not null) w[i] = data.Weight(sorted[i]);
         }
-        return new Dataset(x, y, sorted.Length, d, k, data.FeatureNames, data.TargetNames);
+        return new Dataset(x, y, sorted.Length, d, k, data.FeatureNames, data.TargetNames).WithWeights(w);
     }
 
     private static Optimality Compare(LinearModel model, ExactSolution? reference, (double Relative, double Absolute) gaps, LeastSquaresCertificate certificate,
-        IReadOnlyList<OutputStatistics> statistics, int rows, LossScaling scaling, double tolerance)
+        IReadOnlyList<OutputStatistics> statistics, double weightSum, LossScaling scaling, double tolerance)
     {
         var (relativeGap, absoluteGap) = gaps;
-        double factor = scaling == LossScaling.Mean ? 0.5 / rows : 0.5;
+        double factor = scaling == LossScaling.Mean ? 0.5 / weightSum : 0.5;
         double loss = factor * statistics.Sum(s => s.SumOfSquaredResiduals);
         double optimal = reference is null ? double.NaN : factor * reference.ResidualSumOfSquares.Sum();
         double distance = double.NaN, relativeDistance = double.NaN;

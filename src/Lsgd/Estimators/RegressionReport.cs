@@ -141,8 +141,10 @@ public static class RegressionReport
         ArgumentNullException.ThrowIfNull(covariance);
         if (data.Outputs != model.Outputs)
             Throw.Data($"The model has {Throw.Plural(model.Outputs, "output")} but the data has {data.Outputs}.");
-        var reports = Compute(model, data.Rows, exact, statistics ?? FitStatistics.Compute(model, data));
+        var reports = Compute(model, data.Observations, exact, statistics ?? FitStatistics.Compute(model, data));
         if (!covariance.IsRobust) return reports;
+        if (data.IsWeighted)
+            Throw.Data("Robust covariances are not implemented for weighted rows; fit without weights or use the nonrobust covariance.");
         var bread = exact.UnscaledCovariance ?? throw new InvalidOperationException("The exact solution carries no (DᵀD)⁻¹.");
         var result = new OutputReport[reports.Count];
         for (int o = 0; o < reports.Count; o++)

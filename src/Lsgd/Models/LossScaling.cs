@@ -8,9 +8,9 @@ namespace Lsgd.Models;
 /// </remarks>
 public enum LossScaling
 {
-    /// <summary>The article's J(w, b) = ½ Σᵢ ‖yᵢ − Wᵀxᵢ − b‖² (summed over rows and outputs).</summary>
+    /// <summary>The article's J(w, b) = ½ Σᵢ ‖yᵢ − Wᵀxᵢ − b‖² (summed over rows and outputs; Σᵢ wᵢ‖…‖² for weighted rows).</summary>
     Sum,
 
-    /// <summary>J(w, b) = ½ · (1/n) Σᵢ ‖yᵢ − Wᵀxᵢ − b‖², as scikit-learn and most deep-learning code use.</summary>
+    /// <summary>J(w, b) = ½ · (1/n) Σᵢ ‖yᵢ − Wᵀxᵢ − b‖², as scikit-learn and most deep-learning code use; for weighted rows the weighted mean ½ · (1/Σw) Σᵢ wᵢ‖…‖².</summary>
     Mean,
 }

@@ -21,6 +21,10 @@ namespace Lsgd.Solvers;
 /// polynomial design gets its exact powers (NIST's Filip: 14 digits). A rank-deficient design (a constant,
 /// duplicated or collinear column) gets the minimum-norm solution from QR with column pivoting, its rank and its
 /// aliased coefficients (docs/ALGORITHMS.md §7).</para>
+/// <para>Weighted rows (<see cref="Dataset.WithWeights"/>) are solved as statsmodels' WLS does, by QR of the rows
+/// whitened by √wᵢ: D̃ = √W·D and ỹ = √W·y, with the centring weighted (x̄ = Σwx/Σw) and the refinement's residuals
+/// √wᵢ(yᵢ − dᵢᵀθ) formed in twice the working precision. SSE is Σwr², R² the weighted centred one, and the degrees
+/// of freedom count the rows of positive weight.</para>
 /// </remarks>
 public static class ExactLeastSquares
 {
@@ -95,8 +99,8 @@ public static class ExactLeastSquares
         int n = data.Rows, d = data.Features, k = data.Outputs;
         int off = fitIntercept ? 1 : 0;
         int p = d + off;
-        if (n < p)
-            Throw.Data($"The data has {Throw.Plural(n, "row")} but the model has {Throw.Plural(p, "parameter")} ({Throw.Plural(d, "feature")}" +
+        if (data.Observations < p)
+            Throw.Data($"The data has {Throw.Plural(data.Observations, data.IsWeighted ? "row of positive weight" : "row")} but the model has {Throw.Plural(p, "parameter")} ({Throw.Plural(d, "feature")}" +
                 (fitIntercept ? " and an intercept" : "") + $"): at least {p} rows are needed. " +
                 "Add rows, use fewer features or a lower `Degree`.");
 
@@ -110,7 +114,7 @@ public static class ExactLeastSquares
         // Where κ·ε would cost digits (refinement converges slowly and R⁻¹ loses κ·ε), small problems are solved again
         // by QR in double-double arithmetic: the coefficients and (DᵀD)⁻¹ then carry about 32 − log₁₀κ digits.
         var accurate = condition > AccurateCondition && (double)n * p * p <= AccurateBudget
-            ? new DoubleDoubleSolver(n, d, fitIntercept, exactFeature ?? (IsPowerExpansion(data) ? Powers(data) : StoredFeature(data))) : null;
+            ? new DoubleDoubleSolver(n, d, fitIntercept, exactFeature ?? (IsPowerExpansion(data) ? Powers(data) : StoredFeature(data)), data.IsWeighted ? data.Weights.ToArray() : null, data.WeightSum) : null;
         var solver = new Refiner(data, fitIntercept, mean, scale, qr);
         var theta = new double[(d + off) * k];
         var layout = new ParameterLayout(d, k, fitIntercept);
@@ -127,13 +131,13 @@ public static class ExactLeastSquares
             else
                 solver.Solve(y, block, r, refinementSteps);
             sse[o] = accurate?.ResidualSumOfSquares(y, block) ?? solver.ResidualSumOfSquares(y, block, r);
-            double total = fitIntercept ? CentredSumOfSquares(y) : Accurate.Dot(y, y);
+            double total = TotalSumOfSquares(y, data, fitIntercept);
             r2[o] = total > 0 ? 1 - sse[o] / total : (sse[o] == 0 ? 1 : double.NaN);
         }
 
         var model = new LinearModel(layout, theta, data.FeatureNames, data.TargetNames);
-        int dof = n - p;
-        var covariance = accurate?.UnscaledCovariance() ?? UnscaledCovariance(qr, mean, scale, fitIntercept, n);
+        int dof = data.Observations - p;
+        var covariance = accurate?.UnscaledCovariance() ?? UnscaledCovariance(qr, mean, scale, fitIntercept, data.WeightSum);
         var (se, seB) = StandardErrors(Diagonal(covariance, p), d, fitIntercept, sse, dof);
         return new ExactSolution(model, se, seB, sse, r2, dof, condition, refinementSteps)
         {
@@ -145,27 +149,44 @@ public static class ExactLeastSquares
     /// <summary>
     /// E = D·U column-major (n × p, the intercept's column first): every feature centred (with an intercept) and
     /// scaled to unit norm, the column of ones scaled to unit norm. A column that is zero after centring (a constant
-    /// feature) stays zero, with scale 1: the rank-deficient path deals with it.
+    /// feature) stays zero, with scale 1: the rank-deficient path deals with it. Weighted rows are whitened: E = √W·D·U,
+    /// with the weighted means, and the column of ones becomes √w/√Σw.
     /// </summary>
     internal static double[] Reparametrised(Dataset data, bool fitIntercept, double[] mean, double[] scale)
     {
         int n = data.Rows, d = data.Features, off = fitIntercept ? 1 : 0;
         var x = data.X;
         var e = new double[n * (d + off)];
+        var roots = Roots(data);
+        var w = data.Weights;
+        double total = data.WeightSum;
         if (fitIntercept)
-            e.AsSpan(0, n).Fill(1.0 / Math.Sqrt(n));
+        {
+            e.AsSpan(0, n).Fill(1.0 / Math.Sqrt(total));
+            if (roots is not null)
+                System.Numerics.Tensors.TensorPrimitives.Multiply(e.AsSpan(0, n), roots, e.AsSpan(0, n));
+        }
         for (int j = 0; j < d; j++)
         {
             double m = 0;
-            if (fitIntercept)
+            if (fitIntercept && roots is null)
             {
                 m = Accurate.SumStrided(x, j, d, n) / n;
                 double correction = 0;
                 for (int i = 0; i < n; i++) correction += x[i * d + j] - m;
                 m += correction / n;
             }
+            else if (fitIntercept)
+            {
+                m = WeightedSumStrided(x, j, d, w) / total;
+                double correction = 0;
+                for (int i = 0; i < n; i++) correction += w[i] * (x[i * d + j] - m);
+                m += correction / total;
+            }
             var col = e.AsSpan((j + off) * n, n);
             for (int i = 0; i < n; i++) col[i] = x[i * d + j] - m;
+            if (roots is not null)
+                System.Numerics.Tensors.TensorPrimitives.Multiply(col, roots, col);
             double norm = System.Numerics.Tensors.TensorPrimitives.Norm(col);
             if (norm == 0) norm = 1;
             System.Numerics.Tensors.TensorPrimitives.Divide(col, norm, col);
@@ -175,8 +196,46 @@ public static class ExactLeastSquares
         return e;
     }
 
-    /// <summary>θ (+)= U θ': β = S⁻¹z, b = c/√n − x̄ᵀS⁻¹z (θ' has the intercept first, θ last).</summary>
-    private static void ToOriginal(ReadOnlySpan<double> thetaPrime, Span<double> theta, double[] mean, double[] scale, bool fitIntercept, int n, bool accumulate)
+    /// <summary>√wᵢ per row of weighted data, null for unweighted rows.</summary>
+    private static double[]? Roots(Dataset data)
+    {
+        if (!data.IsWeighted) return null;
+        var roots = data.Weights.ToArray();
+        System.Numerics.Tensors.TensorPrimitives.Sqrt(roots, roots);
+        return roots;
+    }
+
+    /// <summary>Σᵢ wᵢ·values[offset + i·stride], compensated (Dot2), over the n = w.Length rows.</summary>
+    private static double WeightedSumStrided(ReadOnlySpan<double> values, int offset, int stride, ReadOnlySpan<double> w)
+    {
+        double s = 0, c = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            double v = values[offset + i * stride], p = w[i] * v;
+            c += Math.FusedMultiplyAdd(w[i], v, -p);
+            Accurate.TwoSumInto(ref s, ref c, p);
+        }
+        return s + c;
+    }
+
+    /// <summary>The denominator of R²: Σ(y − ȳ)² (Σy² without intercept), weighted as statsmodels' WLS weights it.</summary>
+    private static double TotalSumOfSquares(double[] y, Dataset data, bool fitIntercept)
+    {
+        if (!data.IsWeighted)
+            return fitIntercept ? CentredSumOfSquares(y) : Accurate.Dot(y, y);
+        var w = data.Weights;
+        double m = fitIntercept ? WeightedSumStrided(y, 0, 1, w) / data.WeightSum : 0;
+        double s = 0, c = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            double dv = y[i] - m;
+            Accurate.TwoSumInto(ref s, ref c, w[i] * dv * dv);
+        }
+        return s + c;
+    }
+
+    /// <summary>θ (+)= U θ': β = S⁻¹z, b = c/√n − x̄ᵀS⁻¹z (θ' has the intercept first, θ last); n is Σw for weighted rows.</summary>
+    private static void ToOriginal(ReadOnlySpan<double> thetaPrime, Span<double> theta, double[] mean, double[] scale, bool fitIntercept, double n, bool accumulate)
     {
         int d = mean.Length, off = fitIntercept ? 1 : 0;
         double b = fitIntercept ? thetaPrime[0] / Math.Sqrt(n) : 0;
@@ -217,7 +276,7 @@ public static class ExactLeastSquares
             for (int i = 0; i < rank; i++) prime[perm[i]] = t[i];
             prime[perm[c]] = 1;
             var v = new double[p];
-            ToOriginal(prime, v, mean, scale, fitIntercept, n, accumulate: false);
+            ToOriginal(prime, v, mean, scale, fitIntercept, data.WeightSum, accumulate: false);
             for (int pass = 0; pass < 2; pass++)
                 foreach (var q in nulls)
                 {
@@ -244,19 +303,22 @@ public static class ExactLeastSquares
         var y = new double[n];
         var refiner = new Refiner(data, fitIntercept, mean, scale, qr);
         var residual = new double[n];
+        var roots = Roots(data);
         for (int o = 0; o < k; o++)
         {
             for (int i = 0; i < n; i++) y[i] = data.Y[i * k + o];
             var c = (double[])y.Clone();
+            if (roots is not null)
+                System.Numerics.Tensors.TensorPrimitives.Multiply(c, roots, c);
             qr.ApplyQt(c);
             qr.SolveLeading(c, rank);
             Array.Clear(prime);
             for (int i = 0; i < rank; i++) prime[perm[i]] = c[i];
             var block = theta.AsSpan(o * p, p);
-            ToOriginal(prime, block, mean, scale, fitIntercept, n, accumulate: false);
+            ToOriginal(prime, block, mean, scale, fitIntercept, data.WeightSum, accumulate: false);
             ProjectOut(block);
             sse[o] = refiner.ResidualSumOfSquares(y, block, residual);
-            double total = fitIntercept ? CentredSumOfSquares(y) : Accurate.Dot(y, y);
+            double total = TotalSumOfSquares(y, data, fitIntercept);
             r2[o] = total > 0 ? 1 - sse[o] / total : (sse[o] == 0 ? 1 : double.NaN);
         }
 
@@ -271,7 +333,7 @@ public static class ExactLeastSquares
             qr.SolveLeading(t, rank);
             Array.Clear(prime);
             for (int i = 0; i < rank; i++) prime[perm[i]] = t[i];
-            ToOriginal(prime, column, mean, scale, fitIntercept, n, accumulate: false);
+            ToOriginal(prime, column, mean, scale, fitIntercept, data.WeightSum, accumulate: false);
             ProjectOut(column);
             for (int j = 0; j < p; j++) m[j * rank + c] = column[j];
         }
@@ -293,7 +355,7 @@ public static class ExactLeastSquares
             estimable[j] = weight <= EstimableTolerance;
             if (!estimable[j]) aliased.Add(j < d ? data.FeatureNames[j] : InterceptName);
         }
-        int dof = n - rank;
+        int dof = data.Observations - rank;
         var se = new double[k][];
         var seB = new double[k];
         for (int o = 0; o < k; o++)
@@ -354,6 +416,7 @@ public static class ExactLeastSquares
         int d = statistics.Features, k = statistics.Outputs;
         var layout = new ParameterLayout(d, k, fitIntercept);
         long n = statistics.Count;
+        double total = statistics.WeightSum;
         if (n < layout.BlockSize)
             Throw.Data($"The data has {Throw.Plural(n, "row")} but the model has {Throw.Plural(layout.BlockSize, "parameter")}: at least {layout.BlockSize} rows are needed.");
         var theta = statistics.SolveNormalEquations(fitIntercept, out var inverse, out double condition, out var covariance);
@@ -362,7 +425,7 @@ public static class ExactLeastSquares
         for (int o = 0; o < k; o++)
         {
             sse[o] = Math.Max(statistics.ResidualSumOfSquares(o, layout.Weights((ReadOnlySpan<double>)theta, o), layout.Intercept(theta, o)), 0);
-            double sst = statistics.TargetScatter[o] + (fitIntercept ? 0 : n * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
+            double sst = statistics.TargetScatter[o] + (fitIntercept ? 0 : total * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
             r2[o] = sst > 0 ? 1 - sse[o] / sst : double.NaN;
         }
         int dof = (int)Math.Min(n - layout.BlockSize, int.MaxValue);
@@ -430,7 +493,7 @@ public static class ExactLeastSquares
     /// (DᵀD)⁻¹ = (U R⁻¹)(U R⁻¹)ᵀ, p × p row-major with the intercept's row and column first (θ' order): row j of
     /// U·R⁻¹ is row j of R⁻¹ over sⱼ for a weight, row 0 over √n minus Σⱼ x̄ⱼ/sⱼ·(row j) for the intercept.
     /// </summary>
-    private static double[] UnscaledCovariance(QrFactorization qr, double[] mean, double[] scale, bool fitIntercept, int n)
+    private static double[] UnscaledCovariance(QrFactorization qr, double[] mean, double[] scale, bool fitIntercept, double n)
     {
         int p = qr.Columns, d = mean.Length, off = fitIntercept ? 1 : 0;
         var rinv = qr.InverseR(); // row-major
@@ -505,15 +568,26 @@ public static class ExactLeastSquares
         private readonly DoubleDoubleQr _qr;
 
         private readonly Func<int, int, DoubleDouble> _x;
+        private readonly double[]? _w;
+        private readonly DoubleDouble[]? _roots;
+        private readonly DoubleDouble _total;
 
-        public DoubleDoubleSolver(int n, int d, bool fitIntercept, Func<int, int, DoubleDouble> x)
+        /// <param name="n">Rows.</param>
+        /// <param name="d">Features.</param>
+        /// <param name="fitIntercept">Whether there is an intercept.</param>
+        /// <param name="x">The features, (row, feature).</param>
+        /// <param name="w">The rows' weights, or null when unweighted: rows are then whitened by √w in double-double.</param>
+        /// <param name="total">Σw (n when unweighted).</param>
+        public DoubleDoubleSolver(int n, int d, bool fitIntercept, Func<int, int, DoubleDouble> x, double[]? w, double total)
         {
-            _n = n; _d = d; _off = fitIntercept ? 1 : 0; _x = x;
+            _n = n; _d = d; _off = fitIntercept ? 1 : 0; _w = w; _total = total;
+            _roots = w is null ? null : [.. w.Select(v => DoubleDouble.Sqrt(v))];
+            _x = x;
             int p = d + _off;
             var e = new DoubleDouble[n * p];
-            DoubleDouble root = DoubleDouble.Sqrt(n);
+            DoubleDouble root = DoubleDouble.Sqrt(total);
             if (fitIntercept)
-                for (int i = 0; i < n; i++) e[i] = 1 / root;
+                for (int i = 0; i < n; i++) e[i] = _roots is null ? 1 / root : _roots[i] / root;
             _mean = new DoubleDouble[d];
             _scale = new DoubleDouble[d];
             for (int j = 0; j < d; j++)
@@ -521,14 +595,15 @@ public static class ExactLeastSquares
                 DoubleDouble m = 0;
                 if (fitIntercept)
                 {
-                    for (int i = 0; i < n; i++) m += x(i, j);
-                    m /= n;
+                    for (int i = 0; i < n; i++) m += w is null ? x(i, j) : w[i] * x(i, j);
+                    m /= _total;
                 }
                 int c0 = (j + _off) * n;
                 DoubleDouble norm2 = 0;
                 for (int i = 0; i < n; i++)
                 {
                     var v = x(i, j) - m;
+                    if (_roots is not null) v *= _roots[i];
                     e[c0 + i] = v;
                     norm2 += v * v;
                 }
@@ -546,11 +621,11 @@ public static class ExactLeastSquares
         {
             int p = _d + _off;
             var c = new DoubleDouble[_n];
-            for (int i = 0; i < _n; i++) c[i] = y[i];
+            for (int i = 0; i < _n; i++) c[i] = _roots is null ? y[i] : _roots[i] * y[i];
             _qr.ApplyQt(c);
             var z = c.AsSpan(0, p).ToArray();
             _qr.SolveR(z);
-            DoubleDouble b = _off == 1 ? z[0] / DoubleDouble.Sqrt(_n) : 0;
+            DoubleDouble b = _off == 1 ? z[0] / DoubleDouble.Sqrt(_total) : 0;
             for (int j = 0; j < _d; j++)
             {
                 var beta = z[j + _off] / _scale[j];
@@ -569,7 +644,7 @@ public static class ExactLeastSquares
                 DoubleDouble r = y[i];
                 if (_off == 1) r -= theta[_d];
                 for (int j = 0; j < _d; j++) r -= _x(i, j) * theta[j];
-                sse += r * r;
+                sse += _w is null ? r * r : _w[i] * r * r;
             }
             return (double)sse;
         }
@@ -584,7 +659,7 @@ public static class ExactLeastSquares
                 for (int c = 0; c < p; c++) a[(j + _off) * p + c] = rinv[(j + _off) * p + c] / _scale[j];
             if (_off == 1)
             {
-                var root = DoubleDouble.Sqrt(_n);
+                var root = DoubleDouble.Sqrt(_total);
                 for (int c = 0; c < p; c++)
                 {
                     var v = rinv[c] / root;
@@ -605,18 +680,22 @@ public static class ExactLeastSquares
     }
 
     /// <summary>Björck refinement on D, preconditioned by the QR of E = D·U.</summary>
+    /// <remarks>Weighted rows: the system is the whitened one, f = √W(y − Dθ) − r and g = −(√W D)ᵀr.</remarks>
     private sealed class Refiner(Dataset data, bool fitIntercept, double[] mean, double[] scale, QrFactorization qr)
     {
         private readonly int _n = data.Rows;
         private readonly int _d = data.Features;
         private readonly int _off = fitIntercept ? 1 : 0;
+        private readonly double[]? _roots = Roots(data);
 
         /// <summary>Writes θ = [β…, b] into <paramref name="theta"/> and the residual into <paramref name="r"/>.</summary>
         public void Solve(double[] y, Span<double> theta, double[] r, int steps)
         {
             int n = _n, p = qr.Columns;
-            // Plain solve: θ' = R⁻¹ (Qᵀy)[0:p], r = Q [0; (Qᵀy)[p:]].
+            // Plain solve: θ' = R⁻¹ (Qᵀy)[0:p], r = Q [0; (Qᵀy)[p:]] (y whitened for weighted rows).
             var c = (double[])y.Clone();
+            if (_roots is not null)
+                System.Numerics.Tensors.TensorPrimitives.Multiply(c, _roots, c);
             qr.ApplyQt(c);
             var thetaPrime = c.AsSpan(0, p).ToArray();
             qr.SolveR(thetaPrime);
@@ -653,12 +732,13 @@ public static class ExactLeastSquares
             return Accurate.Dot(r, r);
         }
 
-        /// <summary>yᵢ − rᵢ − b − xᵢᵀβ, accurately.</summary>
+        /// <summary>yᵢ − rᵢ − b − xᵢᵀβ, accurately; √wᵢ(yᵢ − b − xᵢᵀβ) − rᵢ for weighted rows.</summary>
         private double ResidualTerm(double yi, double ri, int i, ReadOnlySpan<double> theta)
         {
             double s = 0, c = 0;
             Accurate.TwoSumInto(ref s, ref c, yi);
-            Accurate.TwoSumInto(ref s, ref c, -ri);
+            if (_roots is null)
+                Accurate.TwoSumInto(ref s, ref c, -ri);
             if (fitIntercept) Accurate.TwoSumInto(ref s, ref c, -theta[_d]);
             var x = data.FeatureRow(i);
             for (int j = 0; j < _d; j++)
@@ -667,13 +747,28 @@ public static class ExactLeastSquares
                 c += Math.FusedMultiplyAdd(-x[j], theta[j], -prod);
                 Accurate.TwoSumInto(ref s, ref c, prod);
             }
-            return s + c;
+            if (_roots is null)
+                return s + c;
+            // √w·(s + c) − r, with the product's rounding error kept (FMA) so the whitened residual stays accurate.
+            double e = s + c, el = c - (e - s), root = _roots[i];
+            double hi = root * e, lo = Math.FusedMultiplyAdd(root, e, -hi) + root * el;
+            double t = 0, tc = 0;
+            Accurate.TwoSumInto(ref t, ref tc, hi);
+            Accurate.TwoSumInto(ref t, ref tc, -ri);
+            return t + (tc + lo);
         }
 
         /// <summary>g' = Uᵀ g with g = −Dᵀr: g'_b = g_b/√n, g'_j = (g_j − x̄ⱼ g_b)/sⱼ.</summary>
         private void Gradient(double[] r, double[] gPrime)
         {
             var x = data.X;
+            if (_roots is not null)
+            {
+                // g = −(√W D)ᵀr = −Dᵀ(√W r).
+                var whitened = new double[_n];
+                System.Numerics.Tensors.TensorPrimitives.Multiply(r, _roots, whitened);
+                r = whitened;
+            }
             double gb = fitIntercept ? -Accurate.Sum(r) : 0;
             for (int j = 0; j < _d; j++)
             {
@@ -686,10 +781,10 @@ public static class ExactLeastSquares
                 }
                 gPrime[j + _off] = ((s + c) - mean[j] * gb) / scale[j];
             }
-            if (fitIntercept) gPrime[0] = gb / Math.Sqrt(_n);
+            if (fitIntercept) gPrime[0] = gb / Math.Sqrt(data.WeightSum);
         }
 
         private void ToOriginal(ReadOnlySpan<double> thetaPrime, Span<double> theta, bool accumulate) =>
-            ExactLeastSquares.ToOriginal(thetaPrime, theta, mean, scale, fitIntercept, _n, accumulate);
+            ExactLeastSquares.ToOriginal(thetaPrime, theta, mean, scale, fitIntercept, data.WeightSum, accumulate);
     }
 }
