@@ -13,10 +13,11 @@ internal static class ColumnSelection
     /// <param name="targets">Target column(s); at least one.</param>
     /// <param name="features">Feature columns; null or empty means every other numeric column.</param>
     /// <param name="numericColumns">Reads the names of the file's numeric columns (called only for the default).</param>
+    /// <param name="weights">The column of row weights (weighted least squares), or null: never a target or a feature, and left out of the default features.</param>
     /// <returns>The feature columns, in order; may be empty (the caller decides whether that is allowed).</returns>
-    /// <exception cref="LsgdException">No target, an unknown column, a column named twice, or a target used as a feature.</exception>
+    /// <exception cref="LsgdException">No target, an unknown column, a column named twice, a target used as a feature, or the weight column used as either.</exception>
     public static IReadOnlyList<string> Resolve(string path, Func<IReadOnlyList<string>> readColumns,
-        IReadOnlyList<string> targets, IReadOnlyList<string>? features, Func<IReadOnlyList<string>> numericColumns)
+        IReadOnlyList<string> targets, IReadOnlyList<string>? features, Func<IReadOnlyList<string>> numericColumns, string? weights = null)
     {
         ArgumentNullException.ThrowIfNull(readColumns);
         ArgumentNullException.ThrowIfNull(targets);
@@ -29,9 +30,18 @@ internal static class ColumnSelection
                 throw new LsgdException($"{path} has no column {Quote.Text(t)} to use as the target. Its columns are: {Quote.List(header)}.");
         if (targets.Distinct().Count() != targets.Count)
             throw new LsgdException($"A target column is named twice ({string.Join(", ", targets)}). Name each once.");
+        if (weights is not null)
+        {
+            if (!header.Contains(weights))
+                throw new LsgdException($"{path} has no column {Quote.Text(weights)} to use as the weights. Its columns are: {Quote.List(header)}.");
+            if (targets.Contains(weights))
+                throw new LsgdException($"'{weights}' is both the target and the weights. Name another column with --weights.");
+            if (features is { Count: > 0 } && features.Contains(weights))
+                throw new LsgdException($"'{weights}' is both a feature and the weights. Drop it from --features.");
+        }
 
         if (features is not { Count: > 0 })
-            return [.. numericColumns().Where(c => !targets.Contains(c))];
+            return [.. numericColumns().Where(c => !targets.Contains(c) && c != weights)];
         foreach (var f in features)
         {
             if (!header.Contains(f))

@@ -36,19 +36,30 @@ public sealed class CsvRowSource : IRowSource
     /// <param name="targets">Target column(s); more than one gives a multi-output model.</param>
     /// <param name="features">Feature columns; null or empty means every other numeric column (see <see cref="CsvReader.NumericColumns"/>).</param>
     /// <param name="format">Separator, decimal comma and missing values (default: comma-separated, missing values are errors).</param>
+    /// <param name="weights">
+    /// The column of row weights for weighted least squares, or null: chunks then carry them (<see cref="RowChunk.W"/>),
+    /// and a negative, missing or non-finite weight stops the pass with its line and column.
+    /// </param>
     /// <exception cref="LsgdException">Missing or empty file, unknown or repeated column, no feature column.</exception>
-    public CsvRowSource(string path, IReadOnlyList<string> targets, IReadOnlyList<string>? features = null, CsvFormat? format = null)
+    public CsvRowSource(string path, IReadOnlyList<string> targets, IReadOnlyList<string>? features = null, CsvFormat? format = null, string? weights = null)
     {
         format ??= CsvFormat.Default;
         var inputs = ColumnSelection.Resolve(path, () => CsvReader.ReadHeader(path, format), targets, features,
-            () => CsvReader.NumericColumns(path, format));
+            () => CsvReader.NumericColumns(path, format), weights);
         new FeatureSpec(inputs).Validate();
         Path = path;
         FeatureNames = inputs;
         TargetNames = [.. targets];
-        _columns = [.. inputs, .. targets];
+        WeightName = weights;
+        _columns = weights is null ? [.. inputs, .. targets] : [.. inputs, .. targets, weights];
+        _weightColumn = weights is null ? 0 : CsvReader.ReadHeader(path, format).ToList().IndexOf(weights) + 1;
         _format = format;
     }
+
+    private readonly int _weightColumn;
+
+    /// <summary>The column of row weights, or null for unweighted rows.</summary>
+    public string? WeightName { get; }
 
     /// <summary>The CSV file.</summary>
     public string Path { get; }
@@ -89,10 +100,29 @@ public sealed class CsvRowSource : IRowSource
 
     private IEnumerable<RowChunk> Pass(int chunkRows, CancellationToken cancellationToken)
     {
+        bool weighted = WeightName is not null;
         using var pass = new CsvParsePass(Path, _format, _columns, Features, chunkRows, WorkerThreads, RowsPerBatch,
-            keepLines: false, handOver: false, cancellationToken);
+            keepLines: weighted, handOver: false, cancellationToken);
         LastPassThreads = pass.Threads;
+        double[] y = [], w = [];
+        int k = Outputs;
         foreach (var chunk in pass.Chunks())
-            yield return new RowChunk(chunk.X, chunk.Y, chunk.Rows, chunk.FirstRow);
+        {
+            if (!weighted)
+            {
+                yield return new RowChunk(chunk.X, chunk.Y, chunk.Rows, chunk.FirstRow);
+                continue;
+            }
+            // The weight was read as a last target column: split it off, and check it (the line is known here).
+            if (y.Length < chunk.Rows * k) (y, w) = (new double[chunk.Rows * k], new double[chunk.Rows]);
+            for (int i = 0; i < chunk.Rows; i++)
+            {
+                chunk.Y.AsSpan(i * (k + 1), k).CopyTo(y.AsSpan(i * k, k));
+                w[i] = chunk.Y[i * (k + 1) + k];
+                if (WeightColumn.Problem(w[i]) is { } problem)
+                    throw new CsvFormatException(Path, chunk.Lines![i], _weightColumn, WeightName, problem);
+            }
+            yield return new RowChunk(chunk.X, y, chunk.Rows, chunk.FirstRow, w);
+        }
     }
 }

@@ -16,17 +16,46 @@ public static class NpyDataset
     /// Store the features in single precision (<see cref="Dataset.FromSingle"/>), half the memory: float32
     /// values as they are, float64 values rounded to the nearest float. Otherwise features are double.
     /// </param>
+    /// <param name="weightsPath">
+    /// A .npy file of row weights for weighted least squares, shape (n,) or (n, 1) (<see cref="Dataset.WithWeights"/>),
+    /// or null. A negative or non-finite weight is an error naming its row.
+    /// </param>
     /// <exception cref="LsgdException">A bad file (see <see cref="NpyFile.ReadHeader(string)"/>), different row counts, or a value that is not finite.</exception>
-    public static Dataset Load(string featuresPath, string targetsPath, bool singlePrecision = false)
+    public static Dataset Load(string featuresPath, string targetsPath, bool singlePrecision = false, string? weightsPath = null)
     {
         var (x, y) = ReadHeaders(featuresPath, targetsPath);
         if (x.Rows > int.MaxValue)
             throw new LsgdException($"{featuresPath} has {x.Rows} rows, more than fit in memory at once. Read it in chunks (streaming) instead.");
         int rows = (int)x.Rows;
         var targets = NpyFile.ReadDoubles(y);
-        return singlePrecision
+        var data = singlePrecision
             ? Dataset.FromSingle(NpyFile.ReadSingles(x), targets, rows, x.Columns, y.Columns, FeatureNames(x.Columns), TargetNames(y.Columns))
             : new Dataset(NpyFile.ReadDoubles(x), targets, rows, x.Columns, y.Columns, FeatureNames(x.Columns), TargetNames(y.Columns));
+        if (weightsPath is null) return data;
+        var header = ReadWeightsHeader(weightsPath, x);
+        var w = NpyFile.ReadDoubles(header);
+        CheckWeights(weightsPath, w, 0);
+        WeightColumn.CheckNotAllZero(weightsPath, "the weights", w);
+        return data.WithWeights(w);
+    }
+
+    /// <summary>Reads and checks the header of a weights file: one column, one row per row of features.</summary>
+    internal static NpyHeader ReadWeightsHeader(string weightsPath, NpyHeader features)
+    {
+        var w = NpyFile.ReadHeader(weightsPath);
+        if (w.Columns != 1)
+            throw new LsgdException($"{weightsPath} has shape {w.Shape}: weights need one value per row, shape ({features.Rows},). Save a 1-D array of weights.");
+        if (w.Rows != features.Rows)
+            throw new LsgdException($"{weightsPath} has {w.Rows} rows but {features.Path} has {features.Rows}: give one weight per row, in the same order.");
+        return w;
+    }
+
+    /// <summary>Throws, naming the file and row, at the first weight that is negative or not finite.</summary>
+    internal static void CheckWeights(string path, ReadOnlySpan<double> w, long firstRow)
+    {
+        int bad = WeightColumn.FirstBad(w);
+        if (bad >= 0)
+            throw new LsgdException($"{path}, row {firstRow + bad + 1}: {WeightColumn.Problem(w[bad])}");
     }
 
     /// <summary>Reads and checks both headers: one row of targets per row of features, at least one target column.</summary>

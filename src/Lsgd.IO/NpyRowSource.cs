@@ -12,10 +12,12 @@ public sealed class NpyRowSource : IRandomAccessRowSource
     /// <summary>Reads and checks both headers (the values are read by <see cref="ReadChunks(int, CancellationToken)"/>).</summary>
     /// <param name="featuresPath">The .npy file of features, shape (n, d) or (n,).</param>
     /// <param name="targetsPath">The .npy file of targets, shape (n,) or (n, k).</param>
+    /// <param name="weightsPath">A .npy file of row weights, shape (n,), for weighted least squares (chunks carry them), or null.</param>
     /// <exception cref="LsgdException">A bad file (see <see cref="NpyFile.ReadHeader(string)"/>) or different row counts.</exception>
-    public NpyRowSource(string featuresPath, string targetsPath)
+    public NpyRowSource(string featuresPath, string targetsPath, string? weightsPath = null)
     {
         (FeaturesFile, TargetsFile) = NpyDataset.ReadHeaders(featuresPath, targetsPath);
+        WeightsFile = weightsPath is null ? null : NpyDataset.ReadWeightsHeader(weightsPath, FeaturesFile);
         FeatureNames = NpyDataset.FeatureNames(FeaturesFile.Columns);
         TargetNames = NpyDataset.TargetNames(TargetsFile.Columns);
     }
@@ -25,6 +27,9 @@ public sealed class NpyRowSource : IRandomAccessRowSource
 
     /// <summary>The header of the targets file.</summary>
     public NpyHeader TargetsFile { get; }
+
+    /// <summary>The header of the weights file, or null for unweighted rows.</summary>
+    public NpyHeader? WeightsFile { get; }
 
     /// <inheritdoc />
     public int Features => FeaturesFile.Columns;
@@ -68,8 +73,10 @@ public sealed class NpyRowSource : IRandomAccessRowSource
         long n = FeaturesFile.Rows;
         var x = new double[(int)Math.Min(chunkRows, n) * d];
         var y = new double[(int)Math.Min(chunkRows, n) * k];
+        var w = WeightsFile is null ? null : new double[(int)Math.Min(chunkRows, n)];
         using var features = new NpyValueReader(FeaturesFile);
         using var targets = new NpyValueReader(TargetsFile);
+        using var weights = WeightsFile is null ? null : new NpyValueReader(WeightsFile);
         foreach (int c in order)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -79,7 +86,8 @@ public sealed class NpyRowSource : IRandomAccessRowSource
             targets.Seek(first * k);
             features.Read(x.AsSpan(0, rows * d));
             targets.Read(y.AsSpan(0, rows * k));
-            yield return new RowChunk(x, y, rows, first);
+            ReadWeights(weights, w, first, rows);
+            yield return new RowChunk(x, y, rows, first, w);
         }
     }
 
@@ -90,15 +98,27 @@ public sealed class NpyRowSource : IRandomAccessRowSource
         int size = (int)Math.Min(Math.Min(chunkRows, n), Array.MaxLength / Math.Max(d, k));
         var x = new double[size * d];
         var y = new double[size * k];
+        var w = WeightsFile is null ? null : new double[size];
         using var features = new NpyValueReader(FeaturesFile);
         using var targets = new NpyValueReader(TargetsFile);
+        using var weights = WeightsFile is null ? null : new NpyValueReader(WeightsFile);
         for (long first = 0; first < n; first += size)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int rows = (int)Math.Min(size, n - first);
             features.Read(x.AsSpan(0, rows * d));
             targets.Read(y.AsSpan(0, rows * k));
-            yield return new RowChunk(x, y, rows, first);
+            ReadWeights(weights, w, first, rows);
+            yield return new RowChunk(x, y, rows, first, w);
         }
+    }
+
+    /// <summary>Reads and checks the weights of rows [first, first + rows) when there is a weights file.</summary>
+    private void ReadWeights(NpyValueReader? weights, double[]? w, long first, int rows)
+    {
+        if (weights is null || w is null) return;
+        weights.Seek(first);
+        weights.Read(w.AsSpan(0, rows));
+        NpyDataset.CheckWeights(WeightsFile!.Path, w.AsSpan(0, rows), first);
     }
 }

@@ -30,10 +30,14 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
     /// <param name="path">The Parquet file.</param>
     /// <param name="targets">Target column(s); more than one gives a multi-output model.</param>
     /// <param name="features">Feature columns; null or empty means every other column of a supported numeric type.</param>
+    /// <param name="weights">
+    /// The column of row weights for weighted least squares, or null: chunks then carry them (<see cref="RowChunk.W"/>),
+    /// and a negative, null or non-finite weight is an error naming its row and column.
+    /// </param>
     /// <exception cref="LsgdException">
     /// Missing or unreadable file, unknown or repeated column, no feature column, or a chosen column of another type.
     /// </exception>
-    public ParquetRowSource(string path, IReadOnlyList<string> targets, IReadOnlyList<string>? features = null)
+    public ParquetRowSource(string path, IReadOnlyList<string> targets, IReadOnlyList<string>? features = null, string? weights = null)
     {
         Path = path;
         var reader = Open(path, CancellationToken.None);
@@ -41,9 +45,10 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
         {
             var fields = reader.Schema.Fields;
             var inputs = ColumnSelection.Resolve(path, () => [.. fields.Select(f => f.Name)], targets, features,
-                () => [.. fields.Where(f => TypeName(f) is null).Select(f => f.Name)]);
+                () => [.. fields.Where(f => TypeName(f) is null).Select(f => f.Name)], weights);
             new FeatureSpec(inputs).Validate();
-            _fields = [.. inputs.Concat(targets).Select(name => Supported(fields.First(f => f.Name == name)))];
+            WeightName = weights;
+            _fields = [.. inputs.Concat(targets).Concat(weights is null ? [] : [weights]).Select(name => Supported(fields.First(f => f.Name == name)))];
             FeatureNames = inputs;
             TargetNames = [.. targets];
             _groupRows = [.. reader.RowGroups.Select(g => g.RowCount)];
@@ -64,6 +69,9 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
 
     /// <summary>The Parquet file.</summary>
     public string Path { get; }
+
+    /// <summary>The column of row weights, or null for unweighted rows.</summary>
+    public string? WeightName { get; }
 
     /// <inheritdoc />
     public int Features => FeatureNames.Count;
@@ -120,6 +128,7 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
         int size = (int)Math.Min(chunkRows, n);
         var x = new double[size * d];
         var y = new double[size * k];
+        var w = WeightName is null ? null : new double[size];
         var columns = new double[_fields.Length][];
         int decoded = -1;   // the row group now in columns
         var reader = Open(Path, cancellationToken);
@@ -143,10 +152,10 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
                         decoded = g;
                     }
                     int from = (int)(row - _groupFirst[g]), at = (int)(row - first), count = (int)(Math.Min(end, groupEnd) - row);
-                    Copy(columns, from, x, y, at, count);
+                    Copy(columns, from, x, y, w, at, count);
                     row += count;
                 }
-                yield return new RowChunk(x, y, (int)(end - first), first);
+                yield return new RowChunk(x, y, (int)(end - first), first, w);
             }
         }
         finally
@@ -169,6 +178,7 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
         int size = (int)Math.Min(Math.Min(chunkRows, largest), Array.MaxLength / Math.Max(d, k));
         var x = new double[size * d];
         var y = new double[size * k];
+        var w = WeightName is null ? null : new double[size];
         var columns = new double[_fields.Length][];
         var reader = Open(Path, cancellationToken);
         try
@@ -181,8 +191,8 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     int count = Math.Min(size, rows - start);
-                    Copy(columns, start, x, y, 0, count);
-                    yield return new RowChunk(x, y, count, _groupFirst[g] + start);
+                    Copy(columns, start, x, y, w, 0, count);
+                    yield return new RowChunk(x, y, count, _groupFirst[g] + start, w);
                 }
             }
         }
@@ -224,16 +234,19 @@ public sealed class ParquetRowSource : IRandomAccessRowSource
                 columns[c] = new double[rows];
             Decode(group, g, _groupFirst[g], c, columns[c].AsMemory(0, rows), cancellationToken);
         }
+        if (WeightName is not null && WeightColumn.FirstBad(columns[^1].AsSpan(0, rows)) is var bad and >= 0)
+            throw new LsgdException($"{Where(g, bad, _groupFirst[g], WeightName)}: {WeightColumn.Problem(columns[^1][bad])}");
     }
 
     /// <summary>Rows [from, from + count) of the decoded columns into rows [at, at + count) of a chunk.</summary>
-    private void Copy(double[][] columns, int from, double[] x, double[] y, int at, int count)
+    private void Copy(double[][] columns, int from, double[] x, double[] y, double[]? w, int at, int count)
     {
         int d = Features, k = Outputs;
         for (int i = 0; i < count; i++)
         {
             for (int j = 0; j < d; j++) x[(at + i) * d + j] = columns[j][from + i];
             for (int o = 0; o < k; o++) y[(at + i) * k + o] = columns[d + o][from + i];
+            if (w is not null) w[at + i] = columns[d + k][from + i];
         }
     }
 

@@ -24,6 +24,7 @@ internal static class ApplicationBinders
     public static readonly BinderTable Fit = new("fit", null,
     [
         new("CurveFitter.Polynomial", "'lsgd curve --model poly:N'", "A polynomial of high degree, fitted in the Chebyshev basis."),
+        new("weights", "--weights", "Weighted least squares: the column of row weights (inverse variances, each ≥ 0; 0 leaves the row out), or W.npy (shape (n,)) with .npy arrays. Never a feature.") { Aliases = ["-w"] },
         new("repeat", "--repeat", "Fit this many times in one process (for timing): fit_seconds is then the median, fit_seconds_runs lists each run; the first includes JIT compilation.") { Default = 1 },
     ]);
 

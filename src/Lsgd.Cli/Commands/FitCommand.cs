@@ -57,11 +57,13 @@ internal static class FitCommand
         var tls = TlsFlags.Certificate();
         var tlsPassword = TlsFlags.Password();
         var covType = regressor[nameof(LinearRegressorOptions.Covariance)].Create<string>();
+        var weights = ApplicationBinders.Fit["weights"].Create<string?>();
 
         var command = new Command("fit", "Fit a least-squares model to a CSV file by gradient descent (or exactly).") { data };
         command.Add(target);
         command.Add(features);
         command.Add(formula);
+        command.Add(weights);
         command.Add(degree);
         command.Add(method);
         gd.AddTo(command);
@@ -100,23 +102,30 @@ internal static class FitCommand
             var sharded = ShardedFit.Resolve(paths, parse.GetValue(cluster), parse.GetValue(tls), parse.GetValue(tlsPassword), targets, featureList, deg, csvFlags.Read(parse));
             string? path = sharded is null ? paths.FirstOrDefault() : null;
             var engineKind = LinearRegressorBinder.Engine.Parse(parse.GetValue(engine)!);
+            string? weightColumn = parse.GetValue(weights);
             if (parse.GetValue(output) is { } outputPath)
-                AtomicFile.CheckOutput(outputPath, [.. paths, .. targets, .. featureList]);   // before a long fit, not after
+                AtomicFile.CheckOutput(outputPath, [.. paths, .. targets, .. featureList, weightColumn]);   // before a long fit, not after
             if (parse.GetValue(influence) is { } influencePath)
                 AtomicFile.CheckOutput(influencePath, [.. paths, .. targets, .. featureList, parse.GetValue(output)]);
+            if (weightColumn is not null && (parse.GetValue(influence) is not null || parse.GetValue(test) is not null))
+                throw new LsgdException("--influence and --test do not take --weights yet (their leverages and covariance are those of unweighted rows): drop --weights, or those flags.");
+            if (weightColumn is not null && sharded is not null)
+                throw new LsgdException("--weights does not work on several files or a cluster yet: fit one file with --weights.");
             var loadClock = System.Diagnostics.Stopwatch.StartNew();
             var (covarianceKind, clusterColumn) = CovarianceFlag.Parse(parse.GetValue(covType)!);
             var csvFormat = csvFlags.Read(parse);
+            if (weightColumn is not null && covarianceKind.IsRobust)
+                throw new LsgdException("--cov-type does not take --weights yet (the robust covariances are those of unweighted rows): drop --weights, or use --cov-type nonrobust.");
             if (clusterColumn is not null && featureList.Length == 0 && path is not null && !path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && File.Exists(path))
                 // The cluster column labels rows; it is not a default feature.
-                featureList = [.. CsvReader.NumericColumns(path, csvFormat).Where(c => c != clusterColumn && !targets.Contains(c))];
+                featureList = [.. CsvReader.NumericColumns(path, csvFormat).Where(c => c != clusterColumn && c != weightColumn && !targets.Contains(c))];
             var model = parse.GetValue(formula) is { } formulaText ? Formula.Parse(formulaText) : null;
             if (model is not null && parse.GetResult(noIntercept) is { Implicit: false })
                 throw new LsgdException("--no-intercept does not combine with --formula: write \"- 1\" in the formula (y ~ x - 1) to drop the intercept.");
             if (model is not null && sharded is not null)
                 throw new LsgdException("--formula reads one CSV file in memory; several files, a glob or --cluster give shards of numeric columns. Fit one file with --formula, or name --target and --features for the shards.");
             var input = sharded is not null ? new FitInput(null, null, new FeatureSpec([], 1), sharded.Description) : FitInput.Resolve(path, targets, featureList, deg, csvFormat, parse.GetValue(float32),
-                FitInput.ParseMemory(parse.GetValue(memory)!), engineKind, model);
+                FitInput.ParseMemory(parse.GetValue(memory)!), engineKind, model, weightColumn);
             var covariance = CovarianceFlag.Resolve(covarianceKind, clusterColumn, path, input, csvFormat);
             double loadSeconds = loadClock.Elapsed.TotalSeconds;
             var spec = input.Spec;
@@ -162,10 +171,10 @@ internal static class FitCommand
             double fitSeconds = Median(runSeconds);
             if (sharded is not null)
                 spec = ShardedFit.Spec(fit);
-            var summary = Summary(fit, spec, input.Description);
+            var summary = Summary(fit, spec, input.Description, weightColumn);
             if (cvPath is not null) summary["cv"] = CrossValidationFlags.ToJson(cvPath);
             var diagnostics = FitDiagnostics.Compute(fit, input, parse.GetValue(test), parse.GetValue(influence),
-                csvFormat.Separator is { } given && !(csvFormat.DecimalComma && given == ',') ? given : csvFormat.DecimalComma ? ';' : ',', modelPath is not null);
+                csvFormat.Separator is { } given && !(csvFormat.DecimalComma && given == ',') ? given : csvFormat.DecimalComma ? ';' : ',', modelPath is not null && weightColumn is null);   // the stored covariance is not yet weighted
             diagnostics.AddTo(summary, fit.Model.Outputs > 1);
             summary["influence_file"] = parse.GetValue(influence);
             if (input.Encoding is { } encoding)
@@ -173,7 +182,7 @@ internal static class FitCommand
             summary["text_columns_left_out"] = Json.Strings(input.LeftOut);
             if (modelPath is not null)
             {
-                var training = Summary(fit, spec, input.Description);
+                var training = Summary(fit, spec, input.Description, weightColumn);
                 if (cvPath is not null) training["cv"] = CrossValidationFlags.ToJson(cvPath);
                 new ModelFile(fit.Model, spec, fit.Standardization, training) { Converged = fit.Converged, Covariance = diagnostics.Covariance, Formula = input.Encoding }.Save(modelPath);
             }
@@ -193,7 +202,7 @@ internal static class FitCommand
                         $"left out of the default features. To use {(input.LeftOut.Count == 1 ? "it" : "them")} as categories, fit with --formula \"{FormulaName(targets[0])} ~ {string.Join(" + ", input.Spec.Inputs.Concat(input.LeftOut).Select(FormulaName))}\"; " +
                         "to silence this, name the features with --features.");
                 WarnIfAliased(context, fit);
-                WriteText(context, fit, input.Description, modelPath);
+                WriteText(context, fit, input.Description, modelPath, weightColumn);
                 if (cvPath is not null) CrossValidationFlags.WriteText(context, cvPath);
                 diagnostics.WriteText(context, fit);
                 if (sharded?.TextLine() is { } clusterLine)
@@ -261,7 +270,7 @@ internal static class FitCommand
         return fit!;
     }
 
-    private static JsonObject Summary(LinearFit fit, FeatureSpec spec, string path)
+    private static JsonObject Summary(LinearFit fit, FeatureSpec spec, string path, string? weights)
     {
         var m = fit.Model;
         bool multi = m.Outputs > 1;
@@ -275,6 +284,8 @@ internal static class FitCommand
         {
             ["data"] = path,
             ["rows"] = fit.Rows,
+            ["weights"] = weights,
+            ["observations"] = report is null ? null : report[0].Observations,
             ["method"] = MethodName(fit.Method),
             ["method_choice"] = fit.MethodChoice,
             ["optimizer"] = fit.Training?.Optimizer,
@@ -358,7 +369,7 @@ internal static class FitCommand
         };
     }
 
-    private static void WriteText(CliContext context, LinearFit fit, string path, string? modelPath)
+    private static void WriteText(CliContext context, LinearFit fit, string path, string? modelPath, string? weights)
     {
         var c = CultureInfo.InvariantCulture;
         var console = context.Console;
@@ -381,7 +392,8 @@ internal static class FitCommand
         };
         if (!fit.Converged)
             console.WriteLine($"NOT CONVERGED: {Binders.Rewrite(fit.NotConvergedReason ?? "")}. The coefficients below are not the optimum; t, p and intervals are not shown.");
-        console.WriteLine($"Fitted {string.Join(", ", m.TargetNames)} ~ {string.Join(" + ", m.FeatureNames)}{(m.HasIntercept ? "" : " (no intercept)")} on {fit.Rows} rows of {path}");
+        console.WriteLine($"Fitted {string.Join(", ", m.TargetNames)} ~ {string.Join(" + ", m.FeatureNames)}{(m.HasIntercept ? "" : " (no intercept)")} on {fit.Rows} rows of {path}" +
+            (weights is null ? "" : $", weighted by {weights} (weighted least squares)"));
         console.WriteLine($"by {how}.");
         if (fit.MethodChoice is { } choice)
             console.WriteLine(choice);

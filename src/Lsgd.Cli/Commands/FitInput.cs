@@ -9,7 +9,8 @@ namespace Lsgd.Cli.Commands;
 /// <summary>
 /// What <c>lsgd fit</c> reads: a CSV or Parquet file with named columns, or a pair of .npy arrays
 /// (<c>--features X.npy --targets Y.npy</c>); in memory, or streamed when the file is larger than the memory
-/// budget (or <c>--engine stream</c>).
+/// budget (or <c>--engine stream</c>). With <c>--weights</c>, a column of row weights (or W.npy beside .npy arrays) makes
+/// the fit weighted least squares.
 /// </summary>
 internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec Spec, string Description)
 {
@@ -23,11 +24,17 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
     public const long DefaultMemoryBudget = 2L << 30;
 
     public static FitInput Resolve(string? path, IReadOnlyList<string> targets, IReadOnlyList<string> features, int degree,
-        CsvFormat format, bool singlePrecision, long memoryBudget, EngineKind engine, Formula? formula = null)
+        CsvFormat format, bool singlePrecision, long memoryBudget, EngineKind engine, Formula? formula = null, string? weights = null)
     {
+        if (formula is not null && weights is not null)
+            throw new LsgdException("--weights does not combine with --formula yet: fit the weighted model with --target/--features, or drop --weights.");
         if (formula is not null)
             return ResolveFormula(path, targets, features, degree, format, singlePrecision, memoryBudget, engine, formula);
         bool npy = features.Count == 1 && IsNpy(features[0]) || targets.Count == 1 && IsNpy(targets[0]);
+        if (weights is not null && npy != IsNpy(weights))
+            throw new LsgdException(npy
+                ? $"--weights {weights}: with .npy arrays give the weights as a .npy file too (shape (n,)), e.g. --weights W.npy."
+                : $"--weights {weights}: name a column of {path ?? "the data file"} (a .npy file of weights goes with --features X.npy --targets Y.npy).");
         if (npy)
         {
             if (path is not null)
@@ -36,14 +43,14 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
                 throw new LsgdException("With NumPy arrays give exactly one --features X.npy (n × d) and one --targets Y.npy (n, or n × k).");
             if (degree != 1)
                 throw new LsgdException("--degree works on one named CSV column; with .npy arrays put the powers you want into X.npy.");
-            bool stream = engine == EngineKind.Stream || FileSize(features[0]) + FileSize(targets[0]) > memoryBudget;
+            bool stream = engine == EngineKind.Stream || FileSize(features[0]) + FileSize(targets[0]) + (weights is null ? 0 : FileSize(weights)) > memoryBudget;
             string what = $"{features[0]} and {targets[0]}";
             if (stream)
             {
-                var source = new NpyRowSource(features[0], targets[0]);
+                var source = new NpyRowSource(features[0], targets[0], weights);
                 return new FitInput(null, source, new FeatureSpec(source.FeatureNames, 1), what + " (streamed)");
             }
-            var data = NpyDataset.Load(features[0], targets[0], singlePrecision);
+            var data = NpyDataset.Load(features[0], targets[0], singlePrecision, weights);
             return new FitInput(CheckScale(data, what), null, new FeatureSpec(data.FeatureNames, 1), what);
         }
 
@@ -58,25 +65,26 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
             if (degree != 1)
                 throw new LsgdException($"--degree is not available when streaming {path} (it is larger than --memory, or --engine stream was asked); fit it in memory with a larger --memory.");
             IRowSource source = parquet
-                ? new ParquetRowSource(path, targets, features.Count > 0 ? features : null)
-                : new CsvRowSource(path, targets, features.Count > 0 ? features : null, format);
-            return new FitInput(null, source, new FeatureSpec(source.FeatureNames, 1), path + " (streamed)") { LeftOut = parquet ? [] : TextLeftOut(path, targets, features, format) };
+                ? new ParquetRowSource(path, targets, features.Count > 0 ? features : null, weights)
+                : new CsvRowSource(path, targets, features.Count > 0 ? features : null, format, weights);
+            return new FitInput(null, source, new FeatureSpec(source.FeatureNames, 1), path + " (streamed)") { LeftOut = parquet ? [] : TextLeftOut(path, targets, features, format, weights) };
         }
         if (parquet)
         {
-            var data = ParquetDataset.Load(path, targets, features.Count > 0 ? features : null);
+            var data = ParquetDataset.Load(path, targets, features.Count > 0 ? features : null, weights);
             var spec = new FeatureSpec(data.FeatureNames, degree);
             spec.Validate();
             if (degree > 1)
             {
                 FeatureSpec.CheckSize(path, data.Rows, degree);
                 var x = PolynomialFeatures.Expand(data.X, degree);
-                data = new Dataset(x, data.Y.ToArray(), data.Rows, degree, data.Outputs, spec.FeatureNames, data.TargetNames);
+                data = new Dataset(x, data.Y.ToArray(), data.Rows, degree, data.Outputs, spec.FeatureNames, data.TargetNames)
+                    .WithWeights(data.IsWeighted ? data.Weights.ToArray() : null);
             }
             return new FitInput(Single(CheckScale(data, path), singlePrecision), null, spec, path);
         }
-        var (csv, csvSpec) = CsvDataset.Load(path, targets, features, degree, format);
-        return new FitInput(Single(CheckScale(csv, path), singlePrecision), null, csvSpec, path) { LeftOut = TextLeftOut(path, targets, features, format) };
+        var (csv, csvSpec) = CsvDataset.Load(path, targets, features, degree, format, weights);
+        return new FitInput(Single(CheckScale(csv, path), singlePrecision), null, csvSpec, path) { LeftOut = TextLeftOut(path, targets, features, format, weights) };
     }
 
     /// <summary>Reads the data through a formula: a CSV file in memory; the design's columns are the features.</summary>
@@ -98,11 +106,11 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
     }
 
     /// <summary>Without --features, the CSV file's text columns (not targets) that the default features leave out.</summary>
-    internal static IReadOnlyList<string> TextLeftOut(string path, IReadOnlyList<string> targets, IReadOnlyList<string> features, CsvFormat format)
+    internal static IReadOnlyList<string> TextLeftOut(string path, IReadOnlyList<string> targets, IReadOnlyList<string> features, CsvFormat format, string? weights = null)
     {
         if (features.Count > 0 || path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)) return [];
         var numeric = CsvReader.NumericColumns(path, format);
-        return [.. CsvReader.ReadHeader(path, format).Where(c => !numeric.Contains(c) && !targets.Contains(c))];
+        return [.. CsvReader.ReadHeader(path, format).Where(c => !numeric.Contains(c) && !targets.Contains(c) && c != weights)];
     }
 
     /// <summary>
@@ -150,7 +158,8 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
         if (!single || data.IsSinglePrecision) return data;
         var x = new float[data.Rows * data.Features];
         for (int i = 0; i < x.Length; i++) x[i] = (float)data.X[i];
-        return Dataset.FromSingle(x, data.Y.ToArray(), data.Rows, data.Features, data.Outputs, data.FeatureNames, data.TargetNames);
+        return Dataset.FromSingle(x, data.Y.ToArray(), data.Rows, data.Features, data.Outputs, data.FeatureNames, data.TargetNames)
+            .WithWeights(data.IsWeighted ? data.Weights.ToArray() : null);
     }
 
     private static bool IsNpy(string path) => path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
