@@ -156,6 +156,41 @@ public class WeightedLeastSquaresTest
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData(21)]
+    public void StreamEngineReachesTheWeightedOptimum(int? batchSize)
+    {
+        // Rows streamed on every pass (chunks of 5), full batch or one mini-batch per chunk of the seeded order.
+        var (data, w) = StackLoss();
+        var options = new LinearRegressorOptions
+        {
+            Method = SolverMethod.GradientDescent,
+            Engine = EngineKind.Stream,
+            Standardize = true,
+            GradientDescent = new() { BatchSize = batchSize, LearningRate = batchSize is null ? 0.1 : 0.02, Tolerance = 0, RelativeGapTolerance = 1e-24,
+                                      MaxIterations = batchSize is null ? 20_000 : 40_000, LossScaling = LossScaling.Mean },
+        };
+        var fit = new LinearRegressor(options).Fit(new SmallChunks(new DatasetRowSource(data.WithWeights(w)), 5));
+        Assert.Equal(EngineKind.Stream, fit.Engine);
+        var theta = fit.Model.Parameters.ToArray();
+        // Mini-batches of at most 5 rows (a chunk) with a constant step wander around the optimum by about α's share.
+        double tolerance = batchSize is null ? 1e-8 : 5e-2;
+        for (int j = 0; j < 4; j++)
+            Assert.True(Math.Abs(theta[j] - Params[j]) <= tolerance * Math.Abs(Params[j]),
+                $"stream/{batchSize}: θ[{j}] = {theta[j]:R}, statsmodels {Params[j]:R}");
+    }
+
+    [Fact]
+    public void SinglePrecisionFeaturesKeepTheirWeights()
+    {
+        // Stack loss features are small integers, exact in float32: the fit is the double-precision one.
+        var (data, w) = StackLoss();
+        var single = Dataset.FromSingle([.. data.X.ToArray().Select(v => (float)v)], data.Y.ToArray(), data.Rows, 3, 1, data.FeatureNames, data.TargetNames).WithWeights(w);
+        var fit = new LinearRegressor(Options(SolverMethod.ConjugateGradient) with { Engine = EngineKind.Rows }).Fit(single);
+        AssertReport(fit, Params, Se, T, P, Summary, 10, "float32, cg on rows");
+    }
+
+    [Theory]
     [InlineData(SolverMethod.Exact)]
     [InlineData(SolverMethod.Auto)]
     [InlineData(SolverMethod.ConjugateGradient)]
