@@ -152,7 +152,8 @@ public sealed class LinearRegressor
             referenceSource += " of the training objective (the validation rows are held out)";
 
         var standardizer = !o.Standardize ? null
-            : engineKind == EngineKind.Rows ? Standardizer.Fit(train!, center: o.FitIntercept) : trainStatistics.ToStandardizer(center: o.FitIntercept);
+            // Weighted rows are centred on their weighted means (from the statistics), so the intercept stays ȳ_w below.
+            : engineKind == EngineKind.Rows && !train!.IsWeighted ? Standardizer.Fit(train, center: o.FitIntercept) : trainStatistics.ToStandardizer(center: o.FitIntercept);
         var posed = standardizer is null ? trainStatistics : trainStatistics.Standardized(standardizer);
         if (standardizer is not null && engineKind == EngineKind.Rows)
             passes += 2 + (validation is not null ? (double)validation.Rows / train!.Rows : 0);   // fit the standardiser, transform the rows
@@ -400,6 +401,7 @@ public sealed class LinearRegressor
     /// The start: zeros (or seeded random), except that with standardised (so centred) features the optimal
     /// intercept is exactly ȳ whatever the weights, so a zero start puts the intercept there: it saves every method
     /// the walk from 0 to ȳ (which adaptive methods make α at a time). The article's raw-feature runs keep w = b = 0.
+    /// For weighted rows the features are centred on their weighted means and ȳ is the weighted mean Σwy/Σw.
     /// </summary>
     private static double[] Initial(LeastSquaresObjective objective, LinearRegressorOptions o, double[] targetMeans)
     {
