@@ -240,6 +240,63 @@ public class WeightedLeastSquaresTest
     }
 
     [Fact]
+    public void IllConditionedWeightedPolynomialTakesTheDoubleDoublePathAndMatchesRepeatedRows()
+    {
+        // NIST's Filip (degree 10; κ far above 1e4 after centring and scaling, so the exact solver refactors in double-double
+        // with the powers formed exactly): weights of
+        // 1, 2 or 3 against the rows repeated that often. Both fits are solved to about 32 − log₁₀κ digits, so they agree
+        // far beyond the 10 digits asked; weights of 1 give the unweighted bits.
+        var filip = TestData.LoadNist("Filip").Data;
+        int d = filip.Features;
+        int[] counts = [.. Enumerable.Range(0, filip.Rows).Select(i => 1 + i % 3)];
+        var rows = new List<double[]>();
+        var y = new List<double>();
+        for (int i = 0; i < filip.Rows; i++)
+            for (int c = 0; c < counts[i]; c++)
+            {
+                rows.Add(filip.FeatureRow(i).ToArray());
+                y.Add(filip.Y[i]);
+            }
+        var repeated = ExactLeastSquares.Solve(Dataset.FromRows(rows, y));
+        var weighted = ExactLeastSquares.Solve(filip.WithWeights([.. counts.Select(c => (double)c)]));
+        Assert.True(weighted.ConditionNumber > 1e4, $"κ = {weighted.ConditionNumber}");
+        var a = repeated.Model.Parameters.ToArray();
+        var b = weighted.Model.Parameters.ToArray();
+        for (int j = 0; j <= d; j++)
+            Assert.True(TestData.Lre(b[j], a[j]) >= 12, $"θ[{j}]: repeated {a[j]:R}, weighted {b[j]:R}");
+        Assert.True(TestData.Lre(weighted.ResidualSumOfSquares[0], repeated.ResidualSumOfSquares[0]) >= 12);
+
+        var plain = ExactLeastSquares.Solve(filip);
+        var ones = ExactLeastSquares.Solve(filip.WithWeights([.. Enumerable.Repeat(1.0, filip.Rows)]));
+        Assert.Equal(plain.Model.Parameters.ToArray(), ones.Model.Parameters.ToArray());
+        Assert.Equal(plain.StandardErrors[0], ones.StandardErrors[0]);
+    }
+
+    [Fact]
+    public void RankDeficientWeightedDesignKeepsTheEstimableCoefficients()
+    {
+        // A column equal to AIRFLOW + WATERTEMP makes the design rank-deficient: AIRFLOW, WATERTEMP and the new column are
+        // aliased, while ACIDCONC, SSE and the degrees of freedom (n − rank) are those of the full-rank weighted fit.
+        var (data, w) = StackLoss();
+        var x = new double[data.Rows * 4];
+        for (int i = 0; i < data.Rows; i++)
+        {
+            for (int j = 0; j < 3; j++) x[i * 4 + j] = data.Feature(i, j);
+            x[i * 4 + 3] = data.Feature(i, 0) + data.Feature(i, 1);
+        }
+        var wide = new Dataset(x, data.Y.ToArray(), data.Rows, 4, 1, [.. data.FeatureNames, "SUM"], data.TargetNames).WithWeights(w);
+        var fit = ExactLeastSquares.Solve(wide);
+        Assert.Equal(4, fit.Rank);
+        Assert.Equal(["AIRFLOW", "WATERTEMP", "SUM"], fit.Aliased);
+        Assert.Equal(17, fit.DegreesOfFreedom);
+        AssertDigits(Params[2], fit.Model.Coefficients()[2], 10, "ACIDCONC");
+        AssertDigits(Se[2], fit.StandardErrors[0][2], 10, "SE(ACIDCONC)");
+        AssertDigits(Params[3], fit.Model.Intercept(), 10, "intercept");
+        AssertDigits(Summary[0], fit.ResidualSumOfSquares[0], 10, "SSE");
+        AssertDigits(Summary[1], fit.RSquared[0], 10, "R²");
+    }
+
+    [Fact]
     public void ScalingEveryWeightChangesNoEstimateUnderTheMeanLoss()
     {
         // Weights are relative: w and 1000·w give the same θ, and under the mean loss the same α works for both.
