@@ -186,6 +186,14 @@ public class WeightsTest
         Assert.Contains("Give some rows a positive weight", r.Error);
     }
 
+    [Fact]
+    public void CrossValidationRefusesWeightsForNow()
+    {
+        var r = CliRunner.Run("fit", StackLoss, "--target", "STACKLOSS", "--weights", "w", "--l2", "cv");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("Cross-validation does not take row weights yet", r.Error);
+    }
+
     [Theory]
     [InlineData(new[] { "--weights", "nope" }, "has no column 'nope' to use as the weights")]
     [InlineData(new[] { "--weights", "STACKLOSS" }, "'STACKLOSS' is both the target and the weights")]

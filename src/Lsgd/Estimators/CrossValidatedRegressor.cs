@@ -91,6 +91,8 @@ public sealed class CrossValidatedRegressor
         var cv = CrossValidation;
         if (o.Method == SolverMethod.Exact)
             Throw.Data("Cross-validation chooses a penalty, and the exact solver fits plain least squares without one. Use `Method = Auto`.");
+        if (data.IsWeighted)
+            Throw.Data("Cross-validation does not take row weights yet (the data is weighted): choose the penalty without weights, or fit the weighted rows with a fixed penalty.");
         if (o.ValidationFraction > 0)
             throw new InvalidOptionException(nameof(o.ValidationFraction), o.ValidationFraction, "0 with cross-validation",
                 "The folds already hold rows out; leave the validation fraction at 0.");
