@@ -25,7 +25,12 @@ public sealed record OutputStatistics(double SumOfSquaredResiduals, double RSqua
 /// <param name="Cubes">Σr³.</param>
 /// <param name="FourthPowers">Σr⁴.</param>
 /// <param name="SquaredDifferences">Σₜ₌₂ⁿ (rₜ − rₜ₋₁)², the numerator of the Durbin–Watson statistic.</param>
-public sealed record ResidualSums(double Sum, double Cubes, double FourthPowers, double SquaredDifferences);
+/// <remarks>For weighted rows the sums are of the whitened residuals √w·r, as statsmodels' WLS computes its diagnostics.</remarks>
+public sealed record ResidualSums(double Sum, double Cubes, double FourthPowers, double SquaredDifferences)
+{
+    /// <summary>Σ ln w over the rows of positive weight (0 without weights): the weights' term ½Σ ln w of the WLS log-likelihood.</summary>
+    public double LogWeights { get; init; }
+}
 
 /// <summary>Computes <see cref="OutputStatistics"/> for each output of a model.</summary>
 /// <remarks>
@@ -56,6 +61,7 @@ public static class FitStatistics
         int n = data.Rows, k = model.Outputs, d = model.Features;
         bool weighted = data.IsWeighted;
         double total = data.WeightSum;
+        double logWeights = weighted ? LogWeights(data.Weights) : 0;
         var means = new double[k];
         for (int o = 0; o < k; o++)
             means[o] = !model.HasIntercept ? 0 : weighted ? WeightedMean(data.Y, o, k, data.Weights) : Accurate.SumStrided(data.Y, o, k, n) / n;
@@ -125,7 +131,7 @@ public static class FitStatistics
             }
             result[o] = new OutputStatistics(sse, r2, Math.Sqrt(sse / total), abs / total,
                 observations > p ? Math.Sqrt(sse / (observations - p)) : double.NaN, sst)
-            { Residuals = new ResidualSums(sums4[0], sums4[1], sums4[2], sums4[3]) };
+            { Residuals = new ResidualSums(sums4[0], sums4[1], sums4[2], sums4[3]) { LogWeights = logWeights } };
         }
         return result;
     }
@@ -155,6 +161,15 @@ public static class FitStatistics
         into[3] = diff + diffC;
         into[4] = r.Length > 0 ? r[0] : 0;
         into[5] = r.Length > 0 ? r[^1] : 0;
+    }
+
+    /// <summary>Σ ln w over the positive weights (rows of weight 0 are left out, as R's lm leaves them out).</summary>
+    private static double LogWeights(ReadOnlySpan<double> w)
+    {
+        double s = 0;
+        foreach (double v in w)
+            if (v > 0) s += Math.Log(v);
+        return s;
     }
 
     /// <summary>Σwy/Σw of column <paramref name="o"/> of <paramref name="y"/> (k columns), compensated.</summary>
@@ -187,8 +202,10 @@ public static class FitStatistics
         Array.Fill(last, double.NaN);
         var block = new double[Shape];
         double[] r = [], rw = [], whitenedBuffer = [], rootWeights = [];
+        double logWeights = 0;
         foreach (var chunk in source.ReadChunks(65536, cancellationToken))
         {
+            if (chunk.W is not null) logWeights += LogWeights(chunk.W.AsSpan(0, chunk.Rows));
             if (r.Length < chunk.Rows) (r, rw, whitenedBuffer, rootWeights) = (new double[chunk.Rows], new double[chunk.Rows], new double[chunk.Rows], new double[chunk.Rows]);
             var residuals = r.AsSpan(0, chunk.Rows);
             var weighted = chunk.W is null ? residuals : rw.AsSpan(0, chunk.Rows);
@@ -227,7 +244,7 @@ public static class FitStatistics
             double total = statistics.TargetScatter[o] + (model.HasIntercept ? 0 : n * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
             double r2 = total > 0 ? 1 - sse[o] / total : (sse[o] == 0 ? 1 : double.NaN);
             result[o] = new OutputStatistics(sse[o], r2, Math.Sqrt(sse[o] / n), abs[o] / n, observations > p ? Math.Sqrt(sse[o] / (observations - p)) : double.NaN, total)
-            { Residuals = new ResidualSums(shape[o * 4], shape[o * 4 + 1], shape[o * 4 + 2], shape[o * 4 + 3]) };
+            { Residuals = new ResidualSums(shape[o * 4], shape[o * 4 + 1], shape[o * 4 + 2], shape[o * 4 + 3]) { LogWeights = logWeights } };
         }
         return result;
     }

@@ -7,7 +7,8 @@ namespace Lsgd.Estimators;
 /// </summary>
 /// <remarks>
 /// <para>ln L = −n/2·(ln 2π + ln(SSE/n) + 1); AIC = −2 ln L + 2k and BIC = −2 ln L + k ln n with k the rank of the
-/// design, the intercept included (statsmodels' df_model + k_constant).</para>
+/// design, the intercept included (statsmodels' df_model + k_constant). For weighted rows SSE = Σw r², ½Σ ln w is
+/// added to ln L and the moments below are of the whitened residuals √w·r, as statsmodels' WLS computes them.</para>
 /// <para>With the residuals' central moments mⱼ = Σ(r − r̄)ʲ/n: skew = m₃/m₂^1.5, kurtosis = m₄/m₂² (3 for normal
 /// errors), JB = n/6·(skew² + (kurtosis − 3)²/4) with p = e^(−JB/2) (χ² with 2 degrees of freedom); the omnibus K² =
 /// Z₁² + Z₂² of D'Agostino's skewness and Anscombe–Glynn's kurtosis tests (scipy's normaltest, NaN below 8 rows as in
@@ -18,7 +19,8 @@ internal static class ResidualDiagnostics
     /// <summary>Fills the diagnostics of <paramref name="report"/> from n, SSE, the rank and the power sums.</summary>
     public static OutputReport With(OutputReport report, double n, double sse, int rank, ResidualSums? sums)
     {
-        double llf = -n / 2 * (Math.Log(2 * Math.PI) + Math.Log(sse / n) + 1);
+        // Weighted rows (statsmodels' WLS): SSE is Σw r² and the weights add ½Σ ln w.
+        double llf = -n / 2 * (Math.Log(2 * Math.PI) + Math.Log(sse / n) + 1) + (sums?.LogWeights ?? 0) / 2;
         report = report with { LogLikelihood = llf, Aic = -2 * llf + 2 * rank, Bic = -2 * llf + rank * Math.Log(n) };
         if (sums is null) return report;
         double mu = sums.Sum / n, s2 = sse / n, s3 = sums.Cubes / n, s4 = sums.FourthPowers / n;

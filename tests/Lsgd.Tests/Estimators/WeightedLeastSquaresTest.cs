@@ -32,6 +32,10 @@ public class WeightedLeastSquaresTest
     private static readonly double[] ZeroP = [1.352697169432783e-06, 0.018299865807321833, 0.40103651901006165, 0.00014179721850918152];
     private static readonly double[] ZeroSummary = [1.6661389284084498, 0.9446918581303135, 0.9343215815297473, 91.09611001877556, 2.850436431911128e-10, 0.3226975101012218, 16.0, -44.35920627987646, 20.0];
 
+    // The diagnostics of the whitened residuals √w·r (statsmodels' wresid), same fit:
+    // [durbin_watson, omnibus, omnibus p, jarque_bera, jb p, skew, kurtosis, aic, bic].
+    private static readonly double[] Diagnostics = [1.475853955312668, 0.789671852959614, 0.6737905813726607, 0.10799851859452808, 0.9474328082676117, -0.1441671798010749, 3.2007241277638654, 110.71445653768492, 114.89254628857861];
+
     /// <summary>tests/data/stackloss-weighted.csv: the features, the target and the weights.</summary>
     internal static (Dataset Unweighted, double[] Weights) StackLoss()
     {
@@ -72,6 +76,7 @@ public class WeightedLeastSquaresTest
         AssertDigits(summary[4], report.FPValue, digits, $"{what}: p(F)");
         AssertDigits(summary[5], report.ResidualStandardDeviation, digits, $"{what}: σ̂");
         Assert.Equal(summary[6], report.DegreesOfFreedom);
+        AssertDigits(summary[7], report.LogLikelihood, digits, $"{what}: log-likelihood (with ½Σ ln w)");
         Assert.Equal(summary[8], report.Observations);
     }
 
@@ -92,6 +97,24 @@ public class WeightedLeastSquaresTest
         { SolverMethod.Auto, false }, { SolverMethod.Auto, true },
         { SolverMethod.ConjugateGradient, false }, { SolverMethod.ConjugateGradient, true },
     };
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WeightedDiagnosticsAreThoseOfTheWhitenedResidualsAsInStatsmodelsWls(bool streamed)
+    {
+        var (data, w) = StackLoss();
+        var weighted = data.WithWeights(w);
+        var options = Options(SolverMethod.Exact);
+        var fit = streamed
+            ? new LinearRegressor(options).Fit(new SmallChunks(new DatasetRowSource(weighted), 5))
+            : new LinearRegressor(options).Fit(weighted);
+        var report = Assert.Single(fit.Report!);
+        double[] actual = [report.DurbinWatson, report.Omnibus, report.OmnibusP, report.JarqueBera, report.JarqueBeraP, report.Skew, report.Kurtosis, report.Aic, report.Bic];
+        string[] names = ["Durbin-Watson", "omnibus", "omnibus p", "Jarque-Bera", "JB p", "skew", "kurtosis", "AIC", "BIC"];
+        for (int m = 0; m < actual.Length; m++)
+            AssertDigits(Diagnostics[m], actual[m], 9, $"{names[m]}{(streamed ? ", streamed" : "")}");
+    }
 
     [Theory]
     [MemberData(nameof(Methods))]

@@ -52,6 +52,13 @@ def report(prefix, r):
 
 print(f"    // statsmodels {statsmodels.__version__}, numpy {np.__version__}: WLS on tests/data/stackloss-weighted.csv (w = 1/AIRFLOW).")
 print("    // Summary = [ssr, rsquared, rsquared_adj, fvalue, f_pvalue, sqrt(scale), df_resid, llf, nobs].")
-report("", fit(df))
+full = fit(df)
+report("", full)
+from statsmodels.stats.stattools import durbin_watson, jarque_bera, omni_normtest
+jb, jbp, skew, kurtosis = jarque_bera(full.wresid)
+omnibus, omnibus_p = omni_normtest(full.wresid)
+print("    // The diagnostics of the whitened residuals √w·r (statsmodels' wresid), same fit:")
+print("    // [durbin_watson, omnibus, omnibus p, jarque_bera, jb p, skew, kurtosis, aic, bic].")
+print(arr("Diagnostics", [durbin_watson(full.wresid), omnibus, omnibus_p, jb, jbp, skew, kurtosis, full.aic, full.bic]))
 print("    // The same with row 21 at weight 0: statsmodels' WLS on the other 20 rows (R's lm drops zero weights the same way).")
 report("Zero", fit(df.iloc[:20]))
