@@ -205,4 +205,18 @@ public class WeightsTest
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(message, r.Error);
     }
+
+    [Theory]
+    [InlineData(new[] { "--target", "STACKLOSS", "--cov-type", "hc1" }, "--cov-type does not take --weights yet")]
+    [InlineData(new[] { "--target", "STACKLOSS", "--cov-type", "hac:2" }, "--cov-type does not take --weights yet")]
+    [InlineData(new[] { "--formula", "STACKLOSS ~ AIRFLOW" }, "--weights does not combine with --formula yet")]
+    [InlineData(new[] { "--target", "STACKLOSS", "--test", "AIRFLOW = 0" }, "--influence and --test do not take --weights yet")]
+    public void FeaturesNotYetWeightedRefuseWeightsWithOneErrorLine(string[] flags, string message)
+    {
+        var r = CliRunner.Run(["fit", StackLoss, "--weights", "w", .. flags]);
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("lsgd: error: ", line);
+        Assert.Contains(message, line);
+    }
 }

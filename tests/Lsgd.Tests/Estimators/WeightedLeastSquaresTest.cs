@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lsgd;
 using Lsgd.Data;
 using Lsgd.Estimators;
 using Lsgd.Models;
@@ -114,6 +115,16 @@ public class WeightedLeastSquaresTest
         string[] names = ["Durbin-Watson", "omnibus", "omnibus p", "Jarque-Bera", "JB p", "skew", "kurtosis", "AIC", "BIC"];
         for (int m = 0; m < actual.Length; m++)
             AssertDigits(Diagnostics[m], actual[m], 9, $"{names[m]}{(streamed ? ", streamed" : "")}");
+    }
+
+    [Fact]
+    public void RobustCovarianceRefusesWeightedRowsRatherThanReportUnweightedSandwiches()
+    {
+        var (data, w) = StackLoss();
+        var options = Options(SolverMethod.Exact) with { Covariance = CovarianceType.Heteroscedastic(CovarianceKind.HC1) };
+        var error = Assert.Throws<LsgdException>(() => new LinearRegressor(options).Fit(data.WithWeights(w)));
+        Assert.Contains("not implemented for weighted rows", error.Message);
+        Assert.NotNull(new LinearRegressor(options).Fit(data).Report);
     }
 
     [Theory]
