@@ -24,9 +24,13 @@ internal static class DesignCondition
         int n = data.Rows, d = data.Features, off = fitIntercept ? 1 : 0, p = d + off;
         if (p > MaxParameters || (double)n * p * p > Budget || n < p) return double.NaN;
         var a = new double[n * p];
-        if (fitIntercept) a.AsSpan(0, n).Fill(1);
+        // Weighted rows: the whitened design √w·[1, x], as statsmodels' WLS takes the condition number of wexog.
+        var root = new double[n];
+        if (data.IsWeighted) System.Numerics.Tensors.TensorPrimitives.Sqrt(data.Weights, root);
+        else root.AsSpan().Fill(1);
+        if (fitIntercept) root.AsSpan().CopyTo(a.AsSpan(0, n));
         for (int j = 0; j < d; j++)
-            for (int i = 0; i < n; i++) a[(j + off) * n + i] = data.Feature(i, j);
+            for (int i = 0; i < n; i++) a[(j + off) * n + i] = root[i] * data.Feature(i, j);
         var qr = QrFactorization.Factor(a, n, p);
         var r = new double[p * p];
         for (int i = 0; i < p; i++)
@@ -42,8 +46,8 @@ internal static class DesignCondition
     public static double Uncentred(SufficientStatistics statistics, bool fitIntercept)
     {
         int d = statistics.Features, off = fitIntercept ? 1 : 0, p = d + off;
-        double n = statistics.Count;
-        if (p > MaxParameters || n < p) return double.NaN;
+        if (p > MaxParameters || statistics.Count < p) return double.NaN;
+        double n = statistics.WeightSum;   // Σw: the weighted statistics' Gram matrix is that of the whitened design
         var g = new double[p * p];
         double Mean(int j) => j < off ? 1 : statistics.FeatureMeans[j - off];
         for (int i = 0; i < p; i++)

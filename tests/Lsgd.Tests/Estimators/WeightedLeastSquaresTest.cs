@@ -118,6 +118,17 @@ public class WeightedLeastSquaresTest
     }
 
     [Fact]
+    public void UncentredConditionNumberIsThatOfTheWhitenedDesignAsInStatsmodelsWls()
+    {
+        // statsmodels 0.13.5: WLS(...).fit().condition_number on the same data (the singular values of wexog).
+        const double expected = 1725.7471281586788;
+        var (data, w) = StackLoss();
+        var weighted = data.WithWeights(w);
+        AssertDigits(expected, ExactLeastSquares.Solve(weighted).UncentredConditionNumber, 9, "from the rows");
+        AssertDigits(expected, ExactLeastSquares.FromStatistics(SufficientStatistics.Compute(weighted)).UncentredConditionNumber, 7, "from the statistics");
+    }
+
+    [Fact]
     public void RobustCovarianceRefusesWeightedRowsRatherThanReportUnweightedSandwiches()
     {
         var (data, w) = StackLoss();
