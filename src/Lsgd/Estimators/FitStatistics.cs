@@ -103,7 +103,9 @@ public static class FitStatistics
                     TensorPrimitives.Multiply(ro, rowWeights, weightedR);
                     TensorPrimitives.Multiply(co, rowWeights, weightedCentred);
                     TensorPrimitives.Multiply(ro, rootWeights, whitened);
-                    (wr, wc, shapeOf) = (weightedR, weightedCentred, whitened);
+                    wr = weightedR;
+                    wc = weightedCentred;
+                    shapeOf = whitened;
                 }
                 int at = (b * k + o) * 3;
                 sums[at] = Accurate.Dot(wr, ro);
