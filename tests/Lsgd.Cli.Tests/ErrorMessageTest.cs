@@ -21,6 +21,15 @@ public class ErrorMessageTest
     }
 
     [Fact]
+    public void MistypedFlagIsNamedAsAnUnknownOptionNotReadAsAnotherFile()
+    {
+        using var t = new TempFolder();
+        string csv = t.File("data.csv", "y,x\n1,2\n3,4\n5,7\n");
+        AssertUserError(CliRunner.Run("fit", csv, "--target", "y", "--wieghts", "w"),
+            "'--wieghts' is not an option of lsgd fit (nor a file). See `lsgd fit --help` for the options.");
+    }
+
+    [Fact]
     public void NonNumericCellNamesFileLineColumnAndValue()
     {
         using var t = new TempFolder();

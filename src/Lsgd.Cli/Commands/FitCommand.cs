@@ -93,6 +93,9 @@ internal static class FitCommand
         command.SetAction(parse =>
         {
             string[] paths = parse.GetValue(data) ?? [];
+            // DATA takes several files, so a mistyped flag would otherwise be read as one more file (a shard).
+            if (paths.FirstOrDefault(p => p.StartsWith('-') && !File.Exists(p)) is { } unknown)
+                throw new LsgdException($"'{unknown}' is not an option of lsgd fit (nor a file). See `lsgd fit --help` for the options.");
             var targets = SplitList(parse.GetValue(target));
             var featureList = SplitList(parse.GetValue(features));
             int deg = parse.GetValue(degree);
