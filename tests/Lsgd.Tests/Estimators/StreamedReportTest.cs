@@ -11,19 +11,7 @@ namespace Lsgd.Tests.Estimators;
 /// </summary>
 public class StreamedReportTest
 {
-    /// <summary>A source that hands out at most <paramref name="cap"/> rows per chunk, so the statistics are merged across chunks.</summary>
-    private sealed class SmallChunks(IRowSource inner, int cap) : IRowSource
-    {
-        public int Features => inner.Features;
-        public int Outputs => inner.Outputs;
-        public IReadOnlyList<string> FeatureNames => inner.FeatureNames;
-        public IReadOnlyList<string> TargetNames => inner.TargetNames;
-        public long? RowCount => inner.RowCount;
-        public IEnumerable<RowChunk> ReadChunks(int chunkRows, CancellationToken cancellationToken = default) =>
-            inner.ReadChunks(Math.Min(chunkRows, cap), cancellationToken);
-    }
-
-    private static SmallChunks Stream(Dataset data) => new SmallChunks(new DatasetRowSource(data), 37);
+    private static CappedChunks Stream(Dataset data) => new(data, 37);
 
     private static void AssertRelative(double expected, double actual, double tolerance, string what)
     {
@@ -99,7 +87,7 @@ public class StreamedReportTest
         // down, so the test does not lean on lucky rounding.
         var nist = TestData.LoadNist(name);
         var fit = new LinearRegressor(new LinearRegressorOptions { Method = SolverMethod.Exact, FitIntercept = nist.Intercept })
-            .Fit(new SmallChunks(new DatasetRowSource(nist.Data), 7));
+            .Fit(new CappedChunks(nist.Data, 7));
         var report = Assert.Single(fit.Report!);
         var terms = nist.Intercept ? [report.Intercept!, .. report.Coefficients] : report.Coefficients.ToArray();
         Assert.Equal(nist.BetaSd.Length, terms.Length);

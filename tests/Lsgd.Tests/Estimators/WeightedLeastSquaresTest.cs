@@ -108,7 +108,7 @@ public class WeightedLeastSquaresTest
         var weighted = data.WithWeights(w);
         var options = Options(SolverMethod.Exact);
         var fit = streamed
-            ? new LinearRegressor(options).Fit(new SmallChunks(new DatasetRowSource(weighted), 5))
+            ? new LinearRegressor(options).Fit(new CappedChunks(weighted, 5))
             : new LinearRegressor(options).Fit(weighted);
         var report = Assert.Single(fit.Report!);
         double[] actual = [report.DurbinWatson, report.Omnibus, report.OmnibusP, report.JarqueBera, report.JarqueBeraP, report.Skew, report.Kurtosis, report.Aic, report.Bic];
@@ -148,7 +148,7 @@ public class WeightedLeastSquaresTest
         var weighted = data.WithWeights(w);
         var options = Options(method);
         var fit = streamed
-            ? new LinearRegressor(options).Fit(new SmallChunks(new DatasetRowSource(weighted), 5))
+            ? new LinearRegressor(options).Fit(new CappedChunks(weighted, 5))
             : new LinearRegressor(options).Fit(weighted);
         if (method == SolverMethod.Auto)
             Assert.True(fit.Method != SolverMethod.Exact && fit.Converged, $"auto: {fit.Method}, {fit.MethodChoice}");
@@ -165,7 +165,7 @@ public class WeightedLeastSquaresTest
         Assert.Equal(20, weighted.Observations);
         var options = Options(method);
         var fit = streamed
-            ? new LinearRegressor(options).Fit(new SmallChunks(new DatasetRowSource(weighted), 5))
+            ? new LinearRegressor(options).Fit(new CappedChunks(weighted, 5))
             : new LinearRegressor(options).Fit(weighted);
         AssertReport(fit, ZeroParams, ZeroSe, ZeroT, ZeroP, ZeroSummary, 10, $"{method}{(streamed ? ", streamed" : "")}, zero weight");
     }
@@ -215,7 +215,7 @@ public class WeightedLeastSquaresTest
             GradientDescent = new() { BatchSize = batchSize, LearningRate = batchSize is null ? 0.1 : 0.02, Tolerance = 0, RelativeGapTolerance = 1e-24,
                                       MaxIterations = batchSize is null ? 20_000 : 40_000, LossScaling = LossScaling.Mean },
         };
-        var fit = new LinearRegressor(options).Fit(new SmallChunks(new DatasetRowSource(data.WithWeights(w)), 5));
+        var fit = new LinearRegressor(options).Fit(new CappedChunks(data.WithWeights(w), 5));
         Assert.Equal(EngineKind.Stream, fit.Engine);
         var theta = fit.Model.Parameters.ToArray();
         // Mini-batches of at most 5 rows (a chunk) with a constant step wander around the optimum by about α's share.
@@ -403,7 +403,7 @@ public class WeightedLeastSquaresTest
         var (data, w) = StackLoss();
         var weighted = data.WithWeights(w);
         var whole = SufficientStatistics.Compute(weighted);
-        var chunked = SufficientStatistics.Compute(new SmallChunks(new DatasetRowSource(weighted), 4));
+        var chunked = SufficientStatistics.Compute(new CappedChunks(weighted, 4));
         Assert.Equal(w.Sum(), whole.WeightSum, 1e-15);
         Assert.Equal(whole.WeightSum, chunked.WeightSum, 1e-15);
         Assert.Equal(21, chunked.Count);
@@ -432,17 +432,5 @@ public class WeightedLeastSquaresTest
             foreach (var chunk in new DatasetRowSource(data).ReadChunks(chunkRows, cancellationToken))
                 yield return chunk with { W = w.AsSpan((int)chunk.FirstRow, chunk.Rows).ToArray() };
         }
-    }
-
-    /// <summary>At most <paramref name="cap"/> rows per chunk, so statistics merge across chunks.</summary>
-    private sealed class SmallChunks(IRowSource inner, int cap) : IRowSource
-    {
-        public int Features => inner.Features;
-        public int Outputs => inner.Outputs;
-        public IReadOnlyList<string> FeatureNames => inner.FeatureNames;
-        public IReadOnlyList<string> TargetNames => inner.TargetNames;
-        public long? RowCount => inner.RowCount;
-        public IEnumerable<RowChunk> ReadChunks(int chunkRows, CancellationToken cancellationToken = default) =>
-            inner.ReadChunks(Math.Min(chunkRows, cap), cancellationToken);
     }
 }
