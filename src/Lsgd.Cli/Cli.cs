@@ -35,25 +35,61 @@ public static class Cli
     /// <param name="interactive">Whether a person watches a terminal (enables progress bars and colour).</param>
     /// <param name="cancellation">Signalled by Ctrl+C.</param>
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default) =>
+        Run(args, output, error, interactive, environment: null, cancellation);
+
+    /// <summary>Runs the command line with the environment variables of <paramref name="environment"/> (<c>NO_COLOR</c>; the process's when null).</summary>
+    internal static int Run(string[] args, TextWriter output, TextWriter error, bool interactive, Func<string, string?>? environment,
+        CancellationToken cancellation)
     {
-        var context = new CliContext(output, error, interactive, cancellation);
+        var context = new CliContext(output, error, interactive, cancellation, environment);
         int exit = Ok;
+        var root = CreateRoot(context, code => exit = code);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int result = Run(root, args, context, error, () => exit, cancellation);
+        if (context.Verbose)
+            error.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, "lsgd: {0} took {1:F2} s; exit code {2}.",
+                context.CommandPath, clock.Elapsed.TotalSeconds, result));
+        return result;
+    }
+
+    /// <summary>The commands, in the groups <c>lsgd --help</c> lists them by.</summary>
+    internal static readonly (string Title, string[] Commands)[] Groups =
+    [
+        ("Fitting", ["fit", "curve", "classify", "pca", "finetune"]),
+        ("Prediction", ["predict"]),
+        ("Cluster", ["cluster"]),
+        ("Tools", ["demo", "compare", "bench"]),
+    ];
+
+    /// <summary>The root command: every command, the shared flags (<see cref="CommonFlags"/>) and the grouped help.</summary>
+    internal static RootCommand CreateRoot(CliContext context, Action<int> setExit)
+    {
         var root = new RootCommand("lsgd: least-squares fitting by gradient descent, checked against the exact solution.")
         {
-            DemoCommand.Create(context, code => exit = code),
-            FitCommand.Create(context, code => exit = code),
-            PredictCommand.Create(context, code => exit = code),
-            CurveCommand.Create(context, code => exit = code),
-            PcaCommand.Create(context, code => exit = code),
-            ClassifyCommand.Create(context, code => exit = code),
-            FinetuneCommand.Create(context, code => exit = code),
-            CompareCommand.Create(context, code => exit = code),
-            BenchCommand.Create(context, code => exit = code),
-            ClusterCommand.Create(context, code => exit = code),
+            DemoCommand.Create(context, setExit),
+            FitCommand.Create(context, setExit),
+            PredictCommand.Create(context, setExit),
+            CurveCommand.Create(context, setExit),
+            PcaCommand.Create(context, setExit),
+            ClassifyCommand.Create(context, setExit),
+            FinetuneCommand.Create(context, setExit),
+            CompareCommand.Create(context, setExit),
+            BenchCommand.Create(context, setExit),
+            ClusterCommand.Create(context, setExit),
         };
+        CommonFlags.AddTo(root);
+        return root;
+    }
 
+    private static int Run(RootCommand root, string[] args, CliContext context, TextWriter error, Func<int> exit, CancellationToken cancellation)
+    {
         ParseResult parse = root.Parse(args);
+        if (parse.Action is HelpAction && parse.CommandResult.Command == root)
+        {
+            CommonFlags.WriteRootHelp(root, Groups, context.Output);
+            return Ok;
+        }
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
             string command = parse.CommandResult.Command == root ? "lsgd" : $"lsgd {parse.CommandResult.Command.Name}";
@@ -70,8 +106,9 @@ public static class Cli
         }
         try
         {
-            int code = parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
-            return code != 0 ? code : exit;
+            CommonFlags.Configure(context, parse);
+            int code = parse.Invoke(new InvocationConfiguration { Output = context.Output, Error = error, EnableDefaultExceptionHandler = false });
+            return code != 0 ? code : exit();
         }
         catch (InvalidOptionException e)
         {
@@ -131,5 +168,5 @@ public static class Cli
     private static string Quote(string token) => token.Length <= 80 ? $"'{token}'" : $"'{token[..80]}…'";
 }
 
-/// <summary>A command was cancelled; the message says what was (not) written. <see cref="Cli.Run"/> exits with <see cref="Cli.Cancelled"/>.</summary>
+/// <summary>A command was cancelled; the message says what was (not) written. <see cref="Cli.Run(string[], TextWriter, TextWriter, bool, CancellationToken)"/> exits with <see cref="Cli.Cancelled"/>.</summary>
 internal sealed class CommandCancelledException(string message, Exception inner) : OperationCanceledException(message, inner);

@@ -4,25 +4,85 @@ using Spectre.Console;
 
 namespace Lsgd.Cli;
 
-/// <summary>Where a command writes, and whether a person is watching (progress bars) or a script (JSON).</summary>
-internal sealed class CliContext(TextWriter output, TextWriter error, bool interactive, CancellationToken cancellation)
+/// <summary>
+/// Where a command writes, and how: the conventions every command shares (docs/CLI.md, "Conventions").
+/// <list type="bullet">
+/// <item><c>--json</c>: the result is one JSON document on standard output; no progress, no colour.</item>
+/// <item><c>--quiet</c>: nothing on standard error but errors (no progress, warnings or notes); the result as usual.</item>
+/// <item><c>--verbose</c>: notes on standard error (files written, caches used, the time the command took).</item>
+/// <item>Progress shows on standard error only when a person watches a terminal, without <c>--json</c> or <c>--quiet</c>.</item>
+/// <item>Colour only on a terminal, never with <c>NO_COLOR</c> set (https://no-color.org) or with <c>--json</c>.</item>
+/// </list>
+/// A command reads these through this class (never its own copy of the flags): <see cref="Cli.Run(string[], TextWriter, TextWriter, bool, CancellationToken)"/> sets them from
+/// the shared flags before the command runs.
+/// </summary>
+internal sealed class CliContext
 {
-    public TextWriter Output { get; } = output;
-    public TextWriter Error { get; } = error;
-    public bool Interactive { get; } = interactive;
-    public CancellationToken Cancellation { get; } = cancellation;
+    private readonly TextWriter _error;
+    private IAnsiConsole? _console;
 
-    /// <summary>A Spectre console over <see cref="Output"/>: colours only on a real terminal; 120 columns when redirected.</summary>
-    public IAnsiConsole Console { get; } = CreateConsole(output, interactive);
+    public CliContext(TextWriter output, TextWriter error, bool interactive, CancellationToken cancellation,
+        Func<string, string?>? environment = null)
+    {
+        Output = output;
+        _error = error;
+        Interactive = interactive;
+        Cancellation = cancellation;
+        Environment = environment ?? System.Environment.GetEnvironmentVariable;
+    }
 
-    private static IAnsiConsole CreateConsole(TextWriter output, bool interactive)
+    public TextWriter Output { get; }
+
+    /// <summary>Standard error for warnings and notes: silent with <c>--quiet</c> (errors go through <see cref="Cli.Run(string[], TextWriter, TextWriter, bool, CancellationToken)"/>, never here).</summary>
+    public TextWriter Error => Quiet ? TextWriter.Null : _error;
+
+    /// <summary>Whether a person watches a terminal (standard output and error both are one).</summary>
+    public bool Interactive { get; }
+
+    public CancellationToken Cancellation { get; }
+
+    /// <summary>The process environment (a test passes its own).</summary>
+    public Func<string, string?> Environment { get; }
+
+    /// <summary>The command that runs, e.g. <c>lsgd cluster status</c>.</summary>
+    public string CommandPath { get; private set; } = "lsgd";
+
+    /// <summary><c>--json</c>: one JSON document on standard output.</summary>
+    public bool Json { get; private set; }
+
+    /// <summary><c>--quiet</c>: no progress, warnings or notes.</summary>
+    public bool Quiet { get; private set; }
+
+    /// <summary><c>--verbose</c>: notes on standard error.</summary>
+    public bool Verbose { get; private set; }
+
+    /// <summary>Whether <c>NO_COLOR</c> is set to anything but the empty string (https://no-color.org).</summary>
+    public bool NoColor => !string.IsNullOrEmpty(Environment("NO_COLOR"));
+
+    /// <summary>Whether output may carry colour and other ANSI escapes: on a terminal, without NO_COLOR or --json.</summary>
+    public bool Colour => Interactive && !NoColor && !Json;
+
+    /// <summary>Whether progress is shown: on a terminal, without --json or --quiet.</summary>
+    public bool ShowProgress => Interactive && !Json && !Quiet;
+
+    /// <summary>Sets the shared flags (called by <see cref="Cli.Run(string[], TextWriter, TextWriter, bool, CancellationToken)"/> once the command line is parsed).</summary>
+    public void Configure(string commandPath, bool json, bool quiet, bool verbose)
+    {
+        (CommandPath, Json, Quiet, Verbose) = (commandPath, json, quiet, verbose);
+        _console = null;
+    }
+
+    /// <summary>A Spectre console over <see cref="Output"/>: colours only when <see cref="Colour"/>; 120 columns when not on a terminal.</summary>
+    public IAnsiConsole Console => _console ??= CreateConsole(Output, Interactive, Colour);
+
+    internal static IAnsiConsole CreateConsole(TextWriter output, bool interactive, bool colour)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(output),
-        Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = colour ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = colour ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
         if (!interactive)
             console.Profile.Width = 120;
@@ -33,11 +93,105 @@ internal sealed class CliContext(TextWriter output, TextWriter error, bool inter
     public void WriteJson(JsonNode node) =>
         Output.WriteLine(node.ToJsonString(JsonOptions));
 
+    /// <summary>A note for <c>--verbose</c>: <c>lsgd: MESSAGE</c> on standard error; nothing otherwise.</summary>
+    public void Note(string message)
+    {
+        if (Verbose) _error.WriteLine($"lsgd: {message}");
+    }
+
+    /// <summary>
+    /// Says that a command wrote <paramref name="what"/> to <paramref name="path"/>, on standard error (never into the
+    /// data on standard output): always, unless <c>--quiet</c> or <c>--json</c> (whose document names the file).
+    /// </summary>
+    public void Wrote(string path, string what)
+    {
+        if (!Quiet && !Json) _error.WriteLine($"lsgd: wrote {what} to {path}");
+        else Note($"wrote {what} to {path}");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with a progress line on standard error when <see cref="ShowProgress"/>: a bar when
+    /// <paramref name="total"/> is known, else a spinner with the time spent. Without it, the line is a no-op.
+    /// </summary>
+    public T WithProgress<T>(string description, double? total, Func<ProgressLine, T> work)
+    {
+        if (!ShowProgress)
+            return work(ProgressLine.None);
+        T result = default!;
+        ProgressConsole.Progress()
+            .AutoClear(true)
+            .Columns(new SpinnerColumn(), new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(description), maxValue: total is > 0 ? total.Value : 1);
+                task.IsIndeterminate = total is null;
+                result = work(new ProgressLine(task));
+            });
+        return result;
+    }
+
+    /// <inheritdoc cref="WithProgress{T}(string, double?, Func{ProgressLine, T})"/>
+    public void WithProgress(string description, double? total, Action<ProgressLine> work) =>
+        WithProgress<object?>(description, total, line => { work(line); return null; });
+
+    /// <summary>The console progress is drawn on: standard error, so that the result on standard output stays clean.</summary>
+    private IAnsiConsole ProgressConsole => _progressConsole ??= AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(_error),
+        Ansi = AnsiSupport.Detect,
+        ColorSystem = NoColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        Interactive = InteractionSupport.Detect,
+    });
+
+    private IAnsiConsole? _progressConsole;
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = false,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+}
+
+/// <summary>One line of progress (a Spectre task), safe to update from several threads; <see cref="None"/> when no progress is shown.</summary>
+internal sealed class ProgressLine
+{
+    private readonly ProgressTask? _task;
+    private readonly Lock _gate = new();
+
+    internal ProgressLine(ProgressTask? task) => _task = task;
+
+    /// <summary>A line that shows nothing (on a pipe, with --json or --quiet).</summary>
+    public static ProgressLine None { get; } = new(null);
+
+    /// <summary>Whether anything is shown.</summary>
+    public bool Visible => _task is not null;
+
+    /// <summary>Moves the bar to <paramref name="value"/> of <paramref name="total"/> (when given), with a new description (when given).</summary>
+    public void Report(double value, double? total = null, string? description = null)
+    {
+        if (_task is null) return;
+        lock (_gate)
+        {
+            if (total is > 0)
+            {
+                _task.MaxValue = total.Value;
+                _task.IsIndeterminate = false;
+            }
+            _task.Value = value;
+            if (description is not null) _task.Description = Markup.Escape(description);
+        }
+    }
+
+    /// <summary>A new description (a phase of a longer command), the bar unchanged.</summary>
+    public void Describe(string description)
+    {
+        if (_task is null) return;
+        lock (_gate) _task.Description = Markup.Escape(description);
+    }
+
+    /// <summary>An <see cref="IProgress{T}"/> that maps each report onto this line (on the reporting thread).</summary>
+    public IProgress<T>? As<T>(Action<ProgressLine, T> update) =>
+        _task is null ? null : new SynchronousProgress<T>(value => update(this, value));
 }
 
 /// <summary>JSON helpers: non-finite numbers become null, since JSON has no NaN.</summary>
