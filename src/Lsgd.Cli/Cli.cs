@@ -48,7 +48,7 @@ public static class Cli
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int result = Run(root, args, context, error, () => exit, cancellation);
         if (context.Verbose)
-            error.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, "lsgd: {0} took {1:F2} s; exit code {2}.",
+            error.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, "lsgd: '{0}' took {1:F2} s; exit code {2}.",
                 context.CommandPath, clock.Elapsed.TotalSeconds, result));
         return result;
     }

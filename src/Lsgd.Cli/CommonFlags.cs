@@ -70,7 +70,7 @@ internal static class CommonFlags
         var sections = groups.Select(g => (g.Title, Rows: g.Commands.Select(n => root.Subcommands.First(c => c.Name == n)).Where(c => !c.Hidden)
                 .Select(c => (Label: c.Name + string.Concat(c.Arguments.Where(a => !a.Hidden).Select(a => $" <{a.Name}>")), c.Description ?? "")).ToList()))
             .Append(("Options", Rows: root.Options.Where(o => !o.Hidden)
-                .Select(o => (Label: string.Join(", ", o.Aliases.Order(StringComparer.Ordinal).Append(o.Name)), o.Description ?? "")).ToList()))
+                .Select(o => (Label: string.Join(", ", o.Aliases.Where(a => !a.StartsWith('/')).Order(StringComparer.Ordinal).Append(o.Name)), o.Description ?? "")).ToList()))
             .Where(s => s.Rows.Count > 0).ToList();
         int width = sections.SelectMany(s => s.Rows).Max(r => r.Label.Length) + 2;
         foreach (var (title, rows) in sections)

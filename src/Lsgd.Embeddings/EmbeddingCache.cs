@@ -27,19 +27,26 @@ public sealed class EmbeddingCache
     public string Directory { get; }
 
     /// <summary>
-    /// The user's cache folder for Lsgd's embeddings: <c>$XDG_CACHE_HOME/lsgd/embeddings</c>, else
-    /// <c>~/.cache/lsgd/embeddings</c> (on Windows <c>%LOCALAPPDATA%\lsgd\embeddings</c>).
+    /// The user's cache folder for Lsgd's embeddings, <c>CACHE/embeddings</c>, where CACHE is the environment variable
+    /// <c>LSGD_CACHE_DIR</c> when set (to move the cache, or to keep tests out of the user's home), else the platform's
+    /// cache folder: <c>$XDG_CACHE_HOME/lsgd</c> or <c>~/.cache/lsgd</c> on Linux, <c>~/Library/Caches/lsgd</c> on macOS
+    /// (<c>$XDG_CACHE_HOME/lsgd</c> when that is set), <c>%LOCALAPPDATA%\lsgd\cache</c> on Windows.
     /// </summary>
-    public static string DefaultDirectory
+    public static string DefaultDirectory => Path.Combine(CacheRoot(Environment.GetEnvironmentVariable), "embeddings");
+
+    /// <summary>Lsgd's cache folder under the environment <paramref name="variable"/> (see <see cref="DefaultDirectory"/>).</summary>
+    internal static string CacheRoot(Func<string, string?> variable)
     {
-        get
-        {
-            string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            string root = !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg) ? xdg
-                : OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-            return Path.Combine(root, "lsgd", "embeddings");
-        }
+        string? own = variable("LSGD_CACHE_DIR");
+        if (!string.IsNullOrEmpty(own))
+            return Path.GetFullPath(own);
+        if (OperatingSystem.IsWindows())
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "lsgd", "cache");
+        string? xdg = variable("XDG_CACHE_HOME");
+        if (!string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg))   // the XDG spec: a relative path is invalid and ignored
+            return Path.Combine(xdg, "lsgd");
+        string home = variable("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return OperatingSystem.IsMacOS() ? Path.Combine(home, "Library", "Caches", "lsgd") : Path.Combine(home, ".cache", "lsgd");
     }
 
     /// <summary>The key of <paramref name="text"/> under <paramref name="modelId"/>: hex SHA-256 of both.</summary>

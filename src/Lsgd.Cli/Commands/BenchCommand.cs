@@ -39,7 +39,7 @@ internal static class BenchCommand
             int n = parse.GetValue(rows), d = parse.GetValue(features), r = Math.Max(1, parse.GetValue(repeat)), its = Math.Max(1, parse.GetValue(iterations));
             if (n < 10 || d < 1) throw new LsgdException($"--rows {n} --features {d}: use at least 10 rows and 1 feature.");
             CompareCommand.CheckSize(n, d, copies: 3.5);   // the data, the triad's three arrays of n·d/2, a float32 copy, the narrow data
-            var report = Run(n, d, r, its, context);
+            var report = context.WithProgress("bench: generating the data", null, line => Run(n, d, r, its, context, line));
             if (parse.GetValue(json)) context.WriteJson(report);
             else WriteTable(context, report);
             setExit(Cli.Ok);
@@ -47,8 +47,9 @@ internal static class BenchCommand
         return command;
     }
 
-    internal static JsonObject Run(int n, int d, int repeat, int iterations, CliContext context)
+    internal static JsonObject Run(int n, int d, int repeat, int iterations, CliContext context, ProgressLine? progress = null)
     {
+        progress ??= ProgressLine.None;
         var data = CompareCommand.Synthetic(n, d, seed: 7);
         var results = new JsonArray();
         double bytes = (double)n * d * sizeof(double) + n * sizeof(double);
@@ -64,6 +65,7 @@ internal static class BenchCommand
         var singleEngine = new InMemoryEngine(single, fitIntercept: true);
         SufficientStatistics? stats = null;
         var fma = new FmaPeak();
+        progress.Describe("bench: memory bandwidth, FMA peak and the engines' passes");
         var times = MedianInterleaved(repeat, triad.Run, () => ReadOnly(data), fma.Run, () => engine.Evaluate(theta, gradient),
             () => singleEngine.Evaluate(theta, gradient), () => stats = SufficientStatistics.Compute(data));
         double bandwidth = triad.Bytes / times[0] / 1e9;
@@ -71,6 +73,7 @@ internal static class BenchCommand
         double peak = FmaPeak.MultiplyAdds / times[2] / 1e9;
         var rates = new Rates(bandwidth, readBandwidth, peak);
         triad = null;
+        progress.Describe("bench: the article's loop written naively");
         double naivePass = Median(Math.Min(repeat, 3), () => NaivePass(data, theta, gradient));
         double rowsPass = times[3];
         double gradientWork = 2.0 * n * (d + 1);   // a dot product and an update per row (intercept included)
@@ -89,6 +92,7 @@ internal static class BenchCommand
             int narrowRows = (int)Math.Min((long)n * d / NarrowFeatures, int.MaxValue / NarrowFeatures);
             var narrow = CompareCommand.Synthetic(narrowRows, NarrowFeatures, seed: 8);
             double narrowBytes = (double)narrowRows * NarrowFeatures * sizeof(double) + narrowRows * sizeof(double);
+            progress.Describe("bench: narrow data");
             var narrowTimes = MedianInterleaved(repeat, () => ReadOnly(narrow), () => SufficientStatistics.Compute(narrow));
             double narrowRead = narrowBytes / narrowTimes[0] / 1e9;
             results.Add(Result($"statistics: XᵀX of narrow data (d = {NarrowFeatures})", narrowRows, NarrowFeatures, narrowTimes[1], narrowBytes,
@@ -98,6 +102,7 @@ internal static class BenchCommand
         // The article's plain GD for `iterations` steps: naive loop (extrapolated from its per-pass time),
         // fused row engine (extrapolated likewise), and statistics (one pass + every step, measured whole).
         var gd = new GradientDescentOptions { LearningRate = 1e-9, MaxIterations = iterations, Tolerance = 0, TraceIterations = 0 };
+        progress.Describe($"bench: {iterations} iterations of plain gradient descent");
         double statsGd = Median(Math.Min(repeat, 3), () =>
         {
             var s = SufficientStatistics.Compute(data);

@@ -70,7 +70,7 @@ internal static class ClassifyCommand
                 },
             };
             // A refused value reaches Cli.Run, which names its flag through the binder tables.
-            var fit = new LeastSquaresClassifier(options).Fit(rows, labels, context.Cancellation);
+            var fit = context.WithProgress("classifying", null, _ => new LeastSquaresClassifier(options).Fit(rows, labels, context.Cancellation));
             if (modelPath is not null)
                 new ModelFile(fit.Model, label, new FeatureSpec([.. featureNames], 1), ToJson(fit, path, label)) { Converged = fit.Regression.Converged }.Save(modelPath);
             if (parse.GetValue(json))

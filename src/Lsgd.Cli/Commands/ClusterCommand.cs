@@ -56,10 +56,14 @@ internal static class ClusterCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => { signal.Cancel = true; stop.Cancel(); });
             SiloRunner.RunAsync(settings, silo =>
             {
-                context.Output.WriteLine($"lsgd silo {silo} joined cluster '{settings.ClusterId}' (Redis {settings.Redis}){(settings.TlsCertificate is null ? "" : ", TLS")}. Ctrl+C to leave.");
+                if (context.Json)   // one JSON document per line: the silo runs until stopped
+                    context.WriteJson(new System.Text.Json.Nodes.JsonObject { ["event"] = "joined", ["silo"] = silo.ToString(), ["cluster_id"] = settings.ClusterId, ["redis"] = settings.Redis, ["tls"] = settings.TlsCertificate is not null });
+                else
+                    context.Output.WriteLine($"lsgd silo {silo} joined cluster '{settings.ClusterId}' (Redis {settings.Redis}){(settings.TlsCertificate is null ? "" : ", TLS")}. Ctrl+C to leave.");
                 context.Output.Flush();
             }, stop.Token).GetAwaiter().GetResult();
-            context.Output.WriteLine("lsgd silo stopped.");
+            if (context.Json) context.WriteJson(new System.Text.Json.Nodes.JsonObject { ["event"] = "stopped" });
+            else context.Output.WriteLine("lsgd silo stopped.");
             setExit(Cli.Ok);
         });
         return command;

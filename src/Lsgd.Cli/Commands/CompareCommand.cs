@@ -61,9 +61,15 @@ internal static class CompareCommand
                 ($"synthetic n = {n}, d = {d}, ρ = 0.9 (mean loss, standardised)", Synthetic(n, d, seed: 1), LossScaling.Mean, true),
             };
             var results = new JsonArray();
-            foreach (var (name, data, scaling, standardize) in problems)
-                foreach (var method in Methods)
-                    results.Add(RunOne(name, data, scaling, standardize, method, gap, seconds, context.Cancellation));
+            context.WithProgress("comparing", problems.Length * Methods.Length, line =>
+            {
+                foreach (var (name, data, scaling, standardize) in problems)
+                    foreach (var method in Methods)
+                    {
+                        line.Report(results.Count, description: $"{method.Name}, {name}");
+                        results.Add(RunOne(name, data, scaling, standardize, method, gap, seconds, context.Cancellation));
+                    }
+            });
             var document = new JsonObject
             {
                 ["target_relative_gap"] = gap,

@@ -78,7 +78,7 @@ internal static class CurveCommand
                 var nonlinear = choice.Model!;
                 double[]? automatic = nonlinear is GaussianPeaks peaks ? peaks.InitialValues(input.X, input.Y) : null;
                 initial = InitialValues(initItems, nonlinear, automatic);
-                fit = CurveFitter.Fit(nonlinear, input.X, input.Y, initial, options, context.Cancellation);
+                fit = context.WithProgress("fitting the curve", null, _ => CurveFitter.Fit(nonlinear, input.X, input.Y, initial, options, context.Cancellation));
             }
             var mixture = fit.Model is GaussianPeaks ? GaussianMixture.Describe(fit) : null;
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Lsgd.Cli.Binding;
 using Lsgd.Embeddings;
+using Lsgd.IO;
 using Spectre.Console;
 
 namespace Lsgd.Cli.Commands;
@@ -31,7 +32,7 @@ internal static class FinetuneCommand
         var noCache = new Option<bool>("--no-cache") { Description = "Neither read nor write cached embeddings." };
         var batchSize = ApplicationBinders.Embedding[nameof(EmbeddingOptions.BatchSize)].Create<int>();
         var threads = ApplicationBinders.Embedding[nameof(EmbeddingOptions.Threads)].Create<int?>();
-        var output = new Option<string?>("--output", "-o") { Description = "Write the head to this JSON file (default: DATA.head.json in the current folder)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the head to this JSON file (default: DATA.head.json next to DATA.csv)." };
         var onnx = new Option<string?>("--onnx") { Description = "Also write the head as an ONNX model (Gemm, plus ArgMax for a classifier)." };
         var noBaselines = new Option<bool>("--no-bag-of-words") { Description = "Skip the character n-gram baseline." };
         var csvFlags = new CsvFlags();
@@ -62,6 +63,9 @@ internal static class FinetuneCommand
             string textColumn = parse.GetValue(text)!, targetColumn = parse.GetValue(target)!;
             string? groupColumn = parse.GetValue(groupBy);
             bool asJson = parse.GetValue(json);
+            // Without --output the head goes next to the data (the text and the JSON say where); checked before the long embedding.
+            string headPath = parse.GetValue(output) ?? DefaultHeadPath(path);
+            AtomicFile.CheckOutput(headPath, path, parse.GetValue(embeddings));
             var options = new FinetuneOptions
             {
                 Split = new SplitOptions { TestFraction = parse.GetValue(testFraction), ValidationFraction = parse.GetValue(validationFraction), Seed = parse.GetValue(seed) },
@@ -77,14 +81,13 @@ internal static class FinetuneCommand
             // A refused value reaches Cli.Run, which names its flag through the binder tables.
             HeadTask? headTask = parse.GetValue(task) is "auto" or null ? null : ApplicationBinders.HeadTasks.Parse(parse.GetValue(task)!);
             var input = FinetuneInput.Read(context, path, textColumn, targetColumn, headTask, groupColumn, new Lsgd.IO.CsvFormat { Separator = CsvFlags.ParseSeparator(parse.GetValue(csvFlags.Separator)) },
-                parse.GetValue(embeddings), embedding, interactive: context.Interactive && !asJson);
+                parse.GetValue(embeddings), embedding);
             double embedSeconds = clock.Elapsed.TotalSeconds;
 
             var trainClock = Stopwatch.StartNew();
-            var result = Train(context, options, input, context.Interactive && !asJson);
+            var result = Train(context, options, input);
             double trainSeconds = trainClock.Elapsed.TotalSeconds;
 
-            string headPath = parse.GetValue(output) ?? Path.GetFileNameWithoutExtension(path) + ".head.json";
             string? onnxPath = parse.GetValue(onnx);
             var summary = Summary(result, path, textColumn, groupColumn, options, input, embedding);
             summary["embed_seconds"] = embedSeconds;
@@ -107,16 +110,9 @@ internal static class FinetuneCommand
         }
     }
 
-    private static FinetuneResult Train(CliContext context, FinetuneOptions options, FinetuneInput input, bool interactive)
-    {
-        var finetuner = new Finetuner(options);
-        if (!interactive)
-            return finetuner.Run(input.Texts, input.Features, input.Dimension, input.Target, input.Groups, null, context.Cancellation);
-        FinetuneResult? result = null;
-        context.Console.Status().Start("training heads by least-squares gradient descent", _ =>
-            result = finetuner.Run(input.Texts, input.Features, input.Dimension, input.Target, input.Groups, null, context.Cancellation));
-        return result!;
-    }
+    private static FinetuneResult Train(CliContext context, FinetuneOptions options, FinetuneInput input) =>
+        context.WithProgress("training heads by least-squares gradient descent", null, _ =>
+            new Finetuner(options).Run(input.Texts, input.Features, input.Dimension, input.Target, input.Groups, null, context.Cancellation));
 
     private static JsonObject Summary(FinetuneResult r, string path, string textColumn, string? groupColumn, FinetuneOptions options,
         FinetuneInput input, EmbeddingOptions embedding)
@@ -232,6 +228,10 @@ internal static class FinetuneCommand
                 : $"Validation R² {F(v.RSquared)}, training R² {F(r.Train.RSquared)}.");
         console.WriteLine($"Head written to {headPath}{(onnxPath is null ? "" : $" and {onnxPath} (ONNX)")}; predict with: lsgd predict {headPath} --text \"…\"");
     }
+
+    /// <summary>Where a head goes without --output: DATA.head.json in the data's folder.</summary>
+    internal static string DefaultHeadPath(string dataPath) =>
+        Path.Join(Path.GetDirectoryName(dataPath), Path.GetFileNameWithoutExtension(dataPath) + ".head.json");
 
     private static double? ParseL2(string value) =>
         value.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null

@@ -1,12 +1,11 @@
 using Lsgd.Embeddings;
 using Lsgd.IO;
-using Spectre.Console;
 
 namespace Lsgd.Cli.Commands;
 
 /// <summary>
 /// What <c>lsgd finetune</c> reads: the texts, target and groups of a CSV file, and the texts' features from the
-/// built-in encoder (with a progress bar when a person is watching) or from a .npy file (<c>--embeddings</c>).
+/// built-in encoder (with a progress bar on a terminal, CliContext.WithProgress) or from a .npy file (<c>--embeddings</c>).
 /// </summary>
 /// <param name="Texts">The texts, one per row.</param>
 /// <param name="Target">What to predict.</param>
@@ -21,7 +20,7 @@ internal sealed record FinetuneInput(IReadOnlyList<string> Texts, HeadTarget Tar
     /// <summary>Reads the columns of <paramref name="path"/> and the features of its texts.</summary>
     /// <exception cref="LsgdException">A missing column or file, an empty text, a target that cannot be learned, or features of the wrong shape.</exception>
     public static FinetuneInput Read(CliContext context, string path, string textColumn, string targetColumn, HeadTask? task, string? groupColumn,
-        CsvFormat format, string? featuresFile, EmbeddingOptions embedding, bool interactive)
+        CsvFormat format, string? featuresFile, EmbeddingOptions embedding)
     {
         // The table: texts, target, groups.
         var columns = new List<string> { textColumn, targetColumn };
@@ -41,7 +40,7 @@ internal sealed record FinetuneInput(IReadOnlyList<string> Texts, HeadTarget Tar
             var (features, dimension) = ReadFeatures(featuresFile, table.Rows, path);
             return new FinetuneInput(texts, target, groups, features, dimension, null, featuresFile);
         }
-        var embedded = Embed(context, texts, embedding, interactive);
+        var embedded = Embed(context, texts, embedding);
         return new FinetuneInput(texts, target, groups, embedded.Vectors, embedded.Dimension, embedded, null);
     }
 
@@ -62,30 +61,13 @@ internal sealed record FinetuneInput(IReadOnlyList<string> Texts, HeadTarget Tar
     public static char Separator(string path, CsvFormat format) =>
         File.Exists(path) ? format.SeparatorFor(path) : format.Separator ?? (path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',');
 
-    private static TextEmbeddings Embed(CliContext context, IReadOnlyList<string> texts, EmbeddingOptions options, bool interactive)
+    private static TextEmbeddings Embed(CliContext context, IReadOnlyList<string> texts, EmbeddingOptions options)
     {
         using var encoder = new MiniLmEncoder();
         var embedder = new TextEmbedder(encoder, options);
-        if (!interactive)
-            return embedder.Embed(texts, null, context.Cancellation);
-        TextEmbeddings? result = null;
-        context.Console.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var bar = ctx.AddTask("embedding", maxValue: Math.Max(1, texts.Count));
-                var gate = new object();
-                result = embedder.Embed(texts, new SynchronousProgress<EmbeddingProgress>(p =>
-                {
-                    lock (gate)
-                    {
-                        bar.MaxValue = Math.Max(1, p.Total);
-                        bar.Value = p.Encoded;
-                        bar.Description = $"embedding {p.Encoded}/{p.Total}";
-                    }
-                }), context.Cancellation);
-            });
-        return result!;
+        if (options.Cache is { } cache)
+            context.Note($"embeddings cache: {cache.Directory}");
+        return context.WithProgress("embedding", Math.Max(1, texts.Count), line => embedder.Embed(texts,
+            line.As<EmbeddingProgress>((l, p) => l.Report(p.Encoded, Math.Max(1, p.Total), $"embedding {p.Encoded}/{p.Total}")), context.Cancellation));
     }
 }

@@ -164,11 +164,11 @@ internal static class FitCommand
             {
                 var fitClock = System.Diagnostics.Stopwatch.StartNew();
                 if (sharded is not null)
-                    fit = sharded.Fit(context, options);
+                    fit = context.WithProgress($"fitting {sharded.Description}", null, _ => sharded.Fit(context, options));
                 else if (crossValidation is not null)
-                    (fit, cvPath) = RunCrossValidation(context, options, crossValidation, input);
+                    (fit, cvPath) = context.WithProgress("cross-validating", null, _ => RunCrossValidation(context, options, crossValidation, input));
                 else
-                    fit = Run(context, options, input, parse.GetValue(json));
+                    fit = Run(context, options, input);
                 runSeconds[r] = fitClock.Elapsed.TotalSeconds;
             }
             double fitSeconds = Median(runSeconds);
@@ -176,8 +176,8 @@ internal static class FitCommand
                 spec = ShardedFit.Spec(fit);
             var summary = Summary(fit, spec, input.Description, weightColumn);
             if (cvPath is not null) summary["cv"] = CrossValidationFlags.ToJson(cvPath);
-            var diagnostics = FitDiagnostics.Compute(fit, input, parse.GetValue(test), parse.GetValue(influence),
-                csvFormat.Separator is { } given && !(csvFormat.DecimalComma && given == ',') ? given : csvFormat.DecimalComma ? ';' : ',', modelPath is not null && weightColumn is null);   // the stored covariance is not yet weighted
+            var diagnostics = context.WithProgress("computing the statistics", null, _ => FitDiagnostics.Compute(fit, input, parse.GetValue(test), parse.GetValue(influence),
+                csvFormat.Separator is { } given && !(csvFormat.DecimalComma && given == ',') ? given : csvFormat.DecimalComma ? ';' : ',', modelPath is not null && weightColumn is null));   // the stored covariance is not yet weighted
             diagnostics.AddTo(summary, fit.Model.Outputs > 1);
             summary["influence_file"] = parse.GetValue(influence);
             if (input.Encoding is { } encoding)
@@ -247,30 +247,16 @@ internal static class FitCommand
         return (result.Fit, result.Path);
     }
 
-    private static LinearFit Run(CliContext context, LinearRegressorOptions options, FitInput input, bool json)
+    private static LinearFit Run(CliContext context, LinearRegressorOptions options, FitInput input)
     {
         var regressor = new LinearRegressor(options);
         LinearFit Fit(IProgress<TrainingProgress>? progress) => input.Data is { } data
             ? regressor.Fit(data, progress, context.Cancellation)
             : regressor.Fit(input.Source!, progress, context.Cancellation);
-        bool showProgress = context.Interactive && !json && options.Method != SolverMethod.Exact;
-        if (!showProgress)
-            return Fit(null);
-        LinearFit? fit = null;
-        context.Console.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask("fitting", maxValue: options.GradientDescent.MaxIterations);
-                var progress = new SynchronousProgress<TrainingProgress>(p =>
-                {
-                    task.Value = p.Iteration;
-                    task.Description = string.Format(CultureInfo.InvariantCulture, "fitting  J = {0:G6}", p.Loss);
-                });
-                fit = Fit(progress);
-            });
-        return fit!;
+        // Iterative methods: a bar of iterations; the exact solver and the statistics pass: a spinner with the time spent.
+        bool iterative = options.Method != SolverMethod.Exact;
+        return context.WithProgress(iterative ? "fitting" : $"fitting exactly ({input.Description})", iterative ? options.GradientDescent.MaxIterations : null,
+            line => Fit(line.As<TrainingProgress>((l, p) => l.Report(p.Iteration, description: string.Format(CultureInfo.InvariantCulture, "fitting  J = {0:G6}", p.Loss)))));
     }
 
     private static JsonObject Summary(LinearFit fit, FeatureSpec spec, string path, string? weights)

@@ -68,7 +68,7 @@ internal static class PcaCommand
                 Seed = parse.GetValue(seed),
             };
             IRowSource source = parse.GetValue(stream) ? StreamedColumns.Open(path, featureNames, sep) : Load(path, featureNames, sep);
-            var fit = new PrincipalComponentAnalysis(options).Fit(source, context.Cancellation);
+            var fit = context.WithProgress("finding the principal components", null, _ => new PrincipalComponentAnalysis(options).Fit(source, context.Cancellation));
             string? plotPath = parse.GetValue(plot);
             if (plotPath is not null)
                 Plot(plotPath, fit, source, path, labelColumn, sep, featureNames);

@@ -45,7 +45,10 @@ internal static class PredictClassifier
             sb.Append('\n');
         }
         if (outPath is not null)
+        {
             AtomicFile.WriteAllText(outPath, sb.ToString());
+            context.Wrote(outPath, $"{Text.Plural(n, "prediction")} ({string.Join(", ", columns)})");
+        }
         else if (!json)
             context.Output.Write(sb.ToString());
     }

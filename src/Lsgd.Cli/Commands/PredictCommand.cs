@@ -100,7 +100,10 @@ internal static class PredictCommand
             }
             string csv = ToCsv(names, predictions, names.Length, Separator(format));
             if (outPath is not null)
+            {
                 AtomicFile.WriteAllText(outPath, csv);
+                context.Wrote(outPath, $"{Text.Plural(n, "prediction")} ({string.Join(", ", names)})");
+            }
             else if (!parse.GetValue(json))
                 context.Output.Write(csv);
             setExit(Cli.Ok);

@@ -48,7 +48,8 @@ internal static class PredictHead
                     if (string.IsNullOrWhiteSpace(inputTexts[i]))
                         throw new LsgdException($"{dataPath}, line {table.Lines[i]}: the text in column '{column}' is empty. Fill it in or remove the row.");
             }
-            predictions = predictor.PredictTexts(inputTexts!, null, context.Cancellation);
+            predictions = context.WithProgress("embedding", Math.Max(1, inputTexts!.Count), line => predictor.PredictTexts(inputTexts!,
+                line.As<EmbeddingProgress>((l, p) => l.Report(p.Encoded, Math.Max(1, p.Total), $"embedding {p.Encoded}/{p.Total}")), context.Cancellation));
         }
 
         var head = file;
@@ -90,7 +91,10 @@ internal static class PredictHead
             csv.Append('\n');
         }
         if (outPath is not null)
+        {
             AtomicFile.WriteAllText(outPath, csv.ToString());
+            context.Wrote(outPath, $"{Text.Plural(predictions.Rows, "prediction")} ({string.Join(", ", columns)})");
+        }
         else if (!asJson)
             context.Output.Write(csv.ToString());
         return true;
