@@ -27,7 +27,7 @@ internal static class CommonFlags
         });
         root.Add(new Option<bool>(Verbose)
         {
-            Description = "Print notes on standard error: files written, caches used, the time the command took.",
+            Description = "Print notes on standard error: caches used, files written, the time the command took.",
             Recursive = true,
         });
         foreach (var command in Leaves(root))

@@ -185,8 +185,10 @@ public partial class ConventionsTest
         Assert.Contains("fit", suggested);
         Assert.Contains("finetune", suggested);
         Assert.DoesNotContain("demo", suggested);
-        var flags = CliRunner.Run("[suggest:16]", "lsgd fit --verb");
+        var flags = CliRunner.Run("[suggest:15]", "lsgd fit --verb");
         Assert.Equal(["--verbose"], flags.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var values = CliRunner.Run("[suggest:20]", "lsgd fit --engine st");
+        Assert.Equal(["stats", "stream"], values.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
