@@ -13,7 +13,14 @@ namespace Lsgd.Cluster;
 /// <param name="Shards">Shards read.</param>
 /// <param name="Retries">Calls that failed or timed out and were retried (worker polls, coordinator rounds, reads tried again).</param>
 /// <param name="LostSilos">Silos alive at the start and gone at the end.</param>
-public sealed record ClusterRun(SufficientStatistics Statistics, int Silos, int Shards, int Retries, int LostSilos);
+public sealed record ClusterRun(SufficientStatistics Statistics, int Silos, int Shards, int Retries, int LostSilos)
+{
+    /// <summary>Rows of each shard, in shard order (for the steps of a mini-batch fit).</summary>
+    public IReadOnlyList<long> ShardRows { get; init; } = [];
+
+    /// <summary>Synchronous mini-batch steps run on the cluster (0 for a fit from the statistics alone).</summary>
+    public long Steps { get; init; }
+}
 
 /// <summary>A live silo, as <c>lsgd cluster status</c> lists it.</summary>
 /// <param name="Address">Its address (host:port@generation).</param>
@@ -194,7 +201,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             Shards = [.. Enumerable.Range(0, data.Files.Count).Select(data.Job)],
             MaxAttempts = MaxAttempts,
-            RoundBudget = _timeouts.ResponseTimeout / 3,
+            RoundBudget = RoundBudget,
         };
         var startSilos = await RetryAsync(ActiveSilosAsync, cancellationToken).ConfigureAwait(false);
         var coordinator = Client.GetGrain<IFitCoordinatorGrain>(Guid.NewGuid().ToString("N"));
@@ -241,7 +248,78 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             // The result is in hand; a state left behind is only a few kilobytes in the store.
         }
-        return new ClusterRun(statistics, startSilos.Count, data.Files.Count, report.Retries + clientRetries, startSilos.Count(s => !endSilos.Contains(s)));
+        return new ClusterRun(statistics, startSilos.Count, data.Files.Count, report.Retries + clientRetries, startSilos.Count(s => !endSilos.Contains(s)))
+        {
+            ShardRows = [.. report.Result.Select(m => m.Count)],
+        };
+    }
+
+    /// <summary>
+    /// Mini-batches of <paramref name="data"/>'s shards held by the cluster's workers, for
+    /// <see cref="Estimators.LinearRegressor.Fit(SufficientStatistics, Engines.IMiniBatchSource, IProgress{Training.TrainingProgress}?, CancellationToken)"/>:
+    /// each step is one synchronous round (θ out to the shards with rows in the batch, their partial gradients back,
+    /// summed in shard order), persisted by the coordinator — bit for bit the batches of <see cref="ShardedData.LocalMiniBatches"/>.
+    /// </summary>
+    /// <param name="data">The shards.</param>
+    /// <param name="run">The statistics pass over them (its shard sizes).</param>
+    /// <param name="cancellationToken">Stops waiting for a step.</param>
+    public ClusterMiniBatches MiniBatches(ShardedData data, ClusterRun run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(run);
+        return new ClusterMiniBatches(this, data, run, cancellationToken);
+    }
+
+    /// <summary>How long a coordinator waits for its workers within one call (a third of the response timeout).</summary>
+    internal TimeSpan RoundBudget => _timeouts.ResponseTimeout / 3;
+
+    /// <summary>Test hook, called on the client after each finished mini-batch step (its 0-based index).</summary>
+    internal Action<long>? AfterStep { get; set; }
+
+    /// <summary>Silos alive now (addresses).</summary>
+    internal Task<HashSet<string>> LiveSilosAsync(CancellationToken cancellationToken) => RetryAsync(ActiveSilosAsync, cancellationToken);
+
+    /// <summary>The coordinator of a mini-batch fit.</summary>
+    internal IFitCoordinatorGrain Coordinator(string fit) => Client.GetGrain<IFitCoordinatorGrain>(fit);
+
+    /// <summary>The rows worker of shard <paramref name="shard"/> of a mini-batch fit.</summary>
+    internal IShardRowsGrain RowsWorker(string fit, int shard) => Client.GetGrain<IShardRowsGrain>($"{fit}/rows/{shard}");
+
+    /// <summary>
+    /// Runs one step to its end: asks the coordinator until it answers with the sum (a call that fails, times out or
+    /// finds workers still loading is asked again), or fails the fit with a read error or after
+    /// <see cref="ClusterTimeouts.StallTimeout"/> without an answer. Returns the answer and the client's retries.
+    /// </summary>
+    internal async Task<(StepAnswer Answer, int Retries)> StepAsync(IFitCoordinatorGrain coordinator, StepRequest request, CancellationToken cancellationToken)
+    {
+        int retries = 0;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string? last = null;
+            try
+            {
+                var answer = await coordinator.Step(request).WaitAsync(_timeouts.ResponseTimeout * 2, cancellationToken).ConfigureAwait(false);
+                LastCoordinatorSilo = answer.Silo;
+                if (answer.Error is { } error)
+                    throw new LsgdException(error.TrimEnd('.') + ". Fix or remove that file, and check that every silo can read it.");
+                if (answer.Gradient is not null)
+                {
+                    AfterStep?.Invoke(request.Step);
+                    return (answer, retries);
+                }
+                last = "the workers are still loading their shards";
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException or InvalidOperationException)
+            {
+                retries++;
+                last = e.GetBaseException().Message.TrimEnd('.');
+            }
+            if (clock.Elapsed > _timeouts.StallTimeout)
+                throw new LsgdException($"Mini-batch step {request.Step + 1} got no answer for {_timeouts.StallTimeout.TotalSeconds:0} s (last: {last}). Check the silos (`lsgd cluster status`).");
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -81,10 +81,10 @@ internal sealed class FitPlan
 [GenerateSerializer]
 internal sealed class CoordinatorState
 {
-    /// <summary>Finished steps: rounds that recorded at least one finished shard.</summary>
-    [Id(0)] public int Step { get; set; }
+    /// <summary>Finished steps: rounds that recorded at least one finished shard; for a mini-batch fit, synchronous steps done.</summary>
+    [Id(0)] public long Step { get; set; }
 
-    /// <summary>Parameters of an iterative method run on the cluster (unused by the statistics pass; kept for data-parallel steps).</summary>
+    /// <summary>A mini-batch fit's θ of the last finished step (unused by the statistics pass).</summary>
     [Id(1)] public double[]? Parameters { get; set; }
 
     /// <summary>Finished shards and their statistics.</summary>
@@ -101,6 +101,12 @@ internal sealed class CoordinatorState
 
     /// <summary>Silos that read each finished shard.</summary>
     [Id(6)] public Dictionary<int, string> ReadBy { get; set; } = [];
+
+    /// <summary>A mini-batch fit's last finished step: its gradient sum (null before the first).</summary>
+    [Id(7)] public double[]? Gradient { get; set; }
+
+    /// <summary>A mini-batch fit's last finished step: its Σ‖r‖².</summary>
+    [Id(8)] public double SumOfSquares { get; set; }
 }
 
 /// <summary>The coordinator's answer to a round.</summary>
@@ -113,6 +119,84 @@ internal sealed class RoundReport
     [Id(3)] public string? Error { get; init; }
     [Id(4)] public string Silo { get; init; } = "";
     [Id(5)] public int Retries { get; init; }
-    [Id(6)] public int Step { get; init; }
+    [Id(6)] public long Step { get; init; }
     [Id(7)] public string[] ReadBy { get; init; } = [];
+}
+
+/// <summary>What a mini-batch fit's workers need besides θ: their shards, how to standardise, the parameter layout.</summary>
+[GenerateSerializer, Immutable]
+internal sealed class BatchSetup
+{
+    [Id(0)] public ShardJob[] Shards { get; init; } = [];
+
+    /// <summary>Rows of each shard (from the statistics pass).</summary>
+    [Id(1)] public long[] ShardRows { get; init; } = [];
+
+    /// <summary>Standardiser means and scales (null: rows as they are).</summary>
+    [Id(2)] public double[]? Means { get; init; }
+
+    [Id(3)] public double[]? Scales { get; init; }
+
+    [Id(4)] public int Features { get; init; }
+
+    [Id(5)] public int Outputs { get; init; }
+
+    [Id(6)] public bool FitIntercept { get; init; }
+
+    /// <summary>How long the coordinator waits for the workers within one call before answering "not yet".</summary>
+    [Id(7)] public TimeSpan RoundBudget { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>One synchronous mini-batch step: θ, and which part of which epoch.</summary>
+[GenerateSerializer, Immutable]
+internal sealed class StepRequest
+{
+    /// <summary>0-based index of the step in the whole fit (the coordinator's persisted state counts finished ones).</summary>
+    [Id(0)] public long Step { get; init; }
+
+    [Id(1)] public int Seed { get; init; }
+
+    /// <summary>Steps in this epoch.</summary>
+    [Id(2)] public long Steps { get; init; }
+
+    /// <summary>This step's position in the epoch.</summary>
+    [Id(3)] public long Part { get; init; }
+
+    [Id(4)] public double[] Theta { get; init; } = [];
+
+    [Id(5)] public BatchSetup Setup { get; init; } = new();
+}
+
+/// <summary>What a worker computes for one step: its shard's part of the batch at θ.</summary>
+[GenerateSerializer, Immutable]
+internal sealed class PartRequest
+{
+    [Id(0)] public ShardJob Job { get; init; } = new();
+    [Id(1)] public double[]? Means { get; init; }
+    [Id(2)] public double[]? Scales { get; init; }
+    [Id(3)] public int Features { get; init; }
+    [Id(4)] public int Outputs { get; init; }
+    [Id(5)] public bool FitIntercept { get; init; }
+    [Id(6)] public int Seed { get; init; }
+    [Id(7)] public long Steps { get; init; }
+    [Id(8)] public long Part { get; init; }
+    [Id(9)] public double[] Theta { get; init; } = [];
+}
+
+/// <summary>A worker's (or the coordinator's) answer to a step: still loading, the sums, or why the shard cannot be read.</summary>
+[GenerateSerializer, Immutable]
+internal sealed class StepAnswer
+{
+    /// <summary>Gradient sum (sum form, −Σ r·[x, 1]); null while the rows are still loading.</summary>
+    [Id(0)] public double[]? Gradient { get; init; }
+
+    /// <summary>Σ‖r‖² over the rows.</summary>
+    [Id(1)] public double SumOfSquares { get; init; }
+
+    [Id(2)] public string? Error { get; init; }
+
+    [Id(3)] public string Silo { get; init; } = "";
+
+    /// <summary>Calls retried so far (coordinator's answers).</summary>
+    [Id(4)] public int Retries { get; init; }
 }

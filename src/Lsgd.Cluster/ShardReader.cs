@@ -32,14 +32,49 @@ internal static class ShardReader
             Thread.Sleep(TestDelay);
         }
         Reads.AddOrUpdate(job.Path, 1, (_, n) => n + 1);
+        return Guard(job, () => SufficientStatistics.Compute(Open(job), ChunkRows, cancellationToken));
+    }
+
+    /// <summary>The shard's rows, in file order, features standardised as (x − mean) / scale when <paramref name="means"/> are given.</summary>
+    /// <exception cref="LsgdException">The file cannot be read (the message names it).</exception>
+    public static ShardRows ReadRows(ShardJob job, double[]? means, double[]? scales, CancellationToken cancellationToken = default)
+    {
+        RowsRead?.Invoke(job);
+        return Guard(job, () =>
+        {
+            var source = Open(job);
+            int d = source.Features, k = source.Outputs;
+            var x = new List<double>();
+            var y = new List<double>();
+            foreach (var chunk in source.ReadChunks(ChunkRows, cancellationToken))
+            {
+                for (int i = 0; i < chunk.Rows; i++)
+                    for (int j = 0; j < d; j++)
+                        x.Add(means is null ? chunk.X[i * d + j] : (chunk.X[i * d + j] - means[j]) / scales![j]);
+                y.AddRange(chunk.Y.AsSpan(0, chunk.Rows * k));
+            }
+            return new ShardRows(job.Index, [.. x], [.. y], d, k);
+        });
+    }
+
+    /// <summary>Test hook, called before a shard's rows are loaded for mini-batch steps.</summary>
+    internal static Action<ShardJob>? RowsRead { get; set; }
+
+    private static IRowSource Open(ShardJob job)
+    {
+        var features = job.Features.Length > 0 ? job.Features : null;
+        return job.Path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
+            ? new ParquetRowSource(job.Path, job.Targets, features)
+            : new CsvRowSource(job.Path, job.Targets, features,
+                new CsvFormat { Separator = job.Separator, DecimalComma = job.DecimalComma, Missing = (MissingValues)job.Missing });
+    }
+
+    /// <summary>Runs <paramref name="read"/>, turning a reader's failure into one message naming the shard's file.</summary>
+    private static T Guard<T>(ShardJob job, Func<T> read)
+    {
         try
         {
-            var features = job.Features.Length > 0 ? job.Features : null;
-            IRowSource source = job.Path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
-                ? new ParquetRowSource(job.Path, job.Targets, features)
-                : new CsvRowSource(job.Path, job.Targets, features,
-                    new CsvFormat { Separator = job.Separator, DecimalComma = job.DecimalComma, Missing = (MissingValues)job.Missing });
-            return SufficientStatistics.Compute(source, ChunkRows, cancellationToken);
+            return read();
         }
         catch (Exception e) when (e is LsgdException or IOException or UnauthorizedAccessException or InvalidDataException)
         {

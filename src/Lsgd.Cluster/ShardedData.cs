@@ -1,4 +1,5 @@
 using Lsgd.Data;
+using Lsgd.Engines;
 using Lsgd.IO;
 
 namespace Lsgd.Cluster;
@@ -94,8 +95,21 @@ public sealed class ShardedData
             parts.Add(ShardReader.Read(Job(i), cancellationToken));
             progress?.Report(i + 1);
         }
-        return ShardReader.MergeInOrder(parts, Files);
+        var merged = ShardReader.MergeInOrder(parts, Files);
+        _shardRows = [.. parts.Select(p => p.Count)];
+        return merged;
     }
+
+    private long[]? _shardRows;
+
+    /// <summary>
+    /// Mini-batches over the shards, read into this process's memory on the first epoch — the arithmetic of a cluster
+    /// fit's synchronous steps (each shard's part of every batch, parts summed in shard order), so
+    /// <c>LinearRegressor.Fit(statistics, batches)</c> gives the cluster's bits. Call <see cref="ComputeLocally"/> first.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The statistics have not been computed yet.</exception>
+    public IMiniBatchSource LocalMiniBatches(CancellationToken cancellationToken = default) =>
+        new LocalShardBatches(this, _shardRows ?? throw new InvalidOperationException("Compute the shards' statistics (ComputeLocally) first."), cancellationToken);
 
     /// <summary>What a worker reads for shard <paramref name="index"/>.</summary>
     internal ShardJob Job(int index) => new()

@@ -43,6 +43,19 @@ public class CliClusterTest
     }
 
     [Fact]
+    public void AMiniBatchClusterFitPrintsTheSameJsonAsTheSameStepsInOneProcess()
+    {
+        using var shards = new ShardFiles(3, rowsPerShard: 200);
+        string[] flags = ["--target", "y", "--batch-size", "50", "--optimizer", "adam", "--learning-rate", "0.05", "--max-iterations", "3", "--json"];
+        var local = Lsgd(["fit", .. shards.Files, .. flags]);
+        Assert.True(local.Code == 0, local.Error);
+        var cluster = Lsgd(["fit", .. shards.Files, .. flags, "--cluster", "local:2"]);
+        Assert.True(cluster.Code == 0, cluster.Error);
+        Assert.Equal(Comparable(local.Output), Comparable(cluster.Output));
+        Assert.Equal(3, JsonNode.Parse(cluster.Output)!["iterations"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void AQuotedGlobIsTheShardsInOrder()
     {
         using var shards = new ShardFiles(3);

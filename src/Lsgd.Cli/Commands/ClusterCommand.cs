@@ -7,6 +7,8 @@ using Lsgd.Cluster;
 using Lsgd.Data;
 using Lsgd.Estimators;
 using Lsgd.IO;
+using Lsgd.Training;
+using Spectre.Console;
 
 namespace Lsgd.Cli.Commands;
 
@@ -171,22 +173,49 @@ internal sealed class ShardedFit
 
     public string Description { get; }
 
-    /// <summary>The statistics of all shards (here or on the cluster), then the fit from them.</summary>
+    /// <summary>
+    /// The statistics of all shards (here or on the cluster), then the fit from them; with --batch-size, mini-batch
+    /// steps over the shards (here, or one synchronous round on the cluster per step). On a terminal, without
+    /// --json, a progress bar shows the shards read and the fit's iterations, as a local fit shows its iterations.
+    /// </summary>
     public LinearFit Fit(CliContext context, LinearRegressorOptions options)
     {
-        SufficientStatistics statistics;
-        if (_cluster is null)
-            statistics = _data.ComputeLocally(cancellationToken: context.Cancellation);
-        else
+        if (!context.ShowProgress)
+            return Fit(context, options, null, null);
+        string reading = _cluster is null ? "reading shards" : "reading shards on the cluster";
+        return context.WithProgress(reading, _data.Files.Count, line =>
         {
-            _run = Task.Run(async () =>
-            {
-                await using var cluster = await ClusterConnection.ConnectAsync(_cluster, null, _tls, _tlsPassword, context.Cancellation);
-                return await cluster.ComputeStatisticsAsync(_data, null, context.Cancellation);
-            }).GetAwaiter().GetResult();
-            statistics = _run.Statistics;
+            var shards = new SynchronousProgress<int>(done => line.Report(done, _data.Files.Count));
+            var training = options.Method == SolverMethod.Exact ? null : new SynchronousProgress<TrainingProgress>(p =>
+                line.Report(p.Iteration, options.GradientDescent.MaxIterations, string.Format(CultureInfo.InvariantCulture, "fitting  J = {0:G6}", p.Loss)));
+            return Fit(context, options, shards, training);
+        });
+    }
+
+    private LinearFit Fit(CliContext context, LinearRegressorOptions options, IProgress<int>? shards, IProgress<TrainingProgress>? training)
+    {
+        var regressor = new LinearRegressor(options);
+        bool batches = options.GradientDescent.BatchSize is not null;
+        var cancel = context.Cancellation;
+        if (_cluster is null)
+        {
+            var statistics = _data.ComputeLocally(shards, cancel);
+            return batches ? regressor.Fit(statistics, _data.LocalMiniBatches(cancel), training, cancel) : regressor.Fit(statistics, training, cancel);
         }
-        return new LinearRegressor(options).Fit(statistics, null, context.Cancellation);
+        return Task.Run(async () =>
+        {
+            await using var cluster = await ClusterConnection.ConnectAsync(_cluster, null, _tls, _tlsPassword, cancel);
+            var run = await cluster.ComputeStatisticsAsync(_data, shards, cancel);
+            if (!batches)
+            {
+                _run = run;
+                return regressor.Fit(run.Statistics, training, cancel);
+            }
+            var steps = cluster.MiniBatches(_data, run, cancel);
+            var fit = regressor.Fit(run.Statistics, steps, training, cancel);
+            _run = await steps.FinishAsync();
+            return fit;
+        }).GetAwaiter().GetResult();
     }
 
     /// <summary>The model's feature spec (the shards' columns as they are).</summary>
@@ -203,5 +232,6 @@ internal sealed class ShardedFit
 
     /// <summary>A line for the text report.</summary>
     public string? TextLine() => _run is not { } run ? null : string.Format(CultureInfo.InvariantCulture,
-        "Read on the cluster: {0} on {1}, {2}, {3}.", Text.Plural(run.Shards, "shard"), Text.Plural(run.Silos, "silo"), Text.Plural(run.Retries, "retried call"), Text.Plural(run.LostSilos, "silo") + " lost");
+        "Read on the cluster: {0} on {1}{4}, {2}, {3}.", Text.Plural(run.Shards, "shard"), Text.Plural(run.Silos, "silo"), Text.Plural(run.Retries, "retried call"), Text.Plural(run.LostSilos, "silo") + " lost",
+        run.Steps == 0 ? "" : ", " + Text.Plural(run.Steps, "synchronous mini-batch step"));
 }

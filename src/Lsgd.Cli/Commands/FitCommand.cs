@@ -164,7 +164,7 @@ internal static class FitCommand
             {
                 var fitClock = System.Diagnostics.Stopwatch.StartNew();
                 if (sharded is not null)
-                    fit = context.WithProgress($"fitting {sharded.Description}", null, _ => sharded.Fit(context, options));
+                    fit = sharded.Fit(context, options);
                 else if (crossValidation is not null)
                     (fit, cvPath) = context.WithProgress("cross-validating", null, _ => RunCrossValidation(context, options, crossValidation, input));
                 else

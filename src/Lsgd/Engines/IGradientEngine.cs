@@ -28,6 +28,9 @@ public interface IGradientEngine
     /// <summary>Whether an evaluation reads the rows (false for engines working from statistics), for counting data passes.</summary>
     bool ReadsData => true;
 
+    /// <summary>Whether <see cref="Batches"/> is available (by default: when evaluations read the rows).</summary>
+    bool HasMiniBatches => ReadsData;
+
     /// <summary>Computes ½ Σ r² at θ and writes its gradient.</summary>
     /// <param name="theta">Parameters laid out as <see cref="Layout"/> says.</param>
     /// <param name="gradient">Receives ∂J/∂θ (sum form); same length as θ.</param>

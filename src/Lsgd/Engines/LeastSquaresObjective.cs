@@ -48,8 +48,8 @@ public sealed class LeastSquaresObjective : IObjective
     /// <summary>True: every engine gives exact Hessian-vector products.</summary>
     public bool HasHessianVector => true;
 
-    /// <summary>Whether the engine can form mini-batches: engines that read rows can, engines on statistics cannot.</summary>
-    public bool HasMiniBatches => _engine.ReadsData;
+    /// <summary>Whether the engine can form mini-batches: engines that read rows can, engines on statistics alone cannot.</summary>
+    public bool HasMiniBatches => _engine.HasMiniBatches;
 
     /// <summary>n, the number of rows.</summary>
     public long Rows => _engine.Rows;

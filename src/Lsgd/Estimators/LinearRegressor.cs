@@ -71,10 +71,24 @@ public sealed class LinearRegressor
     }
 
     /// <summary>
+    /// As <see cref="Fit(SufficientStatistics, IProgress{TrainingProgress}?, CancellationToken)"/>, with the rows
+    /// behind the statistics available as mini-batches from <paramref name="batches"/> (shards held by other
+    /// processes or machines): with <c>BatchSize</c> set, every step evaluates one batch there; full-batch
+    /// evaluations (the loss after each epoch, the certificate) still come from the statistics.
+    /// </summary>
+    /// <exception cref="LsgdException">Fewer rows than parameters, or a validation fraction asked for.</exception>
+    public LinearFit Fit(SufficientStatistics statistics, IMiniBatchSource batches, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentNullException.ThrowIfNull(batches);
+        return Pipeline(new TrainingSource(null, null, statistics, batches), progress, cancellationToken);
+    }
+
+    /// <summary>
     /// What a fit trains on: rows in memory, rows streamed from a source, or statistics alone. Exactly one of the
     /// three is set; the pipeline below treats them alike and asks the source only for what differs.
     /// </summary>
-    private sealed record TrainingSource(Dataset? Data, IRowSource? Rows, SufficientStatistics? Statistics)
+    private sealed record TrainingSource(Dataset? Data, IRowSource? Rows, SufficientStatistics? Statistics, IMiniBatchSource? Batches = null)
     {
         public int Features => Data?.Features ?? Rows?.Features ?? Statistics!.Features;
         public int Outputs => Data?.Outputs ?? Rows?.Outputs ?? Statistics!.Outputs;
@@ -159,7 +173,9 @@ public sealed class LinearRegressor
             passes += 2 + (validation is not null ? (double)validation.Rows / train!.Rows : 0);   // fit the standardiser, transform the rows
         IGradientEngine engine = engineKind switch
         {
-            EngineKind.Statistics => new SufficientStatisticsEngine(posed, o.FitIntercept),
+            EngineKind.Statistics => source.Batches is { } held
+                ? new StatisticsAndBatchesEngine(new SufficientStatisticsEngine(posed, o.FitIntercept), held, standardizer)
+                : new SufficientStatisticsEngine(posed, o.FitIntercept),
             EngineKind.Stream => new StreamingEngine(source.Rows!, o.FitIntercept, trainStatistics.RowsRead, standardizer,
                 weightSum: trainStatistics.IsWeighted ? trainStatistics.WeightSum : null, cancellationToken: cancellationToken),
             _ => new InMemoryEngine(standardizer?.Transform(train!) ?? train!, o.FitIntercept, o.MaxThreads),
@@ -431,7 +447,7 @@ public sealed class LinearRegressor
         bool batches = o.GradientDescent.BatchSize is not null;
         if (source.Statistics is not null)
         {
-            if (batches)
+            if (batches && source.Batches is null)
                 throw new InvalidOptionException(nameof(o.GradientDescent.BatchSize), o.GradientDescent.BatchSize!.Value, "unset for a fit from sufficient statistics (mini-batches need the rows)",
                     "Drop `BatchSize`, or fit the rows themselves.");
             if (o.Engine is EngineKind.Rows or EngineKind.Stream)
