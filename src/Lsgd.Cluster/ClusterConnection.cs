@@ -199,7 +199,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(data);
         var plan = new FitPlan
         {
-            Shards = [.. Enumerable.Range(0, data.Files.Count).Select(data.Job)],
+            Shards = [.. data.Jobs],
             MaxAttempts = MaxAttempts,
             RoundBudget = RoundBudget,
         };
@@ -238,7 +238,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                 break;
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
         }
-        var statistics = ShardReader.MergeInOrder([.. report.Result.Select(m => m.ToStatistics())], data.Files);
+        var statistics = ShardReader.MergeInOrder([.. report.Result.Select(m => m.ToStatistics())], data.ShardNames);
         var endSilos = await RetryAsync(ActiveSilosAsync, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -248,7 +248,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             // The result is in hand; a state left behind is only a few kilobytes in the store.
         }
-        return new ClusterRun(statistics, startSilos.Count, data.Files.Count, report.Retries + clientRetries, startSilos.Count(s => !endSilos.Contains(s)))
+        return new ClusterRun(statistics, startSilos.Count, data.ShardCount, report.Retries + clientRetries, startSilos.Count(s => !endSilos.Contains(s)))
         {
             ShardRows = [.. report.Result.Select(m => m.Count)],
         };
@@ -329,7 +329,7 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// </summary>
     internal async Task<double> MeasureRoundAsync(ShardedData data, int rounds)
     {
-        var jobs = Enumerable.Range(0, data.Files.Count).Select(data.Job).ToArray();
+        var jobs = data.Jobs.ToArray();
         string fit = Guid.NewGuid().ToString("N");
         var workers = jobs.Select(j => Client.GetGrain<IShardWorkerGrain>($"{fit}/{j.Index}/0")).ToArray();
         while ((await Task.WhenAll(workers.Select((w, i) => w.Poll(jobs[i]))).ConfigureAwait(false)).Any(p => p.Statistics is null))

@@ -24,6 +24,15 @@ internal sealed class ShardJob
     [Id(6)] public bool DecimalComma { get; init; }
 
     [Id(7)] public int Missing { get; init; }
+
+    /// <summary>The targets' .npy file when <see cref="Path"/> is a features .npy file (an .npy pair); null otherwise.</summary>
+    [Id(8)] public string? TargetsPath { get; init; }
+
+    /// <summary>First 65 536-row chunk of a block shard of a large Parquet or .npy file.</summary>
+    [Id(9)] public int FirstChunk { get; init; }
+
+    /// <summary>Chunks of the block (0: the whole file is the shard).</summary>
+    [Id(10)] public int Chunks { get; init; }
 }
 
 /// <summary><see cref="SufficientStatistics"/> on the wire: every double as it is, so a round trip is bit for bit.</summary>

@@ -111,7 +111,7 @@ internal sealed class LocalShardBatches(ShardedData data, IReadOnlyList<long> sh
         if (_rows is null || !ReferenceEquals(_standardizer, standardizer))
         {
             double[]? means = standardizer is null ? null : [.. standardizer.Means], scales = standardizer is null ? null : [.. standardizer.Scales];
-            _rows = [.. Enumerable.Range(0, data.Files.Count).Select(i => ShardReader.ReadRows(data.Job(i), means, scales, cancellationToken))];
+            _rows = [.. Enumerable.Range(0, data.ShardCount).Select(i => ShardReader.ReadRows(data.Job(i), means, scales, cancellationToken))];
             _standardizer = standardizer;
         }
         var rows = _rows;
@@ -164,7 +164,7 @@ public sealed class ClusterMiniBatches : IMiniBatchSource
             _startSilos.UnionWith(_cluster.LiveSilosAsync(_cancel).GetAwaiter().GetResult());
         var setup = new BatchSetup
         {
-            Shards = [.. Enumerable.Range(0, _data.Files.Count).Select(_data.Job)],
+            Shards = [.. _data.Jobs],
             ShardRows = [.. _run.ShardRows],
             Means = standardizer is null ? null : [.. standardizer.Means],
             Scales = standardizer is null ? null : [.. standardizer.Scales],
@@ -198,7 +198,7 @@ public sealed class ClusterMiniBatches : IMiniBatchSource
         var end = await _cluster.LiveSilosAsync(_cancel).ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, _data.Files.Count).Select(i => _cluster.RowsWorker(_fit, i).Release())
+            await Task.WhenAll(Enumerable.Range(0, _data.ShardCount).Select(i => _cluster.RowsWorker(_fit, i).Release())
                 .Append(_cluster.Coordinator(_fit).Forget())).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)

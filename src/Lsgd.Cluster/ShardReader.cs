@@ -8,7 +8,7 @@ namespace Lsgd.Cluster;
 internal static class ShardReader
 {
     /// <summary>Rows per chunk: the same as a streamed local fit (<see cref="SufficientStatistics.Compute(IRowSource, int, CancellationToken)"/>).</summary>
-    private const int ChunkRows = 65536;
+    internal const int ChunkRows = 65536;
 
     /// <summary>Test hook, called before a shard is read (in-process silos share it): a test may block or count reads here.</summary>
     internal static Action<ShardJob>? BeforeRead { get; set; }
@@ -62,11 +62,37 @@ internal static class ShardReader
 
     private static IRowSource Open(ShardJob job)
     {
-        var features = job.Features.Length > 0 ? job.Features : null;
-        return job.Path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
-            ? new ParquetRowSource(job.Path, job.Targets, features)
-            : new CsvRowSource(job.Path, job.Targets, features,
-                new CsvFormat { Separator = job.Separator, DecimalComma = job.DecimalComma, Missing = (MissingValues)job.Missing });
+        var source = OpenFile(job.Path, job.TargetsPath, job);
+        return job.Chunks == 0 ? source : new BlockSource((IRandomAccessRowSource)source, job.FirstChunk, job.Chunks);
+    }
+
+    /// <summary>The whole file (or .npy pair) behind a shard.</summary>
+    internal static IRowSource OpenFile(string path, string? targetsPath, ShardJob columns)
+    {
+        if (targetsPath is not null)
+            return new NpyRowSource(path, targetsPath);
+        var features = columns.Features.Length > 0 ? columns.Features : null;
+        return path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
+            ? new ParquetRowSource(path, columns.Targets, features)
+            : new CsvRowSource(path, columns.Targets, features,
+                new CsvFormat { Separator = columns.Separator, DecimalComma = columns.DecimalComma, Missing = (MissingValues)columns.Missing });
+    }
+
+    /// <summary>Chunks [first, first + count) of a file that can be read from any row: a block shard, chunked as a read of the whole file chunks it.</summary>
+    private sealed class BlockSource(IRandomAccessRowSource file, int first, int count) : IRowSource
+    {
+        public int Features => file.Features;
+        public int Outputs => file.Outputs;
+        public IReadOnlyList<string> FeatureNames => file.FeatureNames;
+        public IReadOnlyList<string> TargetNames => file.TargetNames;
+        public long? RowCount => null;
+
+        public IEnumerable<RowChunk> ReadChunks(int chunkRows, CancellationToken cancellationToken = default)
+        {
+            if (chunkRows != ChunkRows)
+                throw new ArgumentOutOfRangeException(nameof(chunkRows), chunkRows, $"Block shards are read in chunks of {ChunkRows} rows.");
+            return file.ReadChunks(ChunkRows, [.. Enumerable.Range(first, count)], cancellationToken);
+        }
     }
 
     /// <summary>Runs <paramref name="read"/>, turning a reader's failure into one message naming the shard's file.</summary>

@@ -5,9 +5,10 @@ using Lsgd.IO;
 namespace Lsgd.Cluster;
 
 /// <summary>
-/// Data split in shards — one file each (CSV or Parquet), read in the order given — and what to read from them: the
-/// target and feature columns and the CSV format. Every shard gives its <see cref="SufficientStatistics"/>; they are
-/// merged in shard order, on one machine (<see cref="ComputeLocally"/>) or on a cluster
+/// Data split in shards — each file (CSV, Parquet, or an .npy pair), or each block of <see cref="BlockRows"/> rows of
+/// a Parquet or .npy file larger than that, read in the order given — and what to read from them: the target and
+/// feature columns and the CSV format. Every shard gives its <see cref="SufficientStatistics"/>; they are merged in
+/// shard order, on one machine (<see cref="ComputeLocally"/>) or on a cluster
 /// (<see cref="ClusterConnection.ComputeStatisticsAsync"/>), with bit-identical results.
 /// </summary>
 public sealed class ShardedData
@@ -26,6 +27,94 @@ public sealed class ShardedData
         Targets = [.. targets];
         Features = features is null ? [] : [.. features];
         Format = format ?? CsvFormat.Default;
+    }
+
+    private ShardedData(IReadOnlyList<string> features, IReadOnlyList<string> targets, long? blockRows)
+    {
+        if (blockRows is { } rows)
+            BlockRows = rows;
+        Files = [.. features];
+        TargetFiles = [.. targets];
+        Targets = [];
+        Features = [];
+        Format = CsvFormat.Default;
+    }
+
+    /// <summary>
+    /// Shards of .npy pairs: <paramref name="features"/>[i] (rows × d) with <paramref name="targets"/>[i] (rows, or
+    /// rows × k), pair by pair in that order.
+    /// </summary>
+    /// <param name="features">Features files.</param>
+    /// <param name="targets">Targets files, one per features file.</param>
+    /// <param name="blockRows">Rows per block shard of a larger pair (null: <see cref="BlockRows"/>' default).</param>
+    /// <exception cref="LsgdException">No file, or not as many target files as feature files.</exception>
+    public static ShardedData NpyPairs(IReadOnlyList<string> features, IReadOnlyList<string> targets, long? blockRows = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (features.Count == 0)
+            throw new LsgdException("No .npy files: give --features X.npy --targets Y.npy, or quoted globs such as --features 'data/X-*.npy' --targets 'data/Y-*.npy'.");
+        if (features.Count != targets.Count)
+            throw new LsgdException($"--features names {features.Count} .npy files but --targets names {targets.Count}: each features file needs its targets file (paired in order).");
+        return new ShardedData(features, targets, blockRows);
+    }
+
+    /// <summary>The targets' .npy files paired with <see cref="Files"/> (null unless the shards are .npy pairs).</summary>
+    public IReadOnlyList<string>? TargetFiles { get; }
+
+    /// <summary>
+    /// Rows per block shard of a Parquet or .npy file (CSV files are read whole): a file with more rows gives one
+    /// shard per block. A multiple of 65 536 (the chunk the readers use); default 4 194 304.
+    /// </summary>
+    /// <exception cref="LsgdException">Not a positive multiple of 65 536.</exception>
+    public long BlockRows
+    {
+        get;
+        init => field = value > 0 && value % ShardReader.ChunkRows == 0 ? value
+            : throw new LsgdException($"Block shards of {value} rows are not possible: give a positive multiple of {ShardReader.ChunkRows} rows.");
+    } = 64L * ShardReader.ChunkRows;
+
+    /// <summary>Shards: files, and blocks of large Parquet and .npy files.</summary>
+    public int ShardCount => Jobs.Count;
+
+    /// <summary>Each shard's name for messages: its file, and the rows of a block.</summary>
+    public IReadOnlyList<string> ShardNames => [.. Jobs.Select(j => j.DisplayPath)];
+
+    private List<ShardJob>? _jobs;
+
+    /// <summary>What a worker reads for each shard (a file's size is looked up once, for its blocks).</summary>
+    internal IReadOnlyList<ShardJob> Jobs => _jobs ??= Plan();
+
+    private List<ShardJob> Plan()
+    {
+        var jobs = new List<ShardJob>();
+        var columns = Job(0, Files[0], null, 0, 0);
+        for (int i = 0; i < Files.Count; i++)
+        {
+            string? targets = TargetFiles?[i];
+            long rows = -1;
+            if (targets is not null || Files[i].EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    rows = ShardReader.OpenFile(Path.GetFullPath(Files[i]), targets is null ? null : Path.GetFullPath(targets), columns).RowCount ?? -1;
+                }
+                catch (Exception e) when (e is LsgdException or IOException or UnauthorizedAccessException or InvalidDataException)
+                {
+                    // The file is one shard; its worker reports what is wrong with it, naming it.
+                }
+            }
+            if (rows <= BlockRows)
+            {
+                jobs.Add(Job(jobs.Count, Files[i], targets, 0, 0));
+                continue;
+            }
+            int perBlock = (int)(BlockRows / ShardReader.ChunkRows);
+            int chunks = (int)((rows + ShardReader.ChunkRows - 1) / ShardReader.ChunkRows);
+            for (int c = 0; c < chunks; c += perBlock)
+                jobs.Add(Job(jobs.Count, Files[i], targets, c, Math.Min(perBlock, chunks - c), rows));
+        }
+        return jobs;
     }
 
     /// <summary>The shards' files, in merge order.</summary>
@@ -85,17 +174,17 @@ public sealed class ShardedData
     /// The statistics of all shards on this machine: each shard read as a cluster worker reads it, merged in shard
     /// order — the same arithmetic as a cluster fit, so the two agree bit for bit.
     /// </summary>
-    /// <param name="progress">Shards done so far (out of <see cref="Files"/>.Count).</param>
+    /// <param name="progress">Shards done so far (out of <see cref="ShardCount"/>).</param>
     /// <param name="cancellationToken">Stops between chunks.</param>
     public SufficientStatistics ComputeLocally(IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        var parts = new List<SufficientStatistics>(Files.Count);
-        for (int i = 0; i < Files.Count; i++)
+        var parts = new List<SufficientStatistics>(ShardCount);
+        for (int i = 0; i < ShardCount; i++)
         {
             parts.Add(ShardReader.Read(Job(i), cancellationToken));
             progress?.Report(i + 1);
         }
-        var merged = ShardReader.MergeInOrder(parts, Files);
+        var merged = ShardReader.MergeInOrder(parts, ShardNames);
         _shardRows = [.. parts.Select(p => p.Count)];
         return merged;
     }
@@ -112,15 +201,21 @@ public sealed class ShardedData
         new LocalShardBatches(this, _shardRows ?? throw new InvalidOperationException("Compute the shards' statistics (ComputeLocally) first."), cancellationToken);
 
     /// <summary>What a worker reads for shard <paramref name="index"/>.</summary>
-    internal ShardJob Job(int index) => new()
+    internal ShardJob Job(int index) => Jobs[index];
+
+    private ShardJob Job(int index, string file, string? targets, int firstChunk, int chunks, long rows = 0) => new()
     {
         Index = index,
-        Path = Path.GetFullPath(Files[index]),
-        DisplayPath = Files[index],
+        Path = Path.GetFullPath(file),
+        DisplayPath = chunks == 0 ? file
+            : $"{file} rows {(long)firstChunk * ShardReader.ChunkRows + 1}–{Math.Min(rows, (long)(firstChunk + chunks) * ShardReader.ChunkRows)}",
         Targets = [.. Targets],
         Features = [.. Features],
         Separator = Format.Separator,
         DecimalComma = Format.DecimalComma,
         Missing = (int)Format.Missing,
+        TargetsPath = targets is null ? null : Path.GetFullPath(targets),
+        FirstChunk = firstChunk,
+        Chunks = chunks,
     };
 }

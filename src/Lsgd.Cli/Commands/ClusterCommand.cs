@@ -154,21 +154,30 @@ internal sealed class ShardedFit
     public static ShardedFit? Resolve(string[] paths, string? cluster, string? tls, string? tlsPassword, IReadOnlyList<string> targets,
         IReadOnlyList<string> features, int degree, CsvFormat format)
     {
-        if (cluster is null && paths.Length <= 1 && !(paths.Length == 1 && ShardedData.IsGlob(paths[0])))
+        bool npy = features.Any(f => f.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) || targets.Any(t => t.EndsWith(".npy", StringComparison.OrdinalIgnoreCase));
+        bool npyGlob = npy && features.Concat(targets).Any(ShardedData.IsGlob);
+        if (cluster is null && paths.Length <= 1 && !(paths.Length == 1 && ShardedData.IsGlob(paths[0])) && !npyGlob)
         {
             if (tls is not null)
                 throw new LsgdException("--tls-certificate protects a cluster's traffic: give it with --cluster redis://HOST:PORT.");
             return null;
         }
-        if (paths.Length == 0)
-            throw new LsgdException("No data: give the shards' files or a quoted glob (lsgd fit 'data/part-*.csv' --target y --cluster local:3).");
-        if (features.Any(f => f.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) || targets.Any(t => t.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
-            throw new LsgdException("Shards are CSV or Parquet files; .npy arrays are not sharded yet. Convert them, or fit them without --cluster.");
         if (degree != 1)
             throw new LsgdException("--degree is not available on shards (each shard gives the statistics of its columns as they are). Add the powers as columns, or fit one file.");
+        if (npy)
+        {
+            if (paths.Length > 0 || features.Count != 1 || targets.Count != 1)
+                throw new LsgdException(".npy shards are pairs: give --features 'X-*.npy' --targets 'Y-*.npy' (one path or quoted glob each, no DATA files).");
+            var xs = ShardedData.Expand(features);
+            var pairs = ShardedData.NpyPairs(xs, ShardedData.Expand(targets));
+            return new ShardedFit(pairs, cluster, tls, tlsPassword, $"{features[0]} + {targets[0]} ({Text.Plural(pairs.ShardCount, "shard")})");
+        }
+        if (paths.Length == 0)
+            throw new LsgdException("No data: give the shards' files or a quoted glob (lsgd fit 'data/part-*.csv' --target y --cluster local:3).");
         var files = ShardedData.Expand(paths);
-        string description = paths.Length == 1 ? $"{paths[0]} ({Text.Plural(files.Count, "shard")})" : $"{Text.Plural(files.Count, "shard")} ({string.Join(", ", paths.Take(3))}{(paths.Length > 3 ? ", …" : "")})";
-        return new ShardedFit(new ShardedData(files, targets, features, format), cluster, tls, tlsPassword, description);
+        var data = new ShardedData(files, targets, features, format);
+        string description = paths.Length == 1 ? $"{paths[0]} ({Text.Plural(data.ShardCount, "shard")})" : $"{Text.Plural(data.ShardCount, "shard")} ({string.Join(", ", paths.Take(3))}{(paths.Length > 3 ? ", …" : "")})";
+        return new ShardedFit(data, cluster, tls, tlsPassword, description);
     }
 
     public string Description { get; }
@@ -183,9 +192,9 @@ internal sealed class ShardedFit
         if (!context.ShowProgress)
             return Fit(context, options, null, null);
         string reading = _cluster is null ? "reading shards" : "reading shards on the cluster";
-        return context.WithProgress(reading, _data.Files.Count, line =>
+        return context.WithProgress(reading, _data.ShardCount, line =>
         {
-            var shards = new SynchronousProgress<int>(done => line.Report(done, _data.Files.Count));
+            var shards = new SynchronousProgress<int>(done => line.Report(done, _data.ShardCount));
             var training = options.Method == SolverMethod.Exact ? null : new SynchronousProgress<TrainingProgress>(p =>
                 line.Report(p.Iteration, options.GradientDescent.MaxIterations, string.Format(CultureInfo.InvariantCulture, "fitting  J = {0:G6}", p.Loss)));
             return Fit(context, options, shards, training);
