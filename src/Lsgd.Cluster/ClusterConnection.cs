@@ -171,9 +171,10 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>Live silos and the shard workers active on each.</summary>
     public async Task<IReadOnlyList<SiloInfo>> StatusAsync()
     {
+        // A busy silo may miss the response timeout: ask again (as every other call does) until StallTimeout.
         var management = Client.GetGrain<IManagementGrain>(0);
-        var hosts = await management.GetHosts(onlyActive: true).ConfigureAwait(false);
-        var workers = await management.GetDetailedGrainStatistics().ConfigureAwait(false);
+        var hosts = await RetryAsync(() => management.GetHosts(onlyActive: true), CancellationToken.None).ConfigureAwait(false);
+        var workers = await RetryAsync(() => management.GetDetailedGrainStatistics(), CancellationToken.None).ConfigureAwait(false);
         return [.. hosts.OrderBy(h => h.Key.ToString(), StringComparer.Ordinal).Select(h => new SiloInfo(h.Key.ToString(), h.Value.ToString(),
             [.. workers.Where(w => w.SiloAddress.Equals(h.Key) && w.GrainType.Contains(nameof(ShardWorkerGrain), StringComparison.Ordinal))
                 .Select(w => w.GrainId.Key.ToString() ?? "").Order(StringComparer.Ordinal)]))];
