@@ -15,6 +15,12 @@ public sealed record LeastSquaresTrainerOptions
     /// <summary>The features column (known-size float vector). Default "Features".</summary>
     public string FeatureColumnName { get; init; } = "Features";
 
+    /// <summary>
+    /// The example weight column (float, each ≥ 0 and finite, not all zero), or null (default) for unweighted rows.
+    /// Weights are inverse variances: the fit minimises Σᵢ wᵢ(yᵢ − ŷᵢ)², as ML.NET's trainers weight examples.
+    /// </summary>
+    public string? ExampleWeightColumnName { get; init; }
+
     /// <summary>Lsgd's regressor options; by default <see cref="SolverMethod.Auto"/> to the certified optimum.</summary>
     public LinearRegressorOptions Regressor { get; init; } = new() { Method = SolverMethod.Auto };
 }
@@ -34,33 +40,20 @@ public sealed class LeastSquaresTrainer : IEstimator<LeastSquaresTransformer>
     /// <summary>The options this trainer fits with.</summary>
     public LeastSquaresTrainerOptions Options { get; }
 
-    /// <summary>Reads the label and features columns, fits with Lsgd and returns the scoring transformer.</summary>
+    /// <summary>
+    /// Reads the label, features and (when named) example weight columns, fits with Lsgd (weighted least squares,
+    /// Σᵢ wᵢ(yᵢ − ŷᵢ)², with a weights column) and returns the scoring transformer.
+    /// </summary>
     public LeastSquaresTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        int featureCount = FeatureCount(input.Schema);
-        var labels = new List<double>();
-        var features = new List<double>();
-        var labelColumn = input.Schema[Options.LabelColumnName];
-        var featureColumn = input.Schema[Options.FeatureColumnName];
-        using (var cursor = input.GetRowCursor([labelColumn, featureColumn]))
-        {
-            var getLabel = cursor.GetGetter<float>(labelColumn);
-            var getFeatures = cursor.GetGetter<VBuffer<float>>(featureColumn);
-            float label = 0;
-            VBuffer<float> row = default;
-            var dense = new float[featureCount];
-            while (cursor.MoveNext())
-            {
-                getLabel(ref label);
-                getFeatures(ref row);
-                row.CopyTo(dense);
-                labels.Add(label);
-                foreach (float value in dense) features.Add(value);
-            }
-        }
-
-        var data = new Dataset(features.ToArray(), labels.ToArray(), labels.Count, featureCount);
+        var label = input.Schema.GetColumnOrNull(Options.LabelColumnName)
+            ?? throw new ArgumentOutOfRangeException(nameof(input), $"The label column '{Options.LabelColumnName}' is missing.");
+        DataViewReader.FeatureCount(input.Schema, Options.FeatureColumnName);
+        if (label.Type != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(input), $"The label column '{Options.LabelColumnName}' must be float; it is {label.Type}.");
+        var rows = DataViewReader.Read(input, Options.FeatureColumnName, label, keyLabel: false, Options.ExampleWeightColumnName);
+        var data = new Dataset(rows.Features, rows.Labels, rows.Count, rows.FeatureCount).WithWeights(rows.Weights);
         var fit = new LinearRegressor(Options.Regressor).Fit(data);
         return new LeastSquaresTransformer(fit, Options.FeatureColumnName);
     }
@@ -73,23 +66,12 @@ public sealed class LeastSquaresTrainer : IEstimator<LeastSquaresTransformer>
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The features column '{Options.FeatureColumnName}' is missing.");
         if (!inputSchema.Any(c => c.Name == Options.LabelColumnName))
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The label column '{Options.LabelColumnName}' is missing.");
+        if (Options.ExampleWeightColumnName is { } weights && !inputSchema.Any(c => c.Name == weights))
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The example weight column '{weights}' is missing.");
         // SchemaShape.Column's constructor (and SchemaShape.Create) are internal: the shape with the Score column
         // comes from the scoring mapping's own estimator.
         return LeastSquaresTransformer.Mapping(new MLContext(seed: 0), Options.FeatureColumnName, features: null, model: null)
             .GetOutputSchema(inputSchema);
-    }
-
-    private int FeatureCount(DataViewSchema schema)
-    {
-        var column = schema.GetColumnOrNull(Options.FeatureColumnName)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema), $"The features column '{Options.FeatureColumnName}' is missing.");
-        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType } vector || vector.ItemType != NumberDataViewType.Single || !vector.IsKnownSize)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"The features column '{Options.FeatureColumnName}' must be a known-size vector of float; it is {column.Type}.");
-        var label = schema.GetColumnOrNull(Options.LabelColumnName)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema), $"The label column '{Options.LabelColumnName}' is missing.");
-        if (label.Type != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"The label column '{Options.LabelColumnName}' must be float; it is {label.Type}.");
-        return vector.Size;
     }
 }
 
@@ -125,7 +107,7 @@ public sealed class LeastSquaresTransformer : ITransformer
             .Fit(context.Data.LoadFromEnumerable(Array.Empty<FeaturesRow>(), definition));
     }
 
-    private static SchemaDefinition Definition(string featureColumnName, int? features)
+    internal static SchemaDefinition Definition(string featureColumnName, int? features)
     {
         var definition = SchemaDefinition.Create(typeof(FeaturesRow));
         definition[nameof(FeaturesRow.Features)].ColumnName = featureColumnName;
@@ -178,19 +160,46 @@ public sealed class LeastSquaresTransformer : ITransformer
     }
 }
 
-/// <summary><c>mlContext.Regression.Trainers.LeastSquares(...)</c>.</summary>
+/// <summary><c>mlContext.Regression.Trainers.LeastSquares(...)</c> and <c>mlContext.MulticlassClassification.Trainers.LeastSquares(...)</c>.</summary>
 public static class LeastSquaresCatalog
 {
     /// <summary>A linear least-squares trainer fitted by Lsgd (by default to the certified optimum).</summary>
+    /// <param name="catalog">The regression trainers of an <see cref="MLContext"/>.</param>
+    /// <param name="labelColumnName">The label column (float).</param>
+    /// <param name="featureColumnName">The features column (known-size float vector).</param>
+    /// <param name="exampleWeightColumnName">The example weight column (float), or null for unweighted rows.</param>
+    /// <param name="options">Lsgd's regressor options; by default <see cref="SolverMethod.Auto"/>.</param>
     public static LeastSquaresTrainer LeastSquares(this RegressionCatalog.RegressionTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", LinearRegressorOptions? options = null)
+        string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
+        LinearRegressorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new LeastSquaresTrainer(new LeastSquaresTrainerOptions
         {
             LabelColumnName = labelColumnName,
             FeatureColumnName = featureColumnName,
+            ExampleWeightColumnName = exampleWeightColumnName,
             Regressor = options ?? new LinearRegressorOptions { Method = SolverMethod.Auto },
+        });
+    }
+
+    /// <summary>A multi-class trainer on Lsgd's least-squares classifier (by default fitted to the certified optimum).</summary>
+    /// <param name="catalog">The multi-class trainers of an <see cref="MLContext"/>.</param>
+    /// <param name="labelColumnName">The label column (a uint key: <c>MapValueToKey</c>).</param>
+    /// <param name="featureColumnName">The features column (known-size float vector).</param>
+    /// <param name="exampleWeightColumnName">The example weight column (float), or null for unweighted rows.</param>
+    /// <param name="options">Lsgd's classifier options (encoding, solver); <c>TestFraction</c> must be 0.</param>
+    public static LeastSquaresMulticlassTrainer LeastSquares(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
+        Applications.Classification.LeastSquaresClassifierOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new LeastSquaresMulticlassTrainer(new LeastSquaresMulticlassTrainerOptions
+        {
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            ExampleWeightColumnName = exampleWeightColumnName,
+            Classifier = options ?? new(),
         });
     }
 }
