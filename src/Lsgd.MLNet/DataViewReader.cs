@@ -10,7 +10,23 @@ namespace Lsgd.MLNet;
 internal static class DataViewReader
 {
     /// <summary>The rows read: features row-major (n·d), the labels as doubles (a key's 0-based class for keys), the weights or null.</summary>
-    internal sealed record Rows(double[] Features, double[] Labels, double[]? Weights, int Count, int FeatureCount);
+    internal sealed record Rows(double[] Features, double[] Labels, double[]? Weights, int Count, int FeatureCount, string[]? FeatureNames);
+
+    /// <summary>
+    /// The features column's slot names (what <c>Concatenate</c> of scalar columns gives: their names), when every
+    /// slot has a distinct non-empty name; null otherwise (Lsgd then names the features x1…xd).
+    /// </summary>
+    internal static string[]? SlotNames(DataViewSchema.Column column, int size)
+    {
+        if (column.Annotations.Schema.GetColumnOrNull("SlotNames")?.Type is not VectorDataViewType { ItemType: TextDataViewType } type || type.Size != size)
+            return null;
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        column.Annotations.GetValue("SlotNames", ref names);
+        var dense = new ReadOnlyMemory<char>[size];
+        names.CopyTo(dense);
+        var text = dense.Select(n => n.ToString().Trim()).ToArray();
+        return text.All(n => n.Length > 0) && text.Distinct(StringComparer.Ordinal).Count() == size ? text : null;
+    }
 
     /// <summary>The size of the features column, checked to be a known-size float vector.</summary>
     internal static int FeatureCount(DataViewSchema schema, string featureColumnName)
@@ -82,6 +98,6 @@ internal static class DataViewReader
                 weights!.Add(weight);
             }
         }
-        return new Rows([.. features], [.. labels], weights is null ? null : [.. weights], labels.Count, d);
+        return new Rows([.. features], [.. labels], weights is null ? null : [.. weights], labels.Count, d, SlotNames(featureColumn, d));
     }
 }

@@ -69,7 +69,7 @@ public sealed class LeastSquaresMulticlassTrainer : IEstimator<LeastSquaresMulti
 
         var indices = Array.ConvertAll(rows.Labels, l => (int)l);
         var targets = ClassLabels.EncodeTargets(indices, classes, Options.Classifier.Encoding);
-        var data = new Dataset(rows.Features, targets, rows.Count, rows.FeatureCount, classes, targetNames: keyValues.Names).WithWeights(rows.Weights);
+        var data = new Dataset(rows.Features, targets, rows.Count, rows.FeatureCount, classes, rows.FeatureNames, keyValues.Names).WithWeights(rows.Weights);
         var regression = new LinearRegressor(Options.Classifier.Regression).Fit(data);
         var model = new LeastSquaresClassifierModel(regression.Model, keyValues.Names, Options.Classifier.Encoding);
         return new LeastSquaresMulticlassTransformer(model, regression, Options.FeatureColumnName, keyValues);
@@ -155,10 +155,15 @@ internal sealed class KeyValues
     internal static KeyValues Placeholder(int classes, bool withKeyValues)
     {
         var names = Enumerable.Range(1, classes).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        if (!withKeyValues) return new KeyValues(names, null);
-        var text = new VBuffer<ReadOnlyMemory<char>>(classes, [.. names.Select(n => n.AsMemory())]);
-        var type = new VectorDataViewType(TextDataViewType.Instance, classes);
-        return new KeyValues(names, column => column.AddAnnotation(AnnotationKinds.KeyValues, text, type));
+        return withKeyValues ? Text(names) : new KeyValues(names, null);
+    }
+
+    /// <summary>Class names that are also the key values, as text.</summary>
+    internal static KeyValues Text(IReadOnlyList<string> names)
+    {
+        var text = new VBuffer<ReadOnlyMemory<char>>(names.Count, [.. names.Select(n => n.AsMemory())]);
+        var type = new VectorDataViewType(TextDataViewType.Instance, names.Count);
+        return new KeyValues([.. names], column => column.AddAnnotation(AnnotationKinds.KeyValues, text, type));
     }
 
     private static KeyValues Read<T>(DataViewSchema.Column label, VectorDataViewType type)
@@ -183,7 +188,8 @@ internal sealed class KeyValues
 /// The scores are least-squares fits to the encoded classes, not probabilities: with one-hot targets and an
 /// intercept they sum to 1 but may fall outside [0, 1], so the evaluator's accuracy and confusion matrix are
 /// meaningful while its log-loss figures are not. <c>mlContext.Model.Save</c> is not supported (see
-/// <see cref="LeastSquaresTransformer"/>): save <see cref="Model"/> with Lsgd.IO's <c>ModelFile</c>.
+/// <see cref="LeastSquaresTransformer"/>): save <see cref="Model"/> with Lsgd.IO's <c>ModelFile</c> and rebuild
+/// the transformer with <see cref="LeastSquaresMulticlassTransformer(LeastSquaresClassifierModel, string)"/>.
 /// </remarks>
 public sealed class LeastSquaresMulticlassTransformer : ITransformer
 {
@@ -196,8 +202,21 @@ public sealed class LeastSquaresMulticlassTransformer : ITransformer
     private readonly ITransformer _mapping;
     private readonly string _featureColumnName;
 
-    internal LeastSquaresMulticlassTransformer(LeastSquaresClassifierModel model, LinearFit regression, string featureColumnName, KeyValues keyValues)
+    /// <summary>
+    /// Scores with a classifier fitted before, such as one saved and loaded with Lsgd.IO's <c>ModelFile</c>: the
+    /// way back into a pipeline that <c>mlContext.Model.Save</c> cannot give. <c>PredictedLabel</c>'s key values are
+    /// the class names as text; <see cref="Regression"/> is null.
+    /// </summary>
+    /// <param name="model">The classifier (one score per class).</param>
+    /// <param name="featureColumnName">The features column (known-size float vector of the model's d features).</param>
+    public LeastSquaresMulticlassTransformer(LeastSquaresClassifierModel model, string featureColumnName = "Features")
+        : this(model ?? throw new ArgumentNullException(nameof(model)), null, featureColumnName, KeyValues.Text(model.Classes))
     {
+    }
+
+    internal LeastSquaresMulticlassTransformer(LeastSquaresClassifierModel model, LinearFit? regression, string featureColumnName, KeyValues keyValues)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(featureColumnName);
         var context = new MLContext(seed: 0);   // as LeastSquaresTransformer: scoring uses no logging or randomness
         Model = model;
         Regression = regression;
@@ -245,8 +264,8 @@ public sealed class LeastSquaresMulticlassTransformer : ITransformer
     /// <summary>The fitted classifier: the score model, the class names (the label's key values) and the encoding.</summary>
     public LeastSquaresClassifierModel Model { get; }
 
-    /// <summary>Lsgd's multi-output least-squares fit of the encoded classes: whether it converged (certified), the loss, the statistics.</summary>
-    public LinearFit Regression { get; }
+    /// <summary>Lsgd's multi-output least-squares fit of the encoded classes: whether it converged (certified), the loss, the statistics; null for a classifier built from a saved one.</summary>
+    public LinearFit? Regression { get; }
 
     /// <inheritdoc />
     public bool IsRowToRowMapper => _mapping.IsRowToRowMapper;
@@ -262,7 +281,7 @@ public sealed class LeastSquaresMulticlassTransformer : ITransformer
 
     /// <summary>Not supported (see the remarks): throws <see cref="NotSupportedException"/>.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException($"An Lsgd least-squares classifier cannot be saved with mlContext.Model.Save (ML.NET cannot load transformers defined outside it); save LeastSquaresMulticlassTransformer.Model with Lsgd.IO's ModelFile instead. Features column: '{_featureColumnName}'.");
+        throw new NotSupportedException($"An Lsgd least-squares classifier cannot be saved with mlContext.Model.Save (ML.NET cannot load transformers defined outside it); save LeastSquaresMulticlassTransformer.Model with Lsgd.IO's ModelFile and rebuild it with new LeastSquaresMulticlassTransformer(model). Features column: '{_featureColumnName}'.");
 
     internal sealed class ClassScoresRow
     {

@@ -53,7 +53,7 @@ public sealed class LeastSquaresTrainer : IEstimator<LeastSquaresTransformer>
         if (label.Type != NumberDataViewType.Single)
             throw new ArgumentOutOfRangeException(nameof(input), $"The label column '{Options.LabelColumnName}' must be float; it is {label.Type}.");
         var rows = DataViewReader.Read(input, Options.FeatureColumnName, label, keyLabel: false, Options.ExampleWeightColumnName);
-        var data = new Dataset(rows.Features, rows.Labels, rows.Count, rows.FeatureCount).WithWeights(rows.Weights);
+        var data = new Dataset(rows.Features, rows.Labels, rows.Count, rows.FeatureCount, featureNames: rows.FeatureNames).WithWeights(rows.Weights);
         var fit = new LinearRegressor(Options.Regressor).Fit(data);
         return new LeastSquaresTransformer(fit, Options.FeatureColumnName);
     }
@@ -80,9 +80,12 @@ public sealed class LeastSquaresTrainer : IEstimator<LeastSquaresTransformer>
 /// Works with <c>Transform</c>, <c>mlContext.Regression.Evaluate</c> and <c>CreatePredictionEngine</c>.
 /// </summary>
 /// <remarks>
-/// <c>mlContext.Model.Save</c> is not supported: ML.NET keeps the types a saved model is loaded through internal,
-/// so a transformer from outside ML.NET cannot be loaded back. Save <see cref="Fit"/>'s model with Lsgd.IO's
-/// <c>ModelFile</c> instead.
+/// <c>mlContext.Model.Save</c> is not supported. ML.NET saves a transformer from outside it only as a
+/// <c>CustomMapping</c> with a contract name, and that saves the name and nothing else: on loading, ML.NET builds
+/// the mapping from a parameterless <c>CustomMappingFactory</c>, so the fitted coefficients (and the features
+/// column's name, dotnet/machinelearning issue 3988) cannot travel in the zip; the model-parameter and prediction
+/// transformer types that do save are internal to construct. Save <see cref="Model"/> with Lsgd.IO's
+/// <c>ModelFile</c> instead and rebuild the transformer with <see cref="LeastSquaresTransformer(LinearModel, string)"/>.
 /// </remarks>
 public sealed class LeastSquaresTransformer : ITransformer
 {
@@ -92,14 +95,35 @@ public sealed class LeastSquaresTransformer : ITransformer
     private readonly ITransformer _mapping;
     private readonly string _featureColumnName;
 
-    internal LeastSquaresTransformer(LinearFit fit, string featureColumnName)
+    /// <summary>
+    /// Scores with a model fitted before, such as one saved and loaded with Lsgd.IO's <c>ModelFile</c>: the way
+    /// back into a pipeline that <c>mlContext.Model.Save</c> cannot give. <see cref="Fit"/> is then null.
+    /// </summary>
+    /// <param name="model">A linear model with one output.</param>
+    /// <param name="featureColumnName">The features column (known-size float vector of the model's d features).</param>
+    /// <exception cref="ArgumentException">The model has more than one output.</exception>
+    public LeastSquaresTransformer(LinearModel model, string featureColumnName = "Features")
+        : this(model, null, featureColumnName)
     {
+    }
+
+    internal LeastSquaresTransformer(LinearFit fit, string featureColumnName)
+        : this(fit.Model, fit, featureColumnName)
+    {
+    }
+
+    private LeastSquaresTransformer(LinearModel model, LinearFit? fit, string featureColumnName)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(featureColumnName);
+        if (model.Outputs != 1)
+            throw new ArgumentException($"The model has {model.Outputs} outputs; a regression Score column takes one (a classifier's scores go to LeastSquaresMulticlassTransformer).", nameof(model));
         // The scoring is ML.NET's CustomMapping over Lsgd's model, in a context of its own (the catalog's is
         // not public); a context only carries ML.NET's logging and random seed, which scoring does not use.
         var context = new MLContext(seed: 0);
+        Model = model;
         Fit = fit;
         _featureColumnName = featureColumnName;
-        LinearModel model = fit.Model;
         int features = model.Features;
         var definition = Definition(featureColumnName, features);
         // Fitting a custom mapping reads no data: it only checks the schema.
@@ -130,8 +154,11 @@ public sealed class LeastSquaresTransformer : ITransformer
             },
             contractName: null, inputSchemaDefinition: Definition(featureColumnName, features));
 
-    /// <summary>Lsgd's fit: the model, whether it converged (certified), the loss and the statistics.</summary>
-    public LinearFit Fit { get; }
+    /// <summary>The linear model that scores the rows.</summary>
+    public LinearModel Model { get; }
+
+    /// <summary>Lsgd's fit: the model, whether it converged (certified), the loss and the statistics; null for a model built from a saved one.</summary>
+    public LinearFit? Fit { get; }
 
     /// <inheritdoc />
     public bool IsRowToRowMapper => _mapping.IsRowToRowMapper;
@@ -147,7 +174,7 @@ public sealed class LeastSquaresTransformer : ITransformer
 
     /// <summary>Not supported (see the remarks): throws <see cref="NotSupportedException"/>.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException($"An Lsgd least-squares model cannot be saved with mlContext.Model.Save (ML.NET cannot load transformers defined outside it); save LeastSquaresTransformer.Fit.Model with Lsgd.IO's ModelFile instead. Features column: '{_featureColumnName}'.");
+        throw new NotSupportedException($"An Lsgd least-squares model cannot be saved with mlContext.Model.Save (ML.NET cannot load transformers defined outside it); save LeastSquaresTransformer.Model with Lsgd.IO's ModelFile and rebuild it with new LeastSquaresTransformer(model). Features column: '{_featureColumnName}'.");
 
     internal sealed class FeaturesRow
     {

@@ -72,7 +72,7 @@ public sealed class LeastSquaresMulticlassTrainerTest(ITestOutputHelper output)
         // Its least-squares objective is at the exact optimum: the scores' coefficients are the normal equations'
         // solution of the one-hot targets of the training rows (key order = MapValueToKey's order of appearance).
         var lsgdTransformer = (LeastSquaresMulticlassTransformer)((TransformerChain<ITransformer>)lsgdModel).Last();
-        Assert.True(lsgdTransformer.Regression.Converged);
+        Assert.True(lsgdTransformer.Regression is { Converged: true });
         var train = ml.Data.CreateEnumerable<Row>(split.TrainSet, reuseRowObject: false).ToArray();
         var classes = lsgdTransformer.Model.Classes;
         for (int c = 0; c < classes.Count; c++)

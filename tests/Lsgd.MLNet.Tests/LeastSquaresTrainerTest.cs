@@ -87,11 +87,11 @@ public sealed class LeastSquaresTrainerTest(ITestOutputHelper output)
             .Fit(ml.Data.LoadFromEnumerable(rows));
 
         var lsgd = model.LastTransformer;
-        Assert.True(lsgd.Fit.Converged);
+        Assert.True(lsgd.Fit is { Converged: true });
         var engine = ml.Model.CreatePredictionEngine<Row, Prediction>(model);
         var row = new Row { X1 = 2000, X2 = 0.005f, X3 = 1 };
         Span<double> expected = stackalloc double[1];
-        lsgd.Fit.Model.Predict([row.X1, row.X2, row.X3], expected);
+        lsgd.Model.Predict([row.X1, row.X2, row.X3], expected);
         Assert.Equal(expected[0], engine.Predict(row).Score, 1e-3);
     }
 

@@ -57,7 +57,7 @@ public sealed class WeightedLeastSquaresTrainerTest(ITestOutputHelper output)
             .Append(ml.Regression.Trainers.LeastSquares(exampleWeightColumnName: nameof(Row.Weight)))
             .Fit(data);
 
-        var fit = model.LastTransformer.Fit;
+        var fit = model.LastTransformer.Fit!;
         var exact = NormalEquations.Solve([.. rows.Select(Features)], [.. rows.Select(r => (double)r.Label)], [.. rows.Select(r => (double)r.Weight)]);
         var unweighted = NormalEquations.Solve([.. rows.Select(Features)], [.. rows.Select(r => (double)r.Label)]);
         Assert.True(fit.Converged);
