@@ -138,4 +138,37 @@ public sealed class LeastSquaresMulticlassTrainerTest(ITestOutputHelper output)
                 .Append(ml.MulticlassClassification.Trainers.LeastSquares(labelColumnName: nameof(Row.Weight))).Fit(data));
         Assert.Contains("MapValueToKey", error.Message, StringComparison.Ordinal);
     }
+
+    public sealed class NoColumns;
+
+    public sealed class ShapeRow
+    {
+        public float[] Features { get; set; } = [];
+        public uint Label { get; set; }
+    }
+
+    [Fact]
+    public void TheOutputShapeHasAScoreVectorAndAKeyPredictedLabelCarryingTheKeyValues()
+    {
+        // SchemaShape.Create is internal: a custom mapping from no columns gives the input shape (a float vector of
+        // features and a key label with key values) as its output shape.
+        var ml = new MLContext(seed: 1);
+        var definition = SchemaDefinition.Create(typeof(ShapeRow), SchemaDefinition.Direction.Write);
+        definition[nameof(ShapeRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 4);
+        definition[nameof(ShapeRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), 3);
+        definition[nameof(ShapeRow.Label)].AddAnnotation("KeyValues", new VBuffer<ReadOnlyMemory<char>>(3, [.. Classes.Select(c => c.AsMemory())]),
+            new VectorDataViewType(TextDataViewType.Instance, 3));
+        var input = ml.Transforms.CustomMapping<NoColumns, ShapeRow>((_, _) => { }, contractName: null, outputSchemaDefinition: definition)
+            .GetOutputSchema(new SchemaShape([]));
+
+        var shape = ml.MulticlassClassification.Trainers.LeastSquares().GetOutputSchema(input);
+        var score = shape.Single(c => c.Name == "Score");
+        Assert.Equal((SchemaShape.Column.VectorKind.Vector, (DataViewType)NumberDataViewType.Single), (score.Kind, score.ItemType));
+        var predicted = shape.Single(c => c.Name == "PredictedLabel");
+        Assert.True(predicted.IsKey);
+        Assert.Contains(predicted.Annotations, a => a.Name == "KeyValues");
+        var error = Assert.ThrowsAny<ArgumentException>(() =>
+            ml.MulticlassClassification.Trainers.LeastSquares(labelColumnName: "Features").GetOutputSchema(input));
+        Assert.Contains("MapValueToKey", error.Message, StringComparison.Ordinal);
+    }
 }
