@@ -37,12 +37,15 @@ internal static class CovarianceFlag
         throw new InvalidOptionException(nameof(LinearRegressorOptions.Covariance), text, Allowed, "Try hc1 for heteroscedasticity-robust errors.");
     }
 
-    /// <summary>The type to fit with: for cluster:COLUMN, the column's values read from the CSV file loaded in memory.</summary>
+    /// <summary>
+    /// The type to fit with: for cluster:COLUMN, the column's values read from the CSV file (one number per row, also
+    /// when the other columns are streamed: the sandwich's extra pass looks each row's label up by its position).
+    /// </summary>
     public static CovarianceType Resolve(CovarianceType type, string? column, string? path, FitInput input, CsvFormat format)
     {
-        if ((type.IsRobust || column is not null) && input.Data is null)
-            throw new LsgdException($"--cov-type {(column is null ? type.ToString() : "cluster:" + column)} needs the data in memory (a sandwich needs each row's residual), and {input.Description} is streamed. " +
-                "Raise --memory above the file's size (and drop --engine stream), or use --cov-type nonrobust.");
+        if ((type.IsRobust || column is not null) && input.Data is null && input.Source is null)
+            throw new LsgdException($"--cov-type {(column is null ? type.ToString() : "cluster:" + column)} needs the rows (a sandwich needs each row's residual), and {input.Description} gives their statistics only. " +
+                "Fit one file, or use --cov-type nonrobust.");
         if (column is null) return type;
         if (path is null || path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
             throw new LsgdException($"--cov-type cluster:{column} reads the cluster column from a CSV file; {(path is null ? "NumPy arrays have" : "a Parquet file has")} none it can read. Convert the data to CSV with a numeric cluster column.");
@@ -51,8 +54,8 @@ internal static class CovarianceFlag
         if (!CsvReader.ReadHeader(path, format).Contains(column))
             throw new LsgdException($"--cov-type cluster:{column}: {path} has no column '{column}'. Name a numeric column that labels each row's cluster (a firm, a school, a region code).");
         var labels = CsvReader.ReadColumns(path, [column], format).Column(column);
-        int rows = input.Data!.Rows;
-        if (labels.Length != rows)
+        long? rows = input.Data?.Rows ?? input.Source!.RowCount;
+        if (rows is not null && labels.Length != rows)
             throw new LsgdException($"--cov-type cluster:{column}: the column has {labels.Length} values but the data has {rows} rows.");
         return CovarianceType.Cluster(column, labels);
     }

@@ -110,15 +110,11 @@ internal static class FitCommand
                 AtomicFile.CheckOutput(outputPath, [.. paths, .. targets, .. featureList, weightColumn]);   // before a long fit, not after
             if (parse.GetValue(influence) is { } influencePath)
                 AtomicFile.CheckOutput(influencePath, [.. paths, .. targets, .. featureList, parse.GetValue(output)]);
-            if (weightColumn is not null && (parse.GetValue(influence) is not null || parse.GetValue(test) is not null))
-                throw new LsgdException("--influence and --test do not take --weights yet (their leverages and covariance are those of unweighted rows): drop --weights, or those flags.");
             if (weightColumn is not null && sharded is not null)
                 throw new LsgdException("--weights does not work on several files or a cluster yet: fit one file with --weights.");
             var loadClock = System.Diagnostics.Stopwatch.StartNew();
             var (covarianceKind, clusterColumn) = CovarianceFlag.Parse(parse.GetValue(covType)!);
             var csvFormat = csvFlags.Read(parse);
-            if (weightColumn is not null && covarianceKind.IsRobust)
-                throw new LsgdException("--cov-type does not take --weights yet (the robust covariances are those of unweighted rows): drop --weights, or use --cov-type nonrobust.");
             if (clusterColumn is not null && featureList.Length == 0 && path is not null && !path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && File.Exists(path))
                 // The cluster column labels rows; it is not a default feature.
                 featureList = [.. CsvReader.NumericColumns(path, csvFormat).Where(c => c != clusterColumn && c != weightColumn && !targets.Contains(c))];
@@ -177,7 +173,7 @@ internal static class FitCommand
             var summary = Summary(fit, spec, input.Description, weightColumn);
             if (cvPath is not null) summary["cv"] = CrossValidationFlags.ToJson(cvPath);
             var diagnostics = context.WithProgress("computing the statistics", null, _ => FitDiagnostics.Compute(fit, input, parse.GetValue(test), parse.GetValue(influence),
-                csvFormat.Separator is { } given && !(csvFormat.DecimalComma && given == ',') ? given : csvFormat.DecimalComma ? ';' : ',', modelPath is not null && weightColumn is null));   // the stored covariance is not yet weighted
+                csvFormat.Separator is { } given && !(csvFormat.DecimalComma && given == ',') ? given : csvFormat.DecimalComma ? ';' : ',', modelPath is not null));
             diagnostics.AddTo(summary, fit.Model.Outputs > 1);
             summary["influence_file"] = parse.GetValue(influence);
             if (input.Encoding is { } encoding)

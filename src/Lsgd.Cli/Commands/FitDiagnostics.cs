@@ -22,7 +22,7 @@ internal sealed class FitDiagnostics
     /// <summary>VIF per feature (statsmodels' variance_inflation_factor with the constant), when the rows are in memory.</summary>
     public double[]? Vif { get; private init; }
 
-    /// <summary>The parameters' covariance, when the fit has a least-squares report and its rows are in memory.</summary>
+    /// <summary>The parameters' classical covariance for the model file, when the fit has a full-rank least-squares report.</summary>
     public ParameterCovariance? Covariance { get; private init; }
 
     /// <summary>Where --influence wrote its file.</summary>
@@ -49,23 +49,24 @@ internal sealed class FitDiagnostics
     {
         var data = input.Data;
         bool wanted = restrictions is not null || influencePath is not null;
-        string why = data is null
+        string why = data is null && influencePath is not null
             ? "the rows were streamed, not held in memory (raise --memory)"
             : fit.Report is null
                 ? (fit.Options.Penalty.IsNone ? "the fit did not reach the certified least-squares estimate" : "the fit is penalised")
                 : fit.Exact is { Aliased.Count: > 0 } ? "the features are linearly dependent"
                 : fit.Report[0].DegreesOfFreedom < 1 ? "there are as many parameters as rows" : "";
         if (wanted && why.Length > 0)
-            throw new LsgdException($"{(restrictions is not null ? "--test" : "--influence")} needs the least-squares estimate of data held in memory, but {why}. " +
-                "Fit without a penalty (the default method reaches the estimate), and with the data in memory.");
+            throw new LsgdException($"{(influencePath is not null ? "--influence" : "--test")} needs the least-squares estimate{(influencePath is not null ? " of data held in memory" : "")}, but {why}. " +
+                $"Fit without a penalty (the default method reaches the estimate){(influencePath is not null ? ", and with the data in memory" : "")}.");
         ParameterCovariance? covariance = null;
-        if (data is not null && why.Length == 0 && (saveModel || restrictions is not null))
+        if (why.Length == 0 && saveModel && fit.Report is not null)
         {
             try
             {
-                covariance = ParameterCovariance.Compute(fit, data);
+                // The classical σ̂²(DᵀWD)⁻¹ (predict --intervals uses Student's t with it, as statsmodels' nonrobust get_prediction).
+                covariance = ParameterCovariance.Compute(fit, robust: false);
             }
-            catch (LsgdException) when (!wanted)
+            catch (LsgdException)
             {
                 // Only --output would carry it: the model file then has no "inference", and predict --intervals says so.
             }
@@ -73,8 +74,11 @@ internal sealed class FitDiagnostics
         (LinearRestrictions, WaldTest[])? test = null;
         if (restrictions is not null)
         {
+            // The covariance of the report, robust with --cov-type (statsmodels' f_test uses cov_params(); F on G − 1
+            // denominator degrees of freedom for clusters).
+            var reported = ParameterCovariance.Compute(fit, robust: true);
             var parsed = LinearRestrictions.Parse(restrictions, fit.Model);
-            test = (parsed, [.. Enumerable.Range(0, fit.Model.Outputs).Select(o => parsed.Test(fit.Model, covariance!, o))]);
+            test = (parsed, [.. Enumerable.Range(0, fit.Model.Outputs).Select(o => parsed.Test(fit.Model, reported, o))]);
         }
         if (influencePath is not null)
             AtomicFile.WriteAllText(influencePath, InfluenceCsv(InfluenceMeasures.Compute(fit, data!), separator));

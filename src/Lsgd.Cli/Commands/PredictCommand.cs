@@ -21,7 +21,7 @@ internal static class PredictCommand
         var intervals = new Option<string?>("--intervals") { Description = "Add each prediction's standard error and interval: confidence (of the mean) or prediction (of a new observation), as statsmodels' get_prediction." };
         intervals.AcceptOnlyFromAmong("confidence", "prediction");
         var level = new Option<double>("--level") { Description = "Coverage of --intervals, between 0 and 1.", DefaultValueFactory = _ => 0.95 };
-        var command = new Command("predict", "Predict with a saved model; writes one CSV column per target.") { model, data };
+        var command = new Command("predict", "Predict with a saved model; writes one CSV column per target, named as the target.") { model, data };
         command.Add(output);
         csvFlags.AddTo(command, missing: false);   // one prediction per input row: no row may be dropped
         command.Add(json);
@@ -78,7 +78,7 @@ internal static class PredictCommand
             }
             var predictions = m.Predict(rows);
             string? outPath = parse.GetValue(output);
-            var names = m.TargetNames.Select(t => "predicted_" + t).ToArray();
+            var names = PredictionColumns.Names(m.TargetNames, intervals: false);
             if (PredictionColumns.Intervals(file, parse.GetValue(model)!, rows, parse.GetValue(intervals), parse.GetValue(level)) is { } withIntervals)
                 (names, predictions) = withIntervals;
             if (parse.GetValue(json))

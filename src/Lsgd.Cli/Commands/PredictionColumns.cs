@@ -5,15 +5,31 @@ using Lsgd.IO;
 namespace Lsgd.Cli.Commands;
 
 /// <summary>
-/// <c>lsgd predict --intervals confidence|prediction [--level 0.95]</c>: per target, the columns
-/// <c>predicted_T</c>, <c>predicted_T_se</c>, <c>predicted_T_lower</c>, <c>predicted_T_upper</c> from the
-/// covariance the model file carries (statsmodels' get_prediction().summary_frame(alpha = 1 − level): mean and
+/// The columns of <c>lsgd predict</c> with a regression model: per target T, the prediction in a column named T
+/// itself; with <c>--intervals confidence|prediction</c> followed by <c>T_se</c>, <c>T_lower</c>, <c>T_upper</c>, from
+/// the covariance the model file carries (statsmodels' get_prediction().summary_frame(alpha = 1 − level): mean and
 /// mean_se with mean_ci_* for confidence, se_obs with obs_ci_* for prediction).
 /// </summary>
+/// <remarks>
+/// The output holds the predictions only (no input column is copied), so a target's name cannot clash with an input
+/// column there; two generated names that coincide (targets y and y_se with --intervals) are refused rather than
+/// written twice.
+/// </remarks>
 internal static class PredictionColumns
 {
-    /// <summary>The suffixes after <c>predicted_T</c>, in column order.</summary>
+    /// <summary>The suffixes after the target's name, in column order, with --intervals.</summary>
     internal static readonly string[] Suffixes = ["", "_se", "_lower", "_upper"];
+
+    /// <summary>The column names: each target's own name, with --intervals followed by its _se, _lower and _upper.</summary>
+    /// <exception cref="LsgdException">Two names coincide.</exception>
+    public static string[] Names(IReadOnlyList<string> targets, bool intervals)
+    {
+        var names = targets.SelectMany(t => intervals ? Suffixes.Select(s => t + s) : [t]).ToArray();
+        if (names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } clash)
+            throw new LsgdException($"The prediction columns would hold '{clash.Key}' twice (the targets are {string.Join(", ", targets.Select(t => $"'{t}'"))}{(intervals ? ", each followed by _se, _lower and _upper" : "")}). " +
+                "Rename the clashing target column and refit, or predict without --intervals.");
+        return names;
+    }
 
     /// <summary>The column names and row-major values with intervals, or null without --intervals.</summary>
     public static (string[] Names, double[] Values)? Intervals(ModelFile file, string modelPath, Dataset rows, string? intervals, double level)
@@ -27,7 +43,7 @@ internal static class PredictionColumns
         var kind = intervals == "prediction" ? IntervalKind.Prediction : IntervalKind.Confidence;
         var outputs = PredictionInference.Compute(file.Model, covariance, rows, kind, level);
         int n = rows.Rows, columns = outputs.Count * Suffixes.Length;
-        var names = outputs.SelectMany(o => Suffixes.Select(s => "predicted_" + o.Target + s)).ToArray();
+        var names = Names([.. outputs.Select(o => o.Target)], intervals: true);
         var values = new double[n * columns];
         for (int i = 0; i < n; i++)
             for (int o = 0; o < outputs.Count; o++)

@@ -29,7 +29,7 @@ public enum CovarianceKind
 
 /// <summary>
 /// Which covariance the report's standard errors, tests, intervals and F rest on (statsmodels' <c>cov_type</c>).
-/// The robust ones need the rows: they are available for data in memory.
+/// The robust ones need the rows: in memory, or streamed once more after the fit.
 /// </summary>
 public sealed record CovarianceType
 {

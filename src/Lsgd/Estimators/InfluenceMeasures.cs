@@ -25,8 +25,13 @@ public sealed record InfluenceMeasures(double[] Leverage, IReadOnlyList<OutputIn
     /// whatever its target) has NaN measures.
     /// </summary>
     /// <remarks>
-    /// hᵢ = ‖R⁻ᵀeᵢ‖² from the QR factor of the exact solver's centred, scaled design (eᵢ row i of it), so leverages keep
-    /// their digits on data far from the origin; residuals are at the fit's own coefficients, with compensated sums.
+    /// <para>Weighted rows (weighted least squares) are measured as R's <c>lm.influence</c> and the OLS of the whitened
+    /// rows √w·y ~ √w·d: hᵢ = wᵢdᵢᵀ(DᵀWD)⁻¹dᵢ, studentized residuals of √wᵢrᵢ with σ̂² = Σwr²/(n − p), Cook's distance
+    /// and DFFITS from them; <see cref="OutputInfluence.Residual"/> stays yᵢ − ŷᵢ. A row of weight 0 is not part of
+    /// the fit: leverage 0 and NaN measures. (statsmodels' <c>OLSInfluence</c> on a WLS result mixes unweighted
+    /// residuals with a half-whitened hat matrix, which is neither.)</para>
+    /// <para>hᵢ = ‖R⁻ᵀeᵢ‖² from the QR factor of the exact solver's centred, scaled design (eᵢ row i of it), so leverages keep
+    /// their digits on data far from the origin; residuals are at the fit's own coefficients, with compensated sums.</para>
     /// </remarks>
     /// <param name="fit">A fit with a <see cref="LinearFit.Report"/> (unpenalised, at the least-squares estimate).</param>
     /// <param name="data">The data it was fitted on.</param>
@@ -42,7 +47,7 @@ public sealed record InfluenceMeasures(double[] Leverage, IReadOnlyList<OutputIn
         var leverage = new double[n];
         var work = new double[p];
         for (int i = 0; i < n; i++)
-            leverage[i] = factor.QuadraticForm(data.FeatureRow(i), work);
+            leverage[i] = data.Weight(i) * factor.QuadraticForm(data.FeatureRow(i), work);
         var model = fit.Model;
         var outputs = new OutputInfluence[k];
         for (int o = 0; o < k; o++)
@@ -64,22 +69,24 @@ public sealed record InfluenceMeasures(double[] Leverage, IReadOnlyList<OutputIn
                 }
                 r[i] = s + c;
             }
-            double sse = Accurate.Dot(r, r), sigma = Math.Sqrt(sse / dof);
+            // Weighted rows: the whitened residuals √w·r of the whitened model, as R's lm.influence (r itself is reported).
+            var whitened = data.IsWeighted ? [.. r.Select((v, i) => Math.Sqrt(data.Weight(i)) * v)] : r;
+            double sse = Accurate.Dot(whitened, whitened), sigma = Math.Sqrt(sse / dof);
             var inside = new double[n];
             var outside = new double[n];
             var cook = new double[n];
             var dffits = new double[n];
             for (int i = 0; i < n; i++)
             {
-                double h = leverage[i], rest = 1 - h;
-                if (!(rest > 0))
+                double h = leverage[i], rest = 1 - h, e = whitened[i];
+                if (!(rest > 0) || data.Weight(i) == 0)
                 {
                     inside[i] = outside[i] = cook[i] = dffits[i] = double.NaN;
                     continue;
                 }
-                inside[i] = r[i] / (sigma * Math.Sqrt(rest));
-                double sigmaI = Math.Sqrt(Math.Max(sse - r[i] * r[i] / rest, 0) / (dof - 1));
-                outside[i] = r[i] / (sigmaI * Math.Sqrt(rest));
+                inside[i] = e / (sigma * Math.Sqrt(rest));
+                double sigmaI = Math.Sqrt(Math.Max(sse - e * e / rest, 0) / (dof - 1));
+                outside[i] = e / (sigmaI * Math.Sqrt(rest));
                 cook[i] = inside[i] * inside[i] * h / (p * rest);
                 dffits[i] = outside[i] * Math.Sqrt(h / rest);
             }

@@ -113,10 +113,10 @@ public sealed class LinearRegressor
             throw new InvalidOptionException(nameof(o.ValidationFraction), o.ValidationFraction,
                 source.Rows is not null ? "0 for data streamed from a file" : "0 for a fit from sufficient statistics",
                 "Hold out a validation file yourself, or load the data in memory.");
-        if (o.Covariance.IsRobust && source.Data is null)
+        if (o.Covariance.IsRobust && source.Statistics is not null)
             throw new InvalidOptionException(nameof(o.Covariance), o.Covariance.ToString(),
-                source.Rows is not null ? "nonrobust for data streamed from a file (a sandwich needs each row's residual)" : "nonrobust for a fit from sufficient statistics (a sandwich needs each row's residual)",
-                "Load the data in memory, or use the nonrobust covariance.");
+                "nonrobust for a fit from sufficient statistics (a sandwich needs each row's residual)",
+                "Fit the rows, in memory or streamed from a source, or use the nonrobust covariance.");
         if (o.Covariance.Clusters is { } labels && source.Data is { } clustered && labels.Count != clustered.Rows)
             throw new InvalidOptionException(nameof(o.Covariance), o.Covariance.ToString(), $"one cluster label per row ({clustered.Rows})",
                 $"The cluster column has {labels.Count} values; give one per row of the data.");
@@ -253,6 +253,9 @@ public sealed class LinearRegressor
         passes += EnginePasses(objective, validationObjective) + GoodnessPasses(source);
         var optimality = certificate is null ? null : Compare(model, reference, gaps, certificate, fitStatistics, trainStatistics.WeightSum, scaling, tolerance);
         bool certified = optimality is { Certified: true };
+        var report = certified && reference is not null && validation is null && run.StopReason != StopReason.Diverged
+            ? Report(model, source, statistics, reference, fitStatistics, cancellationToken) : null;
+        if (report is not null) passes += RobustPasses(source);
         return new LinearFit
         {
             Model = model,
@@ -268,8 +271,7 @@ public sealed class LinearRegressor
             Optimality = optimality,
             ExactCheckSkipped = skipped ?? (o.Penalty.IsNone ? null : "the exact least-squares solution is unpenalised, so it is not a reference for a penalised fit"),
             Engine = engineKind,
-            Report = certified && reference is not null && validation is null && run.StopReason != StopReason.Diverged
-                ? Report(model, source, statistics, reference, fitStatistics) : null,
+            Report = report,
         };
     }
 
@@ -334,7 +336,7 @@ public sealed class LinearRegressor
             return new LinearFit
             {
                 Model = exact.Model, Options = o, Method = SolverMethod.Exact, MethodChoice = choice, Rows = rows,
-                DataPasses = passes + ExactLeastSquares.PassesOverRows(layout.Features, o.FitIntercept, layout.Outputs, data.IsSinglePrecision) + GoodnessPasses(source),
+                DataPasses = passes + ExactLeastSquares.PassesOverRows(layout.Features, o.FitIntercept, layout.Outputs, data.IsSinglePrecision) + GoodnessPasses(source) + RobustPasses(source),
                 Statistics = exactStatistics, Exact = exact, Engine = EngineKind.Rows,
                 Report = RegressionReport.Compute(exact.Model, data, exact, o.Covariance, exactStatistics),
             };
@@ -352,9 +354,11 @@ public sealed class LinearRegressor
         return new LinearFit
         {
             Model = model, Options = o, Method = SolverMethod.Exact, MethodChoice = (choice is null ? "" : choice + " ") + how, Rows = rows,
-            DataPasses = passes + GoodnessPasses(source),
+            DataPasses = passes + GoodnessPasses(source) + RobustPasses(source),
             Statistics = fitStatistics, Exact = fromStatistics, Engine = EngineKind.Statistics,
-            Report = RegressionReport.Compute(model, statistics!.Count, fromStatistics, fitStatistics),
+            Report = source.Rows is { } streamed
+                ? RegressionReport.Compute(model, streamed, statistics!.Count, fromStatistics, o.Covariance, fitStatistics, cancellationToken)
+                : RegressionReport.Compute(model, statistics!.Count, fromStatistics, fitStatistics),
         };
     }
 
@@ -364,6 +368,9 @@ public sealed class LinearRegressor
 
     /// <summary>The goodness-of-fit pass: one over rows in memory or streamed, none from statistics alone.</summary>
     private static double GoodnessPasses(TrainingSource source) => source.Statistics is null ? 1 : 0;
+
+    /// <summary>The robust sandwich's pass over the rows (in memory or streamed); none for the nonrobust covariance.</summary>
+    private double RobustPasses(TrainingSource source) => Options.Covariance.IsRobust && source.Statistics is null ? 1 : 0;
 
     private static bool IsWeighted(TrainingSource source, SufficientStatistics? statistics) =>
         source.Data?.IsWeighted ?? statistics?.IsWeighted ?? false;
@@ -375,10 +382,12 @@ public sealed class LinearRegressor
         : FitStatistics.Compute(model, statistics!);
 
     private IReadOnlyList<OutputReport> Report(LinearModel model, TrainingSource source, SufficientStatistics? statistics,
-        ExactSolution reference, IReadOnlyList<OutputStatistics> fitStatistics) =>
+        ExactSolution reference, IReadOnlyList<OutputStatistics> fitStatistics, CancellationToken cancellationToken) =>
         source.Data is { } data
             ? RegressionReport.Compute(model, data, ForReport(reference, fitStatistics), Options.Covariance, fitStatistics)
-            : RegressionReport.Compute(model, statistics!.Count, ForReport(reference, fitStatistics), fitStatistics);
+            : source.Rows is { } rows
+                ? RegressionReport.Compute(model, rows, statistics!.Count, ForReport(reference, fitStatistics), Options.Covariance, fitStatistics, cancellationToken)
+                : RegressionReport.Compute(model, statistics!.Count, ForReport(reference, fitStatistics), fitStatistics);
 
     /// <summary>
     /// The certified relative gap at the run's final parameters, recomputed from the data there (one more pass for

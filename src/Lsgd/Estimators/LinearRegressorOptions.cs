@@ -92,8 +92,9 @@ public sealed record LinearRegressorOptions
 
     /// <summary>
     /// The covariance behind the report's standard errors, tests, intervals and F (default
-    /// <see cref="CovarianceType.NonRobust"/>). The robust sandwiches need the rows: they are available for data in
-    /// memory; a fit of a source or of statistics with a robust type is refused.
+    /// <see cref="CovarianceType.NonRobust"/>). The robust sandwiches need the rows: for data in memory or
+    /// streamed from a source (one more pass over the rows, counted in <see cref="LinearFit.DataPasses"/>); a fit of
+    /// statistics alone with a robust type is refused.
     /// </summary>
     public CovarianceType Covariance { get; init => field = value ?? throw new ArgumentNullException(nameof(Covariance)); } = CovarianceType.NonRobust;
 

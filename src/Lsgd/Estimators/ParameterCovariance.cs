@@ -9,11 +9,11 @@ namespace Lsgd.Estimators;
 /// what prediction intervals and Wald tests need, and what a model file carries for them.
 /// </summary>
 /// <remarks>
-/// <para>Cov(θ̂) = σ̂²(DᵀD)⁻¹ per output (statsmodels' <c>cov_params()</c> of a nonrobust OLS fit), with D the design
-/// including the column of ones and σ̂² = SSE/(n − p). The parameters are ordered as <see cref="Names"/>:
-/// <c>(intercept)</c> first when the model has one, then the features.</para>
-/// <para>(DᵀD)⁻¹ comes from the QR factor of the exact solver's centred, scaled design (U R⁻¹ (U R⁻¹)ᵀ), so it
-/// carries about κ·ε relative error, κ the condition number of that design.</para>
+/// <para>Cov(θ̂) = σ̂²(DᵀWD)⁻¹ per output (statsmodels' <c>cov_params()</c> of a nonrobust OLS or WLS fit), with D the
+/// design including the column of ones, W the weights (none: the identity) and σ̂² = SSE/(n − p). The parameters are
+/// ordered as <see cref="Names"/>: <c>(intercept)</c> first when the model has one, then the features.</para>
+/// <para>(DᵀWD)⁻¹ is the exact solution's, the same the report's covariance is built from (from the QR factor of the
+/// centred, scaled design for rows in memory, about κ·ε relative error; from the normal equations for rows streamed).</para>
 /// </remarks>
 public sealed class ParameterCovariance
 {
@@ -83,40 +83,73 @@ public sealed class ParameterCovariance
     public ReadOnlySpan<double> Matrix(int output = 0) => _matrices[output];
 
     /// <summary>
-    /// The parameters' covariance of a least-squares fit: σ̂²(DᵀD)⁻¹ per output, σ̂ and the degrees of freedom of the
-    /// fit's report.
+    /// The parameters' covariance of a least-squares fit: σ̂²(DᵀWD)⁻¹ per output (the classical one, whatever covariance
+    /// the report was asked for), σ̂ and the degrees of freedom of the fit's report.
     /// </summary>
+    /// <remarks>
+    /// (DᵀWD)⁻¹ is the one the report's covariance is built from: the exact solution's (its QR factor for rows in
+    /// memory, the normal equations for rows streamed or statistics), so the matrix is the report's <c>covariance</c>
+    /// of a nonrobust fit, number for number, and needs no pass over the rows.
+    /// </remarks>
     /// <param name="fit">A fit whose <see cref="LinearFit.Report"/> exists (unpenalised, at the least-squares estimate).</param>
-    /// <param name="data">The data it was fitted on.</param>
+    /// <param name="data">The data it was fitted on (checked against the fit; not read).</param>
     /// <exception cref="LsgdException">The fit has no report, the data does not match it, or its features are linearly dependent.</exception>
     public static ParameterCovariance Compute(LinearFit fit, Dataset data)
     {
-        var factor = Factor(fit, data, "a covariance");
+        ArgumentNullException.ThrowIfNull(data);
+        Check(fit, data.Rows, data.Features, data.Outputs, "a covariance");
+        return Compute(fit, robust: false);
+    }
+
+    /// <summary>
+    /// The covariance the fit's report rests on, as a <see cref="ParameterCovariance"/>: the classical σ̂²(DᵀWD)⁻¹, or
+    /// with <paramref name="robust"/> the report's own (the sandwich of <see cref="LinearRegressorOptions.Covariance"/>,
+    /// with its inference degrees of freedom, G − 1 for clusters), as statsmodels' <c>f_test</c> uses <c>cov_params()</c>.
+    /// </summary>
+    /// <param name="fit">A fit whose <see cref="LinearFit.Report"/> exists.</param>
+    /// <param name="robust">Whether to take the report's robust covariance when it has one.</param>
+    /// <exception cref="LsgdException">The fit has no report, or its features are linearly dependent.</exception>
+    public static ParameterCovariance Compute(LinearFit fit, bool robust)
+    {
+        Check(fit, fit.Rows, fit.Model.Features, fit.Model.Outputs, "a covariance");
         var report = fit.Report!;
-        var unscaled = factor.UnscaledCovariance();
-        var matrices = new double[fit.Model.Outputs][];
-        var sigma = new double[fit.Model.Outputs];
+        var exact = fit.Exact!;
+        var model = fit.Model;
+        var matrices = new double[model.Outputs][];
+        var sigma = new double[model.Outputs];
         for (int o = 0; o < matrices.Length; o++)
         {
             sigma[o] = report[o].ResidualStandardDeviation;
-            double s2 = sigma[o] * sigma[o];
-            matrices[o] = [.. unscaled.Select(v => s2 * v)];
+            var ordered = robust && report[o].CovarianceType.IsRobust
+                ? report[o].Covariance!.Matrix
+                : RegressionReport.Ordered(model, RegressionReport.ClassicalCovariance(exact, o), new bool[model.Layout.BlockSize]).Matrix;
+            matrices[o] = [.. ordered.SelectMany(row => row)];
         }
-        return new ParameterCovariance(fit.Model.FeatureNames, fit.Model.HasIntercept, matrices, sigma, report[0].DegreesOfFreedom);
+        int dof = robust ? report[0].InferenceDegreesOfFreedom : report[0].DegreesOfFreedom;
+        return new ParameterCovariance(model.FeatureNames, model.HasIntercept, matrices, sigma, dof);
     }
 
-    /// <summary>The design factor of a fit with a report, or a clear error naming <paramref name="what"/>.</summary>
-    internal static DesignFactor Factor(LinearFit fit, Dataset data, string what)
+    /// <summary>Fails clearly, naming <paramref name="what"/>, unless the fit has a full-rank least-squares report of these rows.</summary>
+    private static void Check(LinearFit fit, long rows, int features, int outputs, string what)
     {
         ArgumentNullException.ThrowIfNull(fit);
-        ArgumentNullException.ThrowIfNull(data);
         if (fit.Report is null)
             Throw.Data($"The fit has no least-squares report, so {what} would not describe it: {what} needs an unpenalised fit that reached the least-squares estimate (converged). " +
                 (fit.Options.Penalty.IsNone ? "Fit with the exact method, or let the iterative one converge." : "Fit without the penalty."));
-        if (data.Features != fit.Model.Features || data.Outputs != fit.Model.Outputs || data.Rows != fit.Rows)
-            Throw.Data($"The data ({data.Rows} rows, {data.Features} features, {data.Outputs} outputs) is not the data of the fit ({fit.Rows} rows, {fit.Model.Features} features, {fit.Model.Outputs} outputs).");
+        if (features != fit.Model.Features || outputs != fit.Model.Outputs || rows != fit.Rows)
+            Throw.Data($"The data ({rows} rows, {features} features, {outputs} outputs) is not the data of the fit ({fit.Rows} rows, {fit.Model.Features} features, {fit.Model.Outputs} outputs).");
         if (fit.Report[0].DegreesOfFreedom < 1)
             Throw.Data($"The fit has as many parameters as rows ({fit.Rows}), so σ̂ and {what} are not defined. Add rows or use fewer features.");
+        if (fit.Exact is not { UnscaledCovariance: not null } exact || exact.Aliased.Count > 0 || exact.Rank < fit.Model.Layout.BlockSize)
+            throw new LsgdException($"The features are linearly dependent (rank-deficient design: aliased {string.Join(", ", fit.Exact?.Aliased ?? [])}), so {what} is not defined for every parameter. " +
+                "Drop a column of each dependent group and fit again.");
+    }
+
+    /// <summary>The design factor of a fit with a report, or a clear error naming <paramref name="what"/> (for leverages).</summary>
+    internal static DesignFactor Factor(LinearFit fit, Dataset data, string what)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Check(fit, data.Rows, data.Features, data.Outputs, what);
         return DesignFactor.TryFactor(data, fit.Model.HasIntercept)
             ?? throw new LsgdException($"The features are linearly dependent (rank-deficient design: aliased {string.Join(", ", fit.Exact?.Aliased ?? [])}), so {what} is not defined for every parameter. " +
                 "Drop a column of each dependent group and fit again.");

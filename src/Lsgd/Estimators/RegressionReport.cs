@@ -143,15 +143,33 @@ public static class RegressionReport
             Throw.Data($"The model has {Throw.Plural(model.Outputs, "output")} but the data has {data.Outputs}.");
         var reports = Compute(model, data.Observations, exact, statistics ?? FitStatistics.Compute(model, data));
         if (!covariance.IsRobust) return reports;
-        if (data.IsWeighted)
-            Throw.Data("Robust covariances are not implemented for weighted rows; fit without weights or use the nonrobust covariance.");
         var bread = exact.UnscaledCovariance ?? throw new InvalidOperationException("The exact solution carries no (DᵀD)⁻¹.");
+        return WithRobust(model, exact, reports, covariance,
+            RobustCovariance.Compute(model, data, bread, Math.Min(exact.Rank, model.Layout.BlockSize), covariance));
+    }
+
+    /// <summary>
+    /// As <see cref="Compute(LinearModel, Dataset, ExactSolution, CovarianceType, IReadOnlyList{OutputStatistics}?)"/>
+    /// for rows streamed from <paramref name="source"/>: the classical report from the statistics, then one more pass
+    /// over the rows for the robust sandwich (<paramref name="covariance"/> nonrobust: no pass).
+    /// </summary>
+    internal static IReadOnlyList<OutputReport> Compute(LinearModel model, IRowSource source, long observations, ExactSolution exact,
+        CovarianceType covariance, IReadOnlyList<OutputStatistics> statistics, CancellationToken cancellationToken)
+    {
+        var reports = Compute(model, observations, exact, statistics);
+        if (!covariance.IsRobust) return reports;
+        var bread = exact.UnscaledCovariance ?? throw new InvalidOperationException("The exact solution carries no (DᵀD)⁻¹.");
+        return WithRobust(model, exact, reports, covariance,
+            RobustCovariance.Compute(model, source, observations, bread, Math.Min(exact.Rank, model.Layout.BlockSize), covariance, cancellationToken));
+    }
+
+    /// <summary>The reports with the robust covariances <paramref name="sandwiches"/> (one per output, with G).</summary>
+    private static OutputReport[] WithRobust(LinearModel model, ExactSolution exact, IReadOnlyList<OutputReport> reports, CovarianceType covariance,
+        (double[] V, int Clusters)[] sandwiches)
+    {
         var result = new OutputReport[reports.Count];
         for (int o = 0; o < reports.Count; o++)
-        {
-            var v = RobustCovariance.Compute(model, data, o, bread, Math.Min(exact.Rank, model.Layout.BlockSize), covariance, out int clusters);
-            result[o] = Robust(model, exact, reports[o], o, v, covariance, clusters);
-        }
+            result[o] = Robust(model, exact, reports[o], o, sandwiches[o].V, covariance, sandwiches[o].Clusters);
         return result;
     }
 
@@ -198,8 +216,22 @@ public static class RegressionReport
         return aliased;
     }
 
+    /// <summary>
+    /// σ̂²(DᵀWD)⁻¹ of output <paramref name="output"/> in the parameters' layout (weights, then intercept), σ̂² that of
+    /// the exact solution (its SSE over n − rank): the report's classical covariance and <see cref="ParameterCovariance"/>'s.
+    /// </summary>
+    internal static double[] ClassicalCovariance(ExactSolution exact, int output)
+    {
+        var unscaled = exact.UnscaledCovariance ?? throw new InvalidOperationException("The exact solution carries no (DᵀD)⁻¹.");
+        int dof = exact.DegreesOfFreedom;
+        double sigma2 = dof > 0 ? exact.ResidualSumOfSquares[output] / dof : double.NaN;
+        var scaled = new double[unscaled.Length];
+        for (int i = 0; i < scaled.Length; i++) scaled[i] = sigma2 * unscaled[i];
+        return scaled;
+    }
+
     /// <summary>A p × p matrix in the parameters' layout as the report's covariance: the intercept first, NaN for aliased parameters.</summary>
-    private static CoefficientCovariance Ordered(LinearModel model, double[] m, bool[] aliased)
+    internal static CoefficientCovariance Ordered(LinearModel model, double[] m, bool[] aliased)
     {
         int d = model.Features, p = model.Layout.BlockSize;
         int[] order = model.HasIntercept ? [d, .. Enumerable.Range(0, d)] : [.. Enumerable.Range(0, d)];
@@ -266,14 +298,8 @@ public static class RegressionReport
             {
                 InferenceDegreesOfFreedom = exact.DegreesOfFreedom,
             };
-            if (exact.UnscaledCovariance is { } unscaled && exact.Model.Layout == model.Layout)
-            {
-                // σ̂² of the standard errors above: that of the exact solution the report was given.
-                double sigma2 = dof > 0 ? exact.ResidualSumOfSquares[o] / dof : double.NaN;
-                var scaled = new double[unscaled.Length];
-                for (int i = 0; i < scaled.Length; i++) scaled[i] = sigma2 * unscaled[i];
-                report = report with { Covariance = Ordered(model, scaled, Aliased(model, exact)) };
-            }
+            if (exact.UnscaledCovariance is not null && exact.Model.Layout == model.Layout)
+                report = report with { Covariance = Ordered(model, ClassicalCovariance(exact, o), Aliased(model, exact)) };
             reports[o] = ResidualDiagnostics.With(report, n, sse, rank, s.Residuals);
         }
         return reports;

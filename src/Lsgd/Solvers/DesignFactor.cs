@@ -7,7 +7,8 @@ namespace Lsgd.Solvers;
 /// <summary>
 /// The QR factor of the exact solver's reparametrised design E = D·U (features centred with an intercept, every
 /// column scaled to unit norm, the intercept's column 1/√n first), kept for the quantities that need more than
-/// the diagonal of (DᵀD)⁻¹: the full unscaled covariance, leverages and variance inflation factors.
+/// the diagonal of (DᵀD)⁻¹: leverages and variance inflation factors. Weighted rows are whitened (E = √W·D·U, the
+/// intercept's column √w/√Σw), so the quadratic form is d(x)ᵀ(DᵀWD)⁻¹d(x).
 /// </summary>
 /// <remarks>
 /// (DᵀD)⁻¹ = U (EᵀE)⁻¹ Uᵀ = (U R⁻¹)(U R⁻¹)ᵀ. Since E = D·U, a row d(x) = [1, x] of D becomes
@@ -19,9 +20,9 @@ internal sealed class DesignFactor
 {
     private readonly QrFactorization _qr;
     private readonly double[] _mean, _scale;
-    private readonly int _n;
+    private readonly double _n;
 
-    private DesignFactor(QrFactorization qr, double[] mean, double[] scale, int n, bool fitIntercept)
+    private DesignFactor(QrFactorization qr, double[] mean, double[] scale, double n, bool fitIntercept)
     {
         _qr = qr; _mean = mean; _scale = scale; _n = n; HasIntercept = fitIntercept;
     }
@@ -45,37 +46,10 @@ internal sealed class DesignFactor
         var mean = new double[d];
         var scale = new double[d];
         var qr = QrFactorization.Factor(ExactLeastSquares.Reparametrised(data, fitIntercept, mean, scale), data.Rows, p);
-        return qr.DiagonalRatio(out _) < ExactLeastSquares.RankTolerance ? null : new DesignFactor(qr, mean, scale, data.Rows, fitIntercept);
+        return qr.DiagonalRatio(out _) < ExactLeastSquares.RankTolerance ? null : new DesignFactor(qr, mean, scale, data.WeightSum, fitIntercept);
     }
 
-    /// <summary>(DᵀD)⁻¹, p × p row-major, the intercept first: M Mᵀ with M = U R⁻¹, each entry a compensated dot product.</summary>
-    public double[] UnscaledCovariance()
-    {
-        int p = Parameters, d = Features, off = HasIntercept ? 1 : 0;
-        var rinv = _qr.InverseR();
-        var m = new double[p * p];
-        for (int j = 0; j < d; j++)
-            for (int c = 0; c < p; c++)
-                m[(j + off) * p + c] = rinv[(j + off) * p + c] / _scale[j];
-        if (HasIntercept)
-        {
-            double root = Math.Sqrt(_n);
-            for (int c = 0; c < p; c++)
-            {
-                double s = 0, e = 0;
-                Accurate.TwoSumInto(ref s, ref e, rinv[c] / root);
-                for (int j = 0; j < d; j++) Accurate.TwoSumInto(ref s, ref e, -_mean[j] * m[(j + 1) * p + c]);
-                m[c] = s + e;
-            }
-        }
-        var covariance = new double[p * p];
-        for (int i = 0; i < p; i++)
-            for (int j = 0; j <= i; j++)
-                covariance[i * p + j] = covariance[j * p + i] = Accurate.Dot(m.AsSpan(i * p, p), m.AsSpan(j * p, p));
-        return covariance;
-    }
-
-    /// <summary>d(x)ᵀ(DᵀD)⁻¹d(x) = ‖R⁻ᵀe(x)‖² for the feature row <paramref name="x"/> (the leverage of a fitted row).</summary>
+    /// <summary>d(x)ᵀ(DᵀWD)⁻¹d(x) = ‖R⁻ᵀe(x)‖² for the feature row <paramref name="x"/> (the leverage of a fitted row of weight 1).</summary>
     /// <param name="x">The row's d features.</param>
     /// <param name="work">Scratch of length p.</param>
     public double QuadraticForm(ReadOnlySpan<double> x, Span<double> work)
