@@ -31,6 +31,26 @@ public class DataPassesTest
         }
     }
 
+    [Theory]
+    [InlineData("hc3")]
+    [InlineData("hac")]
+    public void AStreamedRobustCovarianceCountsItsOneMorePass(string kind)
+    {
+        var (data, _) = TestData.Random(400, 3, 2, seed: 5);
+        var type = kind == "hac" ? CovarianceType.Hac(3) : CovarianceType.Heteroscedastic(CovarianceKind.HC3);
+        foreach (var method in new[] { SolverMethod.Auto, SolverMethod.Exact })
+        {
+            var source = new ApplicationData.SmallChunks(data, rows: 64);
+            var fit = new LinearRegressor(Options(method) with { Covariance = type }).Fit(source);
+            Assert.Equal(3, source.Passes);   // the statistics, the goodness of fit, the sandwich's meat (every output at once)
+            Assert.Equal(source.Passes, fit.DataPasses);
+            Assert.Equal(type, fit.Report![1].CovarianceType);
+            // In memory the sandwich is one more pass as well.
+            var classical = new LinearRegressor(Options(method)).Fit(data).DataPasses;
+            Assert.Equal(classical + 1, new LinearRegressor(Options(method) with { Covariance = type }).Fit(data).DataPasses);
+        }
+    }
+
     [Fact]
     public void AStreamedMiniBatchFitCountsEveryPassTheSourceServed()
     {

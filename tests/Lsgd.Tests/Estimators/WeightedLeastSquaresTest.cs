@@ -128,16 +128,6 @@ public class WeightedLeastSquaresTest
         AssertDigits(expected, ExactLeastSquares.FromStatistics(SufficientStatistics.Compute(weighted)).UncentredConditionNumber, 7, "from the statistics");
     }
 
-    [Fact]
-    public void RobustCovarianceRefusesWeightedRowsRatherThanReportUnweightedSandwiches()
-    {
-        var (data, w) = StackLoss();
-        var options = Options(SolverMethod.Exact) with { Covariance = CovarianceType.Heteroscedastic(CovarianceKind.HC1) };
-        var error = Assert.Throws<LsgdException>(() => new LinearRegressor(options).Fit(data.WithWeights(w)));
-        Assert.Contains("not implemented for weighted rows", error.Message);
-        Assert.NotNull(new LinearRegressor(options).Fit(data).Report);
-    }
-
     [Theory]
     [MemberData(nameof(Methods))]
     public void WeightedFitMatchesStatsmodelsWlsToTenDigits(SolverMethod method, bool streamed)
