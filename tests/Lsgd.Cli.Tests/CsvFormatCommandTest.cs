@@ -71,7 +71,7 @@ public sealed class CsvFormatCommandTest
         Assert.Equal(0, CliRunner.Run("fit", Write(t, "train.csv", ','), "--target", "y", "--features", "x", "--method", "exact", "--output", model).ExitCode);
         var r = CliRunner.Run("predict", model, Write(t, "new.csv", ';'), "--separator", ";");
         Assert.True(r.ExitCode == 0, r.Error);
-        Assert.Equal("predicted_y\n3\n5\n7\n9\n11\n13\n", r.Output.Replace("\r", ""));
+        Assert.Equal("y\n3\n5\n7\n9\n11\n13\n", r.Output.Replace("\r", ""));
     }
 
     [Fact]

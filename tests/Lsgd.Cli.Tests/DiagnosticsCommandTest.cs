@@ -55,7 +55,7 @@ public class DiagnosticsCommandTest
         var r = CliRunner.Run("predict", model, NewRowsCsv(folder), "--intervals", "confidence");
         Assert.True(r.ExitCode == 0, r.Error);
         var rows = ReadCsv(r.Output, out var header);
-        Assert.Equal(["predicted_STACKLOSS", "predicted_STACKLOSS_se", "predicted_STACKLOSS_lower", "predicted_STACKLOSS_upper"], header);
+        Assert.Equal(["STACKLOSS", "STACKLOSS_se", "STACKLOSS_lower", "STACKLOSS_upper"], header);
         for (int i = 0; i < rows.Length; i++)
         {
             AssertDigits(StacklossMean[i], rows[i][0], 10, "mean");
@@ -238,9 +238,52 @@ public class DiagnosticsCommandTest
         var predict = CliRunner.Run("predict", model, NewRowsCsv(folder), "--intervals", "confidence");
         Assert.True(predict.ExitCode == 0, predict.Error);
         var predicted = ReadCsv(predict.Output, out var columns);
-        Assert.Equal(["predicted_STACKLOSS", "predicted_STACKLOSS_se", "predicted_STACKLOSS_lower", "predicted_STACKLOSS_upper",
-            "predicted_TWICE", "predicted_TWICE_se", "predicted_TWICE_lower", "predicted_TWICE_upper"], columns);
+        Assert.Equal(["STACKLOSS", "STACKLOSS_se", "STACKLOSS_lower", "STACKLOSS_upper",
+            "TWICE", "TWICE_se", "TWICE_lower", "TWICE_upper"], columns);
         AssertDigits(StacklossMeanSe[0], predicted[0][1], 10, "mean_se");
         AssertDigits(2 * StacklossMeanSe[0], predicted[0][5], 10, "mean_se of 2y + 1");
+    }
+
+    /// <summary>
+    /// Prediction columns are named after the targets, plain and with --intervals; two that would coincide (targets y
+    /// and y_se with intervals) are one error line, not a file with a repeated column.
+    /// </summary>
+    [Fact]
+    public void PredictionColumnsAreNamedAfterTheTargetsAndAClashIsAnError()
+    {
+        using var folder = new TempFolder();
+        var rng = new Random(4);
+        var lines = new List<string> { "x,y,y_se" };
+        for (int i = 0; i < 20; i++)
+        {
+            double x = i + rng.NextDouble();
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{x:R},{2 * x + rng.NextDouble():R},{x - rng.NextDouble():R}"));
+        }
+        string csv = folder.File("clash.csv", string.Join("\n", lines) + "\n"), model = folder.File("clash.json");
+        var fit = CliRunner.Run("fit", csv, "--target", "y,y_se", "--features", "x", "--method", "exact", "--output", model);
+        Assert.True(fit.ExitCode == 0, fit.Error);
+        var plain = CliRunner.Run("predict", model, csv);
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        Assert.StartsWith("y,y_se\n", plain.Output);
+        var r = CliRunner.Run("predict", model, csv, "--intervals", "confidence");
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("lsgd: error: The prediction columns would hold 'y_se' twice", line);
+        Assert.Equal("", r.Output);
+    }
+
+    /// <summary>--test needs the least-squares estimate, not the rows: a streamed file gets the loaded file's Wald test.</summary>
+    [Fact]
+    public void TestOnAStreamedFileIsTheLoadedFilesTest()
+    {
+        using var folder = new TempFolder();
+        string[] fit = ["fit", StacklossCsv(folder), "--target", "STACKLOSS", "--method", "exact", "--json", "--test", "AIRFLOW = WATERTEMP, ACIDCONC = 0"];
+        var streamed = CliRunner.Run([.. fit, "--engine", "stream"]);
+        Assert.True(streamed.ExitCode == 0, streamed.Error);
+        AssertDigits(StacklossFTest0[0], streamed.Json.GetProperty("f_test").GetProperty("f").GetDouble(), 10, "fvalue");
+        AssertDigits(StacklossFTest0[3], streamed.Json.GetProperty("f_test").GetProperty("p").GetDouble(), 10, "pvalue");
+        var influence = CliRunner.Run([.. fit, "--engine", "stream", "--influence", folder.File("i.csv")]);
+        Assert.Equal(2, influence.ExitCode);
+        Assert.Contains("--influence needs the least-squares estimate of data held in memory, but the rows were streamed", influence.Error);
     }
 }

@@ -105,7 +105,7 @@ public class FitCommandTest
         var r = CliRunner.Run("predict", model, input);
         Assert.Equal(0, r.ExitCode);
         var rows = r.Output.Trim().Split('\n');
-        Assert.Equal("predicted_y", rows[0]);
+        Assert.Equal("y", rows[0]);
         double b0 = 0.673565789473684E-03, b1 = 0.732059160401003E-06, b2 = -0.316081871345029E-14;
         double x = 3000000;
         Assert.Equal(b0 + b1 * x + b2 * x * x, double.Parse(rows[2], System.Globalization.CultureInfo.InvariantCulture), 12);

@@ -69,7 +69,7 @@ public class FormulaFitTest
         var expected = all.Output.Split('\n').Skip(41).Take(5).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         var got = some.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(expected, got);
-        Assert.Equal("predicted_log(invest)", all.Output.Split('\n')[0]);
+        Assert.Equal("log(invest)", all.Output.Split('\n')[0]);
     }
 
     [Fact]

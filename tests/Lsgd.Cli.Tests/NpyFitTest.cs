@@ -98,7 +98,7 @@ public class NpyPredictTest
         var r = CliRunner.Run("predict", model, newX);
         Assert.Equal(0, r.ExitCode);
         var lines = r.Output.Trim().Split('\n');
-        Assert.Equal("predicted_y", lines[0]);
+        Assert.Equal("y", lines[0]);
         Assert.Equal(21.0, double.Parse(lines[1], System.Globalization.CultureInfo.InvariantCulture), 10);
         Assert.Equal(41.0, double.Parse(lines[2], System.Globalization.CultureInfo.InvariantCulture), 10);
     }

@@ -15,7 +15,7 @@ public sealed class OutputFileTest
         File.CreateSymbolicLink(link, target);
         var r = CliRunner.Run("predict", model, csv, "--out", link);
         Assert.True(r.ExitCode == 0, r.Error);
-        Assert.StartsWith("predicted_y\n3", File.ReadAllText(target));
+        Assert.StartsWith("y\n3", File.ReadAllText(target));
         Assert.NotNull(new FileInfo(link).LinkTarget);
     }
 }

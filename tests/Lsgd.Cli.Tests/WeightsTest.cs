@@ -209,10 +209,7 @@ public class WeightsTest
     }
 
     [Theory]
-    [InlineData(new[] { "--target", "STACKLOSS", "--cov-type", "hc1" }, "--cov-type does not take --weights yet")]
-    [InlineData(new[] { "--target", "STACKLOSS", "--cov-type", "hac:2" }, "--cov-type does not take --weights yet")]
     [InlineData(new[] { "--formula", "STACKLOSS ~ AIRFLOW" }, "--weights does not combine with --formula yet")]
-    [InlineData(new[] { "--target", "STACKLOSS", "--test", "AIRFLOW = 0" }, "--influence and --test do not take --weights yet")]
     public void FeaturesNotYetWeightedRefuseWeightsWithOneErrorLine(string[] flags, string message)
     {
         var r = CliRunner.Run(["fit", StackLoss, "--weights", "w", .. flags]);
@@ -220,5 +217,82 @@ public class WeightsTest
         var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("lsgd: error: ", line);
         Assert.Contains(message, line);
+    }
+
+    private static string Grunfeld => Path.Combine(CliRunner.RepositoryRoot(), "tests", "data", "statsmodels", "grunfeld-weighted.csv");
+
+    private static System.Text.Json.JsonElement WlsCase(string covType)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(CliRunner.RepositoryRoot(), "tests", "data", "statsmodels", "wls_reference.json")));
+        return json.RootElement.GetProperty("cases").EnumerateArray().First(c => c.GetProperty("cov_type").GetString() == covType).Clone();
+    }
+
+    /// <summary>
+    /// --weights with a robust --cov-type and --test, loaded and streamed: statsmodels' WLS sandwich and its f_test
+    /// (tests/Lsgd.Tests/Reference/wls_robust_reference.py, Grunfeld's data with w = 1/value).
+    /// </summary>
+    [Theory]
+    [InlineData("hc3", false)]
+    [InlineData("cluster:firm", false)]
+    [InlineData("cluster:firm", true)]
+    [InlineData("hac:2", true)]
+    public void WeightedRobustCovarianceAndFTestAreStatsmodelsWls(string covType, bool streamed)
+    {
+        var c = WlsCase(covType);
+        string[] stream = streamed ? ["--engine", "stream"] : [];
+        var r = CliRunner.Run(["fit", Grunfeld, "--target", "invest", "--features", "value,capital", "--weights", "w", "--cov-type", covType,
+            "--test", "value = capital", "--method", "exact", "--json", .. stream]);
+        Assert.True(r.ExitCode == 0, r.Error);
+        var j = r.Json;
+        Assert.Equal(covType, j.GetProperty("cov_type").GetString());
+        for (int i = 0; i < 2; i++)
+            AssertDigits(c.GetProperty("bse")[i + 1].GetDouble(), j.GetProperty("standard_errors")[i].GetDouble(), 10, $"{covType}: SE {i}");
+        AssertDigits(c.GetProperty("bse")[0].GetDouble(), j.GetProperty("intercept_standard_error").GetDouble(), 10, $"{covType}: intercept SE");
+        AssertDigits(c.GetProperty("fvalue").GetDouble(), j.GetProperty("f_statistic").GetDouble(), 10, $"{covType}: F");
+        var test = c.GetProperty("f_tests")[0];
+        AssertDigits(test.GetProperty("f").GetDouble(), j.GetProperty("f_test").GetProperty("f").GetDouble(), 10, $"{covType}: f_test F");
+        AssertDigits(test.GetProperty("p").GetDouble(), j.GetProperty("f_test").GetProperty("p").GetDouble(), 9, $"{covType}: f_test p");
+        Assert.Equal((int)test.GetProperty("df_denom").GetDouble(), j.GetProperty("f_test").GetProperty("df")[1].GetInt32());
+    }
+
+    /// <summary>--weights with --influence: the whitened model's measures (R's influence.measures of lm(weights = w)).</summary>
+    [Fact]
+    public void WeightedInfluenceFileIsThatOfTheWhitenedModel()
+    {
+        using var folder = new TempFolder();
+        string influence = folder.File("influence.csv");
+        var r = CliRunner.Run("fit", Grunfeld, "--target", "invest", "--features", "value,capital", "--weights", "w", "--method", "exact", "--influence", influence);
+        Assert.True(r.ExitCode == 0, r.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(CliRunner.RepositoryRoot(), "tests", "data", "statsmodels", "wls_reference.json")));
+        var reference = json.RootElement.GetProperty("influence");
+        var lines = File.ReadAllLines(influence);
+        var header = lines[0].Split(',');
+        foreach (int row in new[] { 0, 57, 219 })
+        {
+            var cells = lines[row + 1].Split(',');
+            foreach (var column in new[] { "leverage", "resid_studentized_external", "cooks_distance", "dffits" })
+                AssertDigits(reference.GetProperty(column)[row].GetDouble(), double.Parse(cells[Array.IndexOf(header, column)], CultureInfo.InvariantCulture), 10, $"{column}[{row}]");
+        }
+    }
+
+    /// <summary>A weighted fit's model file carries σ̂²(XᵀWX)⁻¹: predict --intervals works, its mean SE that of the fit's covariance.</summary>
+    [Fact]
+    public void WeightedModelFilePredictsWithIntervals()
+    {
+        using var folder = new TempFolder();
+        string model = folder.File("wls.json");
+        var fit = CliRunner.Run("fit", Grunfeld, "--target", "invest", "--features", "value,capital", "--weights", "w", "--method", "exact", "--output", model, "--json");
+        Assert.True(fit.ExitCode == 0, fit.Error);
+        // At value = capital = 0 the mean is the intercept, and its SE the intercept's.
+        string rows = folder.File("zero.csv", "value,capital\n0,0\n");
+        var r = CliRunner.Run("predict", model, rows, "--intervals", "confidence");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var lines = r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("invest,invest_se,invest_lower,invest_upper", lines[0]);
+        var cells = lines[1].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        var c = WlsCase("nonrobust");
+        AssertDigits(c.GetProperty("params")[0].GetDouble(), cells[0], 10, "mean at 0");
+        AssertDigits(c.GetProperty("bse")[0].GetDouble(), cells[1], 10, "mean_se at 0");
+        AssertDigits(c.GetProperty("conf_int_lower")[0].GetDouble(), cells[2], 10, "mean_ci_lower at 0");
     }
 }
