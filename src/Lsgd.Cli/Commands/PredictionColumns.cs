@@ -39,7 +39,7 @@ internal static class PredictionColumns
             throw new LsgdException($"--level {ModelFile.FormatNumber(level)} is not allowed: it must be a number between 0 and 1 (exclusive). Use 0.95 for 95 % intervals, 0.9 for 90 %.");
         var covariance = file.Covariance ?? throw new LsgdException(
             $"{modelPath} has no covariance of its coefficients, so --intervals cannot be computed: it was written by an older lsgd, or by a fit without a least-squares report " +
-            "(penalised, not converged, rank-deficient or streamed). Refit with 'lsgd fit DATA --target y --output MODEL.json' (no penalty, data in memory), or predict without --intervals.");
+            "(penalised, not converged or rank-deficient). Refit with 'lsgd fit DATA --target y --output MODEL.json' (no penalty), or predict without --intervals.");
         var kind = intervals == "prediction" ? IntervalKind.Prediction : IntervalKind.Confidence;
         var outputs = PredictionInference.Compute(file.Model, covariance, rows, kind, level);
         int n = rows.Rows, columns = outputs.Count * Suffixes.Length;
