@@ -245,7 +245,7 @@ public partial class ConventionsTest
         var r = CliRunner.Run("predict", model, CliRunner.Nist("Norris"), "--out", predictions);
         Assert.Equal(0, r.ExitCode);
         Assert.Equal("", r.Output);
-        Assert.Equal($"lsgd: wrote 36 predictions (predicted_y) to {predictions}", r.Error.TrimEnd());
+        Assert.Equal($"lsgd: wrote 36 predictions (y) to {predictions}", r.Error.TrimEnd());
         Assert.Equal(37, File.ReadAllLines(predictions).Length);
 
         var json = CliRunner.Run("predict", model, CliRunner.Nist("Norris"), "--out", predictions, "--json");
