@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Lsgd.Internals;
 using Lsgd.Models;
 
 namespace Lsgd.Engines;
@@ -15,7 +16,7 @@ namespace Lsgd.Engines;
 /// handled by a proximal step). A mini-batch B gives the unbiased estimate s·(n/|B|)·(sum over B) of the smooth
 /// gradient, so α means the same for batches and for the full data. Counts full passes over the data.
 /// </remarks>
-public sealed class LeastSquaresObjective : IObjective
+public sealed class LeastSquaresObjective : IObjective, IAccurateObjective
 {
     private readonly IGradientEngine _engine;
     private readonly double _factor;
@@ -63,6 +64,27 @@ public sealed class LeastSquaresObjective : IObjective
         if (_engine.ReadsData) Passes++;
         double loss = _engine.Evaluate(theta, gradient);
         return Finish(theta, gradient, loss, _factor);
+    }
+
+    /// <summary>
+    /// The rows in memory behind the engine, in their original units, and the standardiser the engine's rows were
+    /// transformed by (null: none), for <see cref="IAccurateObjective.EvaluateAccurately"/>; null when the engine's
+    /// rows are not at hand (statistics, streams), and the accurate evaluation is then the plain one.
+    /// </summary>
+    internal (Data.Dataset Rows, Data.Standardizer? Standardizer)? AccurateSource { get; init; }
+
+    /// <summary>
+    /// J(θ) and its smooth gradient from <see cref="AccurateSource"/>, with the standardised features, residuals and
+    /// sums in twice the working precision (<see cref="RowMath.AccumulateAccurately"/>); the plain evaluation without one.
+    /// </summary>
+    double IAccurateObjective.EvaluateAccurately(ReadOnlySpan<double> theta, Span<double> gradient)
+    {
+        if (AccurateSource is not var (rows, standardizer)) return Evaluate(theta, gradient);
+        if (theta.Length != ParameterCount || gradient.Length != ParameterCount)
+            Throw.Length(nameof(theta), theta.Length, ParameterCount, "the model's parameter count");
+        Passes++;
+        gradient.Clear();
+        return Finish(theta, gradient, 0.5 * RowMath.AccumulateAccurately(Layout, theta, gradient, rows, standardizer), _factor);
     }
 
     /// <summary>

@@ -180,7 +180,8 @@ public sealed class LinearRegressor
                 weightSum: trainStatistics.IsWeighted ? trainStatistics.WeightSum : null, cancellationToken: cancellationToken),
             _ => new InMemoryEngine(standardizer?.Transform(train!) ?? train!, o.FitIntercept, o.MaxThreads),
         };
-        var objective = new LeastSquaresObjective(engine, scaling, o.Penalty);
+        // The rows as they are, for the accurate residuals of preconditioned conjugate gradient's refinement steps.
+        var objective = new LeastSquaresObjective(engine, scaling, o.Penalty) { AccurateSource = engineKind == EngineKind.Rows ? (train!, standardizer) : null };
         LeastSquaresObjective? validationObjective = validation is null ? null
             : new LeastSquaresObjective(new InMemoryEngine(standardizer?.Transform(validation) ?? validation, o.FitIntercept, o.MaxThreads), scaling, o.Penalty);
         double? optimalLoss = reference is null ? null : factor * reference.ResidualSumOfSquares.Sum();
@@ -443,7 +444,8 @@ public sealed class LinearRegressor
         double[] initial, LeastSquaresObjective? validation, IProgress<TrainingProgress>? progress, IOptimalityCertificate? certificate,
         CancellationToken cancellationToken) =>
         method == SolverMethod.ConjugateGradient
-            ? ConjugateGradient.Minimize(objective, options, initial, progress, certificate, cancellationToken)
+            // Preconditioned by the certificate's factor of the statistics (H⁻¹): a few steps to the rounding floor.
+            ? ConjugateGradient.Minimize(objective, options, initial, progress, certificate, certificate as IPreconditioner, cancellationToken)
             : GradientDescent.Minimize(objective, options, initial, validation, progress, certificate, cancellationToken);
 
     /// <summary>
