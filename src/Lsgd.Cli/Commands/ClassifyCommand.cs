@@ -81,6 +81,7 @@ internal static class ClassifyCommand
             }
             else
             {
+                WarnIfAliased(context, fit);
                 WriteText(context, fit, path, label);
                 if (modelPath is not null)
                     context.Console.WriteLine($"Classifier written to {modelPath}; apply it with 'lsgd predict {modelPath} DATA.csv'.");
@@ -168,8 +169,32 @@ internal static class ClassifyCommand
             ["converged"] = r.Converged,
             ["l2"] = r.Options.Penalty.L2,
             ["r_squared"] = Json.Numbers(r.Statistics.Select(s => s.RSquared)),
+            ["rank"] = r.Exact?.Rank,
+            ["aliased"] = r.Exact is null ? null : Json.Strings(r.Exact.Aliased),
         };
     }
+
+    /// <summary>
+    /// As <c>fit</c> warns on a rank-deficient design: the columns the fit cannot tell apart, named (with --json the
+    /// summary's rank and aliased say it), and those constant only in the training rows.
+    /// </summary>
+    private static void WarnIfAliased(CliContext context, ClassifierFit fit)
+    {
+        var r = fit.Regression;
+        string onlyInTraining = fit.ConstantOnlyInTraining.Count == 0 ? ""
+            : fit.ConstantOnlyInTraining.Count == 1
+                ? $" {Names(fit.ConstantOnlyInTraining)} is constant in the training rows only: it varies in the held-out rows, and the fit cannot learn from that."
+                : $" {Names(fit.ConstantOnlyInTraining)} are constant in the training rows only: they vary in the held-out rows, and the fit cannot learn from that.";
+        if (r.Exact is { Aliased.Count: > 0 } exact)
+            context.Error.WriteLine($"lsgd: warning: the columns are linearly dependent (rank {exact.Rank} of {r.Model.Layout.BlockSize} parameters per class): " +
+                $"{Names(exact.Aliased)} {(exact.Aliased.Count == 1 ? "is" : "are")} aliased, so their weights are the minimum-norm ones (0 for a column that is 0 in every training row)." +
+                onlyInTraining + " The fit went on without telling them apart; drop a column of each dependent group (a constant, a duplicate) to silence this.");
+        else if (fit.ConstantFeatures.Count > 0)
+            context.Error.WriteLine($"lsgd: warning: {Names(fit.ConstantFeatures)} {(fit.ConstantFeatures.Count == 1 ? "is" : "are")} constant in the training rows, so {(fit.ConstantFeatures.Count == 1 ? "its" : "their")} weights carry nothing the intercept does not." +
+                onlyInTraining);
+    }
+
+    private static string Names(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 
     private static void WriteText(CliContext context, ClassifierFit fit, string path, string label)
     {

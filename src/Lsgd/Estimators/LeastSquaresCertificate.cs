@@ -37,6 +37,7 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
     private const double MaxCondition = 1e13;
 
     private readonly SolveInPlace _solve;  // z ← A⁻¹z (scaled A), or A⁺z on a rank-deficient design
+    private readonly SolveInPlace _bound;  // _solve, or on a rank-deficient design A's inverse with null eigenvalues raised to ε·λmax (for the gap bound)
     private readonly double[] _scale;      // √diag(A)
     private readonly double[] _means;      // posed x̄ (with an intercept)
     private readonly double[] _a;          // A, for products
@@ -52,10 +53,11 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
     /// <summary>Eigenvalues of the scaled A at most this times d·ε·λmax count as zero (exactly dependent columns).</summary>
     private const double NullEigenvalueFactor = 100;
 
-    private LeastSquaresCertificate(SolveInPlace solve, double[] scale, double[] means, double[] a, ParameterLayout layout,
+    private LeastSquaresCertificate(SolveInPlace solve, SolveInPlace bound, double[] scale, double[] means, double[] a, ParameterLayout layout,
         double sn, double l1, double? optimalLoss, double nullLoss, string source)
     {
         _solve = solve;
+        _bound = bound;
         _scale = scale;
         _means = means;
         _a = a;
@@ -133,9 +135,10 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
         double scaledCondition = factor is null ? double.PositiveInfinity
             : Math.Pow(LinearAlgebra.ConditionEstimate.FromGram(d, w => Multiply(copy, d, w), w => factor.Solve(w)), 2);
         SolveInPlace? solve = factor is not null && scaledCondition <= MaxCondition ? factor.Solve : null;
+        SolveInPlace? bound = solve;
         int rank = d;
         if (solve is null && penalty.IsNone)
-            (solve, rank, scaledCondition) = PseudoInverse(copy, d, scaledCondition);
+            (solve, bound, rank, scaledCondition) = PseudoInverse(copy, d, scaledCondition);
         if (solve is null)
         {
             why = string.Format(CultureInfo.InvariantCulture,
@@ -153,10 +156,10 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
                     ? string.Format(CultureInfo.InvariantCulture, ": J − J* = ½·∇JᵀH⁺∇J, the gap to the optimum (unique in J though not in θ: the centred features have rank {0} of {1}), from the eigendecomposition of the statistics", rank, d)
                     : ": J − J* = ½·∇JᵀH⁻¹∇J, the gap to the exact optimum, from one Cholesky of the statistics");
         var layout = new ParameterLayout(d, posed.Outputs, fitIntercept);
-        var certificate = new LeastSquaresCertificate(solve, scale, fitIntercept ? [.. posed.FeatureMeans] : new double[d], a, layout,
+        var certificate = new LeastSquaresCertificate(solve, bound!, scale, fitIntercept ? [.. posed.FeatureMeans] : new double[d], a, layout,
             s * n, penalty.L1, optimalLoss, nullLoss, source);
         double largest = LinearAlgebra.ConditionEstimate.LargestEigenvalue(layout.BlockSize, w => certificate.HessianBlock(w));
-        double inverseSmallest = LinearAlgebra.ConditionEstimate.LargestEigenvalue(layout.BlockSize, w => certificate.InverseHessianBlock(w));
+        double inverseSmallest = LinearAlgebra.ConditionEstimate.LargestEigenvalue(layout.BlockSize, w => certificate.InverseHessianBlock(w, certificate._solve));
         certificate.Condition = largest * inverseSmallest;
         certificate.SmallestEigenvalue = 1 / inverseSmallest;
         why = null;
@@ -191,7 +194,7 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
             }
             if (_layout.HasIntercept) v[d] = g[d];
             var z = (double[])v.Clone();
-            InverseHessianBlock(z);
+            InverseHessianBlock(z, _bound);
             total += 0.5 * TensorPrimitives.Dot(v, z);
         }
         return total;
@@ -207,7 +210,7 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
     {
         int bs = _layout.BlockSize;
         for (int o = 0; o < _layout.Outputs; o++)
-            InverseHessianBlock(residual.Slice(o * bs, bs));
+            InverseHessianBlock(residual.Slice(o * bs, bs), _solve);
     }
 
     /// <summary>w ← H w for one output's block.</summary>
@@ -226,14 +229,14 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
     }
 
     /// <summary>w ← H⁻¹ w for one output's block: H⁻¹ = M⁻¹ diag(A⁻¹, 1/(s·n)) M⁻ᵀ with M = [I, 0; x̄ᵀ, 1].</summary>
-    private void InverseHessianBlock(Span<double> w)
+    private void InverseHessianBlock(Span<double> w, SolveInPlace solve)
     {
         int d = _layout.Features;
         var z = w[..d];
         if (_layout.HasIntercept)
             TensorPrimitives.MultiplyAdd(_means, -w[d], z, z);
         TensorPrimitives.Divide(z, _scale, z);
-        _solve(z);
+        solve(z);
         TensorPrimitives.Divide(z, _scale, z);
         if (_layout.HasIntercept)
             w[d] = w[d] / _sn - TensorPrimitives.Dot(_means, z);
@@ -241,15 +244,21 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
 
     /// <summary>
     /// z ← A⁺z for a scaled A whose small eigenvalues are rounding noise (at most <see cref="NullEigenvalueFactor"/>·d·ε·λmax:
-    /// exactly dependent or constant features), else null. Valid for the gap because the gradient of a least-squares
-    /// objective lies in the range of H, so ½·gᵀw is the same for every solution w of Hw = g and J is constant along
-    /// the null space; A's eigenvalues between the noise and 1/<see cref="MaxCondition"/> leave no certificate.
+    /// exactly dependent or constant features), else null; and for the gap bound, z ← (A with those eigenvalues raised to
+    /// ε·λmax)⁻¹z. A's eigenvalues between the noise and 1/<see cref="MaxCondition"/> leave no certificate.
     /// </summary>
-    private static (SolveInPlace?, int Rank, double Condition) PseudoInverse(double[] scaled, int d, double choleskyCondition)
+    /// <remarks>
+    /// The gradient of a least-squares objective lies in the range of H, so where the null space is exact ½·gᵀH⁺g is
+    /// the gap and J is constant along it; the gradient's component there is rounding, and the raised eigenvalues count
+    /// it at about ε·J. Where A only looks singular (NIST's Filip: eigenvalues near 10⁻¹⁵·λmax, not zero) J does vary
+    /// along those directions, and ½·gᵀH⁺g alone would certify a point whose J is far from J*: the raised eigenvalues
+    /// keep that gradient in the bound.
+    /// </remarks>
+    private static (SolveInPlace?, SolveInPlace?, int Rank, double Condition) PseudoInverse(double[] scaled, int d, double choleskyCondition)
     {
         var (values, vectors, _) = LinearAlgebra.SymmetricEigensolver.Decompose(scaled, d);
         double max = values.Max();
-        if (!(max > 0)) return (null, 0, double.PositiveInfinity);
+        if (!(max > 0)) return (null, null, 0, double.PositiveInfinity);
         double zero = NullEigenvalueFactor * d * 2.220446049250313e-16 * max;
         double min = double.PositiveInfinity;
         int rank = 0;
@@ -257,27 +266,29 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
             if (v > zero) { rank++; min = Math.Min(min, v); }
         double condition = max / min;
         if (rank == d || !(condition <= MaxCondition))
-            return (null, rank, Math.Max(choleskyCondition, condition));
-        // vectors: column k of the row-major d × d matrix is the eigenvector of values[k] (as PCA reads it).
+            return (null, null, rank, Math.Max(choleskyCondition, condition));
+        // vectors: row k of the row-major d × d matrix is the eigenvector of values[k] (SymmetricEigensolver.Decompose).
         var inverse = values.Select(v => v > zero ? 1 / v : 0).ToArray();
-        void Solve(Span<double> b)
+        var raised = values.Select(v => 1 / Math.Max(v, 2.220446049250313e-16 * max)).ToArray();
+        return (b => Solve(b, inverse), b => Solve(b, raised), rank, condition);
+
+        void Solve(Span<double> b, double[] inverse)
         {
             var c = new double[d];
             for (int k = 0; k < d; k++)
             {
                 if (inverse[k] == 0) continue;
                 double dot = 0;
-                for (int i = 0; i < d; i++) dot += vectors[i * d + k] * b[i];
+                for (int i = 0; i < d; i++) dot += vectors[k * d + i] * b[i];
                 c[k] = dot * inverse[k];
             }
             for (int i = 0; i < d; i++)
             {
                 double v = 0;
-                for (int k = 0; k < d; k++) v += vectors[i * d + k] * c[k];
+                for (int k = 0; k < d; k++) v += vectors[k * d + i] * c[k];
                 b[i] = v;
             }
         }
-        return (Solve, rank, condition);
     }
 
     private static void Multiply(double[] a, int d, double[] w)

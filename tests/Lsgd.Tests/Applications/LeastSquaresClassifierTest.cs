@@ -39,6 +39,41 @@ public class LeastSquaresClassifierTest
         Assert.Equal("green", fit.Model.Predict([9.5, 0.5]));
     }
 
+    [Theory]
+    [InlineData(SolverMethod.Auto)]
+    [InlineData(SolverMethod.Exact)]
+    [InlineData(SolverMethod.GradientDescent)]
+    [InlineData(SolverMethod.ConjugateGradient)]
+    public void AnAllZeroColumnAndOneConstantOnlyInTheTrainingRowsAreNamedAndTheFitGoesOn(SolverMethod method)
+    {
+        // A digits-like table: 'blank' is 0 in every row (a pixel no digit touches), 'rare' is 0 in every training row
+        // and varies only in the held-out rows. Both are aliased in the regression on the training rows.
+        var (separable, labels) = Separable();
+        var x = new double[90 * 4];
+        for (int i = 0; i < 90; i++)
+        {
+            x[i * 4] = separable.Feature(i, 0);
+            x[i * 4 + 2] = separable.Feature(i, 1);
+            x[i * 4 + 3] = i >= 60 && i % 2 == 0 ? 1 : 0;
+        }
+        var data = new Dataset(x, new double[90], 90, 4, 1, ["a", "blank", "b", "rare"]);
+        var options = new LeastSquaresClassifierOptions();
+        var fit = new LeastSquaresClassifier(options with { Regression = options.Regression with { Method = method } })
+            .Fit(data, labels, [.. Enumerable.Range(0, 60)], [.. Enumerable.Range(60, 30)]);
+        Assert.Equal(["blank", "rare"], fit.ConstantFeatures);
+        Assert.Equal(["rare"], fit.ConstantOnlyInTraining);
+        Assert.Equal(3, fit.Regression.Exact!.Rank);   // a, b and the intercept
+        Assert.Equal(["blank", "rare"], fit.Regression.Exact.Aliased);
+        Assert.True(fit.Regression.Converged);
+        for (int k = 0; k < 3; k++)
+        {
+            Assert.Equal(0, fit.Regression.Model.Coefficients(k)[1]);   // minimum norm: nothing on a column of zeros
+            Assert.Equal(0, fit.Regression.Model.Coefficients(k)[3]);
+        }
+        Assert.Equal(1.0, fit.Training.Accuracy);
+        Assert.Equal(1.0, fit.Test!.Accuracy);
+    }
+
     [Fact]
     public void SeparableClassesStayPerfectOnHeldOutRows()
     {

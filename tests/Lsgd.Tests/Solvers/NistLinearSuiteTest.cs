@@ -180,8 +180,9 @@ public class NistLinearSuiteTest(ITestOutputHelper output)
     [Fact]
     public void ConjugateGradientOnFilipNeverSaysConverged()
     {
-        // Filip's scaled statistics have κ ≈ 1e15: the certificate's factor sees rank 7 of 10 there, CG stalls far
-        // from the optimum (a certified gap of about 2e-3), and says so: not converged, no report.
+        // Filip's scaled statistics have κ ≈ 1e15: the certificate's eigendecomposition takes three directions for
+        // null (rank 7 of 10), but J still varies along them; CG stalls far from the optimum there, and the bound,
+        // which keeps the gradient along those directions, says so: not converged, no report.
         var (_, fit) = ThroughEstimator(TestData.LoadNist("Filip"), SolverMethod.ConjugateGradient);
         Assert.False(fit.Training!.Converged);
         Assert.False(fit.Optimality!.Certified);

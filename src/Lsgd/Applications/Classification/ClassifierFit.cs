@@ -6,8 +6,10 @@ namespace Lsgd.Applications.Classification;
 public sealed class ClassifierFit
 {
     internal ClassifierFit(LeastSquaresClassifierModel model, LinearFit regression, int[] trainingRows, int[] testRows,
-        ClassificationReport training, ClassificationReport? test)
+        ClassificationReport training, ClassificationReport? test, string[] constantFeatures, string[] constantOnlyInTraining)
     {
+        ConstantFeatures = constantFeatures;
+        ConstantOnlyInTraining = constantOnlyInTraining;
         Model = model;
         Regression = regression;
         TrainingRows = trainingRows;
@@ -21,6 +23,16 @@ public sealed class ClassifierFit
 
     /// <summary>The multi-output least-squares fit of the encoded targets (R², method, optimality…).</summary>
     public LinearFit Regression { get; }
+
+    /// <summary>
+    /// The features constant over the training rows (an all-zero pixel, a column constant in the training split
+    /// only): nothing in the fit can tell their weights from the intercept's, so the regression names them in
+    /// <see cref="LinearFit.Exact"/>'s <c>Aliased</c> (with <c>Rank</c>) and fits on with the minimum-norm solution.
+    /// </summary>
+    public IReadOnlyList<string> ConstantFeatures { get; }
+
+    /// <summary>Those of <see cref="ConstantFeatures"/> that vary in the held-out rows: the fit could not learn what they say there.</summary>
+    public IReadOnlyList<string> ConstantOnlyInTraining { get; }
 
     /// <summary>0-based indices of the rows fitted, in increasing order.</summary>
     public IReadOnlyList<int> TrainingRows { get; }

@@ -90,7 +90,20 @@ public sealed class LeastSquaresClassifier
             ClassificationReport.Compute(classes, [.. rows.Select(i => actual[i])], model.PredictIndices(Subset(features, rows)));
         var training = Evaluate(trainRows);
         var test = testRows.Length > 0 ? Evaluate(testRows) : null;
-        return new ClassifierFit(model, regression, trainRows, testRows, training, test);
+        var constant = Enumerable.Range(0, features.Features).Where(j => IsConstant(features, trainRows, j)).ToArray();
+        return new ClassifierFit(model, regression, trainRows, testRows, training, test,
+            [.. constant.Select(j => features.FeatureNames[j])],
+            [.. constant.Where(j => !IsConstant(features, [.. trainRows, .. testRows], j)).Select(j => features.FeatureNames[j])]);
+    }
+
+    /// <summary>Whether feature <paramref name="j"/> takes one value over <paramref name="rows"/>.</summary>
+    private static bool IsConstant(Dataset features, int[] rows, int j)
+    {
+        if (rows.Length == 0) return true;
+        double first = features.Feature(rows[0], j);
+        foreach (int i in rows)
+            if (features.Feature(i, j) != first) return false;
+        return true;
     }
 
     /// <summary>
