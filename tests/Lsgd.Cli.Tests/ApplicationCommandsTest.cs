@@ -106,6 +106,40 @@ public class ApplicationCommandsTest
         Assert.Equal(["blue", "dark red", "green"], j.GetProperty("classes").EnumerateArray().Select(e => e.GetString()));
     }
 
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("exact")]
+    [InlineData("cg")]
+    [InlineData("gd")]
+    public void ClassifyNamesAnAllZeroColumnAndOneConstantOnlyInTheTrainingRowsAndFitsOn(string method)
+    {
+        // A digits-like table: 'blank' is 0 everywhere, 'rare' is 1 in one row only, which seed 1 holds out.
+        using var temp = new TempFolder();
+        var lines = new List<string> { "x,blank,y,rare,colour" };
+        for (int i = 0; i < 30; i++)
+        {
+            double jitter = (i % 5) * 0.1;
+            lines.Add(FormattableString.Invariant($"{jitter},0,{-jitter},{(i == 0 ? 1 : 0)},dark red"));
+            lines.Add(FormattableString.Invariant($"{10 + jitter},0,{jitter},0,green"));
+            lines.Add(FormattableString.Invariant($"{-jitter},0,{10 - jitter},0,blue"));
+        }
+        string csv = temp.File("pixels.csv", string.Join("\n", lines) + "\n");
+        string[] args = ["classify", csv, "--target", "colour", "--test-fraction", "0.3", "--seed", "1", "--method", method];
+        var json = CliRunner.Run([.. args, "--json"]);
+        Assert.Equal(0, json.ExitCode);
+        Assert.Equal("", json.Error);   // with --json, rank and aliased say it
+        Assert.Equal(3, json.Json.GetProperty("rank").GetInt32());   // x, y and the intercept
+        Assert.Equal(["blank", "rare"], json.Json.GetProperty("aliased").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(1.0, json.Json.GetProperty("accuracy").GetDouble());
+        // Plain gd stops by the article's |ΔJ| rule here (on the mean loss), before its gap is certified, and says so.
+        Assert.Equal(method != "gd", json.Json.GetProperty("converged").GetBoolean());
+        var text = CliRunner.Run(args);
+        Assert.Equal(0, text.ExitCode);
+        Assert.StartsWith("lsgd: warning: the columns are linearly dependent (rank 3 of 5 parameters per class): 'blank', 'rare' are aliased", text.Error);
+        Assert.Contains("'rare' is constant in the training rows only: it varies in the held-out rows", text.Error);
+        Assert.Contains("Accuracy on the 27 held-out rows: 1 (27 of 27)", text.Output);
+    }
+
     [Fact]
     public void ClassifyNamesTheLineOfAnEmptyLabel()
     {
