@@ -38,7 +38,7 @@ public sealed class CurveFit
         StandardErrors = se;
     }
 
-    /// <summary>The model that was fitted; <see cref="Predict"/> evaluates it at the fitted parameters.</summary>
+    /// <summary>The model that was fitted; <see cref="Predict(double)"/> evaluates it at the fitted parameters.</summary>
     public ICurveModel Model { get; }
 
     /// <summary>How the fit was computed.</summary>
@@ -132,6 +132,20 @@ public sealed class CurveFit
     /// the monomials.
     /// </remarks>
     public double Predict(double x) => StablePredictor?.Invoke(x) ?? Model.Evaluate(x, _parameters);
+
+    /// <summary>f(point; θ̂) for a model of several variables (<see cref="ICurveModel.VariableNames"/>, in that order).</summary>
+    /// <param name="point">One value per variable.</param>
+    /// <exception cref="ArgumentException">Not one value per variable.</exception>
+    public double Predict(ReadOnlySpan<double> point)
+    {
+        int k = Model.VariableNames.Count;
+        if (point.Length != k)
+            Throw.Length(nameof(point), point.Length, k, "one value per variable: " + string.Join(", ", Model.VariableNames));
+        if (k == 1) return Predict(point[0]);
+        Span<double> value = stackalloc double[1];
+        Model.Evaluate(point, _parameters, value, []);
+        return value[0];
+    }
 
     /// <summary>A better-conditioned way to evaluate the fitted curve than the reported parameters, when there is one.</summary>
     internal Func<double, double>? StablePredictor { get; init; }

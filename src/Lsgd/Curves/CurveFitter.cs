@@ -23,8 +23,8 @@ public static class CurveFitter
     /// gradient descent, and reports standard errors from the Jacobian at the solution.
     /// </summary>
     /// <param name="model">The model, e.g. an <see cref="Expression"/> or <see cref="GaussianPeaks"/>.</param>
-    /// <param name="x">The points' x.</param>
-    /// <param name="y">The points' y, as many as x.</param>
+    /// <param name="x">The points' x; for a model of k variables (<see cref="ICurveModel.VariableNames"/>), n·k values, row-major.</param>
+    /// <param name="y">The points' y, one per point.</param>
     /// <param name="initial">θ₀, in the order of <see cref="ICurveModel.ParameterNames"/>.</param>
     /// <param name="options">Method and stopping rules (default: Levenberg–Marquardt).</param>
     /// <param name="cancellationToken">Stops the iterations, keeping the parameters reached.</param>

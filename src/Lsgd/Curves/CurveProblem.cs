@@ -17,17 +17,18 @@ internal sealed class CurveProblem
     public CurveProblem(ICurveModel model, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (x.Length != y.Length)
-            Throw.Length("y", y.Length, x.Length, "one y per x");
+        K = model.VariableNames.Count;
+        if (x.Length != y.Length * K)
+            Throw.Length("y", y.Length, x.Length / K, K == 1 ? "one y per x" : $"one y per point of {K} variables");
         Model = model;
         X = x.ToArray();
         Y = y.ToArray();
-        N = x.Length;
+        N = y.Length;
         P = model.ParameterNames.Count;
         _values = new double[N];
         for (int i = 0; i < N; i++)
-            if (!double.IsFinite(X[i]) || !double.IsFinite(Y[i]))
-                Throw.Data(string.Create(CultureInfo.InvariantCulture, $"Point {i + 1} is ({X[i]}, {Y[i]}): every x and y must be a finite number."));
+            if (!double.IsFinite(Y[i]) || !AllFinite(X.AsSpan(i * K, K)))
+                Throw.Data($"Point {i + 1} is ({Point(i)}, {Throw.Format(Y[i])}): every x and y must be a finite number.");
         if (P == 0)
             Throw.Data($"The model {model.Formula} has no parameters, so there is nothing to fit. Name at least one parameter, e.g. a*x.");
         if (N < P)
@@ -40,7 +41,12 @@ internal sealed class CurveProblem
     }
 
     public ICurveModel Model { get; }
+
+    /// <summary>The points, n·k values row-major.</summary>
     public double[] X { get; }
+
+    /// <summary>k, the number of variables.</summary>
+    public int K { get; }
     public double[] Y { get; }
     public int N { get; }
     public int P { get; }
@@ -82,15 +88,28 @@ internal sealed class CurveProblem
         double sse = ResidualsAndJacobian(theta, r, jacobian);
         for (int i = 0; i < N; i++)
             if (!double.IsFinite(_values[i]))
-                Throw.Data($"The model {Model.Formula} is {Throw.Format(_values[i])} at x = {Throw.Format(X[i])} (point {i + 1}) with the initial values {Values(theta)}. " +
+                Throw.Data($"The model {Model.Formula} is {Throw.Format(_values[i])} at {At(i)} (point {i + 1}) with the initial values {Values(theta)}. " +
                     "Choose initial values where it is finite (e.g. no log or sqrt of a negative number, no division by zero).");
         for (int j = 0; j < P; j++)
             for (int i = 0; i < N; i++)
                 if (!double.IsFinite(jacobian[j * N + i]))
-                    Throw.Data($"The derivative of {Model.Formula} by {Model.ParameterNames[j]} is {Throw.Format(jacobian[j * N + i])} at x = {Throw.Format(X[i])} (point {i + 1}) " +
+                    Throw.Data($"The derivative of {Model.Formula} by {Model.ParameterNames[j]} is {Throw.Format(jacobian[j * N + i])} at {At(i)} (point {i + 1}) " +
                         $"with the initial values {Values(theta)}. Choose initial values where the model is smooth (e.g. sqrt and abs away from 0).");
         return sse;
     }
+
+    private static bool AllFinite(ReadOnlySpan<double> values)
+    {
+        foreach (double v in values)
+            if (!double.IsFinite(v)) return false;
+        return true;
+    }
+
+    /// <summary>Point i's variables as text: "x" or "x1, x2".</summary>
+    private string Point(int i) => string.Join(", ", X.AsSpan(i * K, K).ToArray().Select(v => Throw.Format(v)));
+
+    /// <summary>"x = 1.5" or "x1 = 1, x2 = 3".</summary>
+    private string At(int i) => string.Join(", ", Model.VariableNames.Select((name, v) => $"{name} = {Throw.Format(X[i * K + v])}"));
 
     /// <summary>
     /// Cov(θ̂) = σ̂² (JᵀJ)⁻¹ from a QR factorisation of J with unit-norm columns (never forming JᵀJ), and the

@@ -6,6 +6,7 @@ internal enum Operation : byte
     Constant, Variable, Parameter, Negate,
     Add, Subtract, Multiply, Divide, Power,
     Exp, Log, Sqrt, Sin, Cos, Tanh, Abs,
+    Atan, Asin, Acos, Sinh, Cosh, Erf, Log10, Tan, Atan2,
 }
 
 /// <summary>A node of a parsed expression: the syntax tree <see cref="ExpressionParser"/> builds.</summary>
@@ -14,8 +15,8 @@ internal abstract record ExpressionNode;
 /// <summary>A number, or a named constant (pi, e) already replaced by its value.</summary>
 internal sealed record NumberNode(double Value) : ExpressionNode;
 
-/// <summary>The independent variable x.</summary>
-internal sealed record VariableNode : ExpressionNode;
+/// <summary>An independent variable: x, or the <paramref name="Index"/>-th of the variables named at parsing.</summary>
+internal sealed record VariableNode(int Index) : ExpressionNode;
 
 /// <summary>A parameter, numbered in order of first appearance in the text.</summary>
 internal sealed record ParameterNode(string Name, int Index) : ExpressionNode;
@@ -39,6 +40,14 @@ internal static class Operations
         Operation.Cos => Math.Cos(a),
         Operation.Tanh => Math.Tanh(a),
         Operation.Abs => Math.Abs(a),
+        Operation.Atan => Math.Atan(a),
+        Operation.Asin => Math.Asin(a),
+        Operation.Acos => Math.Acos(a),
+        Operation.Sinh => Math.Sinh(a),
+        Operation.Cosh => Math.Cosh(a),
+        Operation.Erf => Internals.SpecialFunctions.Erf(a),
+        Operation.Log10 => Math.Log10(a),
+        Operation.Tan => Math.Tan(a),
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
 
@@ -49,6 +58,7 @@ internal static class Operations
         Operation.Multiply => a * b,
         Operation.Divide => a / b,
         Operation.Power => Math.Pow(a, b),
+        Operation.Atan2 => Math.Atan2(a, b),
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
 
@@ -63,6 +73,14 @@ internal static class Operations
         Operation.Cos => -Math.Sin(a),
         Operation.Tanh => 1 - v * v,
         Operation.Abs => a > 0 ? 1 : a < 0 ? -1 : a == 0 ? 0 : double.NaN,   // Math.Sign throws on NaN
+        Operation.Atan => 1 / (1 + a * a),
+        Operation.Asin => 1 / Math.Sqrt((1 - a) * (1 + a)),
+        Operation.Acos => -1 / Math.Sqrt((1 - a) * (1 + a)),
+        Operation.Sinh => Math.Cosh(a),
+        Operation.Cosh => Math.Sinh(a),
+        Operation.Erf => 2 / Math.Sqrt(Math.PI) * Math.Exp(-a * a),
+        Operation.Log10 => 1 / (a * Math.Log(10)),
+        Operation.Tan => 1 + v * v,
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
 }

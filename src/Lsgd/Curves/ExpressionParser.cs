@@ -35,33 +35,56 @@ internal sealed class ExpressionParser
             ["tanh"] = (Operation.Tanh, 1),
             ["abs"] = (Operation.Abs, 1),
             ["pow"] = (Operation.Power, 2),
+            ["atan"] = (Operation.Atan, 1),
+            ["asin"] = (Operation.Asin, 1),
+            ["acos"] = (Operation.Acos, 1),
+            ["atan2"] = (Operation.Atan2, 2),
+            ["tan"] = (Operation.Tan, 1),
+            ["sinh"] = (Operation.Sinh, 1),
+            ["cosh"] = (Operation.Cosh, 1),
+            ["erf"] = (Operation.Erf, 1),
+            ["log10"] = (Operation.Log10, 1),
         };
+
+    /// <summary>Other spellings of the functions, named in the error for an unknown function.</summary>
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["arctan"] = "atan", ["arcsin"] = "asin", ["arccos"] = "acos", ["ln"] = "log", ["lg"] = "log10", ["exp10"] = "pow(10, …)",
+        ["power"] = "pow", ["arctan2"] = "atan2", ["sqr"] = "x^2",
+    };
 
     /// <summary>Named constants.</summary>
     public static readonly IReadOnlyDictionary<string, double> Constants =
         new Dictionary<string, double>(StringComparer.Ordinal) { ["pi"] = Math.PI, ["e"] = Math.E };
 
-    private const string FunctionList = "exp, log, sqrt, sin, cos, tanh, abs and pow";
+    /// <summary>The functions as the error for an unknown one lists them.</summary>
+    public static readonly string FunctionList = string.Join(", ", Functions.Keys.SkipLast(1)) + " and " + Functions.Keys.Last();
     private const string Operand = "a number, a name or '('";
 
     private readonly string _text;
     private readonly List<Token> _tokens;
     private readonly List<string> _parameters = [];
+    private readonly IReadOnlyList<string> _variables;
+    private readonly bool[] _used;
     private int _next;
-    private bool _usesVariable;
 
-    private ExpressionParser(string text)
+    private ExpressionParser(string text, IReadOnlyList<string> variables)
     {
         _text = text;
+        _variables = variables;
+        _used = new bool[variables.Count];
         _tokens = Tokenize(text);
     }
 
-    /// <summary>Parses <paramref name="text"/> into a tree and the parameter names in order of first appearance.</summary>
+    /// <summary>
+    /// Parses <paramref name="text"/> into a tree, the parameter names in order of first appearance, and which of the
+    /// <paramref name="variables"/> (default: x alone) appear.
+    /// </summary>
     /// <exception cref="ExpressionParseException">The text is not a valid expression.</exception>
-    public static (ExpressionNode Root, IReadOnlyList<string> Parameters, bool UsesVariable) Parse(string text)
+    public static (ExpressionNode Root, IReadOnlyList<string> Parameters, bool[] UsedVariables) Parse(string text, IReadOnlyList<string>? variables = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var parser = new ExpressionParser(text);
+        var parser = new ExpressionParser(text, variables ?? [VariableName]);
         var root = parser.Sum();
         var end = parser.Peek;
         if (end.Kind != TokenKind.End)
@@ -70,7 +93,7 @@ internal sealed class ExpressionParser
                 parser.Fail(end, $"unbalanced ')' at column {end.Column}: there is no '(' for it to close");
             parser.Fail(end, $"expected an operator (+ - * / ^) at column {end.Column}{Found(end)}");
         }
-        return (root, parser._parameters, parser._usesVariable);
+        return (root, parser._parameters, parser._used);
     }
 
     private Token Peek => _tokens[_next];
@@ -167,15 +190,21 @@ internal sealed class ExpressionParser
                 ? new UnaryNode(function.Operation, arguments[0])
                 : new BinaryNode(function.Operation, arguments[0], arguments[1]);
         }
+        int variable = IndexOf(_variables, name);
         if (call)
-            Fail(token, $"unknown function '{name}' at column {token.Column} (the functions are {FunctionList}; write {name}*(…) for a product)");
+        {
+            string hint = Aliases.TryGetValue(name, out var alias) ? $"; did you mean {alias}?"
+                : Functions.Keys.FirstOrDefault(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase)) is { } cased ? $"; did you mean {cased}? (names are case-sensitive)"
+                : _parameters.Contains(name) || variable >= 0 || Constants.ContainsKey(name) ? $"; for a product write {name}*(…)" : "";
+            Fail(token, $"unknown function '{name}' at column {token.Column} (the functions are {FunctionList}{hint})");
+        }
+        if (variable >= 0)
+        {
+            _used[variable] = true;
+            return new VariableNode(variable);
+        }
         if (Constants.TryGetValue(name, out double value))
             return new NumberNode(value);
-        if (name == VariableName)
-        {
-            _usesVariable = true;
-            return new VariableNode();
-        }
         int index = _parameters.IndexOf(name);
         if (index < 0)
         {
@@ -183,6 +212,13 @@ internal sealed class ExpressionParser
             _parameters.Add(name);
         }
         return new ParameterNode(name, index);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+            if (names[i] == name) return i;
+        return -1;
     }
 
     /// <summary>Consumes the ')' that closes <paramref name="open"/>, or fails naming what was expected.</summary>

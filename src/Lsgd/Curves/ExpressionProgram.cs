@@ -16,12 +16,16 @@ internal sealed class ExpressionProgram
 {
     private readonly Instruction[] _code;
 
-    private ExpressionProgram(Instruction[] code, int depth, int parameterCount)
+    private ExpressionProgram(Instruction[] code, int depth, int parameterCount, int variableCount)
     {
         _code = code;
         StackDepth = depth;
         ParameterCount = parameterCount;
+        VariableCount = variableCount;
     }
+
+    /// <summary>k, the number of variables: each point is k values.</summary>
+    public int VariableCount { get; }
 
     /// <summary>Most values on the stack at once.</summary>
     public int StackDepth { get; }
@@ -32,8 +36,8 @@ internal sealed class ExpressionProgram
     /// <summary>Whether the result depends on the parameters at all.</summary>
     public bool DependsOnParameters => _code[^1].Varies;
 
-    /// <summary>Compiles <paramref name="root"/> for <paramref name="parameterCount"/> parameters.</summary>
-    public static ExpressionProgram Compile(ExpressionNode root, int parameterCount)
+    /// <summary>Compiles <paramref name="root"/> for <paramref name="parameterCount"/> parameters and <paramref name="variableCount"/> variables.</summary>
+    public static ExpressionProgram Compile(ExpressionNode root, int parameterCount, int variableCount = 1)
     {
         var code = new List<Instruction>();
         int depth = 0, maxDepth = 0;
@@ -46,8 +50,8 @@ internal sealed class ExpressionProgram
                     code.Add(new Instruction(Operation.Constant, n.Value, 0, false, false, false));
                     Push();
                     return false;
-                case VariableNode:
-                    code.Add(new Instruction(Operation.Variable, 0, 0, false, false, false));
+                case VariableNode v:
+                    code.Add(new Instruction(Operation.Variable, 0, v.Index, false, false, false));
                     Push();
                     return false;
                 case ParameterNode p:
@@ -69,7 +73,7 @@ internal sealed class ExpressionProgram
             }
         }
         Emit(Fold(root));
-        return new ExpressionProgram([.. code], maxDepth, parameterCount);
+        return new ExpressionProgram([.. code], maxDepth, parameterCount, variableCount);
     }
 
     /// <summary>Replaces every sub-expression without x or parameters by its value.</summary>
@@ -91,14 +95,14 @@ internal sealed class ExpressionProgram
         }
     }
 
-    /// <summary>f(x; θ).</summary>
-    public double Value(double x, ReadOnlySpan<double> parameters)
+    /// <summary>f(x; θ) at the point x (its k variables).</summary>
+    public double Value(ReadOnlySpan<double> x, ReadOnlySpan<double> parameters)
     {
         Span<double> stack = StackDepth <= 64 ? stackalloc double[StackDepth] : new double[StackDepth];
         return Value(x, parameters, stack);
     }
 
-    private double Value(double x, ReadOnlySpan<double> parameters, Span<double> v)
+    private double Value(ReadOnlySpan<double> x, ReadOnlySpan<double> parameters, Span<double> v)
     {
         int sp = 0;
         foreach (ref readonly var ins in _code.AsSpan())
@@ -106,9 +110,9 @@ internal sealed class ExpressionProgram
             switch (ins.Operation)
             {
                 case Operation.Constant: v[sp++] = ins.Constant; break;
-                case Operation.Variable: v[sp++] = x; break;
+                case Operation.Variable: v[sp++] = x[ins.Index]; break;
                 case Operation.Parameter: v[sp++] = parameters[ins.Index]; break;
-                case Operation.Add or Operation.Subtract or Operation.Multiply or Operation.Divide or Operation.Power:
+                case Operation.Add or Operation.Subtract or Operation.Multiply or Operation.Divide or Operation.Power or Operation.Atan2:
                     sp--;
                     v[sp - 1] = Operations.Apply(ins.Operation, v[sp - 1], v[sp]);
                     break;
@@ -120,8 +124,8 @@ internal sealed class ExpressionProgram
         return v[0];
     }
 
-    /// <summary>f(x; θ), writing ∂f/∂θ into <paramref name="gradient"/> (length p).</summary>
-    public double ValueAndGradient(double x, ReadOnlySpan<double> parameters, Span<double> gradient)
+    /// <summary>f(x; θ) at the point x, writing ∂f/∂θ into <paramref name="gradient"/> (length p).</summary>
+    public double ValueAndGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> parameters, Span<double> gradient)
     {
         int p = ParameterCount;
         Span<double> values = StackDepth <= 64 ? stackalloc double[StackDepth] : new double[StackDepth];
@@ -130,26 +134,29 @@ internal sealed class ExpressionProgram
         return ValueAndGradient(x, parameters, gradient, values, gradients);
     }
 
-    /// <summary>Values (and, when <paramref name="jacobian"/> is not empty, the column-major n × p Jacobian) at every x.</summary>
+    /// <summary>
+    /// Values (and, when <paramref name="jacobian"/> is not empty, the column-major n × p Jacobian) at every point:
+    /// x holds n points of k variables, row-major.
+    /// </summary>
     public void Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> parameters, Span<double> values, Span<double> jacobian)
     {
-        int n = x.Length, p = ParameterCount;
+        int k = VariableCount, n = x.Length / k, p = ParameterCount;
         var stack = new double[StackDepth];
         if (jacobian.IsEmpty)
         {
-            for (int i = 0; i < n; i++) values[i] = Value(x[i], parameters, stack);
+            for (int i = 0; i < n; i++) values[i] = Value(x.Slice(i * k, k), parameters, stack);
             return;
         }
         var gradients = new double[Math.Max(StackDepth * p, 1)];
         Span<double> row = p <= 64 ? stackalloc double[p] : new double[p];
         for (int i = 0; i < n; i++)
         {
-            values[i] = ValueAndGradient(x[i], parameters, row, stack, gradients);
+            values[i] = ValueAndGradient(x.Slice(i * k, k), parameters, row, stack, gradients);
             for (int j = 0; j < p; j++) jacobian[j * n + i] = row[j];
         }
     }
 
-    private double ValueAndGradient(double x, ReadOnlySpan<double> parameters, Span<double> gradient, Span<double> v, Span<double> g)
+    private double ValueAndGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> parameters, Span<double> gradient, Span<double> v, Span<double> g)
     {
         int p = ParameterCount;
         int sp = 0;
@@ -158,14 +165,14 @@ internal sealed class ExpressionProgram
             switch (ins.Operation)
             {
                 case Operation.Constant: v[sp++] = ins.Constant; break;
-                case Operation.Variable: v[sp++] = x; break;
+                case Operation.Variable: v[sp++] = x[ins.Index]; break;
                 case Operation.Parameter:
                     var unit = g.Slice(sp * p, p);
                     unit.Clear();
                     unit[ins.Index] = 1;
                     v[sp++] = parameters[ins.Index];
                     break;
-                case Operation.Add or Operation.Subtract or Operation.Multiply or Operation.Divide or Operation.Power:
+                case Operation.Add or Operation.Subtract or Operation.Multiply or Operation.Divide or Operation.Power or Operation.Atan2:
                 {
                     sp--;
                     int a = sp - 1;
@@ -212,6 +219,11 @@ internal sealed class ExpressionProgram
             case Operation.Power:
                 if (left) da = vb == 0 ? 0 : vb * Math.Pow(va, vb - 1);
                 if (right) db = r == 0 ? 0 : r * Math.Log(va);
+                break;
+            case Operation.Atan2:
+                double h = va * va + vb * vb;
+                da = vb / h;
+                db = -va / h;
                 break;
         }
         if (left && right)

@@ -12,6 +12,9 @@ public interface ICurveModel
     /// <summary>The parameter names, in the order of the parameter vector θ.</summary>
     IReadOnlyList<string> ParameterNames { get; }
 
+    /// <summary>The variables, in the order of a point's values: x alone unless the model says otherwise.</summary>
+    IReadOnlyList<string> VariableNames => [Expression.VariableName];
+
     /// <summary>f(x; θ).</summary>
     /// <param name="x">The point.</param>
     /// <param name="parameters">θ, in the order of <see cref="ParameterNames"/>.</param>
@@ -27,7 +30,7 @@ public interface ICurveModel
     /// f at every point, and when <paramref name="jacobian"/> is not empty the Jacobian Jᵢⱼ = ∂f(xᵢ)/∂θⱼ,
     /// column-major (column j, the derivative by θⱼ at every point, starts at <c>j·n</c>).
     /// </summary>
-    /// <param name="x">The n points.</param>
+    /// <param name="x">The n points: n·k values, row-major, for the k = <see cref="VariableNames"/>.Count variables (n values for one).</param>
     /// <param name="parameters">θ.</param>
     /// <param name="values">Receives f(xᵢ; θ) (length n).</param>
     /// <param name="jacobian">Receives J (length n·p), or empty for values only.</param>
