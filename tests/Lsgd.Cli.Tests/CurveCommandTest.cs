@@ -143,7 +143,7 @@ public class CurveCommandTest
         { ["--degree", "0"], "--degree 0 is not allowed: it must be an integer >= 1. Use 1 for a straight line, 2 for a parabola." },
         { ["--basis", "1,,x"], "--basis \"1,,x\": item 2 is empty. List functions of x separated by commas, e.g. 1,x,sin(x)." },
         { ["--basis", "1,sin(x"], "--basis item 2 \"sin(x\": expected ')' at column 6 (end of input) to close the '(' at column 4." },
-        { ["--model", "a*exp(b*x)+c", "--init", "a=1,b=-0.5,c=0", "--max-iterations", "0"], "--max-iterations 0 is not allowed: it must be an integer >= 1. Try 500." },
+        { ["--model", "a*exp(b*x)+c", "--init", "a=1,b=-0.5,c=0", "--max-iterations", "0"], "--max-iterations 0 is not allowed: it must be an integer >= 1. Try 500, or leave it unset for the automatic budget." },
     };
 
     [Theory]

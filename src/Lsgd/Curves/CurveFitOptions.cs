@@ -26,7 +26,10 @@ public enum CurveFitMethod
 /// test) is at most <see cref="GradientTolerance"/>; when an accepted step
 /// lowers S by less than <see cref="Tolerance"/>·S and the linear model predicted no more (MINPACK's rule), but only
 /// at a stationary point; when no damping makes a step that lowers S (rounding limit, converged or not by the test
-/// above); or after <see cref="MaxIterations"/> trial steps. Gradient descent uses the stopping rules of
+/// above); when it stops making progress (the automatic budget, <see cref="MaxIterations"/> unset); or after
+/// <see cref="MaxIterations"/> trial steps. A Levenberg–Marquardt fit that stalls away from a stationary point (a
+/// plateau, where a parameter has wandered to where the model no longer depends on it) restarts once from each of a
+/// few points (<see cref="RestartOnPlateau"/>) and keeps a restart only where it converges lower. Gradient descent uses the stopping rules of
 /// <see cref="GradientDescent"/>, the same ones as every other fit in Lsgd, and the same convergence test.</para>
 /// </remarks>
 public sealed record CurveFitOptions
@@ -34,12 +37,33 @@ public sealed record CurveFitOptions
     /// <summary>Levenberg–Marquardt (default) or gradient descent. <see cref="CurveFitMethod.Exact"/> is for linear models only.</summary>
     public CurveFitMethod Method { get; init; } = CurveFitMethod.LevenbergMarquardt;
 
-    /// <summary>Levenberg–Marquardt: most trial steps (≥ 1), rejected ones included. Default 500; most fits need under 50.</summary>
-    public int MaxIterations
+    /// <summary>
+    /// Levenberg–Marquardt: most trial steps (≥ 1), rejected ones included. Default null: automatic — the fit goes on
+    /// while it makes progress (S falls by at least <see cref="AutomaticBudgetProgress"/> of itself in every
+    /// <see cref="AutomaticBudgetWindow"/> trial steps), up to <see cref="AutomaticBudgetCap"/>. Most fits need under
+    /// 50 steps; some walk a long curved valley (NIST's MGH10 from its first start: about 7 700).
+    /// </summary>
+    public int? MaxIterations
     {
         get;
-        init => field = Check.AtLeast(value, 1, nameof(MaxIterations), "Try 500.");
-    } = 500;
+        init => field = value is { } v ? Check.AtLeast(v, 1, nameof(MaxIterations), "Try 500, or leave it unset for the automatic budget.") : null;
+    }
+
+    /// <summary>The automatic budget's window: trial steps over which S must fall by <see cref="AutomaticBudgetProgress"/> of itself.</summary>
+    public const int AutomaticBudgetWindow = 200;
+
+    /// <summary>The automatic budget's least relative progress of S per <see cref="AutomaticBudgetWindow"/> trial steps.</summary>
+    public const double AutomaticBudgetProgress = 1e-6;
+
+    /// <summary>The automatic budget's most trial steps, however steady the progress.</summary>
+    public const int AutomaticBudgetCap = 100_000;
+
+    /// <summary>
+    /// Levenberg–Marquardt: when the fit stalls away from a stationary point, restart it with each parameter whose
+    /// derivatives have faded (its Jacobian column below 1e-3 of its largest norm) put back where they were largest,
+    /// then back at its start, keeping a restart only if it converges to a lower sum of squares (default true).
+    /// </summary>
+    public bool RestartOnPlateau { get; init; } = true;
 
     /// <summary>
     /// Levenberg–Marquardt: stop when a step lowers the sum of squares S by less than Tolerance·S, relative

@@ -195,7 +195,8 @@ internal sealed class ExpressionParser
         {
             string hint = Aliases.TryGetValue(name, out var alias) ? $"; did you mean {alias}?"
                 : Functions.Keys.FirstOrDefault(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase)) is { } cased ? $"; did you mean {cased}? (names are case-sensitive)"
-                : _parameters.Contains(name) || variable >= 0 || Constants.ContainsKey(name) ? $"; for a product write {name}*(…)" : "";
+                : Functions.Keys.FirstOrDefault(f => OneEditApart(f, name)) is { } near ? $"; did you mean {near}?"
+                : name.Length == 1 || _parameters.Contains(name) || variable >= 0 || Constants.ContainsKey(name) ? $"; for a product write {name}*(…)" : "";
             Fail(token, $"unknown function '{name}' at column {token.Column} (the functions are {FunctionList}{hint})");
         }
         if (variable >= 0)
@@ -212,6 +213,16 @@ internal sealed class ExpressionParser
             _parameters.Add(name);
         }
         return new ParameterNode(name, index);
+    }
+
+    /// <summary>Whether one letter inserted, deleted or changed turns <paramref name="a"/> into <paramref name="b"/> (ep → exp).</summary>
+    private static bool OneEditApart(string a, string b)
+    {
+        if (Math.Abs(a.Length - b.Length) > 1 || a.Length < 3 && b.Length < 3) return false;
+        int i = 0;
+        while (i < a.Length && i < b.Length && a[i] == b[i]) i++;
+        return a.Length == b.Length ? a.AsSpan(i + 1).SequenceEqual(b.AsSpan(i + 1))
+            : a.Length > b.Length ? a.AsSpan(i + 1).SequenceEqual(b.AsSpan(i)) : a.AsSpan(i).SequenceEqual(b.AsSpan(i + 1));
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)

@@ -24,7 +24,63 @@ internal static class LevenbergMarquardt
     private const double InitialDamping = 1e-3;
     private const double MaxDamping = 1e16;
 
+    /// <summary>An accepted step counts as small when no parameter moved by more than this share of itself.</summary>
+    private const double StepTolerance = 1e-9;
+
+    /// <summary>A Jacobian column below this share of its largest norm so far: the model has stopped depending on that parameter.</summary>
+    private const double FadedColumn = 1e-3;
+
+    /// <summary>How one run of the iterations ended.</summary>
+    private sealed record Run(double[] Theta, int Iterations, StopReason Reason, string Message, double[] Scale, double[] ThetaAtLargestColumn, double[] LastColumnNorm);
+
     public static CurveFit Minimize(CurveProblem problem, ReadOnlySpan<double> initial, CurveFitOptions options, CancellationToken cancellationToken)
+    {
+        var first = Iterate(problem, initial, options, cancellationToken);
+        var fit = problem.Finish(first.Theta, CurveFitMethod.LevenbergMarquardt, first.Iterations, first.Reason, first.Message, options.StationarityTolerance);
+        if (fit.Converged || !options.RestartOnPlateau || first.Reason is StopReason.Cancelled or StopReason.MaxIterations)
+            return fit;
+        // A stall away from a stationary point: a parameter has usually wandered to where the model no longer depends on
+        // it (BoxBOD from its first start: b2 so large that the curve is flat at the mean of y). Put the faded parameters
+        // back where their derivatives were largest, or at their starts, and keep a restart that converges lower.
+        var c = CultureInfo.InvariantCulture;
+        var faded = Enumerable.Range(0, problem.P).Where(j => first.LastColumnNorm[j] < FadedColumn * first.Scale[j]).ToArray();
+        var candidates = new List<(double[] Start, string How)>();
+        if (faded.Length > 0)
+        {
+            var back = first.Theta.ToArray();
+            foreach (int j in faded) back[j] = first.ThetaAtLargestColumn[j];
+            candidates.Add((back, "with " + Names(problem, faded, back) + " put back where " + (faded.Length == 1 ? "its derivatives were" : "their derivatives were") + " largest"));
+            var home = first.Theta.ToArray();
+            foreach (int j in faded) home[j] = initial[j];
+            candidates.Add((home, "with " + Names(problem, faded, home) + " back at " + (faded.Length == 1 ? "its start" : "their starts")));
+        }
+        int iterations = first.Iterations;
+        foreach (var (start, how) in candidates)
+        {
+            if (cancellationToken.IsCancellationRequested) break;
+            var r = new double[problem.N];
+            if (!double.IsFinite(problem.Residuals(start, r))) continue;
+            var restart = Iterate(problem, start, options, cancellationToken);
+            iterations += restart.Iterations;
+            var candidate = problem.Finish(restart.Theta, CurveFitMethod.LevenbergMarquardt, iterations, restart.Reason, restart.Message, options.StationarityTolerance);
+            if (candidate.Converged && candidate.ResidualSumOfSquares < fit.ResidualSumOfSquares)
+            {
+                string message = string.Format(c, "Stalled on a plateau after {0} iterations (SSE = {1:G6}, not a stationary point); restarted {2}: {3}",
+                    first.Iterations, fit.ResidualSumOfSquares, how, restart.Message);
+                return problem.Finish(restart.Theta, CurveFitMethod.LevenbergMarquardt, iterations, restart.Reason, message, options.StationarityTolerance);
+            }
+        }
+        if (candidates.Count == 0)
+            return fit;
+        string tried = string.Format(c, " Restarts {0} did not converge lower either ({1} iterations in all).",
+            string.Join("; ", candidates.Select(x => x.How)), iterations);
+        return problem.Finish(first.Theta, CurveFitMethod.LevenbergMarquardt, iterations, first.Reason, first.Message + tried, options.StationarityTolerance);
+    }
+
+    private static string Names(CurveProblem problem, int[] indices, double[] theta) =>
+        string.Join(", ", indices.Select(j => string.Create(CultureInfo.InvariantCulture, $"{problem.Model.ParameterNames[j]} = {theta[j]:G6}")));
+
+    private static Run Iterate(CurveProblem problem, ReadOnlySpan<double> initial, CurveFitOptions options, CancellationToken cancellationToken)
     {
         int n = problem.N, p = problem.P;
         var theta = initial.ToArray();
@@ -33,7 +89,9 @@ internal static class LevenbergMarquardt
         double sse = problem.Start(theta, r, jacobian);
 
         var d = new double[p];
-        UpdateScaling(jacobian, n, d);
+        var atLargest = theta.ToArray();
+        var norms = new double[p];
+        UpdateScaling(jacobian, n, d, theta, atLargest, norms);
         var trial = new double[p];
         var trialR = new double[n];
         var delta = new double[p];
@@ -42,6 +100,9 @@ internal static class LevenbergMarquardt
         var linear = new double[n];
         double lambda = InitialDamping, nu = 2;
         int k = 0;
+        bool automatic = options.MaxIterations is null;
+        int budget = options.MaxIterations ?? CurveFitOptions.AutomaticBudgetCap;
+        double windowSse = sse;
         StopReason reason = StopReason.MaxIterations;
         var c = CultureInfo.InvariantCulture;
         string message = "";
@@ -62,10 +123,23 @@ internal static class LevenbergMarquardt
                 message = string.Format(c, "Cancelled after {0} iterations; the parameters reached so far are kept.", k);
                 break;
             }
-            if (k >= options.MaxIterations)
+            if (k >= budget)
             {
-                message = string.Format(c, "Reached the maximum of {0} iterations before converging. Raise the iteration limit, or start closer to the solution.", k);
+                message = automatic
+                    ? string.Format(c, "Reached the automatic budget's cap of {0} iterations while still making progress. Set a larger iteration limit, or start closer to the solution.", k)
+                    : string.Format(c, "Reached the maximum of {0} iterations before converging. Raise the iteration limit (or leave it unset: the automatic budget goes on while the fit makes progress), or start closer to the solution.", k);
                 break;
+            }
+            if (automatic && k > 0 && k % CurveFitOptions.AutomaticBudgetWindow == 0)
+            {
+                if (!(windowSse - sse > CurveFitOptions.AutomaticBudgetProgress * windowSse))
+                {
+                    reason = StopReason.LossChangeBelowTolerance;
+                    message = string.Format(c, "SSE fell by less than {0:G3} of itself over the last {1} iterations (iteration {2}): no more progress to wait for.",
+                        CurveFitOptions.AutomaticBudgetProgress, CurveFitOptions.AutomaticBudgetWindow, k);
+                    break;
+                }
+                windowSse = sse;
             }
             k++;
             Solve(jacobian, r, d, lambda, n, p, augmented, rhs, delta);
@@ -90,19 +164,26 @@ internal static class LevenbergMarquardt
             {
                 double rho = predicted > 0 ? actual / predicted : 1;
                 double previous = sse;
+                // Small: each parameter moved by at most 1e-9 of itself, or changed the fitted values by at most 1e-9 of ‖r‖.
+                bool smallStep = true;
+                double residualNorm = Math.Sqrt(previous);
+                for (int j = 0; j < p; j++)
+                    smallStep &= Math.Abs(delta[j]) <= StepTolerance * Math.Abs(theta[j]) || d[j] * Math.Abs(delta[j]) <= StepTolerance * residualNorm;
                 trial.CopyTo(theta, 0);
                 sse = problem.ResidualsAndJacobian(theta, r, jacobian);
-                UpdateScaling(jacobian, n, d);
+                UpdateScaling(jacobian, n, d, theta, atLargest, norms);
                 double shrink = 1 - Math.Pow(2 * rho - 1, 3);
                 lambda *= Math.Max(1.0 / 3, shrink);
                 nu = 2;
-                // A sum of squares that stopped changing ends the fit only at a stationary point: on a plateau S can
-                // creep down for many steps while the gradient is far from zero, and LM must go on (or report the stall).
-                if (actual <= options.Tolerance * previous && predicted <= options.Tolerance * previous
+                // A sum of squares that stopped changing ends the fit only at a stationary point, and only once the
+                // parameters have stopped moving too (a fraction 1e-12 of S can still hide a change in the sixth digit of
+                // a poorly determined parameter): on a plateau S can creep down for many steps far from a solution.
+                if (actual <= options.Tolerance * previous && predicted <= options.Tolerance * previous && smallStep
                     && problem.Stationarity(jacobian, r) <= options.StationarityTolerance)
                 {
                     reason = StopReason.LossChangeBelowTolerance;
-                    message = string.Format(c, "SSE fell by less than {0:G3} of itself at iteration {1}.", options.Tolerance, k);
+                    message = string.Format(c, "SSE fell by less than {0:G3} of itself at iteration {1}, and the parameters stopped moving (by at most {2:G3} of themselves or of the residuals' norm).",
+                        options.Tolerance, k, StepTolerance);
                     break;
                 }
             }
@@ -118,16 +199,24 @@ internal static class LevenbergMarquardt
                 }
             }
         }
-        return problem.Finish(theta, CurveFitMethod.LevenbergMarquardt, k, reason, message, options.StationarityTolerance);
+        return new Run(theta, k, reason, message, d, atLargest, norms);
     }
 
-    /// <summary>Dⱼ ← max(Dⱼ, ‖Jⱼ‖), with 1 for a column that has always been zero (MINPACK's mode 1 scaling).</summary>
-    private static void UpdateScaling(double[] jacobian, int n, double[] d)
+    /// <summary>
+    /// Dⱼ ← max(Dⱼ, ‖Jⱼ‖), with 1 for a column that has always been zero (MINPACK's mode 1 scaling); records each
+    /// column's norm and θⱼ where it was largest.
+    /// </summary>
+    private static void UpdateScaling(double[] jacobian, int n, double[] d, double[] theta, double[] atLargest, double[] norms)
     {
         for (int j = 0; j < d.Length; j++)
         {
             double norm = TensorPrimitives.Norm(jacobian.AsSpan(j * n, n));
-            if (double.IsFinite(norm)) d[j] = Math.Max(d[j], norm);
+            norms[j] = norm;
+            if (double.IsFinite(norm) && norm > d[j])
+            {
+                d[j] = norm;
+                atLargest[j] = theta[j];
+            }
             if (d[j] == 0) d[j] = 1;
         }
     }

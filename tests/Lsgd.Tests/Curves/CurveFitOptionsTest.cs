@@ -6,7 +6,7 @@ public class CurveFitOptionsTest
 {
     public static TheoryData<Func<CurveFitOptions>, string> InvalidValues() => new()
     {
-        { () => new CurveFitOptions { MaxIterations = 0 }, "MaxIterations = 0 is not allowed: it must be an integer >= 1. Try 500." },
+        { () => new CurveFitOptions { MaxIterations = 0 }, "MaxIterations = 0 is not allowed: it must be an integer >= 1. Try 500, or leave it unset for the automatic budget." },
         { () => new CurveFitOptions { Tolerance = -1 }, "Tolerance = -1 is not allowed: it must be a finite number >= 0 (0 turns the rule off). Try 1e-12." },
         { () => new CurveFitOptions { GradientTolerance = double.NaN }, "GradientTolerance = NaN is not allowed: it must be a finite number >= 0 (0 turns the rule off). Try 1e-10." },
     };
