@@ -133,7 +133,7 @@ public class CurveCommandTest
         { ["--model", "a*exp(b*x)+c", "--init", "a:1"], "--init 'a:1' is not NAME=VALUE. Write e.g. --init a=…,b=…,c=…." },
         { ["--model", "a*exp(b*x)+c", "--init", "a=one"], "--init a='one' is not a number. Use digits with '.' as the decimal point, e.g. a=0.5." },
         { ["--model", "a*exp(b*x)+c", "--init", "a=1,a=2"], "--init gives a twice; give each parameter once." },
-        { ["--model", "a*ep(b*x)"], "--model \"a*ep(b*x)\": unknown function 'ep' at column 3 (the functions are exp, log, sqrt, sin, cos, tanh, abs and pow; write ep*(…) for a product)." },
+        { ["--model", "a*ep(b*x)"], "--model \"a*ep(b*x)\": unknown function 'ep' at column 3 (the functions are exp, log, sqrt, sin, cos, tanh, abs, pow, atan, asin, acos, atan2, tan, sinh, cosh, erf and log10; did you mean exp?)." },
         { ["--model", "a*exp(b*t)"], "--model \"a*exp(b*t)\" does not use x, the variable (the --x column); every other name is a parameter. Write the model in x, e.g. a*exp(b*x)+c." },
         { [], "No model: give --model \"a*exp(b*x)+c\" with --init a=1,b=-0.5,c=0, --model poly:N, --model gauss:K, or --basis \"1,x,sin(x)\"." },
         { ["--model", "poly:2", "--basis", "1,x"], "Give one of --model, --degree and --basis, not several." },
@@ -156,6 +156,52 @@ public class CurveCommandTest
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("lsgd: error: " + expected, r.Error.TrimEnd());
         Assert.Equal("", r.Output);
+    }
+
+    [Fact]
+    public void SeveralXColumnsAreTheVariablesOfTheModelAndFitNistsNelson()
+    {
+        // NIST StRD Nelson (tests/data/nist-nls/Nelson.dat): log y = b1 − b2·x1·exp(−b3·x2), from NIST's start 1;
+        // certified b1 = 2.5906836021, b2 = 5.6177717026E-09, b3 = −5.7701013174E-02, RSS 3.7976833176.
+        using var t = new TempFolder();
+        var csv = new StringBuilder("logy,x1,x2\n");
+        foreach (string line in File.ReadAllLines(Path.Combine(CliRunner.RepositoryRoot(), "tests", "data", "nist-nls", "Nelson.dat")).Skip(60))
+        {
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length == 3)
+                csv.Append(string.Create(CultureInfo.InvariantCulture, $"{Math.Log(double.Parse(f[0], CultureInfo.InvariantCulture)):R},{f[1]},{f[2]}\n"));
+        }
+        var r = CliRunner.Run("curve", t.File("nelson.csv", csv.ToString()), "--x", "x1,x2", "--y", "logy", "--model", "b1-b2*x1*exp(-b3*x2)",
+            "--init", "b1=2,b2=0.0001,b3=-0.01", "--json");
+        Assert.Equal(0, r.ExitCode);
+        var j = r.Json;
+        Assert.Equal(128, j.GetProperty("rows").GetInt32());
+        Assert.Equal(["x1", "x2"], j.GetProperty("variables").EnumerateArray().Select(v => v.GetString()));
+        Assert.True(j.GetProperty("converged").GetBoolean());
+        double Digits(string name, double certified) => -Math.Log10(Math.Abs(j.GetProperty("parameters").GetProperty(name).GetDouble() / certified - 1));
+        Assert.True(Digits("b1", 2.5906836021) >= 7);
+        Assert.True(Digits("b2", 5.6177717026E-09) >= 7);
+        Assert.True(Digits("b3", -5.7701013174E-02) >= 7);
+        Assert.True(Math.Abs(j.GetProperty("sse").GetDouble() / 3.7976833176 - 1) < 1e-9);
+    }
+
+    public static TheoryData<string[], string> SeveralXMistakes() => new()
+    {
+        { ["--model", "b1-b2*x1", "--init", "b1=1,b2=1"], "--model \"b1-b2*x1\" does not use x2, named by --x; every --x column is a variable of the model. Use it in the model, or drop it from --x." },
+        { ["--model", "poly:2"], "--x names 2 columns (x1, x2): only a --model expression takes several variables; polynomials, peaks and basis functions are in one x. Name one --x column, or write the model as an expression in x1, x2." },
+        { ["--model", "a*x1+b*x2", "--init", "a=1,b=1", "--plot", "p.png"], "--plot draws the curve against one x, but --x names 2 columns (x1, x2). Drop --plot." },
+        { ["--model", "a*x1+b*x2", "--init", "a=1,x1=2,b=1"], "--init names 'x1', a variable of a*x1+b*x2, which comes from the data; give starts for its parameters instead, e.g. --init a=…,b=…." },
+    };
+
+    [Theory]
+    [MemberData(nameof(SeveralXMistakes))]
+    public void SeveralXMistakeGetsOneLineAndExitCodeTwo(string[] flags, string expected)
+    {
+        using var t = new TempFolder();
+        string csv = t.File("d.csv", "x1,x2,y\n0,1,6\n1,0,4.7\n2,2,3.7\n3,1,3\n4,0,2.5\n5,3,2.1\n");
+        var r = CliRunner.Run(["curve", csv, "--x", "x1,x2", "--y", "y", .. flags]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("lsgd: error: " + expected, r.Error.TrimEnd());
     }
 
     [Fact]

@@ -20,12 +20,17 @@ internal static class CurveCommand
     public static Command Create(CliContext context, Action<int> setExit)
     {
         var data = new Argument<string>("DATA.csv") { Description = "CSV file with a header row." };
-        var x = new Option<string>("--x") { HelpName = "COLUMN", Description = "The column of x (with --histogram: the samples).", Required = true };
+        var x = new Option<string>("--x")
+        {
+            HelpName = "COLUMN[,COLUMN…]",
+            Description = "The column of x (with --histogram: the samples). Several columns, comma-separated, are the variables of --model by their names, e.g. --x x1,x2 --model \"b1-b2*x1*exp(-b3*x2)\".",
+            Required = true,
+        };
         var y = new Option<string?>("--y") { HelpName = "COLUMN", Description = "The column of y (not with --histogram)." };
         var model = new Option<string?>("--model")
         {
             HelpName = "EXPR|poly:N|gauss:K",
-            Description = "The model: an expression in x such as \"a*exp(b*x)+c\" (every other name is a parameter; functions exp, log, sqrt, sin, cos, tanh, abs, pow; constants pi, e), " +
+            Description = "The model: an expression in x such as \"a*exp(b*x)+c\" (every other name is a parameter; functions " + string.Join(", ", Expression.FunctionNames) + "; constants pi, e), " +
                 "poly:N (a polynomial of degree N, solved exactly), or gauss:K (K Gaussian peaks a1*exp(-(x-m1)^2/(2*s1^2)) + …, starts from the data).",
         };
         var degree = new Option<int?>("--degree") { HelpName = "N", Description = "Same as --model poly:N." };
@@ -53,14 +58,18 @@ internal static class CurveCommand
         csvFlags.AddTo(command);
         command.SetAction(parse =>
         {
-            var choice = CurveModelChoice.Parse(parse.GetValue(model), parse.GetValue(degree), parse.GetValue(basis));
+            var columns = XColumns(parse.GetValue(x)!);
+            var choice = CurveModelChoice.Parse(parse.GetValue(model), parse.GetValue(degree), parse.GetValue(basis), columns);
             var initItems = FitCommand.SplitList(parse.GetValue(init));
             string? methodName = parse.GetValue(method);
             if (choice.IsLinear && methodName is not null)
                 throw new LsgdException($"--method applies to non-linear models; {choice.Kind} fits are linear least squares, solved exactly. Drop --method.");
             if (choice.IsLinear && initItems.Length > 0)
                 throw new LsgdException($"--init is for non-linear models; {choice.Kind} fits are linear least squares, solved exactly, and need no start. Drop --init.");
-            var input = CurveInput.Read(parse.GetValue(data)!, parse.GetValue(x)!, parse.GetValue(y), parse.GetValue(histogram), csvFlags.Read(parse));
+            string? plotPath = parse.GetValue(plot);
+            if (columns.Length > 1 && plotPath is not null)
+                throw new LsgdException($"--plot draws the curve against one x, but --x names {columns.Length} columns ({string.Join(", ", columns)}). Drop --plot.");
+            var input = CurveInput.Read(parse.GetValue(data)!, columns, parse.GetValue(y), parse.GetValue(histogram), csvFlags.Read(parse));
             var options = Options(methodName, parse.GetValue(maxIterations), parse.GetValue(tolerance), choice.IsLinear);
 
             double[]? initial = null;
@@ -82,7 +91,6 @@ internal static class CurveCommand
             }
             var mixture = fit.Model is GaussianPeaks ? GaussianMixture.Describe(fit) : null;
 
-            string? plotPath = parse.GetValue(plot);
             if (plotPath is not null)
                 Plots.CurvePlots.SaveFitAndResiduals(plotPath, input.X, input.Y, fit.Predict, Title(fit, input), input.XName, input.YName);
             if (parse.GetValue(json))
@@ -115,6 +123,18 @@ internal static class CurveCommand
         return options;
     }
 
+    /// <summary>The --x columns: one, or several comma-separated (each then a variable of the model, by its name).</summary>
+    private static string[] XColumns(string text)
+    {
+        if (!text.Contains(',', StringComparison.Ordinal)) return [text];
+        var columns = text.Split(',', StringSplitOptions.TrimEntries);
+        if (columns.Any(c => c.Length == 0))
+            throw new LsgdException($"--x \"{text}\" has an empty column name. Name the columns separated by commas, e.g. --x x1,x2.");
+        if (columns.Distinct(StringComparer.Ordinal).Count() != columns.Length)
+            throw new LsgdException($"--x \"{text}\" names a column twice; name each once.");
+        return columns;
+    }
+
     /// <summary>θ₀ from NAME=VALUE items: every parameter needs one, unless <paramref name="automatic"/> supplies the rest.</summary>
     internal static double[] InitialValues(IReadOnlyList<string> items, ICurveModel model, double[]? automatic)
     {
@@ -130,8 +150,8 @@ internal static class CurveCommand
             string name = item[..eq].Trim(), text = item[(eq + 1)..].Trim();
             if (!double.TryParse(text, NumberStyles.Float, C, out double value) || !double.IsFinite(value))
                 throw new LsgdException($"--init {name}='{text}' is not a number. Use digits with '.' as the decimal point, e.g. {name}=0.5.");
-            if (name == "x")
-                throw new LsgdException($"--init names 'x', the variable of {model.Formula}, which comes from the data; give starts for its parameters instead, e.g. --init {Example(names)}.");
+            if (model.VariableNames.Contains(name))
+                throw new LsgdException($"--init names '{name}', a variable of {model.Formula}, which comes from the data; give starts for its parameters instead, e.g. --init {Example(names)}.");
             if (!names.Contains(name))
                 throw new LsgdException($"--init names '{name}', which is not a parameter of {model.Formula}; its parameters are {List(names)}.");
             if (!given.TryAdd(name, value))
@@ -180,6 +200,7 @@ internal static class CurveCommand
             ["data"] = input.Path,
             ["rows"] = fit.Rows,
             ["x"] = input.XName,
+            ["variables"] = fit.Model.VariableNames.Count > 1 ? Json.Strings([.. fit.Model.VariableNames]) : null,
             ["y"] = input.Histogram is null ? input.YName : null,
             ["histogram"] = input.Histogram is { } h ? new JsonObject
             {
@@ -273,18 +294,21 @@ internal static class CurveCommand
     {
         public bool IsLinear => Degree is not null || Basis is not null;
 
-        public static CurveModelChoice Parse(string? model, int? degree, string? basis)
+        public static CurveModelChoice Parse(string? model, int? degree, string? basis, string[] columns)
         {
             int given = (model is null ? 0 : 1) + (degree is null ? 0 : 1) + (basis is null ? 0 : 1);
             if (given == 0)
                 throw new LsgdException("No model: give --model \"a*exp(b*x)+c\" with --init a=1,b=-0.5,c=0, --model poly:N, --model gauss:K, or --basis \"1,x,sin(x)\".");
             if (given > 1)
                 throw new LsgdException("Give one of --model, --degree and --basis, not several.");
+            string text = model?.Trim() ?? "";
+            bool several = columns.Length > 1;
+            if (several && (degree is not null || basis is not null || text.StartsWith("poly:", StringComparison.Ordinal) || text.StartsWith("gauss:", StringComparison.Ordinal)))
+                throw new LsgdException($"--x names {columns.Length} columns ({string.Join(", ", columns)}): only a --model expression takes several variables; polynomials, peaks and basis functions are in one x. Name one --x column, or write the model as an expression in {string.Join(", ", columns)}.");
             if (degree is { } d)
                 return Polynomial(d);
             if (basis is not null)
                 return new CurveModelChoice(null, null, ParseBasis(basis), "--basis", "basis");
-            string text = model!.Trim();
             if (text.StartsWith("poly:", StringComparison.Ordinal))
                 return Polynomial(Count(text, "poly", "a polynomial degree", "poly:2"));
             if (text.StartsWith("gauss:", StringComparison.Ordinal))
@@ -292,14 +316,21 @@ internal static class CurveCommand
             Expression expression;
             try
             {
-                expression = Expression.Parse(model);
+                expression = several ? Expression.Parse(model!, columns) : Expression.Parse(model!);
             }
             catch (ExpressionParseException e)
             {
                 throw new LsgdException($"--model \"{model}\": {e.Reason}.", e);
             }
-            if (!expression.UsesVariable)
+            catch (ArgumentException e)
+            {
+                throw new LsgdException($"--x: {e.Message.Split(" (Parameter", 2)[0]} Rename the column, e.g. in the CSV header.", e);
+            }
+            if (!several && !expression.UsesVariable)
                 throw new LsgdException($"--model \"{model}\" does not use x, the variable (the --x column); every other name is a parameter. Write the model in x, e.g. a*exp(b*x)+c.");
+            if (several && expression.UnusedVariables.Count > 0)
+                throw new LsgdException($"--model \"{model}\" does not use {string.Join(" and ", expression.UnusedVariables)}, named by --x; every --x column is a variable of the model. " +
+                    "Use it in the model, or drop it from --x.");
             return new CurveModelChoice(expression, null, null, "expression", "expression");
         }
 
@@ -356,10 +387,13 @@ internal static class CurveCommand
     /// <summary>The points to fit: two columns of a CSV file, or one column counted into a histogram.</summary>
     private sealed record CurveInput(string Path, double[] X, double[] Y, string XName, string YName, Histogram? Histogram, string Description)
     {
-        public static CurveInput Read(string path, string x, string? y, int? bins, CsvFormat separator)
+        public static CurveInput Read(string path, string[] xs, string? y, int? bins, CsvFormat separator)
         {
+            string x = xs[0];
             if (bins is { } b)
             {
+                if (xs.Length > 1)
+                    throw new LsgdException($"--histogram counts one column into bins, but --x names {xs.Length}; name one.");
                 if (y is not null)
                     throw new LsgdException($"--histogram counts the --x column ('{x}') into bins and fits their density; drop --y.");
                 if (b < 1)
@@ -371,10 +405,18 @@ internal static class CurveCommand
             }
             if (y is null)
                 throw new LsgdException("No y column: name it with --y, or use --histogram BINS to fit the density of the --x column.");
-            if (x == y)
-                throw new LsgdException($"--x and --y both name '{x}'; choose two different columns.");
-            var table = CsvReader.ReadColumns(path, [x, y], separator);
-            return new CurveInput(path, table.Column(x), table.Column(y), x, y, null, path);
+            if (xs.Contains(y))
+                throw new LsgdException($"--x and --y both name '{y}'; choose different columns.");
+            var table = CsvReader.ReadColumns(path, [.. xs, y], separator);
+            if (xs.Length == 1)
+                return new CurveInput(path, table.Column(x), table.Column(y), x, y, null, path);
+            // Several variables: the points row-major (point i's values at i·k …), in the order of --x.
+            var columns = xs.Select(table.Column).ToArray();
+            var points = new double[table.Rows * xs.Length];
+            for (int i = 0; i < table.Rows; i++)
+                for (int v = 0; v < xs.Length; v++)
+                    points[i * xs.Length + v] = columns[v][i];
+            return new CurveInput(path, points, table.Column(y), string.Join(",", xs), y, null, path);
         }
     }
 }
