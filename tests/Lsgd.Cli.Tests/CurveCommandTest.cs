@@ -185,6 +185,32 @@ public class CurveCommandTest
         Assert.True(Math.Abs(j.GetProperty("sse").GetDouble() / 3.7976833176 - 1) < 1e-9);
     }
 
+    [Fact]
+    public void ASavedCurvePredictsFromItsXColumnsByName()
+    {
+        // Fitted on columns t and u as the variables x1 and x2; predict reads t and u (in any order, other columns ignored).
+        using var t = new TempFolder();
+        var csv = new StringBuilder("y,t,u\n");
+        for (int i = 0; i < 30; i++)
+        {
+            double a = i % 6, b = i / 6;
+            csv.Append(string.Create(CultureInfo.InvariantCulture, $"{2 + 0.5 * a * Math.Exp(-0.3 * b) + 0.01 * Math.Sin(7 * i):R},{a},{b}\n"));
+        }
+        string model = t.File("curve.json");
+        var fit = CliRunner.Run("curve", t.File("d.csv", csv.ToString()), "--x", "t,u", "--y", "y", "--model", "c + k*t*exp(-r*u)", "--init", "c=1,k=1,r=0.1", "--output", model, "--json");
+        Assert.Equal(0, fit.ExitCode);
+        var p = fit.Json.GetProperty("parameters");
+        double c = p.GetProperty("c").GetDouble(), k = p.GetProperty("k").GetDouble(), r = p.GetProperty("r").GetDouble();
+        var predicted = CliRunner.Run("predict", model, t.File("new.csv", "u,other,t\n0,9,1\n2,9,4\n"));
+        Assert.Equal(0, predicted.ExitCode);
+        var lines = predicted.Output.Trim().Split('\n');
+        Assert.Equal("predicted_y", lines[0]);
+        Assert.Equal(c + k * 1 * Math.Exp(-r * 0), double.Parse(lines[1], CultureInfo.InvariantCulture), 14);
+        Assert.Equal(c + k * 4 * Math.Exp(-r * 2), double.Parse(lines[2], CultureInfo.InvariantCulture), 14);
+        var refused = CliRunner.Run("predict", model, t.File("new.csv"), "--intervals", "confidence");
+        Assert.Equal(2, refused.ExitCode);
+    }
+
     public static TheoryData<string[], string> SeveralXMistakes() => new()
     {
         { ["--model", "b1-b2*x1", "--init", "b1=1,b2=1"], "--model \"b1-b2*x1\" does not use x2, named by --x; every --x column is a variable of the model. Use it in the model, or drop it from --x." },

@@ -51,9 +51,10 @@ internal static class CurveCommand
         var plot = new Option<string?>("--plot") { HelpName = "FILE.png", Description = "Draw the data, the fitted curve and the residuals to this PNG file (atomically)." };
         var csvFlags = new CsvFlags();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
+        var output = new Option<string?>("--output") { HelpName = "MODEL.json", Description = "Save the fitted curve (a --model expression or gauss:K) for 'lsgd predict MODEL.json DATA.csv' (atomically)." };
 
         var command = new Command("curve", "Fit a curve y = f(x; θ): a model you type, a polynomial, basis functions or Gaussian peaks; with standard errors.") { data };
-        foreach (Option option in new Option[] { x, y, model, degree, basis, init, method, maxIterations, tolerance, histogram, plot, json })
+        foreach (Option option in new Option[] { x, y, model, degree, basis, init, method, maxIterations, tolerance, histogram, plot, json, output })
             command.Add(option);
         csvFlags.AddTo(command);
         command.SetAction(parse =>
@@ -69,6 +70,15 @@ internal static class CurveCommand
             string? plotPath = parse.GetValue(plot);
             if (columns.Length > 1 && plotPath is not null)
                 throw new LsgdException($"--plot draws the curve against one x, but --x names {columns.Length} columns ({string.Join(", ", columns)}). Drop --plot.");
+            string? outputPath = parse.GetValue(output);
+            if (outputPath is not null)
+            {
+                if (choice.IsLinear)
+                    throw new LsgdException($"--output saves a curve fitted with --model EXPR or gauss:K; {choice.Kind} fits are not saved yet. Drop --output.");
+                if (parse.GetValue(histogram) is not null)
+                    throw new LsgdException("--output saves a curve of y against x columns; a --histogram fit has no y column to predict. Drop --output.");
+                AtomicFile.CheckOutput(outputPath, parse.GetValue(data), plotPath);
+            }
             var input = CurveInput.Read(parse.GetValue(data)!, columns, parse.GetValue(y), parse.GetValue(histogram), csvFlags.Read(parse));
             var options = Options(methodName, parse.GetValue(maxIterations), parse.GetValue(tolerance), choice.IsLinear);
 
@@ -91,6 +101,8 @@ internal static class CurveCommand
             }
             var mixture = fit.Model is GaussianPeaks ? GaussianMixture.Describe(fit) : null;
 
+            if (outputPath is not null)
+                CurveModelFile.Save(outputPath, fit, columns, input.YName);
             if (plotPath is not null)
                 Plots.CurvePlots.SaveFitAndResiduals(plotPath, input.X, input.Y, fit.Predict, Title(fit, input), input.XName, input.YName);
             if (parse.GetValue(json))

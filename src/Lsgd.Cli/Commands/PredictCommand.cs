@@ -12,7 +12,7 @@ internal static class PredictCommand
 {
     public static Command Create(CliContext context, Action<int> setExit)
     {
-        var model = new Argument<string>("MODEL.json") { Description = "A model written by 'lsgd fit --output' or 'lsgd classify --output'." };
+        var model = new Argument<string>("MODEL.json") { Description = "A model written by 'lsgd fit --output', 'lsgd classify --output' or 'lsgd curve --output'." };
         var data = new Argument<string?>("DATA.csv") { Description = "CSV file with the model's input columns (other columns are ignored), or X.npy with its features in order.", Arity = ArgumentArity.ZeroOrOne };
         var text = new Option<string[]>("--text") { Description = "Texts to predict with a head from 'lsgd finetune' (repeat for several); a head also reads its text column from DATA.csv." };
         var output = new Option<string?>("--out") { Description = "Write the predictions CSV to this file (atomically) instead of standard output." };
@@ -31,6 +31,11 @@ internal static class PredictCommand
         command.SetAction(parse =>
         {
             if (PredictHead.TryRun(context, parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(text), parse.GetValue(output), csvFlags.Read(parse), parse.GetValue(json)))
+            {
+                setExit(Cli.Ok);
+                return;
+            }
+            if (CurveModelFile.TryPredict(context, parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(output), csvFlags.Read(parse), parse.GetValue(json), parse.GetValue(intervals)))
             {
                 setExit(Cli.Ok);
                 return;
