@@ -127,7 +127,7 @@ internal static class ApplicationBinders
 
     /// <summary>
     /// The flags of <c>lsgd curve</c> that set <see cref="CurveFitOptions"/>. Unset, each takes the library's default
-    /// for the method (<c>--max-iterations</c> 500 for lm, the gradient-descent options' for gd).
+    /// for the method (<c>--max-iterations</c> automatic for lm, the gradient-descent options' for gd).
     /// </summary>
     public static readonly BinderTable Curve = new(nameof(CurveFitOptions), new CurveFitOptions(),
     [

@@ -41,7 +41,7 @@ internal static class CurveCommand
             Description = "Initial values NAME=VALUE, comma-separated or repeated, e.g. a=1,b=-0.5,c=0. Required for expressions; optional for gauss:K (given values replace the automatic ones).",
         };
         var method = ApplicationBinders.Curve[nameof(CurveFitOptions.Method)].Create<string?>();
-        var maxIterations = new Option<int?>("--max-iterations") { HelpName = "N", Description = "Most iterations (default 500 for lm, 200000 for gd)." };
+        var maxIterations = new Option<int?>("--max-iterations") { HelpName = "N", Description = "Most iterations (lm default: automatic, on while the fit makes progress, up to 100000; gd: 200000)." };
         var tolerance = new Option<double?>("--tolerance")
         {
             HelpName = "T",

@@ -217,7 +217,10 @@ internal sealed class CurveProblem
         if (reason is not null && !converged && reason is not (Training.StopReason.Cancelled or Training.StopReason.MaxIterations))
             message += string.Format(CultureInfo.InvariantCulture,
                 " Not converged: this is not a stationary point (a Gauss–Newton step would still remove {0:G3} of the sum of squares, above the tolerance {1:G3}); " +
-                "the fit stalled, e.g. on a plateau: start elsewhere, or use Levenberg–Marquardt.", stationarity, tolerance);
+                "the fit stalled, e.g. on a plateau: {2}", stationarity, tolerance,
+                method == CurveFitMethod.LevenbergMarquardt
+                    ? "start elsewhere (nearer the values you expect), or fix a parameter the data cannot determine."
+                    : "start elsewhere, or use Levenberg–Marquardt.");
         var (covariance, condition) = Covariance(jacobian, N, P, sse);
         if (double.IsPositiveInfinity(condition))
             message += " The parameters cannot all be determined at this solution (the Jacobian's columns are linearly dependent), so their standard errors are not available; " +
