@@ -24,39 +24,19 @@ public class RLmReferenceTest
     private const double Digits10 = 1e-10;
 
     /// <summary>
-    /// A p-value's digits as ten digits of its statistic give them. The default method stops at certified estimates
-    /// good to about 11 digits; a tail probability amplifies its statistic's relative error by κ = |s·p'(s)/p(s)|,
-    /// which is at most 1 + t² for a t or z test and 1 + qF/2 for an F test on q restrictions (checked numerically
-    /// over ν and q in R). Measured: 1.3e-9 on a p of 2e-53 (t = 20), where 10 digits of t allow 4e-8. The exact
-    /// method is held to ten digits of the p itself.
+    /// Ten digits of every number, in both methods: the default method polishes until every coefficient carries 13
+    /// digits of its own (LinearRegressor.CoefficientShortfall, by the Newton correction H⁻¹∇J), or reports the
+    /// exact solution, so a p-value — which amplifies its statistic's relative error by up to 1 + t² — keeps ten too
+    /// (before that rule: warpbreaks' tension[T.M] had 9.4 digits, Grunfeld's p of 2e-53 for value 8.9).
     /// </summary>
-    private static double PTolerance(string method, double kappa) => method == "exact" ? Digits10 : Digits10 * kappa;
+    private static double PTolerance(string method, double kappa) => Digits10;
 
-    /// <summary>
-    /// The default method certifies 11 digits of the coefficient vector in norm (standardised units), not of each
-    /// coefficient: one much smaller than its standard error gets fewer of its own (measured: warpbreaks'
-    /// tension[T.M], -0.5556 with standard error 5.16, is off by 2.4e-10, 9.4 digits). There a coefficient is held
-    /// to ten digits or 1e-10 of its standard error, whichever is larger, and t to ten digits or 1e-10 absolute
-    /// (|t| &lt; 1); the exact method to ten digits of each number itself.
-    /// </summary>
-    private static double? CoefficientScale(string method, double estimate, double standardError) =>
-        method == "exact" ? null : Math.Max(Math.Abs(estimate), standardError);
+    private static double? CoefficientScale(string method, double estimate, double standardError) => null;
 
-    private static double? StatisticScale(string method, double statistic) => method == "exact" ? null : Math.Max(Math.Abs(statistic), 1);
+    private static double? StatisticScale(string method, double statistic) => null;
 
-    /// <summary>
-    /// An F statistic on q restrictions: ten digits of F in the exact method; in the default method ten digits of the
-    /// Wald statistic's length √(qF) (or 1e-10 of it below 1), to which its coefficients' error carries over
-    /// (measured: "2*AIRFLOW - WATERTEMP = 1" on stack loss, F = 2.107 off by 1.65e-10 relative, √F by 8e-11:
-    /// Rβ - r = 1.431 - 1.295 - 1 cancels).
-    /// </summary>
-    private static void CloseF(double expected, double actual, double q, string method, string what)
-    {
-        if (method == "exact")
-            Close(expected, actual, what);
-        else
-            Close(Math.Sqrt(q * expected), Math.Sqrt(q * actual), what + " (as √(qF))", Math.Max(Math.Sqrt(q * expected), 1));
-    }
+    /// <summary>An F statistic on q restrictions: ten digits of F itself, in both methods.</summary>
+    private static void CloseF(double expected, double actual, double q, string method, string what) => Close(expected, actual, what);
 
     internal sealed record Case(JsonElement Json)
     {
@@ -226,11 +206,9 @@ public class RLmReferenceTest
                 Assert.Equal(expected.Length, rows.Length);
                 int column = header.IndexOf(ours);
                 Assert.True(column >= 0, $"no column {ours} in {string.Join(",", header)}");
-                // A residual near 0 is a difference of y and ŷ: the exact method's is compared to ten digits of itself
-                // down to a thousandth of the column's largest value; the default method's (coefficients good to 11
-                // digits in norm) to ten digits of the column's largest value (measured: 4e-12 off on an rstandard of
-                // -0.017, 2.5e-10 of itself).
-                double floor = (method == "exact" ? 1e-3 : 1) * expected.Max(Math.Abs);
+                // A residual near 0 is a difference of y and ŷ: it is compared to ten digits of itself down to a
+                // thousandth of the column's largest value, in both methods.
+                double floor = 1e-3 * expected.Max(Math.Abs);
                 for (int i = 0; i < rows.Length; i++)
                     Close(expected[i], rows[i][column], $"{c} ({method}) {r}[{i + 1}]", Math.Max(Math.Abs(expected[i]), floor));
             }

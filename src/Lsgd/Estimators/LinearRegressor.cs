@@ -248,6 +248,43 @@ public sealed class LinearRegressor
                     run.StopReason.ToSnakeCase(), run.Iterations, gaps.Relative, tolerance), passes + EnginePasses(objective, validationObjective), cancellationToken);
         }
 
+        // A gap bounds the coefficient vector in norm; a coefficient much smaller than the others gets fewer digits of
+        // its own, and a p-value carries its t's error times about 1 + t². Auto therefore checks every coefficient
+        // (original units) against its Newton correction H⁻¹∇J — its distance to the optimum, from the certificate's
+        // factor — and polishes with preconditioned conjugate gradient until each carries CoefficientDigits of its
+        // own; where rounding stops that short and a QR is affordable, it reports the exact solution instead.
+        if (o.Method == SolverMethod.Auto && o.Penalty.IsNone && certificate is not null && gaps.Relative <= tolerance
+            && o.GradientDescent.Optimizer is null or Optimizers.Sgd && o.GradientDescent.BatchSize is null
+            && run.StopReason is not (StopReason.Cancelled or StopReason.TimeBudget or StopReason.Diverged))
+        {
+            var c = CultureInfo.InvariantCulture;
+            double shortfall = CoefficientShortfall(objective, [.. run.Parameters], certificate, standardizer, layout);
+            if (shortfall > 1)
+            {
+                var polish = runOptions with { MaxIterations = Math.Min(runOptions.MaxIterations, PolishIterations) };
+                for (int round = 0; round < 3 && shortfall > 1; round++)
+                {
+                    polish = polish with { RelativeGapTolerance = Math.Max(gaps.Relative / (4 * shortfall * shortfall), 1e-300) };
+                    var next = Run(SolverMethod.ConjugateGradient, objective, polish, [.. run.Parameters], null, progress, certificate, cancellationToken);
+                    if (next.StopReason is StopReason.Cancelled or StopReason.TimeBudget) break;
+                    double after = CoefficientShortfall(objective, [.. next.Parameters], certificate, standardizer, layout);
+                    if (!(after < shortfall)) break;
+                    var nextGaps = FinalGap(objective, next, certificate);
+                    if (!(nextGaps.Relative <= tolerance)) break;
+                    choice += string.Format(c, " {0} a coefficient {1:G3} of its own {2} digits from the optimum (by the Newton correction H⁻¹∇J), preconditioned conjugate gradient polished it{3}.",
+                        round == 0 ? "With" : "Then, with", shortfall, CoefficientDigits, after <= 1 ? string.Format(c, " until every coefficient carries {0} digits of its own", CoefficientDigits) : "");
+                    (run, gaps, shortfall) = (next, nextGaps, after);
+                    if (method == SolverMethod.GradientDescent) method = SolverMethod.ConjugateGradient;
+                }
+                if (shortfall > 1 && reference is not null && (double)rows * layout.BlockSize * layout.BlockSize <= o.QrBudget)
+                    return FitExact(source, statistics, layout, rows, choice + string.Format(c,
+                        " Rounding keeps a coefficient {0:G3} times further from the optimum than {1} digits of its own allow; the exact solution is reported instead.",
+                        shortfall, CoefficientDigits), passes + EnginePasses(objective, validationObjective), cancellationToken);
+                if (shortfall > 1)
+                    choice += string.Format(c, " A coefficient remains {0:G3} times further from the optimum than {1} digits of its own allow (no QR affordable to do better).", shortfall, CoefficientDigits);
+            }
+        }
+
         var theta = standardizer is null ? [.. run.Parameters] : standardizer.ToOriginalUnits([.. run.Parameters], layout);
         var model = new LinearModel(layout, theta, source.FeatureNames, source.TargetNames);
         var fitStatistics = Goodness(model, source, statistics, cancellationToken);
@@ -542,6 +579,45 @@ public sealed class LinearRegressor
             kappa, predicted, o.GradientDescent.MaxIterations, tolerance);
         return (SolverMethod.ConjugateGradient, why +
             (tighter is { } t ? string.Format(c, " It runs on to a certified gap of {0:G3}, where the bound on the coefficients' relative error reaches {1} digits.", t, MinimumDigits) : ""), tighter);
+    }
+
+    /// <summary>Digits of its own that auto asks of every coefficient (so that t and p, which amplify a coefficient's error by up to 1 + t², keep ten).</summary>
+    private const int CoefficientDigits = 13;
+
+    /// <summary>Most conjugate-gradient steps of one polishing round (preconditioned by H⁻¹ it needs a few).</summary>
+    private const int PolishIterations = 50;
+
+    /// <summary>
+    /// How far the coefficients are from CoefficientDigits of their own: the largest ratio, over the coefficients in
+    /// original units, of |Δθⱼ| (Δθ = H⁻¹∇J, the Newton correction, which for a quadratic is θ − θ* itself) to
+    /// 10^−CoefficientDigits·max(|θⱼ|, 10⁻⁶·max|θ| of its output). At most 1: every coefficient carries the digits.
+    /// </summary>
+    private static double CoefficientShortfall(LeastSquaresObjective objective, ReadOnlySpan<double> parameters, LeastSquaresCertificate certificate,
+        Standardizer? standardizer, ParameterLayout layout)
+    {
+        var theta = parameters.ToArray();
+        var step = new double[theta.Length];
+        if (!double.IsFinite(objective.Evaluate(theta, step))) return double.PositiveInfinity;
+        certificate.Precondition(step);
+        var star = new double[theta.Length];
+        for (int i = 0; i < theta.Length; i++) star[i] = theta[i] - step[i];
+        var here = standardizer?.ToOriginalUnits(theta, layout) ?? theta;
+        var there = standardizer?.ToOriginalUnits(star, layout) ?? star;
+        double worst = 0, digits = Math.Pow(10, -CoefficientDigits);
+        for (int k = 0; k < layout.Outputs; k++)
+        {
+            var block = here.AsSpan(k * layout.BlockSize, layout.BlockSize);
+            double largest = TensorPrimitives.MaxMagnitude(block);
+            for (int j = 0; j < block.Length; j++)
+            {
+                int i = k * layout.BlockSize + j;
+                double allowed = digits * Math.Max(Math.Abs(here[i]), 1e-6 * Math.Abs(largest));
+                double error = Math.Abs(here[i] - there[i]);
+                if (!double.IsFinite(error)) return double.PositiveInfinity;
+                if (error > 0) worst = Math.Max(worst, allowed > 0 ? error / allowed : double.PositiveInfinity);
+            }
+        }
+        return worst;
     }
 
     /// <summary>Holds out a seeded random fraction of rows for validation.</summary>
