@@ -43,6 +43,12 @@ internal sealed class QrFactorization
     }
 
     /// <summary>
+    /// The triangle alone, <paramref name="r"/> (p × p row-major, upper triangular) from a factorisation whose Q
+    /// was not kept (a tall-skinny QR): solves, inverse and condition estimates work; applying Q does not.
+    /// </summary>
+    public static QrFactorization FromR(double[] r, int p) => new(p, p, [], new double[p], r);
+
+    /// <summary>
     /// Householder QR with column pivoting (Businger–Golub): at each step the remaining column of largest norm is
     /// brought forward, so |R₀₀| ≥ |R₁₁| ≥ … and the numerical rank shows on the diagonal (rank-revealing in practice).
     /// </summary>
@@ -129,12 +135,14 @@ internal sealed class QrFactorization
     /// <summary>b ← Qᵀ b (length n).</summary>
     public void ApplyQt(Span<double> b)
     {
+        if (_v.Length == 0 && _p > 0) throw new InvalidOperationException("This factor has no reflectors (it was built from R alone).");
         for (int j = 0; j < _p; j++) ApplyReflector(j, b);
     }
 
     /// <summary>b ← Q b (length n).</summary>
     public void ApplyQ(Span<double> b)
     {
+        if (_v.Length == 0 && _p > 0) throw new InvalidOperationException("This factor has no reflectors (it was built from R alone).");
         for (int j = _p - 1; j >= 0; j--) ApplyReflector(j, b);
     }
 

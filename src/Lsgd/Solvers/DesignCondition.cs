@@ -23,18 +23,8 @@ internal static class DesignCondition
     {
         int n = data.Rows, d = data.Features, off = fitIntercept ? 1 : 0, p = d + off;
         if (p > MaxParameters || (double)n * p * p > Budget || n < p) return double.NaN;
-        var a = new double[n * p];
         // Weighted rows: the whitened design √w·[1, x], as statsmodels' WLS takes the condition number of wexog.
-        var root = new double[n];
-        if (data.IsWeighted) System.Numerics.Tensors.TensorPrimitives.Sqrt(data.Weights, root);
-        else root.AsSpan().Fill(1);
-        if (fitIntercept) root.AsSpan().CopyTo(a.AsSpan(0, n));
-        for (int j = 0; j < d; j++)
-            for (int i = 0; i < n; i++) a[(j + off) * n + i] = root[i] * data.Feature(i, j);
-        var qr = QrFactorization.Factor(a, n, p);
-        var r = new double[p * p];
-        for (int i = 0; i < p; i++)
-            for (int j = i; j < p; j++) r[i * p + j] = qr.R(i, j);
+        var r = ScaledDesign.UncentredFactor(data, fitIntercept);
         return Ratio(r, p);
     }
 

@@ -43,10 +43,8 @@ internal sealed class DesignFactor
         data = data.ToDoublePrecision();
         int d = data.Features, p = d + (fitIntercept ? 1 : 0);
         if (data.Rows < p || p == 0) return null;
-        var mean = new double[d];
-        var scale = new double[d];
-        var qr = QrFactorization.Factor(ExactLeastSquares.Reparametrised(data, fitIntercept, mean, scale), data.Rows, p);
-        return qr.DiagonalRatio(out _) < ExactLeastSquares.RankTolerance ? null : new DesignFactor(qr, mean, scale, data.WeightSum, fitIntercept);
+        var design = ScaledDesign.Factor(data, fitIntercept);
+        return design.Qr.DiagonalRatio(out _) < ExactLeastSquares.RankTolerance ? null : new DesignFactor(design.Qr, design.Mean, design.Scale, data.WeightSum, fitIntercept);
     }
 
     /// <summary>d(x)ᵀ(DᵀWD)⁻¹d(x) = ‖R⁻ᵀe(x)‖² for the feature row <paramref name="x"/> (the leverage of a fitted row of weight 1).</summary>

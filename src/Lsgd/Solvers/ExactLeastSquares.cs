@@ -104,105 +104,102 @@ public static class ExactLeastSquares
                 (fitIntercept ? " and an intercept" : "") + $"): at least {p} rows are needed. " +
                 "Add rows, use fewer features or a lower `Degree`.");
 
-        var mean = new double[d];
-        var scale = new double[d];
-        var qr = QrFactorization.Factor(Reparametrised(data, fitIntercept, mean, scale), n, p);
-        if (qr.DiagonalRatio(out _) < RankTolerance)
-            return SolveRankDeficient(data, fitIntercept, mean, scale);
+        var design = ScaledDesign.Factor(data, fitIntercept);
+        var y = new double[n];
+        var sst = new double[k];
+        for (int o = 0; o < k; o++)
+        {
+            for (int i = 0; i < n; i++) y[i] = data.Y[i * k + o];
+            sst[o] = TotalSumOfSquares(y, data, fitIntercept);
+        }
+        double uncentred = DesignCondition.Uncentred(data, fitIntercept);
+        if (design.Qr.DiagonalRatio(out _) < RankTolerance)
+            return SolveRankDeficient(design, data.Observations, data.FeatureNames, data.TargetNames, sst, uncentred);
 
-        double condition = qr.ConditionNumber();
+        double condition = design.Qr.ConditionNumber();
         // Where κ·ε would cost digits (refinement converges slowly and R⁻¹ loses κ·ε), small problems are solved again
         // by QR in double-double arithmetic: the coefficients and (DᵀD)⁻¹ then carry about 32 − log₁₀κ digits.
         var accurate = condition > AccurateCondition && (double)n * p * p <= AccurateBudget
             ? new DoubleDoubleSolver(n, d, fitIntercept, exactFeature ?? (IsPowerExpansion(data) ? Powers(data) : StoredFeature(data)), data.IsWeighted ? data.Weights.ToArray() : null, data.WeightSum) : null;
-        var solver = new Refiner(data, fitIntercept, mean, scale, qr);
-        var theta = new double[(d + off) * k];
-        var layout = new ParameterLayout(d, k, fitIntercept);
-        var sse = new double[k];
-        var r2 = new double[k];
-        var r = new double[n];
-        var y = new double[n];
-        for (int o = 0; o < k; o++)
+        double[] theta, sse;
+        int steps = refinementSteps;
+        if (accurate is not null)
         {
-            for (int i = 0; i < n; i++) y[i] = data.Y[i * k + o];
-            var block = theta.AsSpan(o * layout.BlockSize, layout.BlockSize);
-            if (accurate is not null)
+            theta = new double[p * k];
+            sse = new double[k];
+            for (int o = 0; o < k; o++)
+            {
+                for (int i = 0; i < n; i++) y[i] = data.Y[i * k + o];
+                var block = theta.AsSpan(o * p, p);
                 accurate.Solve(y, block);
-            else
-                solver.Solve(y, block, r, refinementSteps);
-            sse[o] = accurate?.ResidualSumOfSquares(y, block) ?? solver.ResidualSumOfSquares(y, block, r);
-            double total = TotalSumOfSquares(y, data, fitIntercept);
-            r2[o] = total > 0 ? 1 - sse[o] / total : (sse[o] == 0 ? 1 : double.NaN);
+                sse[o] = accurate.ResidualSumOfSquares(y, block);
+            }
         }
-
-        var model = new LinearModel(layout, theta, data.FeatureNames, data.TargetNames);
-        int dof = data.Observations - p;
-        var covariance = accurate?.UnscaledCovariance() ?? UnscaledCovariance(qr, mean, scale, fitIntercept, data.WeightSum);
-        var (se, seB) = StandardErrors(Diagonal(covariance, p), d, fitIntercept, sse, dof);
-        return new ExactSolution(model, se, seB, sse, r2, dof, condition, refinementSteps)
+        else
         {
-            UnscaledCovariance = InterceptLast(covariance, p, fitIntercept),
-            UncentredConditionNumber = DesignCondition.Uncentred(data, fitIntercept),
-        };
+            theta = design.PlainSolution();
+            sse = design.Refine(theta, refinementSteps, out steps);
+        }
+        var covariance = accurate?.UnscaledCovariance() ?? UnscaledCovariance(design.Qr, design.Mean, design.Scale, fitIntercept, design.WeightSum);
+        return Finish(design, theta, sse, sst, data.Observations, data.FeatureNames, data.TargetNames, condition, steps, covariance, uncentred);
     }
 
     /// <summary>
-    /// E = D·U column-major (n × p, the intercept's column first): every feature centred (with an intercept) and
-    /// scaled to unit norm, the column of ones scaled to unit norm. A column that is zero after centring (a constant
-    /// feature) stays zero, with scale 1: the rank-deficient path deals with it. Weighted rows are whitened: E = √W·D·U,
-    /// with the weighted means, and the column of ones becomes √w/√Σw.
+    /// Solves min ‖Y − XW − 1bᵀ‖² exactly for rows streamed from a source that may be larger than memory: the
+    /// centred design is factored chunk by chunk by tall-skinny QR (<see cref="TallSkinnyQr"/>: one m × m triangle
+    /// in memory, m = parameters + outputs), then refined on the rows as <see cref="Solve(Dataset, bool, int)"/> is
+    /// (each step one more pass, stopping once a step no longer changes the coefficients). Rank-deficient designs get
+    /// the minimum-norm solution with <see cref="ExactSolution.Rank"/> and <see cref="ExactSolution.Aliased"/>.
     /// </summary>
-    internal static double[] Reparametrised(Dataset data, bool fitIntercept, double[] mean, double[] scale)
+    /// <param name="source">The rows.</param>
+    /// <param name="statistics">Their statistics (<see cref="SufficientStatistics.Compute(IRowSource, int, CancellationToken)"/>): the rows are centred on their means.</param>
+    /// <param name="fitIntercept">Whether to fit an intercept per output.</param>
+    /// <param name="refinementSteps">Most steps of iterative refinement (≥ 0).</param>
+    /// <param name="cancellationToken">Stops a pass.</param>
+    /// <exception cref="LsgdException">Too few rows.</exception>
+    public static ExactSolution Solve(IRowSource source, SufficientStatistics statistics, bool fitIntercept = true, int refinementSteps = DefaultRefinementSteps,
+        CancellationToken cancellationToken = default)
     {
-        int n = data.Rows, d = data.Features, off = fitIntercept ? 1 : 0;
-        var x = data.X;
-        var e = new double[n * (d + off)];
-        var roots = Roots(data);
-        var w = data.Weights;
-        double total = data.WeightSum;
-        if (fitIntercept)
-        {
-            e.AsSpan(0, n).Fill(1.0 / Math.Sqrt(total));
-            if (roots is not null)
-                System.Numerics.Tensors.TensorPrimitives.Multiply(e.AsSpan(0, n), roots, e.AsSpan(0, n));
-        }
-        for (int j = 0; j < d; j++)
-        {
-            double m = 0;
-            if (fitIntercept && roots is null)
-            {
-                m = Accurate.SumStrided(x, j, d, n) / n;
-                double correction = 0;
-                for (int i = 0; i < n; i++) correction += x[i * d + j] - m;
-                m += correction / n;
-            }
-            else if (fitIntercept)
-            {
-                m = WeightedSumStrided(x, j, d, w) / total;
-                double correction = 0;
-                for (int i = 0; i < n; i++) correction += w[i] * (x[i * d + j] - m);
-                m += correction / total;
-            }
-            var col = e.AsSpan((j + off) * n, n);
-            for (int i = 0; i < n; i++) col[i] = x[i * d + j] - m;
-            if (roots is not null)
-                System.Numerics.Tensors.TensorPrimitives.Multiply(col, roots, col);
-            double norm = System.Numerics.Tensors.TensorPrimitives.Norm(col);
-            if (norm == 0) norm = 1;
-            System.Numerics.Tensors.TensorPrimitives.Divide(col, norm, col);
-            mean[j] = m;
-            scale[j] = norm;
-        }
-        return e;
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(statistics);
+        Check.AtLeast(refinementSteps, 0, nameof(refinementSteps), "Use 0 for a plain QR solve, or 3 (the default).");
+        int d = source.Features, k = source.Outputs, p = d + (fitIntercept ? 1 : 0);
+        if (statistics.Features != d || statistics.Outputs != k)
+            throw new ArgumentException($"The statistics are of {d} features and {k} outputs? They have {statistics.Features} and {statistics.Outputs}; compute them from this source.", nameof(statistics));
+        if (statistics.Count < p)
+            Throw.Data($"The data has {Throw.Plural(statistics.Count, statistics.IsWeighted ? "row of positive weight" : "row")} but the model has {Throw.Plural(p, "parameter")} ({Throw.Plural(d, "feature")}" +
+                (fitIntercept ? " and an intercept" : "") + $"): at least {p} rows are needed. Add rows or use fewer features.");
+        var design = ScaledDesign.Factor(source, statistics, fitIntercept, cancellationToken);
+        var sst = new double[k];
+        for (int o = 0; o < k; o++)
+            sst[o] = statistics.TargetScatter[o] + (fitIntercept ? 0 : statistics.WeightSum * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
+        double uncentred = DesignCondition.Uncentred(statistics, fitIntercept);
+        if (design.Qr.DiagonalRatio(out _) < RankTolerance)
+            return SolveRankDeficient(design, statistics.Count, source.FeatureNames, source.TargetNames, sst, uncentred);
+        double condition = design.Qr.ConditionNumber();
+        var theta = design.PlainSolution();
+        var sse = design.Refine(theta, refinementSteps, out int steps);
+        var covariance = UnscaledCovariance(design.Qr, design.Mean, design.Scale, fitIntercept, design.WeightSum);
+        return Finish(design, theta, sse, sst, statistics.Count, source.FeatureNames, source.TargetNames, condition, steps, covariance, uncentred);
     }
 
-    /// <summary>√wᵢ per row of weighted data, null for unweighted rows.</summary>
-    private static double[]? Roots(Dataset data)
+    /// <summary>The solution's statistics from θ, the residual and total sums of squares and (DᵀD)⁻¹ (the intercept first).</summary>
+    private static ExactSolution Finish(ScaledDesign design, double[] theta, double[] sse, double[] sst, long observations, IReadOnlyList<string> featureNames,
+        IReadOnlyList<string> targetNames, double condition, int steps, double[] covariance, double uncentred)
     {
-        if (!data.IsWeighted) return null;
-        var roots = data.Weights.ToArray();
-        System.Numerics.Tensors.TensorPrimitives.Sqrt(roots, roots);
-        return roots;
+        int d = design.Features, k = design.Outputs, p = design.Parameters;
+        var r2 = new double[k];
+        for (int o = 0; o < k; o++)
+            r2[o] = sst[o] > 0 ? 1 - sse[o] / sst[o] : (sse[o] == 0 ? 1 : double.NaN);
+        var layout = new ParameterLayout(d, k, design.FitIntercept);
+        var model = new LinearModel(layout, theta, featureNames, targetNames);
+        int dof = (int)Math.Min(observations - p, int.MaxValue);
+        var (se, seB) = StandardErrors(Diagonal(covariance, p), d, design.FitIntercept, sse, dof);
+        return new ExactSolution(model, se, seB, sse, r2, dof, condition, steps)
+        {
+            UnscaledCovariance = InterceptLast(covariance, p, design.FitIntercept),
+            UncentredConditionNumber = uncentred,
+        };
     }
 
     /// <summary>Σᵢ wᵢ·values[offset + i·stride], compensated (Dot2), over the n = w.Length rows.</summary>
@@ -234,20 +231,6 @@ public static class ExactLeastSquares
         return s + c;
     }
 
-    /// <summary>θ (+)= U θ': β = S⁻¹z, b = c/√n − x̄ᵀS⁻¹z (θ' has the intercept first, θ last); n is Σw for weighted rows.</summary>
-    private static void ToOriginal(ReadOnlySpan<double> thetaPrime, Span<double> theta, double[] mean, double[] scale, bool fitIntercept, double n, bool accumulate)
-    {
-        int d = mean.Length, off = fitIntercept ? 1 : 0;
-        double b = fitIntercept ? thetaPrime[0] / Math.Sqrt(n) : 0;
-        for (int j = 0; j < d; j++)
-        {
-            double beta = thetaPrime[j + off] / scale[j];
-            b -= mean[j] * beta;
-            theta[j] = accumulate ? theta[j] + beta : beta;
-        }
-        if (fitIntercept) theta[d] = accumulate ? theta[d] + b : b;
-    }
-
     /// <summary>
     /// The minimum-norm least-squares solution of a rank-deficient design, from QR with column pivoting of E = D·U:
     /// the basic solution (the r leading pivoted columns) with the null-space directions N = U·P·[−R₁₁⁻¹R₁₂; I]
@@ -256,11 +239,18 @@ public static class ExactLeastSquares
     /// <see cref="ExactSolution.Aliased"/> and their standard errors are NaN; the others' standard errors are
     /// σ̂·√[D⁺D⁺ᵀ]ⱼⱼ with σ̂² = SSE/(n − r), the same for every least-squares solution.
     /// </summary>
-    private static ExactSolution SolveRankDeficient(Dataset data, bool fitIntercept, double[] mean, double[] scale)
+    /// <remarks>E = Q₀Rₑ from the tall-skinny factor, and Rₑ·P = Q₁R with column pivoting (p × p), so E·P = (Q₀Q₁)R:
+    /// the pivoted factor of the rows without a second pass over them.</remarks>
+    private static ExactSolution SolveRankDeficient(ScaledDesign design, long observations, IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames,
+        double[] sst, double uncentred)
     {
-        int n = data.Rows, d = data.Features, k = data.Outputs, off = fitIntercept ? 1 : 0, p = d + off;
-        var qr = QrFactorization.FactorPivoted(Reparametrised(data, fitIntercept, mean, scale), n, p);
-        int rank = qr.Rank(Math.Max(RankTolerance, Epsilon * Math.Max(n, p)));
+        int d = design.Features, k = design.Outputs, p = design.Parameters;
+        bool fitIntercept = design.FitIntercept;
+        var triangle = new double[p * p];   // Rₑ column-major for the pivoted factorisation
+        for (int i = 0; i < p; i++)
+            for (int j = i; j < p; j++) triangle[j * p + i] = design.Qr.R(i, j);
+        var qr = QrFactorization.FactorPivoted(triangle, p, p);
+        int rank = qr.Rank(Math.Max(RankTolerance, Epsilon * Math.Max(observations, p)));
         var perm = qr.Permutation!;
         var layout = new ParameterLayout(d, k, fitIntercept);
 
@@ -276,7 +266,7 @@ public static class ExactLeastSquares
             for (int i = 0; i < rank; i++) prime[perm[i]] = t[i];
             prime[perm[c]] = 1;
             var v = new double[p];
-            ToOriginal(prime, v, mean, scale, fitIntercept, data.WeightSum, accumulate: false);
+            design.ToOriginal(prime, v, -1, accumulate: false);
             for (int pass = 0; pass < 2; pass++)
                 foreach (var q in nulls)
                 {
@@ -298,29 +288,21 @@ public static class ExactLeastSquares
         }
 
         var theta = new double[p * k];
-        var sse = new double[k];
         var r2 = new double[k];
-        var y = new double[n];
-        var refiner = new Refiner(data, fitIntercept, mean, scale, qr);
-        var residual = new double[n];
-        var roots = Roots(data);
         for (int o = 0; o < k; o++)
         {
-            for (int i = 0; i < n; i++) y[i] = data.Y[i * k + o];
-            var c = (double[])y.Clone();
-            if (roots is not null)
-                System.Numerics.Tensors.TensorPrimitives.Multiply(c, roots, c);
+            var c = (double[])design.QtY[o].Clone();
             qr.ApplyQt(c);
             qr.SolveLeading(c, rank);
             Array.Clear(prime);
             for (int i = 0; i < rank; i++) prime[perm[i]] = c[i];
             var block = theta.AsSpan(o * p, p);
-            ToOriginal(prime, block, mean, scale, fitIntercept, data.WeightSum, accumulate: false);
+            design.ToOriginal(prime, block, o, accumulate: false);
             ProjectOut(block);
-            sse[o] = refiner.ResidualSumOfSquares(y, block, residual);
-            double total = TotalSumOfSquares(y, data, fitIntercept);
-            r2[o] = total > 0 ? 1 - sse[o] / total : (sse[o] == 0 ? 1 : double.NaN);
         }
+        var sse = design.ResidualSumOfSquares(theta);
+        for (int o = 0; o < k; o++)
+            r2[o] = sst[o] > 0 ? 1 - sse[o] / sst[o] : (sse[o] == 0 ? 1 : double.NaN);
 
         // [D⁺D⁺ᵀ]ⱼⱼ: θ̂ = M·Q₁ᵀy with column c of M the projected image of R₁₁⁻¹e_c, so the diagonal is ‖row j of M‖².
         // D⁺D⁺ᵀ = M·Mᵀ in full (θ's layout) for the covariance; its diagonal gives the standard errors.
@@ -333,7 +315,7 @@ public static class ExactLeastSquares
             qr.SolveLeading(t, rank);
             Array.Clear(prime);
             for (int i = 0; i < rank; i++) prime[perm[i]] = t[i];
-            ToOriginal(prime, column, mean, scale, fitIntercept, data.WeightSum, accumulate: false);
+            design.ToOriginal(prime, column, -1, accumulate: false);
             ProjectOut(column);
             for (int j = 0; j < p; j++) m[j * rank + c] = column[j];
         }
@@ -353,9 +335,9 @@ public static class ExactLeastSquares
             double weight = 0;
             foreach (var q in nulls) weight += q[j] * q[j];
             estimable[j] = weight <= EstimableTolerance;
-            if (!estimable[j]) aliased.Add(j < d ? data.FeatureNames[j] : InterceptName);
+            if (!estimable[j]) aliased.Add(j < d ? featureNames[j] : InterceptName);
         }
-        int dof = data.Observations - rank;
+        int dof = (int)Math.Min(observations - rank, int.MaxValue);
         var se = new double[k][];
         var seB = new double[k];
         for (int o = 0; o < k; o++)
@@ -365,13 +347,13 @@ public static class ExactLeastSquares
             for (int j = 0; j < d; j++) se[o][j] = estimable[j] ? Math.Sqrt(sigma2 * unscaled[j]) : double.NaN;
             seB[o] = fitIntercept && estimable[d] ? Math.Sqrt(sigma2 * unscaled[d]) : double.NaN;
         }
-        var model = new LinearModel(layout, theta, data.FeatureNames, data.TargetNames);
+        var model = new LinearModel(layout, theta, featureNames, targetNames);
         double condition = ConditionEstimate.FromGram(rank,
             w => { Multiply(qr, w, rank); },
             w => { SolveLeadingGram(qr, w, rank); });
         return new ExactSolution(model, se, seB, sse, r2, dof, condition, 0)
         {
-            Rank = rank, Aliased = aliased, UnscaledCovariance = pseudo, UncentredConditionNumber = DesignCondition.Uncentred(data, fitIntercept),
+            Rank = rank, Aliased = aliased, UnscaledCovariance = pseudo, UncentredConditionNumber = uncentred,
         };
     }
 
@@ -677,114 +659,5 @@ public static class ExactLeastSquares
                 }
             return g;
         }
-    }
-
-    /// <summary>Björck refinement on D, preconditioned by the QR of E = D·U.</summary>
-    /// <remarks>Weighted rows: the system is the whitened one, f = √W(y − Dθ) − r and g = −(√W D)ᵀr.</remarks>
-    private sealed class Refiner(Dataset data, bool fitIntercept, double[] mean, double[] scale, QrFactorization qr)
-    {
-        private readonly int _n = data.Rows;
-        private readonly int _d = data.Features;
-        private readonly int _off = fitIntercept ? 1 : 0;
-        private readonly double[]? _roots = Roots(data);
-
-        /// <summary>Writes θ = [β…, b] into <paramref name="theta"/> and the residual into <paramref name="r"/>.</summary>
-        public void Solve(double[] y, Span<double> theta, double[] r, int steps)
-        {
-            int n = _n, p = qr.Columns;
-            // Plain solve: θ' = R⁻¹ (Qᵀy)[0:p], r = Q [0; (Qᵀy)[p:]] (y whitened for weighted rows).
-            var c = (double[])y.Clone();
-            if (_roots is not null)
-                System.Numerics.Tensors.TensorPrimitives.Multiply(c, _roots, c);
-            qr.ApplyQt(c);
-            var thetaPrime = c.AsSpan(0, p).ToArray();
-            qr.SolveR(thetaPrime);
-            c.AsSpan(0, p).Clear();
-            qr.ApplyQ(c);
-            c.CopyTo(r, 0);
-            ToOriginal(thetaPrime, theta, accumulate: false);
-
-            var f = new double[n];
-            var g = new double[p];
-            var delta = new double[p];
-            for (int step = 0; step < steps; step++)
-            {
-                // f = y − r − Dθ and g' = Uᵀ(−Dᵀr), in twice the working precision.
-                for (int i = 0; i < n; i++)
-                    f[i] = ResidualTerm(y[i], r[i], i, theta);
-                Gradient(r, g);
-                // h = R⁻ᵀ g'; dd = Qᵀ f; δθ' = R⁻¹(dd[0:p] − h); δr = Q [h; dd[p:]].
-                qr.SolveRt(g);
-                qr.ApplyQt(f);
-                for (int j = 0; j < p; j++) delta[j] = f[j] - g[j];
-                qr.SolveR(delta);
-                g.AsSpan().CopyTo(f);
-                qr.ApplyQ(f);
-                for (int i = 0; i < n; i++) r[i] += f[i];
-                ToOriginal(delta, theta, accumulate: true);
-            }
-        }
-
-        /// <summary>SSE of the original problem at θ, with residuals computed accurately.</summary>
-        public double ResidualSumOfSquares(double[] y, ReadOnlySpan<double> theta, double[] r)
-        {
-            for (int i = 0; i < _n; i++) r[i] = ResidualTerm(y[i], 0, i, theta);
-            return Accurate.Dot(r, r);
-        }
-
-        /// <summary>yᵢ − rᵢ − b − xᵢᵀβ, accurately; √wᵢ(yᵢ − b − xᵢᵀβ) − rᵢ for weighted rows.</summary>
-        private double ResidualTerm(double yi, double ri, int i, ReadOnlySpan<double> theta)
-        {
-            double s = 0, c = 0;
-            Accurate.TwoSumInto(ref s, ref c, yi);
-            if (_roots is null)
-                Accurate.TwoSumInto(ref s, ref c, -ri);
-            if (fitIntercept) Accurate.TwoSumInto(ref s, ref c, -theta[_d]);
-            var x = data.FeatureRow(i);
-            for (int j = 0; j < _d; j++)
-            {
-                double prod = -x[j] * theta[j];
-                c += Math.FusedMultiplyAdd(-x[j], theta[j], -prod);
-                Accurate.TwoSumInto(ref s, ref c, prod);
-            }
-            if (_roots is null)
-                return s + c;
-            // √w·(s + c) − r, with the product's rounding error kept (FMA) so the whitened residual stays accurate.
-            double e = s + c, el = c - (e - s), root = _roots[i];
-            double hi = root * e, lo = Math.FusedMultiplyAdd(root, e, -hi) + root * el;
-            double t = 0, tc = 0;
-            Accurate.TwoSumInto(ref t, ref tc, hi);
-            Accurate.TwoSumInto(ref t, ref tc, -ri);
-            return t + (tc + lo);
-        }
-
-        /// <summary>g' = Uᵀ g with g = −Dᵀr: g'_b = g_b/√n, g'_j = (g_j − x̄ⱼ g_b)/sⱼ.</summary>
-        private void Gradient(double[] r, double[] gPrime)
-        {
-            var x = data.X;
-            if (_roots is not null)
-            {
-                // g = −(√W D)ᵀr = −Dᵀ(√W r).
-                var whitened = new double[_n];
-                System.Numerics.Tensors.TensorPrimitives.Multiply(r, _roots, whitened);
-                r = whitened;
-            }
-            double gb = fitIntercept ? -Accurate.Sum(r) : 0;
-            for (int j = 0; j < _d; j++)
-            {
-                double s = 0, c = 0;
-                for (int i = 0; i < _n; i++)
-                {
-                    double prod = -x[i * _d + j] * r[i];
-                    c += Math.FusedMultiplyAdd(-x[i * _d + j], r[i], -prod);
-                    Accurate.TwoSumInto(ref s, ref c, prod);
-                }
-                gPrime[j + _off] = ((s + c) - mean[j] * gb) / scale[j];
-            }
-            if (fitIntercept) gPrime[0] = gb / Math.Sqrt(data.WeightSum);
-        }
-
-        private void ToOriginal(ReadOnlySpan<double> thetaPrime, Span<double> theta, bool accumulate) =>
-            ExactLeastSquares.ToOriginal(thetaPrime, theta, mean, scale, fitIntercept, data.WeightSum, accumulate);
     }
 }

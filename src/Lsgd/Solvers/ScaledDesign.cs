@@ -1,0 +1,409 @@
+using System.Numerics;
+using Lsgd.Data;
+using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
+
+namespace Lsgd.Solvers;
+
+/// <summary>
+/// The exact solver's reparametrised design E = √W·D·U (features centred with an intercept and scaled to unit norm,
+/// the intercept's column √w/√Σw first), factored by tall-skinny QR without ever being stored: rows are centred
+/// and packed block by block, in parallel in memory or chunk by chunk from a stream, each block's R factor of
+/// [E | √W(Y − ȳ)] is folded and merged (<see cref="TallSkinnyQr"/>), so memory stays at one block per core.
+/// </summary>
+/// <remarks>
+/// <para>The rows are factored centred but not scaled: Householder QR is invariant to column scaling, and the norm
+/// of column j of the centred design is that of column j of R, so the scaling U comes free from the factor
+/// (Rₑ = R·S⁻¹). The targets ride along as extra columns, so Qᵀy is read off R and no Q is kept.</para>
+/// <para>Refinement (corrected semi-normal equations, <see cref="Refine"/>) is done on the original rows:
+/// r = y − Dθ and g = DᵀWr in twice the working precision, δθ = U·Rₑ⁻¹Rₑ⁻ᵀ·Uᵀg. Each step contracts the error
+/// by about κ(E)²·ε, which the double-double re-solve of small ill-conditioned problems does not need.</para>
+/// </remarks>
+internal sealed class ScaledDesign
+{
+    /// <summary>Rows per parallel task in memory, and per piece of a streamed chunk (fixed, so sums and factors do not depend on the thread count).</summary>
+    internal const int PassRows = 16384;
+
+    /// <summary>Rows per chunk read from a stream.</summary>
+    internal const int ChunkRows = 65536;
+
+    private readonly Dataset? _data;
+    private readonly IRowSource? _source;
+    private readonly CancellationToken _cancel;
+
+    private ScaledDesign(Dataset? data, IRowSource? source, bool fitIntercept, double[] mean, double[] targetMean, double weightSum, CancellationToken cancel)
+    {
+        _data = data; _source = source; _cancel = cancel;
+        FitIntercept = fitIntercept; Mean = mean; TargetMean = targetMean; WeightSum = weightSum;
+        Features = mean.Length; Outputs = targetMean.Length;
+        Scale = new double[Features];
+        Qr = null!;
+        QtY = [];
+    }
+
+    public bool FitIntercept { get; }
+    public int Features { get; }
+    public int Outputs { get; }
+    public int Parameters => Features + (FitIntercept ? 1 : 0);
+
+    /// <summary>x̄ (weighted with weights; zero without an intercept).</summary>
+    public double[] Mean { get; }
+
+    /// <summary>‖√w(xⱼ − x̄ⱼ)‖ per feature (1 for a column that is zero after centring).</summary>
+    public double[] Scale { get; }
+
+    /// <summary>ȳ per output (zero without an intercept).</summary>
+    public double[] TargetMean { get; }
+
+    /// <summary>Σw (n when unweighted).</summary>
+    public double WeightSum { get; }
+
+    /// <summary>Rₑ (p × p, no reflectors: only the triangle's solves and estimates).</summary>
+    public QrFactorization Qr { get; private set; }
+
+    /// <summary>(Qᵀ√W(y − ȳ))[0:p] per output.</summary>
+    public double[][] QtY { get; private set; }
+
+    /// <summary>Passes made over the rows so far.</summary>
+    public int Passes { get; private set; }
+
+    /// <summary>Factors the design of rows in memory (one pass for the means with an intercept, one for the factor).</summary>
+    public static ScaledDesign Factor(Dataset data, bool fitIntercept, CancellationToken cancellationToken = default)
+    {
+        int d = data.Features, k = data.Outputs;
+        var mean = new double[d];
+        var targetMean = new double[k];
+        var design = new ScaledDesign(data, null, fitIntercept, mean, targetMean, data.WeightSum, cancellationToken);
+        if (fitIntercept)
+        {
+            var sums = design.Pass(() => new double[d + k], (s, x, y, w, rows) =>
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    double wi = w.IsEmpty ? 1 : w[i];
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x.Slice(i * d, d), wi, s.AsSpan(0, d), s.AsSpan(0, d));
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(y.Slice(i * k, k), wi, s.AsSpan(d, k), s.AsSpan(d, k));
+                }
+            }, (a, b) => System.Numerics.Tensors.TensorPrimitives.Add(a, b, a));
+            for (int j = 0; j < d; j++) mean[j] = sums[j] / data.WeightSum;
+            for (int o = 0; o < k; o++) targetMean[o] = sums[d + o] / data.WeightSum;
+        }
+        design.FactorRows();
+        return design;
+    }
+
+    /// <summary>Factors the design of streamed rows, centred on the means of their <paramref name="statistics"/> (one pass).</summary>
+    public static ScaledDesign Factor(IRowSource source, SufficientStatistics statistics, bool fitIntercept, CancellationToken cancellationToken = default)
+    {
+        var mean = fitIntercept ? statistics.FeatureMeans.ToArray() : new double[statistics.Features];
+        var targetMean = fitIntercept ? statistics.TargetMeans.ToArray() : new double[statistics.Outputs];
+        var design = new ScaledDesign(null, source, fitIntercept, mean, targetMean, statistics.WeightSum, cancellationToken);
+        design.FactorRows();
+        return design;
+    }
+
+    /// <summary>
+    /// R of the design as given, √W·[1, X] (or √W·X): not centred, not scaled, for statsmodels' condition number;
+    /// p × p row-major.
+    /// </summary>
+    public static double[] UncentredFactor(Dataset data, bool fitIntercept)
+    {
+        var design = new ScaledDesign(data, null, fitIntercept, new double[data.Features], [], data.WeightSum, default);
+        var qr = design.FoldRows(interceptValue: 1);
+        return qr.ToArray();
+    }
+
+    private void FactorRows()
+    {
+        int d = Features, k = Outputs, off = FitIntercept ? 1 : 0, p = d + off, m = p + k;
+        var qr = FoldRows(1 / Math.Sqrt(WeightSum));
+        var r = qr.ToArray();
+        var re = new double[p * p];
+        for (int j = 0; j < d; j++)
+        {
+            double s = 0;
+            for (int i = 0; i <= j + off; i++) s += r[i * m + j + off] * r[i * m + j + off];
+            Scale[j] = s > 0 ? Math.Sqrt(s) : 1;
+        }
+        for (int i = 0; i < p; i++)
+            for (int j = i; j < p; j++) re[i * p + j] = r[i * m + j] / (j < off ? 1 : Scale[j - off]);
+        Qr = QrFactorization.FromR(re, p);
+        QtY = new double[k][];
+        for (int o = 0; o < k; o++)
+        {
+            QtY[o] = new double[p];
+            for (int i = 0; i < p; i++) QtY[o][i] = r[i * m + p + o];
+        }
+    }
+
+    /// <summary>One pass folding the centred rows [c·√w, √w(x − x̄), √w(y − ȳ)] into a TSQR factor.</summary>
+    private TallSkinnyQr FoldRows(double interceptValue)
+    {
+        int d = Features, k = TargetMean.Length, off = FitIntercept ? 1 : 0, p = d + off, m = p + k;
+        var mean = Mean;
+        var targetMean = TargetMean;
+        return Pass(() => new TallSkinnyQr(m), (qr, x, y, w, rows) =>
+        {
+            var block = qr.Scratch;
+            for (int start = 0; start < rows; start += TallSkinnyQr.BlockRows)
+            {
+                int b = Math.Min(TallSkinnyQr.BlockRows, rows - start);
+                for (int i = 0; i < b; i++)
+                {
+                    int row = start + i;
+                    double root = w.IsEmpty ? 1 : Math.Sqrt(w[row]);
+                    if (off == 1) block[i] = root * interceptValue;
+                    var xi = x.Slice(row * d, d);
+                    for (int j = 0; j < d; j++) block[(j + off) * b + i] = root * (xi[j] - mean[j]);
+                    for (int o = 0; o < k; o++) block[(p + o) * b + i] = root * (y[row * k + o] - targetMean[o]);
+                }
+                qr.Fold(block.AsSpan(0, b * m), b);
+            }
+        }, (a, b) => a.Merge(b));
+    }
+
+    /// <summary>θ = U·θ′ in the parameters' layout (the weights, then the intercept) for output <paramref name="output"/>; <paramref name="accumulate"/> adds.</summary>
+    public void ToOriginal(ReadOnlySpan<double> thetaPrime, Span<double> theta, int output, bool accumulate)
+    {
+        int d = Features, off = FitIntercept ? 1 : 0;
+        double b = FitIntercept ? thetaPrime[0] / Math.Sqrt(WeightSum) : 0;
+        if (FitIntercept && !accumulate && output >= 0) b += TargetMean[output];
+        for (int j = 0; j < d; j++)
+        {
+            double beta = thetaPrime[j + off] / Scale[j];
+            b -= Mean[j] * beta;
+            theta[j] = accumulate ? theta[j] + beta : beta;
+        }
+        if (FitIntercept) theta[d] = accumulate ? theta[d] + b : b;
+    }
+
+    /// <summary>g′ = Uᵀg for g in the parameters' layout (weights, then the intercept); g′ has the intercept first.</summary>
+    private void ToPrime(ReadOnlySpan<double> g, Span<double> gPrime)
+    {
+        int d = Features, off = FitIntercept ? 1 : 0;
+        double gb = FitIntercept ? g[d] : 0;
+        for (int j = 0; j < d; j++) gPrime[j + off] = (g[j] - Mean[j] * gb) / Scale[j];
+        if (FitIntercept) gPrime[0] = gb / Math.Sqrt(WeightSum);
+    }
+
+    /// <summary>The plain solution θ = U·Rₑ⁻¹·QᵀỸ for every output (p values per output, the parameters' layout).</summary>
+    public double[] PlainSolution()
+    {
+        int p = Parameters;
+        var theta = new double[p * Outputs];
+        for (int o = 0; o < Outputs; o++)
+        {
+            var t = (double[])QtY[o].Clone();
+            Qr.SolveR(t);
+            ToOriginal(t, theta.AsSpan(o * p, p), o, accumulate: false);
+        }
+        return theta;
+    }
+
+    /// <summary>
+    /// Refines <paramref name="theta"/> (every output) by up to <paramref name="steps"/> steps of the corrected
+    /// semi-normal equations, stopping once a correction no longer changes it (or stops shrinking), and returns
+    /// the residual sums of squares Σw(y − Dθ)² measured in twice the working precision at the final θ.
+    /// </summary>
+    /// <returns>The residual sums of squares; <paramref name="applied"/> the corrections applied.</returns>
+    public double[] Refine(double[] theta, int steps, out int applied)
+    {
+        int p = Parameters, k = Outputs;
+        applied = 0;
+        var gPrime = new double[p];
+        var delta = new double[p];
+        double previous = double.PositiveInfinity;
+        for (int step = 0; ; step++)
+        {
+            var (gradient, sse) = Residuals(theta);
+            if (step == steps) return sse;
+            double size = 0;
+            bool changes = false;
+            var corrections = new double[p * k];
+            for (int o = 0; o < k; o++)
+            {
+                ToPrime(gradient.AsSpan(o * p, p), gPrime);
+                Qr.SolveRt(gPrime);
+                Qr.SolveR(gPrime);
+                ToOriginal(gPrime, corrections.AsSpan(o * p, p), -1, accumulate: false);
+            }
+            for (int o = 0; o < k; o++)
+            {
+                double norm = System.Numerics.Tensors.TensorPrimitives.Norm<double>(theta.AsSpan(o * p, p));
+                size = Math.Max(size, System.Numerics.Tensors.TensorPrimitives.Norm<double>(corrections.AsSpan(o * p, p)) / (norm > 0 ? norm : 1));
+            }
+            for (int i = 0; i < p * k; i++) changes |= theta[i] + corrections[i] != theta[i];
+            // A correction that does not shrink means κ²ε ≳ 1: refinement cannot help, keep the better θ.
+            if (!changes || !(size < 0.5 * previous)) return sse;
+            for (int i = 0; i < p * k; i++) theta[i] += corrections[i];
+            applied++;
+            previous = size;
+        }
+    }
+
+    /// <summary>Σw(y − Dθ)² per output, with the features as stored (one pass, in twice the working precision).</summary>
+    public double[] ResidualSumOfSquares(double[] theta) => Residuals(theta).Sse;
+
+    /// <summary>One pass: g = DᵀW(y − Dθ) (the weights, then the intercept, per output) and Σw(y − Dθ)², both accumulated in double-double.</summary>
+    private (double[] Gradient, double[] Sse) Residuals(double[] theta)
+    {
+        int d = Features, k = Outputs, p = Parameters;
+        bool intercept = FitIntercept;
+        var negative = new double[p * k];
+        for (int i = 0; i < p * k; i++) negative[i] = -theta[i];
+        var total = Pass(() => new Sums(p * k, k), (s, x, y, w, rows) =>
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                double wi = w.IsEmpty ? 1 : w[i];
+                if (wi == 0) continue;
+                var xi = x.Slice(i * d, d);
+                for (int o = 0; o < k; o++)
+                {
+                    var nt = negative.AsSpan(o * p, p);
+                    // r = y − b − xᵀβ in double-double: (rh, rl).
+                    double hi = y[i * k + o], lo = 0;
+                    if (intercept) Accurate.TwoSumInto(ref hi, ref lo, nt[d]);
+                    DotInto(xi, nt[..d], ref hi, ref lo);
+                    double rh = hi + lo, rl = lo - (rh - hi);
+                    double vh = wi * rh, vl = Math.FusedMultiplyAdd(wi, rh, -vh) + wi * rl;
+                    double q = vh * rh;
+                    Accurate.TwoSumInto(ref s.Sse[o], ref s.SseC[o], q);
+                    s.SseC[o] += Math.FusedMultiplyAdd(vh, rh, -q) + vh * rl + vl * rh;
+                    AxpyInto(xi, vh, vl, s.G.AsSpan(o * p, d), s.GC.AsSpan(o * p, d));
+                    if (intercept)
+                    {
+                        Accurate.TwoSumInto(ref s.G[o * p + d], ref s.GC[o * p + d], vh);
+                        s.GC[o * p + d] += vl;
+                    }
+                }
+            }
+        }, (a, b) => a.Merge(b));
+        var g = new double[p * k];
+        for (int i = 0; i < g.Length; i++) g[i] = total.G[i] + total.GC[i];
+        var sse = new double[k];
+        for (int o = 0; o < k; o++) sse[o] = Math.Max(total.Sse[o] + total.SseC[o], 0);
+        return (g, sse);
+    }
+
+    /// <summary>(hi, lo) += Σ xⱼ·tⱼ, each product exact (FMA) and the sum compensated lane by lane (Ogita–Rump–Oishi Dot2).</summary>
+    private static void DotInto(ReadOnlySpan<double> x, ReadOnlySpan<double> t, ref double hi, ref double lo)
+    {
+        int n = x.Length, w = Vector<double>.Count, j = 0;
+        if (n >= w)
+        {
+            var s = Vector<double>.Zero;
+            var c = Vector<double>.Zero;
+            for (; j + w <= n; j += w)
+            {
+                var a = new Vector<double>(x[j..]);
+                var b = new Vector<double>(t[j..]);
+                var prod = a * b;
+                var err = Vector.FusedMultiplyAdd(a, b, -prod);
+                var sum = s + prod;
+                var bb = sum - s;
+                c += (s - (sum - bb)) + (prod - bb) + err;
+                s = sum;
+            }
+            for (int l = 0; l < w; l++) Accurate.TwoSumInto(ref hi, ref lo, s[l]);
+            lo += Vector.Sum(c);
+        }
+        for (; j < n; j++)
+        {
+            double prod = x[j] * t[j];
+            lo += Math.FusedMultiplyAdd(x[j], t[j], -prod);
+            Accurate.TwoSumInto(ref hi, ref lo, prod);
+        }
+    }
+
+    /// <summary>(s, c) += x·(vh + vl) element by element, in double-double.</summary>
+    private static void AxpyInto(ReadOnlySpan<double> x, double vh, double vl, Span<double> s, Span<double> c)
+    {
+        int n = x.Length, w = Vector<double>.Count, j = 0;
+        var h = new Vector<double>(vh);
+        var l = new Vector<double>(vl);
+        for (; j + w <= n; j += w)
+        {
+            var a = new Vector<double>(x[j..]);
+            var prod = a * h;
+            var err = Vector.FusedMultiplyAdd(a, h, -prod) + a * l;
+            var sv = new Vector<double>(s[j..]);
+            var sum = sv + prod;
+            var bb = sum - sv;
+            var cv = new Vector<double>(c[j..]) + (sv - (sum - bb)) + (prod - bb) + err;
+            sum.CopyTo(s[j..]);
+            cv.CopyTo(c[j..]);
+        }
+        for (; j < n; j++)
+        {
+            double prod = x[j] * vh;
+            c[j] += Math.FusedMultiplyAdd(x[j], vh, -prod) + x[j] * vl;
+            Accurate.TwoSumInto(ref s[j], ref c[j], prod);
+        }
+    }
+
+    /// <summary>Double-double sums of a residual pass.</summary>
+    private sealed class Sums(int gradient, int outputs)
+    {
+        public readonly double[] G = new double[gradient], GC = new double[gradient];
+        public readonly double[] Sse = new double[outputs], SseC = new double[outputs];
+
+        public void Merge(Sums other)
+        {
+            for (int i = 0; i < G.Length; i++)
+            {
+                Accurate.TwoSumInto(ref G[i], ref GC[i], other.G[i]);
+                GC[i] += other.GC[i];
+            }
+            for (int i = 0; i < Sse.Length; i++)
+            {
+                Accurate.TwoSumInto(ref Sse[i], ref SseC[i], other.Sse[i]);
+                SseC[i] += other.SseC[i];
+            }
+        }
+    }
+
+    private delegate void Fold<T>(T state, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> w, int rows);
+
+    /// <summary>
+    /// One pass over the rows: pieces of <see cref="PassRows"/> rows folded in parallel, each into a fresh state, and
+    /// merged in row order (so the result does not depend on the thread count); a stream is read chunk by chunk.
+    /// </summary>
+    private T Pass<T>(Func<T> create, Fold<T> fold, Action<T, T> merge)
+    {
+        Passes++;
+        var total = create();
+        var options = new ParallelOptions { CancellationToken = _cancel, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        if (_data is { } data)
+        {
+            int d = data.Features, k = data.Outputs, n = data.Rows;
+            int pieces = (n + PassRows - 1) / PassRows;
+            var parts = new T[pieces];
+            Parallel.For(0, pieces, options, piece =>
+            {
+                int start = piece * PassRows, rows = Math.Min(PassRows, n - start);
+                var part = create();
+                fold(part, data.X.Slice(start * d, rows * d), data.Y.Slice(start * k, rows * k), data.IsWeighted ? data.Weights.Slice(start, rows) : default, rows);
+                parts[piece] = part;
+            });
+            foreach (var part in parts) merge(total, part);
+            return total;
+        }
+        var source = _source!;
+        foreach (var chunk in source.ReadChunks(ChunkRows, _cancel))
+        {
+            int d = source.Features, k = source.Outputs, n = chunk.Rows;
+            int pieces = (n + PassRows - 1) / PassRows;
+            var parts = new T[pieces];
+            Parallel.For(0, pieces, options, piece =>
+            {
+                int start = piece * PassRows, rows = Math.Min(PassRows, n - start);
+                var part = create();
+                fold(part, chunk.X.AsSpan(start * d, rows * d), chunk.Y.AsSpan(start * k, rows * k), chunk.W is { } w ? w.AsSpan(start, rows) : default, rows);
+                parts[piece] = part;
+            });
+            foreach (var part in parts) merge(total, part);
+        }
+        return total;
+    }
+}
