@@ -8,6 +8,7 @@ may be another interpreter without them):
     apt-get install -y python3-torch            # optional: adds a hand-written PyTorch mini-batch SGD loop
     dotnet build src/Lsgd.Cli -c Release        # the lsgd rows use the built Lsgd.Cli.dll
     /usr/bin/python3 bench/peers.py             # n = 1 000 000, d = 100; --help for options
+    /usr/bin/python3 bench/peers.py --exact     # only the exact solvers: lsgd --method exact, lstsq, Ridge(cholesky)
 
 What it does:
 
@@ -91,6 +92,11 @@ def parse_args():
     p.add_argument("--torch-lr", type=float, default=0.01)
     p.add_argument("--workdir", help="folder for X.npy and y.npy (default: a new temporary folder, removed at the end)")
     p.add_argument("--output", help="also write the report (markdown) to this file")
+    p.add_argument("--exact", action="store_true",
+                   help="instead: the exact solvers only, interleaved --exact-runs times: numpy lstsq, scikit-learn "
+                        "Ridge(cholesky) (the normal equations) and `lsgd fit --method exact` (fit_seconds, in one process), "
+                        "with the medians, their ratios and the load average")
+    p.add_argument("--exact-runs", type=int, default=3)
     p.add_argument("--head", action="store_true",
                    help="instead: the fine-tuning head, --head-rows x --head-features float32 embeddings -> --head-outputs "
                         "targets, whole processes (python + .npy load + fit) interleaved, medians of --head-runs")
@@ -394,10 +400,76 @@ def head_main(args):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def exact_main(args):
+    """Issue 11's target for `--method exact` on n × d: no slower than numpy's lstsq and within 3× of the normal
+    equations (scikit-learn Ridge(cholesky)), measured in the same run: the three are interleaved, each round
+    times lstsq and Ridge once (arrays in memory) and one `lsgd fit --method exact --repeat 2` process (its
+    fit_seconds runs: the fit alone, after loading; the first includes JIT compilation, the second is taken)."""
+    out = Report()
+    n, d = args.rows, args.features
+    out("# Exact least squares: lsgd --method exact against numpy lstsq and the normal equations")
+    out()
+    out("n = {:,}, d = {}, seed {}; {}; Python {}, numpy {}; {} logical CPUs.".format(
+        n, d, args.seed, time.strftime("%Y-%m-%d %H:%M:%S"), platform.python_version(), np.__version__, os.cpu_count()))
+    out("BLAS: " + blas_description())
+    x, y = make_data(n, d, args.condition, args.seed)
+    workdir = args.workdir or tempfile.mkdtemp(prefix="lsgd-exact-")
+    os.makedirs(workdir, exist_ok=True)
+    xpath, ypath = os.path.join(workdir, "X.npy"), os.path.join(workdir, "y.npy")
+    np.save(xpath, x)
+    np.save(ypath, y)
+    objective = Objective(x, y)
+    w_star, b_star = exact_solution(x, y)
+    j_star = objective(w_star, b_star)
+    dotnet = shutil.which("dotnet")
+    why = lsgd_available(dotnet, args.lsgd_dll)
+    extra = args.lsgd_args.split() if args.lsgd_args else []
+    times = {"lstsq": [], "ridge": [], "exact": []}
+    gaps = {}
+    loads = [os.getloadavg()[0]]
+    for _ in range(args.exact_runs):
+        t, (w, b) = timed(lambda: peer_lstsq(x, y))
+        times["lstsq"].append(t)
+        gaps["lstsq"] = (objective(w, b) - j_star) / j_star
+        t, (w, b) = timed(lambda: peer_ridge(x, y))
+        times["ridge"].append(t)
+        gaps["ridge"] = (objective(w, b) - j_star) / j_star
+        if why is None:
+            r = lsgd_fit(dotnet, args.lsgd_dll, xpath, ypath, "exact", extra, args.lsgd_timeout, repeat=2)
+            runs = r["doc"].get("fit_seconds_runs") or [r["fit"]]
+            times["exact"].append(runs[-1])
+            gaps["exact"] = (objective(r["w"], r["b"]) - j_star) / j_star
+        loads.append(os.getloadavg()[0])
+    med = {k: statistics.median(v) for k, v in times.items() if v}
+    out("Load average (1 min) before and after each round: " + ", ".join("{:.1f}".format(v) for v in loads) + ".")
+    out()
+    out("| solver | seconds (median of {}) | runs | relative objective gap | × numpy lstsq | × normal equations |".format(args.exact_runs))
+    out("|---|---:|---|---:|---:|---:|")
+    names = {"lstsq": "numpy.linalg.lstsq on [X, 1] (incl. building it)", "ridge": "scikit-learn Ridge(alpha=1e-10, solver='cholesky')",
+             "exact": "lsgd fit --method exact (fit_seconds, second fit of the process)"}
+    for key in ("lstsq", "ridge", "exact"):
+        if key not in med:
+            out("| {} | — | — | — | — | — | not available: {}".format(names[key], why))
+            continue
+        out("| {} | {} | {} | {} | {:.2f} | {:.2f} |".format(names[key], fmt_seconds(med[key]),
+            ", ".join("{:.3g}".format(v) for v in times[key]), fmt_gap(gaps[key]), med[key] / med["lstsq"], med[key] / med["ridge"]))
+    if "exact" in med:
+        out()
+        out("Target (issue 11): exact ≤ lstsq ({}) and ≤ 3 × normal equations ({}).".format(
+            "met" if med["exact"] <= med["lstsq"] else "not met", "met" if med["exact"] <= 3 * med["ridge"] else "not met"))
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write("\n".join(out.lines) + "\n")
+    if not args.workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main():
     args = parse_args()
     if args.head:
         return head_main(args)
+    if args.exact:
+        return exact_main(args)
     out = Report()
     n, d = args.rows, args.features
     unset = [v for v in _UNSET if (_SAVED_PREFIX + v) in os.environ]

@@ -374,9 +374,30 @@ public sealed class LinearRegressor
             return new LinearFit
             {
                 Model = exact.Model, Options = o, Method = SolverMethod.Exact, MethodChoice = choice, Rows = rows,
-                DataPasses = passes + ExactLeastSquares.PassesOverRows(layout.Features, o.FitIntercept, layout.Outputs, data.IsSinglePrecision) + GoodnessPasses(source) + RobustPasses(source),
+                DataPasses = passes + (data.IsSinglePrecision ? 1 : 0) + exact.RowPasses + GoodnessPasses(source) + RobustPasses(source),
                 Statistics = exactStatistics, Exact = exact, Engine = EngineKind.Rows,
                 Report = RegressionReport.Compute(exact.Model, data, exact, o.Covariance, exactStatistics),
+            };
+        }
+        if (source.Rows is { } streamed)
+        {
+            // Tall-skinny QR of the streamed rows (one triangle in memory), refined on the rows like the in-memory solve.
+            var exact = ExactLeastSquares.Solve(streamed, statistics!, o.FitIntercept, cancellationToken: cancellationToken);
+            var exactModel = new LinearModel(layout, exact.Model.Parameters.ToArray(), source.FeatureNames, source.TargetNames);
+            var measured = Goodness(exactModel, source, statistics, cancellationToken).Select((s, k) => s with
+            {
+                SumOfSquaredResiduals = exact.ResidualSumOfSquares[k],
+                RSquared = exact.RSquared[k],
+                RootMeanSquaredError = Math.Sqrt(exact.ResidualSumOfSquares[k] / statistics!.WeightSum),
+                ResidualStandardDeviation = exact.ResidualStandardDeviation(k),
+            }).ToArray();
+            return new LinearFit
+            {
+                Model = exactModel, Options = o, Method = SolverMethod.Exact, MethodChoice = (choice is null ? "" : choice + " ") +
+                    "For data streamed from a file the exact solution comes from a tall-skinny QR of the rows, chunk by chunk, refined on the rows.",
+                Rows = rows, DataPasses = passes + exact.RowPasses + GoodnessPasses(source),
+                Statistics = measured, Exact = exact, Engine = EngineKind.Stream,
+                Report = RegressionReport.Compute(exactModel, statistics!.Count, exact, measured),
             };
         }
         var fromStatistics = ExactLeastSquares.FromStatistics(statistics!, o.FitIntercept);

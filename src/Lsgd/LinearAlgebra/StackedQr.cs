@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Lsgd.LinearAlgebra;
@@ -5,86 +6,211 @@ namespace Lsgd.LinearAlgebra;
 /// <summary>
 /// The step of a tall-skinny QR (TSQR): Householder QR of an upper-triangular R stacked on a block of rows B,
 /// [R; B] = Q·[R′; 0], with R′ written over R and Q not kept. Reflector j has a one at row j of R and the
-/// block's column j below it, so it costs 4·rows·(m − j) operations and leaves the zeros of R alone: folding
-/// n rows into R block by block costs 2np², the same as a Householder QR of the n × p matrix at once, in
-/// blocks that stay in cache.
+/// block's column j below it (normalised so), so it costs 4·rows·(m − j) operations and leaves the zeros of R
+/// alone: folding n rows into R block by block costs 2np², the same as a Householder QR of the n × p matrix at
+/// once, in blocks that stay in cache.
 /// </summary>
+/// <remarks>
+/// Blocked (LAPACK's dgeqrt shape): the reflectors of a panel of <see cref="PanelColumns"/> columns are built
+/// column by column, gathered into the compact WY form H₀⋯H_{b−1} = I − Y·T·Yᵀ (T upper triangular), and applied
+/// to the columns after the panel as two matrix products, W = Tᵀ(R_panel + VᵀB) and B −= V·W, whose register
+/// tiles load each value of the block once per panel instead of once per reflector.
+/// </remarks>
 internal static class StackedQr
 {
+    /// <summary>Reflectors per panel.</summary>
+    internal const int PanelColumns = 8;
+
     /// <summary>Folds the block <paramref name="b"/> (column-major, <paramref name="rows"/> × m, overwritten) into <paramref name="r"/>.</summary>
     /// <param name="r">m × m row-major; only the upper triangle is read and written.</param>
     /// <param name="m">Columns.</param>
     /// <param name="b">rows × m column-major (column c at c·rows).</param>
     /// <param name="rows">Rows of the block.</param>
-    public static void Reduce(Span<double> r, int m, Span<double> b, int rows)
+    /// <param name="panel">Reflectors per panel (1 gives the unblocked algorithm; tests compare the two).</param>
+    public static void Reduce(Span<double> r, int m, Span<double> b, int rows, int panel = PanelColumns)
     {
         if (rows == 0) return;
-        for (int j = 0; j < m; j++)
+        Span<double> tau = stackalloc double[panel];
+        Span<double> t = stackalloc double[panel * panel];
+        double[]? rented = null;
+        for (int j0 = 0; j0 < m; j0 += panel)
         {
-            var bj = b.Slice(j * rows, rows);
-            double sigma = TensorPrimitives.Dot<double>(bj, bj);
-            if (sigma == 0) continue;                     // the block's column is zero: R's column j stays
-            double rjj = r[j * m + j];
-            double norm = Math.Sqrt(rjj * rjj + sigma);
-            double alpha = rjj >= 0 ? -norm : norm;
-            double v0 = rjj - alpha;                      // v = [v0; bj], |v0| = |rjj| + norm > 0
-            double tau = 2 / (v0 * v0 + sigma);
-            r[j * m + j] = alpha;
-            int c = j + 1;
-            for (; c + 4 <= m; c += 4)
-                Update4(r, m, j, b, rows, c, bj, v0, tau);
-            for (; c < m; c++)
+            int jb = Math.Min(panel, m - j0);
+            // The panel's reflectors, each applied to the panel's later columns.
+            for (int j = j0; j < j0 + jb; j++)
             {
-                var bc = b.Slice(c * rows, rows);
-                double s = tau * (v0 * r[j * m + c] + TensorPrimitives.Dot<double>(bj, bc));
-                r[j * m + c] -= s * v0;
-                TensorPrimitives.MultiplyAdd<double>(bj, -s, bc, bc);
+                var bj = b.Slice(j * rows, rows);
+                tau[j - j0] = MakeReflector(r, m, j, bj);
+                for (int c = j + 1; c < j0 + jb; c++)
+                    Apply(r, m, j, c, bj, b.Slice(c * rows, rows), tau[j - j0]);
             }
+            int first = j0 + jb, trailing = m - first;
+            if (trailing == 0) break;
+            if (jb == 1)
+            {
+                var bj = b.Slice(j0 * rows, rows);
+                for (int c = first; c < m; c++) Apply(r, m, j0, c, bj, b.Slice(c * rows, rows), tau[0]);
+                continue;
+            }
+            // T of the compact WY form (forward, columnwise): T[i,i] = τᵢ, T[0:i, i] = −τᵢ·T[0:i,0:i]·(V[:,0:i]ᵀ vᵢ).
+            t.Clear();
+            for (int i = 0; i < jb; i++)
+            {
+                var vi = b.Slice((j0 + i) * rows, rows);
+                for (int h = 0; h < i; h++)
+                    t[h * panel + i] = -tau[i] * TensorPrimitives.Dot<double>(b.Slice((j0 + h) * rows, rows), vi);
+                for (int h = 0; h < i; h++)
+                {
+                    double s = 0;
+                    for (int l = h; l < i; l++) s += t[h * panel + l] * t[l * panel + i];
+                    t[h * panel + i] = s;
+                }
+                t[i * panel + i] = tau[i];
+            }
+            // W = R[j0:j0+jb, first:] + Vᵀ·B[:, first:], then W = Tᵀ·W (jb × trailing, row-major).
+            int size = jb * trailing;
+            rented ??= new double[panel * m];
+            var w = rented.AsSpan(0, size);
+            ProductTransposed(b.Slice(j0 * rows, jb * rows), jb, b.Slice(first * rows, trailing * rows), trailing, rows, w);
+            for (int i = 0; i < jb; i++)
+                for (int c = 0; c < trailing; c++) w[i * trailing + c] += r[(j0 + i) * m + first + c];
+            for (int i = jb - 1; i >= 0; i--)
+                for (int c = 0; c < trailing; c++)
+                {
+                    double s = 0;
+                    for (int h = 0; h <= i; h++) s += t[h * panel + i] * w[h * trailing + c];
+                    w[i * trailing + c] = s;
+                }
+            for (int i = 0; i < jb; i++)
+                for (int c = 0; c < trailing; c++) r[(j0 + i) * m + first + c] -= w[i * trailing + c];
+            SubtractProduct(b.Slice(j0 * rows, jb * rows), jb, w, b.Slice(first * rows, trailing * rows), trailing, rows);
         }
     }
 
-    /// <summary>Applies reflector j to columns c … c+3: four dot products in one sweep over bⱼ, then four updates in another.</summary>
-    private static void Update4(Span<double> r, int m, int j, Span<double> b, int rows, int c, ReadOnlySpan<double> bj, double v0, double tau)
+    /// <summary>
+    /// The reflector of column j: zeroes the block's column under Rⱼⱼ, writes the new Rⱼⱼ, leaves its lower part
+    /// (normalised so its top entry is 1) in <paramref name="bj"/> and returns its τ (0 for the identity).
+    /// </summary>
+    private static double MakeReflector(Span<double> r, int m, int j, Span<double> bj)
     {
-        var b0 = b.Slice(c * rows, rows);
-        var b1 = b.Slice((c + 1) * rows, rows);
-        var b2 = b.Slice((c + 2) * rows, rows);
-        var b3 = b.Slice((c + 3) * rows, rows);
-        int w = System.Numerics.Vector<double>.Count, i = 0;
-        var a0 = System.Numerics.Vector<double>.Zero;
-        var a1 = a0; var a2 = a0; var a3 = a0;
-        for (; i + w <= rows; i += w)
+        double sigma = TensorPrimitives.Dot<double>(bj, bj);
+        if (sigma == 0) return 0;                     // the block's column is zero: R's column j stays
+        double rjj = r[j * m + j];
+        double norm = Math.Sqrt(rjj * rjj + sigma);
+        double alpha = rjj >= 0 ? -norm : norm;
+        double v0 = rjj - alpha;                      // v = [v0; bj], |v0| = |rjj| + norm > 0
+        double tau = 2 / (v0 * v0 + sigma) * v0 * v0; // for u = v/v0 = [1; bj/v0]
+        TensorPrimitives.Multiply<double>(bj, 1 / v0, bj);
+        r[j * m + j] = alpha;
+        return tau;
+    }
+
+    /// <summary>Reflector j (top entry 1 at row j of R, lower part <paramref name="bj"/>) applied to column c.</summary>
+    private static void Apply(Span<double> r, int m, int j, int c, ReadOnlySpan<double> bj, Span<double> bc, double tau)
+    {
+        if (tau == 0) return;
+        double s = tau * (r[j * m + c] + TensorPrimitives.Dot<double>(bj, bc));
+        r[j * m + c] -= s;
+        TensorPrimitives.MultiplyAdd<double>(bj, -s, bc, bc);
+    }
+
+    /// <summary>w[i, c] = Σₜ v[t, i]·b[t, c] for column-major v (rows × vc) and b (rows × bc); w row-major vc × bc.</summary>
+    private static void ProductTransposed(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> b, int bc, int rows, Span<double> w)
+    {
+        int c = 0;
+        for (; c + 4 <= bc; c += 4)
         {
-            var v = new System.Numerics.Vector<double>(bj[i..]);
-            a0 = System.Numerics.Vector.FusedMultiplyAdd(v, new System.Numerics.Vector<double>(b0[i..]), a0);
-            a1 = System.Numerics.Vector.FusedMultiplyAdd(v, new System.Numerics.Vector<double>(b1[i..]), a1);
-            a2 = System.Numerics.Vector.FusedMultiplyAdd(v, new System.Numerics.Vector<double>(b2[i..]), a2);
-            a3 = System.Numerics.Vector.FusedMultiplyAdd(v, new System.Numerics.Vector<double>(b3[i..]), a3);
+            var b0 = b.Slice(c * rows, rows);
+            var b1 = b.Slice((c + 1) * rows, rows);
+            var b2 = b.Slice((c + 2) * rows, rows);
+            var b3 = b.Slice((c + 3) * rows, rows);
+            int i = 0;
+            for (; i + 2 <= vc; i += 2)
+            {
+                var va = v.Slice(i * rows, rows);
+                var vb = v.Slice((i + 1) * rows, rows);
+                var a0 = Vector<double>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+                var e0 = a0; var e1 = a0; var e2 = a0; var e3 = a0;
+                int n = Vector<double>.Count, t = 0;
+                for (; t + n <= rows; t += n)
+                {
+                    var x = new Vector<double>(va[t..]);
+                    var y = new Vector<double>(vb[t..]);
+                    var q0 = new Vector<double>(b0[t..]);
+                    var q1 = new Vector<double>(b1[t..]);
+                    var q2 = new Vector<double>(b2[t..]);
+                    var q3 = new Vector<double>(b3[t..]);
+                    a0 = Vector.FusedMultiplyAdd(x, q0, a0); e0 = Vector.FusedMultiplyAdd(y, q0, e0);
+                    a1 = Vector.FusedMultiplyAdd(x, q1, a1); e1 = Vector.FusedMultiplyAdd(y, q1, e1);
+                    a2 = Vector.FusedMultiplyAdd(x, q2, a2); e2 = Vector.FusedMultiplyAdd(y, q2, e2);
+                    a3 = Vector.FusedMultiplyAdd(x, q3, a3); e3 = Vector.FusedMultiplyAdd(y, q3, e3);
+                }
+                double s0 = Vector.Sum(a0), s1 = Vector.Sum(a1), s2 = Vector.Sum(a2), s3 = Vector.Sum(a3);
+                double u0 = Vector.Sum(e0), u1 = Vector.Sum(e1), u2 = Vector.Sum(e2), u3 = Vector.Sum(e3);
+                for (; t < rows; t++)
+                {
+                    s0 += va[t] * b0[t]; s1 += va[t] * b1[t]; s2 += va[t] * b2[t]; s3 += va[t] * b3[t];
+                    u0 += vb[t] * b0[t]; u1 += vb[t] * b1[t]; u2 += vb[t] * b2[t]; u3 += vb[t] * b3[t];
+                }
+                w[i * bc + c] = s0; w[i * bc + c + 1] = s1; w[i * bc + c + 2] = s2; w[i * bc + c + 3] = s3;
+                w[(i + 1) * bc + c] = u0; w[(i + 1) * bc + c + 1] = u1; w[(i + 1) * bc + c + 2] = u2; w[(i + 1) * bc + c + 3] = u3;
+            }
+            for (; i < vc; i++)
+            {
+                var va = v.Slice(i * rows, rows);
+                w[i * bc + c] = TensorPrimitives.Dot<double>(va, b0);
+                w[i * bc + c + 1] = TensorPrimitives.Dot<double>(va, b1);
+                w[i * bc + c + 2] = TensorPrimitives.Dot<double>(va, b2);
+                w[i * bc + c + 3] = TensorPrimitives.Dot<double>(va, b3);
+            }
         }
-        double d0 = System.Numerics.Vector.Sum(a0), d1 = System.Numerics.Vector.Sum(a1), d2 = System.Numerics.Vector.Sum(a2), d3 = System.Numerics.Vector.Sum(a3);
-        for (int t = i; t < rows; t++)
+        for (; c < bc; c++)
+            for (int i = 0; i < vc; i++)
+                w[i * bc + c] = TensorPrimitives.Dot<double>(v.Slice(i * rows, rows), b.Slice(c * rows, rows));
+    }
+
+    /// <summary>b[t, c] −= Σᵢ v[t, i]·w[i, c] for column-major v (rows × vc) and b (rows × bc), w row-major vc × bc.</summary>
+    private static void SubtractProduct(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> w, Span<double> b, int bc, int rows)
+    {
+        int n = Vector<double>.Count;
+        int c = 0;
+        for (; c + 4 <= bc; c += 4)
         {
-            d0 += bj[t] * b0[t]; d1 += bj[t] * b1[t]; d2 += bj[t] * b2[t]; d3 += bj[t] * b3[t];
+            var b0 = b.Slice(c * rows, rows);
+            var b1 = b.Slice((c + 1) * rows, rows);
+            var b2 = b.Slice((c + 2) * rows, rows);
+            var b3 = b.Slice((c + 3) * rows, rows);
+            int t = 0;
+            for (; t + n <= rows; t += n)
+            {
+                var q0 = new Vector<double>(b0[t..]);
+                var q1 = new Vector<double>(b1[t..]);
+                var q2 = new Vector<double>(b2[t..]);
+                var q3 = new Vector<double>(b3[t..]);
+                for (int i = 0; i < vc; i++)
+                {
+                    var x = new Vector<double>(v[(i * rows + t)..]);
+                    int o = i * bc + c;
+                    q0 = Vector.FusedMultiplyAdd(x, new Vector<double>(-w[o]), q0);
+                    q1 = Vector.FusedMultiplyAdd(x, new Vector<double>(-w[o + 1]), q1);
+                    q2 = Vector.FusedMultiplyAdd(x, new Vector<double>(-w[o + 2]), q2);
+                    q3 = Vector.FusedMultiplyAdd(x, new Vector<double>(-w[o + 3]), q3);
+                }
+                q0.CopyTo(b0[t..]); q1.CopyTo(b1[t..]); q2.CopyTo(b2[t..]); q3.CopyTo(b3[t..]);
+            }
+            for (; t < rows; t++)
+                for (int i = 0; i < vc; i++)
+                {
+                    double x = v[i * rows + t];
+                    int o = i * bc + c;
+                    b0[t] -= x * w[o]; b1[t] -= x * w[o + 1]; b2[t] -= x * w[o + 2]; b3[t] -= x * w[o + 3];
+                }
         }
-        int row = j * m;
-        double s0 = tau * (v0 * r[row + c] + d0), s1 = tau * (v0 * r[row + c + 1] + d1);
-        double s2 = tau * (v0 * r[row + c + 2] + d2), s3 = tau * (v0 * r[row + c + 3] + d3);
-        r[row + c] -= s0 * v0; r[row + c + 1] -= s1 * v0; r[row + c + 2] -= s2 * v0; r[row + c + 3] -= s3 * v0;
-        var n0 = new System.Numerics.Vector<double>(-s0);
-        var n1 = new System.Numerics.Vector<double>(-s1);
-        var n2 = new System.Numerics.Vector<double>(-s2);
-        var n3 = new System.Numerics.Vector<double>(-s3);
-        for (i = 0; i + w <= rows; i += w)
+        for (; c < bc; c++)
         {
-            var v = new System.Numerics.Vector<double>(bj[i..]);
-            System.Numerics.Vector.FusedMultiplyAdd(v, n0, new System.Numerics.Vector<double>(b0[i..])).CopyTo(b0[i..]);
-            System.Numerics.Vector.FusedMultiplyAdd(v, n1, new System.Numerics.Vector<double>(b1[i..])).CopyTo(b1[i..]);
-            System.Numerics.Vector.FusedMultiplyAdd(v, n2, new System.Numerics.Vector<double>(b2[i..])).CopyTo(b2[i..]);
-            System.Numerics.Vector.FusedMultiplyAdd(v, n3, new System.Numerics.Vector<double>(b3[i..])).CopyTo(b3[i..]);
-        }
-        for (int t = i; t < rows; t++)
-        {
-            b0[t] -= s0 * bj[t]; b1[t] -= s1 * bj[t]; b2[t] -= s2 * bj[t]; b3[t] -= s3 * bj[t];
+            var bcol = b.Slice(c * rows, rows);
+            for (int i = 0; i < vc; i++)
+                TensorPrimitives.MultiplyAdd<double>(v.Slice(i * rows, rows), -w[i * bc + c], bcol, bcol);
         }
     }
 }

@@ -83,13 +83,12 @@ public static class ExactLeastSquares
 
     /// <summary>
     /// The passes over the rows of X that <see cref="Solve(Dataset, bool, int)"/> makes with the default refinement:
-    /// widening float32 features (1), centring and scaling them into a column-major copy (3 reads with an intercept: the
-    /// mean, its correction, the copy; else 1), the p Householder sweeps over that n × p copy, and per output
-    /// 1 + <see cref="DefaultRefinementSteps"/> residual passes (the refinement steps and the sum of squares). The
-    /// double-double re-solve of small ill-conditioned problems and the rank-deficient path are not counted.
+    /// widening float32 features (1), the means (1, with an intercept), the tall-skinny QR (1), and the residual passes
+    /// of the refinement, all outputs together: at most 1 + <see cref="DefaultRefinementSteps"/> (it stops once a step
+    /// no longer changes the coefficients). The double-double re-solve of small ill-conditioned problems is not counted.
     /// </summary>
     internal static double PassesOverRows(int features, bool fitIntercept, int outputs, bool singlePrecision) =>
-        (singlePrecision ? 1 : 0) + (fitIntercept ? 3 : 1) + features + (fitIntercept ? 1 : 0) + outputs * (1 + DefaultRefinementSteps);
+        (singlePrecision ? 1 : 0) + (fitIntercept ? 1 : 0) + 1 + 1 + DefaultRefinementSteps;
 
     /// <summary>The solver; <paramref name="exactFeature"/> (row, feature) gives the features more precisely than the stored doubles.</summary>
     private static ExactSolution Solve(Dataset data, bool fitIntercept, int refinementSteps, Func<int, int, DoubleDouble>? exactFeature)
@@ -199,6 +198,7 @@ public static class ExactLeastSquares
         {
             UnscaledCovariance = InterceptLast(covariance, p, design.FitIntercept),
             UncentredConditionNumber = uncentred,
+            RowPasses = design.Passes,
         };
     }
 
@@ -353,7 +353,7 @@ public static class ExactLeastSquares
             w => { SolveLeadingGram(qr, w, rank); });
         return new ExactSolution(model, se, seB, sse, r2, dof, condition, 0)
         {
-            Rank = rank, Aliased = aliased, UnscaledCovariance = pseudo, UncentredConditionNumber = uncentred,
+            Rank = rank, Aliased = aliased, UnscaledCovariance = pseudo, UncentredConditionNumber = uncentred, RowPasses = design.Passes,
         };
     }
 

@@ -85,6 +85,9 @@ public sealed class ExactSolution
     /// </summary>
     internal double[]? UnscaledCovariance { get; init; }
 
+    /// <summary>Passes the solver made over the rows (means, factor, refinement; the statistics of a stream not included), 0 from statistics.</summary>
+    internal int RowPasses { get; init; }
+
     /// <summary>How many steps of iterative refinement were applied.</summary>
     public int RefinementSteps { get; }
 
