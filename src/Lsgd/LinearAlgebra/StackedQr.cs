@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Lsgd.LinearAlgebra;
 
@@ -118,6 +119,8 @@ internal static class StackedQr
     private static void ProductTransposed(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> b, int bc, int rows, Span<double> w)
     {
         int c = 0;
+        if (Vector512.IsHardwareAccelerated && rows >= 8)
+            c = ProductTransposed512(v, vc, b, bc, rows, w);
         for (; c + 4 <= bc; c += 4)
         {
             var b0 = b.Slice(c * rows, rows);
@@ -174,6 +177,8 @@ internal static class StackedQr
     {
         int n = Vector<double>.Count;
         int c = 0;
+        if (Vector512.IsHardwareAccelerated && rows >= 8)
+            c = SubtractProduct512(v, vc, w, b, bc, rows);
         for (; c + 4 <= bc; c += 4)
         {
             var b0 = b.Slice(c * rows, rows);
@@ -212,5 +217,103 @@ internal static class StackedQr
             for (int i = 0; i < vc; i++)
                 TensorPrimitives.MultiplyAdd<double>(v.Slice(i * rows, rows), -w[i * bc + c], bcol, bcol);
         }
+    }
+
+    /// <summary>The 512-bit tiles of <see cref="ProductTransposed"/> (4 reflectors × 4 columns); returns the columns done (a multiple of 4).</summary>
+    private static int ProductTransposed512(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> b, int bc, int rows, Span<double> w)
+    {
+        int c = 0, full = rows - rows % 8;
+        if (vc < 4) return 0;
+        Span<double> s = stackalloc double[16];
+        for (; c + 4 <= bc; c += 4)
+        {
+            var b0 = b.Slice(c * rows, rows);
+            var b1 = b.Slice((c + 1) * rows, rows);
+            var b2 = b.Slice((c + 2) * rows, rows);
+            var b3 = b.Slice((c + 3) * rows, rows);
+            int i = 0;
+            for (; i + 4 <= vc; i += 4)
+            {
+                var v0 = v.Slice(i * rows, rows);
+                var v1 = v.Slice((i + 1) * rows, rows);
+                var v2 = v.Slice((i + 2) * rows, rows);
+                var v3 = v.Slice((i + 3) * rows, rows);
+                Vector512<double> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default;
+                Vector512<double> a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
+                for (int t = 0; t < full; t += 8)
+                {
+                    var q0 = Vector512.Create(b0[t..]); var q1 = Vector512.Create(b1[t..]);
+                    var q2 = Vector512.Create(b2[t..]); var q3 = Vector512.Create(b3[t..]);
+                    var x = Vector512.Create(v0[t..]);
+                    a00 = Vector512.FusedMultiplyAdd(x, q0, a00); a01 = Vector512.FusedMultiplyAdd(x, q1, a01); a02 = Vector512.FusedMultiplyAdd(x, q2, a02); a03 = Vector512.FusedMultiplyAdd(x, q3, a03);
+                    x = Vector512.Create(v1[t..]);
+                    a10 = Vector512.FusedMultiplyAdd(x, q0, a10); a11 = Vector512.FusedMultiplyAdd(x, q1, a11); a12 = Vector512.FusedMultiplyAdd(x, q2, a12); a13 = Vector512.FusedMultiplyAdd(x, q3, a13);
+                    x = Vector512.Create(v2[t..]);
+                    a20 = Vector512.FusedMultiplyAdd(x, q0, a20); a21 = Vector512.FusedMultiplyAdd(x, q1, a21); a22 = Vector512.FusedMultiplyAdd(x, q2, a22); a23 = Vector512.FusedMultiplyAdd(x, q3, a23);
+                    x = Vector512.Create(v3[t..]);
+                    a30 = Vector512.FusedMultiplyAdd(x, q0, a30); a31 = Vector512.FusedMultiplyAdd(x, q1, a31); a32 = Vector512.FusedMultiplyAdd(x, q2, a32); a33 = Vector512.FusedMultiplyAdd(x, q3, a33);
+                }
+                s[0] = Vector512.Sum(a00); s[1] = Vector512.Sum(a01); s[2] = Vector512.Sum(a02); s[3] = Vector512.Sum(a03);
+                s[4] = Vector512.Sum(a10); s[5] = Vector512.Sum(a11); s[6] = Vector512.Sum(a12); s[7] = Vector512.Sum(a13);
+                s[8] = Vector512.Sum(a20); s[9] = Vector512.Sum(a21); s[10] = Vector512.Sum(a22); s[11] = Vector512.Sum(a23);
+                s[12] = Vector512.Sum(a30); s[13] = Vector512.Sum(a31); s[14] = Vector512.Sum(a32); s[15] = Vector512.Sum(a33);
+                for (int h = 0; h < 4; h++)
+                {
+                    var vh = v.Slice((i + h) * rows, rows);
+                    for (int t = full; t < rows; t++)
+                    {
+                        s[h * 4] += vh[t] * b0[t]; s[h * 4 + 1] += vh[t] * b1[t]; s[h * 4 + 2] += vh[t] * b2[t]; s[h * 4 + 3] += vh[t] * b3[t];
+                    }
+                    for (int q = 0; q < 4; q++) w[(i + h) * bc + c + q] = s[h * 4 + q];
+                }
+            }
+            for (; i < vc; i++)
+            {
+                var vi = v.Slice(i * rows, rows);
+                w[i * bc + c] = TensorPrimitives.Dot<double>(vi, b0);
+                w[i * bc + c + 1] = TensorPrimitives.Dot<double>(vi, b1);
+                w[i * bc + c + 2] = TensorPrimitives.Dot<double>(vi, b2);
+                w[i * bc + c + 3] = TensorPrimitives.Dot<double>(vi, b3);
+            }
+        }
+        return c;
+    }
+
+    /// <summary>The 512-bit tiles of <see cref="SubtractProduct"/> (4 columns of B at a time); returns the columns done.</summary>
+    private static int SubtractProduct512(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> w, Span<double> b, int bc, int rows)
+    {
+        int c = 0, full = rows - rows % 8;
+        for (; c + 4 <= bc; c += 4)
+        {
+            var b0 = b.Slice(c * rows, rows);
+            var b1 = b.Slice((c + 1) * rows, rows);
+            var b2 = b.Slice((c + 2) * rows, rows);
+            var b3 = b.Slice((c + 3) * rows, rows);
+            for (int t = 0; t < full; t += 8)
+            {
+                var q0 = Vector512.Create((ReadOnlySpan<double>)b0[t..]);
+                var q1 = Vector512.Create((ReadOnlySpan<double>)b1[t..]);
+                var q2 = Vector512.Create((ReadOnlySpan<double>)b2[t..]);
+                var q3 = Vector512.Create((ReadOnlySpan<double>)b3[t..]);
+                for (int i = 0; i < vc; i++)
+                {
+                    var x = Vector512.Create(v[(i * rows + t)..]);
+                    int o = i * bc + c;
+                    q0 = Vector512.FusedMultiplyAdd(x, Vector512.Create(-w[o]), q0);
+                    q1 = Vector512.FusedMultiplyAdd(x, Vector512.Create(-w[o + 1]), q1);
+                    q2 = Vector512.FusedMultiplyAdd(x, Vector512.Create(-w[o + 2]), q2);
+                    q3 = Vector512.FusedMultiplyAdd(x, Vector512.Create(-w[o + 3]), q3);
+                }
+                q0.CopyTo(b0[t..]); q1.CopyTo(b1[t..]); q2.CopyTo(b2[t..]); q3.CopyTo(b3[t..]);
+            }
+            for (int t = full; t < rows; t++)
+                for (int i = 0; i < vc; i++)
+                {
+                    double x = v[i * rows + t];
+                    int o = i * bc + c;
+                    b0[t] -= x * w[o]; b1[t] -= x * w[o + 1]; b2[t] -= x * w[o + 2]; b3[t] -= x * w[o + 3];
+                }
+        }
+        return c;
     }
 }
