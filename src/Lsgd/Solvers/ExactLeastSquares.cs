@@ -11,11 +11,13 @@ namespace Lsgd.Solvers;
 /// <remarks>
 /// <para>The design D = [1, X] (or X) is reparametrised as E = D·U, where U centres every feature column and
 /// scales it to unit norm (and scales the column of ones to unit norm), so E is far better conditioned than
-/// D. E is factorised once, E = QR.</para>
-/// <para>The solution is then improved by Björck's iterative refinement of the augmented system
-/// [I D; Dᵀ 0][r; θ] = [y; 0], with the residuals f = y − r − Dθ and g = −Dᵀr computed in twice the working
-/// precision on the <b>original</b> data, and each correction solved with the QR of E. This removes both the
-/// rounding made while centring and the cond² growth of a plain QR solve on large-residual problems.</para>
+/// D. E is never stored: its rows, with the centred targets as extra columns, are folded block by block into
+/// one triangle by tall-skinny Householder QR (<see cref="TallSkinnyQr"/>, in parallel pieces of rows merged in
+/// row order), which gives R and Qᵀy without keeping Q.</para>
+/// <para>The solution is then improved by iterative refinement on the corrected semi-normal equations: the residual
+/// r = y − Dθ and g = Dᵀr are computed in twice the working precision on the <b>original</b> data, one pass per
+/// step for every output, and each correction δθ = U·R⁻¹R⁻ᵀ·Uᵀg is solved with the triangle. This removes the
+/// rounding made while centring; each step contracts the error by about κ(E)²·ε.</para>
 /// <para>Small problems whose condition number would still cost digits (κ(E) &gt; 10⁴, n·p² ≤ 10⁷) are solved again
 /// with E built, factorised and solved in double-double arithmetic, the standard errors from the same R⁻¹; a
 /// polynomial design gets its exact powers (NIST's Filip: 14 digits). A rank-deficient design (a constant,
@@ -23,7 +25,7 @@ namespace Lsgd.Solvers;
 /// aliased coefficients (docs/ALGORITHMS.md §7).</para>
 /// <para>Weighted rows (<see cref="Dataset.WithWeights"/>) are solved as statsmodels' WLS does, by QR of the rows
 /// whitened by √wᵢ: D̃ = √W·D and ỹ = √W·y, with the centring weighted (x̄ = Σwx/Σw) and the refinement's residuals
-/// √wᵢ(yᵢ − dᵢᵀθ) formed in twice the working precision. SSE is Σwr², R² the weighted centred one, and the degrees
+/// wᵢ(yᵢ − dᵢᵀθ) formed in twice the working precision. SSE is Σwr², R² the weighted centred one, and the degrees
 /// of freedom count the rows of positive weight.</para>
 /// </remarks>
 public static class ExactLeastSquares
