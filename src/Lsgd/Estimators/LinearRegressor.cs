@@ -379,10 +379,10 @@ public sealed class LinearRegressor
                 Report = RegressionReport.Compute(exact.Model, data, exact, o.Covariance, exactStatistics),
             };
         }
-        if (source.Rows is { } streamed)
+        if (source.Rows is { } rowSource)
         {
             // Tall-skinny QR of the streamed rows (one triangle in memory), refined on the rows like the in-memory solve.
-            var exact = ExactLeastSquares.Solve(streamed, statistics!, o.FitIntercept, cancellationToken: cancellationToken);
+            var exact = ExactLeastSquares.Solve(rowSource, statistics!, o.FitIntercept, cancellationToken: cancellationToken);
             var exactModel = new LinearModel(layout, exact.Model.Parameters.ToArray(), source.FeatureNames, source.TargetNames);
             var measured = Goodness(exactModel, source, statistics, cancellationToken).Select((s, k) => s with
             {
@@ -395,9 +395,9 @@ public sealed class LinearRegressor
             {
                 Model = exactModel, Options = o, Method = SolverMethod.Exact, MethodChoice = (choice is null ? "" : choice + " ") +
                     "For data streamed from a file the exact solution comes from a tall-skinny QR of the rows, chunk by chunk, refined on the rows.",
-                Rows = rows, DataPasses = passes + exact.RowPasses + GoodnessPasses(source),
+                Rows = rows, DataPasses = passes + exact.RowPasses + GoodnessPasses(source) + RobustPasses(source),
                 Statistics = measured, Exact = exact, Engine = EngineKind.Stream,
-                Report = RegressionReport.Compute(exactModel, statistics!.Count, exact, measured),
+                Report = RegressionReport.Compute(exactModel, rowSource, statistics!.Count, exact, o.Covariance, measured, cancellationToken),
             };
         }
         var fromStatistics = ExactLeastSquares.FromStatistics(statistics!, o.FitIntercept);
