@@ -605,6 +605,9 @@ public sealed class LinearRegressor
     /// <summary>Digits of its own that auto asks of every coefficient (so that t and p, which amplify a coefficient's error by up to 1 + t², keep ten).</summary>
     private const int CoefficientDigits = 13;
 
+    /// <summary>The unit round-off of double precision, 2⁻⁵².</summary>
+    private const double Ulp = 2.220446049250313e-16;
+
     /// <summary>Most conjugate-gradient steps of one polishing round (preconditioned by H⁻¹ it needs a few).</summary>
     private const int PolishIterations = 50;
 
@@ -633,6 +636,14 @@ public sealed class LinearRegressor
             {
                 int i = k * layout.BlockSize + j;
                 double allowed = digits * Math.Max(Math.Abs(here[i]), 1e-6 * Math.Abs(largest));
+                if (standardizer is not null && layout.HasIntercept && j == layout.Features)
+                {
+                    // The intercept in original units is a difference, b = b_c − Σ wⱼx̄ⱼ: rounding alone puts it about
+                    // ε·(|b| + Σ|wⱼx̄ⱼ|) from the optimum (Norris: |b| = 0.26 beside Σ|wⱼx̄ⱼ| ≈ 400), whatever the method.
+                    double spread = Math.Abs(here[i]);
+                    for (int f = 0; f < layout.Features; f++) spread += Math.Abs(block[f] * standardizer.Means[f]);
+                    allowed = Math.Max(allowed, 4 * Ulp * spread);
+                }
                 double error = Math.Abs(here[i] - there[i]);
                 if (!double.IsFinite(error)) return double.PositiveInfinity;
                 if (error > 0) worst = Math.Max(worst, allowed > 0 ? error / allowed : double.PositiveInfinity);
