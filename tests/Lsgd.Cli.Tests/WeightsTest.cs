@@ -208,15 +208,33 @@ public class WeightsTest
         Assert.Contains(message, r.Error);
     }
 
+    /// <summary>A weighted formula fit is statsmodels' WLS, the same as the weighted --target/--features fit.</summary>
     [Theory]
-    [InlineData(new[] { "--formula", "STACKLOSS ~ AIRFLOW" }, "--weights does not combine with --formula yet")]
-    public void FeaturesNotYetWeightedRefuseWeightsWithOneErrorLine(string[] flags, string message)
+    [InlineData("exact")]
+    [InlineData("auto")]
+    public void FormulaFitTakesWeightsAndIsStatsmodelsWls(string method)
     {
-        var r = CliRunner.Run(["fit", StackLoss, "--weights", "w", .. flags]);
-        Assert.Equal(2, r.ExitCode);
-        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("lsgd: error: ", line);
-        Assert.Contains(message, line);
+        var r = CliRunner.Run(["fit", StackLoss, "--formula", "STACKLOSS ~ AIRFLOW + WATERTEMP + ACIDCONC", "--weights", "w", "--method", method, "--json"]);
+        AssertStatsmodels(r, 10, $"--formula --weights ({method})");
+        Assert.Equal("w", r.Json.GetProperty("weights").GetString());
+    }
+
+    [Fact]
+    public void FormulaFitNamesTheLineAndColumnOfABadWeight()
+    {
+        var dir = Directory.CreateTempSubdirectory("lsgd-fw-");
+        try
+        {
+            var lines = File.ReadAllLines(StackLoss);
+            lines[3] = string.Join(',', lines[3].Split(',')[..^1].Append("-1"));
+            string path = Path.Combine(dir.FullName, "bad.csv");
+            File.WriteAllLines(path, lines);
+            var r = CliRunner.Run(["fit", path, "--formula", "STACKLOSS ~ AIRFLOW", "--weights", "w"]);
+            Assert.Equal(2, r.ExitCode);
+            var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("line 4, column 5 ('w'): the weight is -1", line);
+        }
+        finally { dir.Delete(true); }
     }
 
     private static string Grunfeld => Path.Combine(CliRunner.RepositoryRoot(), "tests", "data", "statsmodels", "grunfeld-weighted.csv");

@@ -26,10 +26,8 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
     public static FitInput Resolve(string? path, IReadOnlyList<string> targets, IReadOnlyList<string> features, int degree,
         CsvFormat format, bool singlePrecision, long memoryBudget, EngineKind engine, Formula? formula = null, string? weights = null)
     {
-        if (formula is not null && weights is not null)
-            throw new LsgdException("--weights does not combine with --formula yet: fit the weighted model with --target/--features, or drop --weights.");
         if (formula is not null)
-            return ResolveFormula(path, targets, features, degree, format, singlePrecision, memoryBudget, engine, formula);
+            return ResolveFormula(path, targets, features, degree, format, singlePrecision, memoryBudget, engine, formula, weights);
         bool npy = features.Count == 1 && IsNpy(features[0]) || targets.Count == 1 && IsNpy(targets[0]);
         if (weights is not null && npy != IsNpy(weights))
             throw new LsgdException(npy
@@ -89,7 +87,7 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
 
     /// <summary>Reads the data through a formula: a CSV file in memory; the design's columns are the features.</summary>
     private static FitInput ResolveFormula(string? path, IReadOnlyList<string> targets, IReadOnlyList<string> features, int degree,
-        CsvFormat format, bool singlePrecision, long memoryBudget, EngineKind engine, Formula formula)
+        CsvFormat format, bool singlePrecision, long memoryBudget, EngineKind engine, Formula formula, string? weights)
     {
         if (targets.Count > 0 || features.Count > 0)
             throw new LsgdException("Give either --formula or --target/--features, not both: the formula names the response (left of '~') and the terms, e.g. --formula \"y ~ x1 + x2\".");
@@ -101,7 +99,7 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
             throw new LsgdException($"--formula reads CSV files; {path} is Parquet. Export the columns the formula uses to CSV, or fit with --target/--features.");
         if (engine == EngineKind.Stream || FileSize(path) > memoryBudget)
             throw new LsgdException($"--formula fits in memory, but {path} is larger than --memory (or --engine stream was asked). Raise --memory, or fit with --target/--features to stream it.");
-        var (data, encoding) = FormulaDataset.Load(path, formula, format);
+        var (data, encoding) = FormulaDataset.Load(path, formula, weights, format);
         return new FitInput(Single(CheckScale(data, path), singlePrecision), null, new FeatureSpec(data.FeatureNames), path) { Encoding = encoding };
     }
 
