@@ -189,11 +189,16 @@ public class WeightsTest
     }
 
     [Fact]
-    public void CrossValidationRefusesWeightsForNow()
+    public void CrossValidationTakesWeightsAndTheirScaleDoesNotMatter()
     {
-        var r = CliRunner.Run("fit", StackLoss, "--target", "STACKLOSS", "--weights", "w", "--l2", "cv");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("Cross-validation does not take row weights yet", r.Error);
+        var r = CliRunner.Run("fit", StackLoss, "--target", "STACKLOSS", "--weights", "w", "--l2", "cv", "--folds", "3", "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal("w", r.Json.GetProperty("weights").GetString());
+        var loss = r.Json.GetProperty("cv").GetProperty("mean_loss").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.NotEmpty(loss);
+        var plain = CliRunner.Run("fit", StackLoss, "--target", "STACKLOSS", "--l2", "cv", "--folds", "3", "--json");
+        var unweighted = plain.Json.GetProperty("cv").GetProperty("mean_loss").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.NotEqual(unweighted[^1], loss[^1], 6);
     }
 
     [Theory]

@@ -91,8 +91,6 @@ public sealed class CrossValidatedRegressor
         var cv = CrossValidation;
         if (o.Method == SolverMethod.Exact)
             Throw.Data("Cross-validation chooses a penalty, and the exact solver fits plain least squares without one. Use `Method = Auto`.");
-        if (data.IsWeighted)
-            Throw.Data("Cross-validation does not take row weights yet (the data is weighted): choose the penalty without weights, or fit the weighted rows with a fixed penalty.");
         if (o.ValidationFraction > 0)
             throw new InvalidOptionException(nameof(o.ValidationFraction), o.ValidationFraction, "0 with cross-validation",
                 "The folds already hold rows out; leave the validation fraction at 0.");
@@ -132,7 +130,7 @@ public sealed class CrossValidatedRegressor
                 for (int output = 0; output < posed.Outputs; output++)
                 {
                     var (w, b) = posed.ToOriginalUnits(weights.AsSpan(output * posed.Features, posed.Features), output);
-                    sum += held.ResidualSumOfSquares(output, w, b) / held.Count;
+                    sum += held.ResidualSumOfSquares(output, w, b) / held.WeightSum;   // weighted rows: Σw·r²/Σw
                 }
                 loss[i][f] = sum / posed.Outputs;
             }
@@ -333,7 +331,7 @@ public sealed class CrossValidatedRegressor
             int d = statistics.Features, k = statistics.Outputs;
             var standardizer = o.Standardize ? statistics.ToStandardizer(center: o.FitIntercept) : null;
             var p = standardizer is null ? statistics : statistics.Standardized(standardizer);
-            double n = p.Count;
+            double n = p.WeightSum;   // W = Σw stands for n with weighted rows (the fit's objective is ½Σw·r²/W)
             double c = o.GradientDescent.LossScaling == LossScaling.Mean ? n : 1;
             var a = new double[d * d];
             var b = new double[d * k];

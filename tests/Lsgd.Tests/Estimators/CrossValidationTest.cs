@@ -217,4 +217,56 @@ public class CrossValidationTest
             .Fit(TestData.ArticlePoints()));
         Assert.Contains("fold 2 has no row", e.Message);
     }
+
+    /// <summary>
+    /// Weighted rows: each fold's loss is the weighted mean squared error Σw·r²/Σw of the held-out fold under the
+    /// weighted ridge fit of the other folds — checked against LinearRegressor's own certified weighted ridge fit on
+    /// those rows at the same λ — and scaling every weight by a constant changes nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    public void WeightedFoldLossesAreTheWeightedRidgeOrLassoFitsOfTheOtherFolds(double ratio)
+    {
+        var plain = Diabetes();
+        int n = plain.Rows;
+        var w = new double[n];
+        for (int i = 0; i < n; i++) w[i] = 0.25 + (i * 7919 % 13) / 4.0;   // 0.25 … 3.25, fixed
+        var data = plain.WithWeights(w);
+        var folds = CrossValidatedRegressor.AssignFolds(n, 4, seed: 3);
+        double[] grid = [1.0, 0.1, 0.01];
+        var cv = new CrossValidationOptions { Folds = 4, L1Ratio = ratio, FoldOfRow = folds, Grid = grid };
+        var fit = new CrossValidatedRegressor(Cli(), cv).Fit(data);
+        var scaled = new CrossValidatedRegressor(Cli(), cv).Fit(plain.WithWeights([.. w.Select(v => 8 * v)]));
+        var unweighted = new CrossValidatedRegressor(Cli(), cv).Fit(plain);
+        bool differs = false;
+        for (int l = 0; l < grid.Length; l++)
+        {
+            for (int f = 0; f < 4; f++)
+            {
+                double loss = fit.Path.FoldLoss[l][f];
+                Assert.Equal(loss, scaled.Path.FoldLoss[l][f], loss * 1e-10);
+                differs |= Math.Abs(loss - unweighted.Path.FoldLoss[l][f]) > 1e-3 * loss;
+                if (l != 1) continue;   // one λ checked against a direct fit (each is a certified iterative fit)
+                var train = LinearRegressor.Take(data, [.. Enumerable.Range(0, n).Where(i => folds[i] != f)]);
+                var held = Enumerable.Range(0, n).Where(i => folds[i] == f).ToArray();
+                var penalty = fit.Path.PenaltyAt(grid[l]);
+                var direct = new LinearRegressor(Cli() with
+                {
+                    Penalty = penalty,
+                    GradientDescent = Cli().GradientDescent with { RelativeGapTolerance = 1e-14 },
+                }).Fit(train).Model;
+                double num = 0, den = 0;
+                foreach (int i in held)
+                {
+                    double r = data.TargetRow(i)[0] - direct.Intercept();
+                    for (int j = 0; j < data.Features; j++) r -= direct.Coefficients()[j] * data.Feature(i, j);
+                    num += w[i] * r * r;
+                    den += w[i];
+                }
+                Assert.True(Math.Abs(num / den - loss) <= 1e-6 * loss, $"λ = {grid[l]}, fold {f}: CV {loss:R} vs direct {num / den:R}");
+            }
+        }
+        Assert.True(differs, "the weights should change the fold losses");
+    }
 }
