@@ -41,4 +41,30 @@ public sealed class RankDeficientFitTest : IDisposable
         Assert.Equal(0, text.ExitCode);
         Assert.StartsWith("lsgd: warning: the columns are linearly dependent (rank 3 of 4 parameters): 'a', 'twice_a' are aliased", text.Error);
     }
+
+    /// <summary>More columns than rows: the default method gives numpy's pinv([1, X])·y (numpy 1.24.2), says why, and reports no standard errors.</summary>
+    [Fact]
+    public void MoreColumnsThanRowsGiveTheMinimumNormSolutionWithoutStandardErrors()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"lsgd-wide-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, "y,a,b,c,d\n1,2,3,4,5\n2,1,0,3,1\n3,5,2,2,0\n");
+        try
+        {
+            var r = CliRunner.Run("fit", path, "--target", "y", "--json");
+            Assert.True(r.ExitCode == 0, r.Error);
+            var j = r.Json;
+            Assert.Equal("exact", j.GetProperty("method").GetString());
+            Assert.Contains("minimum-norm", j.GetProperty("method_choice").GetString());
+            Assert.Equal(3, j.GetProperty("rank").GetInt32());
+            Assert.Equal(0, j.GetProperty("degrees_of_freedom").GetInt32());
+            double[] pinv = [0.42029520295202993, -0.22656826568265725, 0.5509225092250929, -0.32287822878228845];
+            Assert.Equal(0.24981549815498189, j.GetProperty("intercept").GetDouble(), 1e-12);
+            for (int k = 0; k < 4; k++)
+            {
+                Assert.Equal(pinv[k], j.GetProperty("coefficients")[k].GetDouble(), 1e-12);
+                Assert.Equal(System.Text.Json.JsonValueKind.Null, j.GetProperty("standard_errors")[k].ValueKind);
+            }
+        }
+        finally { File.Delete(path); }
+    }
 }

@@ -125,13 +125,17 @@ public sealed class LinearRegressor
         double passes = source.Rows is not null ? 1 : 0;
         // Observations: rows of positive weight (every row when unweighted).
         long count = source.Data?.Observations ?? statistics!.Count;
-        if (count < layout.BlockSize)
+        // Fewer rows than parameters: the exact solver gives the minimum-norm solution with the rank it finds (in memory).
+        bool wide = count < layout.BlockSize && source.Data is not null && o.Method is SolverMethod.Exact or SolverMethod.Auto && o.Penalty.IsNone;
+        if (count < layout.BlockSize && !wide)
             Throw.Data($"The data has {Throw.Plural(count, IsWeighted(source, statistics) ? "row of positive weight" : "row")} but each output has {Throw.Plural(layout.BlockSize, "parameter")} " +
                 $"({Throw.Plural(source.Features, "feature")}{(o.FitIntercept ? " and an intercept" : "")}): at least {layout.BlockSize} rows are needed. " +
                 "Add rows, use fewer features or a lower `Degree`.");
         int rows = (int)Math.Min(source.Data?.Rows ?? statistics!.RowsRead, int.MaxValue);
-        if (o.Method == SolverMethod.Exact)
-            return FitExact(source, statistics, layout, rows, null, passes, cancellationToken);
+        if (o.Method == SolverMethod.Exact || wide)
+            return FitExact(source, statistics, layout, rows, wide && o.Method == SolverMethod.Auto
+                ? $"auto chose the exact solver: {Throw.Plural(count, "row")} for {Throw.Plural(layout.BlockSize, "parameter")} an output, so the least-squares solution is not unique and the exact solver gives the minimum-norm one." : null,
+                passes, cancellationToken);
 
         // The training rows, and their statistics (for the certificate, the statistics engine and the exact solution).
         var (train, validation) = source.Data is { } data ? Split(data, o.ValidationFraction, o.GradientDescent.Seed) : (null, null);

@@ -100,7 +100,7 @@ public static class ExactLeastSquares
         int n = data.Rows, d = data.Features, k = data.Outputs;
         int off = fitIntercept ? 1 : 0;
         int p = d + off;
-        if (data.Observations < p)
+        if (data.Observations < 1)
             Throw.Data($"The data has {Throw.Plural(data.Observations, data.IsWeighted ? "row of positive weight" : "row")} but the model has {Throw.Plural(p, "parameter")} ({Throw.Plural(d, "feature")}" +
                 (fitIntercept ? " and an intercept" : "") + $"): at least {p} rows are needed. " +
                 "Add rows, use fewer features or a lower `Degree`.");

@@ -100,10 +100,10 @@ public class LinearRegressorTest
     }
 
     [Fact]
-    public void FewerRowsThanParametersIsRejectedBeforeFitting()
+    public void FewerRowsThanParametersIsRejectedBeforeAnIterativeFit()
     {
         var data = new Dataset([1, 2, 3, 4, 5, 6], [1, 2], 2, 3);
-        var e = Assert.Throws<LsgdException>(() => new LinearRegressor().Fit(data));
+        var e = Assert.Throws<LsgdException>(() => new LinearRegressor(new LinearRegressorOptions { Method = SolverMethod.GradientDescent }).Fit(data));
         Assert.Equal("The data has 2 rows but each output has 4 parameters (3 features and an intercept): at least 4 rows are needed. Add rows, use fewer features or a lower `Degree`.", e.Message);
     }
 
@@ -153,5 +153,24 @@ public class LinearRegressorTest
         // At the least-squares estimates (a |ΔJ| stop is "converged" only with a certificate; the distance is what counts here).
         Assert.True(converged.Optimality!.RelativeCoefficientDistance < 1e-6, converged.Training!.Message);
         Assert.NotNull(converged.Report);
+    }
+
+    /// <summary>
+    /// Fewer rows than parameters (3 rows, 4 features and an intercept): auto and exact give the minimum-norm
+    /// least-squares solution, numpy's pinv([1, X])·y (numpy 1.24.2), with the rank found and no standard errors.
+    /// </summary>
+    [Theory]
+    [InlineData(SolverMethod.Auto)]
+    [InlineData(SolverMethod.Exact)]
+    public void FewerRowsThanParametersGiveTheMinimumNormSolution(SolverMethod method)
+    {
+        var data = new Dataset([2, 3, 4, 5, 1, 0, 3, 1, 5, 2, 2, 0], [1, 2, 3], 3, 4);
+        var fit = new LinearRegressor(new LinearRegressorOptions { Method = method }).Fit(data);
+        double[] pinv = [0.24981549815498189, 0.42029520295202993, -0.22656826568265725, 0.5509225092250929, -0.32287822878228845];
+        Assert.Equal(pinv[0], fit.Model.Intercept(), 1e-12);
+        for (int j = 0; j < 4; j++)
+            Assert.Equal(pinv[j + 1], fit.Model.Coefficients()[j], 1e-12);
+        Assert.Equal(SolverMethod.Exact, fit.Method);
+        Assert.Equal(3, fit.Exact!.Rank);
     }
 }

@@ -157,11 +157,16 @@ public class ExactLeastSquaresTest
     }
 
     [Fact]
-    public void FewerRowsThanParametersIsRejected()
+    public void FewerRowsThanParametersGiveTheMinimumNormSolutionWithoutIntercept()
     {
-        var data = new Dataset([1, 2, 3, 4], [1, 2], 2, 2);
-        var e = Assert.Throws<LsgdException>(() => ExactLeastSquares.Solve(data));
-        Assert.Equal("The data has 2 rows but the model has 3 parameters (2 features and an intercept): at least 3 rows are needed. Add rows, use fewer features or a lower `Degree`.", e.Message);
+        // numpy 1.24.2: np.linalg.pinv(X) @ y for the 3 × 4 design below.
+        var data = new Dataset([2, 3, 4, 5, 1, 0, 3, 1, 5, 2, 2, 0], [1, 2, 3], 3, 4);
+        var solution = ExactLeastSquares.Solve(data, fitIntercept: false);
+        double[] pinv = [0.4487734487734488, -0.24963924963924966, 0.6277056277056284, -0.3318903318903324];
+        for (int j = 0; j < 4; j++)
+            Assert.Equal(pinv[j], solution.Model.Coefficients()[j], 1e-12);
+        Assert.Equal(3, solution.Rank);
+        Assert.NotEmpty(solution.Aliased);
     }
 
     internal static double[] Estimates(Lsgd.Models.LinearModel model, bool intercept) =>
