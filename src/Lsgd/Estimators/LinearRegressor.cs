@@ -262,7 +262,7 @@ public sealed class LinearRegressor
             && run.StopReason is not (StopReason.Cancelled or StopReason.TimeBudget or StopReason.Diverged))
         {
             var c = CultureInfo.InvariantCulture;
-            double shortfall = CoefficientShortfall(objective, [.. run.Parameters], certificate, standardizer, layout);
+            double shortfall = CoefficientShortfall(gaps.Gradient, [.. run.Parameters], certificate, standardizer, layout);
             if (shortfall > 1)
             {
                 var polish = runOptions with { MaxIterations = Math.Min(runOptions.MaxIterations, PolishIterations) };
@@ -271,10 +271,9 @@ public sealed class LinearRegressor
                     polish = polish with { RelativeGapTolerance = Math.Max(gaps.Relative / (4 * shortfall * shortfall), 1e-300) };
                     var next = Run(SolverMethod.ConjugateGradient, objective, polish, [.. run.Parameters], null, progress, certificate, cancellationToken);
                     if (next.StopReason is StopReason.Cancelled or StopReason.TimeBudget) break;
-                    double after = CoefficientShortfall(objective, [.. next.Parameters], certificate, standardizer, layout);
-                    if (!(after < shortfall)) break;
                     var nextGaps = FinalGap(objective, next, certificate);
-                    if (!(nextGaps.Relative <= tolerance)) break;
+                    double after = CoefficientShortfall(nextGaps.Gradient, [.. next.Parameters], certificate, standardizer, layout);
+                    if (!(after < shortfall) || !(nextGaps.Relative <= tolerance)) break;
                     choice += string.Format(c, " {0} a coefficient {1:G3} of its own {2} digits from the optimum (by the Newton correction H⁻¹∇J), preconditioned conjugate gradient polished it{3}.",
                         round == 0 ? "With" : "Then, with", shortfall, CoefficientDigits, after <= 1 ? string.Format(c, " until every coefficient carries {0} digits of its own", CoefficientDigits) : "");
                     (run, gaps, shortfall) = (next, nextGaps, after);
@@ -293,7 +292,7 @@ public sealed class LinearRegressor
         var model = new LinearModel(layout, theta, source.FeatureNames, source.TargetNames);
         var fitStatistics = Goodness(model, source, statistics, cancellationToken);
         passes += EnginePasses(objective, validationObjective) + GoodnessPasses(source);
-        var optimality = certificate is null ? null : Compare(model, reference, gaps, certificate, fitStatistics, trainStatistics.WeightSum, scaling, tolerance);
+        var optimality = certificate is null ? null : Compare(model, reference, (gaps.Relative, gaps.Absolute), certificate, fitStatistics, trainStatistics.WeightSum, scaling, tolerance);
         bool certified = optimality is { Certified: true };
         var report = certified && reference is not null && validation is null && run.StopReason != StopReason.Diverged
             ? Report(model, source, statistics, reference, fitStatistics, cancellationToken) : null;
@@ -457,15 +456,15 @@ public sealed class LinearRegressor
     /// streamed rows): the trainer's last check may precede an optimizer's final step (FISTA reports its last
     /// proximal point, not the extrapolated one it was certified at).
     /// </summary>
-    private static (double Relative, double Absolute) FinalGap(LeastSquaresObjective objective, GradientDescentResult run, LeastSquaresCertificate? certificate)
+    private static (double Relative, double Absolute, double[]? Gradient) FinalGap(LeastSquaresObjective objective, GradientDescentResult run, LeastSquaresCertificate? certificate)
     {
-        if (certificate is null) return (double.PositiveInfinity, double.PositiveInfinity);
+        if (certificate is null) return (double.PositiveInfinity, double.PositiveInfinity, null);
         var theta = run.Parameters.ToArray();
         var gradient = new double[theta.Length];
         double loss = objective.Evaluate(theta, gradient);
         return double.IsFinite(loss)
-            ? (certificate.RelativeGapBound(theta, loss, gradient), certificate.AbsoluteGapBound(theta, gradient))
-            : (double.PositiveInfinity, double.PositiveInfinity);
+            ? (certificate.RelativeGapBound(theta, loss, gradient), certificate.AbsoluteGapBound(theta, gradient), gradient)
+            : (double.PositiveInfinity, double.PositiveInfinity, null);
     }
 
     /// <summary>
@@ -617,15 +616,16 @@ public sealed class LinearRegressor
 
     /// <summary>
     /// How far the coefficients are from CoefficientDigits of their own: the largest ratio, over the coefficients in
-    /// original units, of |Δθⱼ| (Δθ = H⁻¹∇J, the Newton correction, which for a quadratic is θ − θ* itself) to
+    /// original units, of |Δθⱼ| (Δθ = H⁻¹∇J from the gradient the final gap was computed with — no pass of its own —
+    /// the Newton correction, which for a quadratic is θ − θ* itself) to
     /// 10^−CoefficientDigits·max(|θⱼ|, 10⁻⁶·max|θ| of its output). At most 1: every coefficient carries the digits.
     /// </summary>
-    private static double CoefficientShortfall(LeastSquaresObjective objective, ReadOnlySpan<double> parameters, LeastSquaresCertificate certificate,
+    private static double CoefficientShortfall(double[]? gradient, ReadOnlySpan<double> parameters, LeastSquaresCertificate certificate,
         Standardizer? standardizer, ParameterLayout layout)
     {
+        if (gradient is null) return double.PositiveInfinity;   // the loss there is not finite
         var theta = parameters.ToArray();
-        var step = new double[theta.Length];
-        if (!double.IsFinite(objective.Evaluate(theta, step))) return double.PositiveInfinity;
+        var step = (double[])gradient.Clone();
         certificate.Precondition(step);
         var star = new double[theta.Length];
         for (int i = 0; i < theta.Length; i++) star[i] = theta[i] - step[i];
