@@ -15,16 +15,32 @@ internal static class DesignCondition
     /// <summary>Largest parameter count for which the figure is computed (a one-sided Jacobi SVD of a p × p factor).</summary>
     internal const int MaxParameters = 300;
 
-    /// <summary>Largest n·p² for which the rows are factorised again for it (about what the exact solver's QR costs).</summary>
-    private const double Budget = 4e9;
-
-    /// <summary>From the rows: Householder QR of D (column-wise backward stable), then the singular values of R.</summary>
-    public static double Uncentred(Dataset data, bool fitIntercept)
+    /// <summary>
+    /// From the exact solver's factor of the same rows, with no pass of its own: the design the solver factorised is
+    /// E = [√w/√W, √w(x − x̄)/s] = Q·Rₑ, and D = √w·[1, x] = E·T with T upper triangular (T₀₀ = √W, T₀ⱼ = √W·x̄ⱼ,
+    /// Tⱼⱼ = sⱼ), so D has the singular values of Rₑ·T, a p × p product (weighted rows: the whitened design, as
+    /// statsmodels' WLS takes the condition number of wexog).
+    /// </summary>
+    internal static double Uncentred(ScaledDesign design, long rows)
     {
-        int n = data.Rows, d = data.Features, off = fitIntercept ? 1 : 0, p = d + off;
-        if (p > MaxParameters || (double)n * p * p > Budget || n < p) return double.NaN;
-        // Weighted rows: the whitened design √w·[1, x], as statsmodels' WLS takes the condition number of wexog.
-        var r = ScaledDesign.UncentredFactor(data, fitIntercept);
+        int d = design.Features, off = design.FitIntercept ? 1 : 0, p = d + off;
+        if (p > MaxParameters || rows < p) return double.NaN;
+        var t = new double[p * p];
+        double root = Math.Sqrt(design.WeightSum);
+        if (off == 1)
+        {
+            t[0] = root;
+            for (int j = 0; j < d; j++) t[j + 1] = root * design.Mean[j];
+        }
+        for (int j = 0; j < d; j++) t[(j + off) * p + j + off] = design.Scale[j];
+        var r = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = i; j < p; j++)
+            {
+                double sum = 0;
+                for (int l = i; l <= j; l++) sum += design.Qr.R(i, l) * t[l * p + j];
+                r[i * p + j] = sum;
+            }
         return Ratio(r, p);
     }
 

@@ -113,7 +113,7 @@ public static class ExactLeastSquares
             for (int i = 0; i < n; i++) y[i] = data.Y[i * k + o];
             sst[o] = TotalSumOfSquares(y, data, fitIntercept);
         }
-        double uncentred = DesignCondition.Uncentred(data, fitIntercept);
+        double uncentred = DesignCondition.Uncentred(design, data.Rows);
         if (design.Qr.DiagonalRatio(out _) < RankTolerance)
             return SolveRankDeficient(design, data.Observations, data.FeatureNames, data.TargetNames, sst, uncentred);
 

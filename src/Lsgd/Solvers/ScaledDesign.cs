@@ -102,17 +102,6 @@ internal sealed class ScaledDesign
         return design;
     }
 
-    /// <summary>
-    /// R of the design as given, √W·[1, X] (or √W·X): not centred, not scaled, for statsmodels' condition number;
-    /// p × p row-major.
-    /// </summary>
-    public static double[] UncentredFactor(Dataset data, bool fitIntercept)
-    {
-        var design = new ScaledDesign(data, null, fitIntercept, new double[data.Features], [], data.WeightSum, default);
-        var qr = design.FoldRows(interceptValue: 1);
-        return qr.ToArray();
-    }
-
     private void FactorRows()
     {
         int d = Features, k = Outputs, off = FitIntercept ? 1 : 0, p = d + off, m = p + k;
