@@ -274,7 +274,7 @@ public sealed class LinearRegressor
                     var nextGaps = FinalGap(objective, next, certificate);
                     double after = CoefficientShortfall(nextGaps.Gradient, [.. next.Parameters], certificate, standardizer, layout);
                     if (!(after < shortfall) || !(nextGaps.Relative <= tolerance)) break;
-                    choice += string.Format(c, " {0} a coefficient {1:G3} of its own {2} digits from the optimum (by the Newton correction H⁻¹∇J), preconditioned conjugate gradient polished it{3}.",
+                    choice += string.Format(c, " {0} a coefficient {1:G3} times further from the optimum (by the Newton correction H⁻¹∇J) than {2} digits of its own allow, preconditioned conjugate gradient polished the fit{3}.",
                         round == 0 ? "With" : "Then, with", shortfall, CoefficientDigits, after <= 1 ? string.Format(c, " until every coefficient carries {0} digits of its own", CoefficientDigits) : "");
                     (run, gaps, shortfall) = (next, nextGaps, after);
                     if (method == SolverMethod.GradientDescent) method = SolverMethod.ConjugateGradient;
