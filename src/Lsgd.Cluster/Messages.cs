@@ -33,6 +33,18 @@ internal sealed class ShardJob
 
     /// <summary>Chunks of the block (0: the whole file is the shard).</summary>
     [Id(10)] public int Chunks { get; init; }
+
+    /// <summary>A block of a large CSV file: the first byte after its header row (ids from 20: CSV blocks).</summary>
+    [Id(20)] public long CsvHeaderEnd { get; init; }
+
+    /// <summary>A block of a large CSV file: the first byte of its first row.</summary>
+    [Id(21)] public long CsvStart { get; init; }
+
+    /// <summary>A block of a large CSV file: one past its last byte (0: the whole file is the shard).</summary>
+    [Id(22)] public long CsvEnd { get; init; }
+
+    /// <summary>The block of a CSV file this shard is, or null.</summary>
+    public Lsgd.IO.CsvBlock? CsvBlock => CsvEnd > 0 ? new(CsvHeaderEnd, CsvStart, CsvEnd) : null;
 }
 
 /// <summary><see cref="SufficientStatistics"/> on the wire: every double as it is, so a round trip is bit for bit.</summary>

@@ -62,6 +62,10 @@ internal static class ShardReader
 
     private static IRowSource Open(ShardJob job)
     {
+        if (job.CsvBlock is { } block && block.QuotedLineBreak(job.Path) is { } at)
+            throw new LsgdException($"{job.Path}, line {CsvBlock.LineBreaksBefore(job.Path, at) + 1}: a quoted field holds a line break, so this file cannot be " +
+                "read in blocks (a large CSV file is cut at line breaks without parsing what comes before each cut). Remove the line breaks from " +
+                "quoted fields, split the file into several files at row boundaries, or convert it to Parquet.");
         var source = OpenFile(job.Path, job.TargetsPath, job);
         return job.Chunks == 0 ? source : new BlockSource((IRandomAccessRowSource)source, job.FirstChunk, job.Chunks);
     }
@@ -75,7 +79,10 @@ internal static class ShardReader
         return path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
             ? new ParquetRowSource(path, columns.Targets, features)
             : new CsvRowSource(path, columns.Targets, features,
-                new CsvFormat { Separator = columns.Separator, DecimalComma = columns.DecimalComma, Missing = (MissingValues)columns.Missing });
+                new CsvFormat { Separator = columns.Separator, DecimalComma = columns.DecimalComma, Missing = (MissingValues)columns.Missing })
+            {
+                Block = columns.CsvBlock,
+            };
     }
 
     /// <summary>Chunks [first, first + count) of a file that can be read from any row: a block shard, chunked as a read of the whole file chunks it.</summary>
@@ -104,6 +111,9 @@ internal static class ShardReader
         }
         catch (Exception e) when (e is LsgdException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
+            // A block's reader counts lines from the header as if the block followed it: the message gives the file's line.
+            if (e is CsvFormatException csv && job.CsvBlock is { } block)
+                e = csv.AtLine((int)Math.Min(int.MaxValue, csv.Line + block.LineShift(job.Path)));
             string message = e.Message;
             if (e is FileNotFoundException or DirectoryNotFoundException)
                 message = "the file does not exist (every silo must see the same path, e.g. on shared storage)";

@@ -6,7 +6,8 @@ namespace Lsgd.Cluster;
 
 /// <summary>
 /// Data split in shards — each file (CSV, Parquet, or an .npy pair), or each block of <see cref="BlockRows"/> rows of
-/// a Parquet or .npy file larger than that, read in the order given — and what to read from them: the target and
+/// a Parquet or .npy file larger than that, or each block of about <see cref="BlockBytes"/> bytes of a larger CSV
+/// file, read in the order given — and what to read from them: the target and
 /// feature columns and the CSV format. Every shard gives its <see cref="SufficientStatistics"/>; they are merged in
 /// shard order, on one machine (<see cref="ComputeLocally"/>) or on a cluster
 /// (<see cref="ClusterConnection.ComputeStatisticsAsync"/>), with bit-identical results.
@@ -74,7 +75,25 @@ public sealed class ShardedData
             : throw new LsgdException($"Block shards of {value} rows are not possible: give a positive multiple of {ShardReader.ChunkRows} rows.");
     } = 64L * ShardReader.ChunkRows;
 
-    /// <summary>Shards: files, and blocks of large Parquet and .npy files.</summary>
+    /// <summary>
+    /// Bytes per block shard of a CSV file: a larger file gives one shard per block — the rows whose line starts in
+    /// [a, b), cut at the first line start at or after each multiple of this past the header (no quoted field may then
+    /// hold a line break: a worker that finds one in its block fails the fit naming the line). Default 256 MiB;
+    /// LSGD_TEST_CSV_BLOCK_BYTES sets another default (tests make small files several shards this way).
+    /// </summary>
+    /// <exception cref="LsgdException">Not positive.</exception>
+    public long BlockBytes
+    {
+        get;
+        init => field = value > 0 ? value
+            : throw new LsgdException($"CSV block shards of {value} bytes are not possible: give a positive number of bytes.");
+    } = DefaultBlockBytes();
+
+    private static long DefaultBlockBytes() =>
+        long.TryParse(Environment.GetEnvironmentVariable("LSGD_TEST_CSV_BLOCK_BYTES"), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out long bytes) && bytes > 0 ? bytes : 256L << 20;
+
+    /// <summary>Shards: files, and blocks of large Parquet, .npy and CSV files.</summary>
     public int ShardCount => Jobs.Count;
 
     /// <summary>Each shard's name for messages: its file, and the rows of a block.</summary>
@@ -93,7 +112,15 @@ public sealed class ShardedData
         {
             string? targets = TargetFiles?[i];
             long rows = -1;
-            if (targets is not null || Files[i].EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            if (targets is null && !Files[i].EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            {
+                var blocks = CsvBlocks(Files[i]);
+                for (int b = 0; b < blocks.Count; b++)
+                    jobs.Add(Job(jobs.Count, Files[i], null, 0, 0, block: blocks[b]));
+                if (blocks.Count > 0)
+                    continue;
+            }
+            else if (targets is not null || Files[i].EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
             {
                 try
                 {
@@ -115,6 +142,47 @@ public sealed class ShardedData
                 jobs.Add(Job(jobs.Count, Files[i], targets, c, Math.Min(perBlock, chunks - c), rows));
         }
         return jobs;
+    }
+
+    /// <summary>
+    /// The blocks of a CSV file larger than <see cref="BlockBytes"/>: cut at the first line start at or after each
+    /// multiple of it past the header (a look at a few bytes around each cut, not a parse); none for a smaller file,
+    /// or one that cannot be cut (a single line, lines ending in '\r' alone, unreadable: its worker then says why).
+    /// </summary>
+    private List<CsvBlock> CsvBlocks(string file)
+    {
+        var blocks = new List<CsvBlock>();
+        try
+        {
+            string path = Path.GetFullPath(file);
+            long length = new FileInfo(path).Length;
+            if (length <= BlockBytes)
+                return blocks;
+            long header = CsvBlock.FindHeaderEnd(path);
+            if (header < 0)
+                return blocks;
+            var starts = new List<long> { header };
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
+            {
+                for (long cut = header + BlockBytes; cut < length; cut += BlockBytes)
+                {
+                    long start = CsvBlock.NextLineStart(stream, cut);
+                    if (start >= length)
+                        break;
+                    if (start > starts[^1])
+                        starts.Add(start);
+                }
+            }
+            if (starts.Count > 1)
+                for (int b = 0; b < starts.Count; b++)
+                    blocks.Add(new CsvBlock(header, starts[b], b + 1 < starts.Count ? starts[b + 1] : length));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            // The file is one shard; its worker reports what is wrong with it, naming it.
+            blocks.Clear();
+        }
+        return blocks;
     }
 
     /// <summary>The shards' files, in merge order.</summary>
@@ -203,12 +271,16 @@ public sealed class ShardedData
     /// <summary>What a worker reads for shard <paramref name="index"/>.</summary>
     internal ShardJob Job(int index) => Jobs[index];
 
-    private ShardJob Job(int index, string file, string? targets, int firstChunk, int chunks, long rows = 0) => new()
+    private ShardJob Job(int index, string file, string? targets, int firstChunk, int chunks, long rows = 0, CsvBlock? block = null) => new()
     {
         Index = index,
         Path = Path.GetFullPath(file),
-        DisplayPath = chunks == 0 ? file
+        DisplayPath = block is { } b ? $"{file} bytes {b.Start}–{b.End - 1}"
+            : chunks == 0 ? file
             : $"{file} rows {(long)firstChunk * ShardReader.ChunkRows + 1}–{Math.Min(rows, (long)(firstChunk + chunks) * ShardReader.ChunkRows)}",
+        CsvHeaderEnd = block?.HeaderEnd ?? 0,
+        CsvStart = block?.Start ?? 0,
+        CsvEnd = block?.End ?? 0,
         Targets = [.. Targets],
         Features = [.. Features],
         Separator = Format.Separator,

@@ -15,7 +15,16 @@ public sealed class CsvFormatException : LsgdException
         Path = path;
         Line = line;
         Column = column;
+        ColumnName = columnName;
+        Problem = problem;
     }
+
+    /// <summary>The same problem on another line (a block's line turned into the file's).</summary>
+    internal CsvFormatException AtLine(int line) => new(Path, line, Column, ColumnName, Problem);
+
+    private string? ColumnName { get; }
+
+    private string Problem { get; }
 
     /// <summary>The file.</summary>
     public string Path { get; }

@@ -49,6 +49,7 @@ internal sealed class CsvParsePass : IDisposable
     private int _newRows;
     private CsvRowParser? _parser;
     private ExceptionDispatchInfo? _failure;
+    private readonly CsvBlock? _block;
 
     /// <summary>Starts the reader and worker threads.</summary>
     /// <param name="path">The CSV file.</param>
@@ -68,9 +69,11 @@ internal sealed class CsvParsePass : IDisposable
     /// only by the <see cref="ReadAhead"/> chunks waiting for the consumer.
     /// </param>
     /// <param name="cancellationToken">Stops the pass.</param>
+    /// <param name="block">Only the header and this block of the file (its lines then count from the header; a block may have no data rows).</param>
     public CsvParsePass(string path, CsvFormat format, string[] columns, int d, int chunkRows, int workers,
-        int batchRows, bool keepLines, bool handOver, CancellationToken cancellationToken)
+        int batchRows, bool keepLines, bool handOver, CancellationToken cancellationToken, CsvBlock? block = null)
     {
+        _block = block;
         _path = path;
         _format = format;
         _columns = columns;
@@ -132,7 +135,7 @@ internal sealed class CsvParsePass : IDisposable
         Batch? batch = null;
         try
         {
-            using var reader = CsvReader.Open(_path, _format);
+            using var reader = CsvReader.Open(_path, _format, _block);
             var parser = new CsvRowParser(_path, reader, _columns, _format);
             _parser = parser; // published to the workers by the work queue
             slot = NextSlot(token);
@@ -170,7 +173,7 @@ internal sealed class CsvParsePass : IDisposable
                 slot.Close(rows, first, whole: true);
                 _ready.Add(slot, token);
             }
-            else if (first == 0)
+            else if (first == 0 && _block is null)
                 throw new LsgdException($"{_path} has a header but no data rows: add one row per observation below the header.");
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

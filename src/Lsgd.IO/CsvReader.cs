@@ -134,9 +134,9 @@ public static class CsvReader
         return new NumericTable(path, [.. columns], values, (int)rows, lines);
     }
 
-    /// <summary>Opens <paramref name="path"/> with the reader settings every CSV read here shares.</summary>
+    /// <summary>Opens <paramref name="path"/> (or its header and one <paramref name="block"/> of it) with the reader settings every CSV read here shares.</summary>
     /// <exception cref="LsgdException">Missing file, a folder, unreadable or empty file.</exception>
-    internal static SepReader Open(string path, CsvFormat format)
+    internal static SepReader Open(string path, CsvFormat format, CsvBlock? block = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(format);
@@ -148,14 +148,15 @@ public static class CsvReader
         SepReader reader;
         try
         {
-            reader = Sep.Reader(o => o with
+            var options = Sep.Reader(o => o with
             {
                 Sep = new Sep(separator),
                 HasHeader = true,
                 Unescape = true,
                 DisableColCountCheck = true,
                 CultureInfo = CultureInfo.InvariantCulture,
-            }).FromFile(path);
+            });
+            reader = block is { } b ? options.From(b.Open(path)) : options.FromFile(path);
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or NotSupportedException)
         {

@@ -85,6 +85,12 @@ public sealed class CsvRowSource : IRowSource
     /// <summary>Worker threads per pass (tests set other counts).</summary>
     internal int WorkerThreads { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>
+    /// Only the rows of this block of the file (after its header), or null for the whole file; a block's lines, in its
+    /// chunks and messages, count from the header as if the block followed it (add <see cref="CsvBlock.LineShift"/>).
+    /// </summary>
+    internal CsvBlock? Block { get; init; }
+
     /// <summary>Rows per batch (tests set smaller ones).</summary>
     internal int RowsPerBatch { get; set; } = BatchRows;
 
@@ -102,7 +108,7 @@ public sealed class CsvRowSource : IRowSource
     {
         bool weighted = WeightName is not null;
         using var pass = new CsvParsePass(Path, _format, _columns, Features, chunkRows, WorkerThreads, RowsPerBatch,
-            keepLines: weighted, handOver: false, cancellationToken);
+            keepLines: weighted, handOver: false, cancellationToken, Block);
         LastPassThreads = pass.Threads;
         double[] y = [], w = [];
         int k = Outputs;
