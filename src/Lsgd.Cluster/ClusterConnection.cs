@@ -173,8 +173,8 @@ public sealed class ClusterConnection : IAsyncDisposable
     {
         // A busy silo may miss the response timeout: ask again (as every other call does) until StallTimeout.
         var management = Client.GetGrain<IManagementGrain>(0);
-        var hosts = await RetryAsync(() => management.GetHosts(onlyActive: true), CancellationToken.None).ConfigureAwait(false);
-        var workers = await RetryAsync(() => management.GetDetailedGrainStatistics(), CancellationToken.None).ConfigureAwait(false);
+        var hosts = await RetryAsync(() => management.GetHosts(onlyActive: true), "the list of live silos", CancellationToken.None).ConfigureAwait(false);
+        var workers = await RetryAsync(() => management.GetDetailedGrainStatistics(), "the list of shard workers", CancellationToken.None).ConfigureAwait(false);
         return [.. hosts.OrderBy(h => h.Key.ToString(), StringComparer.Ordinal).Select(h => new SiloInfo(h.Key.ToString(), h.Value.ToString(),
             [.. workers.Where(w => w.SiloAddress.Equals(h.Key) && w.GrainType.Contains(nameof(ShardWorkerGrain), StringComparison.Ordinal))
                 .Select(w => w.GrainId.Key.ToString() ?? "").Order(StringComparer.Ordinal)]))];
@@ -204,7 +204,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             MaxAttempts = MaxAttempts,
             RoundBudget = RoundBudget,
         };
-        var startSilos = await RetryAsync(ActiveSilosAsync, cancellationToken).ConfigureAwait(false);
+        var startSilos = await RetryAsync(ActiveSilosAsync, "the list of live silos before the pass", cancellationToken).ConfigureAwait(false);
         var coordinator = Client.GetGrain<IFitCoordinatorGrain>(Guid.NewGuid().ToString("N"));
         int clientRetries = 0, lastDone = -1;
         var sinceProgress = Stopwatch.StartNew();
@@ -220,7 +220,8 @@ public sealed class ClusterConnection : IAsyncDisposable
             {
                 clientRetries++;
                 if (sinceProgress.Elapsed > _timeouts.StallTimeout)
-                    throw new LsgdException($"The cluster made no progress for {_timeouts.StallTimeout.TotalSeconds:0} s (last error: {e.GetBaseException().Message.TrimEnd('.')}). Check that silos are running (`lsgd cluster status`).");
+                    throw Stalled("coordinator of the statistics pass did not answer", sinceProgress.Elapsed,
+                        $"{Math.Max(lastDone, 0)} of {data.ShardCount} shards read; {clientRetries} calls failed, the last: {LastError(e)}");
                 await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -234,13 +235,13 @@ public sealed class ClusterConnection : IAsyncDisposable
                 progress?.Report(report.Done);
             }
             else if (sinceProgress.Elapsed > _timeouts.StallTimeout)
-                throw new LsgdException($"The cluster finished no shard for {_timeouts.StallTimeout.TotalSeconds:0} s ({report.Done} of {report.Total} done). Check the silos (`lsgd cluster status`).");
+                throw Stalled("finished no shard", sinceProgress.Elapsed, $"{report.Done} of {report.Total} read; waiting for {Waiting(data, report)}");
             if (report.Result is not null)
                 break;
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
         }
         var statistics = ShardReader.MergeInOrder([.. report.Result.Select(m => m.ToStatistics())], data.ShardNames);
-        var endSilos = await RetryAsync(ActiveSilosAsync, cancellationToken).ConfigureAwait(false);
+        var endSilos = await RetryAsync(ActiveSilosAsync, "the list of live silos after the pass", cancellationToken).ConfigureAwait(false);
         try
         {
             await coordinator.Forget().ConfigureAwait(false);
@@ -253,6 +254,15 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             ShardRows = [.. report.Result.Select(m => m.Count)],
         };
+    }
+
+    /// <summary>The shards a pass still waits for, by name (the first three) and the silo that last answered.</summary>
+    private static string Waiting(ShardedData data, RoundReport report)
+    {
+        var names = data.ShardNames;
+        var pending = Enumerable.Range(0, report.Total).Where(i => i >= report.ReadBy.Length || report.ReadBy[i].Length == 0).ToArray();
+        string list = string.Join(", ", pending.Take(3).Select(i => $"shard {i + 1} ({names[i]})")) + (pending.Length > 3 ? $" and {pending.Length - 3} more" : "");
+        return $"{list}; coordinator on silo {report.Silo}";
     }
 
     /// <summary>
@@ -278,7 +288,7 @@ public sealed class ClusterConnection : IAsyncDisposable
     internal Action<long>? AfterStep { get; set; }
 
     /// <summary>Silos alive now (addresses).</summary>
-    internal Task<HashSet<string>> LiveSilosAsync(CancellationToken cancellationToken) => RetryAsync(ActiveSilosAsync, cancellationToken);
+    internal Task<HashSet<string>> LiveSilosAsync(CancellationToken cancellationToken) => RetryAsync(ActiveSilosAsync, "the list of live silos", cancellationToken);
 
     /// <summary>The coordinator of a mini-batch fit.</summary>
     internal IFitCoordinatorGrain Coordinator(string fit) => Client.GetGrain<IFitCoordinatorGrain>(fit);
@@ -310,15 +320,16 @@ public sealed class ClusterConnection : IAsyncDisposable
                     AfterStep?.Invoke(request.Step);
                     return (answer, retries);
                 }
-                last = "the workers are still loading their shards";
+                last = $"the coordinator on silo {answer.Silo} still waited for shards' workers (loading their rows, or on a lost silo)";
             }
             catch (Exception e) when (e is TimeoutException or OrleansException or InvalidOperationException)
             {
                 retries++;
-                last = e.GetBaseException().Message.TrimEnd('.');
+                last = LastError(e);
             }
             if (clock.Elapsed > _timeouts.StallTimeout)
-                throw new LsgdException($"Mini-batch step {request.Step + 1} got no answer for {_timeouts.StallTimeout.TotalSeconds:0} s (last: {last}). Check the silos (`lsgd cluster status`).");
+                throw Stalled($"did not finish mini-batch step {request.Step + 1} (epoch step {request.Part + 1} of {request.Steps})", clock.Elapsed,
+                    $"{retries} calls to its coordinator failed; the last answer: {last}");
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -346,21 +357,49 @@ public sealed class ClusterConnection : IAsyncDisposable
         return times[rounds / 2];
     }
 
-    private async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Calls <paramref name="call"/> until it answers: a call that fails or times out (a busy or lost silo) is made
+    /// again, until <see cref="ClusterTimeouts.StallTimeout"/> has passed without an answer; then the wait ends in
+    /// <see cref="Stalled"/>'s error, saying what was asked, for how long, and what to do.
+    /// </summary>
+    /// <param name="call">The call.</param>
+    /// <param name="what">What is asked, for the message ("the list of live silos").</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    private async Task<T> RetryAsync<T>(Func<Task<T>> call, string what, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        while (true)
+        for (int tries = 1; ; tries++)
         {
             try
             {
                 return await call().WaitAsync(_timeouts.ResponseTimeout * 2, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when ((e is TimeoutException or OrleansException) && clock.Elapsed < _timeouts.StallTimeout)
+            catch (Exception e) when (e is TimeoutException or OrleansException)
             {
+                if (clock.Elapsed >= _timeouts.StallTimeout)
+                    throw Stalled($"did not answer {what}", clock.Elapsed, $"{tries} calls, the last: {LastError(e)}");
                 await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>An Orleans failure as a short clause (its message, without Orleans' own advice or a stack).</summary>
+    private static string LastError(Exception e)
+    {
+        var inner = e.GetBaseException();
+        string message = inner.Message.Split('\n')[0].Trim().TrimEnd('.');
+        return inner is TimeoutException && message.Length == 0 ? "timed out" : $"{inner.GetType().Name}: {message}";
+    }
+
+    /// <summary>
+    /// The error that ends a wait with no progress: <paramref name="what"/> happened (e.g. "did not answer the list of
+    /// live silos") for <paramref name="waited"/>, with <paramref name="detail"/> — one line, and what to do.
+    /// </summary>
+    internal LsgdException Stalled(string what, TimeSpan waited, string detail) =>
+        new($"The cluster {what} for {waited.TotalSeconds:0} s ({detail}). Check that its silos are running and can read the data " +
+            "(`lsgd cluster status --redis HOST:PORT`); on a loaded machine or a slow disk, allow longer waits with " +
+            $"{ClusterTimeouts.StallTimeoutVariable}=SECONDS (now {_timeouts.StallTimeout.TotalSeconds:0}) and " +
+            $"{ClusterTimeouts.ResponseTimeoutVariable}=SECONDS (now {_timeouts.ResponseTimeout.TotalSeconds:0.#}), then run the command again.");
 
     /// <summary>Stops the client and, for <c>local:N</c>, the silos.</summary>
     public async ValueTask DisposeAsync()
