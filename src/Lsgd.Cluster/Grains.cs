@@ -154,6 +154,7 @@ internal sealed class FitCoordinatorGrain([PersistentState("fit", ClusterHosting
     public async Task<StepAnswer> Step(StepRequest request)
     {
         var s = state.State;
+        await ShardReader.BeforeStepAsync(request.Step + 1, s.Step);
         if (s.Error is not null)
             return new StepAnswer { Error = s.Error, Silo = RuntimeIdentity, Retries = s.Retries };
         if (s.Step == request.Step + 1 && s.Gradient is { } done)

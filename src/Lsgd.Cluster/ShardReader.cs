@@ -17,6 +17,23 @@ internal static class ShardReader
     private static readonly int TestDelay =
         int.TryParse(Environment.GetEnvironmentVariable("LSGD_TEST_SHARD_DELAY_MS"), System.Globalization.CultureInfo.InvariantCulture, out int ms) ? ms : 0;
 
+    /// <summary>Milliseconds each mini-batch step is delayed by on its coordinator, from LSGD_TEST_STEP_DELAY_MS (multi-process tests of silo loss mid-steps; 0 otherwise).</summary>
+    private static readonly int TestStepDelay =
+        int.TryParse(Environment.GetEnvironmentVariable("LSGD_TEST_STEP_DELAY_MS"), System.Globalization.CultureInfo.InvariantCulture, out int stepMs) ? stepMs : 0;
+
+    /// <summary>
+    /// With LSGD_TEST_STEP_DELAY_MS set: prints <c>lsgd: test: coordinator step K (persisted steps P)</c> on stderr — the
+    /// step asked for and the steps the coordinator's state (persisted, or read back by a new activation) holds — and
+    /// waits that long, so a test can kill the coordinator's silo mid-fit and see the fit resume from step P.
+    /// </summary>
+    internal static async Task BeforeStepAsync(long step, long persisted)
+    {
+        if (TestStepDelay <= 0)
+            return;
+        Console.Error.WriteLine($"lsgd: test: coordinator step {step} (persisted steps {persisted})");
+        await Task.Delay(TestStepDelay).ConfigureAwait(false);
+    }
+
     /// <summary>Reads done per shard path in this process (tests check that finished shards are not read again).</summary>
     internal static ConcurrentDictionary<string, int> Reads { get; } = new(StringComparer.Ordinal);
 
