@@ -50,6 +50,9 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>Silos started by this connection (<c>local:N</c>); a stopped one is null.</summary>
     internal IReadOnlyList<IHost?> LocalSilos => _silos;
 
+    /// <summary>The cluster's id (its coordinators' persisted states are kept apart from other clusters' sharing a Redis).</summary>
+    internal string ClusterId { get; init; } = "";
+
     /// <summary>Workers tried per shard before a read error fails the fit.</summary>
     internal int MaxAttempts { get; init; } = 3;
 
@@ -82,7 +85,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         var client = ClusterHosting.BuildRedisClient(redis, clusterId, timeouts, certificate);
         await StartClientAsync(client, $"no silo of cluster '{clusterId}' answers through Redis at {redis}. Start silos with `lsgd cluster silo --redis {redis}`" +
             (clusterId == "lsgd" ? "" : $" --cluster-id {clusterId}") + ", and check that Redis runs.", timeouts, cancellationToken).ConfigureAwait(false);
-        return new ClusterConnection(client, [], timeouts);
+        return new ClusterConnection(client, [], timeouts) { ClusterId = clusterId };
     }
 
     /// <summary>redis://HOST:PORT[/CLUSTER-ID] (or HOST:PORT) → (HOST:PORT, cluster id).</summary>
@@ -120,7 +123,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             }
             var client = ClusterHosting.BuildLocalClient(clusterId, table, timeouts, clientCertificate);
             await StartClientAsync(client, "the local silos did not answer.", timeouts, cancellationToken).ConfigureAwait(false);
-            return new ClusterConnection(client, silos, timeouts);
+            return new ClusterConnection(client, silos, timeouts) { ClusterId = clusterId };
         }
         catch
         {
@@ -205,7 +208,9 @@ public sealed class ClusterConnection : IAsyncDisposable
             RoundBudget = RoundBudget,
         };
         var startSilos = await RetryAsync(ActiveSilosAsync, "the list of live silos before the pass", cancellationToken).ConfigureAwait(false);
-        var coordinator = Client.GetGrain<IFitCoordinatorGrain>(Guid.NewGuid().ToString("N"));
+        // Named by what it reads, so that a rerun after the client died (or was stopped) finds the coordinator's persisted
+        // state and reads only the shards not finished yet; the state is cleared when the pass ends, done or failed.
+        var coordinator = Client.GetGrain<IFitCoordinatorGrain>(PassId(ClusterId, data));
         int clientRetries = 0, lastDone = -1;
         var sinceProgress = Stopwatch.StartNew();
         RoundReport report;
@@ -227,7 +232,10 @@ public sealed class ClusterConnection : IAsyncDisposable
             }
             LastCoordinatorSilo = report.Silo;
             if (report.Error is { } error)
+            {
+                await ForgetAsync(coordinator).ConfigureAwait(false);   // a rerun tries the shard again
                 throw new LsgdException(error.TrimEnd('.') + ". Fix or remove that file, and check that every silo can read it.");
+            }
             if (report.Done != lastDone)
             {
                 lastDone = report.Done;
@@ -242,18 +250,49 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
         var statistics = ShardReader.MergeInOrder([.. report.Result.Select(m => m.ToStatistics())], data.ShardNames);
         var endSilos = await RetryAsync(ActiveSilosAsync, "the list of live silos after the pass", cancellationToken).ConfigureAwait(false);
+        await ForgetAsync(coordinator).ConfigureAwait(false);
+        return new ClusterRun(statistics, startSilos.Count, data.ShardCount, report.Retries + clientRetries, startSilos.Count(s => !endSilos.Contains(s)))
+        {
+            ShardRows = [.. report.Result.Select(m => m.Count)],
+        };
+    }
+
+    /// <summary>Clears a pass's persisted state, if the cluster answers.</summary>
+    private static async Task ForgetAsync(IFitCoordinatorGrain coordinator)
+    {
         try
         {
             await coordinator.Forget().ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or OrleansException)
         {
-            // The result is in hand; a state left behind is only a few kilobytes in the store.
+            // The result (or the error) is in hand; a state left behind is only a few kilobytes in the store.
         }
-        return new ClusterRun(statistics, startSilos.Count, data.ShardCount, report.Retries + clientRetries, startSilos.Count(s => !endSilos.Contains(s)))
+    }
+
+    /// <summary>
+    /// The id of the statistics pass over <paramref name="data"/>: a hash of every shard's job (paths, blocks, columns,
+    /// format) and its files' sizes and times of last change, so the same command on the same files finds the same
+    /// coordinator, and a changed file starts afresh.
+    /// </summary>
+    internal static string PassId(string clusterId, ShardedData data)
+    {
+        var text = new System.Text.StringBuilder($"lsgd statistics pass 1|{clusterId}\n");
+        foreach (var job in data.Jobs)
         {
-            ShardRows = [.. report.Result.Select(m => m.Count)],
-        };
+            text.Append(CultureInfo.InvariantCulture, $"{job.Index}|{job.Path}|{job.TargetsPath}|{job.FirstChunk}|{job.Chunks}|{job.CsvHeaderEnd}|{job.CsvStart}|{job.CsvEnd}|");
+            text.Append(CultureInfo.InvariantCulture, $"{string.Join(',', job.Targets)}|{string.Join(',', job.Features)}|{(int?)job.Separator}|{job.DecimalComma}|{job.Missing}|");
+            foreach (string? path in new[] { job.Path, job.TargetsPath })
+            {
+                var file = path is null ? null : new FileInfo(path);
+                if (file is { Exists: true })
+                    text.Append(CultureInfo.InvariantCulture, $"{file.Length}@{file.LastWriteTimeUtc.Ticks}|");
+                else
+                    text.Append("-|");
+            }
+            text.Append('\n');
+        }
+        return "pass-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())))[..32];
     }
 
     /// <summary>The shards a pass still waits for, by name (the first three) and the silo that last answered.</summary>

@@ -79,13 +79,17 @@ internal static class ShardReader
 
     private static IRowSource Open(ShardJob job)
     {
-        if (job.CsvBlock is { } block && block.QuotedLineBreak(job.Path) is { } at)
+        if (QuotedLineBreak(job) is { } at)
             throw new LsgdException($"{job.Path}, line {CsvBlock.LineBreaksBefore(job.Path, at) + 1}: a quoted field holds a line break, so this file cannot be " +
                 "read in blocks (a large CSV file is cut at line breaks without parsing what comes before each cut). Remove the line breaks from " +
                 "quoted fields, split the file into several files at row boundaries, or convert it to Parquet.");
         var source = OpenFile(job.Path, job.TargetsPath, job);
         return job.Chunks == 0 ? source : new BlockSource((IRandomAccessRowSource)source, job.FirstChunk, job.Chunks);
     }
+
+    /// <summary>Where a CSV block shard has a line break inside a quoted field (null: none, or not a CSV block).</summary>
+    internal static long? QuotedLineBreak(ShardJob job, CancellationToken cancellationToken = default) =>
+        job.CsvBlock is { } block ? block.QuotedLineBreak(job.Path, cancellationToken) : null;
 
     /// <summary>The whole file (or .npy pair) behind a shard.</summary>
     internal static IRowSource OpenFile(string path, string? targetsPath, ShardJob columns)

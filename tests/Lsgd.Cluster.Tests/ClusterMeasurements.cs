@@ -99,6 +99,40 @@ public class ClusterMeasurements(ITestOutputHelper output)
         output.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}, {Environment.ProcessorCount} cores");
     }
 
+    /// <summary>
+    /// One CSV file of about LSGD_CLUSTER_MEASURE_MB / 4 megabytes (256 by default): its statistics read as one shard,
+    /// as 8 byte blocks in one process and on local:3, and the blocks' quote scan alone (what cutting at line breaks adds).
+    /// </summary>
+    [MeasurementFact]
+    public async Task CsvBlocks()
+    {
+        using var folder = new TempFolder();
+        int mb = (int.TryParse(Environment.GetEnvironmentVariable("LSGD_CLUSTER_MEASURE_MB"), out int m) ? m : 1024) / 4;
+        string file = Write(folder, "one", 1, (int)(mb * 1024L * 1024 / 215), features: 10)[0];
+        long bytes = new FileInfo(file).Length;
+        var whole = new ShardedData([file], ["y"]) { BlockBytes = bytes + 1 };
+        var blocks = new ShardedData([file], ["y"]) { BlockBytes = bytes / 8 + 1 };
+        var clock = Stopwatch.StartNew();
+        whole.ComputeLocally();
+        double one = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var local = blocks.ComputeLocally();
+        double eight = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        foreach (var job in blocks.Jobs)
+            Assert.Null(ShardReader.QuotedLineBreak(job));
+        double scan = clock.Elapsed.TotalSeconds;
+        await using var cluster = await ClusterConnection.ConnectAsync("local:3");
+        clock.Restart();
+        var run = await cluster.ComputeStatisticsAsync(blocks);
+        double onCluster = clock.Elapsed.TotalSeconds;
+        ShardFiles.AssertBitIdentical(local, run.Statistics);
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+            "{0:F0} MB CSV: one shard {1:F1} s; {2} byte blocks in one process {3:F1} s, on local:3 {4:F1} s; the blocks' quote scan alone {5:F2} s ({6:F0} MB/s)",
+            bytes / 1048576.0, one, blocks.ShardCount, eight, onCluster, scan, bytes / 1048576.0 / scan));
+        output.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}, {Environment.ProcessorCount} cores");
+    }
+
     private static List<string> Write(TempFolder folder, string stem, int shards, int rows, int features)
     {
         var files = new List<string>();
