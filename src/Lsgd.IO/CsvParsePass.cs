@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
+using System.Text;
 using nietras.SeparatedValues;
 
 namespace Lsgd.IO;
@@ -15,16 +17,34 @@ internal readonly record struct CsvChunk(double[] X, double[] Y, int[]? Lines, i
 
 /// <summary>
 /// One pass over a CSV file, shared by <see cref="CsvRowSource"/> (streaming) and
-/// <see cref="CsvReader.ReadColumns"/> (in memory). A reader thread fills batches with the text of the chosen
-/// cells and queues them for the worker threads, which parse each into its rows of a chunk buffer (a
-/// <see cref="Slot"/>); full chunks go over a bounded queue in file order, and the consumer waits for a
-/// chunk's last batch before it gets the chunk. Batches are recycled; chunk buffers too, unless the consumer
-/// keeps them (<c>handOver</c>).
+/// <see cref="CsvReader.ReadColumns"/> (in memory). A reader thread reads the file's bytes in blocks that end at a
+/// row's end (a line ending outside quotes, as Sep splits rows) and counts their lines; worker threads parse whole
+/// blocks — splitting them into rows and cells as well as turning cells into numbers — into the block's own rows;
+/// the consumer takes the blocks in file order and copies their rows into chunks of the size asked for. The
+/// reader's share of the work is reading and finding row ends, so the pass runs on every core.
 /// </summary>
+/// <remarks>
+/// <para>
+/// A block of plain text (ASCII, no quotes, no carriage returns, a decimal point and missing values as errors) is
+/// split and parsed byte by byte (<see cref="PlainDecimal.TryParseField"/>); a cell it declines, a ragged or blank
+/// row, goes through <see cref="CsvRowParser"/> on the row's text, so values and messages are those of the general
+/// path. Any other block is decoded and read by Sep with the settings of <see cref="CsvReader.Open"/>, its line
+/// numbers moved to the block's first line. Either way a block's rows and its first error (rows before it kept)
+/// are those of a single-threaded read.
+/// </para>
+/// <para>
+/// Memory: at most (<see cref="ReadAhead"/> + 2) blocks per worker, plus two (blocks are recycled), and the
+/// chunk being filled (the same buffers again for the next chunk, unless the consumer keeps them:
+/// <c>handOver</c>). A file with a UTF-16 or UTF-32 byte-order mark is transcoded to UTF-8 as it is read.
+/// </para>
+/// </remarks>
 internal sealed class CsvParsePass : IDisposable
 {
-    /// <summary>How many parsed chunks the reader thread may hold ready beyond the one it is filling.</summary>
+    /// <summary>Blocks of text per worker thread the reader may read ahead of the consumer, beyond the two it holds.</summary>
     public const int ReadAhead = 2;
+
+    /// <summary>A batch of n rows is a block of n times this many bytes (or one row, if that is longer).</summary>
+    internal const int BytesPerBatchRow = 64;
 
     private const int InitialRows = 1024;
     private readonly string _path;
@@ -33,21 +53,20 @@ internal sealed class CsvParsePass : IDisposable
     private readonly int _d;
     private readonly int _k;
     private readonly int _chunkRows;
-    private readonly int _batchRows;
-    private readonly int _maxBatches;
+    private readonly int _blockBytes;
+    private readonly int _maxBlocks;
     private readonly bool _keepLines;
     private readonly bool _handOver;
     private readonly CancellationToken _consumerToken;
     private readonly CancellationTokenSource _stop;
-    private readonly BlockingCollection<Slot> _ready;
     private readonly bool _inline;
-    private readonly BlockingCollection<Slot> _free = new();
-    private readonly BlockingCollection<Batch> _work = new();
-    private readonly BlockingCollection<Batch> _freeBatches = new();
-    private readonly List<Slot> _slots = [];
-    private int _batches;
-    private int _newRows;
+    private readonly BlockingCollection<Block> _work = new();
+    private readonly BlockingCollection<Block> _ordered = new();
+    private readonly BlockingCollection<Block> _free = new();
+    private readonly List<Block> _blocks = [];
+    private volatile bool _disposed;
     private CsvRowParser? _parser;
+    private bool[] _needed = [];
     private ExceptionDispatchInfo? _failure;
     private readonly CsvBlock? _block;
 
@@ -59,15 +78,12 @@ internal sealed class CsvParsePass : IDisposable
     /// <param name="chunkRows">Rows per chunk (the last may have fewer).</param>
     /// <param name="workers">
     /// Worker threads; 0 reads and parses the whole file on the consumer's thread when it asks for the first
-    /// chunk, holding every chunk until it is taken (for small files, where starting threads costs more than
+    /// chunk, holding every block until it is taken (for small files, where starting threads costs more than
     /// it saves; only with <paramref name="handOver"/>, whose consumer keeps every chunk anyway).
     /// </param>
-    /// <param name="batchRows">Rows per batch of cell text handed to a worker.</param>
+    /// <param name="batchRows">Size of a block of text handed to a worker, in rows of <see cref="BytesPerBatchRow"/> bytes.</param>
     /// <param name="keepLines">Whether chunks carry each row's line.</param>
-    /// <param name="handOver">
-    /// Whether the consumer keeps each chunk's buffers: they are then not reused, and the reader is held back
-    /// only by the <see cref="ReadAhead"/> chunks waiting for the consumer.
-    /// </param>
+    /// <param name="handOver">Whether the consumer keeps each chunk's buffers: they are then not reused.</param>
     /// <param name="cancellationToken">Stops the pass.</param>
     /// <param name="block">Only the header and this block of the file (its lines then count from the header; a block may have no data rows).</param>
     public CsvParsePass(string path, CsvFormat format, string[] columns, int d, int chunkRows, int workers,
@@ -80,13 +96,11 @@ internal sealed class CsvParsePass : IDisposable
         _d = d;
         _k = columns.Length - d;
         _chunkRows = Math.Min(chunkRows, Array.MaxLength / Math.Max(1, Math.Max(_d, _k)));
-        _newRows = Math.Min(_chunkRows, InitialRows);
-        _batchRows = Math.Clamp(batchRows, 1, _chunkRows);
+        _blockBytes = (int)Math.Clamp((long)batchRows * BytesPerBatchRow, BytesPerBatchRow, 1 << 24);
         _inline = workers <= 0;
         if (_inline && !handOver)
             throw new ArgumentOutOfRangeException(nameof(workers), "A pass without worker threads hands its chunks over.");
-        _ready = _inline ? new BlockingCollection<Slot>() : new BlockingCollection<Slot>(ReadAhead);
-        _maxBatches = 2 * Math.Max(1, workers) + 2;
+        _maxBlocks = (ReadAhead + 2) * Math.Max(1, workers) + 2;
         _keepLines = keepLines;
         _handOver = handOver;
         _consumerToken = cancellationToken;
@@ -109,404 +123,522 @@ internal sealed class CsvParsePass : IDisposable
     {
         if (_inline)
             Read();
-        Slot? held = null;
-        foreach (var slot in _ready.GetConsumingEnumerable(_consumerToken))
+        int room = Math.Min(_chunkRows, InitialRows);
+        var (x, y, lines) = NewChunk(room);
+        int filled = 0;
+        long first = 0;
+        foreach (var block in _ordered.GetConsumingEnumerable(_consumerToken))
         {
-            if (held is not null)
-                _free.Add(held, CancellationToken.None);
-            held = null;
-            slot.Idle.Wait(_consumerToken);
-            if (slot.Error is { } error)
-                ExceptionDispatchInfo.Throw(error);
-            if (!slot.Whole)
-                continue; // the rows before the reader's error: not delivered, the error follows
-            if (!_handOver)
-                held = slot;
-            yield return new CsvChunk(slot.X, slot.Y, slot.Lines, slot.Rows, slot.FirstRow);
+            block.Done.Wait(_consumerToken);
+            int taken = 0;
+            try
+            {
+                while (taken < block.Rows)
+                {
+                    int n = Math.Min(block.Rows - taken, _chunkRows - filled);
+                    if (filled + n > room)
+                    {
+                        room = (int)Math.Min(_chunkRows, Math.Max(2L * room, filled + n));
+                        (x, y, lines) = Grow(x, y, lines, filled, room);
+                    }
+                    block.X.AsSpan(taken * _d, n * _d).CopyTo(x.AsSpan(filled * _d));
+                    block.Y.AsSpan(taken * _k, n * _k).CopyTo(y.AsSpan(filled * _k));
+                    if (lines is not null)
+                        block.Lines.AsSpan(taken, n).CopyTo(lines.AsSpan(filled));
+                    filled += n;
+                    taken += n;
+                    if (filled < _chunkRows) continue;
+                    _consumerToken.ThrowIfCancellationRequested();
+                    yield return new CsvChunk(x, y, lines, filled, first);
+                    first += filled;
+                    filled = 0;
+                    if (_handOver)
+                        (x, y, lines) = NewChunk(room);
+                }
+            }
+            finally
+            {
+                Recycle(block);
+            }
+            if (block.Error is { } error)
+                error.Throw();
         }
         _consumerToken.ThrowIfCancellationRequested();
         _failure?.Throw();
+        if (filled > 0)
+            yield return new CsvChunk(x, y, lines, filled, first);
+        else if (first == 0 && _block is null)
+            throw new LsgdException($"{_path} has a header but no data rows: add one row per observation below the header.");
     }
 
+    private (double[] X, double[] Y, int[]? Lines) NewChunk(int rows) =>
+        (new double[rows * _d], new double[rows * _k], _keepLines ? new int[rows] : null);
+
+    private (double[] X, double[] Y, int[]? Lines) Grow(double[] x, double[] y, int[]? lines, int rows, int room)
+    {
+        var grown = NewChunk(room);
+        x.AsSpan(0, rows * _d).CopyTo(grown.X);
+        y.AsSpan(0, rows * _k).CopyTo(grown.Y);
+        lines?.AsSpan(0, rows).CopyTo(grown.Lines);
+        return grown;
+    }
+
+    /// <summary>Reads the header, then the file's blocks, queueing each for a worker and for the consumer.</summary>
     private void Read()
     {
         var token = _stop.Token;
-        Slot? slot = null;
-        Batch? batch = null;
         try
         {
-            using var reader = CsvReader.Open(_path, _format, _block);
-            var parser = new CsvRowParser(_path, reader, _columns, _format);
-            _parser = parser; // published to the workers by the work queue
-            slot = NextSlot(token);
-            int rows = 0;
-            long first = 0;
-            foreach (var row in reader)
-            {
-                token.ThrowIfCancellationRequested();
-                if (!parser.IsDataRow(row)) continue;
-                if (rows == slot.Capacity)
-                    Grow(slot, rows, token);
-                batch ??= NextBatch(token).Start(slot, rows);
-                batch.Add(row, parser);
-                if (slot.Lines is { } lines)
-                    lines[rows] = row.LineNumberFrom;
-                ++rows;
-                if (batch.Rows == _batchRows || rows == _chunkRows)
-                {
-                    Queue(batch);
-                    batch = null;
-                }
-                if (rows < _chunkRows) continue;
-                slot.Close(rows, first, whole: true);
-                _ready.Add(slot, token);
-                first += rows;
-                rows = 0;
-                _newRows = _chunkRows; // the file has whole chunks: new buffers need not grow
-                slot = NextSlot(token);
-            }
-            if (batch is not null)
-                Queue(batch);
-            batch = null;
-            if (rows > 0)
-            {
-                slot.Close(rows, first, whole: true);
-                _ready.Add(slot, token);
-            }
-            else if (first == 0 && _block is null)
-                throw new LsgdException($"{_path} has a header but no data rows: add one row per observation below the header.");
+            using (var header = CsvReader.Open(_path, _format))
+                _parser = new CsvRowParser(_path, header, _columns, _format);
+            _needed = new bool[_parser.HeaderCount];
+            foreach (int position in _parser.Positions)
+                _needed[position] = true;
+            using var stream = _block is { } block ? block.Open(_path) : OpenBytes(_path);
+            ReadBlocks(stream, token);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            // The consumer cancelled or left: nobody waits for more chunks.
+            // The consumer cancelled or left: nobody waits for more blocks.
         }
         catch (Exception e)
         {
-            // A CsvFormatException above all: it is rethrown as it is on the consumer's thread, after the
-            // rows queued before it, whose own bad cells come first.
+            // Rethrown on the consumer's thread after the blocks queued before it, whose own bad cells come first.
             _failure = ExceptionDispatchInfo.Capture(e is IOException or UnauthorizedAccessException
                 ? new LsgdException($"{_path} could not be read: {e.Message}", e)
                 : e);
-            Deliver(slot, batch, token);
         }
         finally
         {
             _work.CompleteAdding();
-            _ready.CompleteAdding();
+            _ordered.CompleteAdding();
         }
     }
 
-    /// <summary>Queues the rows read before the reader's error, so that a bad cell among them is reported first.</summary>
-    private void Deliver(Slot? slot, Batch? batch, CancellationToken token)
+    /// <summary>The file's bytes as UTF-8: as they are, or transcoded from UTF-16 or UTF-32 when a byte-order mark says so.</summary>
+    private static Stream OpenBytes(string path)
     {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         try
         {
-            if (batch is { Rows: > 0 })
-                Queue(batch);
-            if (slot is null || slot.Queued == 0)
-                return;
-            slot.Close(0, 0, whole: false);
-            _ready.Add(slot, token);
+            Span<byte> mark = stackalloc byte[4];
+            int read = file.ReadAtLeast(mark, 4, throwOnEndOfStream: false);
+            file.Position = 0;
+            Encoding? encoding = mark[..read] switch
+            {
+                [0xFF, 0xFE, 0, 0] => Encoding.UTF32,
+                [0, 0, 0xFE, 0xFF] => new UTF32Encoding(bigEndian: true, byteOrderMark: true),
+                [0xFF, 0xFE, ..] => Encoding.Unicode,
+                [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode,
+                _ => null,
+            };
+            return encoding is null ? file : Encoding.CreateTranscodingStream(file, encoding, Encoding.UTF8);
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch
         {
+            file.Dispose();
+            throw;
         }
     }
 
-    private void Queue(Batch batch)
+    /// <summary>Skips the byte-order mark and the header row, then queues the data in blocks that end at a row's end.</summary>
+    private void ReadBlocks(Stream stream, CancellationToken token)
     {
-        batch.Slot.BatchQueued();
+        var block = NextBlock(token);
+        bool end = false;
+        int used = Fill(stream, ref block.Bytes, 0, _blockBytes, ref end);
+        int start = used >= 3 && block.Bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0;
+        int line = 1, dataStart;
+        while ((dataStart = HeaderEnd(block.Bytes.AsSpan(start, used - start), end, ref line)) < 0)
+        {
+            if (end)
+            {
+                Recycle(block);
+                return; // a header alone: the consumer reports that there are no data rows
+            }
+            line = 1;
+            used = Fill(stream, ref block.Bytes, used, 2 * block.Bytes.Length, ref end);
+        }
+        dataStart += start;
+        block.Bytes.AsSpan(dataStart, used - dataStart).CopyTo(block.Bytes);
+        used -= dataStart;
+        int want = _blockBytes;
+        while (true)
+        {
+            token.ThrowIfCancellationRequested();
+            used = Fill(stream, ref block.Bytes, used, want, ref end);
+            if (used == 0)
+            {
+                Recycle(block);
+                return;
+            }
+            int split = end ? used : RowsEnd(block.Bytes.AsSpan(0, used));
+            if (split < 0)
+            {
+                want = (int)Math.Min(Array.MaxLength, 2L * Math.Max(want, used)); // no row ends in it yet: read more
+                continue;
+            }
+            want = _blockBytes;
+            var next = NextBlock(token);
+            int rest = used - split;
+            if (next.Bytes.Length < Math.Max(rest, _blockBytes))
+                next.Bytes = new byte[Math.Max(rest, _blockBytes)];
+            block.Bytes.AsSpan(split, rest).CopyTo(next.Bytes);
+            block.Length = split;
+            block.FirstLine = line;
+            line += CountLines(block.Bytes.AsSpan(0, split));
+            Queue(block);
+            block = next;
+            used = rest;
+            if (end && used == 0)
+            {
+                Recycle(block);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads into <paramref name="bytes"/> after its first <paramref name="used"/> bytes until it holds <paramref name="want"/> or the stream ends.</summary>
+    private static int Fill(Stream stream, ref byte[] bytes, int used, int want, ref bool end)
+    {
+        if (bytes.Length < want)
+            Array.Resize(ref bytes, want);
+        while (!end && used < want)
+        {
+            int read = stream.Read(bytes, used, want - used);
+            if (read == 0) end = true;
+            used += read;
+        }
+        return used;
+    }
+
+    /// <summary>
+    /// Where the header row of <paramref name="text"/> ends (after its line ending), counting its lines into
+    /// <paramref name="line"/> as Sep counts them (<c>\r\n</c>, <c>\n</c> and a lone <c>\r</c> end a line, inside
+    /// quotes too; a quote flips quoting wherever it is); -1 when more text is needed to tell.
+    /// </summary>
+    private static int HeaderEnd(ReadOnlySpan<byte> text, bool end, ref int line)
+    {
+        bool quoted = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            byte c = text[i];
+            if (c == '"') quoted = !quoted;
+            else if (c == '\n' || c == '\r' && i + 1 < text.Length && text[i + 1] != '\n')
+            {
+                line++;
+                if (!quoted) return i + 1;
+            }
+            else if (c == '\r' && i + 1 == text.Length)
+            {
+                if (!end) return -1; // a \r\n may be split between reads
+                line++;
+                if (!quoted) return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// Where the last whole row of <paramref name="text"/> ends (after its line ending, outside quotes), or -1 when
+    /// none does; a <c>\r</c> at the very end is not taken for one, as its <c>\n</c> may follow.
+    /// </summary>
+    internal static int RowsEnd(ReadOnlySpan<byte> text)
+    {
+        if (!text.Contains((byte)'"'))
+        {
+            int i = text.LastIndexOfAny((byte)'\n', (byte)'\r');
+            while (i >= 0)
+            {
+                if (text[i] == '\n' || i + 1 < text.Length) return i + 1; // a \r not last is not followed by \n
+                i = text[..i].LastIndexOfAny((byte)'\n', (byte)'\r');
+            }
+            return -1;
+        }
+        bool quoted = false;
+        int last = -1;
+        for (int i = 0; i < text.Length; i++)
+        {
+            byte c = text[i];
+            if (c == '"') quoted = !quoted;
+            else if (!quoted && (c == '\n' || c == '\r' && i + 1 < text.Length && text[i + 1] != '\n')) last = i + 1;
+        }
+        return last;
+    }
+
+    /// <summary>The lines <paramref name="text"/> ends, as Sep counts them: each <c>\n</c>, and each <c>\r</c> not followed by one.</summary>
+    internal static int CountLines(ReadOnlySpan<byte> text)
+    {
+        int lines = text.Count((byte)'\n');
+        if (!text.Contains((byte)'\r')) return lines;
+        for (int i = 0; i < text.Length; i++)
+            if (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')) lines++;
+        return lines;
+    }
+
+    private void Queue(Block block)
+    {
+        block.Done.Reset();
         if (_inline)
-            Parse(batch);
+        {
+            Parse(block);
+        }
         else
-            _work.Add(batch, CancellationToken.None);
+        {
+            _work.Add(block, CancellationToken.None);
+        }
+        _ordered.Add(block, CancellationToken.None);
     }
 
-    /// <summary>Parses <paramref name="batch"/> into its chunk and gives the batch back.</summary>
-    private void Parse(Batch batch)
+    /// <summary>A block the consumer gave back, or a new one while fewer than the pass's limit exist (any number inline).</summary>
+    private Block NextBlock(CancellationToken token)
     {
-        var slot = batch.Slot;
-        var (row, error) = batch.Parse(_parser!, slot.X, slot.Y, _d, _k);
-        slot.BatchDone(batch.FirstRow + row, error);
-        _freeBatches.Add(batch, CancellationToken.None);
+        if (_free.TryTake(out var block))
+            return block;
+        lock (_blocks)
+        {
+            if (_inline || _blocks.Count < _maxBlocks)
+            {
+                block = new Block(_blockBytes);
+                _blocks.Add(block);
+                return block;
+            }
+        }
+        return _free.Take(token);
     }
 
-    /// <summary>Parses batches until the reader is done, or the pass is stopped.</summary>
+    private void Recycle(Block block)
+    {
+        if (!_disposed && !_inline)
+            _free.Add(block, CancellationToken.None);
+    }
+
+    /// <summary>Parses blocks until the reader is done, or the pass is stopped.</summary>
     private void Work()
     {
         var token = _stop.Token;
         try
         {
-            foreach (var batch in _work.GetConsumingEnumerable(token))
-                Parse(batch);
+            foreach (var block in _work.GetConsumingEnumerable(token))
+                Parse(block);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            // The pass was stopped: its chunks are no longer wanted.
+            // The pass was stopped: its blocks are no longer wanted.
         }
     }
 
-    /// <summary>A batch a worker gave back, or a new one while fewer than the pass's limit exist.</summary>
-    private Batch NextBatch(CancellationToken token)
+    /// <summary>Parses the rows of <paramref name="block"/> into its buffers, up to its first bad row, whose error it keeps.</summary>
+    private void Parse(Block block)
     {
-        if (_freeBatches.TryTake(out var batch))
-            return batch;
-        if (_batches == _maxBatches)
-            return _freeBatches.Take(token);
-        _batches++;
-        return new Batch(_batchRows, _columns.Length);
+        block.Rows = 0;
+        block.Error = null;
+        try
+        {
+            var parser = _parser!;
+            var text = block.Bytes.AsSpan(0, block.Length);
+            if (parser.ParsesBytes && !text.ContainsAny((byte)'"', (byte)'\r') && Ascii.IsValid(text))
+                ParsePlain(block, parser);
+            else
+                ParseWithSep(block, parser);
+        }
+        catch (Exception e)
+        {
+            block.Error = ExceptionDispatchInfo.Capture(e);
+        }
+        finally
+        {
+            block.Done.Set();
+        }
     }
 
-    /// <summary>
-    /// A buffer the consumer gave back, or a new one while fewer than <see cref="ReadAhead"/> + 2 exist (any
-    /// number when the consumer keeps them). New buffers start small and grow to the chunk size only if the
-    /// file has that many rows.
-    /// </summary>
-    private Slot NextSlot(CancellationToken token)
+    /// <summary>Splits and parses a block of ASCII text without quotes or carriage returns, byte by byte.</summary>
+    private void ParsePlain(Block block, CsvRowParser parser)
     {
-        if (!_free.TryTake(out var slot))
+        int width = parser.HeaderCount;
+        var positions = parser.Positions;
+        var needed = _needed;
+        byte separator = (byte)parser.Separator;
+        var values = block.Values(width);
+        var starts = block.Starts(width);
+        var ends = block.Ends(width);
+        ref byte s = ref MemoryMarshal.GetArrayDataReference(block.Bytes);
+        nint n = block.Length, i = 0;
+        int line = block.FirstLine;
+        while (i < n)
         {
-            if (!_handOver && _slots.Count == ReadAhead + 2)
-                slot = _free.Take(token);
+            nint lineStart = i;
+            int c = 0;
+            bool plain = true;
+            while (true)
+            {
+                nint fieldStart = i;
+                if (c < width && needed[c])
+                {
+                    nint end = PlainDecimal.TryParseField(ref s, i, n, separator, out values[c]);
+                    if (end < 0)
+                    {
+                        plain = false;
+                        i = FieldEnd(ref s, i, n, separator);
+                    }
+                    else
+                    {
+                        i = end;
+                    }
+                }
+                else
+                {
+                    i = FieldEnd(ref s, i, n, separator);
+                }
+                if (c < width)
+                {
+                    starts[c] = (int)fieldStart;
+                    ends[c] = (int)i;
+                }
+                c++;
+                if (i < n && Unsafe.Add(ref s, i) == separator)
+                {
+                    i++;
+                    continue;
+                }
+                break;
+            }
+            nint lineEnd = i;
+            if (i < n) i++; // the line feed
+            int r = block.Rows;
+            if (c == width && plain)
+            {
+                block.Reserve(r + 1, _d, _k);
+                var xs = block.X.AsSpan(r * _d, _d);
+                for (int j = 0; j < xs.Length; j++)
+                    xs[j] = values[positions[j]];
+                var ys = block.Y.AsSpan(r * _k, _k);
+                for (int j = 0; j < ys.Length; j++)
+                    ys[j] = values[positions[_d + j]];
+                block.Lines[r] = line;
+                block.Rows = r + 1;
+            }
             else
             {
-                int rows = _newRows;
-                slot = new Slot(new double[rows * _d], new double[rows * _k], _keepLines ? new int[rows] : null, rows);
-                if (!_handOver)
+                var rowText = block.Chars((int)(lineEnd - lineStart));
+                Ascii.ToUtf16(block.Bytes.AsSpan((int)lineStart, (int)(lineEnd - lineStart)), rowText, out _);
+                if (c != width)
                 {
-                    lock (_slots) _slots.Add(slot);
+                    parser.ThrowUnlessBlank(c, rowText, line);
+                }
+                else
+                {
+                    block.Reserve(r + 1, _d, _k);
+                    for (int j = 0; j < _d + _k; j++)
+                    {
+                        int p = positions[j];
+                        double v = parser.ParseCell(rowText[(starts[p] - (int)lineStart)..(ends[p] - (int)lineStart)], line, j);
+                        if (j < _d) block.X[r * _d + j] = v;
+                        else block.Y[r * _k + j - _d] = v;
+                    }
+                    block.Lines[r] = line;
+                    block.Rows = r + 1;
                 }
             }
+            line++;
         }
-        slot.Reset();
-        return slot;
     }
 
-    /// <summary>
-    /// Doubles the room of <paramref name="slot"/> (up to the chunk size), keeping its first
-    /// <paramref name="rows"/> rows, once the workers are done with the batches queued for it.
-    /// </summary>
-    private void Grow(Slot slot, int rows, CancellationToken token)
+    /// <summary>Where the field that starts at <paramref name="i"/> ends: at the next separator or line feed, or <paramref name="n"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nint FieldEnd(ref byte s, nint i, nint n, byte separator)
     {
-        slot.Idle.Wait(token);
-        int room = (int)Math.Min(_chunkRows, 2L * Math.Max(rows, 1));
-        var x = new double[room * _d];
-        var y = new double[room * _k];
-        slot.X.AsSpan(0, rows * _d).CopyTo(x);
-        slot.Y.AsSpan(0, rows * _k).CopyTo(y);
-        slot.X = x;
-        slot.Y = y;
-        if (slot.Lines is { } lines)
+        while (i < n && Unsafe.Add(ref s, i) != separator && Unsafe.Add(ref s, i) != '\n') i++;
+        return i;
+    }
+
+    /// <summary>Reads a block with Sep (quotes, carriage returns, other text, other formats), as <see cref="CsvReader.Open"/> reads a file.</summary>
+    private void ParseWithSep(Block block, CsvRowParser parser)
+    {
+        string text = Encoding.UTF8.GetString(block.Bytes, 0, block.Length);
+        using var reader = Sep.Reader(o => o with
         {
-            var grown = new int[room];
-            lines.AsSpan(0, rows).CopyTo(grown);
-            slot.Lines = grown;
+            Sep = new Sep(parser.Separator),
+            HasHeader = false,
+            Unescape = true,
+            DisableColCountCheck = true,
+            CultureInfo = CultureInfo.InvariantCulture,
+        }).FromText(text);
+        bool first = true;
+        foreach (var row in reader)
+        {
+            // Without a header Sep numbers the first row's line as the second's: the block's first row is on its first line.
+            int line = first ? block.FirstLine : block.FirstLine + row.LineNumberFrom - 1;
+            first = false;
+            if (!parser.IsDataRow(row, line)) continue;
+            int r = block.Rows;
+            block.Reserve(r + 1, _d, _k);
+            for (int j = 0; j < _d; j++)
+                block.X[r * _d + j] = parser.ParseCell(parser.Cell(row, j), line, j);
+            for (int j = 0; j < _k; j++)
+                block.Y[r * _k + j] = parser.ParseCell(parser.Cell(row, _d + j), line, _d + j);
+            block.Lines[r] = line;
+            block.Rows = r + 1;
         }
-        slot.Capacity = room;
     }
 
     /// <summary>Stops the reader and worker threads and waits for them, so the file is closed when this returns.</summary>
     public void Dispose()
     {
+        _disposed = true;
         _stop.Cancel();
         foreach (var thread in Threads)
             thread.Join();
         _stop.Dispose();
-        _ready.Dispose();
-        _free.Dispose();
         _work.Dispose();
-        _freeBatches.Dispose();
-        lock (_slots)
+        _ordered.Dispose();
+        _free.Dispose();
+        lock (_blocks)
         {
-            foreach (var slot in _slots)
-                slot.Dispose();
+            foreach (var block in _blocks)
+                block.Done.Dispose();
         }
     }
 
     /// <summary>
-    /// A chunk buffer and what the workers have done to it: how many of its batches are still being parsed,
-    /// and the first bad row among those parsed.
+    /// A block of the file's text, whole rows starting on <see cref="FirstLine"/>, and the rows a worker parsed
+    /// from it: <see cref="Rows"/> rows of X, Y and their lines, then the block's first error, if any.
     /// </summary>
-    private sealed class Slot(double[] x, double[] y, int[]? lines, int capacity) : IDisposable
+    private sealed class Block(int bytes)
     {
-        private readonly Lock _lock = new();
-        private int _pending;
-        private int _errorRow;
+        private double[] _values = [];
+        private int[] _starts = [];
+        private int[] _ends = [];
+        private char[] _chars = [];
 
-        public double[] X { get; set; } = x;
-        public double[] Y { get; set; } = y;
+        /// <summary>The text; the block is its first <see cref="Length"/> bytes.</summary>
+        public byte[] Bytes = new byte[bytes];
 
-        /// <summary>Each row's line, or null when the pass does not keep them.</summary>
-        public int[]? Lines { get; set; } = lines;
+        public int Length;
+        public int FirstLine;
+        public int Rows;
+        public double[] X = [];
+        public double[] Y = [];
+        public int[] Lines = [];
+        public ExceptionDispatchInfo? Error;
 
-        /// <summary>Rows the buffers hold room for.</summary>
-        public int Capacity { get; set; } = capacity;
+        /// <summary>Set once a worker has parsed the block.</summary>
+        public ManualResetEventSlim Done { get; } = new(false);
 
-        public int Rows { get; private set; }
-        public long FirstRow { get; private set; }
-
-        /// <summary>False for the rows before the reader's error: they are not delivered.</summary>
-        public bool Whole { get; private set; }
-
-        /// <summary>Batches queued for this buffer since it was taken.</summary>
-        public int Queued { get; private set; }
-
-        /// <summary>Set while no batch of this buffer is queued or being parsed.</summary>
-        public ManualResetEventSlim Idle { get; } = new(true);
-
-        /// <summary>The error of the first bad row the workers met, if any.</summary>
-        public Exception? Error { get; private set; }
-
-        public void Reset()
+        /// <summary>Makes room for <paramref name="rows"/> rows, keeping those parsed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Reserve(int rows, int d, int k)
         {
-            Rows = 0;
-            FirstRow = 0;
-            Whole = false;
-            Queued = 0;
-            Error = null;
-            _errorRow = int.MaxValue;
+            if (rows <= Lines.Length) return;
+            int room = Math.Max(rows, Math.Max(64, 2 * Lines.Length));
+            Array.Resize(ref X, room * d);
+            Array.Resize(ref Y, room * k);
+            Array.Resize(ref Lines, room);
         }
 
-        public void Close(int rows, long firstRow, bool whole)
-        {
-            Rows = rows;
-            FirstRow = firstRow;
-            Whole = whole;
-        }
-
-        public void BatchQueued()
-        {
-            lock (_lock)
-            {
-                Queued++;
-                if (_pending++ == 0) Idle.Reset();
-            }
-        }
-
-        /// <summary>Counts a parsed batch; <paramref name="error"/>, met at <paramref name="row"/> of the chunk, is kept if it is the first so far.</summary>
-        public void BatchDone(int row, Exception? error)
-        {
-            lock (_lock)
-            {
-                if (error is not null && row < _errorRow)
-                {
-                    _errorRow = row;
-                    Error = error;
-                }
-                if (--_pending == 0) Idle.Set();
-            }
-        }
-
-        public void Dispose() => Idle.Dispose();
-    }
-
-    /// <summary>
-    /// The chosen cells' text of consecutive rows of one chunk, copied by the reader (the reader's own buffer
-    /// moves on) and parsed by a worker; with each row's line, for the messages.
-    /// </summary>
-    /// <remarks>
-    /// A row's text is copied in one piece (one copy per row rather than one per cell: the reader thread is the
-    /// pass's serial part) and each chosen cell is kept as its start and end in the copy; a cell whose text is
-    /// not inside the row's (one Sep unescaped elsewhere) is copied after the row on its own.
-    /// </remarks>
-    private sealed class Batch(int rows, int width)
-    {
-        private readonly int[] _starts = new int[rows * width];
-        private readonly int[] _ends = new int[rows * width];
-        private readonly int[] _lines = new int[rows];
-        private char[] _chars = new char[Math.Max(4096, rows * width * 12)];
-        private int _used;
-
-        public Slot Slot { get; private set; } = null!;
-
-        /// <summary>Index of the batch's first row in its chunk.</summary>
-        public int FirstRow { get; private set; }
-
-        public int Rows { get; private set; }
-
-        public Batch Start(Slot slot, int firstRow)
-        {
-            Slot = slot;
-            FirstRow = firstRow;
-            Rows = 0;
-            _used = 0;
-            return this;
-        }
-
-        /// <summary>Copies the chosen cells of <paramref name="row"/>, a data row.</summary>
-        public void Add(SepReader.Row row, CsvRowParser parser)
-        {
-            int at = Rows * width;
-            var text = row.Span;
-            ref char origin = ref MemoryMarshal.GetReference(text);
-            int rowStart = _used;
-            bool inside = true;
-            for (int j = 0; j < width; j++)
-            {
-                // Cells first: Sep unescapes a quoted cell on access, in its buffer, which the row's copy must then show.
-                var cell = parser.Cell(row, j);
-                long offset = Unsafe.ByteOffset(ref origin, ref MemoryMarshal.GetReference(cell)) / sizeof(char);
-                if (offset < 0 || offset + cell.Length > text.Length)
-                {
-                    inside = false;
-                    break;
-                }
-                _starts[at + j] = rowStart + (int)offset;
-                _ends[at + j] = rowStart + (int)offset + cell.Length;
-            }
-            if (inside)
-            {
-                Append(text);
-            }
-            else
-            {
-                for (int j = 0; j < width; j++)
-                {
-                    var cell = parser.Cell(row, j);
-                    _starts[at + j] = _used;
-                    Append(cell);
-                    _ends[at + j] = _used;
-                }
-            }
-            _lines[Rows++] = row.LineNumberFrom;
-        }
-
-        private void Append(ReadOnlySpan<char> text)
-        {
-            if (_used + text.Length > _chars.Length)
-                Array.Resize(ref _chars, (int)Math.Min(Array.MaxLength, Math.Max(2L * _chars.Length, _used + (long)text.Length)));
-            text.CopyTo(_chars.AsSpan(_used));
-            _used += text.Length;
-        }
-
-        /// <summary>
-        /// Parses the rows into their place in <paramref name="x"/> and <paramref name="y"/> (the first
-        /// <paramref name="d"/> chosen columns, then the other <paramref name="k"/>); stops at the first bad cell.
-        /// </summary>
-        /// <returns>The row (within the batch) and error of the first bad cell, or (0, null).</returns>
-        public (int Row, Exception? Error) Parse(CsvRowParser parser, double[] x, double[] y, int d, int k)
-        {
-            int r = 0;
-            try
-            {
-                var chars = _chars.AsSpan(0, _used);
-                int at = 0;
-                for (; r < Rows; r++)
-                {
-                    int line = _lines[r];
-                    var xs = x.AsSpan((FirstRow + r) * d, d);
-                    for (int j = 0; j < d; j++, at++)
-                        xs[j] = parser.ParseCell(chars[_starts[at].._ends[at]], line, j);
-                    var ys = y.AsSpan((FirstRow + r) * k, k);
-                    for (int j = 0; j < k; j++, at++)
-                        ys[j] = parser.ParseCell(chars[_starts[at].._ends[at]], line, d + j);
-                }
-                return (0, null);
-            }
-            catch (Exception e)
-            {
-                return (r, e);
-            }
-        }
+        public double[] Values(int width) => _values.Length >= width ? _values : _values = new double[width];
+        public int[] Starts(int width) => _starts.Length >= width ? _starts : _starts = new int[width];
+        public int[] Ends(int width) => _ends.Length >= width ? _ends : _ends = new int[width];
+        public Span<char> Chars(int length) => (_chars.Length >= length ? _chars : _chars = new char[length]).AsSpan(0, length);
     }
 }

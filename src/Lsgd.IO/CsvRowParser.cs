@@ -73,7 +73,11 @@ internal sealed class CsvRowParser
     /// for a row with a missing value in a chosen column; throws for a ragged row.
     /// </summary>
     /// <exception cref="CsvFormatException">The row has more or fewer fields than the header.</exception>
-    public bool IsDataRow(SepReader.Row row)
+    public bool IsDataRow(SepReader.Row row) => IsDataRow(row, row.LineNumberFrom);
+
+    /// <summary><see cref="IsDataRow(SepReader.Row)"/> for a row whose first line in the file is <paramref name="line"/>.</summary>
+    /// <exception cref="CsvFormatException">The row has more or fewer fields than the header.</exception>
+    public bool IsDataRow(SepReader.Row row, int line)
     {
         if (row.ColCount == _header.Count)
         {
@@ -84,13 +88,43 @@ internal sealed class CsvRowParser
             }
             return true;
         }
-        if (row.ColCount == 1 && row.Span.IsWhiteSpace()) return false;
-        int column = Math.Min(row.ColCount, _header.Count) + 1;
-        throw new CsvFormatException(_path, row.LineNumberFrom, column, null,
-            $"the row has {Plural(row.ColCount, "field")} but the header has {_header.Count}. " +
-            (row.ColCount < _header.Count ? "A value is missing" : "There is an extra value") +
+        ThrowUnlessBlank(row.ColCount, row.Span, line);
+        return false;
+    }
+
+    /// <summary>
+    /// For a row whose field count is not the header's: returns for a blank line (one field, only white space),
+    /// which holds no data and is skipped; throws the ragged row's error otherwise.
+    /// </summary>
+    /// <param name="colCount">The row's number of fields.</param>
+    /// <param name="text">The row's text, without its line ending.</param>
+    /// <param name="line">The row's (first) line.</param>
+    /// <exception cref="CsvFormatException">The row has more or fewer fields than the header.</exception>
+    public void ThrowUnlessBlank(int colCount, ReadOnlySpan<char> text, int line)
+    {
+        if (colCount == 1 && text.IsWhiteSpace()) return;
+        int column = Math.Min(colCount, _header.Count) + 1;
+        throw new CsvFormatException(_path, line, column, null,
+            $"the row has {Plural(colCount, "field")} but the header has {_header.Count}. " +
+            (colCount < _header.Count ? "A value is missing" : "There is an extra value") +
             $", or the separator is not {Quote.Text(_separator.ToString())}.");
     }
+
+    /// <summary>The number of fields of the header, which every data row has.</summary>
+    public int HeaderCount => _header.Count;
+
+    /// <summary>The field separator.</summary>
+    public char Separator => _separator;
+
+    /// <summary>The header position of each chosen column, in the order of the chosen columns.</summary>
+    public ReadOnlySpan<int> Positions => _indices;
+
+    /// <summary>
+    /// Whether rows of plain UTF-8 text may be split and parsed byte by byte (<see cref="PlainDecimal.TryParseField"/>,
+    /// then <see cref="ParseCell"/> for any cell it declines): a decimal point, missing values as errors, and an ASCII
+    /// separator that cannot be part of a number.
+    /// </summary>
+    public bool ParsesBytes => !_decimalComma && !_drop && _separator < 128 && !"0123456789+-.eE \"\r\n".Contains(_separator);
 
     /// <summary>The (unescaped, untrimmed) text of the <paramref name="j"/>-th chosen cell of <paramref name="row"/>.</summary>
     public ReadOnlySpan<char> Cell(SepReader.Row row, int j) => row[_indices[j]].Span;
