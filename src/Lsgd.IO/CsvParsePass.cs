@@ -453,15 +453,19 @@ internal sealed class CsvParsePass : IDisposable
     }
 
     /// <summary>Splits and parses a block of ASCII text without quotes or carriage returns, byte by byte.</summary>
+    /// <remarks>
+    /// The common row — as many fields as the header, every chosen one accepted by
+    /// <see cref="PlainDecimal.TryParseField"/> — is read in one sweep over its bytes; any other row is read again
+    /// as text by <see cref="ParseRow"/>.
+    /// </remarks>
     private void ParsePlain(Block block, CsvRowParser parser)
     {
         int width = parser.HeaderCount;
         var positions = parser.Positions;
-        var needed = _needed;
         byte separator = (byte)parser.Separator;
         var values = block.Values(width);
-        var starts = block.Starts(width);
-        var ends = block.Ends(width);
+        ref double value = ref MemoryMarshal.GetArrayDataReference(values);
+        ref bool needed = ref MemoryMarshal.GetArrayDataReference(_needed);
         ref byte s = ref MemoryMarshal.GetArrayDataReference(block.Bytes);
         nint n = block.Length, i = 0;
         int line = block.FirstLine;
@@ -472,28 +476,19 @@ internal sealed class CsvParsePass : IDisposable
             bool plain = true;
             while (true)
             {
-                nint fieldStart = i;
-                if (c < width && needed[c])
+                if (c < width && Unsafe.Add(ref needed, c))
                 {
-                    nint end = PlainDecimal.TryParseField(ref s, i, n, separator, out values[c]);
+                    nint end = PlainDecimal.TryParseField(ref s, i, n, separator, out Unsafe.Add(ref value, c));
                     if (end < 0)
                     {
                         plain = false;
-                        i = FieldEnd(ref s, i, n, separator);
+                        end = FieldEnd(ref s, i, n, separator);
                     }
-                    else
-                    {
-                        i = end;
-                    }
+                    i = end;
                 }
                 else
                 {
                     i = FieldEnd(ref s, i, n, separator);
-                }
-                if (c < width)
-                {
-                    starts[c] = (int)fieldStart;
-                    ends[c] = (int)i;
                 }
                 c++;
                 if (i < n && Unsafe.Add(ref s, i) == separator)
@@ -503,8 +498,6 @@ internal sealed class CsvParsePass : IDisposable
                 }
                 break;
             }
-            nint lineEnd = i;
-            if (i < n) i++; // the line feed
             int r = block.Rows;
             if (c == width && plain)
             {
@@ -520,28 +513,44 @@ internal sealed class CsvParsePass : IDisposable
             }
             else
             {
-                var rowText = block.Chars((int)(lineEnd - lineStart));
-                Ascii.ToUtf16(block.Bytes.AsSpan((int)lineStart, (int)(lineEnd - lineStart)), rowText, out _);
-                if (c != width)
-                {
-                    parser.ThrowUnlessBlank(c, rowText, line);
-                }
-                else
-                {
-                    block.Reserve(r + 1, _d, _k);
-                    for (int j = 0; j < _d + _k; j++)
-                    {
-                        int p = positions[j];
-                        double v = parser.ParseCell(rowText[(starts[p] - (int)lineStart)..(ends[p] - (int)lineStart)], line, j);
-                        if (j < _d) block.X[r * _d + j] = v;
-                        else block.Y[r * _k + j - _d] = v;
-                    }
-                    block.Lines[r] = line;
-                    block.Rows = r + 1;
-                }
+                ParseRow(block, parser, block.Bytes.AsSpan((int)lineStart, (int)(i - lineStart)), c, line);
             }
+            if (i < n) i++; // the line feed
             line++;
         }
+    }
+
+    /// <summary>
+    /// A row of a plain block that is not the common one: ragged, blank, or with a cell that
+    /// <see cref="PlainDecimal.TryParseField"/> declines, read as text by <see cref="CsvRowParser"/>.
+    /// </summary>
+    private void ParseRow(Block block, CsvRowParser parser, ReadOnlySpan<byte> bytes, int fields, int line)
+    {
+        var text = block.Chars(bytes.Length);
+        Ascii.ToUtf16(bytes, text, out _);
+        if (fields != parser.HeaderCount)
+        {
+            parser.ThrowUnlessBlank(fields, text, line);
+            return;
+        }
+        var starts = block.Starts(fields + 1);
+        int c = 0;
+        starts[0] = 0;
+        for (int at = 0; at < text.Length; at++)
+            if (text[at] == parser.Separator) starts[++c] = at + 1;
+        starts[fields] = text.Length + 1;
+        int r = block.Rows;
+        block.Reserve(r + 1, _d, _k);
+        var positions = parser.Positions;
+        for (int j = 0; j < _d + _k; j++)
+        {
+            int p = positions[j];
+            double v = parser.ParseCell(text[starts[p]..(starts[p + 1] - 1)], line, j);
+            if (j < _d) block.X[r * _d + j] = v;
+            else block.Y[r * _k + j - _d] = v;
+        }
+        block.Lines[r] = line;
+        block.Rows = r + 1;
     }
 
     /// <summary>Where the field that starts at <paramref name="i"/> ends: at the next separator or line feed, or <paramref name="n"/>.</summary>
@@ -608,7 +617,6 @@ internal sealed class CsvParsePass : IDisposable
     {
         private double[] _values = [];
         private int[] _starts = [];
-        private int[] _ends = [];
         private char[] _chars = [];
 
         /// <summary>The text; the block is its first <see cref="Length"/> bytes.</summary>
@@ -638,7 +646,6 @@ internal sealed class CsvParsePass : IDisposable
 
         public double[] Values(int width) => _values.Length >= width ? _values : _values = new double[width];
         public int[] Starts(int width) => _starts.Length >= width ? _starts : _starts = new int[width];
-        public int[] Ends(int width) => _ends.Length >= width ? _ends : _ends = new int[width];
         public Span<char> Chars(int length) => (_chars.Length >= length ? _chars : _chars = new char[length]).AsSpan(0, length);
     }
 }

@@ -77,4 +77,62 @@ public class PlainDecimalTest
         }
         Assert.True(accepted > 100_000, $"only {accepted} of 200000 taken by the fast path");
     }
+
+    /// <summary>TryParseField on a field of <paramref name="row"/> (UTF-8) starting at <paramref name="start"/>: its value and end, or null.</summary>
+    private static (double Value, int End)? Field(byte[] row, int start, byte separator = (byte)',')
+    {
+        nint end = PlainDecimal.TryParseField(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(row), start, row.Length, separator, out double value);
+        return end < 0 ? null : (value, (int)end);
+    }
+
+    [Theory]
+    [InlineData("-3.141593")]
+    [InlineData("12345678.87654321")]
+    [InlineData("1234567890123456789")]
+    [InlineData("12345678901234567890")]
+    [InlineData("123456789012345678901234")]
+    [InlineData("00000000000000000000001")]
+    [InlineData("  12.5 ")]
+    [InlineData("1e5x")]
+    [InlineData("1e00001")]
+    [InlineData("1 2")]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData("9007199254740993")]
+    [InlineData("1.2.3")]
+    [InlineData("NaN")]
+    public void AFieldIsAcceptedExactlyWhenItsTextIsAndGivesTheSameDouble(string text)
+    {
+        // The field alone, then followed by a separator and more fields, then by a line feed: eight-byte reads
+        // must stop at the field's end whatever follows.
+        foreach (string after in new[] { "", ",7.5,2", "\n3,4\n", ",12345678,1" })
+        {
+            var row = System.Text.Encoding.ASCII.GetBytes("9," + text + after);
+            var field = Field(row, 2);
+            bool plain = PlainDecimal.TryParse(text, out double expected);
+            Assert.Equal(plain, field is not null);
+            if (field is not { } f) continue;
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(f.Value));
+            Assert.Equal(2 + text.Length, f.End);
+        }
+    }
+
+    [Fact]
+    public void RandomFieldsInARowGiveWhatTheirTextGives()
+    {
+        var rng = new Random(5);
+        string[] pieces = ["0", "1", "9", "5", ".", "-", "+", "e", "E", " ", "x", "00000000", "12345678", "987654321"];
+        for (int t = 0; t < 100_000; t++)
+        {
+            string text = rng.Next(3) == 0
+                ? string.Concat(Enumerable.Range(0, rng.Next(0, 8)).Select(_ => pieces[rng.Next(pieces.Length)]))
+                : ((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-12, 12))).ToString(rng.Next(2) == 0 ? "F6" : "R", CultureInfo.InvariantCulture);
+            var row = System.Text.Encoding.ASCII.GetBytes(text + (rng.Next(3) switch { 0 => "", 1 => "\n1,2", _ => ",3.25,4" }));
+            var field = Field(row, 0);
+            bool plain = PlainDecimal.TryParse(text, out double expected);
+            Assert.True(plain == field is not null, $"'{text}': TryParse {plain}, TryParseField {field is not null}");
+            if (field is { } f)
+                Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(f.Value) && f.End == text.Length, $"'{text}': {f.Value:R} vs {expected:R}, end {f.End}");
+        }
+    }
 }
