@@ -7,8 +7,9 @@ namespace Lsgd.IO;
 /// <summary>
 /// Turns the chosen cells of one CSV row into finite doubles, or names the file, line and column of the
 /// first cell that is not one. The single place where CSV cells are validated: <see cref="CsvReader"/>
-/// (whole file in memory) and <see cref="CsvRowSource"/> (streaming: rows checked on its reader thread, cells
-/// parsed on its worker threads) both call it.
+/// (whole file in memory) and <see cref="CsvRowSource"/> (streaming) both call it, from the worker threads of
+/// their <see cref="CsvParsePass"/>: for every row Sep reads, and for the rows and cells the pass's byte-level
+/// path does not take (<see cref="ParsesBytes"/>).
 /// </summary>
 /// <remarks>
 /// Cells are trimmed, then read in the invariant culture with <see cref="NumberStyles.Float"/>. Plain decimals

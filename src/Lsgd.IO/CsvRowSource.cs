@@ -7,25 +7,25 @@ namespace Lsgd.IO;
 /// messages as <see cref="CsvDataset"/> and <see cref="CsvReader.ReadColumns"/> (features used as they are).
 /// </summary>
 /// <remarks>
-/// Each pass (a <see cref="CsvParsePass"/>, shared with <see cref="CsvReader.ReadColumns"/>) reads the file
-/// on a background reader thread and turns cells into numbers on <see cref="Environment.ProcessorCount"/>
-/// worker threads. The reader splits the file into rows with Sep,
-/// skips blank lines, rejects ragged rows, and copies the chosen cells' text of up to <see cref="BatchRows"/>
-/// rows into a batch; a worker parses a batch straight into its place in a chunk buffer. Chunks reach the
-/// consumer in file order once all their batches are parsed, so the numbers, their order and the chunks are
-/// those of a single-threaded read. The reader runs up to <see cref="ReadAhead"/> chunks ahead of the
-/// consumer; memory stays at <see cref="ReadAhead"/> + 2 chunks plus a few batches of text. A bad cell stops
-/// the pass where it is met: the whole chunks before it are delivered, then the consumer's <c>MoveNext</c>
-/// throws the <see cref="CsvFormatException"/> (file, line, column) of the first bad row. Cancelling the
-/// token, or leaving the <c>foreach</c> early, stops the reader and worker threads and closes the file before
-/// control returns.
+/// Each pass (a <see cref="CsvParsePass"/>, shared with <see cref="CsvReader.ReadColumns"/>) reads the file's bytes
+/// on a background reader thread, in blocks of whole rows (about <see cref="BatchRows"/> rows of 64 bytes), and
+/// parses them on <see cref="Environment.ProcessorCount"/> worker threads: each worker splits its block into rows
+/// and cells and turns cells into numbers — plain text byte by byte, anything else (quotes, carriage returns,
+/// non-ASCII text, a decimal comma, dropped missing values) with Sep — skipping blank lines and rejecting ragged
+/// rows. Blocks reach the consumer in file order and their rows are copied into chunks of the size asked for, so
+/// the numbers, their order and the chunks are those of a single-threaded read. The reader runs up to
+/// <see cref="ReadAhead"/> + 2 blocks per worker ahead of the consumer, and a pass's chunk buffers are reused:
+/// memory stays at one chunk plus about a megabyte of blocks. A bad cell stops the pass where it is met:
+/// the whole chunks before it are delivered, then the consumer's <c>MoveNext</c> throws the
+/// <see cref="CsvFormatException"/> (file, line, column) of the first bad row. Cancelling the token, or leaving
+/// the <c>foreach</c> early, stops the reader and worker threads and closes the file before control returns.
 /// </remarks>
 public sealed class CsvRowSource : IRowSource
 {
-    /// <summary>How many parsed chunks the reader thread may hold ready beyond the one it is filling.</summary>
+    /// <summary>How many blocks of text per worker thread the reader may read ahead of the consumer, beyond the two it holds.</summary>
     public const int ReadAhead = CsvParsePass.ReadAhead;
 
-    /// <summary>Rows per batch of cells handed to a worker thread (fewer when a chunk is smaller).</summary>
+    /// <summary>Size of a block of text handed to a worker thread, in rows of 64 bytes (a block holds at least one whole row).</summary>
     public const int BatchRows = 1024;
 
     private readonly string[] _columns;
@@ -91,7 +91,7 @@ public sealed class CsvRowSource : IRowSource
     /// </summary>
     internal CsvBlock? Block { get; init; }
 
-    /// <summary>Rows per batch (tests set smaller ones).</summary>
+    /// <summary>Block size, in rows of 64 bytes (tests set smaller ones).</summary>
     internal int RowsPerBatch { get; set; } = BatchRows;
 
     /// <inheritdoc />
