@@ -44,7 +44,7 @@ internal static class RowMath
     }
 
     /// <summary>
-    /// The rows of <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool)"/>
+    /// The rows of <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool, int?)"/>
     /// for short rows (or without vector hardware): one output at a time, a tight scalar loop over the rows
     /// with w, b and the intercept's gradient in locals, as a hand-written loop would be.
     /// </summary>
@@ -113,53 +113,72 @@ internal static class RowMath
         return sumSq;
     }
 
-    /// <summary>Rows per micro-block: few enough (25 KB at d = 100) that rows read for the residuals are still in L1 for the gradient.</summary>
-    private const int MicroRows = 32;
+    /// <summary>Rows per micro-block: few enough (13 KB at d = 100) that rows read for the residuals are still in L1 for the gradient.</summary>
+    internal const int MicroRows = 16;
 
     /// <summary>
     /// <see cref="Accumulate(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, bool, double)"/>
     /// for <paramref name="rows"/> consecutive rows (x: rows × d, y: rows × k), returning Σ r².
     /// </summary>
     /// <remarks>
-    /// Works in micro-blocks of <see cref="MicroRows"/> rows, in two steps: the residuals of four rows at a time
-    /// (each load of w serves four rows, and the eight accumulators do not wait on each other), then
-    /// g −= Σₜ rₜxₜ with 32 columns of the sum held in registers across the block's rows, so g is read and
-    /// written once per block instead of once per row. The second step reads the rows from L1. The sums are
-    /// grouped differently from the row-by-row form (same values to rounding); for a given block the result
-    /// does not depend on anything else, so it is reproducible for any thread count.
+    /// Works in micro-blocks of <see cref="MicroRows"/> rows, in two steps (<see cref="RowKernels"/>): the residuals
+    /// of four rows at a time (each load of w serves four rows, and the eight accumulators do not wait on each
+    /// other), then g −= Σₜ rₜxₜ with 64 columns of the sum (32 with 256-bit vectors) held in registers across the
+    /// block's rows, so g is read and written once per block instead of once per row. The second step reads the
+    /// rows from L1, so X is read from memory once. The sums are grouped differently from the row-by-row form
+    /// (same values to rounding); for a given block and vector width the result does not depend on anything else,
+    /// so it is reproducible for any thread count.
     /// </remarks>
+    /// <param name="layout">The parameter layout.</param>
+    /// <param name="theta">The parameters.</param>
+    /// <param name="g">The gradient, added to.</param>
+    /// <param name="x">rows × d features.</param>
+    /// <param name="y">rows × k targets (unused without targets).</param>
+    /// <param name="weights">One weight per row, or empty.</param>
+    /// <param name="rows">The rows.</param>
+    /// <param name="withTargets">Whether r = y − wᵀx − b (else r = −wᵀx − b).</param>
+    /// <param name="vectorBits">512, 256 or 0 (scalar loops) to force a code path in tests; by default the widest the CPU has (<see cref="Kernels.GramVectorBits"/>).</param>
     public static double AccumulateRows(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets)
+        ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets, int? vectorBits = null)
     {
-        int d = layout.Features, k = layout.Outputs;
-        double sumSq = 0;
-        if (d <= SmallRow || !Vector256.IsHardwareAccelerated)
+        int d = layout.Features, k = layout.Outputs, bits = vectorBits ?? Kernels.GramVectorBits;
+        if (d <= SmallRow || bits == 0)
             return AccumulateRowsSmall(layout, theta, g, x, y, weights, rows, withTargets);
+        double sumSq = 0;
         Span<double> r = stackalloc double[MicroRows];
         for (int s = 0; s < rows; s += MicroRows)
         {
             int m = Math.Min(MicroRows, rows - s);
-            sumSq += AccumulateMicroBlock(layout, theta, g, x.Slice(s * d, m * d), withTargets ? y.Slice(s * k, m * k) : default,
-                weights.IsEmpty ? default : weights.Slice(s, m), m, withTargets, r[..m]);
+            sumSq += AccumulateMicroBlock(layout, theta, g, x.Slice(s * d, m * d), default, default,
+                withTargets ? y.Slice(s * k, m * k) : default, weights.IsEmpty ? default : weights.Slice(s, m), m, withTargets, r[..m], bits);
         }
         return sumSq;
     }
 
     /// <summary>
-    /// As <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool)"/>
-    /// for single-precision rows: each micro-block is widened to double in an L1-sized buffer first, then goes
-    /// through the same two steps (every product and sum is double).
+    /// As <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool, int?)"/>
+    /// for single-precision rows: the first output's dot products widen each micro-block to double as they read
+    /// it, into an L1-sized buffer that the other steps then use (every product and sum is double).
     /// </summary>
+    /// <param name="layout">The parameter layout.</param>
+    /// <param name="theta">The parameters.</param>
+    /// <param name="g">The gradient, added to.</param>
+    /// <param name="x">rows × d features.</param>
+    /// <param name="y">rows × k targets (unused without targets).</param>
+    /// <param name="weights">One weight per row, or empty.</param>
+    /// <param name="rows">The rows.</param>
+    /// <param name="withTargets">Whether r = y − wᵀx − b (else r = −wᵀx − b).</param>
+    /// <param name="vectorBits">512, 256 or 0 (row by row) to force a code path in tests; by default the widest the CPU has.</param>
     public static double AccumulateRows(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<float> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets)
+        ReadOnlySpan<float> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets, int? vectorBits = null)
     {
-        int d = layout.Features, k = layout.Outputs;
+        int d = layout.Features, k = layout.Outputs, bits = vectorBits ?? Kernels.GramVectorBits;
         double sumSq = 0;
-        if (d <= SmallRow || !Vector256.IsHardwareAccelerated)
+        if (d <= SmallRow || bits == 0)
         {
             for (int i = 0; i < rows; i++)
                 sumSq += Accumulate(layout, theta, g, x.Slice(i * d, d), withTargets ? y.Slice(i * k, k) : default, withTargets,
-                    weights.IsEmpty ? 1.0 : weights[i]);
+                    weights.IsEmpty ? 1.0 : weights[i], bits);
             return sumSq;
         }
         var wide = System.Buffers.ArrayPool<double>.Shared.Rent(MicroRows * d);
@@ -170,9 +189,8 @@ internal static class RowMath
             {
                 int m = Math.Min(MicroRows, rows - s);
                 var block = wide.AsSpan(0, m * d);
-                TensorPrimitives.ConvertTruncating(x.Slice(s * d, m * d), block);
-                sumSq += AccumulateMicroBlock(layout, theta, g, block, withTargets ? y.Slice(s * k, m * k) : default,
-                    weights.IsEmpty ? default : weights.Slice(s, m), m, withTargets, r[..m]);
+                sumSq += AccumulateMicroBlock(layout, theta, g, block, x.Slice(s * d, m * d), block,
+                    withTargets ? y.Slice(s * k, m * k) : default, weights.IsEmpty ? default : weights.Slice(s, m), m, withTargets, r[..m], bits);
             }
         }
         finally
@@ -182,9 +200,13 @@ internal static class RowMath
         return sumSq;
     }
 
-    /// <summary>The two steps for m ≤ <see cref="MicroRows"/> rows (x: m × d, y: m × k); r is scratch of m values.</summary>
-    private static double AccumulateMicroBlock(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<double> block, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int m, bool withTargets, Span<double> r)
+    /// <summary>
+    /// The two steps for m ≤ <see cref="MicroRows"/> rows (block: m × d, y: m × k); r is scratch of m values. With
+    /// single-precision rows in <paramref name="single"/>, <paramref name="block"/> is <paramref name="wide"/>, which
+    /// the first output's dot products fill with the widened rows.
+    /// </summary>
+    private static double AccumulateMicroBlock(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g, ReadOnlySpan<double> block,
+        ReadOnlySpan<float> single, Span<double> wide, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int m, bool withTargets, Span<double> r, int bits)
     {
         bool weighted = !weights.IsEmpty;
         int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
@@ -192,13 +214,17 @@ internal static class RowMath
         for (int o = 0; o < k; o++)
         {
             var w = theta.Slice(o * bs, d);
-            Dots(block, d, m, w, r);
+            if (o == 0 && !single.IsEmpty)
+                RowKernels.DotsWiden(single, d, m, w, r, wide, bits);
+            else
+                RowKernels.Dots(block, d, m, w, r, bits);
             double sumR = 0;
+            double b = layout.HasIntercept ? theta[o * bs + d] : 0.0;
             for (int t = 0; t < m; t++)
             {
                 double rt = (withTargets ? y[t * k + o] : 0.0) - r[t];
                 if (layout.HasIntercept)
-                    rt -= theta[o * bs + d];
+                    rt -= b;
                 if (weighted)
                 {
                     double wr = weights[t] * rt;
@@ -211,134 +237,27 @@ internal static class RowMath
                 sumR += rt;
                 r[t] = -rt;
             }
-            AddRows(block, d, m, r, g.Slice(o * bs, d));
+            RowKernels.AddRows(block, d, m, r, g.Slice(o * bs, d), bits);
             if (layout.HasIntercept)
                 g[o * bs + d] -= sumR;
         }
         return sumSq;
     }
 
-    /// <summary>dots[t] = xₜ·w for the m rows of <paramref name="x"/> (row-major, d columns).</summary>
-    private static void Dots(ReadOnlySpan<double> x, int d, int m, ReadOnlySpan<double> w, Span<double> dots)
-    {
-        ref double xr = ref MemoryMarshal.GetReference(x);
-        ref double wr = ref MemoryMarshal.GetReference(w);
-        int t = 0;
-        for (; t + 4 <= m; t += 4)
-        {
-            nuint r0 = (nuint)(t * d), r1 = r0 + (nuint)d, r2 = r1 + (nuint)d, r3 = r2 + (nuint)d;
-            Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
-            Vector256<double> b0 = default, b1 = default, b2 = default, b3 = default;
-            int j = 0;
-            for (; j + 8 <= d; j += 8)
-            {
-                nuint u = (nuint)j;
-                var w0 = Vector256.LoadUnsafe(ref wr, u);
-                var w1 = Vector256.LoadUnsafe(ref wr, u + 4);
-                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, r0 + u), w0, a0);
-                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, r1 + u), w0, a1);
-                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, r2 + u), w0, a2);
-                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, r3 + u), w0, a3);
-                b0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, r0 + u + 4), w1, b0);
-                b1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, r1 + u + 4), w1, b1);
-                b2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, r2 + u + 4), w1, b2);
-                b3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, r3 + u + 4), w1, b3);
-            }
-            if (j + 4 <= d)
-            {
-                nuint u = (nuint)j;
-                var w0 = Vector256.LoadUnsafe(ref wr, u);
-                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, r0 + u), w0, a0);
-                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, r1 + u), w0, a1);
-                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, r2 + u), w0, a2);
-                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, r3 + u), w0, a3);
-                j += 4;
-            }
-            double s0 = Vector256.Sum(a0 + b0), s1 = Vector256.Sum(a1 + b1), s2 = Vector256.Sum(a2 + b2), s3 = Vector256.Sum(a3 + b3);
-            for (; j < d; j++)
-            {
-                double wj = Unsafe.Add(ref wr, j);
-                s0 += Unsafe.Add(ref xr, r0 + (nuint)j) * wj;
-                s1 += Unsafe.Add(ref xr, r1 + (nuint)j) * wj;
-                s2 += Unsafe.Add(ref xr, r2 + (nuint)j) * wj;
-                s3 += Unsafe.Add(ref xr, r3 + (nuint)j) * wj;
-            }
-            dots[t] = s0; dots[t + 1] = s1; dots[t + 2] = s2; dots[t + 3] = s3;
-        }
-        for (; t < m; t++)
-            dots[t] = TensorPrimitives.Dot(x.Slice(t * d, d), w);
-    }
-
-    /// <summary>g += Σₜ cₜ·xₜ over the m rows of <paramref name="x"/>, 32 columns at a time held in registers.</summary>
-    private static void AddRows(ReadOnlySpan<double> x, int d, int m, ReadOnlySpan<double> c, Span<double> g)
-    {
-        ref double xr = ref MemoryMarshal.GetReference(x);
-        ref double gr = ref MemoryMarshal.GetReference(g);
-        int j = 0;
-        for (; j + 32 <= d; j += 32)
-        {
-            Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-            nuint row = (nuint)j;
-            for (int t = 0; t < m; t++, row += (nuint)d)
-            {
-                var ct = Vector256.Create(c[t]);
-                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, row), ct, a0);
-                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, row + 4), ct, a1);
-                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, row + 8), ct, a2);
-                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, row + 12), ct, a3);
-                a4 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, row + 16), ct, a4);
-                a5 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, row + 20), ct, a5);
-                a6 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, row + 24), ct, a6);
-                a7 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, row + 28), ct, a7);
-            }
-            nuint u = (nuint)j;
-            (Vector256.LoadUnsafe(ref gr, u) + a0).StoreUnsafe(ref gr, u);
-            (Vector256.LoadUnsafe(ref gr, u + 4) + a1).StoreUnsafe(ref gr, u + 4);
-            (Vector256.LoadUnsafe(ref gr, u + 8) + a2).StoreUnsafe(ref gr, u + 8);
-            (Vector256.LoadUnsafe(ref gr, u + 12) + a3).StoreUnsafe(ref gr, u + 12);
-            (Vector256.LoadUnsafe(ref gr, u + 16) + a4).StoreUnsafe(ref gr, u + 16);
-            (Vector256.LoadUnsafe(ref gr, u + 20) + a5).StoreUnsafe(ref gr, u + 20);
-            (Vector256.LoadUnsafe(ref gr, u + 24) + a6).StoreUnsafe(ref gr, u + 24);
-            (Vector256.LoadUnsafe(ref gr, u + 28) + a7).StoreUnsafe(ref gr, u + 28);
-        }
-        for (; j + 4 <= d; j += 4)
-        {
-            // Two accumulators (even and odd rows) so consecutive rows do not wait on each other.
-            Vector256<double> a0 = default, a1 = default;
-            nuint row = (nuint)j;
-            int t = 0;
-            for (; t + 2 <= m; t += 2, row += (nuint)(2 * d))
-            {
-                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, row), Vector256.Create(c[t]), a0);
-                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, row + (nuint)d), Vector256.Create(c[t + 1]), a1);
-            }
-            if (t < m)
-                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, row), Vector256.Create(c[t]), a0);
-            nuint u = (nuint)j;
-            (Vector256.LoadUnsafe(ref gr, u) + (a0 + a1)).StoreUnsafe(ref gr, u);
-        }
-        for (; j < d; j++)
-        {
-            double sum = 0;
-            for (int t = 0; t < m; t++) sum += c[t] * Unsafe.Add(ref xr, t * d + j);
-            g[j] += sum;
-        }
-    }
-
     /// <summary>As <see cref="Accumulate(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, bool, double)"/>, for a single-precision row widened to double.</summary>
     public static double Accumulate(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<float> x, ReadOnlySpan<double> y, bool withTargets, double weight = 1.0)
+        ReadOnlySpan<float> x, ReadOnlySpan<double> y, bool withTargets, double weight = 1.0, int? vectorBits = null)
     {
         int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
         double sumSq = 0;
         for (int o = 0; o < k; o++)
         {
-            double r = (withTargets ? y[o] : 0.0) - Kernels.DotWiden(x, theta.Slice(o * bs, d));
+            double r = (withTargets ? y[o] : 0.0) - Kernels.DotWiden(x, theta.Slice(o * bs, d), vectorBits);
             if (layout.HasIntercept)
                 r -= theta[o * bs + d];
             double wr = weight * r;
             sumSq += wr * r;
-            Kernels.AxpyWiden(-wr, x, g.Slice(o * bs, d));
+            Kernels.AxpyWiden(-wr, x, g.Slice(o * bs, d), vectorBits);
             if (layout.HasIntercept)
                 g[o * bs + d] -= wr;
         }

@@ -21,50 +21,90 @@ namespace Lsgd.LinearAlgebra;
 internal static class Kernels
 {
     /// <summary>Σ xᵢ·wᵢ with x widened to double: result = Σ (double)x[i] * w[i].</summary>
-    public static double DotWiden(ReadOnlySpan<float> x, ReadOnlySpan<double> w)
+    /// <param name="x">The single-precision values.</param>
+    /// <param name="w">As many double-precision weights.</param>
+    /// <param name="vectorBits">512, 256 or 0 (scalar) to force a code path in tests; by default <see cref="GramVectorBits"/>.</param>
+    public static double DotWiden(ReadOnlySpan<float> x, ReadOnlySpan<double> w, int? vectorBits = null)
     {
         if (x.Length != w.Length) Throw.Length(nameof(w), w.Length, x.Length, "one weight per feature");
-        int i = 0;
+        int bits = vectorBits ?? GramVectorBits;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref double wr = ref MemoryMarshal.GetReference(w);
+        nuint i = 0, n = (nuint)x.Length;
         double sum = 0;
-        if (Vector256.IsHardwareAccelerated && x.Length >= 8)
+        if (bits == 512 && n >= 16)
         {
-            ref float xr = ref MemoryMarshal.GetReference(x);
-            ref double wr = ref MemoryMarshal.GetReference(w);
+            var acc0 = Vector512<double>.Zero;
+            var acc1 = Vector512<double>.Zero;
+            for (; i + 16 <= n; i += 16)
+            {
+                acc0 = Vector512.FusedMultiplyAdd(Widen8(ref xr, i), Vector512.LoadUnsafe(ref wr, i), acc0);
+                acc1 = Vector512.FusedMultiplyAdd(Widen8(ref xr, i + 8), Vector512.LoadUnsafe(ref wr, i + 8), acc1);
+            }
+            if (i + 8 <= n)
+            {
+                acc0 = Vector512.FusedMultiplyAdd(Widen8(ref xr, i), Vector512.LoadUnsafe(ref wr, i), acc0);
+                i += 8;
+            }
+            sum = Vector512.Sum(acc0 + acc1);
+        }
+        else if (bits != 0 && n >= 8)
+        {
             var acc0 = Vector256<double>.Zero;
             var acc1 = Vector256<double>.Zero;
-            for (; i <= x.Length - 8; i += 8)
+            for (; i + 8 <= n; i += 8)
             {
-                var wide = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i));
-                acc0 = Vector256.FusedMultiplyAdd(wide.Lower, Vector256.LoadUnsafe(ref wr, (nuint)i), acc0);
-                acc1 = Vector256.FusedMultiplyAdd(wide.Upper, Vector256.LoadUnsafe(ref wr, (nuint)(i + 4)), acc1);
+                acc0 = Vector256.FusedMultiplyAdd(Widen4(ref xr, i), Vector256.LoadUnsafe(ref wr, i), acc0);
+                acc1 = Vector256.FusedMultiplyAdd(Widen4(ref xr, i + 4), Vector256.LoadUnsafe(ref wr, i + 4), acc1);
             }
             sum = Vector256.Sum(acc0 + acc1);
         }
-        for (; i < x.Length; i++)
-            sum += x[i] * w[i];
+        for (; i < n; i++)
+            sum += Unsafe.Add(ref xr, i) * Unsafe.Add(ref wr, i);
         return sum;
     }
 
     /// <summary>y ← y + a·x with x widened to double.</summary>
-    public static void AxpyWiden(double a, ReadOnlySpan<float> x, Span<double> y)
+    /// <param name="a">The factor.</param>
+    /// <param name="x">The single-precision values.</param>
+    /// <param name="y">As many double-precision values, updated.</param>
+    /// <param name="vectorBits">512, 256 or 0 (scalar) to force a code path in tests; by default <see cref="GramVectorBits"/>.</param>
+    public static void AxpyWiden(double a, ReadOnlySpan<float> x, Span<double> y, int? vectorBits = null)
     {
         if (x.Length != y.Length) Throw.Length(nameof(y), y.Length, x.Length, "one value per feature");
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && x.Length >= 8)
+        int bits = vectorBits ?? GramVectorBits;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref double yr = ref MemoryMarshal.GetReference(y);
+        nuint i = 0, n = (nuint)x.Length;
+        if (bits == 512)
         {
-            ref float xr = ref MemoryMarshal.GetReference(x);
-            ref double yr = ref MemoryMarshal.GetReference(y);
-            var va = Vector256.Create(a);
-            for (; i <= x.Length - 8; i += 8)
-            {
-                var wide = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i));
-                Vector256.FusedMultiplyAdd(wide.Lower, va, Vector256.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-                Vector256.FusedMultiplyAdd(wide.Upper, va, Vector256.LoadUnsafe(ref yr, (nuint)(i + 4))).StoreUnsafe(ref yr, (nuint)(i + 4));
-            }
+            var va = Vector512.Create(a);
+            for (; i + 8 <= n; i += 8)
+                Vector512.FusedMultiplyAdd(Widen8(ref xr, i), va, Vector512.LoadUnsafe(ref yr, i)).StoreUnsafe(ref yr, i);
         }
-        for (; i < x.Length; i++)
-            y[i] += a * x[i];
+        if (bits != 0)
+        {
+            var va = Vector256.Create(a);
+            for (; i + 4 <= n; i += 4)
+                Vector256.FusedMultiplyAdd(Widen4(ref xr, i), va, Vector256.LoadUnsafe(ref yr, i)).StoreUnsafe(ref yr, i);
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref yr, i) += a * Unsafe.Add(ref xr, i);
     }
+
+    /// <summary>x[i … i+8) widened to double (one vcvtps2pd with AVX-512F).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> Widen8(ref float x, nuint i) =>
+        Avx512F.IsSupported
+            ? Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, i))
+            : Vector512.WidenLower(Vector256.LoadUnsafe(ref x, i).ToVector512Unsafe());
+
+    /// <summary>x[i … i+4) widened to double (one vcvtps2pd with AVX).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> Widen4(ref float x, nuint i) =>
+        Avx.IsSupported
+            ? Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref x, i))
+            : Vector256.WidenLower(Vector128.LoadUnsafe(ref x, i).ToVector256Unsafe());
 
     /// <summary>
     /// G += ZᵀZ on and below the diagonal, for Z a block of <paramref name="rows"/> rows stored row-major with

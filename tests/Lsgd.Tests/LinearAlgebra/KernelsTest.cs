@@ -9,27 +9,32 @@ public class KernelsTest
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void DotWidenEqualsAPlainDoubleLoop(int n)
+    public void DotWidenEqualsAPlainDoubleLoopOnEveryCodePath(int n)
     {
         var rng = new Random(n);
         var x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         var w = Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
-        double expected = 0;
-        for (int i = 0; i < n; i++) expected += (double)x[i] * w[i];
-        Assert.Equal(expected, Kernels.DotWiden(x, w), 1e-13);
+        double expected = 0, magnitude = 0;
+        for (int i = 0; i < n; i++) { expected += (double)x[i] * w[i]; magnitude += Math.Abs((double)x[i] * w[i]); }
+        foreach (int? bits in new int?[] { 512, 256, 0, null })
+            Assert.True(Math.Abs(expected - Kernels.DotWiden(x, w, bits)) <= 4 * (n + 1) * 1.1e-16 * magnitude, $"{bits}-bit path, n = {n}");
     }
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void AxpyWidenEqualsAPlainDoubleLoop(int n)
+    public void AxpyWidenEqualsAPlainDoubleLoopOnEveryCodePath(int n)
     {
-        var rng = new Random(n + 100);
-        var x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-        var y = Enumerable.Range(0, n).Select(_ => rng.NextDouble()).ToArray();
-        var expected = (double[])y.Clone();
-        for (int i = 0; i < n; i++) expected[i] += -0.75 * x[i];
-        Kernels.AxpyWiden(-0.75, x, y);
-        for (int i = 0; i < n; i++) Assert.Equal(expected[i], y[i], 15);
+        foreach (int? bits in new int?[] { 512, 256, 0, null })
+        {
+            var rng = new Random(n + 100);
+            var x = Enumerable.Range(0, n + 1).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            var y = Enumerable.Range(0, n + 1).Select(_ => rng.NextDouble()).ToArray();
+            var expected = (double[])y.Clone();
+            for (int i = 0; i < n; i++) expected[i] += -0.75 * x[i];
+            Kernels.AxpyWiden(-0.75, x.AsSpan(0, n), y.AsSpan(0, n), bits);
+            for (int i = 0; i < n; i++) Assert.True(Math.Abs(expected[i] - y[i]) <= 2.3e-16 * Math.Abs(expected[i]) + 1e-300, $"{bits}-bit path, n = {n}, [{i}]");
+            Assert.Equal(expected[n], y[n]);   // past the span: untouched
+        }
     }
 
     [Theory]

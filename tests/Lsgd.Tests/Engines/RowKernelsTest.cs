@@ -1,0 +1,214 @@
+using Lsgd.Engines;
+using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
+using Lsgd.Models;
+
+namespace Lsgd.Tests.Engines;
+
+/// <summary>
+/// The gradient pass's vector kernels on every code path (512-bit, 256-bit, scalar) against double-double
+/// references, at sizes that exercise every tail: rows not a multiple of 4 or of a micro-block, d not a multiple
+/// of any vector width. The bound is the classic one for a sum of n terms in any order, 2·n·ε·Σ|terms|, so a
+/// dropped, doubled or misplaced term fails by orders of magnitude.
+/// </summary>
+public class RowKernelsTest
+{
+    private const double Eps = 1.1102230246251565e-16;
+
+    public static readonly int[] Paths = [512, 256];
+
+    public static TheoryData<int, int, int> RowShapes()
+    {
+        var data = new TheoryData<int, int, int>();
+        foreach (int bits in Paths)
+            foreach (int d in new[] { 1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 20, 23, 24, 31, 32, 33, 36, 63, 64, 65, 71, 100, 129 })
+                foreach (int m in new[] { 1, 3, 4, 5, 8, 11, 16 })
+                    data.Add(bits, d, m);
+        return data;
+    }
+
+    private static double[] RandomValues(Random rng, int count) => [.. Enumerable.Range(0, count).Select(_ => 2 * rng.NextDouble() - 1)];
+
+    [Theory]
+    [MemberData(nameof(RowShapes))]
+    public void DotsAreEachRowsDotProductOnEveryPath(int bits, int d, int m)
+    {
+        var rng = new Random(d * 100 + m);
+        var x = RandomValues(rng, m * d);
+        var w = RandomValues(rng, d);
+        var dots = new double[m + 1];
+        dots[m] = 42;   // past the m results: must stay untouched
+        RowKernels.Dots(x, d, m, w, dots, bits);
+        for (int t = 0; t < m; t++)
+        {
+            var row = x.AsSpan(t * d, d);
+            double expected = Accurate.Dot(row, w), bound = 2 * d * Eps * AbsDot(row, w);
+            Assert.True(Math.Abs(dots[t] - expected) <= bound, $"{bits}-bit, d = {d}, row {t} of {m}: {dots[t]} vs {expected}");
+        }
+        Assert.Equal(42, dots[m]);
+    }
+
+    [Theory]
+    [MemberData(nameof(RowShapes))]
+    public void DotsWidenWidensEveryValueAndDotsItOnEveryPath(int bits, int d, int m)
+    {
+        var rng = new Random(d * 100 + m + 7);
+        var x = RandomValues(rng, m * d).Select(v => (float)v).ToArray();
+        var widened = x.Select(v => (double)v).ToArray();
+        var w = RandomValues(rng, d);
+        var dots = new double[m];
+        var wide = Enumerable.Repeat(double.NaN, m * d + 1).ToArray();
+        RowKernels.DotsWiden(x, d, m, w, dots, wide, bits);
+        Assert.Equal(widened, wide.AsSpan(0, m * d).ToArray());
+        Assert.True(double.IsNaN(wide[m * d]), "the kernel wrote past the m widened rows");
+        for (int t = 0; t < m; t++)
+        {
+            var row = widened.AsSpan(t * d, d);
+            double expected = Accurate.Dot(row, w), bound = 2 * d * Eps * AbsDot(row, w);
+            Assert.True(Math.Abs(dots[t] - expected) <= bound, $"{bits}-bit, d = {d}, row {t} of {m}: {dots[t]} vs {expected}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RowShapes))]
+    public void AddRowsAddsTheWeightedSumOfTheRowsOnEveryPath(int bits, int d, int m)
+    {
+        var rng = new Random(d * 100 + m + 13);
+        var x = RandomValues(rng, m * d);
+        var c = RandomValues(rng, m);
+        var g = RandomValues(rng, d + 1);
+        var before = (double[])g.Clone();
+        RowKernels.AddRows(x, d, m, c, g.AsSpan(0, d), bits);
+        for (int j = 0; j < d; j++)
+        {
+            var column = Enumerable.Range(0, m).Select(t => x[t * d + j]).Append(1.0).ToArray();
+            var factors = c.Append(before[j]).ToArray();
+            double expected = Accurate.Dot(column, factors), bound = 2 * (m + 1) * Eps * AbsDot(column, factors);
+            Assert.True(Math.Abs(g[j] - expected) <= bound, $"{bits}-bit, d = {d}, m = {m}, column {j}: {g[j]} vs {expected}");
+        }
+        Assert.Equal(before[d], g[d]);
+    }
+
+    [Fact]
+    public void KernelsRefuseSpansTooShortForTheShape()
+    {
+        var x = new double[10];
+        var ex = Assert.Throws<ArgumentException>(() => RowKernels.Dots(x, 4, 3, new double[4], new double[3], 256));
+        Assert.Contains("3 rows of 4 values need 12 values", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => RowKernels.AddRows(x, 5, 2, new double[2], new double[4], 512));
+        Assert.Throws<ArgumentException>(() => RowKernels.DotsWiden(new float[8], 4, 2, new double[4], new double[2], new double[7], 512));
+    }
+
+    public static TheoryData<int, int, int, bool, bool, bool, bool> PassShapes()
+    {
+        var data = new TheoryData<int, int, int, bool, bool, bool, bool>();
+        (int Rows, int D, int K)[] shapes =
+            [(1, 17, 1), (3, 17, 2), (5, 20, 1), (15, 23, 1), (16, 33, 3), (17, 36, 1), (33, 64, 2), (50, 65, 1), (37, 100, 1), (21, 129, 2), (9, 5, 2), (40, 16, 1)];
+        int i = 0;
+        foreach (var (rows, d, k) in shapes)
+            foreach (bool singlePrecision in new[] { false, true })
+            {
+                i++;
+                data.Add(rows, d, k, singlePrecision, i % 2 == 0, i % 3 != 0, i % 4 != 1);
+            }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PassShapes))]
+    public void AccumulateRowsMatchesADoubleDoublePassOnEveryPath(int rows, int d, int k, bool singlePrecision, bool intercept, bool weighted, bool withTargets)
+    {
+        var rng = new Random(rows * 1000 + d * 10 + k);
+        var layout = new ParameterLayout(d, k, intercept);
+        var x = RandomValues(rng, rows * d);
+        var xs = x.Select(v => (float)v).ToArray();
+        if (singlePrecision) x = [.. xs.Select(v => (double)v)];
+        var y = RandomValues(rng, rows * k);
+        var weights = weighted ? Enumerable.Range(0, rows).Select(_ => 0.25 + rng.NextDouble()).ToArray() : null;
+        var theta = RandomValues(rng, layout.Count);
+        var (expectedLoss, expected, magnitude, lossMagnitude) = Reference(layout, theta, x, y, weights, rows, withTargets);
+
+        foreach (int bits in new[] { 512, 256, 0 })
+        {
+            var g = Enumerable.Repeat(0.5, layout.Count).ToArray();
+            double loss = singlePrecision
+                ? RowMath.AccumulateRows(layout, theta, g, xs, y, weights, rows, withTargets, bits)
+                : RowMath.AccumulateRows(layout, theta, g, x, y, weights, rows, withTargets, bits);
+            double bound = 4 * (d + rows + 2) * Eps;
+            Assert.True(Math.Abs(loss - expectedLoss) <= bound * lossMagnitude, $"{bits}-bit: loss {loss} vs {expectedLoss}");
+            for (int j = 0; j < g.Length; j++)
+                Assert.True(Math.Abs(g[j] - 0.5 - expected[j]) <= bound * magnitude[j] + 2 * Eps, $"{bits}-bit: gradient[{j}] {g[j] - 0.5} vs {expected[j]}");
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheDefaultPathIsTheWidestTheCpuHas(bool singlePrecision)
+    {
+        var rng = new Random(3);
+        int rows = 45, d = 37, k = 2;
+        var layout = new ParameterLayout(d, k, true);
+        var x = RandomValues(rng, rows * d);
+        var xs = x.Select(v => (float)v).ToArray();
+        var y = RandomValues(rng, rows * k);
+        var theta = RandomValues(rng, layout.Count);
+        double Run(int? bits, double[] g) => singlePrecision
+            ? RowMath.AccumulateRows(layout, theta, g, xs, y, default, rows, true, bits)
+            : RowMath.AccumulateRows(layout, theta, g, x, y, default, rows, true, bits);
+        var byDefault = new double[layout.Count];
+        var forced = new double[layout.Count];
+        Assert.Equal(BitConverter.DoubleToInt64Bits(Run(Kernels.GramVectorBits, forced)), BitConverter.DoubleToInt64Bits(Run(null, byDefault)));
+        Assert.Equal(forced, byDefault);
+    }
+
+    /// <summary>Σ wᵢ‖rᵢ‖² and −Σ wᵢ rᵢ [xᵢ, 1] in double-double, with Σ|terms| of each for the error bound.</summary>
+    private static (double Loss, double[] Gradient, double[] Magnitude, double LossMagnitude) Reference(ParameterLayout layout, double[] theta,
+        double[] x, double[] y, double[]? weights, int rows, bool withTargets)
+    {
+        int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
+        var gradient = new double[layout.Count];
+        var magnitude = new double[layout.Count];
+        var lossTerms = new List<double>();
+        var lossAbs = new List<double>();
+        for (int o = 0; o < k; o++)
+        {
+            var w = theta.AsSpan(o * bs, d);
+            var r = new double[rows];
+            var rAbs = new double[rows];
+            for (int i = 0; i < rows; i++)
+            {
+                var row = x.AsSpan(i * d, d);
+                // r = y − x·w − b, all in one double-double dot product.
+                double[] terms = [.. row.ToArray(), withTargets ? y[i * k + o] : 0.0, layout.HasIntercept ? theta[o * bs + d] : 0.0];
+                double[] factors = [.. w.ToArray().Select(v => -v), 1.0, -1.0];
+                r[i] = Accurate.Dot(terms, factors);
+                rAbs[i] = AbsDot(terms, factors);
+                double wi = weights?[i] ?? 1.0;
+                lossTerms.Add(wi * r[i] * r[i]);
+                lossAbs.Add(wi * rAbs[i] * rAbs[i]);
+            }
+            var wr = r.Select((v, i) => -(weights?[i] ?? 1.0) * v).ToArray();
+            var wrAbs = rAbs.Select((v, i) => (weights?[i] ?? 1.0) * v).ToArray();
+            for (int j = 0; j < d; j++)
+            {
+                var column = Enumerable.Range(0, rows).Select(i => x[i * d + j]).ToArray();
+                gradient[o * bs + j] = Accurate.Dot(column, wr);
+                magnitude[o * bs + j] = AbsDot(column, wrAbs);
+            }
+            if (layout.HasIntercept)
+            {
+                gradient[o * bs + d] = Accurate.Sum(wr);
+                magnitude[o * bs + d] = wrAbs.Sum();
+            }
+        }
+        return (Accurate.Sum([.. lossTerms]), gradient, magnitude, lossAbs.Sum());
+    }
+
+    private static double AbsDot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += Math.Abs(a[i] * b[i]);
+        return s;
+    }
+}
