@@ -18,23 +18,26 @@ namespace Lsgd.Engines;
 /// </remarks>
 internal static class RowKernels
 {
-    /// <summary>dots[t] = xₜ·w for the m rows of <paramref name="x"/>; <paramref name="bits"/> is 512 or 256.</summary>
-    public static void Dots(ReadOnlySpan<double> x, int d, int m, ReadOnlySpan<double> w, Span<double> dots, int bits)
+    /// <summary>
+    /// dots[t] = xₜ·w for the m rows of <paramref name="x"/> (d values each, <paramref name="ld"/> apart);
+    /// <paramref name="bits"/> is 512 or 256.
+    /// </summary>
+    public static void Dots(ReadOnlySpan<double> x, int d, int ld, int m, ReadOnlySpan<double> w, Span<double> dots, int bits)
     {
-        CheckShapes(x.Length, d, m, w.Length, dots.Length);
+        CheckShapes(x.Length, d, ld, m, w.Length, dots.Length);
         ref double xr = ref MemoryMarshal.GetReference(x);
         ref double wr = ref MemoryMarshal.GetReference(w);
         ref double dr = ref MemoryMarshal.GetReference(dots);
         int t = 0;
         for (; t + 4 <= m; t += 4)
         {
-            ref double x0 = ref Unsafe.Add(ref xr, t * d);
-            var sums = bits == 512 ? Dots4x512(ref x0, d, ref wr) : Dots4x256(ref x0, d, ref wr);
+            ref double x0 = ref Unsafe.Add(ref xr, t * ld);
+            var sums = bits == 512 ? Dots4x512(ref x0, d, ld, ref wr) : Dots4x256(ref x0, d, ld, ref wr);
             sums.StoreUnsafe(ref dr, (nuint)t);
         }
         for (; t < m; t++)
         {
-            ref double row = ref Unsafe.Add(ref xr, t * d);
+            ref double row = ref Unsafe.Add(ref xr, t * ld);
             double s = 0;
             for (int j = 0; j < d; j++) s += Unsafe.Add(ref row, j) * Unsafe.Add(ref wr, j);
             Unsafe.Add(ref dr, t) = s;
@@ -42,13 +45,15 @@ internal static class RowKernels
     }
 
     /// <summary>
-    /// As <see cref="Dots"/> for single-precision rows, widening each value to double once: the widened rows are
-    /// stored into <paramref name="wide"/> (m × d) on the way, for the steps that use them next.
+    /// As <see cref="Dots"/> for single-precision rows (stored contiguously, d values each), widening each value
+    /// to double once: the widened rows are stored into <paramref name="wide"/> (rows <paramref name="ld"/> apart) on
+    /// the way, for the steps that use them next. With ld a multiple of 8 and <paramref name="wide"/> on a 64-byte
+    /// boundary, those steps read whole cache lines with every 512-bit load.
     /// </summary>
-    public static void DotsWiden(ReadOnlySpan<float> x, int d, int m, ReadOnlySpan<double> w, Span<double> dots, Span<double> wide, int bits)
+    public static void DotsWiden(ReadOnlySpan<float> x, int d, int m, ReadOnlySpan<double> w, Span<double> dots, Span<double> wide, int ld, int bits)
     {
-        CheckShapes(x.Length, d, m, w.Length, dots.Length);
-        CheckShapes(wide.Length, d, m, d, m);
+        CheckShapes(x.Length, d, d, m, w.Length, dots.Length);
+        CheckShapes(wide.Length, d, ld, m, d, m);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref double wr = ref MemoryMarshal.GetReference(w);
         ref double dr = ref MemoryMarshal.GetReference(dots);
@@ -57,14 +62,14 @@ internal static class RowKernels
         for (; t + 4 <= m; t += 4)
         {
             ref float x0 = ref Unsafe.Add(ref xr, t * d);
-            ref double v0 = ref Unsafe.Add(ref vr, t * d);
-            var sums = bits == 512 ? DotsWiden4x512(ref x0, d, ref wr, ref v0) : DotsWiden4x256(ref x0, d, ref wr, ref v0);
+            ref double v0 = ref Unsafe.Add(ref vr, t * ld);
+            var sums = bits == 512 ? DotsWiden4x512(ref x0, d, ref wr, ref v0, ld) : DotsWiden4x256(ref x0, d, ref wr, ref v0, ld);
             sums.StoreUnsafe(ref dr, (nuint)t);
         }
         for (; t < m; t++)
         {
             ref float row = ref Unsafe.Add(ref xr, t * d);
-            ref double to = ref Unsafe.Add(ref vr, t * d);
+            ref double to = ref Unsafe.Add(ref vr, t * ld);
             double s = 0;
             for (int j = 0; j < d; j++)
             {
@@ -76,20 +81,20 @@ internal static class RowKernels
         }
     }
 
-    /// <summary>The kernels read and write through unchecked references: the spans must hold m rows of d values, d weights and m results.</summary>
-    private static void CheckShapes(int values, int d, int m, int columns, int results)
+    /// <summary>The kernels read and write through unchecked references: the spans must hold m rows of d values (ld apart), d weights and m results.</summary>
+    private static void CheckShapes(int values, int d, int ld, int m, int columns, int results)
     {
-        if (values < m * d || columns < d || results < m)
-            throw new ArgumentException($"{m} rows of {d} values need {m * d} values, {d} columns and {m} results; got {values}, {columns} and {results}.");
+        if (ld < d || values < (m - 1) * ld + d || columns < d || results < m)
+            throw new ArgumentException($"{m} rows of {d} values, {ld} apart, need {(m - 1) * ld + d} values, {d} columns and {m} results; got {values}, {columns} and {results}.");
     }
 
     /// <summary>
     /// The dot products of four consecutive rows (x0 the first, stride d) with w: eight 512-bit accumulators
     /// (two per row, each load of w serving four rows), reduced together, then a 256-bit and a scalar tail.
     /// </summary>
-    private static Vector256<double> Dots4x512(ref double x0, int d, ref double w)
+    private static Vector256<double> Dots4x512(ref double x0, int d, int ld, ref double w)
     {
-        nuint r1 = (nuint)d, r2 = r1 + r1, r3 = r2 + r1;
+        nuint r1 = (nuint)ld, r2 = r1 + r1, r3 = r2 + r1;
         Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default;
         Vector512<double> b0 = default, b1 = default, b2 = default, b3 = default;
         nuint j = 0, n = (nuint)d;
@@ -129,13 +134,13 @@ internal static class RowKernels
             c3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r3 + j), w0, c3);
             j += 4;
         }
-        return Sum4(c0, c1, c2, c3) + ScalarTail4(ref x0, d, ref w, (int)j);
+        return Sum4(c0, c1, c2, c3) + ScalarTail4(ref x0, d, ld, ref w, (int)j);
     }
 
     /// <summary>As <see cref="Dots4x512"/> with 256-bit vectors.</summary>
-    private static Vector256<double> Dots4x256(ref double x0, int d, ref double w)
+    private static Vector256<double> Dots4x256(ref double x0, int d, int ld, ref double w)
     {
-        nuint r1 = (nuint)d, r2 = r1 + r1, r3 = r2 + r1;
+        nuint r1 = (nuint)ld, r2 = r1 + r1, r3 = r2 + r1;
         Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
         Vector256<double> b0 = default, b1 = default, b2 = default, b3 = default;
         nuint j = 0, n = (nuint)d;
@@ -161,13 +166,13 @@ internal static class RowKernels
             a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r3 + j), w0, a3);
             j += 4;
         }
-        return Sum4(a0 + b0, a1 + b1, a2 + b2, a3 + b3) + ScalarTail4(ref x0, d, ref w, (int)j);
+        return Sum4(a0 + b0, a1 + b1, a2 + b2, a3 + b3) + ScalarTail4(ref x0, d, ld, ref w, (int)j);
     }
 
-    /// <summary><see cref="Dots4x512"/> on single-precision rows, storing each row widened into <paramref name="v0"/> (stride d).</summary>
-    private static Vector256<double> DotsWiden4x512(ref float x0, int d, ref double w, ref double v0)
+    /// <summary><see cref="Dots4x512"/> on single-precision rows (stride d), storing each row widened into <paramref name="v0"/> (stride ld).</summary>
+    private static Vector256<double> DotsWiden4x512(ref float x0, int d, ref double w, ref double v0, int ld)
     {
-        nuint r1 = (nuint)d, r2 = r1 + r1, r3 = r2 + r1;
+        nuint r1 = (nuint)d, r2 = r1 + r1, r3 = r2 + r1, v1 = (nuint)ld, v2 = v1 + v1, v3 = v2 + v1;
         Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default;
         Vector512<double> b0 = default, b1 = default, b2 = default, b3 = default;
         nuint j = 0, n = (nuint)d;
@@ -176,21 +181,21 @@ internal static class RowKernels
             var w0 = Vector512.LoadUnsafe(ref w, j);
             var w1 = Vector512.LoadUnsafe(ref w, j + 8);
             var x = Kernels.Widen8(ref x0, j); x.StoreUnsafe(ref v0, j); a0 = Vector512.FusedMultiplyAdd(x, w0, a0);
-            x = Kernels.Widen8(ref x0, r1 + j); x.StoreUnsafe(ref v0, r1 + j); a1 = Vector512.FusedMultiplyAdd(x, w0, a1);
-            x = Kernels.Widen8(ref x0, r2 + j); x.StoreUnsafe(ref v0, r2 + j); a2 = Vector512.FusedMultiplyAdd(x, w0, a2);
-            x = Kernels.Widen8(ref x0, r3 + j); x.StoreUnsafe(ref v0, r3 + j); a3 = Vector512.FusedMultiplyAdd(x, w0, a3);
+            x = Kernels.Widen8(ref x0, r1 + j); x.StoreUnsafe(ref v0, v1 + j); a1 = Vector512.FusedMultiplyAdd(x, w0, a1);
+            x = Kernels.Widen8(ref x0, r2 + j); x.StoreUnsafe(ref v0, v2 + j); a2 = Vector512.FusedMultiplyAdd(x, w0, a2);
+            x = Kernels.Widen8(ref x0, r3 + j); x.StoreUnsafe(ref v0, v3 + j); a3 = Vector512.FusedMultiplyAdd(x, w0, a3);
             x = Kernels.Widen8(ref x0, j + 8); x.StoreUnsafe(ref v0, j + 8); b0 = Vector512.FusedMultiplyAdd(x, w1, b0);
-            x = Kernels.Widen8(ref x0, r1 + j + 8); x.StoreUnsafe(ref v0, r1 + j + 8); b1 = Vector512.FusedMultiplyAdd(x, w1, b1);
-            x = Kernels.Widen8(ref x0, r2 + j + 8); x.StoreUnsafe(ref v0, r2 + j + 8); b2 = Vector512.FusedMultiplyAdd(x, w1, b2);
-            x = Kernels.Widen8(ref x0, r3 + j + 8); x.StoreUnsafe(ref v0, r3 + j + 8); b3 = Vector512.FusedMultiplyAdd(x, w1, b3);
+            x = Kernels.Widen8(ref x0, r1 + j + 8); x.StoreUnsafe(ref v0, v1 + j + 8); b1 = Vector512.FusedMultiplyAdd(x, w1, b1);
+            x = Kernels.Widen8(ref x0, r2 + j + 8); x.StoreUnsafe(ref v0, v2 + j + 8); b2 = Vector512.FusedMultiplyAdd(x, w1, b2);
+            x = Kernels.Widen8(ref x0, r3 + j + 8); x.StoreUnsafe(ref v0, v3 + j + 8); b3 = Vector512.FusedMultiplyAdd(x, w1, b3);
         }
         if (j + 8 <= n)
         {
             var w0 = Vector512.LoadUnsafe(ref w, j);
             var x = Kernels.Widen8(ref x0, j); x.StoreUnsafe(ref v0, j); a0 = Vector512.FusedMultiplyAdd(x, w0, a0);
-            x = Kernels.Widen8(ref x0, r1 + j); x.StoreUnsafe(ref v0, r1 + j); a1 = Vector512.FusedMultiplyAdd(x, w0, a1);
-            x = Kernels.Widen8(ref x0, r2 + j); x.StoreUnsafe(ref v0, r2 + j); a2 = Vector512.FusedMultiplyAdd(x, w0, a2);
-            x = Kernels.Widen8(ref x0, r3 + j); x.StoreUnsafe(ref v0, r3 + j); a3 = Vector512.FusedMultiplyAdd(x, w0, a3);
+            x = Kernels.Widen8(ref x0, r1 + j); x.StoreUnsafe(ref v0, v1 + j); a1 = Vector512.FusedMultiplyAdd(x, w0, a1);
+            x = Kernels.Widen8(ref x0, r2 + j); x.StoreUnsafe(ref v0, v2 + j); a2 = Vector512.FusedMultiplyAdd(x, w0, a2);
+            x = Kernels.Widen8(ref x0, r3 + j); x.StoreUnsafe(ref v0, v3 + j); a3 = Vector512.FusedMultiplyAdd(x, w0, a3);
             j += 8;
         }
         a0 += b0; a1 += b1; a2 += b2; a3 += b3;
@@ -202,19 +207,19 @@ internal static class RowKernels
         {
             var w0 = Vector256.LoadUnsafe(ref w, j);
             var x = Kernels.Widen4(ref x0, j); x.StoreUnsafe(ref v0, j); c0 = Vector256.FusedMultiplyAdd(x, w0, c0);
-            x = Kernels.Widen4(ref x0, r1 + j); x.StoreUnsafe(ref v0, r1 + j); c1 = Vector256.FusedMultiplyAdd(x, w0, c1);
-            x = Kernels.Widen4(ref x0, r2 + j); x.StoreUnsafe(ref v0, r2 + j); c2 = Vector256.FusedMultiplyAdd(x, w0, c2);
-            x = Kernels.Widen4(ref x0, r3 + j); x.StoreUnsafe(ref v0, r3 + j); c3 = Vector256.FusedMultiplyAdd(x, w0, c3);
+            x = Kernels.Widen4(ref x0, r1 + j); x.StoreUnsafe(ref v0, v1 + j); c1 = Vector256.FusedMultiplyAdd(x, w0, c1);
+            x = Kernels.Widen4(ref x0, r2 + j); x.StoreUnsafe(ref v0, v2 + j); c2 = Vector256.FusedMultiplyAdd(x, w0, c2);
+            x = Kernels.Widen4(ref x0, r3 + j); x.StoreUnsafe(ref v0, v3 + j); c3 = Vector256.FusedMultiplyAdd(x, w0, c3);
             j += 4;
         }
-        WidenTail4(ref x0, d, ref v0, (int)j);
-        return Sum4(c0, c1, c2, c3) + ScalarTail4(ref v0, d, ref w, (int)j);
+        WidenTail4(ref x0, d, ref v0, ld, (int)j);
+        return Sum4(c0, c1, c2, c3) + ScalarTail4(ref v0, d, ld, ref w, (int)j);
     }
 
     /// <summary>As <see cref="DotsWiden4x512"/> with 256-bit vectors.</summary>
-    private static Vector256<double> DotsWiden4x256(ref float x0, int d, ref double w, ref double v0)
+    private static Vector256<double> DotsWiden4x256(ref float x0, int d, ref double w, ref double v0, int ld)
     {
-        nuint r1 = (nuint)d, r2 = r1 + r1, r3 = r2 + r1;
+        nuint r1 = (nuint)d, r2 = r1 + r1, r3 = r2 + r1, v1 = (nuint)ld, v2 = v1 + v1, v3 = v2 + v1;
         Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
         Vector256<double> b0 = default, b1 = default, b2 = default, b3 = default;
         nuint j = 0, n = (nuint)d;
@@ -223,45 +228,45 @@ internal static class RowKernels
             var w0 = Vector256.LoadUnsafe(ref w, j);
             var w1 = Vector256.LoadUnsafe(ref w, j + 4);
             var x = Kernels.Widen4(ref x0, j); x.StoreUnsafe(ref v0, j); a0 = Vector256.FusedMultiplyAdd(x, w0, a0);
-            x = Kernels.Widen4(ref x0, r1 + j); x.StoreUnsafe(ref v0, r1 + j); a1 = Vector256.FusedMultiplyAdd(x, w0, a1);
-            x = Kernels.Widen4(ref x0, r2 + j); x.StoreUnsafe(ref v0, r2 + j); a2 = Vector256.FusedMultiplyAdd(x, w0, a2);
-            x = Kernels.Widen4(ref x0, r3 + j); x.StoreUnsafe(ref v0, r3 + j); a3 = Vector256.FusedMultiplyAdd(x, w0, a3);
+            x = Kernels.Widen4(ref x0, r1 + j); x.StoreUnsafe(ref v0, v1 + j); a1 = Vector256.FusedMultiplyAdd(x, w0, a1);
+            x = Kernels.Widen4(ref x0, r2 + j); x.StoreUnsafe(ref v0, v2 + j); a2 = Vector256.FusedMultiplyAdd(x, w0, a2);
+            x = Kernels.Widen4(ref x0, r3 + j); x.StoreUnsafe(ref v0, v3 + j); a3 = Vector256.FusedMultiplyAdd(x, w0, a3);
             x = Kernels.Widen4(ref x0, j + 4); x.StoreUnsafe(ref v0, j + 4); b0 = Vector256.FusedMultiplyAdd(x, w1, b0);
-            x = Kernels.Widen4(ref x0, r1 + j + 4); x.StoreUnsafe(ref v0, r1 + j + 4); b1 = Vector256.FusedMultiplyAdd(x, w1, b1);
-            x = Kernels.Widen4(ref x0, r2 + j + 4); x.StoreUnsafe(ref v0, r2 + j + 4); b2 = Vector256.FusedMultiplyAdd(x, w1, b2);
-            x = Kernels.Widen4(ref x0, r3 + j + 4); x.StoreUnsafe(ref v0, r3 + j + 4); b3 = Vector256.FusedMultiplyAdd(x, w1, b3);
+            x = Kernels.Widen4(ref x0, r1 + j + 4); x.StoreUnsafe(ref v0, v1 + j + 4); b1 = Vector256.FusedMultiplyAdd(x, w1, b1);
+            x = Kernels.Widen4(ref x0, r2 + j + 4); x.StoreUnsafe(ref v0, v2 + j + 4); b2 = Vector256.FusedMultiplyAdd(x, w1, b2);
+            x = Kernels.Widen4(ref x0, r3 + j + 4); x.StoreUnsafe(ref v0, v3 + j + 4); b3 = Vector256.FusedMultiplyAdd(x, w1, b3);
         }
         if (j + 4 <= n)
         {
             var w0 = Vector256.LoadUnsafe(ref w, j);
             var x = Kernels.Widen4(ref x0, j); x.StoreUnsafe(ref v0, j); a0 = Vector256.FusedMultiplyAdd(x, w0, a0);
-            x = Kernels.Widen4(ref x0, r1 + j); x.StoreUnsafe(ref v0, r1 + j); a1 = Vector256.FusedMultiplyAdd(x, w0, a1);
-            x = Kernels.Widen4(ref x0, r2 + j); x.StoreUnsafe(ref v0, r2 + j); a2 = Vector256.FusedMultiplyAdd(x, w0, a2);
-            x = Kernels.Widen4(ref x0, r3 + j); x.StoreUnsafe(ref v0, r3 + j); a3 = Vector256.FusedMultiplyAdd(x, w0, a3);
+            x = Kernels.Widen4(ref x0, r1 + j); x.StoreUnsafe(ref v0, v1 + j); a1 = Vector256.FusedMultiplyAdd(x, w0, a1);
+            x = Kernels.Widen4(ref x0, r2 + j); x.StoreUnsafe(ref v0, v2 + j); a2 = Vector256.FusedMultiplyAdd(x, w0, a2);
+            x = Kernels.Widen4(ref x0, r3 + j); x.StoreUnsafe(ref v0, v3 + j); a3 = Vector256.FusedMultiplyAdd(x, w0, a3);
             j += 4;
         }
-        WidenTail4(ref x0, d, ref v0, (int)j);
-        return Sum4(a0 + b0, a1 + b1, a2 + b2, a3 + b3) + ScalarTail4(ref v0, d, ref w, (int)j);
+        WidenTail4(ref x0, d, ref v0, ld, (int)j);
+        return Sum4(a0 + b0, a1 + b1, a2 + b2, a3 + b3) + ScalarTail4(ref v0, d, ld, ref w, (int)j);
     }
 
-    /// <summary>Columns [from, d) of four single-precision rows widened into <paramref name="v0"/> (stride d for both).</summary>
-    private static void WidenTail4(ref float x0, int d, ref double v0, int from)
+    /// <summary>Columns [from, d) of four single-precision rows (stride d) widened into <paramref name="v0"/> (stride ld).</summary>
+    private static void WidenTail4(ref float x0, int d, ref double v0, int ld, int from)
     {
-        for (int t = 0, at = 0; t < 4; t++, at += d)
+        for (int t = 0; t < 4; t++)
             for (int j = from; j < d; j++)
-                Unsafe.Add(ref v0, at + j) = Unsafe.Add(ref x0, at + j);
+                Unsafe.Add(ref v0, t * ld + j) = Unsafe.Add(ref x0, t * d + j);
     }
 
-    /// <summary>The dot products over columns [from, d) of four rows (stride d) with w, in plain loops.</summary>
+    /// <summary>The dot products over columns [from, d) of four rows (stride ld) with w, in plain loops.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> ScalarTail4(ref double x0, int d, ref double w, int from)
+    private static Vector256<double> ScalarTail4(ref double x0, int d, int ld, ref double w, int from)
     {
         if (from == d)
             return Vector256<double>.Zero;
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        ref double x1 = ref Unsafe.Add(ref x0, d);
-        ref double x2 = ref Unsafe.Add(ref x1, d);
-        ref double x3 = ref Unsafe.Add(ref x2, d);
+        ref double x1 = ref Unsafe.Add(ref x0, ld);
+        ref double x2 = ref Unsafe.Add(ref x1, ld);
+        ref double x3 = ref Unsafe.Add(ref x2, ld);
         for (int j = from; j < d; j++)
         {
             double wj = Unsafe.Add(ref w, j);
@@ -291,17 +296,30 @@ internal static class RowKernels
     }
 
     /// <summary>
-    /// g += Σₜ cₜ·xₜ over the m rows of <paramref name="x"/>: tiles of 64 columns (512-bit) or 32 (256-bit) held
+    /// How many doubles from the start of <paramref name="buffer"/> its first 64-byte (cache-line) boundary lies, as
+    /// the array lies now; should the collector move it later, loads from that offset are merely split across lines.
+    /// </summary>
+    public static int AlignedStart(double[] buffer)
+    {
+        nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<double>(), ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (int)((-address & 63) / sizeof(double));
+    }
+
+    /// <summary>d rounded up to a whole number of cache lines of doubles: the stride that keeps every row of a buffer aligned.</summary>
+    public static int PaddedStride(int d) => (d + 7) & ~7;
+
+    /// <summary>
+    /// g += Σₜ cₜ·xₜ over the m rows of <paramref name="x"/> (d values each, <paramref name="ld"/> apart): tiles of 64 columns (512-bit) or 32 (256-bit) held
     /// in eight accumulators across the rows, so g is read and written once per call; narrower column groups then
     /// alternate two accumulators between even and odd rows.
     /// </summary>
-    public static void AddRows(ReadOnlySpan<double> x, int d, int m, ReadOnlySpan<double> c, Span<double> g, int bits)
+    public static void AddRows(ReadOnlySpan<double> x, int d, int ld, int m, ReadOnlySpan<double> c, Span<double> g, int bits)
     {
-        CheckShapes(x.Length, d, m, g.Length, c.Length);
+        CheckShapes(x.Length, d, ld, m, g.Length, c.Length);
         ref double xr = ref MemoryMarshal.GetReference(x);
         ref double cr = ref MemoryMarshal.GetReference(c);
         ref double gr = ref MemoryMarshal.GetReference(g);
-        nuint stride = (nuint)d, n = (nuint)d, j = 0;
+        nuint stride = (nuint)ld, n = (nuint)d, j = 0;
         if (bits == 512)
         {
             for (; j + 64 <= n; j += 64)

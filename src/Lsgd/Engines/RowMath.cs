@@ -144,21 +144,32 @@ internal static class RowMath
         int d = layout.Features, k = layout.Outputs, bits = vectorBits ?? Kernels.GramVectorBits;
         if (d <= SmallRow || bits == 0)
             return AccumulateRowsSmall(layout, theta, g, x, y, weights, rows, withTargets);
-        double sumSq = 0;
-        Span<double> r = stackalloc double[MicroRows];
-        for (int s = 0; s < rows; s += MicroRows)
+        int ld = RowKernels.PaddedStride(d);
+        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(7 + k * ld);
+        try
         {
-            int m = Math.Min(MicroRows, rows - s);
-            sumSq += AccumulateMicroBlock(layout, theta, g, x.Slice(s * d, m * d), default, default,
-                withTargets ? y.Slice(s * k, m * k) : default, weights.IsEmpty ? default : weights.Slice(s, m), m, withTargets, r[..m], bits);
+            var w = AlignedWeights(layout, theta, buffer, ld);
+            double sumSq = 0;
+            Span<double> r = stackalloc double[MicroRows];
+            for (int s = 0; s < rows; s += MicroRows)
+            {
+                int m = Math.Min(MicroRows, rows - s);
+                sumSq += AccumulateMicroBlock(layout, theta, w, g, x.Slice(s * d, m * d), d, default, default,
+                    withTargets ? y.Slice(s * k, m * k) : default, weights.IsEmpty ? default : weights.Slice(s, m), m, withTargets, r[..m], bits);
+            }
+            return sumSq;
         }
-        return sumSq;
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>
     /// As <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool, int?)"/>
     /// for single-precision rows: the first output's dot products widen each micro-block to double as they read
-    /// it, into an L1-sized buffer that the other steps then use (every product and sum is double).
+    /// it, into an L1-sized buffer whose rows start on cache-line boundaries, which the other steps then read
+    /// (every product and sum is double).
     /// </summary>
     /// <param name="layout">The parameter layout.</param>
     /// <param name="theta">The parameters.</param>
@@ -181,43 +192,58 @@ internal static class RowMath
                     weights.IsEmpty ? 1.0 : weights[i], bits);
             return sumSq;
         }
-        var wide = System.Buffers.ArrayPool<double>.Shared.Rent(MicroRows * d);
+        int ld = RowKernels.PaddedStride(d);
+        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(7 + (k + MicroRows) * ld);
         try
         {
+            var w = AlignedWeights(layout, theta, buffer, ld);
+            var wide = buffer.AsSpan(RowKernels.AlignedStart(buffer) + k * ld, MicroRows * ld);
             Span<double> r = stackalloc double[MicroRows];
             for (int s = 0; s < rows; s += MicroRows)
             {
                 int m = Math.Min(MicroRows, rows - s);
-                var block = wide.AsSpan(0, m * d);
-                sumSq += AccumulateMicroBlock(layout, theta, g, block, x.Slice(s * d, m * d), block,
+                var block = wide[..((m - 1) * ld + d)];
+                sumSq += AccumulateMicroBlock(layout, theta, w, g, block, ld, x.Slice(s * d, m * d), block,
                     withTargets ? y.Slice(s * k, m * k) : default, weights.IsEmpty ? default : weights.Slice(s, m), m, withTargets, r[..m], bits);
             }
         }
         finally
         {
-            System.Buffers.ArrayPool<double>.Shared.Return(wide);
+            System.Buffers.ArrayPool<double>.Shared.Return(buffer);
         }
         return sumSq;
     }
 
+    /// <summary>Each output's weights w (not the intercept) copied into <paramref name="buffer"/> from its first cache-line boundary on, <paramref name="ld"/> apart.</summary>
+    private static ReadOnlySpan<double> AlignedWeights(ParameterLayout layout, ReadOnlySpan<double> theta, double[] buffer, int ld)
+    {
+        int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
+        var w = buffer.AsSpan(RowKernels.AlignedStart(buffer), k * ld);
+        for (int o = 0; o < k; o++)
+            theta.Slice(o * bs, d).CopyTo(w.Slice(o * ld, d));
+        return w;
+    }
+
     /// <summary>
-    /// The two steps for m ≤ <see cref="MicroRows"/> rows (block: m × d, y: m × k); r is scratch of m values. With
+    /// The two steps for m ≤ <see cref="MicroRows"/> rows (block: m rows <paramref name="ld"/> apart, y: m × k); w holds
+    /// each output's weights <see cref="RowKernels.PaddedStride"/> apart; r is scratch of m values. With
     /// single-precision rows in <paramref name="single"/>, <paramref name="block"/> is <paramref name="wide"/>, which
     /// the first output's dot products fill with the widened rows.
     /// </summary>
-    private static double AccumulateMicroBlock(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g, ReadOnlySpan<double> block,
-        ReadOnlySpan<float> single, Span<double> wide, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int m, bool withTargets, Span<double> r, int bits)
+    private static double AccumulateMicroBlock(ParameterLayout layout, ReadOnlySpan<double> theta, ReadOnlySpan<double> w, Span<double> g,
+        ReadOnlySpan<double> block, int ld, ReadOnlySpan<float> single, Span<double> wide, ReadOnlySpan<double> y, ReadOnlySpan<double> weights,
+        int m, bool withTargets, Span<double> r, int bits)
     {
         bool weighted = !weights.IsEmpty;
-        int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
+        int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize, wd = RowKernels.PaddedStride(d);
         double sumSq = 0;
         for (int o = 0; o < k; o++)
         {
-            var w = theta.Slice(o * bs, d);
+            var wo = w.Slice(o * wd, d);
             if (o == 0 && !single.IsEmpty)
-                RowKernels.DotsWiden(single, d, m, w, r, wide, bits);
+                RowKernels.DotsWiden(single, d, m, wo, r, wide, ld, bits);
             else
-                RowKernels.Dots(block, d, m, w, r, bits);
+                RowKernels.Dots(block, d, ld, m, wo, r, bits);
             double sumR = 0;
             double b = layout.HasIntercept ? theta[o * bs + d] : 0.0;
             for (int t = 0; t < m; t++)
@@ -237,7 +263,7 @@ internal static class RowMath
                 sumR += rt;
                 r[t] = -rt;
             }
-            RowKernels.AddRows(block, d, m, r, g.Slice(o * bs, d), bits);
+            RowKernels.AddRows(block, d, ld, m, r, g.Slice(o * bs, d), bits);
             if (layout.HasIntercept)
                 g[o * bs + d] -= sumR;
         }

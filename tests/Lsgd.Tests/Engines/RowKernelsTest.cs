@@ -34,18 +34,30 @@ public class RowKernelsTest
     public void DotsAreEachRowsDotProductOnEveryPath(int bits, int d, int m)
     {
         var rng = new Random(d * 100 + m);
-        var x = RandomValues(rng, m * d);
         var w = RandomValues(rng, d);
-        var dots = new double[m + 1];
-        dots[m] = 42;   // past the m results: must stay untouched
-        RowKernels.Dots(x, d, m, w, dots, bits);
-        for (int t = 0; t < m; t++)
+        foreach (int ld in new[] { d, RowKernels.PaddedStride(d) + 3 })
         {
-            var row = x.AsSpan(t * d, d);
-            double expected = Accurate.Dot(row, w), bound = 2 * d * Eps * AbsDot(row, w);
-            Assert.True(Math.Abs(dots[t] - expected) <= bound, $"{bits}-bit, d = {d}, row {t} of {m}: {dots[t]} vs {expected}");
+            // Rows ld apart; the padding between them holds NaN, which must not reach any result.
+            var x = Padded(RandomValues(rng, m * d), d, ld, m);
+            var dots = new double[m + 1];
+            dots[m] = 42;   // past the m results: must stay untouched
+            RowKernels.Dots(x, d, ld, m, w, dots, bits);
+            for (int t = 0; t < m; t++)
+            {
+                var row = x.AsSpan(t * ld, d);
+                double expected = Accurate.Dot(row, w), bound = 2 * d * Eps * AbsDot(row, w);
+                Assert.True(Math.Abs(dots[t] - expected) <= bound, $"{bits}-bit, d = {d}, ld = {ld}, row {t} of {m}: {dots[t]} vs {expected}");
+            }
+            Assert.Equal(42, dots[m]);
         }
-        Assert.Equal(42, dots[m]);
+    }
+
+    /// <summary>m rows of d values laid ld apart, NaN in between.</summary>
+    private static double[] Padded(double[] rows, int d, int ld, int m)
+    {
+        var x = Enumerable.Repeat(double.NaN, (m - 1) * ld + d).ToArray();
+        for (int t = 0; t < m; t++) rows.AsSpan(t * d, d).CopyTo(x.AsSpan(t * ld));
+        return x;
     }
 
     [Theory]
@@ -56,16 +68,23 @@ public class RowKernelsTest
         var x = RandomValues(rng, m * d).Select(v => (float)v).ToArray();
         var widened = x.Select(v => (double)v).ToArray();
         var w = RandomValues(rng, d);
-        var dots = new double[m];
-        var wide = Enumerable.Repeat(double.NaN, m * d + 1).ToArray();
-        RowKernels.DotsWiden(x, d, m, w, dots, wide, bits);
-        Assert.Equal(widened, wide.AsSpan(0, m * d).ToArray());
-        Assert.True(double.IsNaN(wide[m * d]), "the kernel wrote past the m widened rows");
-        for (int t = 0; t < m; t++)
+        foreach (int ld in new[] { d, RowKernels.PaddedStride(d) })
         {
-            var row = widened.AsSpan(t * d, d);
-            double expected = Accurate.Dot(row, w), bound = 2 * d * Eps * AbsDot(row, w);
-            Assert.True(Math.Abs(dots[t] - expected) <= bound, $"{bits}-bit, d = {d}, row {t} of {m}: {dots[t]} vs {expected}");
+            var dots = new double[m];
+            var wide = Enumerable.Repeat(double.NaN, m * ld + 1).ToArray();
+            RowKernels.DotsWiden(x, d, m, w, dots, wide, ld, bits);
+            for (int t = 0; t < m; t++)
+            {
+                Assert.Equal(widened.AsSpan(t * d, d).ToArray(), wide.AsSpan(t * ld, d).ToArray());
+                Assert.True(wide.AsSpan(t * ld + d, ld - d).ToArray().All(double.IsNaN), $"ld = {ld}: the kernel wrote into the padding after row {t}");
+            }
+            Assert.True(double.IsNaN(wide[m * ld]), "the kernel wrote past the m widened rows");
+            for (int t = 0; t < m; t++)
+            {
+                var row = widened.AsSpan(t * d, d);
+                double expected = Accurate.Dot(row, w), bound = 2 * d * Eps * AbsDot(row, w);
+                Assert.True(Math.Abs(dots[t] - expected) <= bound, $"{bits}-bit, d = {d}, ld = {ld}, row {t} of {m}: {dots[t]} vs {expected}");
+            }
         }
     }
 
@@ -74,29 +93,50 @@ public class RowKernelsTest
     public void AddRowsAddsTheWeightedSumOfTheRowsOnEveryPath(int bits, int d, int m)
     {
         var rng = new Random(d * 100 + m + 13);
-        var x = RandomValues(rng, m * d);
-        var c = RandomValues(rng, m);
-        var g = RandomValues(rng, d + 1);
-        var before = (double[])g.Clone();
-        RowKernels.AddRows(x, d, m, c, g.AsSpan(0, d), bits);
-        for (int j = 0; j < d; j++)
+        foreach (int ld in new[] { d, RowKernels.PaddedStride(d) + 3 })
         {
-            var column = Enumerable.Range(0, m).Select(t => x[t * d + j]).Append(1.0).ToArray();
-            var factors = c.Append(before[j]).ToArray();
-            double expected = Accurate.Dot(column, factors), bound = 2 * (m + 1) * Eps * AbsDot(column, factors);
-            Assert.True(Math.Abs(g[j] - expected) <= bound, $"{bits}-bit, d = {d}, m = {m}, column {j}: {g[j]} vs {expected}");
+            var x = Padded(RandomValues(rng, m * d), d, ld, m);
+            var c = RandomValues(rng, m);
+            var g = RandomValues(rng, d + 1);
+            var before = (double[])g.Clone();
+            RowKernels.AddRows(x, d, ld, m, c, g.AsSpan(0, d), bits);
+            for (int j = 0; j < d; j++)
+            {
+                var column = Enumerable.Range(0, m).Select(t => x[t * ld + j]).Append(1.0).ToArray();
+                var factors = c.Append(before[j]).ToArray();
+                double expected = Accurate.Dot(column, factors), bound = 2 * (m + 1) * Eps * AbsDot(column, factors);
+                Assert.True(Math.Abs(g[j] - expected) <= bound, $"{bits}-bit, d = {d}, ld = {ld}, m = {m}, column {j}: {g[j]} vs {expected}");
+            }
+            Assert.Equal(before[d], g[d]);
         }
-        Assert.Equal(before[d], g[d]);
+    }
+
+    [Fact]
+    public void AlignedStartIsACacheLineBoundaryWithinTheFirstLine()
+    {
+        for (int length = 8; length < 40; length++)
+        {
+            var buffer = GC.AllocateArray<double>(length, pinned: true);   // pinned: the address cannot change between the two looks
+            int at = RowKernels.AlignedStart(buffer);
+            Assert.InRange(at, 0, 7);
+            nint address = System.Runtime.CompilerServices.Unsafe.ByteOffset(ref System.Runtime.CompilerServices.Unsafe.NullRef<double>(), ref buffer[at]);
+            Assert.Equal(0, address % 64);
+        }
+        Assert.Equal(104, RowKernels.PaddedStride(100));
+        Assert.Equal(8, RowKernels.PaddedStride(8));
+        Assert.Equal(24, RowKernels.PaddedStride(17));
     }
 
     [Fact]
     public void KernelsRefuseSpansTooShortForTheShape()
     {
         var x = new double[10];
-        var ex = Assert.Throws<ArgumentException>(() => RowKernels.Dots(x, 4, 3, new double[4], new double[3], 256));
-        Assert.Contains("3 rows of 4 values need 12 values", ex.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => RowKernels.AddRows(x, 5, 2, new double[2], new double[4], 512));
-        Assert.Throws<ArgumentException>(() => RowKernels.DotsWiden(new float[8], 4, 2, new double[4], new double[2], new double[7], 512));
+        var ex = Assert.Throws<ArgumentException>(() => RowKernels.Dots(x, 4, 4, 3, new double[4], new double[3], 256));
+        Assert.Contains("3 rows of 4 values, 4 apart, need 12 values", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => RowKernels.Dots(x, 4, 3, 2, new double[4], new double[2], 256));   // rows overlap
+        Assert.Throws<ArgumentException>(() => RowKernels.AddRows(x, 5, 5, 2, new double[2], new double[4], 512));
+        Assert.Throws<ArgumentException>(() => RowKernels.AddRows(x, 4, 8, 2, new double[2], new double[4], 512));
+        Assert.Throws<ArgumentException>(() => RowKernels.DotsWiden(new float[8], 4, 2, new double[4], new double[2], new double[11], 8, 512));
     }
 
     public static TheoryData<int, int, int, bool, bool, bool, bool> PassShapes()
