@@ -23,6 +23,8 @@ public class GradientPassBench
     private InMemoryEngine _engine = null!;
     private InMemoryEngine _engineOneThread = null!;
     private InMemoryEngine _singleEngine = null!;
+    private InMemoryEngine _singleEngineOneThread = null!;
+    private float[] _xSingle = null!;
     private double[] _x = null!;
     private double[] _y = null!;
     private double[] _theta = null!;
@@ -42,6 +44,8 @@ public class GradientPassBench
         _engine = new InMemoryEngine(_double, fitIntercept: true);
         _engineOneThread = new InMemoryEngine(_double, fitIntercept: true, maxThreads: 1);
         _singleEngine = new InMemoryEngine(_single, fitIntercept: true);
+        _singleEngineOneThread = new InMemoryEngine(_single, fitIntercept: true, maxThreads: 1);
+        _xSingle = SyntheticData.ToSingle(_x);
         _theta = new double[D + 1];
         for (int j = 0; j < _theta.Length; j++) _theta[j] = 0.01 * j;
         _gradient = new double[D + 1];
@@ -85,6 +89,31 @@ public class GradientPassBench
 
     [Benchmark(Description = "InMemoryEngine float32 data (all cores)")]
     public double EngineSingle() => _singleEngine.Evaluate(_theta, _gradient);
+
+    [Benchmark(Description = "InMemoryEngine float32 data (1 thread)")]
+    public double EngineSingleOneThread() => _singleEngineOneThread.Evaluate(_theta, _gradient);
+
+    /// <summary>The engine's one-thread pass forced onto the 256-bit kernels (the AVX2 path), for comparison with the default width.</summary>
+    [Benchmark(Description = "rows kernel float64, 256-bit path (1 thread)")]
+    public double Kernel256Double() => Kernel256((layout, g, start, rows) =>
+        RowMath.AccumulateRows(layout, _theta, g, _x.AsSpan(start * D, rows * D), _y.AsSpan(start, rows), default, rows, true, vectorBits: 256));
+
+    [Benchmark(Description = "rows kernel float32 data, 256-bit path (1 thread)")]
+    public double Kernel256Single() => Kernel256((layout, g, start, rows) =>
+        RowMath.AccumulateRows(layout, _theta, g, _xSingle.AsSpan(start * D, rows * D), _y.AsSpan(start, rows), default, rows, true, vectorBits: 256));
+
+    private delegate double BlockPass(Lsgd.Models.ParameterLayout layout, Span<double> g, int start, int rows);
+
+    /// <summary>Blocks of the engine's size, one after another, as the one-thread engine runs them.</summary>
+    private double Kernel256(BlockPass pass)
+    {
+        var layout = new Lsgd.Models.ParameterLayout(D, 1, true);
+        Array.Clear(_gradient);
+        double sumSq = 0;
+        for (int start = 0; start < N; start += InMemoryEngine.BlockRows)
+            sumSq += pass(layout, _gradient, start, Math.Min(InMemoryEngine.BlockRows, N - start));
+        return 0.5 * sumSq;
+    }
 
     /// <summary>a = b·3 + c over all cores, with as many bytes (3 arrays) as the float64 pass reads.</summary>
     [Benchmark(Description = "STREAM triad, same bytes (all cores)")]
@@ -130,7 +159,7 @@ public class GradientPassBench
         int d = (int)c.Parameters["D"];
         return c.Descriptor.WorkloadMethod.Name switch
         {
-            nameof(EngineSingle) => (double)N * d * sizeof(float) + (double)N * sizeof(double),
+            nameof(EngineSingle) or nameof(EngineSingleOneThread) or nameof(Kernel256Single) => (double)N * d * sizeof(float) + (double)N * sizeof(double),
             nameof(Triad) or nameof(TriadOneThread) => 3.0 * TriadLength(d) * sizeof(double),
             _ => (double)N * d * sizeof(double) + (double)N * sizeof(double),
         };
