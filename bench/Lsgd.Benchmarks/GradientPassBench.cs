@@ -146,6 +146,10 @@ public class GradientPassBench
         return sums.Sum() + TensorPrimitives.Sum(_y);
     }
 
+    /// <summary>Reading X and y on one thread: the ceiling of the one-thread passes above.</summary>
+    [Benchmark(Description = "read-only stream over X and y (1 thread)")]
+    public double ReadOnlyOneThread() => TensorPrimitives.Sum<double>(_x) + TensorPrimitives.Sum<double>(_y);
+
     [Benchmark(Description = "STREAM triad, same bytes (1 thread)")]
     public void TriadOneThread() => TensorPrimitives.MultiplyAdd(_b, 3.0, _c, _a);
 
