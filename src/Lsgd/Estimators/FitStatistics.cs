@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Lsgd.Data;
 using Lsgd.Internals;
 using Lsgd.LinearAlgebra;
@@ -64,56 +67,43 @@ public static class FitStatistics
         double logWeights = weighted ? LogWeights(data.Weights) : 0;
         var means = new double[k];
         for (int o = 0; o < k; o++)
-            means[o] = !model.HasIntercept ? 0 : weighted ? WeightedMean(data.Y, o, k, data.Weights) : Accurate.SumStrided(data.Y, o, k, n) / n;
+            means[o] = !model.HasIntercept ? 0 : weighted ? WeightedMean(data.Y, o, k, data.Weights) : (k == 1 ? Accurate.Sum(data.Y) : Accurate.SumStrided(data.Y, o, k, n)) / n;
         int blocks = (n + BlockRows - 1) / BlockRows;
         // Per block and output: Σr², Σ|r|, Σ(y − ȳ)²; and Σr, Σr³, Σr⁴, Σ(Δr)² within the block, its first and last r.
         var sums = new double[blocks * k * 3];
         var shape = new double[blocks * k * Shape];
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks > 1 ? Environment.ProcessorCount : 1 }, b =>
+        var coefficients = model.Parameters.ToArray();
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks > 1 ? Environment.ProcessorCount : 1 },
+            () => new double[(k + 3) * BlockRows],
+            (b, _, scratch) =>
         {
             int start = b * BlockRows, rows = Math.Min(n, start + BlockRows) - start;
-            // Row by row, every output's residual while the row is in L1 (one read of the block, not one per output).
-            var r = new double[k * rows];
-            var centred = new double[k * rows];
-            for (int t = 0; t < rows; t++)
-            {
-                int i = start + t;
-                for (int o = 0; o < k; o++)
-                {
-                    double fitted = data.Storage.Dot(i, model.Coefficients(o)) + model.Intercept(o);
-                    double y = data.Y[i * k + o];
-                    r[o * rows + t] = y - fitted;
-                    centred[o * rows + t] = y - means[o];
-                }
-            }
+            var residuals = scratch.AsSpan(0, k * rows);
             var rowWeights = weighted ? data.Weights.Slice(start, rows) : default;
-            var weightedR = weighted ? new double[rows] : null;
-            var weightedCentred = weighted ? new double[rows] : null;
-            // The shape sums are of the whitened residuals √w·r, as statsmodels' WLS computes them on wresid.
-            var rootWeights = weighted ? new double[rows] : null;
+            var weightedR = weighted ? scratch.AsSpan(k * BlockRows, rows) : default;
+            var whitened = weighted ? scratch.AsSpan((k + 1) * BlockRows, rows) : default;
+            var rootWeights = weighted ? scratch.AsSpan((k + 2) * BlockRows, rows) : default;
             if (weighted) TensorPrimitives.Sqrt(rowWeights, rootWeights);
-            var whitened = weighted ? new double[rows] : null;
+            Residuals(data, model.Layout, coefficients, start, rows, residuals);
             for (int o = 0; o < k; o++)
             {
-                var ro = r.AsSpan(o * rows, rows);
-                var co = centred.AsSpan(o * rows, rows);
-                ReadOnlySpan<double> wr = ro, wc = co, shapeOf = ro;
+                ReadOnlySpan<double> r = residuals.Slice(o * rows, rows), wr = r, shapeOf = r;
                 if (weighted)
                 {
-                    TensorPrimitives.Multiply(ro, rowWeights, weightedR);
-                    TensorPrimitives.Multiply(co, rowWeights, weightedCentred);
-                    TensorPrimitives.Multiply(ro, rootWeights, whitened);
+                    // The shape sums are of the whitened residuals √w·r, as statsmodels' WLS computes them on wresid.
+                    TensorPrimitives.Multiply(r, rowWeights, weightedR);
+                    TensorPrimitives.Multiply(r, rootWeights, whitened);
                     wr = weightedR;
-                    wc = weightedCentred;
                     shapeOf = whitened;
                 }
                 int at = (b * k + o) * 3;
-                sums[at] = Accurate.Dot(wr, ro);
+                sums[at] = Accurate.Dot(wr, r);
                 sums[at + 1] = TensorPrimitives.SumOfMagnitudes(wr);
-                sums[at + 2] = Accurate.Dot(wc, co);
+                sums[at + 2] = CentredSquares(data.Y.Slice(start * k, rows * k), o, k, means[o], rowWeights);
                 ShapeOf(shapeOf, shape.AsSpan((b * k + o) * Shape, Shape));
             }
-        });
+            return scratch;
+        }, _ => { });
         int p = model.Layout.BlockSize, observations = data.Observations;
         var result = new OutputStatistics[k];
         for (int o = 0; o < k; o++)
@@ -141,11 +131,139 @@ public static class FitStatistics
     /// <summary>Values per block and output kept by <see cref="ShapeOf"/>.</summary>
     private const int Shape = 6;
 
+    /// <summary>Features up to which the residuals of four rows are formed together, scalar (above, one vectorised dot a row).</summary>
+    private const int NarrowFeatures = 16;
+
+    /// <summary>
+    /// The residuals r = y − (Xw + b) of the <paramref name="rows"/> rows from <paramref name="start"/> on, output by
+    /// output (r[o·rows + t]). Narrow float64 rows four at a time, so their dot products do not wait on each other
+    /// (the block stays in cache between outputs); wide rows one at a time, every output's dot while the row is in L1.
+    /// </summary>
+    private static void Residuals(Dataset data, ParameterLayout layout, double[] theta, int start, int rows, Span<double> r)
+    {
+        int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
+        var y = data.Y;
+        if (d > NarrowFeatures || data.Storage.Precision != FeaturePrecision.DoublePrecision)
+        {
+            for (int t = 0; t < rows; t++)
+                for (int o = 0; o < k; o++)
+                    r[o * rows + t] = y[(start + t) * k + o] - (data.Storage.Dot(start + t, theta.AsSpan(o * bs, d)) + (layout.HasIntercept ? theta[o * bs + d] : 0));
+            return;
+        }
+        var x = data.Storage.DoubleValues.Slice(start * d, rows * d);
+        for (int o = 0; o < k; o++)
+        {
+            var w = theta.AsSpan(o * bs, d);
+            double b = layout.HasIntercept ? theta[o * bs + d] : 0;
+            var ro = r.Slice(o * rows, rows);
+            int t = 0;
+            ref double xr = ref MemoryMarshal.GetReference(x);
+            ref double wr = ref MemoryMarshal.GetReference(w);
+            for (; t + 4 <= rows; t += 4)
+            {
+                // Four rows, two partial sums each (even and odd columns): eight independent chains of multiply-adds.
+                ref double x0 = ref Unsafe.Add(ref xr, t * d);
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0, u0 = 0, u1 = 0, u2 = 0, u3 = 0;
+                int j = 0;
+                for (; j + 2 <= d; j += 2)
+                {
+                    double w0 = Unsafe.Add(ref wr, j), w1 = Unsafe.Add(ref wr, j + 1);
+                    s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref x0, j), w0, s0);
+                    s1 = Math.FusedMultiplyAdd(Unsafe.Add(ref x0, d + j), w0, s1);
+                    s2 = Math.FusedMultiplyAdd(Unsafe.Add(ref x0, 2 * d + j), w0, s2);
+                    s3 = Math.FusedMultiplyAdd(Unsafe.Add(ref x0, 3 * d + j), w0, s3);
+                    u0 = Math.FusedMultiplyAdd(Unsafe.Add(ref x0, j + 1), w1, u0);
+                    u1 = Math.FusedMultiplyAdd(Unsafe.Add(ref x0, d + j + 1), w1, u1);
+                    u2 = Math.FusedMultiplyAdd(Unsafe.Add(ref x0, 2 * d + j + 1), w1, u2);
+                    u3 = Math.FusedMultiplyAdd(Unsafe.Add(ref x0, 3 * d + j + 1), w1, u3);
+                }
+                if (j < d)
+                {
+                    double wj = Unsafe.Add(ref wr, j);
+                    s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref x0, j), wj, s0);
+                    s1 = Math.FusedMultiplyAdd(Unsafe.Add(ref x0, d + j), wj, s1);
+                    s2 = Math.FusedMultiplyAdd(Unsafe.Add(ref x0, 2 * d + j), wj, s2);
+                    s3 = Math.FusedMultiplyAdd(Unsafe.Add(ref x0, 3 * d + j), wj, s3);
+                }
+                int i = (start + t) * k + o;
+                ro[t] = y[i] - (s0 + u0 + b);
+                ro[t + 1] = y[i + k] - (s1 + u1 + b);
+                ro[t + 2] = y[i + 2 * k] - (s2 + u2 + b);
+                ro[t + 3] = y[i + 3 * k] - (s3 + u3 + b);
+            }
+            for (; t < rows; t++)
+                ro[t] = y[(start + t) * k + o] - (TensorPrimitives.Dot(x.Slice(t * d, d), w) + b);
+        }
+    }
+
+    /// <summary>Σ(y − ȳ)² of column <paramref name="o"/> of the block's targets (k columns), weighted when <paramref name="w"/> is given; compensated.</summary>
+    private static double CentredSquares(ReadOnlySpan<double> y, int o, int k, double mean, ReadOnlySpan<double> w)
+    {
+        double s = 0, c = 0;
+        int start = 0;
+        if (k == 1 && w.IsEmpty && Vector256.IsHardwareAccelerated && y.Length >= 8)
+        {
+            // One target, unweighted: Dot2 in four lanes of two vectors, so the additions do not wait on each other.
+            Vector256<double> s0 = default, c0 = default, s1 = default, c1 = default, m = Vector256.Create(mean);
+            for (; start + 8 <= y.Length; start += 8)
+            {
+                var v0 = Vector256.Create(y.Slice(start, 4)) - m;
+                var v1 = Vector256.Create(y.Slice(start + 4, 4)) - m;
+                var p0 = v0 * v0;
+                var p1 = v1 * v1;
+                c0 += Vector256.FusedMultiplyAdd(v0, v0, -p0);
+                c1 += Vector256.FusedMultiplyAdd(v1, v1, -p1);
+                Accurate.TwoSum(ref s0, ref c0, p0);
+                Accurate.TwoSum(ref s1, ref c1, p1);
+            }
+            Accurate.Combine(s0, c0, ref s, ref c);
+            Accurate.Combine(s1, c1, ref s, ref c);
+        }
+        for (int t = start, i = start * k + o; i < y.Length; t++, i += k)
+        {
+            double v = y[i] - mean, p = v * v, e = Math.FusedMultiplyAdd(v, v, -p);
+            if (!w.IsEmpty)
+            {
+                double q = w[t] * p;
+                e = Math.FusedMultiplyAdd(w[t], p, -q) + w[t] * e;
+                p = q;
+            }
+            c += e;
+            Accurate.TwoSumInto(ref s, ref c, p);
+        }
+        return s + c;
+    }
+
     /// <summary>Σr, Σr³, Σr⁴ and Σ(rₜ − rₜ₋₁)² of <paramref name="r"/>, then its first and last value.</summary>
+    /// <remarks>Compensated (TwoSum) in four lanes of a vector each, so the additions do not wait on each other; the lanes are combined the same way.</remarks>
     private static void ShapeOf(ReadOnlySpan<double> r, Span<double> into)
     {
         double sum = 0, sumC = 0, cubes = 0, cubesC = 0, fourth = 0, fourthC = 0, diff = 0, diffC = 0;
-        for (int t = 0; t < r.Length; t++)
+        int t = 0;
+        if (Vector256.IsHardwareAccelerated && r.Length >= 9)
+        {
+            Vector256<double> s1 = default, c1 = default, s3 = default, c3 = default, s4 = default, c4 = default, sd = default, cd = default;
+            // Differences from t = 1 on: r[1..] − r[..^1], four at a time; the sums of powers over the same rows, r[0] added below.
+            for (t = 1; t + 4 <= r.Length; t += 4)
+            {
+                var v = Vector256.Create(r.Slice(t, 4));
+                var dv = v - Vector256.Create(r.Slice(t - 1, 4));
+                var v2 = v * v;
+                Accurate.TwoSum(ref s1, ref c1, v);
+                Accurate.TwoSum(ref s3, ref c3, v2 * v);
+                Accurate.TwoSum(ref s4, ref c4, v2 * v2);
+                Accurate.TwoSum(ref sd, ref cd, dv * dv);
+            }
+            Accurate.Combine(s1, c1, ref sum, ref sumC);
+            Accurate.Combine(s3, c3, ref cubes, ref cubesC);
+            Accurate.Combine(s4, c4, ref fourth, ref fourthC);
+            Accurate.Combine(sd, cd, ref diff, ref diffC);
+            double first = r[0], first2 = first * first;
+            Accurate.TwoSumInto(ref sum, ref sumC, first);
+            Accurate.TwoSumInto(ref cubes, ref cubesC, first2 * first);
+            Accurate.TwoSumInto(ref fourth, ref fourthC, first2 * first2);
+        }
+        for (; t < r.Length; t++)
         {
             double v = r[t], v2 = v * v;
             Accurate.TwoSumInto(ref sum, ref sumC, v);

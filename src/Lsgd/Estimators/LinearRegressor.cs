@@ -208,14 +208,17 @@ public sealed class LinearRegressor
         if (method == SolverMethod.Exact)
             return FitExact(source, statistics, layout, rows, choice, passes + objective.Passes, cancellationToken);
         if (warm)
-            choice = $"auto started from the solution of the normal equations ({Throw.Plural(layout.Outputs, "output")} sharing one pass over the data and one Cholesky of the statistics), for the run to certify or polish. " + choice;
+            choice = $"auto started from the solution of the normal equations ({Throw.Plural(layout.Outputs, "output")} sharing one pass over the data and one Cholesky of the statistics), for the run to certify or polish (at most {PolishIterations} steps). " + choice;
 
         // Auto lets the certificate decide when to stop: the article's |ΔJ| rule would stop where ΔJ rounds to zero.
         var runOptions = o.Method != SolverMethod.Auto ? o.GradientDescent
             : o.Penalty.L1 > 0 && o.GradientDescent.Optimizer is null && o.GradientDescent.BatchSize is null
                 ? o.GradientDescent with { Tolerance = 0, Optimizer = new Optimizers.Fista() }
                 : o.GradientDescent with { Tolerance = 0, RelativeGapTolerance = runTolerance ?? o.GradientDescent.RelativeGapTolerance };
-        var run = Run(method, objective, runOptions, initial, validationObjective, progress, certificate, cancellationToken);
+        // From the exact solution, preconditioned by the same factor, each step is a step of iterative refinement: a few
+        // reach the rounding floor of the statistics or nothing will, so the run gets at most PolishIterations steps.
+        var run = Run(method, objective, warm ? runOptions with { MaxIterations = Math.Min(runOptions.MaxIterations, PolishIterations) } : runOptions,
+            initial, validationObjective, progress, certificate, cancellationToken);
         var gaps = FinalGap(objective, run, certificate);
         double tolerance = o.GradientDescent.RelativeGapTolerance;
         if (o.Method == SolverMethod.Auto && !(gaps.Relative <= tolerance) && run.StopReason is not (StopReason.Cancelled or StopReason.TimeBudget))
@@ -266,7 +269,9 @@ public sealed class LinearRegressor
             if (shortfall > 1)
             {
                 var polish = runOptions with { MaxIterations = Math.Min(runOptions.MaxIterations, PolishIterations) };
-                for (int round = 0; round < 3 && shortfall > 1; round++)
+                // A warm run that stopped short of its own gap was already that polishing (same method, same factor): no rounds.
+                bool stalled = warm && run.StopReason != StopReason.Certified;
+                for (int round = 0; round < 3 && shortfall > 1 && !stalled; round++)
                 {
                     polish = polish with { RelativeGapTolerance = Math.Max(gaps.Relative / (4 * shortfall * shortfall), 1e-300) };
                     var next = Run(SolverMethod.ConjugateGradient, objective, polish, [.. run.Parameters], null, progress, certificate, cancellationToken);

@@ -82,7 +82,7 @@ internal static class Accurate
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TwoSum(ref Vector256<double> s, ref Vector256<double> c, Vector256<double> v)
+    internal static void TwoSum(ref Vector256<double> s, ref Vector256<double> c, Vector256<double> v)
     {
         var t = s + v;
         var bp = t - s;
@@ -91,7 +91,7 @@ internal static class Accurate
     }
 
     /// <summary>Adds the lanes of a vector of compensated sums into a scalar one.</summary>
-    private static void Combine(Vector256<double> sums, Vector256<double> compensations, ref double s, ref double c)
+    internal static void Combine(Vector256<double> sums, Vector256<double> compensations, ref double s, ref double c)
     {
         for (int lane = 0; lane < Vector256<double>.Count; lane++)
         {

@@ -106,6 +106,85 @@ public class DataPassesTest
     }
 }
 
+/// <summary>
+/// The count per method that docs/ENGINES.md tabulates, pinned on one small dataset: streamed, against the passes the
+/// source really served; in memory, as the pipeline's own passes around the run plus the run's evaluations.
+/// </summary>
+public class DataPassesPerMethodTest
+{
+    private static readonly (Dataset Data, double[] Truth) Small = TestData.Random(300, 3, 1, seed: 12);
+
+    private static LinearRegressorOptions Options(string method) => new()
+    {
+        Method = method switch { "auto" => SolverMethod.Auto, "exact" => SolverMethod.Exact, "cg" => SolverMethod.ConjugateGradient, _ => SolverMethod.GradientDescent },
+        Standardize = true,
+        GradientDescent = method switch
+        {
+            "adam" => new GradientDescentOptions { LossScaling = LossScaling.Mean, Optimizer = new global::Lsgd.Optimizers.Adam(), LearningRate = 0.05, BatchSize = 50, MaxIterations = 5, Tolerance = 0 },
+            "sgd" => new GradientDescentOptions { LossScaling = LossScaling.Mean, LearningRate = 0.05, BatchSize = 50, MaxIterations = 5, Tolerance = 0 },
+            _ => new GradientDescentOptions { LossScaling = LossScaling.Mean },
+        },
+    };
+
+    [Theory]
+    [InlineData("auto", 2)]
+    [InlineData("cg", 2)]
+    [InlineData("gd", 2)]
+    [InlineData("exact", -1)]
+    [InlineData("adam", -1)]
+    [InlineData("sgd", -1)]
+    public void AStreamedFitCountsEveryPassTheSourceServed(string method, int expected)
+    {
+        var source = new ApplicationData.SmallChunks(Small.Data, rows: 64);
+        var fit = new LinearRegressor(Options(method)).Fit(source);
+        Assert.Equal(source.Passes, fit.DataPasses, 1e-12);
+        if (expected > 0)
+        {
+            // Full batch on the statistics: the statistics, then the goodness of fit — whatever the method.
+            Assert.Equal(EngineKind.Statistics, fit.Engine);
+            Assert.Equal(expected, fit.DataPasses);
+        }
+        else if (method == "exact")
+            Assert.Equal(1 + 1 + fit.Exact!.RefinementSteps + 1 + 1, fit.DataPasses);   // statistics, QR, refinement + 1, goodness
+        else
+        {
+            // Mini-batches stream: statistics 1, θ₀ 1, per epoch the batches (1) and the full loss (1), final gap 1, goodness 1.
+            Assert.Equal(EngineKind.Stream, fit.Engine);
+            Assert.Equal(1 + 1 + 2 * fit.Training!.Iterations + 1 + 1, fit.DataPasses, 1e-9);
+        }
+    }
+
+    [Theory]
+    [InlineData("cg")]
+    [InlineData("gd")]
+    [InlineData("adam")]
+    [InlineData("sgd")]
+    public void AnInMemoryRowsFitCountsStatisticsReferenceStandardisationRunFinalGapAndGoodness(string method)
+    {
+        var fit = new LinearRegressor(Options(method)).Fit(Small.Data);
+        Assert.Equal(EngineKind.Rows, fit.Engine);
+        double qr = ExactLeastSquares.PassesOverRows(3, fitIntercept: true, outputs: 1, singlePrecision: false);
+        // statistics 1 + the QR reference + fit and apply the standardiser 2 + the run's own evaluations + final gap 1 + goodness 1.
+        Assert.Equal(1 + qr + 2 + fit.Training!.DataPasses + 1 + 1, fit.DataPasses, 1e-9);
+        if (method is "adam" or "sgd")
+            Assert.Equal(1 + 2 * fit.Training.Iterations, fit.Training.DataPasses, 1e-9);   // θ₀, then batches and full loss per epoch
+    }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("cg")]
+    [InlineData("gd")]
+    public void AnInMemoryStatisticsFitCountsTheStatisticsTheReferenceAndTheGoodnessPass(string method)
+    {
+        var fit = new LinearRegressor(Options(method) with { Engine = EngineKind.Statistics }).Fit(Small.Data);
+        Assert.Equal(EngineKind.Statistics, fit.Engine);
+        Assert.True(fit.Converged);
+        double qr = ExactLeastSquares.PassesOverRows(3, fitIntercept: true, outputs: 1, singlePrecision: false);
+        // The steps read no rows: statistics 1 + the QR reference of few rows + goodness 1.
+        Assert.Equal(1 + qr + 1, fit.DataPasses);
+    }
+}
+
 /// <summary>A head of several outputs on the statistics engine: one pass, one factorisation, the same answer as one fit per output.</summary>
 public class MultiOutputHeadTest
 {
