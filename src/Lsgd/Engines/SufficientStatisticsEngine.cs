@@ -112,11 +112,18 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
         Check(v, result);
         int d = Layout.Features, k = Layout.Outputs, bs = Layout.BlockSize;
         double n = _s.WeightSum;
+        // Row by row of Sxx, every output's product while the row is in L1: Sxx is read once, not once per output
+        // (a head of 20 outputs on 768 features reads 4.7 MB instead of 94 MB a step). Same dot products as one by one.
+        for (int i = 0; i < d; i++)
+        {
+            var row = _sxx.AsSpan(i * d, d);
+            for (int o = 0; o < k; o++)
+                result[o * bs + i] = TensorPrimitives.Dot(row, v.Slice(o * bs, d));
+        }
         for (int o = 0; o < k; o++)
         {
             var vw = v.Slice(o * bs, d);
             var rw = result.Slice(o * bs, d);
-            MultiplySymmetric(vw, rw);
             if (Layout.HasIntercept)
             {
                 // Uncentred H = Sxx + n x̄x̄ᵀ (and the intercept row n x̄ᵀ, n): H[v_w; v_b].
