@@ -84,7 +84,7 @@ internal sealed class FitDiagnostics
             AtomicFile.WriteAllText(influencePath, InfluenceCsv(InfluenceMeasures.Compute(fit, data!), separator));
         return new FitDiagnostics
         {
-            Vif = data is not null && fit.Exact is not null ? VarianceInflation.Compute(data) : null,
+            Vif = data is not null && fit.Exact is { } exact ? VarianceInflation.FromStandardErrors(exact, data) ?? VarianceInflation.Compute(data) : null,
             Covariance = covariance,
             FTest = test,
             InfluencePath = influencePath,

@@ -21,4 +21,70 @@ public static class VarianceInflation
         var factor = DesignFactor.TryFactor(data, fitIntercept: true);
         return factor?.InverseCorrelationDiagonal() ?? [.. Enumerable.Repeat(double.NaN, data.Features)];
     }
+
+    /// <summary>
+    /// The same factors from an exact least-squares fit of <paramref name="data"/> with an intercept, without a
+    /// second factorisation of the rows: with the constant in the design, [(DᵀD)⁻¹]ⱼⱼ = VIFⱼ / Σᵢ(xᵢⱼ − x̄ⱼ)², so
+    /// VIFⱼ = SEⱼ²·Σᵢ(xᵢⱼ − x̄ⱼ)² / σ̂² with the fit's own standard errors and residual standard deviation (one pass
+    /// over the features for their centred sums of squares). Null when that identity does not apply: no intercept,
+    /// weighted rows (VIFs ignore weights, the standard errors do not), aliased coefficients, no residual degrees of
+    /// freedom, or a perfect fit (σ̂ = 0); <see cref="Compute(Dataset)"/> then factors the rows.
+    /// </summary>
+    /// <param name="exact">The exact solution of the fit of <paramref name="data"/>.</param>
+    /// <param name="data">The fit's features.</param>
+    public static double[]? FromStandardErrors(ExactSolution exact, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(exact);
+        ArgumentNullException.ThrowIfNull(data);
+        int d = data.Features, n = data.Rows;
+        if (!exact.Model.HasIntercept || data.IsWeighted || exact.Aliased.Count > 0 || exact.DegreesOfFreedom < 1
+            || exact.StandardErrors.Count == 0 || exact.StandardErrors[0].Length != d)
+            return null;
+        // The output with the largest σ̂ (every output gives the same factors; a perfect fit of one gives none).
+        int best = -1;
+        double sigma = 0;
+        for (int o = 0; o < exact.StandardErrors.Count; o++)
+        {
+            double s = exact.ResidualStandardDeviation(o);
+            if (double.IsFinite(s) && s > sigma) { sigma = s; best = o; }
+        }
+        if (best < 0)
+            return null;
+        var means = new double[d];
+        var sums = new double[d];
+        var row = new double[d];
+        for (int i = 0; i < n; i++)
+        {
+            Row(data, i, row);
+            for (int j = 0; j < d; j++) sums[j] += row[j];
+        }
+        for (int j = 0; j < d; j++) means[j] = sums[j] / n;
+        var squares = new double[d];
+        for (int i = 0; i < n; i++)
+        {
+            Row(data, i, row);
+            for (int j = 0; j < d; j++) { double v = row[j] - means[j]; squares[j] += v * v; }
+        }
+        var result = new double[d];
+        var se = exact.StandardErrors[best];
+        for (int j = 0; j < d; j++)
+        {
+            if (!double.IsFinite(se[j]) || squares[j] <= 0)
+                return null;
+            double ratio = se[j] / sigma;
+            result[j] = ratio * ratio * squares[j];
+        }
+        return result;
+    }
+
+    private static void Row(Dataset data, int i, double[] row)
+    {
+        if (data.IsSinglePrecision)
+        {
+            var r = data.FeatureRowSingle(i);
+            for (int j = 0; j < row.Length; j++) row[j] = r[j];
+        }
+        else
+            data.FeatureRow(i).CopyTo(row);
+    }
 }

@@ -1,5 +1,6 @@
 using Lsgd.Data;
 using Lsgd.Estimators;
+using Lsgd.Solvers;
 using Lsgd.Models;
 using static Lsgd.Tests.Estimators.StatsmodelsDiagnosticsReference;
 
@@ -104,6 +105,15 @@ public class DiagnosticsTest
         AssertDigits(StacklossVif, VarianceInflation.Compute(Stackloss()), 12, "variance_inflation_factor");
         // Longley's VIFs reach 1789: the inverse correlation matrix still gives 10 digits.
         AssertDigits(LongleyVif, VarianceInflation.Compute(Longley()), 10, "variance_inflation_factor (Longley)");
+    }
+
+    [Fact]
+    public void VarianceInflationFactorsFromTheFitsStandardErrorsMatchStatsmodelsWithoutASecondFactorisation()
+    {
+        AssertDigits(StacklossVif, VarianceInflation.FromStandardErrors(ExactLeastSquares.Solve(Stackloss()), Stackloss())!, 12, "variance_inflation_factor");
+        AssertDigits(LongleyVif, VarianceInflation.FromStandardErrors(ExactLeastSquares.Solve(Longley()), Longley())!, 10, "variance_inflation_factor (Longley)");
+        // Without the constant in the fit the identity does not hold: null, and the caller factors the rows.
+        Assert.Null(VarianceInflation.FromStandardErrors(ExactLeastSquares.Solve(Longley(), fitIntercept: false), Longley()));
     }
 
     [Fact]
