@@ -318,7 +318,9 @@ internal static class FitCommand
             ["coefficient_test"] = report is null ? null : report[0].NormalInference ? "normal" : "t",
             ["inference_degrees_of_freedom"] = report is null ? null : report[0].InferenceDegreesOfFreedom,
             ["clusters"] = report?[0].Clusters,
-            ["covariance"] = report is null ? null : PerOutput(i => report[i].Covariance is { } cv ? new JsonObject
+            // Beyond MaxJsonCovariance parameters the matrices are left out (a 769-parameter head with 20 outputs would
+            // write 262 MB of JSON); --output keeps the classical one in the model file.
+            ["covariance"] = report is null || m.Features + (m.HasIntercept ? 1 : 0) > MaxJsonCovariance ? null : PerOutput(i => report[i].Covariance is { } cv ? new JsonObject
             {
                 ["names"] = Json.Strings(cv.Names),
                 ["matrix"] = new JsonArray([.. cv.Matrix.Select(row => (JsonNode?)Json.Numbers(row))]),
@@ -444,6 +446,9 @@ internal static class FitCommand
         if (modelPath is not null)
             console.WriteLine($"Model written to {modelPath}.");
     }
+
+    /// <summary>The most parameters whose covariance matrices <c>--json</c> writes (d + 1 ≤ 300: 90 000 numbers per output).</summary>
+    internal const int MaxJsonCovariance = 300;
 
     internal static string MethodName(SolverMethod method) => LinearRegressorBinder.Method.Format(method);
 

@@ -208,7 +208,7 @@ public sealed class LinearRegressor
         if (method == SolverMethod.Exact)
             return FitExact(source, statistics, layout, rows, choice, passes + objective.Passes, cancellationToken);
         if (warm)
-            choice = $"auto started from the solution of the normal equations ({Throw.Plural(layout.Outputs, "output")} sharing one pass over the data and one Cholesky of the statistics), for the run to certify or polish (at most {PolishIterations} steps). " + choice;
+            choice = $"auto started from the solution of the normal equations ({Throw.Plural(layout.Outputs, "output")} sharing one pass over the data and one Cholesky of the statistics), for the run to certify or polish (at most {WarmIterations} steps). " + choice;
 
         // Auto lets the certificate decide when to stop: the article's |ΔJ| rule would stop where ΔJ rounds to zero.
         var runOptions = o.Method != SolverMethod.Auto ? o.GradientDescent
@@ -216,8 +216,9 @@ public sealed class LinearRegressor
                 ? o.GradientDescent with { Tolerance = 0, Optimizer = new Optimizers.Fista() }
                 : o.GradientDescent with { Tolerance = 0, RelativeGapTolerance = runTolerance ?? o.GradientDescent.RelativeGapTolerance };
         // From the exact solution, preconditioned by the same factor, each step is a step of iterative refinement: a few
-        // reach the rounding floor of the statistics or nothing will, so the run gets at most PolishIterations steps.
-        var run = Run(method, objective, warm ? runOptions with { MaxIterations = Math.Min(runOptions.MaxIterations, PolishIterations) } : runOptions,
+        // reach the rounding floor of the statistics or nothing will, so the run gets at most WarmIterations steps (each cuts the
+        // error by about κ·ε: 10 are enough up to κ ≈ 10¹⁴, where the Cholesky behind the warm start gives out anyway).
+        var run = Run(method, objective, warm ? runOptions with { MaxIterations = Math.Min(runOptions.MaxIterations, WarmIterations) } : runOptions,
             initial, validationObjective, progress, certificate, cancellationToken);
         var gaps = FinalGap(objective, run, certificate);
         double tolerance = o.GradientDescent.RelativeGapTolerance;
@@ -618,6 +619,9 @@ public sealed class LinearRegressor
 
     /// <summary>Most conjugate-gradient steps of one polishing round (preconditioned by H⁻¹ it needs a few).</summary>
     private const int PolishIterations = 50;
+
+    /// <summary>Steps of a run started from the normal equations' solution, preconditioned by their own factor.</summary>
+    private const int WarmIterations = 10;
 
     /// <summary>
     /// How far the coefficients are from CoefficientDigits of their own: the largest ratio, over the coefficients in
