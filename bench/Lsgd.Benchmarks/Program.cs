@@ -8,6 +8,11 @@ namespace Lsgd.Benchmarks;
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args) =>
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "ratios")
+            KernelRatios.Run(args[1..]);
+        else
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

@@ -1,5 +1,8 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Lsgd.Internals;
 using Lsgd.LinearAlgebra;
 
@@ -461,7 +464,7 @@ public sealed class SufficientStatistics
             _ld = (_cols + 15) & ~15;
             _z = new double[PanelRows * _ld];
             _g = new double[_ld * _ld];
-            _shiftX = new double[d];
+            _shiftX = new double[(d + 7) & ~7];   // padded: the copy subtracts eight at a time
             _shiftY = new double[k];
         }
 
@@ -473,10 +476,12 @@ public sealed class SufficientStatistics
             {
                 int m = Math.Min(PanelRows, start + rows - s);
                 var w = data.IsWeighted ? data.Weights.Slice(s, m) : default;
+                // The features from this panel's first row to the end of the data: the copy reads whole vectors
+                // across row ends and prefetches the next panel.
                 if (data.IsSinglePrecision)
-                    Load(data.XSingle.Slice(s * d, m * d), data.Y.Slice(s * k, m * k), w, m);
+                    Load(data.XSingle[(s * d)..], data.Y.Slice(s * k, m * k), w, m);
                 else
-                    Load(data.X.Slice(s * d, m * d), data.Y.Slice(s * k, m * k), w, m);
+                    Load(data.X[(s * d)..], data.Y.Slice(s * k, m * k), w, m);
             }
         }
 
@@ -487,7 +492,7 @@ public sealed class SufficientStatistics
             for (int s = 0; s < rows; s += PanelRows)
             {
                 int m = Math.Min(PanelRows, rows - s);
-                Load<double>(x.AsSpan(s * d, m * d), y.AsSpan(s * k, m * k), weights is null ? default : weights.AsSpan(s, m), m);
+                Load<double>(x.AsSpan(s * d), y.AsSpan(s * k, m * k), weights is null ? default : weights.AsSpan(s, m), m);
             }
         }
 
@@ -537,7 +542,59 @@ public sealed class SufficientStatistics
             return result;
         }
 
-        /// <summary>Loads up to <see cref="PanelRows"/> rows into Z and updates G; <paramref name="weights"/> empty for unweighted rows.</summary>
+        /// <summary>
+        /// The rows into Z, shifted: z[t] = [x[t] − K, y[t] − K_y, 1]. The features go eight values at a time (a row's
+        /// last vector may run into the next row's values and past d in Z: the columns after d are written next, and
+        /// those past the wanted columns are padding), float32 values widened to double first. While copying, the
+        /// next panel's rows are prefetched (one prefetch per 64 bytes read), so that they arrive while the kernel
+        /// works on this panel instead of stalling the next copy.
+        /// </summary>
+        private unsafe void CopyShifted<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
+        {
+            int d = _d, k = _k, ld = _ld, length = source.Length, ahead = 2 * PanelRows * d;
+            ref T x = ref MemoryMarshal.GetReference(source);
+            ref double z = ref MemoryMarshal.GetArrayDataReference(_z);
+            ref double shift = ref MemoryMarshal.GetArrayDataReference(_shiftX);
+            bool prefetch = Sse.IsSupported && length > 0;
+            for (int t = 0; t < rows; t++)
+            {
+                int from = t * d, j = 0;
+                ref double zt = ref Unsafe.Add(ref z, t * ld);
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (; j < d && from + j + 8 <= length; j += 8)
+                    {
+                        Vector256<double> lo, hi;
+                        if (typeof(T) == typeof(double))
+                        {
+                            ref double xd = ref Unsafe.As<T, double>(ref x);
+                            lo = Vector256.LoadUnsafe(ref xd, (nuint)(from + j));
+                            hi = Vector256.LoadUnsafe(ref xd, (nuint)(from + j + 4));
+                            if (prefetch) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xd, Math.Min(from + j + ahead, length - 1))));
+                        }
+                        else
+                        {
+                            (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref Unsafe.As<T, float>(ref x), (nuint)(from + j)));
+                            if (prefetch && (j & 8) == 0) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x, Math.Min(from + j + ahead, length - 1))));
+                        }
+                        (lo - Vector256.LoadUnsafe(ref shift, (nuint)j)).StoreUnsafe(ref zt, (nuint)j);
+                        (hi - Vector256.LoadUnsafe(ref shift, (nuint)(j + 4))).StoreUnsafe(ref zt, (nuint)(j + 4));
+                    }
+                }
+                for (; j < d; j++)
+                    Unsafe.Add(ref zt, j) = double.CreateTruncating(Unsafe.Add(ref x, from + j)) - Unsafe.Add(ref shift, j);
+                ref double yt = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), t * k);
+                for (int o = 0; o < k; o++)
+                    Unsafe.Add(ref zt, d + o) = Unsafe.Add(ref yt, o) - _shiftY[o];
+                Unsafe.Add(ref zt, d + k) = 1;
+            }
+        }
+
+        /// <summary>
+        /// Loads up to <see cref="PanelRows"/> rows into Z and updates G; <paramref name="source"/> starts at the first
+        /// row and may run on past the last (the rows after are only prefetched, or read and overwritten);
+        /// <paramref name="weights"/> empty for unweighted rows.
+        /// </summary>
         private void Load<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
         {
             int d = _d, k = _k, ld = _ld;
@@ -557,27 +614,15 @@ public sealed class SufficientStatistics
                     _shiftY[o] = sum / rows;
                 }
             }
-            for (int t = 0; t < rows; t++)
+            if (y.Length < rows * k) Throw.Length(nameof(y), y.Length, rows * k, "k targets per row");
+            CopyShifted(source, y, rows);
+            // A row of weight w counts as √w·z in ZᵀZ, so G sums w·zzᵀ (and Σw in the corner).
+            for (int t = 0; t < weights.Length; t++)
             {
-                var z = _z.AsSpan(t * ld, ld);
-                var features = z[..d];
-                if (typeof(T) == typeof(double))
-                    TensorPrimitives.Subtract(MemoryMarshal.Cast<T, double>(source.Slice(t * d, d)), _shiftX, features);
-                else
-                {
-                    TensorPrimitives.ConvertTruncating(source.Slice(t * d, d), features);
-                    TensorPrimitives.Subtract(features, _shiftX, features);
-                }
-                for (int o = 0; o < k; o++)
-                    z[d + o] = y[t * k + o] - _shiftY[o];
-                z[d + k] = 1;
-                if (!weights.IsEmpty)
-                {
-                    // A row of weight w counts as √w·z in ZᵀZ, so G sums w·zzᵀ (and Σw in the corner).
-                    double w = weights[t];
-                    if (w > 0) _logWeights += Math.Log(w);
-                    TensorPrimitives.Multiply(z[..(d + k + 1)], Math.Sqrt(w), z[..(d + k + 1)]);
-                }
+                double w = weights[t];
+                if (w > 0) _logWeights += Math.Log(w);
+                var z = _z.AsSpan(t * ld, d + k + 1);
+                TensorPrimitives.Multiply(z, Math.Sqrt(w), z);
             }
             Kernels.GramUpdate(_z, rows, ld, _cols, _g);
             _rows += rows;

@@ -145,7 +145,17 @@ internal static class Kernels
             GramUpdatePacked(z, rows, ld, cols, cols4, ref gr, bits);
             return;
         }
-        if (bits == 512)
+        if (bits == 512 && cols <= 16)
+        {
+            switch ((cols + 3) >> 2)
+            {
+                case 1: Narrow512<One>(ref zr, rows, ld, ref gr); break;
+                case 2: Narrow512<Two>(ref zr, rows, ld, ref gr); break;
+                case 3: Narrow512<Three>(ref zr, rows, ld, ref gr); break;
+                default: Narrow512<Four>(ref zr, rows, ld, ref gr); break;
+            }
+        }
+        else if (bits == 512)
         {
             for (int i0 = 0; i0 < cols; i0 += 16)
             {
@@ -314,6 +324,82 @@ internal static class Kernels
             (Vector256.LoadUnsafe(ref g, o + 4) + hi).StoreUnsafe(ref g, o + 4);
         }
     }
+
+    /// <summary>A count of 4-column quads fixed at JIT time, so that <see cref="Narrow512{TQuads}"/> keeps only the accumulators it needs.</summary>
+    private interface IQuads
+    {
+        static abstract int Count { get; }
+    }
+
+    private readonly struct One : IQuads { public static int Count => 1; }
+
+    private readonly struct Two : IQuads { public static int Count => 2; }
+
+    private readonly struct Three : IQuads { public static int Count => 3; }
+
+    private readonly struct Four : IQuads { public static int Count => 4; }
+
+    /// <summary>
+    /// The Gram update of a narrow panel (at most 16 columns, 4·<typeparamref name="TQuads"/> of them used) in one
+    /// sweep over its rows, the whole upper triangle in registers: row t's columns 0–7 (v₀) and 8–15 (v₁) are loaded
+    /// once, and for each column j, v₀·zₜⱼ is accumulated, and v₁·zₜⱼ only for j ≥ 8, where it holds entries on or
+    /// above the diagonal: 16 fused multiply-adds a row for 12 columns (d = 10), where the 16 × 12 tile makes 24.
+    /// </summary>
+    private static void Narrow512<TQuads>(ref double z, int rows, int ld, ref double g) where TQuads : struct, IQuads
+    {
+        Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<double> a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
+        Vector512<double> b8 = default, b9 = default, b10 = default, b11 = default, b12 = default, b13 = default, b14 = default, b15 = default;
+        nuint stride = (nuint)ld, row = 0;
+        for (int t = 0; t < rows; t++, row += stride)
+        {
+            ref double q = ref Unsafe.Add(ref z, row);
+            var lo = Vector512.LoadUnsafe(ref q);
+            a0 = Vector512.FusedMultiplyAdd(lo, Vector512.Create(q), a0);
+            a1 = Vector512.FusedMultiplyAdd(lo, Vector512.Create(Unsafe.Add(ref q, 1)), a1);
+            a2 = Vector512.FusedMultiplyAdd(lo, Vector512.Create(Unsafe.Add(ref q, 2)), a2);
+            a3 = Vector512.FusedMultiplyAdd(lo, Vector512.Create(Unsafe.Add(ref q, 3)), a3);
+            if (TQuads.Count > 1)
+            {
+                a4 = Vector512.FusedMultiplyAdd(lo, Vector512.Create(Unsafe.Add(ref q, 4)), a4);
+                a5 = Vector512.FusedMultiplyAdd(lo, Vector512.Create(Unsafe.Add(ref q, 5)), a5);
+                a6 = Vector512.FusedMultiplyAdd(lo, Vector512.Create(Unsafe.Add(ref q, 6)), a6);
+                a7 = Vector512.FusedMultiplyAdd(lo, Vector512.Create(Unsafe.Add(ref q, 7)), a7);
+            }
+            if (TQuads.Count > 2)
+            {
+                var hi = Vector512.LoadUnsafe(ref q, 8);
+                var y = Vector512.Create(Unsafe.Add(ref q, 8)); a8 = Vector512.FusedMultiplyAdd(lo, y, a8); b8 = Vector512.FusedMultiplyAdd(hi, y, b8);
+                y = Vector512.Create(Unsafe.Add(ref q, 9)); a9 = Vector512.FusedMultiplyAdd(lo, y, a9); b9 = Vector512.FusedMultiplyAdd(hi, y, b9);
+                y = Vector512.Create(Unsafe.Add(ref q, 10)); a10 = Vector512.FusedMultiplyAdd(lo, y, a10); b10 = Vector512.FusedMultiplyAdd(hi, y, b10);
+                y = Vector512.Create(Unsafe.Add(ref q, 11)); a11 = Vector512.FusedMultiplyAdd(lo, y, a11); b11 = Vector512.FusedMultiplyAdd(hi, y, b11);
+                if (TQuads.Count > 3)
+                {
+                    y = Vector512.Create(Unsafe.Add(ref q, 12)); a12 = Vector512.FusedMultiplyAdd(lo, y, a12); b12 = Vector512.FusedMultiplyAdd(hi, y, b12);
+                    y = Vector512.Create(Unsafe.Add(ref q, 13)); a13 = Vector512.FusedMultiplyAdd(lo, y, a13); b13 = Vector512.FusedMultiplyAdd(hi, y, b13);
+                    y = Vector512.Create(Unsafe.Add(ref q, 14)); a14 = Vector512.FusedMultiplyAdd(lo, y, a14); b14 = Vector512.FusedMultiplyAdd(hi, y, b14);
+                    y = Vector512.Create(Unsafe.Add(ref q, 15)); a15 = Vector512.FusedMultiplyAdd(lo, y, a15); b15 = Vector512.FusedMultiplyAdd(hi, y, b15);
+                }
+            }
+        }
+        nuint o = 0;
+        Add(ref g, o, a0); Add(ref g, o += stride, a1); Add(ref g, o += stride, a2); Add(ref g, o += stride, a3);
+        if (TQuads.Count > 1)
+        {
+            Add(ref g, o += stride, a4); Add(ref g, o += stride, a5); Add(ref g, o += stride, a6); Add(ref g, o += stride, a7);
+        }
+        if (TQuads.Count > 2)
+        {
+            AddTo(ref g, o += stride, a8, b8); AddTo(ref g, o += stride, a9, b9); AddTo(ref g, o += stride, a10, b10); AddTo(ref g, o += stride, a11, b11);
+        }
+        if (TQuads.Count > 3)
+        {
+            AddTo(ref g, o += stride, a12, b12); AddTo(ref g, o += stride, a13, b13); AddTo(ref g, o += stride, a14, b14); AddTo(ref g, o + stride, a15, b15);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(ref double g, nuint offset, Vector512<double> v) => (Vector512.LoadUnsafe(ref g, offset) + v).StoreUnsafe(ref g, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddTo(ref double g, nuint offset, Vector512<double> lo, Vector512<double> hi)

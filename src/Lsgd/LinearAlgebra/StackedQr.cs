@@ -28,8 +28,10 @@ internal static class StackedQr
     /// <param name="b">rows × m column-major (column c at c·rows).</param>
     /// <param name="rows">Rows of the block.</param>
     /// <param name="panel">Reflectors per panel (1 gives the unblocked algorithm; tests compare the two).</param>
-    public static void Reduce(Span<double> r, int m, Span<double> b, int rows, int panel = PanelColumns)
+    /// <param name="vectorBits">512 to take the 512-bit tiles where the hardware accelerates them, anything else for the portable ones; by default the widest.</param>
+    public static void Reduce(Span<double> r, int m, Span<double> b, int rows, int panel = PanelColumns, int? vectorBits = null)
     {
+        bool wide = (vectorBits ?? 512) == 512 && Vector512.IsHardwareAccelerated;
         if (rows == 0) return;
         Span<double> tau = stackalloc double[panel];
         Span<double> t = stackalloc double[panel * panel];
@@ -72,7 +74,7 @@ internal static class StackedQr
             int size = jb * trailing;
             rented ??= new double[panel * m];
             var w = rented.AsSpan(0, size);
-            ProductTransposed(b.Slice(j0 * rows, jb * rows), jb, b.Slice(first * rows, trailing * rows), trailing, rows, w);
+            ProductTransposed(b.Slice(j0 * rows, jb * rows), jb, b.Slice(first * rows, trailing * rows), trailing, rows, w, wide);
             for (int i = 0; i < jb; i++)
                 for (int c = 0; c < trailing; c++) w[i * trailing + c] += r[(j0 + i) * m + first + c];
             for (int i = jb - 1; i >= 0; i--)
@@ -84,7 +86,7 @@ internal static class StackedQr
                 }
             for (int i = 0; i < jb; i++)
                 for (int c = 0; c < trailing; c++) r[(j0 + i) * m + first + c] -= w[i * trailing + c];
-            SubtractProduct(b.Slice(j0 * rows, jb * rows), jb, w, b.Slice(first * rows, trailing * rows), trailing, rows);
+            SubtractProduct(b.Slice(j0 * rows, jb * rows), jb, w, b.Slice(first * rows, trailing * rows), trailing, rows, wide);
         }
     }
 
@@ -116,10 +118,10 @@ internal static class StackedQr
     }
 
     /// <summary>w[i, c] = Σₜ v[t, i]·b[t, c] for column-major v (rows × vc) and b (rows × bc); w row-major vc × bc.</summary>
-    private static void ProductTransposed(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> b, int bc, int rows, Span<double> w)
+    private static void ProductTransposed(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> b, int bc, int rows, Span<double> w, bool wide)
     {
         int c = 0;
-        if (Vector512.IsHardwareAccelerated && rows >= 8)
+        if (wide && rows >= 8)
             c = ProductTransposed512(v, vc, b, bc, rows, w);
         for (; c + 4 <= bc; c += 4)
         {
@@ -173,11 +175,11 @@ internal static class StackedQr
     }
 
     /// <summary>b[t, c] −= Σᵢ v[t, i]·w[i, c] for column-major v (rows × vc) and b (rows × bc), w row-major vc × bc.</summary>
-    private static void SubtractProduct(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> w, Span<double> b, int bc, int rows)
+    private static void SubtractProduct(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> w, Span<double> b, int bc, int rows, bool wide)
     {
         int n = Vector<double>.Count;
         int c = 0;
-        if (Vector512.IsHardwareAccelerated && rows >= 8)
+        if (wide && rows >= 8)
             c = SubtractProduct512(v, vc, w, b, bc, rows);
         for (; c + 4 <= bc; c += 4)
         {
