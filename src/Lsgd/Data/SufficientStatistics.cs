@@ -551,10 +551,12 @@ public sealed class SufficientStatistics
         /// </summary>
         private unsafe void CopyShifted<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
         {
-            int d = _d, k = _k, ld = _ld, length = source.Length, ahead = 2 * PanelRows * d;
+            int d = _d, k = _k, ld = _ld, length = source.Length, ahead = 2 * PanelRows * d;   // the panel after next
             ref T x = ref MemoryMarshal.GetReference(source);
             ref double z = ref MemoryMarshal.GetArrayDataReference(_z);
             ref double shift = ref MemoryMarshal.GetArrayDataReference(_shiftX);
+            // Measured (one thread, n = 10⁷, d = 10): 0.61–0.65 of the read-only stream with these prefetches, 0.47–0.51
+            // without; no difference at d = 100 or 768, where the kernel, not reading, takes most of the time.
             bool prefetch = Sse.IsSupported && length > 0;
             for (int t = 0; t < rows; t++)
             {

@@ -145,21 +145,13 @@ internal static class Kernels
             GramUpdatePacked(z, rows, ld, cols, cols4, ref gr, bits);
             return;
         }
-        if (bits == 512 && cols <= 16)
+        if (bits == 512)
         {
-            switch ((cols + 3) >> 2)
-            {
-                case 1: Narrow512<One>(ref zr, rows, ld, ref gr); break;
-                case 2: Narrow512<Two>(ref zr, rows, ld, ref gr); break;
-                case 3: Narrow512<Three>(ref zr, rows, ld, ref gr); break;
-                default: Narrow512<Four>(ref zr, rows, ld, ref gr); break;
-            }
-        }
-        else if (bits == 512)
-        {
+            // Each strip of 16 rows of G: its diagonal block with the triangle kernel, then 16 × 12 tiles to the right.
             for (int i0 = 0; i0 < cols; i0 += 16)
             {
-                int j0 = i0;
+                Diagonal512((cols4 - i0) >> 2, ref Unsafe.Add(ref zr, i0), rows, ld, ref Unsafe.Add(ref gr, i0 * ld + i0), ld);
+                int j0 = i0 + 16;
                 for (; j0 + 12 <= cols4; j0 += 12) Tile16x12(ref zr, rows, ld, i0, j0, ref gr);
                 for (; j0 < cols4; j0 += 4) Tile16x4(ref zr, rows, ld, i0, j0, ref gr);
             }
@@ -224,7 +216,8 @@ internal static class Kernels
                 for (int i0 = 0; i0 < cols; i0 += 16)
                 {
                     ref double strip = ref Unsafe.Add(ref ar, i0 * rows);
-                    int j0 = i0;
+                    Diagonal512((cols4 - i0) >> 2, ref strip, rows, 16, ref Unsafe.Add(ref g, i0 * ld + i0), ld);
+                        int j0 = i0 + 16;
                     for (; j0 + 12 <= cols4; j0 += 12)
                         PackedTile16x12(ref strip, ref Quad(ref ar, rows, j0), ref Quad(ref ar, rows, j0 + 4), ref Quad(ref ar, rows, j0 + 8), rows, ref Unsafe.Add(ref g, j0 * ld + i0), ld);
                     for (; j0 < cols4; j0 += 4) PackedTile16x4(ref strip, ref Quad(ref ar, rows, j0), rows, ref Unsafe.Add(ref g, j0 * ld + i0), ld);
@@ -345,7 +338,7 @@ internal static class Kernels
     /// once, and for each column j, v₀·zₜⱼ is accumulated, and v₁·zₜⱼ only for j ≥ 8, where it holds entries on or
     /// above the diagonal: 16 fused multiply-adds a row for 12 columns (d = 10), where the 16 × 12 tile makes 24.
     /// </summary>
-    private static void Narrow512<TQuads>(ref double z, int rows, int ld, ref double g) where TQuads : struct, IQuads
+    private static void Narrow512<TQuads>(ref double z, int rows, int ld, ref double g, int gld) where TQuads : struct, IQuads
     {
         Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         Vector512<double> a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
@@ -382,6 +375,7 @@ internal static class Kernels
                 }
             }
         }
+        stride = (nuint)gld;
         nuint o = 0;
         Add(ref g, o, a0); Add(ref g, o += stride, a1); Add(ref g, o += stride, a2); Add(ref g, o += stride, a3);
         if (TQuads.Count > 1)
@@ -395,6 +389,22 @@ internal static class Kernels
         if (TQuads.Count > 3)
         {
             AddTo(ref g, o += stride, a12, b12); AddTo(ref g, o += stride, a13, b13); AddTo(ref g, o += stride, a14, b14); AddTo(ref g, o + stride, a15, b15);
+        }
+    }
+
+    /// <summary>
+    /// The 16 × 16 diagonal block of G at (i₀, i₀) with the triangle kernel, <paramref name="quads"/> (at most 4 used)
+    /// columns of 4 from i₀: z and g point at column i₀ of row 0 and at entry (i₀, i₀), with strides
+    /// <paramref name="ld"/> and <paramref name="gld"/>.
+    /// </summary>
+    private static void Diagonal512(int quads, ref double z, int rows, int ld, ref double g, int gld)
+    {
+        switch (quads)
+        {
+            case 1: Narrow512<One>(ref z, rows, ld, ref g, gld); break;
+            case 2: Narrow512<Two>(ref z, rows, ld, ref g, gld); break;
+            case 3: Narrow512<Three>(ref z, rows, ld, ref g, gld); break;
+            default: Narrow512<Four>(ref z, rows, ld, ref g, gld); break;
         }
     }
 

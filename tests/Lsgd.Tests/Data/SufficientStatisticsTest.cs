@@ -37,6 +37,10 @@ public class SufficientStatisticsTest
     [InlineData(1, 1, 1)]
     [InlineData(300, 13, 2)]
     [InlineData(20_000, 37, 3)]
+    [InlineData(500, 10, 1)]    // narrow: the triangle kernel; rows copied eight values at a time across row ends
+    [InlineData(130, 3, 1)]     // a second panel of 2 rows; a last row shorter than a vector
+    [InlineData(260, 17, 2)]
+    [InlineData(150, 100, 1)]
     public void ScatterMatricesMatchATwoPassComputation(int n, int d, int k)
     {
         // Every block of the Gram update ([x − K, y − K_y, 1] tiles, the tails of 16 and of 4, several outputs)
@@ -70,13 +74,16 @@ public class SufficientStatisticsTest
         }
     }
 
-    [Fact]
-    public void Float32FeaturesGiveTheStatisticsOfTheirWidenedValuesBitForBit()
+    [Theory]
+    [InlineData(20_000, 37)]
+    [InlineData(1_000, 10)]
+    [InlineData(129, 3)]
+    public void Float32FeaturesGiveTheStatisticsOfTheirWidenedValuesBitForBit(int n, int d)
     {
-        var (data, _) = TestData.Random(20_000, 37, 2, seed: 21);
+        var (data, _) = TestData.Random(n, d, 2, seed: 21);
         var singles = data.X.ToArray().Select(v => (float)v).ToArray();
-        var single = SufficientStatistics.Compute(Dataset.FromSingle(singles, data.Y.ToArray(), 20_000, 37, 2));
-        var widened = SufficientStatistics.Compute(new Dataset(singles.Select(v => (double)v).ToArray(), data.Y.ToArray(), 20_000, 37, 2));
+        var single = SufficientStatistics.Compute(Dataset.FromSingle(singles, data.Y.ToArray(), n, d, 2));
+        var widened = SufficientStatistics.Compute(new Dataset(singles.Select(v => (double)v).ToArray(), data.Y.ToArray(), n, d, 2));
         Assert.Equal(widened.FeatureScatter, single.FeatureScatter);
         Assert.Equal(widened.CrossScatter, single.CrossScatter);
         Assert.Equal(widened.FeatureMeans, single.FeatureMeans);

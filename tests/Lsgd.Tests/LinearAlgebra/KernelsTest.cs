@@ -48,6 +48,10 @@ public class KernelsTest
     [InlineData(17, 2)]
     [InlineData(29, 7)]
     [InlineData(40, 1)]
+    [InlineData(20, 6)]     // diagonal blocks of 1, 2 and 3 quads after the first strip of 16
+    [InlineData(24, 3)]
+    [InlineData(28, 8)]
+    [InlineData(102, 9)]    // d = 100 with y and the 1
     [InlineData(129, 5)]    // wider than 128: the 512-bit path packs the panel into strips
     [InlineData(150, 17)]
     public void GramUpdateAddsZTransposeZOnAndBelowTheDiagonalOnEveryCodePath(int cols, int rows)

@@ -104,6 +104,22 @@ public class TallSkinnyQrTest
         AssertSameFactor(Signed(r2, m), Signed(r1, m), m);
     }
 
+    [Theory]
+    [InlineData(300, 37)]
+    [InlineData(67, 101)]   // more columns than rows in the block, rows not a multiple of 8
+    [InlineData(13, 6)]
+    public void The512BitAndPortableTilesGiveTheSameFactor(int rows, int m)
+    {
+        // Where the hardware has no 512-bit vectors both calls take the portable tiles, and the test still holds.
+        var r1 = Signed(Upper(RandomMatrix(m, m, seed: 5), m), m);
+        var r2 = (double[])r1.Clone();
+        var b = RandomMatrix(rows, m, seed: 6);
+        var b2 = (double[])b.Clone();
+        StackedQr.Reduce(r1, m, b, rows, vectorBits: 512);
+        StackedQr.Reduce(r2, m, b2, rows, vectorBits: 256);
+        AssertSameFactor(Signed(r2, m), Signed(r1, m), m);
+    }
+
     private static double[] Upper(double[] a, int m)
     {
         for (int i = 0; i < m; i++)
