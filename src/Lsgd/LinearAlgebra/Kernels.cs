@@ -116,7 +116,9 @@ internal static class Kernels
     /// zₜ[i₀ … i₀+16) is loaded as vectors and multiplied by zₜⱼ broadcast for a few columns j, into a tile of G
     /// held in registers (16 × 12 with 512-bit vectors: 24 accumulators, two loads and twelve broadcasts per
     /// 24 fused multiply-adds; 8 × 4 with 256-bit vectors). There is no horizontal sum and no transposition:
-    /// the rows are used as they lie in memory.</para>
+    /// the rows are used as they lie in memory. With 512-bit vectors the 16 × 16 blocks on the diagonal (the whole
+    /// matrix for 16 columns or fewer) take a triangle kernel instead, which skips the 8 × 8 quarter below the
+    /// diagonal: 16 fused multiply-adds a row for 12 columns (d = 10 with y and the 1) where a 16 × 12 tile makes 24.</para>
     /// <para>Only the first <paramref name="cols"/> columns matter; the kernel also reads (and writes results
     /// for) columns up to the next multiple of 16, so <paramref name="ld"/> must be at least that. Whatever
     /// those extra columns hold only affects entries of G outside the first <paramref name="cols"/>. Entries
