@@ -572,12 +572,12 @@ public sealed class SufficientStatistics
                             ref double xd = ref Unsafe.As<T, double>(ref x);
                             lo = Vector256.LoadUnsafe(ref xd, (nuint)(from + j));
                             hi = Vector256.LoadUnsafe(ref xd, (nuint)(from + j + 4));
-                            if (prefetch) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xd, Math.Min(from + j + ahead, length - 1))));
+                            if (prefetch) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xd, from + j + Math.Min(ahead, length - 1 - from - j))));
                         }
                         else
                         {
                             (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref Unsafe.As<T, float>(ref x), (nuint)(from + j)));
-                            if (prefetch && (j & 8) == 0) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x, Math.Min(from + j + ahead, length - 1))));
+                            if (prefetch && (j & 8) == 0) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x, from + j + Math.Min(ahead, length - 1 - from - j))));
                         }
                         (lo - Vector256.LoadUnsafe(ref shift, (nuint)j)).StoreUnsafe(ref zt, (nuint)j);
                         (hi - Vector256.LoadUnsafe(ref shift, (nuint)(j + 4))).StoreUnsafe(ref zt, (nuint)(j + 4));
