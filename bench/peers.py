@@ -104,6 +104,20 @@ def parse_args():
     p.add_argument("--head-features", type=int, default=768)
     p.add_argument("--head-outputs", type=int, default=20)
     p.add_argument("--head-runs", type=int, default=3)
+    p.add_argument("--lsgd-dll-before", help="a second Lsgd.Cli.dll (the build before a change): --head and --machine-run "
+                                             "add its rows (and its `lsgd bench`), measured in the same interleaved rounds")
+    p.add_argument("--machine-run", action="store_true",
+                   help="instead: everything for one machine into RESULTS_ROOT/<machine>/: `lsgd bench --json`, then "
+                        "whole-process tables (peers and lsgd, interleaved, medians of --runs) for dense --rows x --features, "
+                        "tall --tall-rows x --tall-features and the head")
+    p.add_argument("--machine", help="the folder's name (default: from the CPU model and count, e.g. intel-xeon-2core)")
+    p.add_argument("--results-root", default=os.path.join(REPO, "bench", "results"))
+    p.add_argument("--runs", type=int, default=3, help="interleaved rounds per table of --machine-run (default 3)")
+    p.add_argument("--tall-rows", type=int, default=10_000_000)
+    p.add_argument("--tall-features", type=int, default=10)
+    p.add_argument("--bench-rows", type=int, default=1_000_000)
+    p.add_argument("--bench-features", type=int, default=100)
+    p.add_argument("--bench-repeat", type=int, default=5)
     return p.parse_args()
 
 
@@ -342,15 +356,74 @@ HEAD_PEERS = {
 }
 
 
+def head_data(n, d, k, seed):
+    """Seeded float32 embeddings (n × d, mildly correlated) and k float64 targets: the fine-tuning head."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    x = x @ (np.eye(d, dtype=np.float32) + np.float32(0.05) * rng.standard_normal((d, d)).astype(np.float32))
+    y = x.astype(np.float64) @ (0.05 * rng.standard_normal((d, k))) + rng.standard_normal((n, k))
+    return x, y
+
+
+def whole_process_table(out, title, xpath, ypath, runs, dlls, lsgd_args=()):
+    """Whole processes on the same .npy files: each peer (a fresh `python -c` that loads them and fits every output)
+    and `lsgd fit` with its defaults for each build in `dlls` ({label: path}); rounds interleaved (peer, peer, lsgd,
+    lsgd before, repeat), each row the median of its rounds. Writes one markdown table to `out`; returns the medians."""
+    env = {kk: v for kk, v in os.environ.items() if not kk.startswith(_SAVED_PREFIX)}
+    dotnet = shutil.which("dotnet")
+    builds = {label: (dll, lsgd_available(dotnet, dll)) for label, dll in dlls.items()}
+    times = {name: [] for name in list(HEAD_PEERS) + list(builds)}
+    fit_seconds = {label: [] for label in builds}
+    notes = {}
+    loads = [os.getloadavg()[0]]
+    for round_ in range(runs):
+        for name, code in HEAD_PEERS.items():
+            t0 = time.perf_counter()
+            r = subprocess.run([sys.executable, "-c", code, xpath, ypath], capture_output=True, text=True, env=env)
+            times[name].append(time.perf_counter() - t0)
+            notes[name] = "SSE {}".format(r.stdout.strip()) if r.returncode == 0 else "failed: " + r.stderr.strip()[-200:]
+        for label, (dll, why) in builds.items():
+            if why is not None:
+                continue
+            t0 = time.perf_counter()
+            r = subprocess.run([dotnet, dll, "fit", "--features", xpath, "--targets", ypath, "--json"] + list(lsgd_args),
+                               capture_output=True, text=True, env=lsgd_env())
+            times[label].append(time.perf_counter() - t0)
+            if r.returncode == 0:
+                doc = json.loads(r.stdout)
+                fit_seconds[label].append(float(doc["fit_seconds"]))
+                notes[label] = "{}, {} iterations, converged {}, data_passes {}, fit_seconds {:.3g}, load_seconds {:.3g}".format(
+                    doc["method"], doc["iterations"], doc["converged"], doc.get("data_passes"), doc["fit_seconds"], doc["load_seconds"])
+            else:
+                notes[label] = "failed: " + (r.stderr.strip() or r.stdout.strip())[-200:]
+        loads.append(os.getloadavg()[0])
+        print("{}: round {} done, load {:.1f}".format(title, round_ + 1, loads[-1]), flush=True)
+    ridge = statistics.median(times[next(iter(HEAD_PEERS))])
+    out("## " + title)
+    out()
+    out("Load average (1 min) before and after each round: " + ", ".join("{:.1f}".format(v) for v in loads) + ".")
+    out()
+    out("| tool | whole process, s (median of {}) | ratio to Ridge | lsgd fit_seconds (median) | notes |".format(runs))
+    out("|---|---|---|---|---|")
+    medians = {}
+    for name, ts in times.items():
+        if not ts:
+            why = builds[name][1] if name in builds else "no run"
+            out("| {} | — | — | — | not available: {} |".format(name, why))
+            continue
+        m = medians[name] = statistics.median(ts)
+        fs = "{:.3g}".format(statistics.median(fit_seconds[name])) if fit_seconds.get(name) else "—"
+        out("| {} | {} | {:.2f} | {} | {} |".format(name, fmt_seconds(m), m / ridge, fs, notes.get(name, "")))
+    out()
+    return medians
+
+
 def head_main(args):
     """The fine-tuning head, whole processes: each peer and `lsgd fit` (default method) start, load the same .npy
     files and fit all outputs; runs are interleaved (peer, peer, lsgd, repeat) and each row is the median."""
     out = Report()
     n, d, k = args.head_rows, args.head_features, args.head_outputs
-    rng = np.random.default_rng(args.seed)
-    x = rng.standard_normal((n, d)).astype(np.float32)
-    x = x @ (np.eye(d, dtype=np.float32) + np.float32(0.05) * rng.standard_normal((d, d)).astype(np.float32))
-    y = x.astype(np.float64) @ (0.05 * rng.standard_normal((d, k))) + rng.standard_normal((n, k))
+    x, y = head_data(n, d, k, args.seed)
     workdir = args.workdir or tempfile.mkdtemp(prefix="lsgd-head-")
     os.makedirs(workdir, exist_ok=True)
     xpath, ypath = os.path.join(workdir, "X.npy"), os.path.join(workdir, "Y.npy")
@@ -361,41 +434,118 @@ def head_main(args):
     out("n = {:,} float32 embeddings of d = {}, k = {} float64 targets, seed {}; {}; Python {}, numpy {}; {} logical CPUs.".format(
         n, d, k, args.seed, time.strftime("%Y-%m-%d %H:%M:%S"), platform.python_version(), np.__version__, os.cpu_count()))
     out("BLAS: " + blas_description())
-    env = {kk: v for kk, v in os.environ.items() if not kk.startswith(_SAVED_PREFIX)}
-    dotnet = shutil.which("dotnet")
-    why = lsgd_available(dotnet, args.lsgd_dll)
-    times = {name: [] for name in list(HEAD_PEERS) + ["lsgd fit (default: auto)"]}
-    notes = {}
-    for _ in range(args.head_runs):
-        for name, code in HEAD_PEERS.items():
-            t0 = time.perf_counter()
-            r = subprocess.run([sys.executable, "-c", code, xpath, ypath], capture_output=True, text=True, env=env)
-            times[name].append(time.perf_counter() - t0)
-            notes[name] = "SSE {}".format(r.stdout.strip()) if r.returncode == 0 else "failed: " + r.stderr.strip()[-200:]
-        if why is None:
-            t0 = time.perf_counter()
-            r = subprocess.run([dotnet, args.lsgd_dll, "fit", "--features", xpath, "--targets", ypath, "--json"],
-                               capture_output=True, text=True, env=lsgd_env())
-            times["lsgd fit (default: auto)"].append(time.perf_counter() - t0)
-            if r.returncode == 0:
-                doc = json.loads(r.stdout)
-                notes["lsgd fit (default: auto)"] = "{}, {} iterations, converged {}, data_passes {}, fit_seconds {:.3g}, load_seconds {:.3g}".format(
-                    doc["method"], doc["iterations"], doc["converged"], doc.get("data_passes"), doc["fit_seconds"], doc["load_seconds"])
-            else:
-                notes["lsgd fit (default: auto)"] = "failed: " + (r.stderr.strip() or r.stdout.strip())[-200:]
-    ridge = statistics.median(times[next(iter(HEAD_PEERS))])
     out()
-    out("| tool | whole process, s (median of {}) | ratio to Ridge | notes |".format(args.head_runs))
-    out("|---|---|---|---|")
-    for name, ts in times.items():
-        if not ts:
-            out("| {} | — | — | not available: {} |".format(name, why))
-            continue
-        m = statistics.median(ts)
-        out("| {} | {} | {:.2f} | {} |".format(name, fmt_seconds(m), m / ridge, notes.get(name, "")))
+    whole_process_table(out, "{:,} × {} → {}".format(n, d, k), xpath, ypath, args.head_runs, lsgd_builds(args))
     if args.output:
         with open(args.output, "w") as f:
             f.write("\n".join(out.lines) + "\n")
+    if not args.workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def lsgd_builds(args):
+    """The lsgd builds to measure: {row label: Lsgd.Cli.dll}, the second one only with --lsgd-dll-before."""
+    builds = {"lsgd fit (default: auto)": args.lsgd_dll}
+    if args.lsgd_dll_before:
+        builds["lsgd fit (default: auto), build before"] = args.lsgd_dll_before
+    return builds
+
+
+def machine_folder_name():
+    """bench/results/<folder>: the CPU's vendor and model from /proc/cpuinfo and the logical CPU count,
+    e.g. "intel-xeon-2core" for "Intel(R) Xeon(R) Processor" on 2 vCPUs, "amd-epyc-9b45-2core"."""
+    import re
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1]
+                    break
+    except OSError:
+        pass
+    model = re.sub(r"\((R|TM|tm|r)\)|\b(CPU|Processor|[0-9]+-Core)\b|@.*$", " ", model)
+    slug = "-".join(w for w in re.split(r"[^a-z0-9]+", model.lower()) if w)
+    return "{}-{}core".format(slug or "unknown-cpu", os.cpu_count())
+
+
+def run_lsgd_bench(dll, rows, features, repeat, path):
+    """`lsgd bench --json` into `path`; returns the document (or None, with the reason printed)."""
+    dotnet = shutil.which("dotnet")
+    why = lsgd_available(dotnet, dll)
+    if why is not None:
+        print("lsgd bench: not available ({})".format(why), flush=True)
+        return None
+    r = subprocess.run([dotnet, dll, "bench", "--rows", str(rows), "--features", str(features), "--repeat", str(repeat), "--json"],
+                       capture_output=True, text=True, env=lsgd_env())
+    if r.returncode != 0:
+        print("lsgd bench failed: " + (r.stderr.strip() or r.stdout.strip())[-300:], flush=True)
+        return None
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(r.stdout)
+    return json.loads(r.stdout)
+
+
+def machine_main(args):
+    """One machine, one run: `lsgd bench --json` (and the --lsgd-dll-before build's), then whole-process peers tables
+    on dense n × d, tall n × d and the head, each on its own .npy files, written into bench/results/<machine>/."""
+    folder = os.path.join(args.results_root, args.machine or machine_folder_name())
+    os.makedirs(folder, exist_ok=True)
+    stamp = time.strftime("%Y-%m-%d")
+    out = Report()
+    out("# Lsgd and its peers on one machine, {}".format(time.strftime("%Y-%m-%d %H:%M:%S %Z")))
+    out()
+    out("Produced by `/usr/bin/python3 bench/peers.py {}`.".format(" ".join(sys.argv[1:])))
+    out("Python {}, numpy {}; {} logical CPUs; {}.".format(platform.python_version(), np.__version__, os.cpu_count(), platform.platform()))
+    out("BLAS: " + blas_description())
+    out("lsgd: `{}`{}.".format(args.lsgd_dll, "; build before: `{}`".format(args.lsgd_dll_before) if args.lsgd_dll_before else ""))
+    out()
+    benches = {"after": args.lsgd_dll}
+    if args.lsgd_dll_before:
+        benches["before"] = args.lsgd_dll_before
+    out("## `lsgd bench --rows {} --features {} --repeat {} --json`".format(args.bench_rows, args.bench_features, args.bench_repeat))
+    out()
+    for label, dll in benches.items():
+        name = "lsgd-bench-{}{}.json".format(stamp, "" if label == "after" else "-before")
+        doc = run_lsgd_bench(dll, args.bench_rows, args.bench_features, args.bench_repeat, os.path.join(folder, name))
+        if doc is None:
+            out("- {}: not available".format(label))
+            continue
+        out("- {} (`{}`, {}): cpu \"{}\", {} cores, vector_bits {}, {}; read bandwidth {} GB/s, triad {} GB/s, FMA peak {} G/s.".format(
+            label, dll, name, doc.get("cpu"), doc.get("cores"), doc.get("vector_bits"), doc.get("instruction_set"),
+            doc.get("read_bandwidth_gbs"), doc.get("bandwidth_gbs"), doc.get("fma_peak_gfmas")))
+        for r in doc.get("results", []):
+            out("  - {}: {}".format(r.get("engine"), ", ".join("{} {}".format(k, r[k]) for k in (
+                "seconds_per_pass", "gbs", "ratio_to_read_bandwidth", "ratio_to_fma_peak") if k in r)))
+    out()
+    workdir = args.workdir or tempfile.mkdtemp(prefix="lsgd-machine-")
+    os.makedirs(workdir, exist_ok=True)
+    shapes = [("dense", "dense {:,} × {} (float64, condition 1e3)".format(args.rows, args.features),
+               lambda: make_data(args.rows, args.features, args.condition, args.seed)),
+              ("tall", "tall {:,} × {} (float64, condition 1e3)".format(args.tall_rows, args.tall_features),
+               lambda: make_data(args.tall_rows, args.tall_features, args.condition, args.seed)),
+              ("head", "head {:,} × {} (float32) → {}".format(args.head_rows, args.head_features, args.head_outputs),
+               lambda: head_data(args.head_rows, args.head_features, args.head_outputs, args.seed))]
+    for key, title, make in shapes:
+        x, y = make()
+        xpath, ypath = os.path.join(workdir, key + "-X.npy"), os.path.join(workdir, key + "-Y.npy")
+        np.save(xpath, x)
+        np.save(ypath, y)
+        del x, y
+        table = Report()
+        table("# {}: whole processes on the same .npy files ({})".format(title, time.strftime("%Y-%m-%d %H:%M:%S")))
+        table()
+        whole_process_table(table, title, xpath, ypath, args.runs, lsgd_builds(args))
+        with open(os.path.join(folder, "peers-{}-{}.md".format(key, stamp)), "w", encoding="utf-8") as f:
+            f.write("\n".join(table.lines) + "\n")
+        for line in table.lines[2:]:
+            out.lines.append(line)
+        if not args.workdir:
+            os.remove(xpath)
+            os.remove(ypath)
+    with open(os.path.join(folder, "run-{}.md".format(stamp)), "w", encoding="utf-8") as f:
+        f.write("\n".join(out.lines) + "\n")
+    print("wrote {}".format(folder), flush=True)
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -468,6 +618,8 @@ def exact_main(args):
 
 def main():
     args = parse_args()
+    if args.machine_run:
+        return machine_main(args)
     if args.head:
         return head_main(args)
     if args.exact:
