@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using System.Reflection.PortableExecutable;
 using System.Text;
 using System.Text.Json;
 
@@ -11,6 +12,11 @@ namespace Lsgd.Package.Tests;
 /// Lsgd.Tool from it, and a console app that references Lsgd and Lsgd.IO by package, not by project.
 /// </summary>
 /// <remarks>
+/// Lsgd.Tool is a .NET 10 RID-specific tool: a pointer package, and per platform a framework-dependent ReadyToRun
+/// package (docs/STARTUP.md). Only this platform's is packed here (the others need their own builds); the test
+/// checks that the install picks it and that its assemblies carry precompiled code.
+/// </remarks>
+/// <remarks>
 /// Offline and isolated: packages are extracted into a temporary global-packages folder (never the user's), and
 /// restored only from the temporary feed and, read-only, from the user's global-packages folder, which holds every
 /// dependency once the repository itself has been restored. Each run packs a version of its own, so no earlier
@@ -18,7 +24,7 @@ namespace Lsgd.Package.Tests;
 /// </remarks>
 public sealed class PackInstallRunTest : IDisposable
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(15);   // packing precompiles the tool (crossgen2): minutes on 2 busy cores
 
     private readonly TempFolder _temp = new();
     private readonly string _feed;
@@ -39,11 +45,12 @@ public sealed class PackInstallRunTest : IDisposable
     {
         Pack();
         string[] packed = Directory.GetFiles(_feed).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
-        foreach (string id in new[] { "Lsgd", "Lsgd.IO", "Lsgd.Plots", "Lsgd.Embeddings", "Lsgd.MLNet", "Lsgd.Cluster", "Lsgd.Tool" })
+        foreach (string id in new[] { "Lsgd", "Lsgd.IO", "Lsgd.Plots", "Lsgd.Embeddings", "Lsgd.MLNet", "Lsgd.Cluster", $"Lsgd.Tool.{Rid}" })
         {
             Assert.Contains($"{id}.{_version}.nupkg", packed);
             Assert.Contains($"{id}.{_version}.snupkg", packed);
         }
+        Assert.Contains($"Lsgd.Tool.{_version}.nupkg", packed);   // the pointer to the platforms' packages, no symbols
 
         // The tool: installed from the feed into a tool path, run as `lsgd`.
         string tools = Path.Combine(_temp.Path, "tools");
@@ -54,6 +61,15 @@ public sealed class PackInstallRunTest : IDisposable
         Assert.Equal(1.25, first.GetProperty("w")[0].GetDouble(), 12);
         Assert.Equal(0.35, first.GetProperty("b").GetDouble(), 12);
         Assert.Equal(23.8375, first.GetProperty("loss").GetDouble(), 10);
+
+        // What was installed is this platform's package, precompiled: no JIT for the code a fit runs first.
+        string store = Path.Combine(tools, ".store");
+        Assert.NotEmpty(Directory.GetDirectories(store, $"lsgd.tool.{Rid}", SearchOption.AllDirectories));   // the install took it
+        foreach (string assembly in new[] { "Lsgd.dll", "Lsgd.IO.dll", "Lsgd.Cli.dll", "System.CommandLine.dll", "System.Numerics.Tensors.dll" })
+        {
+            string installed = Directory.GetFiles(store, assembly, SearchOption.AllDirectories).Single();
+            Assert.True(IsReadyToRun(installed), $"{installed} is not ReadyToRun");
+        }
 
         // The libraries: a console app with package references only, fitting y = 2 x1 − 3 x2 + 1 from a CSV.
         string app = Directory.CreateDirectory(Path.Combine(_temp.Path, "app")).FullName;
@@ -78,16 +94,45 @@ public sealed class PackInstallRunTest : IDisposable
         Assert.True(File.Exists(Path.Combine(app, "model.json")), "the app saves its model with Lsgd.IO's ModelFile");
     }
 
+    /// <summary>The runtime identifier of this platform (the SDK's portable one, as the build used).</summary>
+    private static string Rid => Metadata("LsgdRuntimeIdentifier");
+
+    private static string Metadata(string key) =>
+        typeof(PackInstallRunTest).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+
+    /// <summary>
+    /// Whether an assembly carries ReadyToRun code: its CLI header's managed-native-header directory points at a
+    /// READYTORUN_HEADER, whose signature is "RTR" (0x00525452). An IL-only assembly has no such directory.
+    /// </summary>
+    internal static bool IsReadyToRun(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var pe = new PEReader(stream);
+        var directory = pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory ?? default;
+        if (directory.Size < sizeof(uint)) return false;
+        return pe.GetSectionData(directory.RelativeVirtualAddress).GetReader().ReadUInt32() == 0x00525452;
+    }
+
+    [Fact]
+    public void ReadyToRunCheckTellsAnIlOnlyBuildFromAPrecompiledOne()
+    {
+        string root = Metadata("LsgdRepositoryRoot");
+        // The ordinary build of the library is IL only; the runtime's own CoreLib is precompiled.
+        Assert.False(IsReadyToRun(Path.Combine(root, "src", "Lsgd", "bin", Metadata("LsgdConfiguration"), "net10.0", "Lsgd.dll")));
+        Assert.True(IsReadyToRun(typeof(object).Assembly.Location));
+    }
+
     /// <summary>Packs the solution's packable projects as built (no build) into the feed.</summary>
     private void Pack()
     {
-        var attributes = typeof(PackInstallRunTest).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToArray();
-        string root = attributes.Single(a => a.Key == "LsgdRepositoryRoot").Value!;
-        string configuration = attributes.Single(a => a.Key == "LsgdConfiguration").Value!;
+        string root = Metadata("LsgdRepositoryRoot");
+        string configuration = Metadata("LsgdConfiguration");
         Dotnet(root, "pack", Path.Combine(root, "Lsgd.slnx"), "-c", configuration, "--no-build", "-o", _feed,
             $"-p:Version={_version}",
             // The ordinary build keeps only this platform's ONNX Runtime library; pack what was built.
             "-p:LsgdOnnxRuntimeAllPlatforms=false",
+            // The tool's package for this platform only: the build has Lsgd.Cli for this runtime identifier alone.
+            $"-p:ToolPackageRuntimeIdentifiers={Rid}",
             // The tool's publish step writes into the temporary folder, not the source tree.
             $"-p:PublishDir={Path.Combine(_temp.Path, "publish")}{Path.DirectorySeparatorChar}",
             "-nodeReuse:false");
