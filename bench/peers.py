@@ -9,6 +9,10 @@ may be another interpreter without them):
     dotnet build src/Lsgd.Cli -c Release        # the lsgd rows use the built Lsgd.Cli.dll
     /usr/bin/python3 bench/peers.py             # n = 1 000 000, d = 100; --help for options
     /usr/bin/python3 bench/peers.py --exact     # only the exact solvers: lsgd --method exact, lstsq, Ridge(cholesky)
+    /usr/bin/python3 bench/peers.py --machine-run [--lsgd-dll-before OLD/Lsgd.Cli.dll]
+                                                # one machine: lsgd bench --json and whole-process tables for dense
+                                                # 1e6 x 100, tall 1e7 x 10 and the 50k x 768 -> 20 head, written into
+                                                # bench/results/<machine>/ (bench/README.md)
 
 What it does:
 
