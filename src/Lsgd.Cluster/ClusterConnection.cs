@@ -20,6 +20,9 @@ public sealed record ClusterRun(SufficientStatistics Statistics, int Silos, int 
 
     /// <summary>Synchronous mini-batch steps run on the cluster (0 for a fit from the statistics alone).</summary>
     public long Steps { get; init; }
+
+    /// <summary>The exact solver's distributed passes after the statistics pass (the tall-skinny QR factor, then one per refinement step).</summary>
+    public int Passes { get; init; }
 }
 
 /// <summary>A live silo, as <c>lsgd cluster status</c> lists it.</summary>
@@ -211,6 +214,25 @@ public sealed class ClusterConnection : IAsyncDisposable
         // Named by what it reads, so that a rerun after the client died (or was stopped) finds the coordinator's persisted
         // state and reads only the shards not finished yet; the state is cleared when the pass ends, done or failed.
         var coordinator = Client.GetGrain<IFitCoordinatorGrain>(PassId(ClusterId, data));
+        var (report, clientRetries) = await RunPassAsync(coordinator, data, plan, "statistics pass", progress, cancellationToken).ConfigureAwait(false);
+        var result = report.Result!;
+        var statistics = ShardReader.MergeInOrder([.. result.Select(m => m.ToStatistics())], data.ShardNames);
+        var endSilos = await RetryAsync(ActiveSilosAsync, "the list of live silos after the pass", cancellationToken).ConfigureAwait(false);
+        await ForgetAsync(coordinator).ConfigureAwait(false);
+        return new ClusterRun(statistics, startSilos.Count, data.ShardCount, report.Retries + clientRetries, startSilos.Count(s => !endSilos.Contains(s)))
+        {
+            ShardRows = [.. result.Select(m => m.Count)],
+        };
+    }
+
+    /// <summary>
+    /// Runs one distributed pass (<paramref name="plan"/>: the statistics, or an exact solver's pass, named
+    /// <paramref name="pass"/> in messages) through <paramref name="coordinator"/> to its end: rounds every
+    /// <see cref="PollInterval"/> until every shard has answered; returns the last report and the client's own retries.
+    /// </summary>
+    internal async Task<(RoundReport Report, int Retries)> RunPassAsync(IFitCoordinatorGrain coordinator, ShardedData data, FitPlan plan, string pass,
+        IProgress<int>? progress, CancellationToken cancellationToken)
+    {
         int clientRetries = 0, lastDone = -1;
         var sinceProgress = Stopwatch.StartNew();
         RoundReport report;
@@ -225,7 +247,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             {
                 clientRetries++;
                 if (sinceProgress.Elapsed > _timeouts.StallTimeout)
-                    throw Stalled("coordinator of the statistics pass did not answer", sinceProgress.Elapsed,
+                    throw Stalled($"coordinator of the {pass} did not answer", sinceProgress.Elapsed,
                         $"{Math.Max(lastDone, 0)} of {data.ShardCount} shards read; {clientRetries} calls failed, the last: {LastError(e)}");
                 await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -243,22 +265,15 @@ public sealed class ClusterConnection : IAsyncDisposable
                 progress?.Report(report.Done);
             }
             else if (sinceProgress.Elapsed > _timeouts.StallTimeout)
-                throw Stalled("finished no shard", sinceProgress.Elapsed, $"{report.Done} of {report.Total} read; waiting for {Waiting(data, report)}");
-            if (report.Result is not null)
-                break;
+                throw Stalled($"finished no shard of the {pass}", sinceProgress.Elapsed, $"{report.Done} of {report.Total} read; waiting for {Waiting(data, report)}");
+            if (report.Result is not null || report.Pieces is not null)
+                return (report, clientRetries);
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
         }
-        var statistics = ShardReader.MergeInOrder([.. report.Result.Select(m => m.ToStatistics())], data.ShardNames);
-        var endSilos = await RetryAsync(ActiveSilosAsync, "the list of live silos after the pass", cancellationToken).ConfigureAwait(false);
-        await ForgetAsync(coordinator).ConfigureAwait(false);
-        return new ClusterRun(statistics, startSilos.Count, data.ShardCount, report.Retries + clientRetries, startSilos.Count(s => !endSilos.Contains(s)))
-        {
-            ShardRows = [.. report.Result.Select(m => m.Count)],
-        };
     }
 
     /// <summary>Clears a pass's persisted state, if the cluster answers.</summary>
-    private static async Task ForgetAsync(IFitCoordinatorGrain coordinator)
+    internal static async Task ForgetAsync(IFitCoordinatorGrain coordinator)
     {
         try
         {
@@ -318,6 +333,23 @@ public sealed class ClusterConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(run);
         return new ClusterMiniBatches(this, data, run, cancellationToken);
+    }
+
+    /// <summary>
+    /// The exact solver's passes over <paramref name="data"/>'s shards on the cluster, for
+    /// <see cref="Estimators.LinearRegressor.Fit(SufficientStatistics, Solvers.IShardedRows, IProgress{Training.TrainingProgress}?, CancellationToken)"/>:
+    /// each pass is a distributed pass like the statistics one (each shard's piece computed by whichever silo holds
+    /// its worker, persisted by the coordinator as it finishes), the pieces merged in shard order by the solver —
+    /// bit for bit the pieces of <see cref="ShardedData.LocalPasses"/>.
+    /// </summary>
+    /// <param name="data">The shards.</param>
+    /// <param name="run">The statistics pass over them.</param>
+    /// <param name="cancellationToken">Stops waiting for a pass.</param>
+    public ClusterShardPasses ExactPasses(ShardedData data, ClusterRun run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(run);
+        return new ClusterShardPasses(this, data, run, cancellationToken);
     }
 
     /// <summary>How long a coordinator waits for its workers within one call (a third of the response timeout).</summary>

@@ -8,6 +8,9 @@ internal interface IShardWorkerGrain : IGrainWithStringKey
 {
     /// <summary>Starts reading on the first call; answers at once: still reading, the statistics, or the error.</summary>
     Task<ShardPoll> Poll(ShardJob job);
+
+    /// <summary>As <see cref="Poll"/>, for the shard's piece of an exact solver's pass (<see cref="Solvers.ShardPass.Run"/>; keyed per pass).</summary>
+    Task<ShardPoll> PollPass(ShardJob job, PassMessage pass);
 }
 
 /// <summary>Runs a fit's distributed pass (keyed by the fit's id); its state is persisted after every finished step.</summary>
@@ -75,18 +78,31 @@ internal sealed class ShardRowsGrain : Grain, IShardRowsGrain
 internal sealed class ShardWorkerGrain : Grain, IShardWorkerGrain
 {
     private Task<SufficientStatistics>? _work;
+    private Task<double[]>? _piece;
 
     public Task<ShardPoll> Poll(ShardJob job)
     {
         _work ??= Task.Run(() => ShardReader.Read(job));
-        if (!_work.IsCompleted)
-            return Task.FromResult(new ShardPoll { Silo = RuntimeIdentity });
-        if (_work.Exception is { } failed)
+        return Task.FromResult(Answer(job, _work, s => new ShardPoll { Statistics = StatisticsMessage.From(s), Silo = RuntimeIdentity }));
+    }
+
+    public Task<ShardPoll> PollPass(ShardJob job, PassMessage pass)
+    {
+        _piece ??= Task.Run(() => ShardReader.ReadPass(job, pass.ToPass()));
+        return Task.FromResult(Answer(job, _piece, piece => new ShardPoll { Piece = piece, Silo = RuntimeIdentity }));
+    }
+
+    /// <summary>Still working, the result, or the error naming the shard's file.</summary>
+    private ShardPoll Answer<T>(ShardJob job, Task<T> work, Func<T, ShardPoll> done)
+    {
+        if (!work.IsCompleted)
+            return new ShardPoll { Silo = RuntimeIdentity };
+        if (work.Exception is { } failed)
         {
             var e = failed.GetBaseException();
-            return Task.FromResult(new ShardPoll { Error = e is LsgdException ? e.Message : $"shard {job.Index + 1} ({job.DisplayPath}): {e.GetType().Name}: {e.Message}", Silo = RuntimeIdentity });
+            return new ShardPoll { Error = e is LsgdException ? e.Message : $"shard {job.Index + 1} ({job.DisplayPath}): {e.GetType().Name}: {e.Message}", Silo = RuntimeIdentity };
         }
-        return Task.FromResult(new ShardPoll { Statistics = StatisticsMessage.From(_work.Result), Silo = RuntimeIdentity });
+        return done(work.Result);
     }
 }
 
@@ -97,11 +113,14 @@ internal sealed class FitCoordinatorGrain([PersistentState("fit", ClusterHosting
     {
         var s = state.State;
         int total = plan.Shards.Length;
-        if (s.Error is null && s.Done.Count < total)
+        // The statistics pass records statistics; an exact solver's pass (plan.Pass) records each shard's piece.
+        bool piecePass = plan.Pass is not null;
+        int Finished() => piecePass ? s.Pieces.Count : s.Done.Count;
+        if (s.Error is null && Finished() < total)
         {
             string fit = this.GetPrimaryKeyString();
-            var pending = plan.Shards.Where(j => !s.Done.ContainsKey(j.Index)).ToArray();
-            var polls = pending.Select(j => PollAsync(fit, j, s.Attempts.GetValueOrDefault(j.Index), plan.RoundBudget)).ToArray();
+            var pending = plan.Shards.Where(j => !(piecePass ? s.Pieces.ContainsKey(j.Index) : s.Done.ContainsKey(j.Index))).ToArray();
+            var polls = pending.Select(j => PollAsync(fit, j, plan.Pass, s.Attempts.GetValueOrDefault(j.Index), plan.RoundBudget)).ToArray();
             var answers = await Task.WhenAll(polls);
             bool changed = false;
             for (int i = 0; i < pending.Length; i++)
@@ -116,6 +135,12 @@ internal sealed class FitCoordinatorGrain([PersistentState("fit", ClusterHosting
                 if (answer.Statistics is { } statistics)
                 {
                     s.Done[job.Index] = statistics;
+                    s.ReadBy[job.Index] = answer.Silo;
+                    changed = true;
+                }
+                else if (answer.Piece is { } piece)
+                {
+                    s.Pieces[job.Index] = piece;
                     s.ReadBy[job.Index] = answer.Silo;
                     changed = true;
                 }
@@ -138,13 +163,14 @@ internal sealed class FitCoordinatorGrain([PersistentState("fit", ClusterHosting
         }
         return new RoundReport
         {
-            Done = s.Done.Count,
+            Done = Finished(),
             Total = total,
             Error = s.Error,
             Silo = RuntimeIdentity,
             Retries = s.Retries,
             Step = s.Step,
-            Result = s.Error is null && s.Done.Count == total ? [.. Enumerable.Range(0, total).Select(i => s.Done[i])] : null,
+            Result = !piecePass && s.Error is null && s.Done.Count == total ? [.. Enumerable.Range(0, total).Select(i => s.Done[i])] : null,
+            Pieces = piecePass && s.Error is null && s.Pieces.Count == total ? [.. Enumerable.Range(0, total).Select(i => s.Pieces[i])] : null,
             ReadBy = [.. Enumerable.Range(0, total).Select(i => s.ReadBy.GetValueOrDefault(i) ?? "")],
         };
     }
@@ -222,12 +248,12 @@ internal sealed class FitCoordinatorGrain([PersistentState("fit", ClusterHosting
     }
 
     /// <summary>The worker's answer, or null when the call failed or did not answer within the round's budget (the silo may be gone).</summary>
-    private async Task<ShardPoll?> PollAsync(string fit, ShardJob job, int attempt, TimeSpan budget)
+    private async Task<ShardPoll?> PollAsync(string fit, ShardJob job, PassMessage? pass, int attempt, TimeSpan budget)
     {
         try
         {
             var worker = GrainFactory.GetGrain<IShardWorkerGrain>($"{fit}/{job.Index}/{attempt}");
-            return await worker.Poll(job).WaitAsync(budget);
+            return await (pass is null ? worker.Poll(job) : worker.PollPass(job, pass)).WaitAsync(budget);
         }
         catch (Exception e) when (e is TimeoutException or OrleansException or OperationCanceledException or InvalidOperationException)
         {

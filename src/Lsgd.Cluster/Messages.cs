@@ -1,4 +1,5 @@
 using Lsgd.Data;
+using Lsgd.Solvers;
 
 namespace Lsgd.Cluster;
 
@@ -83,6 +84,36 @@ internal sealed class ShardPoll
     [Id(0)] public StatisticsMessage? Statistics { get; init; }
     [Id(1)] public string? Error { get; init; }
     [Id(2)] public string Silo { get; init; } = "";
+
+    /// <summary>The shard's piece of an exact solver's pass (<see cref="ShardPass.Run"/>), for a pass's poll.</summary>
+    [Id(3)] public double[]? Piece { get; init; }
+}
+
+/// <summary>A <see cref="ShardPass"/> on the wire: every double as it is.</summary>
+[GenerateSerializer, Immutable]
+internal sealed class PassMessage
+{
+    /// <summary><see cref="ShardPassKind"/> as a number.</summary>
+    [Id(0)] public int Kind { get; init; }
+    [Id(1)] public bool FitIntercept { get; init; }
+    [Id(2)] public double[] FeatureMeans { get; init; } = [];
+    [Id(3)] public double[] TargetMeans { get; init; } = [];
+    [Id(4)] public double WeightSum { get; init; }
+    [Id(5)] public double[] Theta { get; init; } = [];
+
+    public static PassMessage From(ShardPass pass) => new()
+    {
+        Kind = (int)pass.Kind,
+        FitIntercept = pass.FitIntercept,
+        FeatureMeans = [.. pass.FeatureMeans],
+        TargetMeans = [.. pass.TargetMeans],
+        WeightSum = pass.WeightSum,
+        Theta = [.. pass.Theta],
+    };
+
+    public ShardPass ToPass() => (ShardPassKind)Kind == ShardPassKind.Factor
+        ? ShardPass.Factor(FitIntercept, FeatureMeans, TargetMeans, WeightSum)
+        : ShardPass.Residuals(FitIntercept, Theta);
 }
 
 /// <summary>A fit's plan, sent with every round (the coordinator keeps no plan of its own beyond its persisted state).</summary>
@@ -96,6 +127,9 @@ internal sealed class FitPlan
 
     /// <summary>How long one round waits for the workers' answers before reporting progress (unanswered polls are retried next round).</summary>
     [Id(2)] public TimeSpan RoundBudget { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>An exact solver's pass over the shards instead of the statistics pass (null: the statistics).</summary>
+    [Id(3)] public PassMessage? Pass { get; init; }
 }
 
 /// <summary>The coordinator's persisted state: after its silo dies, a new activation resumes from here.</summary>
@@ -128,6 +162,9 @@ internal sealed class CoordinatorState
 
     /// <summary>A mini-batch fit's last finished step: its Σ‖r‖².</summary>
     [Id(8)] public double SumOfSquares { get; set; }
+
+    /// <summary>An exact solver's pass: finished shards and their pieces.</summary>
+    [Id(9)] public Dictionary<int, double[]> Pieces { get; set; } = [];
 }
 
 /// <summary>The coordinator's answer to a round.</summary>
@@ -142,6 +179,9 @@ internal sealed class RoundReport
     [Id(5)] public int Retries { get; init; }
     [Id(6)] public long Step { get; init; }
     [Id(7)] public string[] ReadBy { get; init; } = [];
+
+    /// <summary>An exact solver's pass, once every shard has answered: their pieces in shard order.</summary>
+    [Id(8)] public double[][]? Pieces { get; init; }
 }
 
 /// <summary>What a mini-batch fit's workers need besides θ: their shards, how to standardise, the parameter layout.</summary>

@@ -52,6 +52,21 @@ internal static class ShardReader
         return Guard(job, () => SufficientStatistics.Compute(Open(job), ChunkRows, cancellationToken));
     }
 
+    /// <summary>Pieces of exact solver's passes computed per shard path in this process (tests check that finished shards are not computed again).</summary>
+    internal static ConcurrentDictionary<string, int> PassReads { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Test hook, called before a shard's piece of an exact solver's pass is computed.</summary>
+    internal static Action<ShardJob, Solvers.ShardPass>? BeforePass { get; set; }
+
+    /// <summary>The shard's piece of an exact solver's pass (<see cref="Solvers.ShardPass.Run"/> on its rows).</summary>
+    /// <exception cref="LsgdException">The file cannot be read (the message names it).</exception>
+    public static double[] ReadPass(ShardJob job, Solvers.ShardPass pass, CancellationToken cancellationToken = default)
+    {
+        BeforePass?.Invoke(job, pass);
+        PassReads.AddOrUpdate(job.Path, 1, (_, n) => n + 1);
+        return Guard(job, () => pass.Run(Open(job), cancellationToken));
+    }
+
     /// <summary>The shard's rows, in file order, features standardised as (x − mean) / scale when <paramref name="means"/> are given.</summary>
     /// <exception cref="LsgdException">The file cannot be read (the message names it).</exception>
     public static ShardRows ReadRows(ShardJob job, double[]? means, double[]? scales, CancellationToken cancellationToken = default)

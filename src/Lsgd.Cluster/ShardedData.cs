@@ -268,6 +268,12 @@ public sealed class ShardedData
     public IMiniBatchSource LocalMiniBatches(CancellationToken cancellationToken = default) =>
         new LocalShardBatches(this, _shardRows ?? throw new InvalidOperationException("Compute the shards' statistics (ComputeLocally) first."), cancellationToken);
 
+    /// <summary>
+    /// The exact solver's passes over the shards in this process (each shard's piece computed as a cluster worker
+    /// computes it), for <c>LinearRegressor.Fit(statistics, shards)</c>: the cluster's bits.
+    /// </summary>
+    public Solvers.IShardedRows LocalPasses() => new LocalShardPasses(this);
+
     /// <summary>What a worker reads for shard <paramref name="index"/>.</summary>
     internal ShardJob Job(int index) => Jobs[index];
 

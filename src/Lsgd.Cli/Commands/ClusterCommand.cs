@@ -209,7 +209,7 @@ internal sealed class ShardedFit
         if (_cluster is null)
         {
             var statistics = _data.ComputeLocally(shards, cancel);
-            return batches ? regressor.Fit(statistics, _data.LocalMiniBatches(cancel), training, cancel) : regressor.Fit(statistics, training, cancel);
+            return batches ? regressor.Fit(statistics, _data.LocalMiniBatches(cancel), training, cancel) : regressor.Fit(statistics, _data.LocalPasses(), training, cancel);
         }
         return Task.Run(async () =>
         {
@@ -217,8 +217,11 @@ internal sealed class ShardedFit
             var run = await cluster.ComputeStatisticsAsync(_data, shards, cancel);
             if (!batches)
             {
-                _run = run;
-                return regressor.Fit(run.Statistics, training, cancel);
+                // The exact solver (asked for, or chosen by auto) factors the shards' rows on the cluster: TSQR, not normal equations.
+                var passes = cluster.ExactPasses(_data, run, cancel);
+                var exact = regressor.Fit(run.Statistics, passes, training, cancel);
+                _run = await passes.FinishAsync();
+                return exact;
             }
             var steps = cluster.MiniBatches(_data, run, cancel);
             var fit = regressor.Fit(run.Statistics, steps, training, cancel);
@@ -242,5 +245,5 @@ internal sealed class ShardedFit
     /// <summary>A line for the text report.</summary>
     public string? TextLine() => _run is not { } run ? null : string.Format(CultureInfo.InvariantCulture,
         "Read on the cluster: {0} on {1}{4}, {2}, {3}.", Text.Plural(run.Shards, "shard"), Text.Plural(run.Silos, "silo"), Text.Plural(run.Retries, "retried call"), Text.Plural(run.LostSilos, "silo") + " lost",
-        run.Steps == 0 ? "" : ", " + Text.Plural(run.Steps, "synchronous mini-batch step"));
+        (run.Steps == 0 ? "" : ", " + Text.Plural(run.Steps, "synchronous mini-batch step")) + (run.Passes == 0 ? "" : string.Format(CultureInfo.InvariantCulture, ", {0} of the exact solver (tall-skinny QR)", run.Passes == 1 ? "1 pass" : $"{run.Passes} passes")));
 }

@@ -85,11 +85,29 @@ public sealed class LinearRegressor
     }
 
     /// <summary>
+    /// As <see cref="Fit(SufficientStatistics, IProgress{TrainingProgress}?, CancellationToken)"/>, with the rows behind
+    /// the statistics kept in <paramref name="shards"/> (files, or machines of a cluster): the exact solution — asked
+    /// for, or chosen by auto — then comes from a tall-skinny QR of the shards' rows, each shard's factor merged in
+    /// shard order and refined by passes over the shards (<see cref="ExactLeastSquares.Solve(IShardedRows, SufficientStatistics, bool, int, CancellationToken)"/>),
+    /// accurate to κ(X)·ε instead of the normal equations' κ(X)²·ε. Iterative methods run on the statistics alone.
+    /// </summary>
+    /// <exception cref="LsgdException">Fewer rows than parameters, mini-batches or a validation fraction asked for.</exception>
+    public LinearFit Fit(SufficientStatistics statistics, IShardedRows shards, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentNullException.ThrowIfNull(shards);
+        return Pipeline(new TrainingSource(null, null, statistics) { Shards = shards }, progress, cancellationToken);
+    }
+
+    /// <summary>
     /// What a fit trains on: rows in memory, rows streamed from a source, or statistics alone. Exactly one of the
     /// three is set; the pipeline below treats them alike and asks the source only for what differs.
     /// </summary>
     private sealed record TrainingSource(Dataset? Data, IRowSource? Rows, SufficientStatistics? Statistics, IMiniBatchSource? Batches = null)
     {
+        /// <summary>The rows behind <see cref="Statistics"/>, in shards, for the exact solver's passes (null: statistics alone).</summary>
+        public IShardedRows? Shards { get; init; }
+
         public int Features => Data?.Features ?? Rows?.Features ?? Statistics!.Features;
         public int Outputs => Data?.Outputs ?? Rows?.Outputs ?? Statistics!.Outputs;
         public IReadOnlyList<string> FeatureNames => Data?.FeatureNames ?? Rows?.FeatureNames ?? Names(Statistics!.FeatureNames, Features, "x");
@@ -407,6 +425,27 @@ public sealed class LinearRegressor
                 Rows = rows, DataPasses = passes + exact.RowPasses + GoodnessPasses(source) + RobustPasses(source),
                 Statistics = measured, Exact = exact, Engine = EngineKind.Stream,
                 Report = RegressionReport.Compute(exactModel, rowSource, statistics!.Count, exact, o.Covariance, measured, cancellationToken),
+            };
+        }
+        if (source.Shards is { } shards)
+        {
+            // Tall-skinny QR of the shards' rows: each shard's factor, merged in shard order, refined by passes over the shards.
+            var exact = ExactLeastSquares.Solve(shards, statistics!, o.FitIntercept, cancellationToken: cancellationToken);
+            var exactModel = new LinearModel(layout, exact.Model.Parameters.ToArray(), source.FeatureNames, source.TargetNames);
+            var measured = Goodness(exactModel, source, statistics, cancellationToken).Select((s, k) => s with
+            {
+                SumOfSquaredResiduals = exact.ResidualSumOfSquares[k],
+                RSquared = exact.RSquared[k],
+                RootMeanSquaredError = Math.Sqrt(exact.ResidualSumOfSquares[k] / statistics!.WeightSum),
+                ResidualStandardDeviation = exact.ResidualStandardDeviation(k),
+            }).ToArray();
+            return new LinearFit
+            {
+                Model = exactModel, Options = o, Method = SolverMethod.Exact, MethodChoice = (choice is null ? "" : choice + " ") +
+                    "For data in shards the exact solution comes from a tall-skinny QR: each shard's R factor of its centred rows, merged in shard order, refined by passes over the shards.",
+                Rows = rows, DataPasses = passes + exact.RowPasses,
+                Statistics = measured, Exact = exact, Engine = EngineKind.Stream,
+                Report = RegressionReport.Compute(exactModel, statistics!.Count, exact, measured),
             };
         }
         var fromStatistics = ExactLeastSquares.FromStatistics(statistics!, o.FitIntercept);

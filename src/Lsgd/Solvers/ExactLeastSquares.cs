@@ -164,24 +164,63 @@ public static class ExactLeastSquares
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(statistics);
         Check.AtLeast(refinementSteps, 0, nameof(refinementSteps), "Use 0 for a plain QR solve, or 3 (the default).");
-        int d = source.Features, k = source.Outputs, p = d + (fitIntercept ? 1 : 0);
+        CheckStatistics(source.Features, source.Outputs, statistics, fitIntercept);
+        var design = ScaledDesign.Factor(source, statistics, fitIntercept, cancellationToken);
+        return SolveFactored(design, statistics, refinementSteps, source.FeatureNames, source.TargetNames, DesignCondition.Uncentred(statistics, fitIntercept));
+    }
+
+    /// <summary>
+    /// Solves min ‖Y − XW − 1bᵀ‖² exactly for rows kept in shards — files, or the machines of a cluster — by
+    /// tall-skinny QR without normal equations: every shard folds its rows, centred on the means of all of them, into
+    /// its own R factor (<see cref="ShardPass.Factor"/>), the factors are merged here in shard order, and each step of
+    /// refinement is one more pass of the shards (<see cref="ShardPass.Residuals"/>), their double-double sums merged
+    /// in shard order. Accurate to about κ(X)·ε, refined, like <see cref="Solve(IRowSource, SufficientStatistics, bool, int, CancellationToken)"/>,
+    /// where the normal equations of the merged statistics give κ(X)²·ε; the result depends on the shard order only,
+    /// not on where each shard's pieces were computed.
+    /// </summary>
+    /// <param name="shards">The shards' passes.</param>
+    /// <param name="statistics">The statistics of all shards, merged in shard order: the rows are centred on their means.</param>
+    /// <param name="fitIntercept">Whether to fit an intercept per output.</param>
+    /// <param name="refinementSteps">Most steps of iterative refinement (≥ 0).</param>
+    /// <param name="cancellationToken">Stops a pass.</param>
+    /// <exception cref="LsgdException">Too few rows.</exception>
+    public static ExactSolution Solve(IShardedRows shards, SufficientStatistics statistics, bool fitIntercept = true, int refinementSteps = DefaultRefinementSteps,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        ArgumentNullException.ThrowIfNull(statistics);
+        Check.AtLeast(refinementSteps, 0, nameof(refinementSteps), "Use 0 for a plain QR solve, or 3 (the default).");
+        CheckStatistics(statistics.Features, statistics.Outputs, statistics, fitIntercept);
+        var design = ScaledDesign.Factor(shards, statistics, fitIntercept, cancellationToken);
+        return SolveFactored(design, statistics, refinementSteps, statistics.FeatureNames, statistics.TargetNames, DesignCondition.Uncentred(design, statistics.Count));
+    }
+
+    private static void CheckStatistics(int d, int k, SufficientStatistics statistics, bool fitIntercept)
+    {
+        int p = d + (fitIntercept ? 1 : 0);
         if (statistics.Features != d || statistics.Outputs != k)
             throw new ArgumentException($"The statistics are of {d} features and {k} outputs? They have {statistics.Features} and {statistics.Outputs}; compute them from this source.", nameof(statistics));
         if (statistics.Count < p)
             Throw.Data($"The data has {Throw.Plural(statistics.Count, statistics.IsWeighted ? "row of positive weight" : "row")} but the model has {Throw.Plural(p, "parameter")} ({Throw.Plural(d, "feature")}" +
                 (fitIntercept ? " and an intercept" : "") + $"): at least {p} rows are needed. Add rows or use fewer features.");
-        var design = ScaledDesign.Factor(source, statistics, fitIntercept, cancellationToken);
+    }
+
+    /// <summary>The solution from a factored design of rows that are not in memory (streamed or in shards), refined by passes over them.</summary>
+    private static ExactSolution SolveFactored(ScaledDesign design, SufficientStatistics statistics, int refinementSteps, IReadOnlyList<string> featureNames,
+        IReadOnlyList<string> targetNames, double uncentred)
+    {
+        bool fitIntercept = design.FitIntercept;
+        int k = design.Outputs;
         var sst = new double[k];
         for (int o = 0; o < k; o++)
             sst[o] = statistics.TargetScatter[o] + (fitIntercept ? 0 : statistics.WeightSum * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
-        double uncentred = DesignCondition.Uncentred(statistics, fitIntercept);
         if (design.Qr.DiagonalRatio(out _) < RankTolerance)
-            return SolveRankDeficient(design, statistics.Count, source.FeatureNames, source.TargetNames, sst, uncentred);
+            return SolveRankDeficient(design, statistics.Count, featureNames, targetNames, sst, uncentred);
         double condition = design.Qr.ConditionNumber();
         var theta = design.PlainSolution();
         var sse = design.Refine(theta, refinementSteps, out int steps);
         var covariance = UnscaledCovariance(design.Qr, design.Mean, design.Scale, fitIntercept, design.WeightSum);
-        return Finish(design, theta, sse, sst, statistics.Count, source.FeatureNames, source.TargetNames, condition, steps, covariance, uncentred);
+        return Finish(design, theta, sse, sst, statistics.Count, featureNames, targetNames, condition, steps, covariance, uncentred);
     }
 
     /// <summary>The solution's statistics from θ, the residual and total sums of squares and (DᵀD)⁻¹ (the intercept first).</summary>

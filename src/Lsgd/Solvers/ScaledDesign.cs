@@ -29,11 +29,13 @@ internal sealed class ScaledDesign
 
     private readonly Dataset? _data;
     private readonly IRowSource? _source;
+    private readonly IShardedRows? _shards;
     private readonly CancellationToken _cancel;
 
-    private ScaledDesign(Dataset? data, IRowSource? source, bool fitIntercept, double[] mean, double[] targetMean, double weightSum, CancellationToken cancel)
+    private ScaledDesign(Dataset? data, IRowSource? source, bool fitIntercept, double[] mean, double[] targetMean, double weightSum, CancellationToken cancel,
+        IShardedRows? shards = null)
     {
-        _data = data; _source = source; _cancel = cancel;
+        _data = data; _source = source; _shards = shards; _cancel = cancel;
         FitIntercept = fitIntercept; Mean = mean; TargetMean = targetMean; WeightSum = weightSum;
         Features = mean.Length; Outputs = targetMean.Length;
         Scale = new double[Features];
@@ -102,10 +104,45 @@ internal sealed class ScaledDesign
         return design;
     }
 
+    /// <summary>
+    /// Factors the design of rows kept in shards, centred on the means of all of them (<paramref name="statistics"/>,
+    /// merged in shard order): each shard folds its rows into its own factor (<see cref="Piece"/>), the factors are
+    /// merged in shard order here, and every refinement step is one more pass of the shards.
+    /// </summary>
+    public static ScaledDesign Factor(IShardedRows shards, SufficientStatistics statistics, bool fitIntercept, CancellationToken cancellationToken = default)
+    {
+        var mean = fitIntercept ? statistics.FeatureMeans.ToArray() : new double[statistics.Features];
+        var targetMean = fitIntercept ? statistics.TargetMeans.ToArray() : new double[statistics.Outputs];
+        var design = new ScaledDesign(null, null, fitIntercept, mean, targetMean, statistics.WeightSum, cancellationToken, shards);
+        design.FactorRows();
+        return design;
+    }
+
+    /// <summary>
+    /// One shard's piece of <paramref name="pass"/>, by the code a streamed file's passes run: the factor pass gives
+    /// [rows, R (m × m row-major)], a refinement pass the double-double sums [G, G′, SSE, SSE′].
+    /// </summary>
+    internal static double[] Piece(IRowSource shard, ShardPass pass, CancellationToken cancellationToken)
+    {
+        int d = shard.Features, k = shard.Outputs;
+        if (pass.Kind == ShardPassKind.Factor)
+        {
+            if (pass.FeatureMeans.Count != d || pass.TargetMeans.Count != k)
+                throw new ArgumentException($"The pass centres {pass.FeatureMeans.Count} features and {pass.TargetMeans.Count} outputs; the shard has {d} and {k}.", nameof(pass));
+            var design = new ScaledDesign(null, shard, pass.FitIntercept, pass.FeatureMeansArray, pass.TargetMeansArray, pass.WeightSum, cancellationToken);
+            var qr = design.FoldRows(1 / Math.Sqrt(pass.WeightSum));
+            return [qr.Rows, .. qr.ToArray()];
+        }
+        var residuals = new ScaledDesign(null, shard, pass.FitIntercept, new double[d], new double[k], 1, cancellationToken);
+        if (pass.Theta.Count != residuals.Parameters * k)
+            throw new ArgumentException($"θ has {pass.Theta.Count} values; the shard's {d} features and {k} outputs need {residuals.Parameters * k}.", nameof(pass));
+        return residuals.ResidualSums(pass.ThetaArray).ToPiece();
+    }
+
     private void FactorRows()
     {
         int d = Features, k = Outputs, off = FitIntercept ? 1 : 0, p = d + off, m = p + k;
-        var qr = FoldRows(1 / Math.Sqrt(WeightSum));
+        var qr = _shards is null ? FoldRows(1 / Math.Sqrt(WeightSum)) : MergeShardFactors(m);
         var r = qr.ToArray();
         var re = new double[p * p];
         for (int j = 0; j < d; j++)
@@ -123,6 +160,21 @@ internal sealed class ScaledDesign
             QtY[o] = new double[p];
             for (int i = 0; i < p; i++) QtY[o][i] = r[i * m + p + o];
         }
+    }
+
+    /// <summary>The shards' factors (one distributed pass), merged in shard order into the factor of all their rows.</summary>
+    private TallSkinnyQr MergeShardFactors(int m)
+    {
+        Passes++;
+        var pieces = _shards!.Pass(ShardPass.Factor(FitIntercept, Mean, TargetMean, WeightSum), _cancel);
+        var total = new TallSkinnyQr(m);
+        foreach (var piece in pieces)
+        {
+            if (piece.Length != 1 + m * m)
+                throw new InvalidOperationException($"A shard's factor has {piece.Length} values; {1 + m * m} were expected (rows, then {m} × {m}).");
+            total.Merge(new TallSkinnyQr(piece.AsSpan(1), m, (long)piece[0]));
+        }
+        return total;
     }
 
     /// <summary>One pass folding the centred rows [c·√w, √w(x − x̄), √w(y − ȳ)] into a TSQR factor.</summary>
@@ -236,6 +288,28 @@ internal sealed class ScaledDesign
     /// <summary>One pass: g = DᵀW(y − Dθ) (the weights, then the intercept, per output) and Σw(y − Dθ)², both accumulated in double-double.</summary>
     private (double[] Gradient, double[] Sse) Residuals(double[] theta)
     {
+        int k = Outputs, p = Parameters;
+        Sums total;
+        if (_shards is null)
+            total = ResidualSums(theta);
+        else
+        {
+            // One distributed pass: every shard's double-double sums, merged in shard order.
+            Passes++;
+            total = new Sums(p * k, k);
+            foreach (var piece in _shards.Pass(ShardPass.Residuals(FitIntercept, theta), _cancel))
+                total.Merge(Sums.FromPiece(piece, p * k, k));
+        }
+        var g = new double[p * k];
+        for (int i = 0; i < g.Length; i++) g[i] = total.G[i] + total.GC[i];
+        var sse = new double[k];
+        for (int o = 0; o < k; o++) sse[o] = Math.Max(total.Sse[o] + total.SseC[o], 0);
+        return (g, sse);
+    }
+
+    /// <summary>The double-double sums of one pass over this design's own rows (in memory or streamed).</summary>
+    private Sums ResidualSums(double[] theta)
+    {
         int d = Features, k = Outputs, p = Parameters;
         bool intercept = FitIntercept;
         var negative = new double[p * k];
@@ -268,11 +342,7 @@ internal sealed class ScaledDesign
                 }
             }
         }, (a, b) => a.Merge(b));
-        var g = new double[p * k];
-        for (int i = 0; i < g.Length; i++) g[i] = total.G[i] + total.GC[i];
-        var sse = new double[k];
-        for (int o = 0; o < k; o++) sse[o] = Math.Max(total.Sse[o] + total.SseC[o], 0);
-        return (g, sse);
+        return total;
     }
 
     /// <summary>(hi, lo) += Σ xⱼ·tⱼ, each product exact (FMA) and the sum compensated lane by lane (Ogita–Rump–Oishi Dot2).</summary>
@@ -336,6 +406,21 @@ internal sealed class ScaledDesign
     {
         public readonly double[] G = new double[gradient], GC = new double[gradient];
         public readonly double[] Sse = new double[outputs], SseC = new double[outputs];
+
+        /// <summary>[G, G′, SSE, SSE′]: what a shard hands back.</summary>
+        public double[] ToPiece() => [.. G, .. GC, .. Sse, .. SseC];
+
+        public static Sums FromPiece(double[] piece, int gradient, int outputs)
+        {
+            if (piece.Length != 2 * (gradient + outputs))
+                throw new InvalidOperationException($"A shard's residual sums have {piece.Length} values; {2 * (gradient + outputs)} were expected.");
+            var s = new Sums(gradient, outputs);
+            piece.AsSpan(0, gradient).CopyTo(s.G);
+            piece.AsSpan(gradient, gradient).CopyTo(s.GC);
+            piece.AsSpan(2 * gradient, outputs).CopyTo(s.Sse);
+            piece.AsSpan(2 * gradient + outputs, outputs).CopyTo(s.SseC);
+            return s;
+        }
 
         public void Merge(Sums other)
         {
