@@ -204,7 +204,7 @@ internal sealed class ShardedFit
     private LinearFit Fit(CliContext context, LinearRegressorOptions options, IProgress<int>? shards, IProgress<TrainingProgress>? training)
     {
         var regressor = new LinearRegressor(options);
-        bool batches = options.GradientDescent.BatchSize is not null;
+        bool batches = _batches = options.GradientDescent.BatchSize is not null;
         var cancel = context.Cancellation;
         if (_cluster is null)
         {
@@ -232,6 +232,20 @@ internal sealed class ShardedFit
 
     /// <summary>The model's feature spec (the shards' columns as they are).</summary>
     public static FeatureSpec Spec(LinearFit fit) => new(fit.Model.FeatureNames, 1);
+
+    /// <summary>
+    /// What a sharded fit adds to the fit's JSON: the passes the fit itself cannot see in <c>data_passes</c> — the
+    /// statistics pass over the shards and, for mini-batch steps, the load of the shards' rows — and
+    /// <c>"cluster": {"silos", "shards", "retries", "lost_silos"}</c> with --cluster (null without).
+    /// </summary>
+    public void AddTo(JsonObject summary)
+    {
+        if (summary["data_passes"] is { } passes)
+            summary["data_passes"] = Lsgd.Cli.Json.Number(Math.Round(passes.GetValue<double>() + 1 + (_batches ? 1 : 0), 3));
+        summary["cluster"] = Json();
+    }
+
+    private bool _batches;
 
     /// <summary>JSON "cluster": {"silos", "shards", "retries", "lost_silos"} (null without --cluster).</summary>
     public JsonObject? Json() => _run is not { } run ? null : new JsonObject

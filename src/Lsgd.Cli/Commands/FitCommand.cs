@@ -185,8 +185,7 @@ internal static class FitCommand
                 if (cvPath is not null) training["cv"] = CrossValidationFlags.ToJson(cvPath);
                 new ModelFile(fit.Model, spec, fit.Standardization, training) { Converged = fit.Converged, Covariance = diagnostics.Covariance, Formula = input.Encoding }.Save(modelPath);
             }
-            if (sharded is not null)
-                summary["cluster"] = sharded.Json();
+            sharded?.AddTo(summary);
             summary["model_file"] = modelPath;
             summary["load_seconds"] = loadSeconds;
             summary["fit_seconds"] = fitSeconds;
@@ -281,6 +280,7 @@ internal static class FitCommand
             ["intercept"] = PerOutput(i => m.HasIntercept ? Json.Number(m.Intercept(i)) : null),
             ["coefficients"] = PerOutput(i => Json.Numbers(m.Coefficients(i).ToArray())),
             ["iterations"] = fit.Training?.Iterations ?? 0,
+            ["steps"] = fit.Training?.Steps ?? 0,
             ["loss"] = Json.Number(fit.Loss),
             ["loss_scaling"] = GradientDescentBinder.Loss.Format(o.GradientDescent.LossScaling),
             ["r_squared"] = PerOutput(i => Json.Number(fit.Statistics[i].RSquared)),

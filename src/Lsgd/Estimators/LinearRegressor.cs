@@ -335,7 +335,8 @@ public sealed class LinearRegressor
             Exact = reference,
             Optimality = optimality,
             ExactCheckSkipped = skipped ?? (o.Penalty.IsNone ? null : "the exact least-squares solution is unpenalised, so it is not a reference for a penalised fit"),
-            Engine = engineKind,
+            // Mini-batches from rows held elsewhere (shards): the steps read rows, so the engine is not the statistics alone.
+            Engine = engineKind == EngineKind.Statistics && source.Batches is not null && o.GradientDescent.BatchSize is not null ? EngineKind.Stream : engineKind,
             Report = report,
         };
     }

@@ -155,6 +155,7 @@ public static class ConjugateGradient
         {
             LearningRateSource = "none (conjugate gradient chooses its own steps)",
             Optimizer = "cg",
+            Steps = k,
             DataPasses = objective.Passes,
             Elapsed = rules.Elapsed,
             RelativeGapBound = gap,

@@ -66,6 +66,12 @@ public sealed class GradientDescentResult
     /// <summary>The first few iterations in full (full-batch runs).</summary>
     public IReadOnlyList<IterationRecord> Trace { get; }
 
+    /// <summary>
+    /// Parameter updates the run made: one per iteration of a full-batch method, one per mini-batch (over all epochs)
+    /// of a mini-batch run, including those of an epoch rolled back on divergence.
+    /// </summary>
+    public long Steps { get; internal init; }
+
     /// <summary>A sentence on why the run stopped and what to do about it, when there is something to do.</summary>
     public string Message { get; }
 

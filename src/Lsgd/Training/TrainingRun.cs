@@ -130,12 +130,14 @@ internal sealed class TrainingRun
         return (StopReason.MaxIterations, k);
     }
 
+    /// <summary>Mini-batch updates so far (the schedule's step counter).</summary>
+    private long _steps;
+
     private (StopReason, int) RunMiniBatches(double loss)
     {
         int batch = _options.BatchSize!.Value;
         var start = new double[_theta.Length];
         var batchGradient = new double[_theta.Length];
-        long step = 0;
         int epoch = 0;
         while (epoch < _options.MaxIterations)
         {
@@ -147,8 +149,8 @@ internal sealed class TrainingRun
             foreach (var minibatch in _objective.Batches(batch, unchecked(_options.Seed * 7919 + epoch)))
             {
                 minibatch.Evaluate(_theta, batchGradient);
-                _optimizer.Update(_theta, batchGradient, _step.Alpha * _options.Schedule.Factor(step), _state, _proximal);
-                step++;
+                _optimizer.Update(_theta, batchGradient, _step.Alpha * _options.Schedule.Factor(_steps), _state, _proximal);
+                _steps++;
                 if (!double.IsFinite(_theta[0]) || !double.IsFinite(batchGradient[0]))
                 {
                     finite = false;
@@ -207,6 +209,7 @@ internal sealed class TrainingRun
             LearningRateSource = _step.Source,
             Optimizer = _optimizer.Name,
             Recoveries = _step.Recoveries,
+            Steps = FullBatch ? k : _steps,
             DataPasses = _objective.Passes + (validation is null ? 0 : validation.Passes * validation.Rows / (double)_objective.Rows),
             Elapsed = _rules.Elapsed,
             ValidationLoss = validationLoss,
