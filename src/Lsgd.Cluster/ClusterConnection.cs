@@ -296,7 +296,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         foreach (var job in data.Jobs)
         {
             text.Append(CultureInfo.InvariantCulture, $"{job.Index}|{job.Path}|{job.TargetsPath}|{job.FirstChunk}|{job.Chunks}|{job.CsvHeaderEnd}|{job.CsvStart}|{job.CsvEnd}|");
-            text.Append(CultureInfo.InvariantCulture, $"{string.Join(',', job.Targets)}|{string.Join(',', job.Features)}|{(int?)job.Separator}|{job.DecimalComma}|{job.Missing}|");
+            text.Append(CultureInfo.InvariantCulture, $"{string.Join(',', job.Targets)}|{string.Join(',', job.Features)}|{(int?)job.Separator}|{job.DecimalComma}|{job.Missing}|{job.Weights}|");
             foreach (string? path in new[] { job.Path, job.TargetsPath })
             {
                 var file = path is null ? null : new FileInfo(path);

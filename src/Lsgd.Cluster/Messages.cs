@@ -46,6 +46,9 @@ internal sealed class ShardJob
 
     /// <summary>The block of a CSV file this shard is, or null.</summary>
     public Lsgd.IO.CsvBlock? CsvBlock => CsvEnd > 0 ? new(CsvHeaderEnd, CsvStart, CsvEnd) : null;
+
+    /// <summary>The column of row weights (CSV and Parquet shards), or null for unweighted rows.</summary>
+    [Id(11)] public string? Weights { get; init; }
 }
 
 /// <summary><see cref="SufficientStatistics"/> on the wire: every double as it is, so a round trip is bit for bit.</summary>
@@ -60,10 +63,20 @@ internal sealed class StatisticsMessage
     [Id(5)] public double[] TargetScatter { get; init; } = [];
     [Id(6)] public string[] FeatureNames { get; init; } = [];
     [Id(7)] public string[] TargetNames { get; init; } = [];
+    [Id(8)] public bool IsWeighted { get; init; }
+    [Id(9)] public double WeightSum { get; init; }
+    [Id(10)] public double SumOfLogWeights { get; init; }
+
+    /// <summary>Every row read, weight zero included (Count: rows of positive weight).</summary>
+    [Id(11)] public long RowsRead { get; init; }
 
     public static StatisticsMessage From(SufficientStatistics s) => new()
     {
         Count = s.Count,
+        IsWeighted = s.IsWeighted,
+        WeightSum = s.WeightSum,
+        SumOfLogWeights = s.SumOfLogWeights,
+        RowsRead = s.RowsRead,
         FeatureMeans = [.. s.FeatureMeans],
         TargetMeans = [.. s.TargetMeans],
         FeatureScatter = [.. s.FeatureScatter],
@@ -74,7 +87,8 @@ internal sealed class StatisticsMessage
     };
 
     public SufficientStatistics ToStatistics() =>
-        SufficientStatistics.FromParts(Count, FeatureMeans, TargetMeans, FeatureScatter, CrossScatter, TargetScatter, FeatureNames, TargetNames);
+        SufficientStatistics.FromParts(Count, FeatureMeans, TargetMeans, FeatureScatter, CrossScatter, TargetScatter, FeatureNames, TargetNames,
+            IsWeighted, WeightSum, SumOfLogWeights, RowsRead);
 }
 
 /// <summary>A worker's answer to a poll: still reading, the statistics, or why the shard cannot be read.</summary>

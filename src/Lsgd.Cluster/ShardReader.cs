@@ -113,9 +113,9 @@ internal static class ShardReader
             return new NpyRowSource(path, targetsPath);
         var features = columns.Features.Length > 0 ? columns.Features : null;
         return path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
-            ? new ParquetRowSource(path, columns.Targets, features)
+            ? new ParquetRowSource(path, columns.Targets, features, columns.Weights)
             : new CsvRowSource(path, columns.Targets, features,
-                new CsvFormat { Separator = columns.Separator, DecimalComma = columns.DecimalComma, Missing = (MissingValues)columns.Missing })
+                new CsvFormat { Separator = columns.Separator, DecimalComma = columns.DecimalComma, Missing = (MissingValues)columns.Missing }, columns.Weights)
             {
                 Block = columns.CsvBlock,
             };

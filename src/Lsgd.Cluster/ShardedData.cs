@@ -198,6 +198,18 @@ public sealed class ShardedData
     public CsvFormat Format { get; }
 
     /// <summary>
+    /// The column of row weights (weighted least squares; CSV and Parquet shards), or null for unweighted rows: each
+    /// shard's statistics and exact solver's pieces are then those of its weighted rows, merged as unweighted ones are.
+    /// </summary>
+    /// <exception cref="LsgdException">Weights on .npy pairs (they have no named columns).</exception>
+    public string? Weights
+    {
+        get;
+        init => field = value is null || TargetFiles is null ? value
+            : throw new LsgdException("Row weights are a column of CSV or Parquet shards; .npy pairs have no named columns.");
+    }
+
+    /// <summary>
     /// Expands each pattern (a path, or a glob with <c>*</c> or <c>?</c> in its file name) to files: a glob's
     /// matches in ordinal order of their paths, patterns in the order given, each file once.
     /// </summary>
@@ -293,6 +305,7 @@ public sealed class ShardedData
         DecimalComma = Format.DecimalComma,
         Missing = (int)Format.Missing,
         TargetsPath = targets is null ? null : Path.GetFullPath(targets),
+        Weights = Weights,
         FirstChunk = firstChunk,
         Chunks = chunks,
     };

@@ -152,7 +152,7 @@ internal sealed class ShardedFit
 
     /// <summary>What the data argument(s) say: several files or a glob are shards; null for one plain file without --cluster.</summary>
     public static ShardedFit? Resolve(string[] paths, string? cluster, string? tls, string? tlsPassword, IReadOnlyList<string> targets,
-        IReadOnlyList<string> features, int degree, CsvFormat format)
+        IReadOnlyList<string> features, int degree, CsvFormat format, string? weights = null)
     {
         bool npy = features.Any(f => f.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) || targets.Any(t => t.EndsWith(".npy", StringComparison.OrdinalIgnoreCase));
         bool npyGlob = npy && features.Concat(targets).Any(ShardedData.IsGlob);
@@ -168,6 +168,8 @@ internal sealed class ShardedFit
         {
             if (paths.Length > 0 || features.Count != 1 || targets.Count != 1)
                 throw new LsgdException(".npy shards are pairs: give --features 'X-*.npy' --targets 'Y-*.npy' (one path or quoted glob each, no DATA files).");
+            if (weights is not null)
+                throw new LsgdException("--weights names a column, and .npy shards have none: write the shards as CSV or Parquet with a weight column, or fit without --weights.");
             var xs = ShardedData.Expand(features);
             var pairs = ShardedData.NpyPairs(xs, ShardedData.Expand(targets));
             return new ShardedFit(pairs, cluster, tls, tlsPassword, $"{features[0]} + {targets[0]} ({Text.Plural(pairs.ShardCount, "shard")})");
@@ -175,7 +177,7 @@ internal sealed class ShardedFit
         if (paths.Length == 0)
             throw new LsgdException("No data: give the shards' files or a quoted glob (lsgd fit 'data/part-*.csv' --target y --cluster local:3).");
         var files = ShardedData.Expand(paths);
-        var data = new ShardedData(files, targets, features, format);
+        var data = new ShardedData(files, targets, features, format) { Weights = weights };
         string description = paths.Length == 1 ? $"{paths[0]} ({Text.Plural(data.ShardCount, "shard")})" : $"{Text.Plural(data.ShardCount, "shard")} ({string.Join(", ", paths.Take(3))}{(paths.Length > 3 ? ", …" : "")})";
         return new ShardedFit(data, cluster, tls, tlsPassword, description);
     }
@@ -205,6 +207,8 @@ internal sealed class ShardedFit
     {
         var regressor = new LinearRegressor(options);
         bool batches = _batches = options.GradientDescent.BatchSize is not null;
+        if (batches && _data.Weights is not null)
+            throw new LsgdException("--weights with --batch-size is not supported on shards yet (their mini-batch steps carry no row weights): drop --batch-size for a full-batch or exact weighted fit of the shards, or fit one file.");
         var cancel = context.Cancellation;
         if (_cluster is null)
         {

@@ -101,17 +101,15 @@ internal static class FitCommand
             int deg = parse.GetValue(degree);
             if (deg < 1)
                 throw new InvalidOptionException("degree", deg, "an integer >= 1", "Use 1 for a straight line, 2 for a parabola.");
+            string? weightColumn = parse.GetValue(weights);
             // Several files, a glob or --cluster: shards, read here or on a cluster (ClusterCommand.cs).
-            var sharded = ShardedFit.Resolve(paths, parse.GetValue(cluster), parse.GetValue(tls), parse.GetValue(tlsPassword), targets, featureList, deg, csvFlags.Read(parse));
+            var sharded = ShardedFit.Resolve(paths, parse.GetValue(cluster), parse.GetValue(tls), parse.GetValue(tlsPassword), targets, featureList, deg, csvFlags.Read(parse), weightColumn);
             string? path = sharded is null ? paths.FirstOrDefault() : null;
             var engineKind = LinearRegressorBinder.Engine.Parse(parse.GetValue(engine)!);
-            string? weightColumn = parse.GetValue(weights);
             if (parse.GetValue(output) is { } outputPath)
                 AtomicFile.CheckOutput(outputPath, [.. paths, .. targets, .. featureList, weightColumn]);   // before a long fit, not after
             if (parse.GetValue(influence) is { } influencePath)
                 AtomicFile.CheckOutput(influencePath, [.. paths, .. targets, .. featureList, parse.GetValue(output)]);
-            if (weightColumn is not null && sharded is not null)
-                throw new LsgdException("--weights does not work on several files or a cluster yet: fit one file with --weights.");
             var loadClock = System.Diagnostics.Stopwatch.StartNew();
             var (covarianceKind, clusterColumn) = CovarianceFlag.Parse(parse.GetValue(covType)!);
             var csvFormat = csvFlags.Read(parse);

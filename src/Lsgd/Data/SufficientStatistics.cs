@@ -71,7 +71,7 @@ public sealed class SufficientStatistics
     public double SumOfLogWeights { get; private set; }
 
     /// <summary>Every row read, those of weight zero included (the universe mini-batches are drawn from).</summary>
-    internal long RowsRead { get; private set; }
+    public long RowsRead { get; private set; }
 
     /// <summary>Copies the counts of <paramref name="other"/> (n, W, the log-weights, rows read, weighted or not).</summary>
     private void CopyCounts(SufficientStatistics other)
@@ -353,7 +353,19 @@ public sealed class SufficientStatistics
     /// </summary>
     /// <exception cref="ArgumentException">An array's length does not match d and k, or the count is negative.</exception>
     public static SufficientStatistics FromParts(long count, double[] featureMeans, double[] targetMeans, double[] featureScatter,
-        double[] crossScatter, double[] targetScatter, IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames)
+        double[] crossScatter, double[] targetScatter, IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames) =>
+        FromParts(count, featureMeans, targetMeans, featureScatter, crossScatter, targetScatter, featureNames, targetNames, false, count, 0, count);
+
+    /// <summary>
+    /// As <see cref="FromParts(long, double[], double[], double[], double[], double[], IReadOnlyList{string}, IReadOnlyList{string})"/>,
+    /// with the weights' parts as <see cref="IsWeighted"/>, <see cref="WeightSum"/> and <see cref="SumOfLogWeights"/>
+    /// hold them, and every row read (rows of weight zero included; <paramref name="count"/> counts those of positive
+    /// weight) — the statistics of weighted rows computed elsewhere, bit for bit.
+    /// </summary>
+    /// <exception cref="ArgumentException">An array's length does not match d and k, a count is negative, or W is not positive and finite for n &gt; 0.</exception>
+    public static SufficientStatistics FromParts(long count, double[] featureMeans, double[] targetMeans, double[] featureScatter,
+        double[] crossScatter, double[] targetScatter, IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames,
+        bool weighted, double weightSum, double sumOfLogWeights, long rowsRead)
     {
         ArgumentNullException.ThrowIfNull(featureMeans);
         ArgumentNullException.ThrowIfNull(targetMeans);
@@ -367,8 +379,13 @@ public sealed class SufficientStatistics
         if (featureScatter.Length != d * d) Throw.Length(nameof(featureScatter), featureScatter.Length, d * d, "d × d values");
         if (crossScatter.Length != d * k) Throw.Length(nameof(crossScatter), crossScatter.Length, d * k, "d × k values");
         if (targetScatter.Length != k) Throw.Length(nameof(targetScatter), targetScatter.Length, k, "one value per target");
-        // Unweighted parts: W = n (the cluster does not carry row weights yet).
-        var result = new SufficientStatistics(d, k, [.. featureNames], [.. targetNames]) { Count = count, WeightSum = count, RowsRead = count };
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowsRead, count);
+        if (count > 0 && !(weightSum > 0 && double.IsFinite(weightSum)))
+            throw new ArgumentOutOfRangeException(nameof(weightSum), weightSum, "W = Σw of rows of positive weight is positive and finite.");
+        var result = new SufficientStatistics(d, k, [.. featureNames], [.. targetNames])
+        {
+            Count = count, WeightSum = weightSum, RowsRead = rowsRead, IsWeighted = weighted, SumOfLogWeights = sumOfLogWeights,
+        };
         featureMeans.CopyTo(result.FeatureMeans, 0);
         targetMeans.CopyTo(result.TargetMeans, 0);
         featureScatter.CopyTo(result.FeatureScatter, 0);
