@@ -32,6 +32,9 @@ public sealed class ClusterShardPasses : IShardedRows
         _cancel = cancellationToken;
     }
 
+    /// <summary>Test hook: shards finished (and persisted by the coordinator) so far in the pass under way.</summary>
+    internal IProgress<int>? PassProgress { get; set; }
+
     /// <summary>Distributed passes run so far (the factor, then one per refinement step).</summary>
     public int Passes { get; private set; }
 
@@ -53,7 +56,7 @@ public sealed class ClusterShardPasses : IShardedRows
                 Pass = PassMessage.From(pass),
             };
             var coordinator = _cluster.Coordinator($"{_fit}/pass/{Passes}");
-            var (report, clientRetries) = await _cluster.RunPassAsync(coordinator, _data, plan, $"exact solver's pass {Passes + 1} (tall-skinny QR)", null, token).ConfigureAwait(false);
+            var (report, clientRetries) = await _cluster.RunPassAsync(coordinator, _data, plan, $"exact solver's pass {Passes + 1} (tall-skinny QR)", PassProgress, token).ConfigureAwait(false);
             await ClusterConnection.ForgetAsync(coordinator).ConfigureAwait(false);
             Passes++;
             _retries += report.Retries + clientRetries;

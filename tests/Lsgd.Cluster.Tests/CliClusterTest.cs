@@ -52,7 +52,86 @@ public class CliClusterTest
         var cluster = Lsgd(["fit", .. shards.Files, .. flags, "--cluster", "local:2"]);
         Assert.True(cluster.Code == 0, cluster.Error);
         Assert.Equal(Comparable(local.Output), Comparable(cluster.Output));
-        Assert.Equal(3, JsonNode.Parse(cluster.Output)!["iterations"]!.GetValue<int>());
+        var json = JsonNode.Parse(cluster.Output)!;
+        Assert.Equal(3, json["iterations"]!.GetValue<int>());
+        // Honest about what ran: every step reads the shards' rows (not the statistics alone); 3 epochs of ⌈600 / 50⌉ = 12 steps;
+        // passes: the statistics pass, the load of the shards' rows, and the 3 epochs.
+        Assert.Equal("stream", json["engine"]!.GetValue<string>());
+        Assert.Equal(36, json["steps"]!.GetValue<long>());
+        Assert.Equal(5, json["data_passes"]!.GetValue<double>());
+        Assert.Equal("gd", json["method"]!.GetValue<string>());
+        // Shaped like a one-file mini-batch fit's JSON, plus "cluster".
+        string all = shards.File("all.csv", "x1,x2,x3,y\n" + string.Concat(shards.Files.Select(f => string.Concat(File.ReadLines(f).Skip(1).Select(l => l + "\n")))));
+        var one = Lsgd(["fit", all, .. flags]);
+        Assert.True(one.Code == 0, one.Error);
+        var oneJson = JsonNode.Parse(one.Output)!.AsObject();
+        Assert.Equal(oneJson.Select(p => p.Key), json.AsObject().Select(p => p.Key).Where(k => k != "cluster"));
+        Assert.Equal(36, oneJson["steps"]!.GetValue<long>());
+        Assert.Equal(4, json["cluster"]!.AsObject().Count);
+    }
+
+    /// <summary>Shards with a weight column (zeros among the weights), and the same rows in one file.</summary>
+    private static ShardFiles WeightedShards(out string all)
+    {
+        var shards = new ShardFiles(0);
+        var random = new Random(5);
+        var files = new List<string>();
+        var one = new System.Text.StringBuilder("x1,x2,w,y\n");
+        double[] weights = [0, 0.5, 1, 2, 3.25];
+        for (int s = 0; s < 3; s++)
+        {
+            var text = new System.Text.StringBuilder("x1,x2,w,y\n");
+            for (int r = 0; r < 150; r++)
+            {
+                double x1 = random.NextDouble() * 10 + s, x2 = random.NextDouble() - 0.5, w = weights[random.Next(weights.Length)];
+                string line = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{x1:R},{x2:R},{w:R},{1.5 + 2 * x1 - 3 * x2 + random.NextDouble() - 0.5:R}\n");
+                text.Append(line);
+                one.Append(line);
+            }
+            files.Add(shards.File($"w-{s}.csv", text.ToString()));
+        }
+        shards.Named = files;
+        all = shards.File("all.csv", one.ToString());
+        return shards;
+    }
+
+    [Theory]
+    [InlineData("exact")]
+    [InlineData("cg")]
+    public void AWeightedClusterFitEqualsTheWeightedFitOfTheSameFilesInOneProcess(string method)
+    {
+        using var shards = WeightedShards(out string all);
+        string[] flags = ["--target", "y", "--weights", "w", "--method", method, "--json"];
+        var local = Lsgd(["fit", .. shards.Named!, .. flags]);
+        Assert.True(local.Code == 0, local.Error);
+        var cluster = Lsgd(["fit", .. shards.Named!, .. flags, "--cluster", "local:3"]);
+        Assert.True(cluster.Code == 0, cluster.Error);
+        Assert.Equal(Comparable(local.Output), Comparable(cluster.Output));
+        // The one-file weighted fit (QR of the √w-whitened rows in memory): the same least-squares estimates.
+        var one = Lsgd("fit", all, "--target", "y", "--weights", "w", "--method", "exact", "--json");
+        Assert.True(one.Code == 0, one.Error);
+        var a = JsonNode.Parse(one.Output)!;
+        var b = JsonNode.Parse(cluster.Output)!;
+        Assert.Equal("w", b["weights"]!.GetValue<string>());
+        Assert.Equal(a["observations"]!.GetValue<long>(), b["observations"]!.GetValue<long>());
+        Assert.True(b["observations"]!.GetValue<long>() < 450);   // rows of weight 0 are not observations
+        double tolerance = method == "exact" ? 1e-13 : 1e-8;
+        var expected = a["coefficients"]!.AsArray().Select(v => v!.GetValue<double>()).Append(a["intercept"]!.GetValue<double>()).ToArray();
+        var actual = b["coefficients"]!.AsArray().Select(v => v!.GetValue<double>()).Append(b["intercept"]!.GetValue<double>()).ToArray();
+        for (int j = 0; j < expected.Length; j++)
+            Assert.True(Math.Abs(actual[j] - expected[j]) <= tolerance * Math.Abs(expected[j]), $"parameter {j}: {actual[j]:R} vs {expected[j]:R}");
+        if (method == "exact")
+            Assert.Equal(a["standard_errors"]![0]!.GetValue<double>(), b["standard_errors"]![0]!.GetValue<double>(), 1e-13);
+    }
+
+    [Fact]
+    public void WeightedMiniBatchesOnShardsAreOneErrorLineNamingWhatIsNotSupported()
+    {
+        using var shards = WeightedShards(out _);
+        var result = Lsgd(["fit", .. shards.Named!, "--target", "y", "--weights", "w", "--batch-size", "20", "--cluster", "local:2"]);
+        Assert.Equal(2, result.Code);
+        Assert.StartsWith("lsgd: error: --weights with --batch-size is not supported on shards", result.Error);
+        Assert.Single(result.Error.TrimEnd().Split('\n'));
     }
 
     [Fact]

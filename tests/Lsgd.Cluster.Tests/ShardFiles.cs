@@ -33,6 +33,9 @@ internal sealed class ShardFiles : IDisposable
 
     public IReadOnlyList<string> Files { get; }
 
+    /// <summary>Files a test wrote itself (<see cref="File"/>), in shard order.</summary>
+    public IReadOnlyList<string>? Named { get; set; }
+
     public ShardedData Data(IReadOnlyList<string>? files = null) => new(files ?? Files, ["y"]);
 
     public string File(string name, string content) => _folder.File(name, content);
