@@ -265,7 +265,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                 progress?.Report(report.Done);
             }
             else if (sinceProgress.Elapsed > _timeouts.StallTimeout)
-                throw Stalled($"finished no shard of the {pass}", sinceProgress.Elapsed, $"{report.Done} of {report.Total} read; waiting for {Waiting(data, report)}");
+                throw Stalled("finished no shard", sinceProgress.Elapsed, $"{report.Done} of {report.Total} {(plan.Pass is null ? "read" : "done in the " + pass)}; waiting for {Waiting(data, report)}");
             if (report.Result is not null || report.Pieces is not null)
                 return (report, clientRetries);
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
