@@ -369,7 +369,7 @@ def head_data(n, d, k, seed):
     return x, y
 
 
-def whole_process_table(out, title, xpath, ypath, runs, dlls, lsgd_args=()):
+def whole_process_table(out, title, xpath, ypath, runs, dlls, lsgd_args=(), timeout=600):
     """Whole processes on the same .npy files: each peer (a fresh `python -c` that loads them and fits every output)
     and `lsgd fit` with its defaults for each build in `dlls` ({label: path}); rounds interleaved (peer, peer, lsgd,
     lsgd before, repeat), each row the median of its rounds. Writes one markdown table to `out`; returns the medians."""
@@ -390,8 +390,14 @@ def whole_process_table(out, title, xpath, ypath, runs, dlls, lsgd_args=()):
             if why is not None:
                 continue
             t0 = time.perf_counter()
-            r = subprocess.run([dotnet, dll, "fit", "--features", xpath, "--targets", ypath, "--json"] + list(lsgd_args),
-                               capture_output=True, text=True, env=lsgd_env())
+            try:
+                r = subprocess.run([dotnet, dll, "fit", "--features", xpath, "--targets", ypath, "--json"] + list(lsgd_args),
+                                   capture_output=True, text=True, env=lsgd_env(), timeout=timeout)
+            except subprocess.TimeoutExpired:
+                # A build that hangs (main before 2026-12-02 on the head's data) must not hold up the run.
+                times[label].append(float("nan"))
+                notes[label] = "did not finish in {:.0f} s (killed)".format(timeout)
+                continue
             times[label].append(time.perf_counter() - t0)
             if r.returncode == 0:
                 doc = json.loads(r.stdout)
@@ -439,7 +445,7 @@ def head_main(args):
         n, d, k, args.seed, time.strftime("%Y-%m-%d %H:%M:%S"), platform.python_version(), np.__version__, os.cpu_count()))
     out("BLAS: " + blas_description())
     out()
-    whole_process_table(out, "{:,} × {} → {}".format(n, d, k), xpath, ypath, args.head_runs, lsgd_builds(args))
+    whole_process_table(out, "{:,} × {} → {}".format(n, d, k), xpath, ypath, args.head_runs, lsgd_builds(args), timeout=args.lsgd_timeout)
     if args.output:
         with open(args.output, "w") as f:
             f.write("\n".join(out.lines) + "\n")
@@ -539,7 +545,7 @@ def machine_main(args):
         table = Report()
         table("# {}: whole processes on the same .npy files ({})".format(title, time.strftime("%Y-%m-%d %H:%M:%S")))
         table()
-        whole_process_table(table, title, xpath, ypath, args.runs, lsgd_builds(args))
+        whole_process_table(table, title, xpath, ypath, args.runs, lsgd_builds(args), timeout=args.lsgd_timeout)
         with open(os.path.join(folder, "peers-{}-{}.md".format(key, stamp)), "w", encoding="utf-8") as f:
             f.write("\n".join(table.lines) + "\n")
         for line in table.lines[2:]:

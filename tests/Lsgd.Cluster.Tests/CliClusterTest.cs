@@ -121,7 +121,12 @@ public class CliClusterTest
         for (int j = 0; j < expected.Length; j++)
             Assert.True(Math.Abs(actual[j] - expected[j]) <= tolerance * Math.Abs(expected[j]), $"parameter {j}: {actual[j]:R} vs {expected[j]:R}");
         if (method == "exact")
+        {
             Assert.Equal(a["standard_errors"]![0]!.GetValue<double>(), b["standard_errors"]![0]!.GetValue<double>(), 1e-13);
+            // WLS log-likelihood with its ½Σ ln w term, from the shards' statistics as from the rows.
+            Assert.Equal(a["log_likelihood"]!.GetValue<double>(), b["log_likelihood"]!.GetValue<double>(), 1e-9);
+            Assert.Equal(a["aic"]!.GetValue<double>(), b["aic"]!.GetValue<double>(), 1e-9);
+        }
     }
 
     [Fact]

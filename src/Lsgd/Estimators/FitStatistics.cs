@@ -21,6 +21,12 @@ public sealed record OutputStatistics(double SumOfSquaredResiduals, double RSqua
 {
     /// <summary>The shape of the residuals in row order (for the report's normality and autocorrelation tests); null without rows.</summary>
     public ResidualSums? Residuals { get; init; }
+
+    /// <summary>
+    /// Σ ln w over the rows of positive weight (0 without weights), the weights' term ½Σ ln w of the WLS log-likelihood:
+    /// that of <see cref="Residuals"/> when there are rows, else from the sufficient statistics.
+    /// </summary>
+    public double LogWeights { get; init; }
 }
 
 /// <summary>Power sums of the residuals r = y − ŷ of one output, in row order, from the same pass as the fit statistics.</summary>
@@ -390,7 +396,10 @@ public static class FitStatistics
             double sse = Math.Max(2 * engine.Evaluate(block, new double[bs]), 0);
             double total = statistics.TargetScatter[o] + (model.HasIntercept ? 0 : n * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
             double r2 = total > 0 ? 1 - sse / total : (sse == 0 ? 1 : double.NaN);
-            result[o] = new OutputStatistics(sse, r2, Math.Sqrt(sse / n), double.NaN, observations > p ? Math.Sqrt(sse / (observations - p)) : double.NaN, total);
+            result[o] = new OutputStatistics(sse, r2, Math.Sqrt(sse / n), double.NaN, observations > p ? Math.Sqrt(sse / (observations - p)) : double.NaN, total)
+            {
+                LogWeights = statistics.IsWeighted ? statistics.SumOfLogWeights : 0,
+            };
         }
         return result;
     }

@@ -300,7 +300,7 @@ public static class RegressionReport
             };
             if (exact.UnscaledCovariance is not null && exact.Model.Layout == model.Layout)
                 report = report with { Covariance = Ordered(model, ClassicalCovariance(exact, o), Aliased(model, exact)) };
-            reports[o] = ResidualDiagnostics.With(report, n, sse, rank, s.Residuals);
+            reports[o] = ResidualDiagnostics.With(report, n, sse, rank, s.Residuals, s.Residuals?.LogWeights ?? s.LogWeights);
         }
         return reports;
     }

@@ -17,10 +17,11 @@ namespace Lsgd.Estimators;
 internal static class ResidualDiagnostics
 {
     /// <summary>Fills the diagnostics of <paramref name="report"/> from n, SSE, the rank and the power sums.</summary>
-    public static OutputReport With(OutputReport report, double n, double sse, int rank, ResidualSums? sums)
+    public static OutputReport With(OutputReport report, double n, double sse, int rank, ResidualSums? sums, double logWeights)
     {
-        // Weighted rows (statsmodels' WLS): SSE is Σw r² and the weights add ½Σ ln w.
-        double llf = -n / 2 * (Math.Log(2 * Math.PI) + Math.Log(sse / n) + 1) + (sums?.LogWeights ?? 0) / 2;
+        // Weighted rows (statsmodels' WLS): SSE is Σw r² and the weights add ½Σ ln w (from the rows' pass, or from the
+        // sufficient statistics when the report has no rows).
+        double llf = -n / 2 * (Math.Log(2 * Math.PI) + Math.Log(sse / n) + 1) + logWeights / 2;
         report = report with { LogLikelihood = llf, Aic = -2 * llf + 2 * rank, Bic = -2 * llf + rank * Math.Log(n) };
         if (sums is null) return report;
         double mu = sums.Sum / n, s2 = sse / n, s3 = sums.Cubes / n, s4 = sums.FourthPowers / n;
