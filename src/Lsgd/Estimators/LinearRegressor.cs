@@ -381,6 +381,19 @@ public sealed class LinearRegressor
         return solution;
     }
 
+    /// <summary>
+    /// Fit statistics measured by a pass, with SSE, R², RMSE and σ̂ taken from the exact solver's own residual sums
+    /// (in twice the working precision): a plain pass's residuals of a nearly exact fit cancel.
+    /// </summary>
+    private static OutputStatistics[] WithExactSums(IEnumerable<OutputStatistics> measured, ExactSolution exact, double weightSum) =>
+        [.. measured.Select((s, k) => s with
+        {
+            SumOfSquaredResiduals = exact.ResidualSumOfSquares[k],
+            RSquared = exact.RSquared[k],
+            RootMeanSquaredError = Math.Sqrt(exact.ResidualSumOfSquares[k] / weightSum),
+            ResidualStandardDeviation = exact.ResidualStandardDeviation(k),
+        })];
+
     /// <summary>The exact solution: QR of the rows in memory, Cholesky of the statistics otherwise.</summary>
     private LinearFit FitExact(TrainingSource source, SufficientStatistics? statistics, ParameterLayout layout, int rows, string? choice, double passes, CancellationToken cancellationToken)
     {
@@ -392,13 +405,7 @@ public sealed class LinearRegressor
             var exact = ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
             // SSE from the solver's residuals (in twice the working precision, on the exact powers of a polynomial
             // design) rather than from a plain pass: the residuals of a nearly exact fit cancel.
-            var exactStatistics = FitStatistics.Compute(exact.Model, data).Select((s, k) => s with
-            {
-                SumOfSquaredResiduals = exact.ResidualSumOfSquares[k],
-                RSquared = exact.RSquared[k],
-                RootMeanSquaredError = Math.Sqrt(exact.ResidualSumOfSquares[k] / data.WeightSum),
-                ResidualStandardDeviation = exact.ResidualStandardDeviation(k),
-            }).ToArray();
+            var exactStatistics = WithExactSums(FitStatistics.Compute(exact.Model, data), exact, data.WeightSum);
             return new LinearFit
             {
                 Model = exact.Model, Options = o, Method = SolverMethod.Exact, MethodChoice = choice, Rows = rows,
@@ -412,13 +419,7 @@ public sealed class LinearRegressor
             // Tall-skinny QR of the streamed rows (one triangle in memory), refined on the rows like the in-memory solve.
             var exact = ExactLeastSquares.Solve(rowSource, statistics!, o.FitIntercept, cancellationToken: cancellationToken);
             var exactModel = new LinearModel(layout, exact.Model.Parameters.ToArray(), source.FeatureNames, source.TargetNames);
-            var measured = Goodness(exactModel, source, statistics, cancellationToken).Select((s, k) => s with
-            {
-                SumOfSquaredResiduals = exact.ResidualSumOfSquares[k],
-                RSquared = exact.RSquared[k],
-                RootMeanSquaredError = Math.Sqrt(exact.ResidualSumOfSquares[k] / statistics!.WeightSum),
-                ResidualStandardDeviation = exact.ResidualStandardDeviation(k),
-            }).ToArray();
+            var measured = WithExactSums(Goodness(exactModel, source, statistics, cancellationToken), exact, statistics!.WeightSum);
             return new LinearFit
             {
                 Model = exactModel, Options = o, Method = SolverMethod.Exact, MethodChoice = (choice is null ? "" : choice + " ") +
@@ -433,13 +434,7 @@ public sealed class LinearRegressor
             // Tall-skinny QR of the shards' rows: each shard's factor, merged in shard order, refined by passes over the shards.
             var exact = ExactLeastSquares.Solve(shards, statistics!, o.FitIntercept, cancellationToken: cancellationToken);
             var exactModel = new LinearModel(layout, exact.Model.Parameters.ToArray(), source.FeatureNames, source.TargetNames);
-            var measured = Goodness(exactModel, source, statistics, cancellationToken).Select((s, k) => s with
-            {
-                SumOfSquaredResiduals = exact.ResidualSumOfSquares[k],
-                RSquared = exact.RSquared[k],
-                RootMeanSquaredError = Math.Sqrt(exact.ResidualSumOfSquares[k] / statistics!.WeightSum),
-                ResidualStandardDeviation = exact.ResidualStandardDeviation(k),
-            }).ToArray();
+            var measured = WithExactSums(Goodness(exactModel, source, statistics, cancellationToken), exact, statistics!.WeightSum);
             return new LinearFit
             {
                 Model = exactModel, Options = o, Method = SolverMethod.Exact, MethodChoice = (choice is null ? "" : choice + " ") +
@@ -449,24 +444,17 @@ public sealed class LinearRegressor
                 Report = RegressionReport.Compute(exactModel, statistics!.Count, exact, measured),
             };
         }
+        // Statistics alone (rows in memory, streamed rows and shards returned above).
         var fromStatistics = ExactLeastSquares.FromStatistics(statistics!, o.FitIntercept);
         var model = new LinearModel(layout, fromStatistics.Model.Parameters.ToArray(), source.FeatureNames, source.TargetNames);
         var fitStatistics = Goodness(model, source, statistics, cancellationToken);
-        if (source.Rows is not null)
-            // The pass just made measured Σr² at this very solution: better than Syy − θᵀSxy when R² is near 1.
-            fromStatistics = fromStatistics.WithResidualSumOfSquares([.. fitStatistics.Select(s => s.SumOfSquaredResiduals)],
-                [.. fitStatistics.Select(s => s.TotalSumOfSquares)]);
-        string how = source.Rows is not null
-            ? "For data streamed from a file the exact solution comes from the normal equations of one pass (Cholesky)."
-            : "From sufficient statistics the exact solution comes from their normal equations (Cholesky).";
         return new LinearFit
         {
-            Model = model, Options = o, Method = SolverMethod.Exact, MethodChoice = (choice is null ? "" : choice + " ") + how, Rows = rows,
+            Model = model, Options = o, Method = SolverMethod.Exact, Rows = rows,
+            MethodChoice = (choice is null ? "" : choice + " ") + "From sufficient statistics the exact solution comes from their normal equations (Cholesky).",
             DataPasses = passes + GoodnessPasses(source) + RobustPasses(source),
             Statistics = fitStatistics, Exact = fromStatistics, Engine = EngineKind.Statistics,
-            Report = source.Rows is { } streamed
-                ? RegressionReport.Compute(model, streamed, statistics!.Count, fromStatistics, o.Covariance, fitStatistics, cancellationToken)
-                : RegressionReport.Compute(model, statistics!.Count, fromStatistics, fitStatistics),
+            Report = RegressionReport.Compute(model, statistics!.Count, fromStatistics, fitStatistics),
         };
     }
 
