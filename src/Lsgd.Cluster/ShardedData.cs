@@ -246,7 +246,7 @@ public sealed class ShardedData
             .Order(StringComparer.Ordinal)
             .ToArray();
         if (matches.Length == 0)
-            throw new LsgdException($"'{pattern}' matches no file in {directory}. Check the pattern (quote it so that the shell does not expand it).");
+            throw new LsgdException($"'{pattern}' matches no file in {(directory == "." ? "the current folder" : directory)}. Check the pattern (quote it so that the shell does not expand it).");
         return matches;
     }
 
