@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using nietras.SeparatedValues;
 
@@ -47,6 +49,9 @@ internal sealed class CsvParsePass : IDisposable
     internal const int BytesPerBatchRow = 64;
 
     private const int InitialRows = 1024;
+
+    /// <summary>Bytes after a block's text that vector scans may read (<see cref="FieldEnds"/>, <see cref="PlainDecimal.VectorReach"/>).</summary>
+    private const int Padding = 64;
     private readonly string _path;
     private readonly CsvFormat _format;
     private readonly string[] _columns;
@@ -282,7 +287,7 @@ internal sealed class CsvParsePass : IDisposable
             var next = NextBlock(token);
             int rest = used - split;
             if (next.Bytes.Length < Math.Max(rest, _blockBytes))
-                next.Bytes = new byte[Math.Max(rest, _blockBytes)];
+                next.Bytes = new byte[Math.Max(rest, _blockBytes) + Padding];
             block.Bytes.AsSpan(split, rest).CopyTo(next.Bytes);
             block.Length = split;
             block.FirstLine = line;
@@ -452,11 +457,13 @@ internal sealed class CsvParsePass : IDisposable
         }
     }
 
-    /// <summary>Splits and parses a block of ASCII text without quotes or carriage returns, byte by byte.</summary>
+    /// <summary>Splits and parses a block of ASCII text without quotes or carriage returns.</summary>
     /// <remarks>
     /// The common row — as many fields as the header, every chosen one accepted by
-    /// <see cref="PlainDecimal.TryParseField"/> — is read in one sweep over its bytes; any other row is read again
-    /// as text by <see cref="ParseRow"/>.
+    /// <see cref="PlainDecimal.TryParseKnownField"/> or <see cref="PlainDecimal.TryParseField"/> — is read in one
+    /// sweep over its bytes; any other row is read again as text by <see cref="ParseRow"/>. The fields' ends (the
+    /// separators and line feeds) come from a vector scan of 64 bytes at a time (<see cref="FieldEnds"/>), so
+    /// where a field ends does not wait on the parse of the field before it.
     /// </remarks>
     private void ParsePlain(Block block, CsvRowParser parser)
     {
@@ -468,6 +475,8 @@ internal sealed class CsvParsePass : IDisposable
         ref bool needed = ref MemoryMarshal.GetArrayDataReference(_needed);
         ref byte s = ref MemoryMarshal.GetArrayDataReference(block.Bytes);
         nint n = block.Length, i = 0;
+        nint vectorEnd = block.Bytes.Length - PlainDecimal.VectorReach; // the last field start the vector parse may read from
+        var ends = new FieldEnds(block.Bytes, n, separator);
         int line = block.FirstLine;
         while (i < n)
         {
@@ -476,21 +485,15 @@ internal sealed class CsvParsePass : IDisposable
             bool plain = true;
             while (true)
             {
-                if (c < width && Unsafe.Add(ref needed, c))
+                nint end = ends.Next(ref s);
+                if (c < width && Unsafe.Add(ref needed, c)
+                    && !(i <= vectorEnd && PlainDecimal.TryParseKnownField(ref s, i, end, out Unsafe.Add(ref value, c)))
+                    && PlainDecimal.TryParseField(ref s, i, n, separator, out Unsafe.Add(ref value, c)) != end)
                 {
-                    nint end = PlainDecimal.TryParseField(ref s, i, n, separator, out Unsafe.Add(ref value, c));
-                    if (end < 0)
-                    {
-                        plain = false;
-                        end = FieldEnd(ref s, i, n, separator);
-                    }
-                    i = end;
-                }
-                else
-                {
-                    i = FieldEnd(ref s, i, n, separator);
+                    plain = false;
                 }
                 c++;
+                i = end;
                 if (i < n && Unsafe.Add(ref s, i) == separator)
                 {
                     i++;
@@ -521,9 +524,66 @@ internal sealed class CsvParsePass : IDisposable
     }
 
     /// <summary>
+    /// The separators and line feeds of a block's first n bytes, in order: each <see cref="Next"/> gives the next
+    /// one's index (n after the last). Finds them 64 bytes at a time with vector compares into a bit mask.
+    /// </summary>
+    private struct FieldEnds(byte[] bytes, nint n, byte separator)
+    {
+        private nint _base = -64;
+        private ulong _mask;
+
+        /// <summary>The index of the next separator or line feed, or n when there is none.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Next(ref byte s)
+        {
+            while (_mask == 0)
+            {
+                _base += 64;
+                if (_base >= n)
+                    return n;
+                _mask = Window(ref s, _base);
+            }
+            nint at = _base + BitOperations.TrailingZeroCount(_mask);
+            _mask &= _mask - 1;
+            return at;
+        }
+
+        /// <summary>The separators and line feeds among bytes [at, at + 64) before n, one bit each.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private readonly ulong Window(ref byte s, nint at)
+        {
+            ulong mask = 0;
+            if (at + 64 <= bytes.Length && Vector512.IsHardwareAccelerated)
+            {
+                var v = Vector512.LoadUnsafe(ref s, (nuint)at);
+                mask = (Vector512.Equals(v, Vector512.Create(separator)) | Vector512.Equals(v, Vector512.Create((byte)'\n'))).ExtractMostSignificantBits();
+            }
+            else if (at + 64 <= bytes.Length && Vector256.IsHardwareAccelerated)
+            {
+                var low = Vector256.LoadUnsafe(ref s, (nuint)at);
+                var high = Vector256.LoadUnsafe(ref s, (nuint)(at + 32));
+                var sep = Vector256.Create(separator);
+                var feed = Vector256.Create((byte)'\n');
+                mask = (Vector256.Equals(low, sep) | Vector256.Equals(low, feed)).ExtractMostSignificantBits()
+                    | (ulong)(Vector256.Equals(high, sep) | Vector256.Equals(high, feed)).ExtractMostSignificantBits() << 32;
+            }
+            else
+            {
+                for (int j = 0; j < 64 && at + j < n; j++)
+                {
+                    byte c = Unsafe.Add(ref s, at + j);
+                    if (c == separator || c == '\n') mask |= 1UL << j;
+                }
+            }
+            return n - at >= 64 ? mask : mask & ((1UL << (int)(n - at)) - 1);
+        }
+    }
+
+    /// <summary>
     /// A row of a plain block that is not the common one: ragged, blank, or with a cell that
     /// <see cref="PlainDecimal.TryParseField"/> declines, read as text by <see cref="CsvRowParser"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ParseRow(Block block, CsvRowParser parser, ReadOnlySpan<byte> bytes, int fields, int line)
     {
         var text = block.Chars(bytes.Length);
@@ -619,8 +679,11 @@ internal sealed class CsvParsePass : IDisposable
         private int[] _starts = [];
         private char[] _chars = [];
 
-        /// <summary>The text; the block is its first <see cref="Length"/> bytes.</summary>
-        public byte[] Bytes = new byte[bytes];
+        /// <summary>
+        /// The text; the block is its first <see cref="Length"/> bytes, and the array is longer by
+        /// <see cref="Padding"/> bytes (unless it grew for a long row), so the vector scans may read past the last field.
+        /// </summary>
+        public byte[] Bytes = new byte[bytes + Padding];
 
         public int Length;
         public int FirstLine;

@@ -135,4 +135,60 @@ public class PlainDecimalTest
                 Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(f.Value) && f.End == text.Length, $"'{text}': {f.Value:R} vs {expected:R}, end {f.End}");
         }
     }
+
+    [Fact]
+    public void AKnownFieldIsAcceptedOnlyWhereTryParseFieldIsAndGivesTheSameDouble()
+    {
+        var rng = new Random(7);
+        string[] pieces = ["0", "1", "9", "5", ".", "-", "+", "e", " ", "x", "0000000", "1234567", "98765432"];
+        string[] formats = ["F0", "F1", "F3", "F6", "F9", "F12", "R", "G15", "G17"];
+        int accepted = 0, tried = 0;
+        for (int t = 0; t < 200_000; t++)
+        {
+            string text = rng.Next(4) == 0
+                ? string.Concat(Enumerable.Range(0, rng.Next(0, 8)).Select(_ => pieces[rng.Next(pieces.Length)]))
+                : ((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-8, 16))).ToString(formats[rng.Next(formats.Length)], CultureInfo.InvariantCulture);
+            if (text.Contains(',') || text.Contains('\n')) continue;
+            // Digits after the field's end and past the text: the known end, not what follows, bounds the field.
+            var row = System.Text.Encoding.ASCII.GetBytes(text + (rng.Next(2) == 0 ? ",12345678901234567890" : "\n98765432109876.54321"));
+            ref byte s = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(row);
+            Assert.True(row.Length >= PlainDecimal.VectorReach);
+            bool known = PlainDecimal.TryParseKnownField(ref s, 0, text.Length, out double value);
+            var field = Field(row, 0);
+            tried++;
+            if (!known) continue;
+            accepted++;
+            Assert.True(field is { } f && f.End == text.Length, $"'{text}': accepted by TryParseKnownField only");
+            Assert.True(BitConverter.DoubleToInt64Bits(field!.Value.Value) == BitConverter.DoubleToInt64Bits(value), $"'{text}': {value:R} vs {field.Value.Value:R}");
+            Assert.Equal(BitConverter.DoubleToInt64Bits(Runtime(text)), BitConverter.DoubleToInt64Bits(value));
+        }
+        if (PlainDecimal.VectorAccelerated)
+            Assert.True(accepted > tried / 3, $"only {accepted} of {tried} taken by the vector path");
+    }
+
+    [Theory]
+    [InlineData("-3.141593", true)]
+    [InlineData("+7", true)]
+    [InlineData("-0", true)]
+    [InlineData(".5", true)]
+    [InlineData("760.", true)]
+    [InlineData("123456789012345", true)]
+    [InlineData("-12345678.1234567", true)]
+    [InlineData("1234567890123456", false)]     // 16 digits: left to TryParseField
+    [InlineData("12345678.12345678", false)]   // 17 characters
+    [InlineData("", false)]
+    [InlineData("-", false)]
+    [InlineData(".", false)]
+    [InlineData("1.2.3", false)]
+    [InlineData("1e5", false)]
+    [InlineData(" 1", false)]
+    [InlineData("--1", false)]
+    public void KnownFieldsOfTheCommonShape(string text, bool accepted)
+    {
+        var row = System.Text.Encoding.ASCII.GetBytes(text + ",55555555555555555555");
+        bool known = PlainDecimal.TryParseKnownField(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(row), 0, text.Length, out double value);
+        Assert.Equal(accepted && PlainDecimal.VectorAccelerated, known);
+        if (known)
+            Assert.Equal(BitConverter.DoubleToInt64Bits(Runtime(text)), BitConverter.DoubleToInt64Bits(value));
+    }
 }
