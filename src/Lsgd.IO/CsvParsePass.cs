@@ -28,7 +28,8 @@ internal readonly record struct CsvChunk(double[] X, double[] Y, int[]? Lines, i
 /// <remarks>
 /// <para>
 /// A block of plain text (ASCII, no quotes, no carriage returns, a decimal point and missing values as errors) is
-/// split and parsed byte by byte (<see cref="PlainDecimal.TryParseField"/>); a cell it declines, a ragged or blank
+/// split at separators and line feeds found by a vector scan and parsed cell by cell
+/// (<see cref="PlainDecimal.TryParseKnownField"/>, else <see cref="PlainDecimal.TryParseField"/>); a cell both decline, a ragged or blank
 /// row, goes through <see cref="CsvRowParser"/> on the row's text, so values and messages are those of the general
 /// path. Any other block is decoded and read by Sep with the settings of <see cref="CsvReader.Open"/>, its line
 /// numbers moved to the block's first line. Either way a block's rows and its first error (rows before it kept)

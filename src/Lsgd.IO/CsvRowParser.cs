@@ -121,7 +121,7 @@ internal sealed class CsvRowParser
     public ReadOnlySpan<int> Positions => _indices;
 
     /// <summary>
-    /// Whether rows of plain UTF-8 text may be split and parsed byte by byte (<see cref="PlainDecimal.TryParseField"/>,
+    /// Whether rows of plain UTF-8 text may be split and parsed as bytes (<see cref="PlainDecimal.TryParseKnownField"/> or <see cref="PlainDecimal.TryParseField"/>,
     /// then <see cref="ParseCell"/> for any cell it declines): a decimal point, missing values as errors, and an ASCII
     /// separator that cannot be part of a number.
     /// </summary>

@@ -10,7 +10,8 @@ namespace Lsgd.IO;
 /// Each pass (a <see cref="CsvParsePass"/>, shared with <see cref="CsvReader.ReadColumns"/>) reads the file's bytes
 /// on a background reader thread, in blocks of whole rows (about <see cref="BatchRows"/> rows of 64 bytes), and
 /// parses them on <see cref="Environment.ProcessorCount"/> worker threads: each worker splits its block into rows
-/// and cells and turns cells into numbers — plain text byte by byte, anything else (quotes, carriage returns,
+/// and cells and turns cells into numbers — plain text as bytes (vector scans for the separators, one vector parse
+/// per common cell), anything else (quotes, carriage returns,
 /// non-ASCII text, a decimal comma, dropped missing values) with Sep — skipping blank lines and rejecting ragged
 /// rows. Blocks reach the consumer in file order and their rows are copied into chunks of the size asked for, so
 /// the numbers, their order and the chunks are those of a single-threaded read. The reader runs up to
