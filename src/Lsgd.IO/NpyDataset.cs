@@ -1,4 +1,5 @@
 using Lsgd.Data;
+using Lsgd.Internals;
 
 namespace Lsgd.IO;
 
@@ -21,16 +22,50 @@ public static class NpyDataset
     /// or null. A negative or non-finite weight is an error naming its row.
     /// </param>
     /// <exception cref="LsgdException">A bad file (see <see cref="NpyFile.ReadHeader(string)"/>), different row counts, or a value that is not finite.</exception>
-    public static Dataset Load(string featuresPath, string targetsPath, bool singlePrecision = false, string? weightsPath = null)
+    public static Dataset Load(string featuresPath, string targetsPath, bool singlePrecision = false, string? weightsPath = null) =>
+        Load(featuresPath, targetsPath, singlePrecision, weightsPath, map: false, out _);
+
+    /// <summary>
+    /// As <see cref="Load(string, string, bool, string?)"/>, each value checked once as it is read (or, with
+    /// <paramref name="map"/>, where it lies in a read-only mapping of the file, for the life of the process: see
+    /// <see cref="NpyMapping"/>), and with the largest magnitude of the features and targets, so that a caller can tell
+    /// whether sums of squares overflow without another pass.
+    /// </summary>
+    internal static Dataset Load(string featuresPath, string targetsPath, bool singlePrecision, string? weightsPath, bool map, out double largestMagnitude)
     {
+        StageClock.Mark("before-load");
         var (x, y) = ReadHeaders(featuresPath, targetsPath);
         if (x.Rows > int.MaxValue)
             throw new LsgdException($"{featuresPath} has {x.Rows} rows, more than fit in memory at once. Read it in chunks (streaming) instead.");
         int rows = (int)x.Rows;
-        var targets = NpyFile.ReadDoubles(y);
-        var data = singlePrecision
-            ? Dataset.FromSingle(NpyFile.ReadSingles(x), targets, rows, x.Columns, y.Columns, FeatureNames(x.Columns), TargetNames(y.Columns))
-            : new Dataset(NpyFile.ReadDoubles(x), targets, rows, x.Columns, y.Columns, FeatureNames(x.Columns), TargetNames(y.Columns));
+        var targetMapping = map ? NpyMapping.TryMap(y) : null;
+        double largestTarget;
+        double[]? targets = null;
+        if (targetMapping is not null)
+            largestTarget = targetMapping.Check();
+        else
+            targets = NpyFile.ReadDoubles(y, out largestTarget);
+        StageClock.Mark(targetMapping is null ? "load-targets (read)" : "load-targets (mapped)");
+        var featureMapping = map && !singlePrecision ? NpyMapping.TryMap(x) : null;
+        FeatureStorage storage;
+        double largestFeature;
+        if (featureMapping is not null)
+        {
+            largestFeature = featureMapping.Check();
+            storage = new FeatureStorage(featureMapping.Address, (int)x.Count, x.Columns, featureMapping);
+        }
+        else if (singlePrecision)
+        {
+            var values = NpyFile.ReadSingles(x);
+            largestFeature = float.MaxValue;   // a bound: float32 values are below 3.4e38
+            storage = new FeatureStorage(values, x.Columns);
+        }
+        else
+            storage = new FeatureStorage(NpyFile.ReadDoubles(x, out largestFeature), x.Columns);
+        StageClock.Mark(featureMapping is null ? "load-features (read)" : "load-features (mapped)");
+        largestMagnitude = x.Columns == 0 ? largestTarget : Math.Max(largestFeature, largestTarget);
+        // Every value was checked as it was read or mapped (finite, naming the file): the dataset does not check again.
+        var data = new Dataset(storage, targets, targetMapping?.Address ?? 0, targetMapping, rows, y.Columns, FeatureNames(x.Columns), TargetNames(y.Columns));
         if (weightsPath is null) return data;
         var header = ReadWeightsHeader(weightsPath, x);
         var w = NpyFile.ReadDoubles(header);

@@ -38,12 +38,16 @@ public static class NpyFile
 
     /// <summary>Reads every value of the file <paramref name="header"/> describes as double, row-major.</summary>
     /// <exception cref="LsgdException">The array is too large for one .NET array, or holds a NaN or infinite value.</exception>
-    public static double[] ReadDoubles(NpyHeader header)
+    public static double[] ReadDoubles(NpyHeader header) => ReadDoubles(header, out _);
+
+    /// <summary>As <see cref="ReadDoubles(NpyHeader)"/>, with the largest magnitude of the values (checked as they are read, no other pass).</summary>
+    internal static double[] ReadDoubles(NpyHeader header, out double largestMagnitude)
     {
         ArgumentNullException.ThrowIfNull(header);
         var values = GC.AllocateUninitializedArray<double>(ArrayLength(header)); // every element is read over
         using var reader = new NpyValueReader(header);
         reader.Read(values);
+        largestMagnitude = reader.LargestMagnitude;
         return values;
     }
 

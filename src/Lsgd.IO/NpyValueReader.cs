@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace Lsgd.IO;
@@ -17,8 +18,8 @@ namespace Lsgd.IO;
 /// </remarks>
 internal sealed class NpyValueReader : IDisposable
 {
-    /// <summary>Values per read: 8 MiB of float64, few enough to keep the staging block small.</summary>
-    private const int Block = 1 << 20;
+    /// <summary>Values per read: 1 MiB of float64, so each block is checked while it is still in the cache it was read into.</summary>
+    private const int Block = 1 << 17;
 
     private readonly NpyHeader _header;
     private readonly FileStream _stream;
@@ -34,6 +35,12 @@ internal sealed class NpyValueReader : IDisposable
         _stream = NpyFile.OpenRead(header.Path, bufferSize: 1 << 16); // large blocks bypass the buffer; small chunks share it
         _stream.Position = header.DataOffset;
     }
+
+    /// <summary>
+    /// The largest magnitude of the values read so far (an upper bound, float32's largest value, for float32 files read
+    /// as doubles): what a caller needs to tell whether sums of squares can overflow, without another pass.
+    /// </summary>
+    public double LargestMagnitude { get; private set; }
 
     /// <summary>0-based index of the next value to be read (row-major).</summary>
     public long Position { get; private set; }
@@ -63,7 +70,8 @@ internal sealed class NpyValueReader : IDisposable
             {
                 var staging = Staging(ref _singles, n);
                 ReadSingles(staging);
-                for (int i = 0; i < n; i++) part[i] = staging[i];
+                TensorPrimitives.ConvertTruncating<float, double>(staging, part);   // widening: exact
+                LargestMagnitude = float.MaxValue;
             }
             Position += n;
             done += n;
@@ -116,13 +124,14 @@ internal sealed class NpyValueReader : IDisposable
         Fill(MemoryMarshal.AsBytes(part));
         if (_swap) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, uint>(part), MemoryMarshal.Cast<float, uint>(part));
         int bad = FirstNonFinite(part);
-        if (bad >= 0) throw NotFinite(Position + bad, part[bad]);
+        if (bad >= 0) throw NotFinite(_header, Position + bad, part[bad]);
     }
 
     private void CheckFinite(ReadOnlySpan<double> part)
     {
-        int bad = FirstNonFinite(part);
-        if (bad >= 0) throw NotFinite(Position + bad, part[bad]);
+        var (bad, largest) = Scan(part);
+        if (bad >= 0) throw NotFinite(_header, Position + bad, part[bad]);
+        LargestMagnitude = Math.Max(LargestMagnitude, largest);
     }
 
     private void Fill(Span<byte> bytes)
@@ -137,11 +146,54 @@ internal sealed class NpyValueReader : IDisposable
         }
     }
 
-    private LsgdException NotFinite(long index, double value) =>
-        new($"{Where(index)} is {value.ToString("R", CultureInfo.InvariantCulture)}: every value must be a finite number. Remove or impute that row.");
+    /// <summary>The message for value <paramref name="index"/> (row-major) of the file, NaN or infinite.</summary>
+    internal static LsgdException NotFinite(NpyHeader header, long index, double value) =>
+        new($"{Where(header, index)} is {value.ToString("R", CultureInfo.InvariantCulture)}: every value must be a finite number. Remove or impute that row.");
 
-    private string Where(long index) =>
-        $"{_header.Path}: the value in row {index / _header.Columns + 1}, column {index % _header.Columns + 1}";
+    private string Where(long index) => Where(_header, index);
+
+    private static string Where(NpyHeader header, long index) =>
+        $"{header.Path}: the value in row {index / header.Columns + 1}, column {index % header.Columns + 1}";
+
+    /// <summary>
+    /// One vectorised pass: the index of the first NaN or infinity (or -1), and the largest magnitude of the values
+    /// (meaningful when there is none): the finiteness check and the overflow check of sums of squares in one read.
+    /// </summary>
+    internal static (int FirstBad, double Largest) Scan(ReadOnlySpan<double> values)
+    {
+        const ulong Exponent = 0x7FF0_0000_0000_0000, Magnitude = 0x7FFF_FFFF_FFFF_FFFF;
+        var bits = MemoryMarshal.Cast<double, ulong>(values);
+        int i = 0;
+        double largest = 0;
+        if (Vector.IsHardwareAccelerated && bits.Length >= 2 * Vector<ulong>.Count)
+        {
+            var exponent = new Vector<ulong>(Exponent);
+            var magnitude = new Vector<ulong>(Magnitude);
+            Vector<ulong> bad0 = Vector<ulong>.Zero, bad1 = Vector<ulong>.Zero;
+            Vector<double> max0 = Vector<double>.Zero, max1 = Vector<double>.Zero;
+            ref ulong b = ref MemoryMarshal.GetReference(bits);
+            int w = Vector<ulong>.Count;
+            for (; i <= bits.Length - 2 * w; i += 2 * w)
+            {
+                var v0 = Vector.LoadUnsafe(ref b, (nuint)i) & magnitude;
+                var v1 = Vector.LoadUnsafe(ref b, (nuint)(i + w)) & magnitude;
+                bad0 |= Vector.Equals(v0 & exponent, exponent);
+                bad1 |= Vector.Equals(v1 & exponent, exponent);
+                max0 = Vector.Max(max0, Vector.AsVectorDouble(v0));
+                max1 = Vector.Max(max1, Vector.AsVectorDouble(v1));
+            }
+            if ((bad0 | bad1) != Vector<ulong>.Zero)
+                return (FirstNonFinite(values), double.NaN);
+            var max = Vector.Max(max0, max1);
+            for (int l = 0; l < Vector<double>.Count; l++) largest = Math.Max(largest, max[l]);
+        }
+        for (; i < bits.Length; i++)
+        {
+            if ((bits[i] & Exponent) == Exponent) return (i, double.NaN);
+            largest = Math.Max(largest, Math.Abs(values[i]));
+        }
+        return (-1, largest);
+    }
 
     /// <summary>Index of the first NaN or infinity (exponent bits all ones), or -1; vectorised.</summary>
     internal static int FirstNonFinite(ReadOnlySpan<double> values)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using Lsgd.Data;
 using Lsgd.Estimators;
 using Lsgd.Formulas;
@@ -48,8 +49,10 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
                 var source = new NpyRowSource(features[0], targets[0], weights);
                 return new FitInput(null, source, new FeatureSpec(source.FeatureNames, 1), what + " (streamed)");
             }
-            var data = NpyDataset.Load(features[0], targets[0], singlePrecision, weights);
-            return new FitInput(CheckScale(data, what), null, new FeatureSpec(data.FeatureNames, 1), what);
+            // Mapped, not copied: the values are used where they lie in the page cache, checked once (finite, and their
+            // largest magnitude for the overflow check below); the command loads its data once, so the mapping may live as long as it.
+            var data = NpyDataset.Load(features[0], targets[0], singlePrecision, weights, map: true, out double largest);
+            return new FitInput(CheckScale(data, what, largest), null, new FeatureSpec(data.FeatureNames, 1), what);
         }
 
         if (path is null)
@@ -116,10 +119,20 @@ internal sealed record FitInput(Dataset? Data, IRowSource? Source, FeatureSpec S
     /// √(max double / n)): every method sums squares, and would otherwise report a wrong cause (linear
     /// dependence) or fit nothing (α = 0).
     /// </summary>
-    private static Dataset CheckScale(Dataset data, string path)
+    /// <param name="data">The data.</param>
+    /// <param name="path">The file, for the message.</param>
+    /// <param name="largest">
+    /// The largest magnitude of the features and targets when the reader measured it as it checked them, so that
+    /// data within the limit needs no pass here; null to measure it (one vectorised pass).
+    /// </param>
+    private static Dataset CheckScale(Dataset data, string path, double? largest = null)
     {
         if (data.IsSinglePrecision) return data;   // float32 values are below 3.4e38: their squares cannot overflow a double sum
         double limit = Math.Sqrt(double.MaxValue / Math.Max(1, data.Rows));
+        // Every value is finite (the dataset checked it), so the largest magnitude decides; the loops below only name the first too large.
+        largest ??= Math.Max(data.Features == 0 ? 0 : TensorPrimitives.MaxMagnitude(data.X), TensorPrimitives.MaxMagnitude(data.Y));
+        if (Math.Abs(largest.Value) <= limit)
+            return data;
         void Check(ReadOnlySpan<double> values, int width, IReadOnlyList<string> names, string what)
         {
             for (int i = 0; i < values.Length; i++)

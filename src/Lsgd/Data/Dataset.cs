@@ -15,7 +15,11 @@ namespace Lsgd.Data;
 /// </remarks>
 public sealed class Dataset
 {
-    private readonly double[] _y;
+    private readonly double[]? _y;
+
+    /// <summary>The targets' address when they are a memory-mapped file's pages (<see cref="_y"/> null), and how many there are.</summary>
+    private readonly nint _yNative;
+    private readonly int _yLength;
 
     /// <summary>Wraps row-major arrays (not copied) after checking their sizes and values.</summary>
     /// <param name="features">n·d values, row-major.</param>
@@ -51,12 +55,47 @@ public sealed class Dataset
 
         Storage = new FeatureStorage(features, featureCount);
         _y = targets;
+        _yLength = targets.Length;
         Rows = rows;
         WeightSum = rows;
         Observations = rows;
         Features = featureCount;
         Outputs = outputCount;
     }
+
+    /// <summary>
+    /// Wraps features and targets whose sizes and values the caller has already checked (every value finite), without
+    /// another pass over them: <c>Lsgd.IO</c> checks each value of a .npy file as it reads or maps it, naming the file, row
+    /// and column of a bad one. Targets are <paramref name="targets"/>, or with null the <paramref name="outputCount"/>·n
+    /// doubles at <paramref name="targetsAddress"/> that <paramref name="owner"/> keeps valid (a memory-mapped file).
+    /// </summary>
+    internal Dataset(FeatureStorage storage, double[]? targets, nint targetsAddress, object? owner, int rows, int outputCount,
+        IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames)
+    {
+        if (rows < 1)
+            Throw.Data("The data has no rows: at least one observation is needed to fit a model.");
+        if (targets is null && (owner is null || targetsAddress == 0))
+            throw new ArgumentException("Targets need an array, or an address and the owner that keeps it valid.", nameof(targets));
+        Storage = storage;
+        _y = targets;
+        _yNative = targetsAddress;
+        _yOwner = owner;
+        _yLength = targets?.Length ?? checked(rows * outputCount);
+        Rows = rows;
+        WeightSum = rows;
+        Observations = rows;
+        Features = storage.Features;
+        Outputs = outputCount;
+        FeatureNames = CheckNames(featureNames, Features, nameof(featureNames), j => $"x{j + 1}");
+        TargetNames = CheckNames(targetNames, outputCount, nameof(targetNames), j => outputCount == 1 ? "y" : $"y{j + 1}");
+        if (_yLength != (long)rows * outputCount)
+            Throw.Length(nameof(targets), _yLength, (long)rows * outputCount, $"{rows} rows × {outputCount} targets");
+        if (storage.Precision == FeaturePrecision.DoublePrecision && storage.DoubleValues.Length != (long)rows * Features)
+            Throw.Length("features", storage.DoubleValues.Length, (long)rows * Features, $"{rows} rows × {Features} features");
+    }
+
+    /// <summary>Keeps the mapped targets valid (see <see cref="_yNative"/>).</summary>
+    private readonly object? _yOwner;
 
     /// <summary>
     /// Wraps row-major single-precision features (not copied) and double targets after checking sizes and
@@ -115,7 +154,7 @@ public sealed class Dataset
         var single = Storage.SingleValues;
         var x = new double[single.Length];
         for (int i = 0; i < x.Length; i++) x[i] = single[i];
-        return new Dataset(x, _y, Rows, Features, Outputs, FeatureNames, TargetNames).WithWeights(_weights);
+        return new Dataset(new FeatureStorage(x, Features), _y, _yNative, _yOwner, Rows, Outputs, FeatureNames, TargetNames).WithWeights(_weights);
     }
 
     /// <summary>n, the number of rows (rows of weight zero included).</summary>
@@ -201,14 +240,16 @@ public sealed class Dataset
     public ReadOnlySpan<double> X => Storage.DoubleValues;
 
     /// <summary>All targets, row-major (n·k values).</summary>
-    public ReadOnlySpan<double> Y => _y;
+    public ReadOnlySpan<double> Y => _y is not null ? _y : MappedTargets(_yNative, _yLength);
+
+    private static unsafe ReadOnlySpan<double> MappedTargets(nint address, int length) => new((void*)address, length);
 
     /// <summary>The d features of row <paramref name="i"/> (0-based), for float64 storage.</summary>
     /// <exception cref="InvalidOperationException">The features are stored in float32.</exception>
     public ReadOnlySpan<double> FeatureRow(int i) => Storage.DoubleValues.Slice(i * Features, Features);
 
     /// <summary>The k targets of row <paramref name="i"/> (0-based).</summary>
-    public ReadOnlySpan<double> TargetRow(int i) => new(_y, i * Outputs, Outputs);
+    public ReadOnlySpan<double> TargetRow(int i) => _y is not null ? new(_y, i * Outputs, Outputs) : Y.Slice(i * Outputs, Outputs);
 
     /// <summary>Creates a single-target dataset from per-row feature arrays and a target vector (copied).</summary>
     /// <param name="rows">n rows of d features each.</param>

@@ -24,9 +24,28 @@ public sealed class FeatureStorage
     private readonly double[]? _double;
     private readonly float[]? _single;
 
+    /// <summary>float64 values outside the managed heap (a memory-mapped file), when <see cref="_double"/> and <see cref="_single"/> are null.</summary>
+    private readonly nint _native;
+    private readonly int _nativeLength;
+
+    /// <summary>What keeps <see cref="_native"/> valid (the mapping); never released while this storage is reachable.</summary>
+    private readonly object? _owner;
+
     internal FeatureStorage(double[] values, int features)
     {
         _double = values;
+        Features = features;
+    }
+
+    /// <summary>
+    /// float64 values at the address <paramref name="values"/> (<paramref name="length"/> of them) that <paramref name="owner"/> keeps valid for
+    /// the life of the process (a read-only memory-mapped file: <c>Lsgd.IO</c> maps .npy features instead of copying them).
+    /// </summary>
+    internal FeatureStorage(nint values, int length, int features, object owner)
+    {
+        _native = values;
+        _nativeLength = length;
+        _owner = owner;
         Features = features;
     }
 
@@ -39,12 +58,15 @@ public sealed class FeatureStorage
     /// <summary>float64 or float32.</summary>
     public FeaturePrecision Precision => _single is null ? FeaturePrecision.DoublePrecision : FeaturePrecision.SinglePrecision;
 
+    /// <summary>Whether the values are a memory-mapped file's pages rather than an array (read-only either way).</summary>
+    internal bool IsMapped => _owner is not null;
+
     /// <summary>d, the features per row.</summary>
     public int Features { get; }
 
     /// <summary>All n·d values, row-major, for float64 storage.</summary>
     /// <exception cref="InvalidOperationException">The features are stored in float32.</exception>
-    public ReadOnlySpan<double> DoubleValues => _double ?? throw new InvalidOperationException(
+    public ReadOnlySpan<double> DoubleValues => _double is not null ? _double : _owner is not null ? Native(_native, _nativeLength) : throw new InvalidOperationException(
         "The features are stored in float32: read them with SingleValues, the accessors (Dot, CopyRow, the indexer), or Dataset.ToDoublePrecision().");
 
     /// <summary>All n·d values, row-major, for float32 storage.</summary>
@@ -52,19 +74,21 @@ public sealed class FeatureStorage
     public ReadOnlySpan<float> SingleValues => _single ?? throw new InvalidOperationException(
         "The features are stored in float64: read them with DoubleValues or the accessors (Dot, CopyRow, the indexer).");
 
+    private static unsafe ReadOnlySpan<double> Native(nint values, int length) => new((void*)values, length);
+
     /// <summary>Feature <paramref name="j"/> of row <paramref name="i"/> (0-based), as a double.</summary>
-    public double this[int i, int j] => _single is null ? _double![i * Features + j] : _single[i * Features + j];
+    public double this[int i, int j] => _single is null ? DoubleValues[i * Features + j] : _single[i * Features + j];
 
     /// <summary>xᵢ · w for row <paramref name="i"/>, in double whatever the storage.</summary>
     public double Dot(int i, ReadOnlySpan<double> w) => _single is null
-        ? TensorPrimitives.Dot(_double.AsSpan(i * Features, Features), w)
+        ? TensorPrimitives.Dot(DoubleValues.Slice(i * Features, Features), w)
         : Kernels.DotWiden(_single.AsSpan(i * Features, Features), w);
 
     /// <summary>Copies row <paramref name="i"/> into <paramref name="destination"/> (d values), widening float32.</summary>
     public void CopyRow(int i, Span<double> destination)
     {
         if (_single is null)
-            _double.AsSpan(i * Features, Features).CopyTo(destination);
+            DoubleValues.Slice(i * Features, Features).CopyTo(destination);
         else
             TensorPrimitives.ConvertTruncating<float, double>(_single.AsSpan(i * Features, Features), destination);   // widening: exact
     }

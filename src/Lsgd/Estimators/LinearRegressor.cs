@@ -159,6 +159,7 @@ public sealed class LinearRegressor
         var (train, validation) = source.Data is { } data ? Split(data, o.ValidationFraction, o.GradientDescent.Seed) : (null, null);
         var trainStatistics = train is not null ? SufficientStatistics.Compute(train, o.MaxThreads) : statistics!;
         passes += (validation is not null ? 1 : 0) + (train is not null ? 1 : 0);
+        StageClock.Mark("statistics");
         var engineKind = ChooseEngine(o, source, trainStatistics.Count, layout);
         var scaling = o.GradientDescent.LossScaling;
         double factor = scaling == LossScaling.Mean ? 1.0 / trainStatistics.WeightSum : 1.0;
@@ -178,6 +179,8 @@ public sealed class LinearRegressor
                 reference = qr ? ExactLeastSquares.Solve(train!.ToDoublePrecision(), o.FitIntercept) : accurate ?? ExactLeastSquares.FromStatistics(trainStatistics, o.FitIntercept);
                 if (qr) passes += ExactLeastSquares.PassesOverRows(layout.Features, o.FitIntercept, layout.Outputs, train!.IsSinglePrecision);
                 referenceSource = qr ? "J* from the exact solution (Householder QR of the rows)" : "J* from the exact solution (Cholesky of the statistics)";
+                if (!trainStatistics.IsWeighted)   // for the VIFs, without another pass over the rows
+                    reference.FeatureCentredSquares = [.. Enumerable.Range(0, layout.Features).Select(j => trainStatistics.FeatureScatter[j * layout.Features + j])];
             }
             catch (LsgdException e)
             {
@@ -186,6 +189,7 @@ public sealed class LinearRegressor
         }
         if (validation is not null)
             referenceSource += " of the training objective (the validation rows are held out)";
+        StageClock.Mark("exact-reference");
 
         var standardizer = !o.Standardize ? null
             // Weighted rows are centred on their weighted means (from the statistics), so the intercept stays ȳ_w below.
@@ -212,6 +216,7 @@ public sealed class LinearRegressor
             skipped = skipped is null ? noCertificate : skipped + "; " + noCertificate;
 
         var initial = Initial(objective, o, trainStatistics.TargetMeans);
+        StageClock.Mark("standardiser-engine-certificate");
         // On the statistics engine the exact solution just computed (one Cholesky of the statistics, shared by every
         // output) is the best start there is: the run then only has to certify it, or polish it in a few steps.
         bool warm = o.Method == SolverMethod.Auto && engineKind == EngineKind.Statistics && reference is not null && o.Penalty.IsNone
@@ -238,7 +243,9 @@ public sealed class LinearRegressor
         // error by about κ·ε: 10 are enough up to κ ≈ 10¹⁴, where the Cholesky behind the warm start gives out anyway).
         var run = Run(method, objective, warm ? runOptions with { MaxIterations = Math.Min(runOptions.MaxIterations, WarmIterations) } : runOptions,
             initial, validationObjective, progress, certificate, cancellationToken);
+        StageClock.Mark("run");
         var gaps = FinalGap(objective, run, certificate);
+        StageClock.Mark("final-gap");
         double tolerance = o.GradientDescent.RelativeGapTolerance;
         if (o.Method == SolverMethod.Auto && !(gaps.Relative <= tolerance) && run.StopReason is not (StopReason.Cancelled or StopReason.TimeBudget))
         {
@@ -314,13 +321,16 @@ public sealed class LinearRegressor
 
         var theta = standardizer is null ? [.. run.Parameters] : standardizer.ToOriginalUnits([.. run.Parameters], layout);
         var model = new LinearModel(layout, theta, source.FeatureNames, source.TargetNames);
+        StageClock.Mark("fallbacks-polish");
         var fitStatistics = Goodness(model, source, statistics, cancellationToken);
+        StageClock.Mark("goodness");
         passes += EnginePasses(objective, validationObjective) + GoodnessPasses(source);
         var optimality = certificate is null ? null : Compare(model, reference, (gaps.Relative, gaps.Absolute), certificate, fitStatistics, trainStatistics.WeightSum, scaling, tolerance);
         bool certified = optimality is { Certified: true };
         var report = certified && reference is not null && validation is null && run.StopReason != StopReason.Diverged
             ? Report(model, source, statistics, reference, fitStatistics, cancellationToken) : null;
         if (report is not null) passes += RobustPasses(source);
+        StageClock.Mark("compare-report");
         return new LinearFit
         {
             Model = model,

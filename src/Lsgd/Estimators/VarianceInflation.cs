@@ -1,4 +1,5 @@
 using Lsgd.Data;
+using Lsgd.Internals;
 using Lsgd.Solvers;
 
 namespace Lsgd.Estimators;
@@ -25,8 +26,8 @@ public static class VarianceInflation
     /// <summary>
     /// The same factors from an exact least-squares fit of <paramref name="data"/> with an intercept, without a
     /// second factorisation of the rows: with the constant in the design, [(DᵀD)⁻¹]ⱼⱼ = VIFⱼ / Σᵢ(xᵢⱼ − x̄ⱼ)², so
-    /// VIFⱼ = SEⱼ²·Σᵢ(xᵢⱼ − x̄ⱼ)² / σ̂² with the fit's own standard errors and residual standard deviation (one pass
-    /// over the features for their centred sums of squares). Null when that identity does not apply: no intercept,
+    /// VIFⱼ = SEⱼ²·Σᵢ(xᵢⱼ − x̄ⱼ)² / σ̂² with the fit's own standard errors and residual standard deviation, and the centred sums
+    /// of squares from the fit's sufficient statistics when it kept them (else two passes over the features). Null when that identity does not apply: no intercept,
     /// weighted rows (VIFs ignore weights, the standard errors do not), aliased coefficients, no residual degrees of
     /// freedom, or a perfect fit (σ̂ = 0); <see cref="Compute(Dataset)"/> then factors the rows.
     /// </summary>
@@ -36,7 +37,7 @@ public static class VarianceInflation
     {
         ArgumentNullException.ThrowIfNull(exact);
         ArgumentNullException.ThrowIfNull(data);
-        int d = data.Features, n = data.Rows;
+        int d = data.Features;
         if (!exact.Model.HasIntercept || data.IsWeighted || exact.Aliased.Count > 0 || exact.DegreesOfFreedom < 1
             || exact.StandardErrors.Count == 0 || exact.StandardErrors[0].Length != d)
             return null;
@@ -50,22 +51,9 @@ public static class VarianceInflation
         }
         if (best < 0)
             return null;
-        var means = new double[d];
-        var sums = new double[d];
-        var row = new double[d];
-        for (int i = 0; i < n; i++)
-        {
-            Row(data, i, row);
-            for (int j = 0; j < d; j++) sums[j] += row[j];
-        }
-        for (int j = 0; j < d; j++) means[j] = sums[j] / n;
-        var squares = new double[d];
-        for (int i = 0; i < n; i++)
-        {
-            Row(data, i, row);
-            for (int j = 0; j < d; j++) { double v = row[j] - means[j]; squares[j] += v * v; }
-        }
+        var squares = exact.FeatureCentredSquares is { } known && known.Length == d ? known : CentredSquares(data);
         var result = new double[d];
+        StageClock.Mark("vif-squares");
         var se = exact.StandardErrors[best];
         for (int j = 0; j < d; j++)
         {
@@ -77,14 +65,24 @@ public static class VarianceInflation
         return result;
     }
 
-    private static void Row(Dataset data, int i, double[] row)
+    /// <summary>Σᵢ(xᵢⱼ − x̄ⱼ)² per feature: the column means, then the squares about them (two passes, row by row).</summary>
+    private static double[] CentredSquares(Dataset data)
     {
-        if (data.IsSinglePrecision)
+        int d = data.Features, n = data.Rows;
+        var means = new double[d];
+        var row = new double[d];
+        for (int i = 0; i < n; i++)
         {
-            var r = data.FeatureRowSingle(i);
-            for (int j = 0; j < row.Length; j++) row[j] = r[j];
+            data.Storage.CopyRow(i, row);
+            for (int j = 0; j < d; j++) means[j] += row[j];
         }
-        else
-            data.FeatureRow(i).CopyTo(row);
+        for (int j = 0; j < d; j++) means[j] /= n;
+        var squares = new double[d];
+        for (int i = 0; i < n; i++)
+        {
+            data.Storage.CopyRow(i, row);
+            for (int j = 0; j < d; j++) { double v = row[j] - means[j]; squares[j] += v * v; }
+        }
+        return squares;
     }
 }

@@ -98,6 +98,13 @@ public sealed class ExactSolution
     internal double[]? UnscaledVariances { get; init; }
 
     /// <summary>
+    /// Σᵢ(xᵢⱼ − x̄ⱼ)² per feature of the rows this solution was fitted on (unweighted), when the fit had them from its
+    /// sufficient statistics: the variance inflation factors then need no pass over the rows
+    /// (<see cref="Estimators.VarianceInflation.FromStandardErrors"/>). Null when not known.
+    /// </summary>
+    internal double[]? FeatureCentredSquares { get; set; }
+
+    /// <summary>
     /// The same solution with the residual sums of squares measured on the rows (one pass at <see cref="Model"/>)
     /// instead of derived from the statistics as Syy − θᵀSxy, which cancels when R² is near 1; the standard
     /// errors and R² follow. Only for solutions from <see cref="ExactLeastSquares.FromStatistics"/>.
@@ -123,7 +130,7 @@ public sealed class ExactSolution
         return new ExactSolution(Model, se, seB, newSse, r2, DegreesOfFreedom, ConditionNumber, RefinementSteps) 
         {
             UnscaledVariances = unscaled, Rank = Rank, Aliased = Aliased, UnscaledCovariance = UnscaledCovariance,
-            UncentredConditionNumber = UncentredConditionNumber,
+            UncentredConditionNumber = UncentredConditionNumber, FeatureCentredSquares = FeatureCentredSquares,
         };
     }
 }
