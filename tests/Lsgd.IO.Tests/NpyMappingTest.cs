@@ -1,0 +1,120 @@
+using System.Buffers.Binary;
+using Lsgd.IO;
+
+namespace Lsgd.IO.Tests;
+
+/// <summary>
+/// <c>lsgd fit</c>'s load of .npy arrays: little-endian float64 files are mapped (used where they lie), other files read;
+/// either way every value is checked once, with the same messages, and the largest magnitude comes back for the overflow check.
+/// </summary>
+public class NpyMappingTest
+{
+    [Fact]
+    public void MappedLoadEqualsTheReadLoad()
+    {
+        using var t = new TempFolder();
+        const int n = 1000, d = 3;
+        var rng = new Random(5);
+        var xs = Enumerable.Range(0, n * d).Select(_ => rng.NextDouble() * 4 - 2).ToArray();
+        xs[1234] = -7.5;
+        var ys = Enumerable.Range(0, n * 2).Select(_ => rng.NextDouble()).ToArray();
+        string x = t.File("x.npy"), y = t.File("y.npy");
+        NpyFile.Write(x, xs, n, d);
+        NpyFile.Write(y, ys, n, 2);
+
+        var read = NpyDataset.Load(x, y, false, null, map: false, out double readLargest);
+        var mapped = NpyDataset.Load(x, y, false, null, map: true, out double mappedLargest);
+        Assert.True(NpyMapping.CanMap(NpyFile.ReadHeader(x)));
+        Assert.Equal(xs, mapped.X.ToArray());
+        Assert.Equal(ys, mapped.Y.ToArray());
+        Assert.Equal(ys.AsSpan(2 * 17, 2).ToArray(), mapped.TargetRow(17).ToArray());
+        Assert.Equal(xs[3 * 17 + 2], mapped.Feature(17, 2));
+        Assert.Equal((read.Rows, read.Features, read.Outputs), (mapped.Rows, mapped.Features, mapped.Outputs));
+        Assert.Equal(read.FeatureNames, mapped.FeatureNames);
+        Assert.Equal(read.TargetNames, mapped.TargetNames);
+        Assert.Equal(7.5, readLargest);
+        Assert.Equal(7.5, mappedLargest);
+        // Views of the mapped dataset share the mapping.
+        Assert.Equal(xs, mapped.WithWeights(Enumerable.Repeat(1.0, n).ToArray()).X.ToArray());
+        Assert.Equal(ys, mapped.ToDoublePrecision().Y.ToArray());
+    }
+
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 0)]
+    [InlineData(false, 299_999)]
+    [InlineData(true, 299_999)]
+    [InlineData(true, 600_000)]
+    public void ANonFiniteValueIsNamedByFileRowAndColumnWhetherMappedOrRead(bool map, int at)
+    {
+        using var t = new TempFolder();
+        const int n = 400_000, d = 2;   // several blocks of the parallel check
+        var xs = new double[n * d];
+        xs[at] = double.NaN;
+        xs[at + 3] = double.PositiveInfinity;   // a later one in the same block: the first is named
+        string x = t.File("x.npy"), y = t.File("y.npy");
+        NpyFile.Write(x, xs, n, d);
+        NpyFile.Write(y, new double[n]);
+        var e = Assert.Throws<LsgdException>(() => NpyDataset.Load(x, y, false, null, map, out _));
+        Assert.Equal($"{x}: the value in row {at / d + 1}, column {at % d + 1} is NaN: every value must be a finite number. Remove or impute that row.", e.Message);
+    }
+
+    [Fact]
+    public void ANonFiniteTargetIsNamedWhenMapped()
+    {
+        using var t = new TempFolder();
+        string x = t.File("x.npy"), y = t.File("y.npy");
+        NpyFile.Write(x, [1.0, 2, 3]);
+        NpyFile.Write(y, [1.0, double.NegativeInfinity, 3]);
+        var e = Assert.Throws<LsgdException>(() => NpyDataset.Load(x, y, false, null, map: true, out _));
+        Assert.Equal($"{y}: the value in row 2, column 1 is -Infinity: every value must be a finite number. Remove or impute that row.", e.Message);
+    }
+
+    [Fact]
+    public void BigEndianAndFloat32FilesAreReadNotMapped()
+    {
+        using var t = new TempFolder();
+        var be = new byte[24];
+        BinaryPrimitives.WriteDoubleBigEndian(be, 1.25);
+        BinaryPrimitives.WriteDoubleBigEndian(be.AsSpan(8), -3e10);
+        BinaryPrimitives.WriteDoubleBigEndian(be.AsSpan(16), 2);
+        string x = t.File("x.npy"), y = t.File("y.npy");
+        File.WriteAllBytes(x, NpyFileTest.NpyBytes("{'descr': '>f8', 'fortran_order': False, 'shape': (3,), }", be));
+        NpyFile.Write(y, [1f, 2f, 3f]);
+        Assert.False(NpyMapping.CanMap(NpyFile.ReadHeader(x)));
+        Assert.False(NpyMapping.CanMap(NpyFile.ReadHeader(y)));
+        var data = NpyDataset.Load(x, y, false, null, map: true, out double largest);
+        Assert.Equal([1.25, -3e10, 2], data.X.ToArray());
+        Assert.Equal([1.0, 2, 3], data.Y.ToArray());
+        Assert.Equal(float.MaxValue, largest);   // float32 targets: a bound, not measured
+    }
+
+    [Fact]
+    public void SinglePrecisionIsReadNotMapped()
+    {
+        using var t = new TempFolder();
+        string x = t.File("x.npy"), y = t.File("y.npy");
+        NpyFile.Write(x, [0.5, 1.5], 1, 2);
+        NpyFile.Write(y, [2.0]);
+        var data = NpyDataset.Load(x, y, singlePrecision: true, null, map: true, out double largest);
+        Assert.True(data.IsSinglePrecision);
+        Assert.Equal([0.5f, 1.5f], data.XSingle.ToArray());
+        Assert.Equal(float.MaxValue, largest);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(40)]
+    [InlineData(41)]
+    public void ScanFindsTheFirstNonFiniteValueAndTheLargestMagnitude(int length)
+    {
+        var values = Enumerable.Range(0, length).Select(i => Math.Sin(i) * i).ToArray();
+        double largest = values.Length == 0 ? 0 : values.Max(Math.Abs);
+        Assert.Equal((-1, largest), NpyValueReader.Scan(values));
+        if (length == 0) return;
+        values[length - 1] = double.NegativeInfinity;
+        if (length > 3) values[length / 2] = double.NaN;
+        Assert.Equal(length > 3 ? length / 2 : length - 1, NpyValueReader.Scan(values).FirstBad);
+    }
+}
