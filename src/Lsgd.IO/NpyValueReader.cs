@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Lsgd.IO;
@@ -159,6 +160,7 @@ internal sealed class NpyValueReader : IDisposable
     /// One vectorised pass: the index of the first NaN or infinity (or -1), and the largest magnitude of the values
     /// (meaningful when there is none): the finiteness check and the overflow check of sums of squares in one read.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called once per block of a load: optimised from the first block, not after thirty
     internal static (int FirstBad, double Largest) Scan(ReadOnlySpan<double> values)
     {
         const ulong Exponent = 0x7FF0_0000_0000_0000, Magnitude = 0x7FFF_FFFF_FFFF_FFFF;

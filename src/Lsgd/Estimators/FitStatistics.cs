@@ -209,6 +209,7 @@ public static class FitStatistics
     /// added by two horizontal adds: about a third of the instructions of the scalar kernel. Returns the rows done (a
     /// multiple of 4); the caller does the rest.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called once per block of the pass: optimised from the first block, not after thirty
     private static int NarrowVectorised(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int o, int k, ReadOnlySpan<double> w, double b, Span<double> r)
     {
         int d = w.Length, rows = r.Length, full = d / 4, chunks = (d + 3) / 4;
