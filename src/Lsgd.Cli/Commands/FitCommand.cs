@@ -185,6 +185,7 @@ internal static class FitCommand
             }
             sharded?.AddTo(summary);
             summary["model_file"] = modelPath;
+            StageTimes.WriteTo(context.Error);   // LSGD_STAGES (a development hook): each stage's wall and CPU seconds; nothing otherwise
             summary["load_seconds"] = loadSeconds;
             summary["fit_seconds"] = fitSeconds;
             if (repeats > 1)

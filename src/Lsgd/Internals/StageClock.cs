@@ -5,17 +5,19 @@ namespace Lsgd.Internals;
 
 /// <summary>
 /// A development hook that times a fit stage by stage: with the environment variable <c>LSGD_STAGES</c> set (to anything),
-/// each <see cref="Mark"/> writes one line to standard error, <c>lsgd-stage NAME wall=… cpu=…</c>: the wall-clock seconds
-/// and the process's CPU seconds (all threads) since the previous mark. Without it, a mark costs one static read.
+/// each <see cref="Mark"/> records one line, <c>lsgd-stage NAME wall=… cpu=…</c>: the wall-clock seconds and the process's
+/// CPU seconds (all threads) since the previous mark. The core does no output: <c>lsgd fit</c> writes the lines to
+/// standard error at its end (<c>Lsgd.IO.StageTimes</c>). Without the variable, a mark costs one static read.
 /// </summary>
 internal static class StageClock
 {
     private static readonly bool Enabled = Environment.GetEnvironmentVariable("LSGD_STAGES") is { Length: > 0 };
     private static readonly Lock Gate = new();
+    private static readonly List<string> Recorded = [];
     private static long _lastTicks = Stopwatch.GetTimestamp();
     private static TimeSpan _lastCpu = Environment.CpuUsage.TotalTime;
 
-    /// <summary>Ends the stage <paramref name="name"/> (when enabled): writes its times and starts the next.</summary>
+    /// <summary>Ends the stage <paramref name="name"/> (when enabled): records its times and starts the next.</summary>
     public static void Mark(string name)
     {
         if (!Enabled) return;
@@ -23,10 +25,21 @@ internal static class StageClock
         {
             long now = Stopwatch.GetTimestamp();
             var cpu = Environment.CpuUsage.TotalTime;
-            Console.Error.WriteLine(string.Format(CultureInfo.InvariantCulture, "lsgd-stage {0} wall={1:F4} cpu={2:F4}",
+            Recorded.Add(string.Format(CultureInfo.InvariantCulture, "lsgd-stage {0} wall={1:F4} cpu={2:F4}",
                 name, Stopwatch.GetElapsedTime(_lastTicks, now).TotalSeconds, (cpu - _lastCpu).TotalSeconds));
             _lastTicks = now;
             _lastCpu = cpu;
+        }
+    }
+
+    /// <summary>The lines recorded since the last call, which forgets them (none unless enabled).</summary>
+    public static IReadOnlyList<string> Take()
+    {
+        lock (Gate)
+        {
+            string[] lines = [.. Recorded];
+            Recorded.Clear();
+            return lines;
         }
     }
 }

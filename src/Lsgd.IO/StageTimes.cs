@@ -1,0 +1,15 @@
+using Lsgd.Internals;
+
+namespace Lsgd.IO;
+
+/// <summary>Writes the core's stage times (<c>LSGD_STAGES</c>, a development hook) where the command says: nothing unless they were asked for.</summary>
+internal static class StageTimes
+{
+    /// <summary>Writes and forgets the lines recorded so far.</summary>
+    public static void WriteTo(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        foreach (string line in StageClock.Take())
+            writer.WriteLine(line);
+    }
+}
