@@ -12,6 +12,8 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "ratios")
             KernelRatios.Run(args[1..]);
+        else if (args.Length > 0 && args[0] == "grad-ratios")
+            GradientRatios.Run(args[1..]);
         else
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }

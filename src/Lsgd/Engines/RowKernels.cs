@@ -59,9 +59,11 @@ internal static class RowKernels
         ref double dr = ref MemoryMarshal.GetReference(dots);
         ref double vr = ref MemoryMarshal.GetReference(wide);
         int t = 0;
+        int ahead = PrefetchBytes;
         for (; t + 4 <= m; t += 4)
         {
             ref float x0 = ref Unsafe.Add(ref xr, t * d);
+            if (ahead > 0 && Sse.IsSupported) PrefetchRange(ref Unsafe.AddByteOffset(ref Unsafe.As<float, byte>(ref x0), ahead), 4 * d * sizeof(float));
             ref double v0 = ref Unsafe.Add(ref vr, t * ld);
             var sums = bits == 512 ? DotsWiden4x512(ref x0, d, ref wr, ref v0, ld) : DotsWiden4x256(ref x0, d, ref wr, ref v0, ld);
             sums.StoreUnsafe(ref dr, (nuint)t);
@@ -79,6 +81,24 @@ internal static class RowKernels
             }
             Unsafe.Add(ref dr, t) = s;
         }
+    }
+
+    /// <summary>
+    /// How far ahead of each four-row group <see cref="DotsWiden"/> asks for the rows it will read next (bytes; 0 for
+    /// no hints; a field so the benchmarks can compare). Single-precision rows are read at twice the rows per second,
+    /// and the hardware prefetcher alone then leaves the core waiting on memory between the vector steps; hints for the
+    /// rows 4 KB ahead (about ten rows at d = 100) made the float32 pass 20–30 % faster on the 2-core Xeon (AVX-512), on
+    /// one thread and on two. The float64 pass gained nothing from them, and has none.
+    /// </summary>
+    internal static int PrefetchBytes = 4096;
+
+    /// <summary>Prefetch hints (into L1) for <paramref name="bytes"/> bytes from <paramref name="at"/> on: a hint never faults, so the range may run past the data.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchRange(ref byte at, int bytes)
+    {
+        byte* p = (byte*)Unsafe.AsPointer(ref at);
+        for (int o = 0; o < bytes; o += 64)
+            Sse.Prefetch0(p + o);
     }
 
     /// <summary>The kernels read and write through unchecked references: the spans must hold m rows of d values (ld apart), d weights and m results.</summary>
