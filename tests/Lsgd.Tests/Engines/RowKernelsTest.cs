@@ -89,6 +89,39 @@ public class RowKernelsTest
     }
 
     [Theory]
+    [InlineData(512)]
+    [InlineData(256)]
+    public void DotsWidenGivesTheSameBitsWithOrWithoutPrefetchHints(int bits)
+    {
+        // The hints reach past the rows (and past the array at its end); they must change nothing but timing.
+        int d = 100, m = 16, ld = RowKernels.PaddedStride(d);
+        var rng = new Random(bits);
+        var x = RandomValues(rng, m * d).Select(v => (float)v).ToArray();
+        var w = RandomValues(rng, d);
+        double[] Run(int ahead, out double[] wide)
+        {
+            int saved = RowKernels.PrefetchBytes;
+            RowKernels.PrefetchBytes = ahead;
+            try
+            {
+                var dots = new double[m];
+                wide = new double[m * ld];
+                RowKernels.DotsWiden(x, d, m, w, dots, wide, ld, bits);
+                return dots;
+            }
+            finally
+            {
+                RowKernels.PrefetchBytes = saved;
+            }
+        }
+        var plain = Run(0, out var plainWide);
+        Assert.True(RowKernels.PrefetchBytes > 0, "the kernels prefetch by default");
+        var hinted = Run(RowKernels.PrefetchBytes, out var hintedWide);
+        Assert.Equal(plain, hinted);
+        Assert.Equal(plainWide, hintedWide);
+    }
+
+    [Theory]
     [MemberData(nameof(RowShapes))]
     public void AddRowsAddsTheWeightedSumOfTheRowsOnEveryPath(int bits, int d, int m)
     {
