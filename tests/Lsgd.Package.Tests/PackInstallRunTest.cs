@@ -71,6 +71,20 @@ public sealed class PackInstallRunTest : IDisposable
             Assert.True(IsReadyToRun(installed), $"{installed} is not ReadyToRun");
         }
 
+        // x64 packages are precompiled for x86-64-v3 (docs/STARTUP.md). On a CPU without AVX2 (simulated: the runtime
+        // told to leave AVX2 out) the runtime must reject those images and JIT-compile instead: same answers, and the
+        // JIT then compiles far more of Lsgd than with AVX2, which shows the images were compiled for AVX2.
+        if (System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64
+            && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            int withAvx2 = LsgdMethodsJitCompiled(lsgd, "demo", out string withOutput, avx2: true);
+            int withoutAvx2 = LsgdMethodsJitCompiled(lsgd, "demo", out string withoutOutput, avx2: false);
+            Assert.Equal(demo, withOutput);
+            Assert.Equal(demo, withoutOutput);
+            Assert.True(withoutAvx2 > 4 * withAvx2,
+                $"Lsgd methods JIT-compiled by `lsgd demo`: {withAvx2} with AVX2, {withoutAvx2} without; an image compiled for x86-64-v3 is rejected without AVX2");
+        }
+
         // The libraries: a console app with package references only, fitting y = 2 x1 − 3 x2 + 1 from a CSV.
         string app = Directory.CreateDirectory(Path.Combine(_temp.Path, "app")).FullName;
         File.WriteAllText(Path.Combine(app, "App.csproj"), AppProject());
@@ -186,11 +200,32 @@ public sealed class PackInstallRunTest : IDisposable
         new ModelFile(fit.Model, spec, fit.Standardization).Save("model.json");
         """;
 
+    /// <summary>
+    /// Runs <c>lsgd <paramref name="command"/> --json</c> with the JIT's method summary on, with or without AVX2
+    /// (<c>DOTNET_EnableAVX2=0</c>), and counts the methods of Lsgd's assemblies it JIT-compiled.
+    /// </summary>
+    private int LsgdMethodsJitCompiled(string lsgd, string command, out string output, bool avx2)
+    {
+        string summary = Path.Combine(_temp.Path, $"jit-{command}-{(avx2 ? "avx2" : "no-avx2")}.txt");
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_JitDisasmSummary"] = "1",
+            ["DOTNET_JitStdOutFile"] = summary,
+        };
+        if (!avx2) environment["DOTNET_EnableAVX2"] = "0";
+        output = Run(lsgd, _temp.Path, environment, command, "--json");
+        Assert.True(File.Exists(summary), $"the runtime wrote no JIT summary to {summary}");
+        return File.ReadLines(summary).Count(line => line.Contains("JIT compiled Lsgd.", StringComparison.Ordinal));
+    }
+
     private string Dotnet(string directory, params string[] args) =>
         Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet", directory, args);
 
     /// <summary>Runs a command with the test's isolated NuGet settings; fails with its output if it fails.</summary>
-    private string Run(string fileName, string directory, params string[] args)
+    private string Run(string fileName, string directory, params string[] args) => Run(fileName, directory, null, args);
+
+    /// <summary>Runs a command as <see cref="Run(string, string, string[])"/> does, with more environment variables.</summary>
+    private string Run(string fileName, string directory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -208,6 +243,8 @@ public sealed class PackInstallRunTest : IDisposable
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
