@@ -183,7 +183,7 @@ public sealed class SufficientStatistics
     /// As <see cref="SolveNormalEquations(bool, out double[], out double)"/>, also returning the whole unscaled
     /// covariance (DᵀD)⁻¹, p × p row-major in the parameters' layout (the weights, then the intercept): with
     /// wⱼ = L⁻¹eⱼ/sⱼ and v = L⁻¹S⁻¹x̄, [(DᵀD)⁻¹]ᵢⱼ = wᵢ·wⱼ, the intercept's covariance with weight j is −v·wⱼ and its
-    /// variance 1/n + v·v.
+    /// variance 1/n + v·v. The inverse is formed once from the factor (<see cref="Cholesky.Inverse"/>), shared by every output.
     /// </summary>
     internal double[] SolveNormalEquations(bool fitIntercept, out double[] inverse, out double conditionNumber, out double[] covariance)
     {
@@ -213,48 +213,45 @@ public sealed class SufficientStatistics
             Throw.Data($"The features are linearly dependent (or nearly): '{FeatureNames.ElementAtOrDefault(dependent) ?? $"x{dependent + 1}"}' is (close to) a combination of the columns before it. Remove it, or add a ridge penalty (`Penalty.L2`).");
         int bs = d + (fitIntercept ? 1 : 0);
         var theta = new double[bs * k];
-        var z = new double[d];
+        // Every output's right-hand side, one after another, solved together (each row of L read once for all).
+        var z = new double[d * k];
+        for (int o = 0; o < k; o++)
+            for (int i = 0; i < d; i++) z[o * d + i] = rhs[i * k + o] / scale[i];
+        chol.Solve(z, k, d);
         for (int o = 0; o < k; o++)
         {
-            for (int i = 0; i < d; i++) z[i] = rhs[i * k + o] / scale[i];
-            chol.Solve(z);
             double b = TargetMeans[o];
             for (int i = 0; i < d; i++)
             {
-                double w = z[i] / scale[i];
+                double w = z[o * d + i] / scale[i];
                 theta[o * bs + i] = w;
                 b -= w * FeatureMeans[i];
             }
             if (fitIntercept) theta[o * bs + d] = b;
         }
-        // Diagonal of A⁻¹ in original units: with A_s = S⁻¹AS⁻¹ = LLᵀ, A⁻¹ = S⁻¹ L⁻ᵀL⁻¹ S⁻¹, so
-        // [A⁻¹]ⱼⱼ = ‖L⁻¹eⱼ‖²/sⱼ² — one triangular solve per column.
+        // With A_s = S⁻¹AS⁻¹ = LLᵀ, A⁻¹ = S⁻¹A_s⁻¹S⁻¹, A_s⁻¹ from the factor once (shared by every output; its diagonal
+        // the sums of squares ‖L⁻¹eⱼ‖²). With an intercept, m = S⁻¹x̄ and v = L⁻¹m: the intercept's covariance with
+        // weight j is −(L⁻ᵀv)ⱼ/sⱼ and its variance 1/n + ‖v‖².
+        var scaledInverse = chol.Inverse();
         inverse = new double[bs];
-        var columns = new double[d][];
-        var meanScaled = new double[d];
-        for (int j = 0; j < d; j++)
-        {
-            var u = columns[j] = new double[d];
-            u[j] = 1;
-            chol.SolveLower(u);
-            inverse[j] = TensorPrimitives.SumOfSquares(u) / (scale[j] * scale[j]);
-            meanScaled[j] = FeatureMeans[j] / scale[j];
-        }
-        if (fitIntercept)
-        {
-            chol.SolveLower(meanScaled);
-            inverse[d] = 1.0 / n + TensorPrimitives.SumOfSquares(meanScaled);
-        }
         covariance = new double[bs * bs];
         for (int i = 0; i < d; i++)
         {
-            for (int j = 0; j < i; j++)
-                covariance[i * bs + j] = covariance[j * bs + i] = TensorPrimitives.Dot(columns[i], columns[j]) / (scale[i] * scale[j]);
-            covariance[i * bs + i] = inverse[i];
-            if (fitIntercept)
-                covariance[i * bs + d] = covariance[d * bs + i] = -TensorPrimitives.Dot(meanScaled, columns[i]) / scale[i];
+            double si = scale[i];
+            for (int j = 0; j < d; j++)
+                covariance[i * bs + j] = scaledInverse[i * d + j] / (si * scale[j]);
+            inverse[i] = covariance[i * bs + i];
         }
-        if (fitIntercept) covariance[d * bs + d] = inverse[d];
+        if (fitIntercept)
+        {
+            var v = new double[d];
+            for (int j = 0; j < d; j++) v[j] = FeatureMeans[j] / scale[j];
+            chol.SolveLower(v);
+            inverse[d] = covariance[d * bs + d] = 1.0 / n + TensorPrimitives.SumOfSquares(v);
+            chol.SolveUpper(v);
+            for (int i = 0; i < d; i++)
+                covariance[i * bs + d] = covariance[d * bs + i] = -v[i] / scale[i];
+        }
         // LLᵀ is the scaled Gram matrix of the centred design, so its condition number is the design's.
         conditionNumber = chol.ConditionNumber();
         return theta;

@@ -56,7 +56,7 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
             }
             for (int o = 0; o < k; o++) _syy[o] += n * ym[o] * ym[o];
         }
-        _scratch = new double[d];
+        _scratch = new double[d * k];
     }
 
     /// <inheritdoc />
@@ -81,12 +81,19 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
         int d = Layout.Features, k = Layout.Outputs, bs = Layout.BlockSize;
         double n = _s.WeightSum;
         double loss = 0;
-        var v = _scratch.AsSpan();
+        // v = Sxx w for every output, row by row of Sxx (read once, as in HessianVector; the same dot products).
+        var all = _scratch.AsSpan();
+        for (int i = 0; i < d; i++)
+        {
+            var row = _sxx.AsSpan(i * d, d);
+            for (int o = 0; o < k; o++)
+                all[o * d + i] = TensorPrimitives.Dot(row, theta.Slice(o * bs, d));
+        }
         for (int o = 0; o < k; o++)
         {
             var w = theta.Slice(o * bs, d);
             var gw = gradient.Slice(o * bs, d);
-            MultiplySymmetric(w, v);                               // v = Sxx w
+            var v = all.Slice(o * d, d);
             double wSxy = 0;
             for (int j = 0; j < d; j++)
             {
@@ -137,13 +144,6 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
     /// <inheritdoc />
     public IEnumerable<IMiniBatch> Batches(int batchSize, int seed) =>
         throw new LsgdException("Mini-batches need the rows themselves, and the sufficient-statistics engine keeps only XᵀX and Xᵀy. Use `Engine = Rows` (in memory) or `Engine = Stream`, or full-batch gradient descent.");
-
-    private void MultiplySymmetric(ReadOnlySpan<double> w, Span<double> result)
-    {
-        int d = Layout.Features;
-        for (int i = 0; i < d; i++)
-            result[i] = TensorPrimitives.Dot(_sxx.AsSpan(i * d, d), w);
-    }
 
     private void Check(ReadOnlySpan<double> theta, Span<double> gradient)
     {

@@ -36,8 +36,8 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
     /// <summary>Largest condition number of the scaled A for which the factor is trusted (beyond: no certificate).</summary>
     private const double MaxCondition = 1e13;
 
-    private readonly SolveInPlace _solve;  // z ← A⁻¹z (scaled A), or A⁺z on a rank-deficient design
-    private readonly SolveInPlace _bound;  // _solve, or on a rank-deficient design A's inverse with null eigenvalues raised to ε·λmax (for the gap bound)
+    private readonly SolveMany _solve;     // zₖ ← A⁻¹zₖ (scaled A), or A⁺zₖ on a rank-deficient design
+    private readonly SolveMany _bound;     // _solve, or on a rank-deficient design A's inverse with null eigenvalues raised to ε·λmax (for the gap bound)
     private readonly double[] _scale;      // √diag(A)
     private readonly double[] _means;      // posed x̄ (with an intercept)
     private readonly double[] _a;          // A, for products
@@ -48,12 +48,13 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
     private readonly double _nullLoss;
     private readonly string _source;
 
-    private delegate void SolveInPlace(Span<double> b);
+    /// <summary>Solves in place for <paramref name="count"/> right-hand sides, the k-th the d values from k·<paramref name="stride"/>.</summary>
+    private delegate void SolveMany(Span<double> b, int count, int stride);
 
     /// <summary>Eigenvalues of the scaled A at most this times d·ε·λmax count as zero (exactly dependent columns).</summary>
     private const double NullEigenvalueFactor = 100;
 
-    private LeastSquaresCertificate(SolveInPlace solve, SolveInPlace bound, double[] scale, double[] means, double[] a, ParameterLayout layout,
+    private LeastSquaresCertificate(SolveMany solve, SolveMany bound, double[] scale, double[] means, double[] a, ParameterLayout layout,
         double sn, double l1, double? optimalLoss, double nullLoss, string source)
     {
         _solve = solve;
@@ -134,8 +135,8 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
         var factor = constant ? null : LinearAlgebra.Cholesky.Factor(scaled, d);
         double scaledCondition = factor is null ? double.PositiveInfinity
             : Math.Pow(LinearAlgebra.ConditionEstimate.FromGram(d, w => Multiply(copy, d, w), w => factor.Solve(w)), 2);
-        SolveInPlace? solve = factor is not null && scaledCondition <= MaxCondition ? factor.Solve : null;
-        SolveInPlace? bound = solve;
+        SolveMany? solve = factor is not null && scaledCondition <= MaxCondition ? factor.Solve : null;
+        SolveMany? bound = solve;
         int rank = d;
         if (solve is null && penalty.IsNone)
             (solve, bound, rank, scaledCondition) = PseudoInverse(copy, d, scaledCondition);
@@ -159,7 +160,7 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
         var certificate = new LeastSquaresCertificate(solve, bound!, scale, fitIntercept ? [.. posed.FeatureMeans] : new double[d], a, layout,
             s * n, penalty.L1, optimalLoss, nullLoss, source);
         double largest = LinearAlgebra.ConditionEstimate.LargestEigenvalue(layout.BlockSize, w => certificate.HessianBlock(w));
-        double inverseSmallest = LinearAlgebra.ConditionEstimate.LargestEigenvalue(layout.BlockSize, w => certificate.InverseHessianBlock(w, certificate._solve));
+        double inverseSmallest = LinearAlgebra.ConditionEstimate.LargestEigenvalue(layout.BlockSize, w => certificate.InverseHessian(w, 1, certificate._solve));
         certificate.Condition = largest * inverseSmallest;
         certificate.SmallestEigenvalue = 1 / inverseSmallest;
         why = null;
@@ -175,43 +176,40 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
         return bound / Math.Max(optimum, ZeroOptimumFraction * _nullLoss);
     }
 
-    /// <summary>The bound on P(θ) − P*, ½·vᵀH⁻¹v summed over the outputs.</summary>
+    /// <summary>The bound on P(θ) − P*, ½·vᵀH⁻¹v summed over the outputs (every output's solve in one sweep of the factor).</summary>
     public double AbsoluteGapBound(ReadOnlySpan<double> theta, ReadOnlySpan<double> gradient)
     {
-        int d = _layout.Features, bs = _layout.BlockSize;
-        var v = new double[bs];
-        double total = 0;
-        for (int o = 0; o < _layout.Outputs; o++)
+        int d = _layout.Features, bs = _layout.BlockSize, k = _layout.Outputs;
+        var v = new double[bs * k];
+        for (int o = 0; o < k; o++)
         {
             var g = gradient.Slice(o * bs, bs);
             var t = theta.Slice(o * bs, bs);
             for (int j = 0; j < d; j++)
             {
                 double gj = g[j];
-                v[j] = _l1 <= 0 ? gj
+                v[o * bs + j] = _l1 <= 0 ? gj
                     : t[j] != 0 ? gj + _l1 * Math.Sign(t[j])
                     : Math.Sign(gj) * Math.Max(Math.Abs(gj) - _l1, 0);
             }
-            if (_layout.HasIntercept) v[d] = g[d];
-            var z = (double[])v.Clone();
-            InverseHessianBlock(z, _bound);
-            total += 0.5 * TensorPrimitives.Dot(v, z);
+            if (_layout.HasIntercept) v[o * bs + d] = g[d];
         }
+        var z = (double[])v.Clone();
+        InverseHessian(z, k, _bound);
+        double total = 0;
+        for (int o = 0; o < k; o++)
+            total += 0.5 * TensorPrimitives.Dot(v.AsSpan(o * bs, bs), z.AsSpan(o * bs, bs));
         return total;
     }
 
     /// <summary>
     /// r ← H⁻¹r block by block (H⁺ on a rank-deficient design): conjugate gradient's preconditioner, from the factor
-    /// this certificate holds anyway. It costs O(d²) a step (two triangular solves per output), against O(n·d) for
-    /// a pass over the rows and O(d²) for a step on the statistics, and nothing to build: the O(d³) factor is the
-    /// certificate's own, and a fit without a certificate (κ beyond what the factor can be trusted for) gets none.
+    /// this certificate holds anyway. It costs O(d²) a step (two triangular solves, every output's in the same sweep
+    /// of the factor), against O(n·d) for a pass over the rows and O(d²) for a step on the statistics, and nothing to
+    /// build: the O(d³) factor is the certificate's own, and a fit without a certificate (κ beyond what the factor can
+    /// be trusted for) gets none.
     /// </summary>
-    public void Precondition(Span<double> residual)
-    {
-        int bs = _layout.BlockSize;
-        for (int o = 0; o < _layout.Outputs; o++)
-            InverseHessianBlock(residual.Slice(o * bs, bs), _solve);
-    }
+    public void Precondition(Span<double> residual) => InverseHessian(residual, _layout.Outputs, _solve);
 
     /// <summary>w ← H w for one output's block.</summary>
     private void HessianBlock(double[] w)
@@ -228,18 +226,28 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
         aw.CopyTo(w, 0);
     }
 
-    /// <summary>w ← H⁻¹ w for one output's block: H⁻¹ = M⁻¹ diag(A⁻¹, 1/(s·n)) M⁻ᵀ with M = [I, 0; x̄ᵀ, 1].</summary>
-    private void InverseHessianBlock(Span<double> w, SolveInPlace solve)
+    /// <summary>
+    /// w ← H⁻¹ w for the first <paramref name="outputs"/> blocks of w: H⁻¹ = M⁻¹ diag(A⁻¹, 1/(s·n)) M⁻ᵀ with
+    /// M = [I, 0; x̄ᵀ, 1], the solves with A of every block together.
+    /// </summary>
+    private void InverseHessian(Span<double> w, int outputs, SolveMany solve)
     {
-        int d = _layout.Features;
-        var z = w[..d];
-        if (_layout.HasIntercept)
-            TensorPrimitives.MultiplyAdd(_means, -w[d], z, z);
-        TensorPrimitives.Divide(z, _scale, z);
-        solve(z);
-        TensorPrimitives.Divide(z, _scale, z);
-        if (_layout.HasIntercept)
-            w[d] = w[d] / _sn - TensorPrimitives.Dot(_means, z);
+        int d = _layout.Features, bs = _layout.BlockSize;
+        for (int o = 0; o < outputs; o++)
+        {
+            var z = w.Slice(o * bs, d);
+            if (_layout.HasIntercept)
+                TensorPrimitives.MultiplyAdd(_means, -w[o * bs + d], z, z);
+            TensorPrimitives.Divide(z, _scale, z);
+        }
+        solve(w, outputs, bs);
+        for (int o = 0; o < outputs; o++)
+        {
+            var z = w.Slice(o * bs, d);
+            TensorPrimitives.Divide(z, _scale, z);
+            if (_layout.HasIntercept)
+                w[o * bs + d] = w[o * bs + d] / _sn - TensorPrimitives.Dot(_means, z);
+        }
     }
 
     /// <summary>
@@ -254,7 +262,7 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
     /// along those directions, and ½·gᵀH⁺g alone would certify a point whose J is far from J*: the raised eigenvalues
     /// keep that gradient in the bound.
     /// </remarks>
-    private static (SolveInPlace?, SolveInPlace?, int Rank, double Condition) PseudoInverse(double[] scaled, int d, double choleskyCondition)
+    private static (SolveMany?, SolveMany?, int Rank, double Condition) PseudoInverse(double[] scaled, int d, double choleskyCondition)
     {
         var (values, vectors, _) = LinearAlgebra.SymmetricEigensolver.Decompose(scaled, d);
         double max = values.Max();
@@ -270,7 +278,12 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
         // vectors: row k of the row-major d × d matrix is the eigenvector of values[k] (SymmetricEigensolver.Decompose).
         var inverse = values.Select(v => v > zero ? 1 / v : 0).ToArray();
         var raised = values.Select(v => 1 / Math.Max(v, 2.220446049250313e-16 * max)).ToArray();
-        return (b => Solve(b, inverse), b => Solve(b, raised), rank, condition);
+        return ((b, count, stride) => SolveEach(b, count, stride, inverse), (b, count, stride) => SolveEach(b, count, stride, raised), rank, condition);
+
+        void SolveEach(Span<double> b, int count, int stride, double[] inverse)
+        {
+            for (int k = 0; k < count; k++) Solve(b.Slice(k * stride, d), inverse);
+        }
 
         void Solve(Span<double> b, double[] inverse)
         {
