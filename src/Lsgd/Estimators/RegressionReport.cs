@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Lsgd.Data;
 using Lsgd.Internals;
 using Lsgd.Models;
@@ -223,21 +224,60 @@ public static class RegressionReport
     internal static double[] ClassicalCovariance(ExactSolution exact, int output)
     {
         var unscaled = exact.UnscaledCovariance ?? throw new InvalidOperationException("The exact solution carries no (DᵀD)⁻¹.");
-        int dof = exact.DegreesOfFreedom;
-        double sigma2 = dof > 0 ? exact.ResidualSumOfSquares[output] / dof : double.NaN;
         var scaled = new double[unscaled.Length];
-        for (int i = 0; i < scaled.Length; i++) scaled[i] = sigma2 * unscaled[i];
+        TensorPrimitives.Multiply(unscaled, Sigma2(exact, output), scaled);
         return scaled;
     }
 
+    /// <summary>σ̂² of output <paramref name="output"/> of the exact solution: its SSE over n − rank (NaN without degrees of freedom).</summary>
+    private static double Sigma2(ExactSolution exact, int output) =>
+        exact.DegreesOfFreedom > 0 ? exact.ResidualSumOfSquares[output] / exact.DegreesOfFreedom : double.NaN;
+
     /// <summary>A p × p matrix in the parameters' layout as the report's covariance: the intercept first, NaN for aliased parameters.</summary>
-    internal static CoefficientCovariance Ordered(LinearModel model, double[] m, bool[] aliased)
+    internal static CoefficientCovariance Ordered(LinearModel model, double[] m, bool[] aliased) =>
+        new(Names(model), new OrderedRows(m, model.Layout.BlockSize, Order(model), aliased, 1));
+
+    /// <summary>The parameters in the report's order: the intercept (index d) first, then the features.</summary>
+    private static int[] Order(LinearModel model)
     {
-        int d = model.Features, p = model.Layout.BlockSize;
-        int[] order = model.HasIntercept ? [d, .. Enumerable.Range(0, d)] : [.. Enumerable.Range(0, d)];
-        var names = order.Select(j => j == d ? InterceptTerm : model.FeatureNames[j]).ToArray();
-        var matrix = order.Select(i => order.Select(j => aliased[i] || aliased[j] ? double.NaN : m[i * p + j]).ToArray()).ToArray();
-        return new CoefficientCovariance(names, matrix);
+        int d = model.Features;
+        return model.HasIntercept ? [d, .. Enumerable.Range(0, d)] : [.. Enumerable.Range(0, d)];
+    }
+
+    /// <summary>"(intercept)" first (with an intercept), then the features: the names of <see cref="Order"/>.</summary>
+    private static string[] Names(LinearModel model) =>
+        [.. Order(model).Select(j => j == model.Features ? InterceptTerm : model.FeatureNames[j])];
+
+    /// <summary>
+    /// The rows of factor·M in the report's order (NaN in those of aliased parameters), formed when first read: a
+    /// report carries one per output, and a 769-parameter head of 20 outputs would otherwise build 20 matrices of
+    /// 4.7 MB that nothing reads (the outputs' classical covariances share one (DᵀD)⁻¹ and differ by σ̂² alone).
+    /// </summary>
+    private sealed class OrderedRows(double[] m, int p, int[] order, bool[] aliased, double factor) : IReadOnlyList<double[]>
+    {
+        private readonly Lazy<double[][]> _rows = new(() =>
+        {
+            var rows = new double[order.Length][];
+            for (int r = 0; r < order.Length; r++)
+            {
+                int i = order[r];
+                var row = rows[r] = new double[order.Length];
+                for (int c = 0; c < order.Length; c++)
+                {
+                    int j = order[c];
+                    row[c] = aliased[i] || aliased[j] ? double.NaN : factor * m[i * p + j];
+                }
+            }
+            return rows;
+        });
+
+        public double[] this[int index] => _rows.Value[index];
+
+        public int Count => order.Length;
+
+        public IEnumerator<double[]> GetEnumerator() => ((IEnumerable<double[]>)_rows.Value).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>
@@ -271,6 +311,7 @@ public static class RegressionReport
         int modelDof = model.HasIntercept ? rank - 1 : rank;
         double n = observations, tCritical = SpecialFunctions.StudentTQuantile(0.975, dof);
         var reports = new OutputReport[k];
+        var (order, names, aliased) = (Order(model), Names(model), Aliased(model, exact));
         for (int o = 0; o < k; o++)
         {
             var s = statistics[o];
@@ -298,8 +339,8 @@ public static class RegressionReport
             {
                 InferenceDegreesOfFreedom = exact.DegreesOfFreedom,
             };
-            if (exact.UnscaledCovariance is not null && exact.Model.Layout == model.Layout)
-                report = report with { Covariance = Ordered(model, ClassicalCovariance(exact, o), Aliased(model, exact)) };
+            if (exact.UnscaledCovariance is { } unscaled && exact.Model.Layout == model.Layout)
+                report = report with { Covariance = new CoefficientCovariance(names, new OrderedRows(unscaled, p, order, aliased, Sigma2(exact, o))) };
             reports[o] = ResidualDiagnostics.With(report, n, sse, rank, s.Residuals, s.Residuals?.LogWeights ?? s.LogWeights);
         }
         return reports;
