@@ -25,7 +25,8 @@ namespace Lsgd.Training;
 /// <para>With a certificate CG stops when it holds: the bound is checked on the recurrence's residual, then confirmed
 /// on the gradient recomputed from the data (if it does not hold there, CG restarts from the true gradient and goes
 /// on). CG's gradient norm is not monotone, so it is never compared between restarts to claim convergence. When
-/// two restarts in a row improve neither the true J nor the true ‖∇J‖, rounding has the last word: the run stops as
+/// two restarts in a row (periodic ones, or confirmations the data refused) improve neither the true J nor the true
+/// ‖∇J‖, rounding has the last word: the run stops as
 /// <see cref="StopReason.RoundingLimit"/>, which is converged only if the certificate (or the gradient tolerance) holds.</para>
 /// </remarks>
 public static class ConjugateGradient
@@ -119,7 +120,17 @@ public static class ConjugateGradient
                 loss = Restart(objective, refine, preconditioner, theta, gradient, r, z, d, out rr, out rz);
                 log.ReplaceLast(loss);
                 TensorPrimitives.Negate(r, gradient);
-                if (!rules.Certify(theta, loss, gradient)) done = null;
+                if (!rules.Certify(theta, loss, gradient))
+                {
+                    done = null;
+                    // That was a restart too, and counts toward a stall like one: at the rounding floor of the gradient the
+                    // recurrence "certifies" after every step and the data never confirms it (a warm start from the exact
+                    // solution sits there from the first step), so the run stops instead of spending its budget there.
+                    bool improved = loss < bestRestartLoss || rr < bestRestartRr;
+                    bestRestartLoss = Math.Min(bestRestartLoss, loss);
+                    bestRestartRr = Math.Min(bestRestartRr, rr);
+                    stalled = improved ? 0 : stalled + 1;
+                }
             }
             if (done is { } rule) { reason = rule; break; }
             if (stalled >= StallRestarts) { reason = StopReason.RoundingLimit; break; }
@@ -267,7 +278,7 @@ public static class ConjugateGradient
         {
             StopReason.GradientNormBelowTolerance when norm == 0 => string.Format(c, "The residual of the normal equations vanished (‖∇J‖ = 0) at iteration {0}.", k),
             StopReason.MaxIterations => string.Format(c, "Reached the maximum of {0} iterations; the features may be nearly dependent. Raise `MaxIterations` or use `Method = Exact`.", k),
-            StopReason.RoundingLimit => string.Format(c, "Stalled at iteration {0}: {1} restarts in a row (every {2} steps) improved neither J nor ‖∇J‖ = {3:G3}, so rounding has the last word. " +
+            StopReason.RoundingLimit => string.Format(c, "Stalled at iteration {0}: {1} restarts in a row (from the gradient recomputed from the data, every {2} steps or where the recurrence claimed the certificate) improved neither J nor ‖∇J‖ = {3:G3}, so rounding has the last word. " +
                 "A stall is not convergence; use `Method = Exact`, or standardise the features.", k, StallRestarts, restart, norm),
             StopReason.Diverged => string.Format(c, "The loss became non-finite at iteration {0}.", k),
             _ => StopMessages.Common(reason, options, "iteration", k, change, gap, source, false) ?? "",

@@ -30,6 +30,28 @@ public sealed class GradientDescentResult
         LearningRate = learningRate;
     }
 
+    /// <summary>
+    /// The same run judged again by its caller: another stop reason, message and verdict (and the gap they rest on), the
+    /// path and every other figure kept. Auto asks a run for a tighter gap than the caller's tolerance and then judges
+    /// it at that tolerance.
+    /// </summary>
+    internal GradientDescentResult Rejudged(StopReason reason, string message, bool converged, string test, double gap) =>
+        new((double[])Parameters, reason, Iterations, (double[])LossHistory, GradientNorm, Trace, message, LearningRate)
+        {
+            _finalLoss = _finalLoss,
+            Steps = Steps,
+            LearningRateSource = LearningRateSource,
+            Optimizer = Optimizer,
+            Recoveries = Recoveries,
+            DataPasses = DataPasses,
+            Elapsed = Elapsed,
+            ValidationLoss = ValidationLoss,
+            RelativeGapBound = gap,
+            CertificateSource = CertificateSource,
+            Converged = converged,
+            ConvergenceTest = test,
+        };
+
     /// <summary>θ at the stop (the last finite one when the run diverged), in the space the objective was posed in.</summary>
     public IReadOnlyList<double> Parameters { get; }
 
