@@ -25,8 +25,8 @@ namespace Lsgd.Training;
 /// <para>With a certificate CG stops when it holds: the bound is checked on the recurrence's residual, then confirmed
 /// on the gradient recomputed from the data (if it does not hold there, CG restarts from the true gradient and goes
 /// on). CG's gradient norm is not monotone, so it is never compared between restarts to claim convergence. When
-/// two restarts in a row (periodic ones, or confirmations the data refused) improve neither the true J nor the true
-/// ‖∇J‖, rounding has the last word: the run stops as
+/// two restarts in a row improve neither the true J nor the true ‖∇J‖ (or two confirmations in a row that the data
+/// refused fail to halve the certified bound), rounding has the last word: the run stops as
 /// <see cref="StopReason.RoundingLimit"/>, which is converged only if the certificate (or the gradient tolerance) holds.</para>
 /// </remarks>
 public static class ConjugateGradient
@@ -71,7 +71,7 @@ public static class ConjugateGradient
         double rr = TensorPrimitives.Dot(r, r);
         double rz = Directions(preconditioner, r, z, d, rr);
         int restart = Math.Max(p, 1);
-        double bestRestartLoss = loss, bestRestartRr = rr;
+        double bestRestartLoss = loss, bestRestartRr = rr, bestConfirmedGap = double.PositiveInfinity;
         int stalled = 0;
         bool flat = false;
         var reason = StopReason.MaxIterations;
@@ -123,10 +123,13 @@ public static class ConjugateGradient
                 if (!rules.Certify(theta, loss, gradient))
                 {
                     done = null;
-                    // That was a restart too, and counts toward a stall like one: at the rounding floor of the gradient the
-                    // recurrence "certifies" after every step and the data never confirms it (a warm start from the exact
-                    // solution sits there from the first step), so the run stops instead of spending its budget there.
-                    bool improved = loss < bestRestartLoss || rr < bestRestartRr;
+                    // That was a restart too, and counts toward a stall: at the rounding floor of the gradient the recurrence
+                    // "certifies" after every step and the data never confirms it (a warm start from the exact solution sits
+                    // there from the first step), so the run stops instead of spending its budget there. At that floor J and
+                    // ‖∇J‖ are rounding noise and can beat their best by chance, so a refused confirmation counts as progress
+                    // only when the certified bound itself at least halves.
+                    bool improved = rules.GapBound < 0.5 * bestConfirmedGap;
+                    bestConfirmedGap = Math.Min(bestConfirmedGap, rules.GapBound);
                     bestRestartLoss = Math.Min(bestRestartLoss, loss);
                     bestRestartRr = Math.Min(bestRestartRr, rr);
                     stalled = improved ? 0 : stalled + 1;
