@@ -43,6 +43,16 @@ public static class KernelRatios
             cases.Add(("read-only stream n×10", () => sink += ReadOnly(narrow), bytes, "bytes"));
             cases.Add(("statistics n×10 (1 thread)", () => SufficientStatistics.Compute(narrow, maxThreads: 1), bytes, "bytes"));
         }
+        foreach (int d in new[] { 10, 16 })
+        {
+            if (!Matches($"cached{d}", only)) continue;
+            // One block's rows, small enough to stay in L2: the pass's compute cost alone, without memory.
+            var small = SyntheticData.Dataset(SufficientStatistics.BlockRows, d, seed: 8);
+            int reps = 100;
+            double bytes = (double)reps * small.Rows * (d + 1) * sizeof(double);
+            cases.Add(($"read-only stream cached n×{d}", () => { for (int r = 0; r < reps; r++) sink += ReadOnly(small); }, bytes, "bytes"));
+            cases.Add(($"statistics cached n×{d} (1 thread)", () => { for (int r = 0; r < reps; r++) SufficientStatistics.Compute(small, maxThreads: 1); }, bytes, "bytes"));
+        }
         foreach (int d in new[] { 100, 768 })
         {
             if (!Matches($"wide{d}", only)) continue;

@@ -453,7 +453,7 @@ public sealed class SufficientStatistics
 
     /// <summary>
     /// Accumulates a run of rows (a block, or a chunk of a stream) into statistics. Each panel of up to
-    /// <see cref="PanelRows"/> rows is copied into Z = [x − K, y − K_y, 1] (row-major, shifted by a fixed
+    /// <see cref="PanelRows"/> rows is copied into Z = [x − K, y − K_y, 1] (packed in strips of 16 columns, shifted by a fixed
     /// reference K: the first panel's mean; each row times √w when weighted) and the Gram matrix G += ZᵀZ is updated by one kernel, which gives
     /// Σ(x − K)(x − K)ᵀ, Σ(x − K)(y − K_y)ᵀ, Σ(y − K_y)², and, through the column of ones, the sums
     /// s = Σ(x − K), Σ(y − K_y) and the row count. At the end the shifted sums give the centred scatter:
@@ -463,7 +463,8 @@ public sealed class SufficientStatistics
     private sealed class Panel
     {
         private readonly int _d, _k, _cols, _ld;
-        private readonly double[] _z;                   // PanelRows × ld: [x − K, y − K_y, 1, padding]
+        private readonly double[] _zBuffer;             // from _zOffset (64-byte aligned), ld / 16 strips of PanelRows × 16: [x − K, y − K_y, 1, padding]
+        private readonly int _zOffset;
         private readonly double[] _g;                   // ld × ld; entry (i ≤ j) at [j·ld + i]
         private readonly double[] _shiftX, _shiftY;
         private long _count, _rows;
@@ -476,10 +477,21 @@ public sealed class SufficientStatistics
             _k = k;
             _cols = d + k + 1;
             _ld = (_cols + 15) & ~15;
-            _z = new double[PanelRows * _ld];
+            (_zBuffer, _zOffset) = Aligned(PanelRows * _ld);
             _g = new double[_ld * _ld];
             _shiftX = new double[(d + 7) & ~7];   // padded: the copy subtracts eight at a time
             _shiftY = new double[k];
+        }
+
+        /// <summary>The panel Z: its strips start on a cache line, so that no whole-vector load or store of the kernel and the copy straddles two.</summary>
+        private Span<double> Z => _zBuffer.AsSpan(_zOffset, PanelRows * _ld);
+
+        /// <summary>A pinned array with room for <paramref name="length"/> values from an offset that is 64-byte aligned.</summary>
+        private static unsafe (double[] Buffer, int Offset) Aligned(int length)
+        {
+            var buffer = GC.AllocateArray<double>(length + 8, pinned: true);
+            nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+            return (buffer, (int)((64 - (address & 63)) & 63) / sizeof(double));
         }
 
         /// <summary>Adds rows [start, start + rows) of in-memory data.</summary>
@@ -557,28 +569,91 @@ public sealed class SufficientStatistics
         }
 
         /// <summary>
-        /// The rows into Z, shifted: z[t] = [x[t] − K, y[t] − K_y, 1]. The features go eight values at a time (a row's
-        /// last vector may run into the next row's values and past d in Z: the columns after d are written next, and
-        /// those past the wanted columns are padding), float32 values widened to double first. While copying, the
-        /// next panel's rows are prefetched (one prefetch per 64 bytes read), so that they arrive while the kernel
-        /// works on this panel instead of stalling the next copy.
+        /// The rows into Z, shifted: z[t] = [x[t] − K, y[t] − K_y, 1], written straight into the kernel's packed strips
+        /// of 16 columns (<see cref="Kernels.GramUpdatePacked"/>), so the panel is copied once. The features go eight
+        /// values at a time, 512 bits where the hardware accelerates them (a row's last vector may run into the next
+        /// row's values and past d in Z: the columns after d are written next, and those past the wanted columns are
+        /// padding), float32 values widened to double first. While copying, the next panel's rows are prefetched (one
+        /// prefetch per 64 bytes read), so that they arrive while the kernel works on this panel instead of stalling
+        /// the next copy.
         /// </summary>
         private unsafe void CopyShifted<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
         {
-            int d = _d, k = _k, ld = _ld, length = source.Length, ahead = 2 * PanelRows * d;   // the panel after next
+            int d = _d, k = _k, length = source.Length, ahead = 2 * PanelRows * d;   // the panel after next
             ref T x = ref MemoryMarshal.GetReference(source);
-            ref double z = ref MemoryMarshal.GetArrayDataReference(_z);
+            ref double z = ref MemoryMarshal.GetReference(Z);
             ref double shift = ref MemoryMarshal.GetArrayDataReference(_shiftX);
+            ref double shiftY = ref MemoryMarshal.GetArrayDataReference(_shiftY);
+            ref double yr = ref MemoryMarshal.GetReference(y);
             // Measured (one thread, n = 10⁷, d = 10): 0.61–0.65 of the read-only stream with these prefetches, 0.47–0.51
             // without; no difference at d = 100 or 768, where the kernel, not reading, takes most of the time.
             bool prefetch = Sse.IsSupported && length > 0;
-            for (int t = 0; t < rows; t++)
+            int t = 0;
+            if (_ld == 16 && Vector512.IsHardwareAccelerated)
             {
-                int from = t * d, j = 0;
-                ref double zt = ref Unsafe.Add(ref z, t * ld);
-                if (Vector256.IsHardwareAccelerated)
+                // At most 16 columns: a row is one or two vectors, the shift held in registers, one prefetch per row
+                // (two for float64 rows longer than 8 values), while the row's 16 values lie inside the source.
+                var s0 = Vector512.LoadUnsafe(ref shift);
+                var s1 = d > 8 ? Vector512.LoadUnsafe(ref shift, 8) : default;
+                for (; t < rows && t * d + 16 <= length; t++)
                 {
-                    for (; j < d && from + j + 8 <= length; j += 8)
+                    int from = t * d;
+                    ref double zt = ref Unsafe.Add(ref z, t * 16);
+                    Vector512<double> v0, v1;
+                    if (typeof(T) == typeof(double))
+                    {
+                        ref double xd = ref Unsafe.As<T, double>(ref x);
+                        v0 = Vector512.LoadUnsafe(ref xd, (nuint)from);
+                        v1 = Vector512.LoadUnsafe(ref xd, (nuint)from + 8);
+                        if (prefetch)
+                        {
+                            int ahead0 = Math.Min(from + ahead, length - 1);
+                            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xd, ahead0)));
+                            if (d > 8) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xd, Math.Min(ahead0 + 8, length - 1))));
+                        }
+                    }
+                    else
+                    {
+                        ref float xf = ref Unsafe.As<T, float>(ref x);
+                        v0 = Kernels.Widen8(ref xf, (nuint)from);
+                        v1 = Kernels.Widen8(ref xf, (nuint)from + 8);
+                        if (prefetch) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xf, Math.Min(from + ahead, length - 1))));
+                    }
+                    (v0 - s0).StoreUnsafe(ref zt);
+                    if (d > 8) (v1 - s1).StoreUnsafe(ref zt, 8);
+                    ref double yt = ref Unsafe.Add(ref yr, t * k);
+                    for (int o = 0; o < k; o++)
+                        Unsafe.Add(ref zt, d + o) = Unsafe.Add(ref yt, o) - Unsafe.Add(ref shiftY, o);
+                    Unsafe.Add(ref zt, d + k) = 1;
+                }
+            }
+            for (; t < rows; t++)
+            {
+                int from = t * d, j = 0, vectorEnd = Math.Min(d, length - from - 7);   // whole vectors of 8 from column j while j < vectorEnd
+                ref double zt = ref Unsafe.Add(ref z, t * 16);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; j < vectorEnd; j += 8)
+                    {
+                        Vector512<double> v;
+                        if (typeof(T) == typeof(double))
+                        {
+                            ref double xd = ref Unsafe.As<T, double>(ref x);
+                            v = Vector512.LoadUnsafe(ref xd, (nuint)(from + j));
+                            if (prefetch) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xd, Math.Min(from + j + ahead, length - 1))));
+                        }
+                        else
+                        {
+                            ref float xf = ref Unsafe.As<T, float>(ref x);
+                            v = Kernels.Widen8(ref xf, (nuint)(from + j));
+                            if (prefetch && (j & 8) == 0) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xf, Math.Min(from + j + ahead, length - 1))));
+                        }
+                        (v - Vector512.LoadUnsafe(ref shift, (nuint)j)).StoreUnsafe(ref Column(ref zt, j));
+                    }
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    for (; j < vectorEnd; j += 8)
                     {
                         Vector256<double> lo, hi;
                         if (typeof(T) == typeof(double))
@@ -586,25 +661,30 @@ public sealed class SufficientStatistics
                             ref double xd = ref Unsafe.As<T, double>(ref x);
                             lo = Vector256.LoadUnsafe(ref xd, (nuint)(from + j));
                             hi = Vector256.LoadUnsafe(ref xd, (nuint)(from + j + 4));
-                            if (prefetch) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xd, from + j + Math.Min(ahead, length - 1 - from - j))));
+                            if (prefetch) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xd, Math.Min(from + j + ahead, length - 1))));
                         }
                         else
                         {
                             (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref Unsafe.As<T, float>(ref x), (nuint)(from + j)));
-                            if (prefetch && (j & 8) == 0) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x, from + j + Math.Min(ahead, length - 1 - from - j))));
+                            if (prefetch && (j & 8) == 0) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x, Math.Min(from + j + ahead, length - 1))));
                         }
-                        (lo - Vector256.LoadUnsafe(ref shift, (nuint)j)).StoreUnsafe(ref zt, (nuint)j);
-                        (hi - Vector256.LoadUnsafe(ref shift, (nuint)(j + 4))).StoreUnsafe(ref zt, (nuint)(j + 4));
+                        ref double target = ref Column(ref zt, j);
+                        (lo - Vector256.LoadUnsafe(ref shift, (nuint)j)).StoreUnsafe(ref target);
+                        (hi - Vector256.LoadUnsafe(ref shift, (nuint)(j + 4))).StoreUnsafe(ref target, 4);
                     }
                 }
                 for (; j < d; j++)
-                    Unsafe.Add(ref zt, j) = double.CreateTruncating(Unsafe.Add(ref x, from + j)) - Unsafe.Add(ref shift, j);
-                ref double yt = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), t * k);
+                    Column(ref zt, j) = double.CreateTruncating(Unsafe.Add(ref x, from + j)) - Unsafe.Add(ref shift, j);
+                ref double yt = ref Unsafe.Add(ref yr, t * k);
                 for (int o = 0; o < k; o++)
-                    Unsafe.Add(ref zt, d + o) = Unsafe.Add(ref yt, o) - _shiftY[o];
-                Unsafe.Add(ref zt, d + k) = 1;
+                    Column(ref zt, d + o) = Unsafe.Add(ref yt, o) - Unsafe.Add(ref shiftY, o);
+                Column(ref zt, d + k) = 1;
             }
         }
+
+        /// <summary>Column <paramref name="c"/> of a row of Z, given that row's first value: strip c / 16, place c % 16.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref double Column(ref double row, int c) => ref Unsafe.Add(ref row, (c >> 4) * (PanelRows * 16) + (c & 15));
 
         /// <summary>
         /// Loads up to <see cref="PanelRows"/> rows into Z and updates G; <paramref name="source"/> starts at the first
@@ -637,10 +717,13 @@ public sealed class SufficientStatistics
             {
                 double w = weights[t];
                 if (w > 0) _logWeights += Math.Log(w);
-                var z = _z.AsSpan(t * ld, d + k + 1);
-                TensorPrimitives.Multiply(z, Math.Sqrt(w), z);
+                for (int c = 0; c < _cols; c += 16)
+                {
+                    var z = Z.Slice((c >> 4) * (PanelRows * 16) + t * 16, Math.Min(16, _cols - c));
+                    TensorPrimitives.Multiply(z, Math.Sqrt(w), z);
+                }
             }
-            Kernels.GramUpdate(_z, rows, ld, _cols, _g);
+            Kernels.GramUpdatePacked(Z, PanelRows, rows, ld, _cols, _g);
             _rows += rows;
             if (weights.IsEmpty)
                 _count += rows;

@@ -138,32 +138,7 @@ internal static class Kernels
         if (z.Length < rows * ld) Throw.Length(nameof(z), z.Length, rows * ld, "rows × ld values");
         if (g.Length < ld * ld) Throw.Length(nameof(g), g.Length, ld * ld, "an ld × ld matrix");
         int bits = vectorBits ?? GramVectorBits;
-        ref double zr = ref MemoryMarshal.GetReference(z);
-        ref double gr = ref MemoryMarshal.GetReference(g);
-        int cols4 = (cols + 3) & ~3;
-        // Packing pays where the row-major panel no longer fits L1 (measured: from about 128 columns with 512-bit tiles).
-        if (bits == 256 ? ld > 16 : bits == 512 && ld > 128)
-        {
-            GramUpdatePacked(z, rows, ld, cols, cols4, ref gr, bits);
-            return;
-        }
-        if (bits == 512)
-        {
-            // Each strip of 16 rows of G: its diagonal block with the triangle kernel, then 16 × 12 tiles to the right.
-            for (int i0 = 0; i0 < cols; i0 += 16)
-            {
-                Diagonal512((cols4 - i0) >> 2, ref Unsafe.Add(ref zr, i0), rows, ld, ref Unsafe.Add(ref gr, i0 * ld + i0), ld);
-                int j0 = i0 + 16;
-                for (; j0 + 12 <= cols4; j0 += 12) Tile16x12(ref zr, rows, ld, i0, j0, ref gr);
-                for (; j0 < cols4; j0 += 4) Tile16x4(ref zr, rows, ld, i0, j0, ref gr);
-            }
-        }
-        else if (bits == 256)
-        {
-            for (int i0 = 0; i0 < cols; i0 += 8)
-                for (int j0 = i0; j0 < cols4; j0 += 4) Tile8x4(ref zr, rows, ld, i0, j0, ref gr);
-        }
-        else
+        if (bits == 0)
         {
             for (int t = 0; t < rows; t++)
             {
@@ -175,27 +150,14 @@ internal static class Kernels
                     for (int i = 0; i <= j; i++) target[i] += row[i] * zj;
                 }
             }
+            return;
         }
-    }
-
-    /// <summary>
-    /// The vector width <see cref="GramUpdate"/> uses by default: 512 where the CPU has AVX-512F (and the JIT
-    /// accelerates 512-bit vectors), 256 where it has AVX2 with FMA (or, off x86, accelerated 256-bit vectors),
-    /// else 0 (scalar). Tests force the other paths through the method's argument.
-    /// </summary>
-    internal static int GramVectorBits { get; } =
-        Vector512.IsHardwareAccelerated && (Avx512F.IsSupported || !X86Base.IsSupported) ? 512
-        : Vector256.IsHardwareAccelerated && (Fma.IsSupported || !X86Base.IsSupported) ? 256
-        : 0;
-
-    /// <summary>
-    /// The Gram update for wide panels (more than 16 columns), on a packed copy: Z is copied once into strips of
-    /// 16 columns, each strip's rows contiguous, so that every tile streams through a few contiguous runs (its
-    /// strip, and the strips holding its 4-column quads) instead of striding through the row-major panel, where
-    /// wide rows evict each other from L1.
-    /// </summary>
-    private static void GramUpdatePacked(ReadOnlySpan<double> z, int rows, int ld, int cols, int cols4, ref double g, int bits)
-    {
+        if (ld == 16)
+        {
+            // Sixteen columns or fewer: the row-major panel is already one packed strip.
+            GramUpdatePacked(z, rows, rows, ld, cols, g, bits);
+            return;
+        }
         int strips = ld / 16;
         var a = System.Buffers.ArrayPool<double>.Shared.Rent(rows * ld);
         try
@@ -213,26 +175,7 @@ internal static class Kernels
                     Vector256.LoadUnsafe(ref zr, from + 12).StoreUnsafe(ref ar, to + 12);
                 }
             }
-            if (bits == 512)
-            {
-                for (int i0 = 0; i0 < cols; i0 += 16)
-                {
-                    ref double strip = ref Unsafe.Add(ref ar, i0 * rows);
-                    Diagonal512((cols4 - i0) >> 2, ref strip, rows, 16, ref Unsafe.Add(ref g, i0 * ld + i0), ld);
-                        int j0 = i0 + 16;
-                    for (; j0 + 12 <= cols4; j0 += 12)
-                        PackedTile16x12(ref strip, ref Quad(ref ar, rows, j0), ref Quad(ref ar, rows, j0 + 4), ref Quad(ref ar, rows, j0 + 8), rows, ref Unsafe.Add(ref g, j0 * ld + i0), ld);
-                    for (; j0 < cols4; j0 += 4) PackedTile16x4(ref strip, ref Quad(ref ar, rows, j0), rows, ref Unsafe.Add(ref g, j0 * ld + i0), ld);
-                }
-            }
-            else
-            {
-                for (int i0 = 0; i0 < cols; i0 += 8)
-                {
-                    ref double strip = ref Quad(ref ar, rows, i0);
-                    for (int j0 = i0; j0 < cols4; j0 += 4) PackedTile8x4(ref strip, ref Quad(ref ar, rows, j0), rows, ref Unsafe.Add(ref g, j0 * ld + i0), ld);
-                }
-            }
+            GramUpdatePacked(a.AsSpan(0, rows * ld), rows, rows, ld, cols, g, bits);
         }
         finally
         {
@@ -240,9 +183,75 @@ internal static class Kernels
         }
     }
 
-    /// <summary>Column <paramref name="column"/> of row 0 in the packed strips (the next row's is 16 further on).</summary>
+    /// <summary>
+    /// The vector width <see cref="GramUpdate"/> uses by default: 512 where the CPU has AVX-512F (and the JIT
+    /// accelerates 512-bit vectors), 256 where it has AVX2 with FMA (or, off x86, accelerated 256-bit vectors),
+    /// else 0 (scalar). Tests force the other paths through the method's argument.
+    /// </summary>
+    internal static int GramVectorBits { get; } =
+        Vector512.IsHardwareAccelerated && (Avx512F.IsSupported || !X86Base.IsSupported) ? 512
+        : Vector256.IsHardwareAccelerated && (Fma.IsSupported || !X86Base.IsSupported) ? 256
+        : 0;
+
+    /// <summary>
+    /// <see cref="GramUpdate"/> on a panel already packed into strips of 16 columns: column c of row t is at
+    /// <c>packed[(c / 16)·stripRows·16 + t·16 + c % 16]</c>, each strip's rows contiguous (for 16 columns or fewer,
+    /// the row-major panel itself). Every tile streams through a few contiguous runs (its strip, and the strips
+    /// holding its 4-column quads) instead of striding through a row-major panel, where wide rows evict each other
+    /// from L1; the statistics pass writes its panel this way directly, so nothing is copied twice.
+    /// </summary>
+    /// <param name="packed">ld / 16 strips of <paramref name="stripRows"/> × 16 values.</param>
+    /// <param name="stripRows">The rows each strip has room for (its length over 16): at least <paramref name="rows"/>.</param>
+    /// <param name="rows">Rows of Z to add.</param>
+    /// <param name="ld">Columns of Z with padding (a multiple of 16, at least <paramref name="cols"/>), and the stride of G's rows.</param>
+    /// <param name="cols">The columns wanted (those after hold anything finite or not: they only reach entries not wanted).</param>
+    /// <param name="g">ld × ld values; the entry for columns i ≤ j is added to g[j·ld + i].</param>
+    /// <param name="vectorBits">512, 256 or 0 (scalar) to force a code path in tests; by default <see cref="GramVectorBits"/>.</param>
+    internal static void GramUpdatePacked(ReadOnlySpan<double> packed, int stripRows, int rows, int ld, int cols, Span<double> g, int? vectorBits = null)
+    {
+        if (ld % 16 != 0 || ld < cols) throw new ArgumentOutOfRangeException(nameof(ld), ld, $"The stride must be a multiple of 16 and at least {cols}.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(stripRows, rows);
+        if (packed.Length < (ld - 16) * stripRows + rows * 16) Throw.Length(nameof(packed), packed.Length, (ld - 16) * stripRows + rows * 16, "ld / 16 strips of stripRows × 16 values");
+        if (g.Length < ld * ld) Throw.Length(nameof(g), g.Length, ld * ld, "an ld × ld matrix");
+        int bits = vectorBits ?? GramVectorBits;
+        int cols4 = (cols + 3) & ~3;
+        ref double ar = ref MemoryMarshal.GetReference(packed);
+        ref double gr = ref MemoryMarshal.GetReference(g);
+        if (bits == 512)
+        {
+            // Each strip of 16 rows of G: its diagonal block with the triangle kernel, then 16 × 12 tiles to the right.
+            for (int i0 = 0; i0 < cols; i0 += 16)
+            {
+                ref double strip = ref Unsafe.Add(ref ar, i0 * stripRows);
+                Diagonal512((cols4 - i0) >> 2, ref strip, rows, 16, ref Unsafe.Add(ref gr, i0 * ld + i0), ld);
+                int j0 = i0 + 16;
+                for (; j0 + 12 <= cols4; j0 += 12)
+                    PackedTile16x12(ref strip, ref Quad(ref ar, stripRows, j0), ref Quad(ref ar, stripRows, j0 + 4), ref Quad(ref ar, stripRows, j0 + 8), rows, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
+                for (; j0 < cols4; j0 += 4) PackedTile16x4(ref strip, ref Quad(ref ar, stripRows, j0), rows, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
+            }
+        }
+        else if (bits == 256)
+        {
+            for (int i0 = 0; i0 < cols; i0 += 8)
+            {
+                ref double strip = ref Quad(ref ar, stripRows, i0);
+                for (int j0 = i0; j0 < cols4; j0 += 4) PackedTile8x4(ref strip, ref Quad(ref ar, stripRows, j0), rows, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
+            }
+        }
+        else
+        {
+            for (int t = 0; t < rows; t++)
+                for (int j = 0; j < cols; j++)
+                {
+                    double zj = Unsafe.Add(ref Quad(ref ar, stripRows, j), t * 16);
+                    for (int i = 0; i <= j; i++) Unsafe.Add(ref gr, j * ld + i) += Unsafe.Add(ref Quad(ref ar, stripRows, i), t * 16) * zj;
+                }
+        }
+    }
+
+    /// <summary>Column <paramref name="column"/> of row 0 in the packed strips of <paramref name="stripRows"/> rows (the next row's is 16 further on).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref double Quad(ref double packed, int rows, int column) => ref Unsafe.Add(ref packed, (column & ~15) * rows + (column & 15));
+    private static ref double Quad(ref double packed, int stripRows, int column) => ref Unsafe.Add(ref packed, (column & ~15) * stripRows + (column & 15));
 
     /// <summary>16 × 12 tile on packed strips: <paramref name="a"/> a strip, <paramref name="q0"/>…<paramref name="q2"/> three quads of columns (row stride 16 for all).</summary>
     private static void PackedTile16x12(ref double a, ref double q0, ref double q1, ref double q2, int rows, ref double g, int ld)
@@ -418,76 +427,5 @@ internal static class Kernels
     {
         (Vector512.LoadUnsafe(ref g, offset) + lo).StoreUnsafe(ref g, offset);
         (Vector512.LoadUnsafe(ref g, offset + 8) + hi).StoreUnsafe(ref g, offset + 8);
-    }
-
-    private static void Tile16x12(ref double z, int rows, int ld, int i0, int j0, ref double g)
-    {
-        Vector512<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
-        Vector512<double> a4 = default, b4 = default, a5 = default, b5 = default, a6 = default, b6 = default, a7 = default, b7 = default;
-        Vector512<double> a8 = default, b8 = default, a9 = default, b9 = default, a10 = default, b10 = default, a11 = default, b11 = default;
-        nuint stride = (nuint)ld, row = 0;
-        for (int t = 0; t < rows; t++, row += stride)
-        {
-            var lo = Vector512.LoadUnsafe(ref z, row + (nuint)i0);
-            var hi = Vector512.LoadUnsafe(ref z, row + (nuint)i0 + 8);
-            ref double q = ref Unsafe.Add(ref z, row + (nuint)j0);
-            var y = Vector512.Create(q); a0 = Vector512.FusedMultiplyAdd(lo, y, a0); b0 = Vector512.FusedMultiplyAdd(hi, y, b0);
-            y = Vector512.Create(Unsafe.Add(ref q, 1)); a1 = Vector512.FusedMultiplyAdd(lo, y, a1); b1 = Vector512.FusedMultiplyAdd(hi, y, b1);
-            y = Vector512.Create(Unsafe.Add(ref q, 2)); a2 = Vector512.FusedMultiplyAdd(lo, y, a2); b2 = Vector512.FusedMultiplyAdd(hi, y, b2);
-            y = Vector512.Create(Unsafe.Add(ref q, 3)); a3 = Vector512.FusedMultiplyAdd(lo, y, a3); b3 = Vector512.FusedMultiplyAdd(hi, y, b3);
-            y = Vector512.Create(Unsafe.Add(ref q, 4)); a4 = Vector512.FusedMultiplyAdd(lo, y, a4); b4 = Vector512.FusedMultiplyAdd(hi, y, b4);
-            y = Vector512.Create(Unsafe.Add(ref q, 5)); a5 = Vector512.FusedMultiplyAdd(lo, y, a5); b5 = Vector512.FusedMultiplyAdd(hi, y, b5);
-            y = Vector512.Create(Unsafe.Add(ref q, 6)); a6 = Vector512.FusedMultiplyAdd(lo, y, a6); b6 = Vector512.FusedMultiplyAdd(hi, y, b6);
-            y = Vector512.Create(Unsafe.Add(ref q, 7)); a7 = Vector512.FusedMultiplyAdd(lo, y, a7); b7 = Vector512.FusedMultiplyAdd(hi, y, b7);
-            y = Vector512.Create(Unsafe.Add(ref q, 8)); a8 = Vector512.FusedMultiplyAdd(lo, y, a8); b8 = Vector512.FusedMultiplyAdd(hi, y, b8);
-            y = Vector512.Create(Unsafe.Add(ref q, 9)); a9 = Vector512.FusedMultiplyAdd(lo, y, a9); b9 = Vector512.FusedMultiplyAdd(hi, y, b9);
-            y = Vector512.Create(Unsafe.Add(ref q, 10)); a10 = Vector512.FusedMultiplyAdd(lo, y, a10); b10 = Vector512.FusedMultiplyAdd(hi, y, b10);
-            y = Vector512.Create(Unsafe.Add(ref q, 11)); a11 = Vector512.FusedMultiplyAdd(lo, y, a11); b11 = Vector512.FusedMultiplyAdd(hi, y, b11);
-        }
-        nuint o = (nuint)(j0 * ld + i0);
-        AddTo(ref g, o, a0, b0); AddTo(ref g, o += stride, a1, b1); AddTo(ref g, o += stride, a2, b2); AddTo(ref g, o += stride, a3, b3);
-        AddTo(ref g, o += stride, a4, b4); AddTo(ref g, o += stride, a5, b5); AddTo(ref g, o += stride, a6, b6); AddTo(ref g, o += stride, a7, b7);
-        AddTo(ref g, o += stride, a8, b8); AddTo(ref g, o += stride, a9, b9); AddTo(ref g, o += stride, a10, b10); AddTo(ref g, o + stride, a11, b11);
-    }
-
-    private static void Tile16x4(ref double z, int rows, int ld, int i0, int j0, ref double g)
-    {
-        Vector512<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
-        nuint stride = (nuint)ld, row = 0;
-        for (int t = 0; t < rows; t++, row += stride)
-        {
-            var lo = Vector512.LoadUnsafe(ref z, row + (nuint)i0);
-            var hi = Vector512.LoadUnsafe(ref z, row + (nuint)i0 + 8);
-            ref double q = ref Unsafe.Add(ref z, row + (nuint)j0);
-            var y = Vector512.Create(q); a0 = Vector512.FusedMultiplyAdd(lo, y, a0); b0 = Vector512.FusedMultiplyAdd(hi, y, b0);
-            y = Vector512.Create(Unsafe.Add(ref q, 1)); a1 = Vector512.FusedMultiplyAdd(lo, y, a1); b1 = Vector512.FusedMultiplyAdd(hi, y, b1);
-            y = Vector512.Create(Unsafe.Add(ref q, 2)); a2 = Vector512.FusedMultiplyAdd(lo, y, a2); b2 = Vector512.FusedMultiplyAdd(hi, y, b2);
-            y = Vector512.Create(Unsafe.Add(ref q, 3)); a3 = Vector512.FusedMultiplyAdd(lo, y, a3); b3 = Vector512.FusedMultiplyAdd(hi, y, b3);
-        }
-        nuint o = (nuint)(j0 * ld + i0);
-        AddTo(ref g, o, a0, b0); AddTo(ref g, o += stride, a1, b1); AddTo(ref g, o += stride, a2, b2); AddTo(ref g, o + stride, a3, b3);
-    }
-
-    private static void Tile8x4(ref double z, int rows, int ld, int i0, int j0, ref double g)
-    {
-        Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
-        nuint stride = (nuint)ld, row = 0;
-        for (int t = 0; t < rows; t++, row += stride)
-        {
-            var lo = Vector256.LoadUnsafe(ref z, row + (nuint)i0);
-            var hi = Vector256.LoadUnsafe(ref z, row + (nuint)i0 + 4);
-            ref double q = ref Unsafe.Add(ref z, row + (nuint)j0);
-            var y = Vector256.Create(q); a0 = Vector256.FusedMultiplyAdd(lo, y, a0); b0 = Vector256.FusedMultiplyAdd(hi, y, b0);
-            y = Vector256.Create(Unsafe.Add(ref q, 1)); a1 = Vector256.FusedMultiplyAdd(lo, y, a1); b1 = Vector256.FusedMultiplyAdd(hi, y, b1);
-            y = Vector256.Create(Unsafe.Add(ref q, 2)); a2 = Vector256.FusedMultiplyAdd(lo, y, a2); b2 = Vector256.FusedMultiplyAdd(hi, y, b2);
-            y = Vector256.Create(Unsafe.Add(ref q, 3)); a3 = Vector256.FusedMultiplyAdd(lo, y, a3); b3 = Vector256.FusedMultiplyAdd(hi, y, b3);
-        }
-        nuint o = (nuint)(j0 * ld + i0);
-        for (int c = 0; c < 4; c++, o += stride)
-        {
-            var (lo, hi) = c switch { 0 => (a0, b0), 1 => (a1, b1), 2 => (a2, b2), _ => (a3, b3) };
-            (Vector256.LoadUnsafe(ref g, o) + lo).StoreUnsafe(ref g, o);
-            (Vector256.LoadUnsafe(ref g, o + 4) + hi).StoreUnsafe(ref g, o + 4);
-        }
     }
 }
