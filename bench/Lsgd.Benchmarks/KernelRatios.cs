@@ -137,6 +137,22 @@ public static class KernelRatios
         GC.KeepAlive(sink);
     }
 
+    /// <summary>
+    /// <c>loop N D REPEAT [f32]</c>: SufficientStatistics.Compute on one thread, REPEAT times over synthetic N × D data
+    /// (float32 features with <c>f32</c>), and nothing else: run it under <c>perf stat -e cycles:u</c> at two values
+    /// of REPEAT, and the difference over the difference in REPEAT is the cycles of one pass, whatever else the
+    /// machine runs.
+    /// </summary>
+    public static void Loop(string[] args)
+    {
+        int n = int.Parse(args[0], CultureInfo.InvariantCulture), d = int.Parse(args[1], CultureInfo.InvariantCulture);
+        int repeat = int.Parse(args[2], CultureInfo.InvariantCulture);
+        var data = SyntheticData.Dataset(n, d);
+        if (args.Length > 3 && args[3] == "f32")
+            data = Dataset.FromSingle([.. data.X.ToArray().Select(v => (float)v)], data.Y.ToArray(), n, d);
+        for (int i = 0; i < repeat; i++) SufficientStatistics.Compute(data, maxThreads: 1);
+    }
+
     private static bool Matches(string name, string only) => only.Length == 0 || name.Contains(only, StringComparison.Ordinal) || only.Contains(name, StringComparison.Ordinal);
 
     private static int Option(string[] args, string name, int fallback)

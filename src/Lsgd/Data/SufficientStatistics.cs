@@ -589,44 +589,8 @@ public sealed class SufficientStatistics
             // without; no difference at d = 100 or 768, where the kernel, not reading, takes most of the time.
             bool prefetch = Sse.IsSupported && length > 0;
             int t = 0;
-            if (_ld == 16 && Vector512.IsHardwareAccelerated)
-            {
-                // At most 16 columns: a row is one or two vectors, the shift held in registers, one prefetch per row
-                // (two for float64 rows longer than 8 values), while the row's 16 values lie inside the source.
-                var s0 = Vector512.LoadUnsafe(ref shift);
-                var s1 = d > 8 ? Vector512.LoadUnsafe(ref shift, 8) : default;
-                for (; t < rows && t * d + 16 <= length; t++)
-                {
-                    int from = t * d;
-                    ref double zt = ref Unsafe.Add(ref z, t * 16);
-                    Vector512<double> v0, v1;
-                    if (typeof(T) == typeof(double))
-                    {
-                        ref double xd = ref Unsafe.As<T, double>(ref x);
-                        v0 = Vector512.LoadUnsafe(ref xd, (nuint)from);
-                        v1 = Vector512.LoadUnsafe(ref xd, (nuint)from + 8);
-                        if (prefetch)
-                        {
-                            int ahead0 = Math.Min(from + ahead, length - 1);
-                            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xd, ahead0)));
-                            if (d > 8) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xd, Math.Min(ahead0 + 8, length - 1))));
-                        }
-                    }
-                    else
-                    {
-                        ref float xf = ref Unsafe.As<T, float>(ref x);
-                        v0 = Kernels.Widen8(ref xf, (nuint)from);
-                        v1 = Kernels.Widen8(ref xf, (nuint)from + 8);
-                        if (prefetch) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xf, Math.Min(from + ahead, length - 1))));
-                    }
-                    (v0 - s0).StoreUnsafe(ref zt);
-                    if (d > 8) (v1 - s1).StoreUnsafe(ref zt, 8);
-                    ref double yt = ref Unsafe.Add(ref yr, t * k);
-                    for (int o = 0; o < k; o++)
-                        Unsafe.Add(ref zt, d + o) = Unsafe.Add(ref yt, o) - Unsafe.Add(ref shiftY, o);
-                    Unsafe.Add(ref zt, d + k) = 1;
-                }
-            }
+            if (_ld == 16 && d > 0 && Vector512.IsHardwareAccelerated)
+                t = CopyNarrow(source, y, rows);
             for (; t < rows; t++)
             {
                 int from = t * d, j = 0, vectorEnd = Math.Min(d, length - from - 7);   // whole vectors of 8 from column j while j < vectorEnd
@@ -680,6 +644,56 @@ public sealed class SufficientStatistics
                     Column(ref zt, d + o) = Unsafe.Add(ref yt, o) - Unsafe.Add(ref shiftY, o);
                 Column(ref zt, d + k) = 1;
             }
+        }
+
+        /// <summary>
+        /// <see cref="CopyShifted"/> for at most 16 columns (one strip, row-major), 512-bit: each row is two vectors
+        /// (the second runs into the next row, or is padding), the shift held in registers, prefetches two panels
+        /// ahead, for as long as a row's 16 values lie inside the source.
+        /// </summary>
+        /// <returns>The rows copied (those left take the general loop).</returns>
+        private unsafe int CopyNarrow<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
+        {
+            int d = _d, k = _k, length = source.Length, ahead = 2 * PanelRows * d;
+            int whole = length >= 16 ? Math.Min(rows, (length - 16) / d + 1) : 0;            // rows t with t·d + 16 ≤ length
+            int fetched = length >= 16 + ahead ? Math.Min(whole, (length - 16 - ahead) / d + 1) : 0;   // and with t·d + ahead + 16 ≤ length
+            var s0 = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_shiftX));
+            var s1 = d > 8 ? Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_shiftX), 8) : default;
+            double sy = k == 1 ? _shiftY[0] : 0;
+            fixed (T* x = source)
+            fixed (double* yp = y, zp = Z)
+            {
+                for (int t = 0; t < whole; t++)
+                {
+                    T* xt = x + t * d;
+                    double* zt = zp + t * 16;
+                    Vector512<double> v0, v1;
+                    if (typeof(T) == typeof(double))
+                    {
+                        v0 = Vector512.Load((double*)xt);
+                        v1 = Vector512.Load((double*)xt + 8);
+                        if (t < fetched && Sse.IsSupported)
+                        {
+                            Sse.Prefetch1(xt + ahead);
+                            Sse.Prefetch1((double*)(xt + ahead) + 8);
+                        }
+                    }
+                    else
+                    {
+                        v0 = Avx512F.IsSupported ? Avx512F.ConvertToVector512Double(Vector256.Load((float*)xt)) : Kernels.Widen8(ref *(float*)xt, 0);
+                        v1 = Avx512F.IsSupported ? Avx512F.ConvertToVector512Double(Vector256.Load((float*)xt + 8)) : Kernels.Widen8(ref *(float*)xt, 8);
+                        if (t < fetched && Sse.IsSupported) Sse.Prefetch1(xt + ahead);
+                    }
+                    (v0 - s0).Store(zt);
+                    (v1 - s1).Store(zt + 8);
+                    if (k == 1)
+                        zt[d] = yp[t] - sy;
+                    else
+                        for (int o = 0; o < k; o++) zt[d + o] = yp[t * k + o] - _shiftY[o];
+                    zt[d + k] = 1;
+                }
+            }
+            return whole;
         }
 
         /// <summary>Column <paramref name="c"/> of a row of Z, given that row's first value: strip c / 16, place c % 16.</summary>
