@@ -41,6 +41,12 @@ public class SufficientStatisticsTest
     [InlineData(130, 3, 1)]     // a second panel of 2 rows; a last row shorter than a vector
     [InlineData(260, 17, 2)]
     [InlineData(150, 100, 1)]
+    [InlineData(1000, 14, 1)]   // 16 columns: one whole strip, the 1 in the last column
+    [InlineData(400, 8, 1)]     // one vector of features; y and the 1 in the second
+    [InlineData(300, 1, 1)]
+    [InlineData(300, 5, 3)]     // several outputs in the narrow copy
+    [InlineData(300, 12, 3)]    // 16 columns with three outputs
+    [InlineData(200, 768, 1)]   // the head's width: 49 strips, G beyond L2
     public void ScatterMatricesMatchATwoPassComputation(int n, int d, int k)
     {
         // Every block of the Gram update ([x − K, y − K_y, 1] tiles, the tails of 16 and of 4, several outputs)
@@ -78,6 +84,8 @@ public class SufficientStatisticsTest
     [InlineData(20_000, 37)]
     [InlineData(1_000, 10)]
     [InlineData(129, 3)]
+    [InlineData(300, 13)]
+    [InlineData(260, 8)]
     public void Float32FeaturesGiveTheStatisticsOfTheirWidenedValuesBitForBit(int n, int d)
     {
         var (data, _) = TestData.Random(n, d, 2, seed: 21);

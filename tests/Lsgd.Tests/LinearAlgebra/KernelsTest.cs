@@ -77,6 +77,37 @@ public class KernelsTest
         }
     }
 
+    [Theory]
+    [InlineData(12, 5, 128)]
+    [InlineData(16, 128, 128)]
+    [InlineData(30, 7, 9)]
+    [InlineData(102, 22, 128)]  // d = 100: a last panel shorter than the strips
+    [InlineData(150, 17, 20)]
+    public void GramUpdatePackedReadsStripsLongerThanTheRowsOnEveryCodePath(int cols, int rows, int stripRows)
+    {
+        int ld = (cols + 15) & ~15;
+        foreach (int bits in new[] { 512, 256, 0 })
+        {
+            if (bits == 512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) continue;
+            var rng = new Random(cols * 100 + rows);
+            // Everything outside the rows and columns wanted is NaN: none of it may reach a wanted entry.
+            var packed = Enumerable.Repeat(double.NaN, ld * stripRows).ToArray();
+            var z = new double[rows, cols];
+            for (int t = 0; t < rows; t++)
+                for (int c = 0; c < cols; c++)
+                    packed[c / 16 * stripRows * 16 + t * 16 + c % 16] = z[t, c] = rng.NextDouble() - 0.5;
+            var g = Enumerable.Range(0, ld * ld).Select(_ => 1.0).ToArray();
+            Kernels.GramUpdatePacked(packed, stripRows, rows, ld, cols, g, bits);
+            for (int j = 0; j < cols; j++)
+                for (int i = 0; i <= j; i++)
+                {
+                    double expected = 1;
+                    for (int t = 0; t < rows; t++) expected += z[t, i] * z[t, j];
+                    Assert.True(Math.Abs(expected - g[j * ld + i]) <= 1e-13, $"{bits}-bit path, entry ({i}, {j}): {g[j * ld + i]} vs {expected}");
+                }
+        }
+    }
+
     [Fact]
     public void GramUpdateDispatchesOnWhatTheCpuHas()
     {
