@@ -280,29 +280,57 @@ public sealed class SufficientStatistics
     }
 
     /// <summary>Accumulates statistics of in-memory data, on up to <paramref name="maxThreads"/> threads.</summary>
-    public static SufficientStatistics Compute(Dataset data, int? maxThreads = null) => Compute(data, maxThreads, BlockRows);
+    public static SufficientStatistics Compute(Dataset data, int? maxThreads = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Compute(data, maxThreads, BlockRowsFor(data.Features + data.Outputs + 1));
+    }
+
+    /// <summary>
+    /// Rows per block for <paramref name="columns"/> columns of Z ([x, y, 1]): <see cref="BlockRows"/> up to about 300
+    /// columns, fewer for wider data (a power of two, at least 1024), so that a block stays near a fixed amount of
+    /// work (≈ 4·10⁹ products): with 16 384 rows the 50 000 × 769 head made four blocks for two cores, one of them
+    /// nearly empty, and one core did half again its share; with 4096, thirteen. It depends on the data's shape alone, so the sums do
+    /// not depend on the thread count.
+    /// </summary>
+    internal static int BlockRowsFor(int columns)
+    {
+        int rows = BlockRows;
+        while (rows > 1024 && (double)rows * columns * columns > 4e9) rows /= 2;
+        return rows;
+    }
 
     /// <summary>As <see cref="Compute(Dataset, int?)"/> with blocks of <paramref name="blockRows"/> rows (tests split a few rows this way).</summary>
     internal static SufficientStatistics Compute(Dataset data, int? maxThreads, int blockRows)
     {
         ArgumentNullException.ThrowIfNull(data);
         int blocks = (data.Rows + blockRows - 1) / blockRows;
-        var parts = new SufficientStatistics[blocks];
+        var parts = new SufficientStatistics?[blocks];
         int threads = Math.Min(maxThreads ?? Environment.ProcessorCount, blocks);
+        var total = new SufficientStatistics(data.Features, data.Outputs, data.FeatureNames, data.TargetNames);
+        int merged = 0;
         // One panel (its buffers) per worker; each block starts afresh in Take, so the result is the same
-        // whichever worker takes which block.
+        // whichever worker takes which block. Blocks are merged in block order as soon as all before them are (so
+        // the sums do not depend on the thread count either, and at most a few parts of d² values wait at a time).
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
             () => new Panel(data.Features, data.Outputs),
             (blk, _, panel) =>
             {
                 int start = blk * blockRows, end = Math.Min(start + blockRows, data.Rows);
                 panel.Add(data, start, end - start);
-                parts[blk] = panel.Take(data.FeatureNames, data.TargetNames);
+                var part = panel.Take(data.FeatureNames, data.TargetNames);
+                lock (parts)
+                {
+                    parts[blk] = part;
+                    for (; merged < blocks && parts[merged] is { } next; merged++)
+                    {
+                        total.Merge(next);
+                        parts[merged] = null;
+                    }
+                }
                 return panel;
             },
             _ => { });
-        var total = new SufficientStatistics(data.Features, data.Outputs, data.FeatureNames, data.TargetNames);
-        foreach (var part in parts) total.Merge(part);
         return total;
     }
 
@@ -544,19 +572,27 @@ public sealed class SufficientStatistics
             // Σw through the column of ones (√w·√w when weighted): exactly the row count when unweighted.
             double n = Entry(ones, ones);
             result.WeightSum = n;
+            var sums = new double[d];
             for (int i = 0; i < d; i++)
             {
-                double si = Entry(i, ones);
-                result.FeatureMeans[i] = _shiftX[i] + si / n;
-                for (int j = i; j < d; j++)
+                sums[i] = Entry(i, ones);
+                result.FeatureMeans[i] = _shiftX[i] + sums[i] / n;
+            }
+            // Row j of G holds the entries (i ≤ j, j) contiguously: read it in that order (G is d² values, beyond L2 for wide data).
+            for (int j = 0; j < d; j++)
+            {
+                double sj = sums[j];
+                var g = _g.AsSpan(j * _ld, j + 1);
+                for (int i = 0; i <= j; i++)
                 {
-                    double v = Entry(i, j) - si * Entry(j, ones) / n;
+                    double v = g[i] - sums[i] * sj / n;
                     result.FeatureScatter[i * d + j] = v;
                     result.FeatureScatter[j * d + i] = v;
                 }
-                for (int o = 0; o < k; o++)
-                    result.CrossScatter[i * k + o] = Entry(i, d + o) - si * Entry(d + o, ones) / n;
             }
+            for (int i = 0; i < d; i++)
+                for (int o = 0; o < k; o++)
+                    result.CrossScatter[i * k + o] = Entry(i, d + o) - sums[i] * Entry(d + o, ones) / n;
             for (int o = 0; o < k; o++)
             {
                 double so = Entry(d + o, ones);
