@@ -493,6 +493,7 @@ public sealed class SufficientStatistics
         private readonly int _d, _k, _cols, _ld;
         private readonly double[] _zBuffer;             // from _zOffset (64-byte aligned), ld / 16 strips of PanelRows × 16: [x − K, y − K_y, 1, padding]
         private readonly int _zOffset;
+        private readonly int _rowStride, _stripStride;  // the panel's layout (Kernels.GramUpdatePacked): packed strips, or row-major
         private readonly double[] _g;                   // ld × ld; entry (i ≤ j) at [j·ld + i]
         private readonly double[] _shiftX, _shiftY;
         private long _count, _rows;
@@ -506,6 +507,8 @@ public sealed class SufficientStatistics
             _cols = d + k + 1;
             _ld = (_cols + 15) & ~15;
             (_zBuffer, _zOffset) = Aligned(PanelRows * _ld);
+            bool rowMajor = _ld == 16 || (Kernels.GramVectorBits == 512 && _ld <= Kernels.PackAbove);
+            (_rowStride, _stripStride) = rowMajor ? (_ld, 16) : (16, PanelRows * 16);
             _g = new double[_ld * _ld];
             _shiftX = new double[(d + 7) & ~7];   // padded: the copy subtracts eight at a time
             _shiftY = new double[k];
@@ -630,7 +633,7 @@ public sealed class SufficientStatistics
             for (; t < rows; t++)
             {
                 int from = t * d, j = 0, vectorEnd = Math.Min(d, length - from - 7);   // whole vectors of 8 from column j while j < vectorEnd
-                ref double zt = ref Unsafe.Add(ref z, t * 16);
+                ref double zt = ref Unsafe.Add(ref z, t * _rowStride);
                 if (Vector512.IsHardwareAccelerated)
                 {
                     for (; j < vectorEnd; j += 8)
@@ -734,7 +737,7 @@ public sealed class SufficientStatistics
 
         /// <summary>Column <paramref name="c"/> of a row of Z, given that row's first value: strip c / 16, place c % 16.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ref double Column(ref double row, int c) => ref Unsafe.Add(ref row, (c >> 4) * (PanelRows * 16) + (c & 15));
+        private ref double Column(ref double row, int c) => ref Unsafe.Add(ref row, (c >> 4) * _stripStride + (c & 15));
 
         /// <summary>
         /// Loads up to <see cref="PanelRows"/> rows into Z and updates G; <paramref name="source"/> starts at the first
@@ -769,11 +772,11 @@ public sealed class SufficientStatistics
                 if (w > 0) _logWeights += Math.Log(w);
                 for (int c = 0; c < _cols; c += 16)
                 {
-                    var z = Z.Slice((c >> 4) * (PanelRows * 16) + t * 16, Math.Min(16, _cols - c));
+                    var z = Z.Slice((c >> 4) * _stripStride + t * _rowStride, Math.Min(16, _cols - c));
                     TensorPrimitives.Multiply(z, Math.Sqrt(w), z);
                 }
             }
-            Kernels.GramUpdatePacked(Z, PanelRows, rows, ld, _cols, _g);
+            Kernels.GramUpdatePacked(Z, _rowStride, _stripStride, rows, ld, _cols, _g);
             _rows += rows;
             if (weights.IsEmpty)
                 _count += rows;

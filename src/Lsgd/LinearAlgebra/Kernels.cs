@@ -152,10 +152,10 @@ internal static class Kernels
             }
             return;
         }
-        if (ld == 16)
+        if (ld == 16 || (bits == 512 && ld <= PackAbove))
         {
-            // Sixteen columns or fewer: the row-major panel is already one packed strip.
-            GramUpdatePacked(z, rows, rows, ld, cols, g, bits);
+            // Row-major: sixteen columns or fewer are one strip already, and up to 128 the 512-bit tiles stream the rows as they lie.
+            GramUpdatePacked(z, ld, 16, rows, ld, cols, g, bits);
             return;
         }
         int strips = ld / 16;
@@ -175,7 +175,7 @@ internal static class Kernels
                     Vector256.LoadUnsafe(ref zr, from + 12).StoreUnsafe(ref ar, to + 12);
                 }
             }
-            GramUpdatePacked(a.AsSpan(0, rows * ld), rows, rows, ld, cols, g, bits);
+            GramUpdatePacked(a.AsSpan(0, rows * ld), 16, rows * 16, rows, ld, cols, g, bits);
         }
         finally
         {
@@ -194,48 +194,60 @@ internal static class Kernels
         : 0;
 
     /// <summary>
-    /// <see cref="GramUpdate"/> on a panel already packed into strips of 16 columns: column c of row t is at
-    /// <c>packed[(c / 16)·stripRows·16 + t·16 + c % 16]</c>, each strip's rows contiguous (for 16 columns or fewer,
-    /// the row-major panel itself). Every tile streams through a few contiguous runs (its strip, and the strips
-    /// holding its 4-column quads) instead of striding through a row-major panel, where wide rows evict each other
-    /// from L1; the statistics pass writes its panel this way directly, so nothing is copied twice.
+    /// Panels of more columns than this are packed into strips for the 512-bit tiles (<see cref="GramUpdatePacked"/>);
+    /// up to it the row-major panel is read as it lies. Measured (one thread, CPU time, interleaved with the packed
+    /// path, d = 100): the row-major 16 × 12 tiles were faster up to about 128 columns, packing beyond.
     /// </summary>
-    /// <param name="packed">ld / 16 strips of <paramref name="stripRows"/> × 16 values.</param>
-    /// <param name="stripRows">The rows each strip has room for (its length over 16): at least <paramref name="rows"/>.</param>
+    internal const int PackAbove = 128;
+
+    /// <summary>
+    /// <see cref="GramUpdate"/> on a panel laid out in strips of 16 columns: column c of row t is at
+    /// <c>z[(c / 16)·stripStride + t·rowStride + c % 16]</c>. Packed strips (rowStride 16, stripStride = 16 × the
+    /// rows a strip has room for) keep each strip's rows contiguous, so that every tile streams through a few
+    /// contiguous runs instead of striding through a row-major panel, where wide rows evict each other from L1;
+    /// a row-major panel is the case rowStride = ld, stripStride = 16. The statistics pass writes its panel in
+    /// whichever layout directly, so nothing is copied twice.
+    /// </summary>
+    /// <param name="z">The panel.</param>
+    /// <param name="rowStride">From a row's values to the next row's: 16 packed, ld row-major.</param>
+    /// <param name="stripStride">From a strip of 16 columns to the next: 16 row-major, at least 16·rows packed.</param>
     /// <param name="rows">Rows of Z to add.</param>
     /// <param name="ld">Columns of Z with padding (a multiple of 16, at least <paramref name="cols"/>), and the stride of G's rows.</param>
     /// <param name="cols">The columns wanted (those after hold anything finite or not: they only reach entries not wanted).</param>
     /// <param name="g">ld × ld values; the entry for columns i ≤ j is added to g[j·ld + i].</param>
     /// <param name="vectorBits">512, 256 or 0 (scalar) to force a code path in tests; by default <see cref="GramVectorBits"/>.</param>
-    internal static void GramUpdatePacked(ReadOnlySpan<double> packed, int stripRows, int rows, int ld, int cols, Span<double> g, int? vectorBits = null)
+    internal static void GramUpdatePacked(ReadOnlySpan<double> z, int rowStride, int stripStride, int rows, int ld, int cols, Span<double> g, int? vectorBits = null)
     {
         if (ld % 16 != 0 || ld < cols) throw new ArgumentOutOfRangeException(nameof(ld), ld, $"The stride must be a multiple of 16 and at least {cols}.");
-        ArgumentOutOfRangeException.ThrowIfLessThan(stripRows, rows);
-        if (packed.Length < (ld - 16) * stripRows + rows * 16) Throw.Length(nameof(packed), packed.Length, (ld - 16) * stripRows + rows * 16, "ld / 16 strips of stripRows × 16 values");
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowStride, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stripStride, 16);
+        long needed = rows == 0 ? 0 : (long)(ld / 16 - 1) * stripStride + (long)(rows - 1) * rowStride + 16;
+        if (z.Length < needed) Throw.Length(nameof(z), z.Length, needed, "ld / 16 strips of the rows");
         if (g.Length < ld * ld) Throw.Length(nameof(g), g.Length, ld * ld, "an ld × ld matrix");
         int bits = vectorBits ?? GramVectorBits;
         int cols4 = (cols + 3) & ~3;
-        ref double ar = ref MemoryMarshal.GetReference(packed);
+        ref double ar = ref MemoryMarshal.GetReference(z);
+        nuint stride = (nuint)rowStride;
         ref double gr = ref MemoryMarshal.GetReference(g);
         if (bits == 512)
         {
             // Each strip of 16 rows of G: its diagonal block with the triangle kernel, then 16 × 12 tiles to the right.
             for (int i0 = 0; i0 < cols; i0 += 16)
             {
-                ref double strip = ref Unsafe.Add(ref ar, i0 * stripRows);
-                Diagonal512((cols4 - i0) >> 2, ref strip, rows, 16, ref Unsafe.Add(ref gr, i0 * ld + i0), ld);
+                ref double strip = ref Quad(ref ar, stripStride, i0);
+                Diagonal512((cols4 - i0) >> 2, ref strip, rows, rowStride, ref Unsafe.Add(ref gr, i0 * ld + i0), ld);
                 int j0 = i0 + 16;
                 for (; j0 + 12 <= cols4; j0 += 12)
-                    PackedTile16x12(ref strip, ref Quad(ref ar, stripRows, j0), ref Quad(ref ar, stripRows, j0 + 4), ref Quad(ref ar, stripRows, j0 + 8), rows, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
-                for (; j0 < cols4; j0 += 4) PackedTile16x4(ref strip, ref Quad(ref ar, stripRows, j0), rows, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
+                    PackedTile16x12(ref strip, ref Quad(ref ar, stripStride, j0), ref Quad(ref ar, stripStride, j0 + 4), ref Quad(ref ar, stripStride, j0 + 8), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
+                for (; j0 < cols4; j0 += 4) PackedTile16x4(ref strip, ref Quad(ref ar, stripStride, j0), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
             }
         }
         else if (bits == 256)
         {
             for (int i0 = 0; i0 < cols; i0 += 8)
             {
-                ref double strip = ref Quad(ref ar, stripRows, i0);
-                for (int j0 = i0; j0 < cols4; j0 += 4) PackedTile8x4(ref strip, ref Quad(ref ar, stripRows, j0), rows, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
+                ref double strip = ref Quad(ref ar, stripStride, i0);
+                for (int j0 = i0; j0 < cols4; j0 += 4) PackedTile8x4(ref strip, ref Quad(ref ar, stripStride, j0), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
             }
         }
         else
@@ -243,15 +255,15 @@ internal static class Kernels
             for (int t = 0; t < rows; t++)
                 for (int j = 0; j < cols; j++)
                 {
-                    double zj = Unsafe.Add(ref Quad(ref ar, stripRows, j), t * 16);
-                    for (int i = 0; i <= j; i++) Unsafe.Add(ref gr, j * ld + i) += Unsafe.Add(ref Quad(ref ar, stripRows, i), t * 16) * zj;
+                    double zj = Unsafe.Add(ref Quad(ref ar, stripStride, j), t * rowStride);
+                    for (int i = 0; i <= j; i++) Unsafe.Add(ref gr, j * ld + i) += Unsafe.Add(ref Quad(ref ar, stripStride, i), t * rowStride) * zj;
                 }
         }
     }
 
-    /// <summary>Column <paramref name="column"/> of row 0 in the packed strips of <paramref name="stripRows"/> rows (the next row's is 16 further on).</summary>
+    /// <summary>Column <paramref name="column"/> of row 0 in strips <paramref name="stripStride"/> values apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref double Quad(ref double packed, int stripRows, int column) => ref Unsafe.Add(ref packed, (column & ~15) * stripRows + (column & 15));
+    private static ref double Quad(ref double z, int stripStride, int column) => ref Unsafe.Add(ref z, (column >> 4) * stripStride + (column & 15));
 
     /// <summary>
     /// Asks for the cache lines of a tile of G (<paramref name="count"/> rows of 16 values) before the tile's loop, so
@@ -269,15 +281,15 @@ internal static class Kernels
         }
     }
 
-    /// <summary>16 × 12 tile on packed strips: <paramref name="a"/> a strip, <paramref name="q0"/>…<paramref name="q2"/> three quads of columns (row stride 16 for all).</summary>
-    private static void PackedTile16x12(ref double a, ref double q0, ref double q1, ref double q2, int rows, ref double g, int ld)
+    /// <summary>16 × 12 tile on packed strips: <paramref name="a"/> a strip, <paramref name="q0"/>…<paramref name="q2"/> three quads of columns (rows <paramref name="step"/> apart for all).</summary>
+    private static void PackedTile16x12(ref double a, ref double q0, ref double q1, ref double q2, int rows, nuint step, ref double g, int ld)
     {
         PrefetchTile(ref g, ld, 12);
         Vector512<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
         Vector512<double> a4 = default, b4 = default, a5 = default, b5 = default, a6 = default, b6 = default, a7 = default, b7 = default;
         Vector512<double> a8 = default, b8 = default, a9 = default, b9 = default, a10 = default, b10 = default, a11 = default, b11 = default;
         nuint ta = 0;
-        for (int t = 0; t < rows; t++, ta += 16)
+        for (int t = 0; t < rows; t++, ta += step)
         {
             var lo = Vector512.LoadUnsafe(ref a, ta);
             var hi = Vector512.LoadUnsafe(ref a, ta + 8);
@@ -304,12 +316,12 @@ internal static class Kernels
     }
 
     /// <summary>16 × 4 tile on packed strips (the last quads of a strip's row of tiles); <paramref name="b"/> a quad.</summary>
-    private static void PackedTile16x4(ref double a, ref double b, int rows, ref double g, int ld)
+    private static void PackedTile16x4(ref double a, ref double b, int rows, nuint step, ref double g, int ld)
     {
         PrefetchTile(ref g, ld, 4);
         Vector512<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
         nuint ta = 0;
-        for (int t = 0; t < rows; t++, ta += 16)
+        for (int t = 0; t < rows; t++, ta += step)
         {
             var lo = Vector512.LoadUnsafe(ref a, ta);
             var hi = Vector512.LoadUnsafe(ref a, ta + 8);
@@ -323,12 +335,12 @@ internal static class Kernels
         AddTo(ref g, o, a0, b0); AddTo(ref g, o += stride, a1, b1); AddTo(ref g, o += stride, a2, b2); AddTo(ref g, o + stride, a3, b3);
     }
 
-    /// <summary>8 × 4 tile of 256-bit vectors on packed operands: <paramref name="a"/> 8 columns of a strip (16 per row), <paramref name="b"/> a quad (row stride 16 for both).</summary>
-    private static void PackedTile8x4(ref double a, ref double b, int rows, ref double g, int ld)
+    /// <summary>8 × 4 tile of 256-bit vectors on packed operands: <paramref name="a"/> 8 columns of a strip (16 per row), <paramref name="b"/> a quad (rows <paramref name="step"/> apart for both).</summary>
+    private static void PackedTile8x4(ref double a, ref double b, int rows, nuint step, ref double g, int ld)
     {
         Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
         nuint ta = 0;
-        for (int t = 0; t < rows; t++, ta += 16)
+        for (int t = 0; t < rows; t++, ta += step)
         {
             var lo = Vector256.LoadUnsafe(ref a, ta);
             var hi = Vector256.LoadUnsafe(ref a, ta + 4);

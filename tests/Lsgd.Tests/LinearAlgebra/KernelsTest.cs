@@ -97,7 +97,7 @@ public class KernelsTest
                 for (int c = 0; c < cols; c++)
                     packed[c / 16 * stripRows * 16 + t * 16 + c % 16] = z[t, c] = rng.NextDouble() - 0.5;
             var g = Enumerable.Range(0, ld * ld).Select(_ => 1.0).ToArray();
-            Kernels.GramUpdatePacked(packed, stripRows, rows, ld, cols, g, bits);
+            Kernels.GramUpdatePacked(packed, 16, stripRows * 16, rows, ld, cols, g, bits);
             for (int j = 0; j < cols; j++)
                 for (int i = 0; i <= j; i++)
                 {
