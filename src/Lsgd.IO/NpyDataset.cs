@@ -38,7 +38,8 @@ public static class NpyDataset
         if (x.Rows > int.MaxValue)
             throw new LsgdException($"{featuresPath} has {x.Rows} rows, more than fit in memory at once. Read it in chunks (streaming) instead.");
         int rows = (int)x.Rows;
-        var targetMapping = map ? NpyMapping.TryMap(y) : null;
+        // Targets are float64 in a dataset: a float32 targets file is read (widened), not mapped.
+        var targetMapping = map && !y.IsSinglePrecision ? NpyMapping.TryMap(y) : null;
         double largestTarget;
         double[]? targets = null;
         if (targetMapping is not null)
@@ -46,13 +47,15 @@ public static class NpyDataset
         else
             targets = NpyFile.ReadDoubles(y, out largestTarget);
         StageClock.Mark(targetMapping is null ? "load-targets (read)" : "load-targets (mapped)");
-        var featureMapping = map && !singlePrecision ? NpyMapping.TryMap(x) : null;
+        // A float64 file is mapped unless float32 storage was asked for; a float32 file is mapped and kept float32 (its
+        // values are exactly what a widened copy would hold, at half the bytes per pass).
+        var featureMapping = map && (x.IsSinglePrecision || !singlePrecision) ? NpyMapping.TryMap(x) : null;
         FeatureStorage storage;
         double largestFeature;
         if (featureMapping is not null)
         {
             largestFeature = featureMapping.Check();
-            storage = new FeatureStorage(featureMapping.Address, (int)x.Count, x.Columns, featureMapping);
+            storage = new FeatureStorage(featureMapping.Address, (int)x.Count, x.Columns, featureMapping, single: x.IsSinglePrecision);
         }
         else if (singlePrecision)
         {

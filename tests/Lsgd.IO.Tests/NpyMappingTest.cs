@@ -71,7 +71,7 @@ public class NpyMappingTest
     }
 
     [Fact]
-    public void BigEndianAndFloat32FilesAreReadNotMapped()
+    public void BigEndianFilesAndFloat32TargetsAreReadNotMapped()
     {
         using var t = new TempFolder();
         var be = new byte[24];
@@ -82,11 +82,38 @@ public class NpyMappingTest
         File.WriteAllBytes(x, NpyFileTest.NpyBytes("{'descr': '>f8', 'fortran_order': False, 'shape': (3,), }", be));
         NpyFile.Write(y, [1f, 2f, 3f]);
         Assert.False(NpyMapping.CanMap(NpyFile.ReadHeader(x)));
-        Assert.False(NpyMapping.CanMap(NpyFile.ReadHeader(y)));
         var data = NpyDataset.Load(x, y, false, null, map: true, out double largest);
+        Assert.False(data.IsSinglePrecision);
         Assert.Equal([1.25, -3e10, 2], data.X.ToArray());
         Assert.Equal([1.0, 2, 3], data.Y.ToArray());
         Assert.Equal(float.MaxValue, largest);   // float32 targets: a bound, not measured
+    }
+
+    [Fact]
+    public void Float32FeaturesAreMappedAndStaySinglePrecisionWithTheReadValues()
+    {
+        using var t = new TempFolder();
+        const int n = 300_000, d = 3;   // several blocks of the parallel check
+        var rng = new Random(9);
+        var xs = Enumerable.Range(0, n * d).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        string x = t.File("x.npy"), y = t.File("y.npy");
+        NpyFile.Write(x, xs, n, d);
+        NpyFile.Write(y, Enumerable.Range(0, n).Select(i => (double)i).ToArray());
+        Assert.True(NpyMapping.CanMap(NpyFile.ReadHeader(x)));
+
+        var read = NpyDataset.Load(x, y, false, null, map: false, out _);
+        var mapped = NpyDataset.Load(x, y, false, null, map: true, out double largest);
+        Assert.False(read.IsSinglePrecision);   // the library's load widens a float32 file unless asked to keep it
+        Assert.True(mapped.IsSinglePrecision);  // the command's mapped load keeps it: the same values, half the bytes
+        Assert.Equal(xs, mapped.XSingle.ToArray());
+        Assert.Equal(read.X.ToArray(), mapped.ToDoublePrecision().X.ToArray());
+        Assert.Equal(read.Feature(12_345, 2), mapped.Feature(12_345, 2));
+        Assert.Equal(float.MaxValue, largest);   // float32 features: a bound, not measured
+
+        xs[2 * d * 100_000 + 4] = float.NaN;
+        NpyFile.Write(x, xs, n, d);
+        var e = Assert.Throws<LsgdException>(() => NpyDataset.Load(x, y, false, null, map: true, out _));
+        Assert.Equal($"{x}: the value in row 200002, column 2 is NaN: every value must be a finite number. Remove or impute that row.", e.Message);
     }
 
     [Fact]
