@@ -116,6 +116,8 @@ def parse_args():
                         "tall --tall-rows x --tall-features and the head")
     p.add_argument("--machine", help="the folder's name (default: from the CPU model and count, e.g. intel-xeon-2core)")
     p.add_argument("--results-root", default=os.path.join(REPO, "bench", "results"))
+    p.add_argument("--stamp", help="the files' date stamp in --machine-run (default: today, YYYY-MM-DD); give another "
+                                   "for a second run on the same day, e.g. 2026-12-02b, so the first run's files stay")
     p.add_argument("--runs", type=int, default=3, help="interleaved rounds per table of --machine-run (default 3)")
     p.add_argument("--tall-rows", type=int, default=10_000_000)
     p.add_argument("--tall-features", type=int, default=10)
@@ -501,7 +503,7 @@ def machine_main(args):
     on dense n × d, tall n × d and the head, each on its own .npy files, written into bench/results/<machine>/."""
     folder = os.path.join(args.results_root, args.machine or machine_folder_name())
     os.makedirs(folder, exist_ok=True)
-    stamp = time.strftime("%Y-%m-%d")
+    stamp = args.stamp or time.strftime("%Y-%m-%d")
     out = Report()
     out("# Lsgd and its peers on one machine, {}".format(time.strftime("%Y-%m-%d %H:%M:%S %Z")))
     out()
