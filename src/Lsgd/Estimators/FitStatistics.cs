@@ -55,12 +55,16 @@ public static class FitStatistics
 
     /// <summary>Statistics of <paramref name="model"/> on <paramref name="data"/>, one entry per output.</summary>
     /// <remarks>
-    /// One pass over the rows, in fixed blocks spread over the cores: each block forms its residuals
-    /// r = y − ŷ and the centred targets y − ȳ, and sums Σr², Σ|r| and Σ(y − ȳ)² with compensated (Dot2)
-    /// sums; the blocks' sums are then added in block order, also compensated. Float32 features are widened
-    /// row by row, never copied whole.
+    /// One pass over the rows, in fixed blocks spread over the cores: each block forms its residuals r = y − ŷ,
+    /// then sums, in one sweep over them and its targets, Σr², Σ|r|, the targets' squares about the block's own mean
+    /// and the residuals' shape (<see cref="BlockSums"/>), compensated (Dot2, TwoSum); the blocks' sums are then
+    /// added in block order, also compensated, the centred squares merged about ȳ exactly (<see cref="CentredTotal"/>),
+    /// so no pass over the targets comes first. Float32 features are widened row by row, never copied whole.
     /// </remarks>
-    public static IReadOnlyList<OutputStatistics> Compute(LinearModel model, Dataset data)
+    public static IReadOnlyList<OutputStatistics> Compute(LinearModel model, Dataset data) => Compute(model, data, Kernels.GramVectorBits);
+
+    /// <summary><see cref="Compute(LinearModel, Dataset)"/> with the block sums' vector width forced (512, 256 or 0 for scalar), for tests.</summary>
+    internal static IReadOnlyList<OutputStatistics> Compute(LinearModel model, Dataset data, int vectorBits)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -68,46 +72,43 @@ public static class FitStatistics
             Throw.Data($"The model expects {model.Features} features ({string.Join(", ", model.FeatureNames)}) but the data has {data.Features}.");
         if (data.Outputs != model.Outputs)
             Throw.Data($"The model has {Throw.Plural(model.Outputs, "output")} but the data has {data.Outputs}.");
-        int n = data.Rows, k = model.Outputs, d = model.Features;
-        bool weighted = data.IsWeighted;
+        int n = data.Rows, k = model.Outputs;
+        bool weighted = data.IsWeighted, centred = model.HasIntercept;
         double total = data.WeightSum;
         double logWeights = weighted ? LogWeights(data.Weights) : 0;
-        var means = new double[k];
-        for (int o = 0; o < k; o++)
-            means[o] = !model.HasIntercept ? 0 : weighted ? WeightedMean(data.Y, o, k, data.Weights) : (k == 1 ? Accurate.Sum(data.Y) : Accurate.SumStrided(data.Y, o, k, n)) / n;
         int blocks = (n + BlockRows - 1) / BlockRows;
-        // Per block and output: Σr², Σ|r|, Σ(y − ȳ)²; and Σr, Σr³, Σr⁴, Σ(Δr)² within the block, its first and last r.
-        var sums = new double[blocks * k * 3];
-        var shape = new double[blocks * k * Shape];
+        // Per block and output the Sums values of BlockSums; per block its weight.
+        var sums = new double[blocks * k * Sums];
+        var blockWeights = new double[blocks];
         var coefficients = model.Parameters.ToArray();
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks > 1 ? Environment.ProcessorCount : 1 },
-            () => new double[(k + 3) * BlockRows],
+            () => new double[(k + 2) * BlockRows],
             (b, _, scratch) =>
         {
             int start = b * BlockRows, rows = Math.Min(n, start + BlockRows) - start;
             var residuals = scratch.AsSpan(0, k * rows);
+            var column = scratch.AsSpan(k * BlockRows, rows);
             var rowWeights = weighted ? data.Weights.Slice(start, rows) : default;
-            var weightedR = weighted ? scratch.AsSpan(k * BlockRows, rows) : default;
-            var whitened = weighted ? scratch.AsSpan((k + 1) * BlockRows, rows) : default;
-            var rootWeights = weighted ? scratch.AsSpan((k + 2) * BlockRows, rows) : default;
+            var rootWeights = weighted ? scratch.AsSpan((k + 1) * BlockRows, rows) : default;
             if (weighted) TensorPrimitives.Sqrt(rowWeights, rootWeights);
+            double weight = weighted ? TensorPrimitives.Sum(rowWeights) : rows;
+            blockWeights[b] = weight;
             Residuals(data, model.Layout, coefficients, start, rows, residuals);
+            var y = data.Y.Slice(start * k, rows * k);
             for (int o = 0; o < k; o++)
             {
-                ReadOnlySpan<double> r = residuals.Slice(o * rows, rows), wr = r, shapeOf = r;
-                if (weighted)
+                ReadOnlySpan<double> targets = y;
+                if (k > 1)
                 {
-                    // The shape sums are of the whitened residuals √w·r, as statsmodels' WLS computes them on wresid.
-                    TensorPrimitives.Multiply(r, rowWeights, weightedR);
-                    TensorPrimitives.Multiply(r, rootWeights, whitened);
-                    wr = weightedR;
-                    shapeOf = whitened;
+                    for (int t = 0; t < rows; t++) column[t] = y[t * k + o];
+                    targets = column;
                 }
-                int at = (b * k + o) * 3;
-                sums[at] = Accurate.Dot(wr, r);
-                sums[at + 1] = TensorPrimitives.SumOfMagnitudes(wr);
-                sums[at + 2] = CentredSquares(data.Y.Slice(start * k, rows * k), o, k, means[o], rowWeights);
-                ShapeOf(shapeOf, shape.AsSpan((b * k + o) * Shape, Shape));
+                // The block's targets are centred on their own (rounded) mean; the merge below makes the sum exact about ȳ.
+                double shift = !centred ? 0 : weighted ? (weight > 0 ? TensorPrimitives.Dot(rowWeights, targets) / weight : 0) : TensorPrimitives.Sum(targets) / rows;
+                var into = sums.AsSpan((b * k + o) * Sums, Sums);
+                var r = residuals.Slice(o * rows, rows);
+                if (weighted) BlockSums<WithWeights>(r, targets, shift, rowWeights, rootWeights, into, vectorBits);
+                else BlockSums<Unweighted>(r, targets, shift, default, default, into, vectorBits);
             }
             return scratch;
         }, _ => { });
@@ -115,15 +116,15 @@ public static class FitStatistics
         var result = new OutputStatistics[k];
         for (int o = 0; o < k; o++)
         {
-            double sse = Accurate.SumStrided(sums, o * 3, k * 3, blocks);
-            double abs = Accurate.SumStrided(sums, o * 3 + 1, k * 3, blocks);
-            double sst = Accurate.SumStrided(sums, o * 3 + 2, k * 3, blocks);
+            double sse = Accurate.SumStrided(sums, o * Sums, k * Sums, blocks);
+            double abs = Accurate.SumStrided(sums, o * Sums + 1, k * Sums, blocks);
+            double sst = CentredTotal(sums, o, k, blockWeights, total, centred);
             double r2 = sst > 0 ? 1 - sse / sst : (sse == 0 ? 1 : double.NaN);
             var sums4 = new double[4];
             double previous = double.NaN;
             for (int b = 0; b < blocks; b++)
             {
-                var block = shape.AsSpan((b * k + o) * Shape, Shape);
+                var block = sums.AsSpan((b * k + o) * Sums + 5, 6);
                 for (int m = 0; m < 4; m++) sums4[m] += block[m];
                 if (b > 0) sums4[3] += (block[4] - previous) * (block[4] - previous);
                 previous = block[5];
@@ -133,6 +134,207 @@ public static class FitStatistics
             { Residuals = new ResidualSums(sums4[0], sums4[1], sums4[2], sums4[3]) { LogWeights = logWeights } };
         }
         return result;
+    }
+
+    /// <summary>
+    /// Σw(y − ȳ)² from the blocks' sums about their own shifts m_b (or Σwy² for a model without intercept, all shifts 0):
+    /// with S_b = Σw(y − m_b)², e_b = Σw(y − m_b) and W_b = Σw over block b, exactly
+    /// Σw(y − ȳ)² = Σ_b [S_b + 2(m_b − ȳ)e_b + W_b(m_b − ȳ)²] and ȳ = Σ_b (W_b·m_b + e_b)/W; every term is compensated.
+    /// </summary>
+    private static double CentredTotal(ReadOnlySpan<double> sums, int o, int k, ReadOnlySpan<double> blockWeights, double total, bool centred)
+    {
+        double s = 0, c = 0;
+        int blocks = blockWeights.Length;
+        if (!centred)
+        {
+            for (int b = 0; b < blocks; b++) Accurate.TwoSumInto(ref s, ref c, sums[(b * k + o) * Sums + 2]);
+            return s + c;
+        }
+        for (int b = 0; b < blocks; b++)
+        {
+            int at = (b * k + o) * Sums;
+            double weighted = blockWeights[b] * sums[at + 4];
+            c += Math.FusedMultiplyAdd(blockWeights[b], sums[at + 4], -weighted);
+            Accurate.TwoSumInto(ref s, ref c, weighted);
+            Accurate.TwoSumInto(ref s, ref c, sums[at + 3]);
+        }
+        double mean = (s + c) / total;
+        (s, c) = (0, 0);
+        for (int b = 0; b < blocks; b++)
+        {
+            int at = (b * k + o) * Sums;
+            double delta = sums[at + 4] - mean, spread = blockWeights[b] * delta * delta;
+            Accurate.TwoSumInto(ref s, ref c, sums[at + 2]);
+            Accurate.TwoSumInto(ref s, ref c, 2 * delta * sums[at + 3]);
+            Accurate.TwoSumInto(ref s, ref c, spread);
+        }
+        return s + c;
+    }
+
+    /// <summary>Values per block and output kept by <see cref="BlockSums"/>.</summary>
+    private const int Sums = 11;
+
+    /// <summary>Whether rows carry weights: a type argument, so that each case is compiled on its own, without a test per row.</summary>
+    private interface IRowWeights { static abstract bool On { get; } }
+    private readonly struct Unweighted : IRowWeights { public static bool On => false; }
+    private readonly struct WithWeights : IRowWeights { public static bool On => true; }
+
+    /// <summary>
+    /// One output's sums over a block, in one sweep over its residuals r and targets y (w the weights, √w their roots):
+    /// Σwr² (Dot2), Σw|r| (plain), Σw(y − m)² (Dot2), Σw(y − m) (Dot2), then m itself; and of the whitened residuals
+    /// v = √w·r (r unweighted) Σv, Σv³, Σv⁴, Σ(vₜ − vₜ₋₁)² (TwoSum), the first v and the last. Each compensated sum
+    /// runs in the lanes of a vector (512 or 256 bits, <paramref name="bits"/>; 0 for scalar), the lanes then combined
+    /// the same way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called once per block and output: optimised from the first block
+    private static void BlockSums<TW>(ReadOnlySpan<double> r, ReadOnlySpan<double> y, double m, ReadOnlySpan<double> w, ReadOnlySpan<double> rootW, Span<double> into, int bits)
+        where TW : struct, IRowWeights
+    {
+        int rows = r.Length;
+        // Pairs (sum, compensation): squares, centred squares, centred, v, v³, v⁴, (Δv)²; then Σ|r|.
+        Span<double> acc = stackalloc double[15];
+        acc.Clear();
+        ref double rr = ref MemoryMarshal.GetReference(r);
+        ref double yr = ref MemoryMarshal.GetReference(y);
+        ref double wr = ref MemoryMarshal.GetReference(w);
+        ref double qr = ref MemoryMarshal.GetReference(rootW);
+        int t = 1;   // from row 1 on, so that every row has a predecessor; row 0 is added below
+        if (bits == 512 && rows >= 9)
+        {
+            Vector512<double> s0 = default, c0 = default, s1 = default, c1 = default, s2 = default, c2 = default, s3 = default, c3 = default,
+                s4 = default, c4 = default, s5 = default, c5 = default, s6 = default, c6 = default, a = default, mv = Vector512.Create(m);
+            for (; t + 8 <= rows; t += 8)
+            {
+                var rv = Vector512.LoadUnsafe(ref rr, (nuint)t);
+                var previous = Vector512.LoadUnsafe(ref rr, (nuint)(t - 1));
+                var yc = Vector512.LoadUnsafe(ref yr, (nuint)t) - mv;
+                var wrv = rv;
+                var ycw = yc;
+                var v = rv;
+                var dv = rv - previous;
+                if (TW.On)
+                {
+                    var wv = Vector512.LoadUnsafe(ref wr, (nuint)t);
+                    wrv = wv * rv;
+                    ycw = wv * yc;
+                    c2 += Vector512.FusedMultiplyAdd(wv, yc, -ycw);
+                    v = Vector512.LoadUnsafe(ref qr, (nuint)t) * rv;
+                    dv = v - Vector512.LoadUnsafe(ref qr, (nuint)(t - 1)) * previous;
+                }
+                var p = wrv * rv;
+                c0 += Vector512.FusedMultiplyAdd(wrv, rv, -p);
+                var q = ycw * yc;
+                c1 += Vector512.FusedMultiplyAdd(ycw, yc, -q);
+                var v2 = TW.On ? v * v : p;
+                TwoSum(ref s0, ref c0, p);
+                TwoSum(ref s1, ref c1, q);
+                TwoSum(ref s2, ref c2, ycw);
+                TwoSum(ref s3, ref c3, v);
+                TwoSum(ref s4, ref c4, v2 * v);
+                TwoSum(ref s5, ref c5, v2 * v2);
+                TwoSum(ref s6, ref c6, dv * dv);
+                a += Vector512.Abs(wrv);
+            }
+            Combine(s0, c0, acc, 0); Combine(s1, c1, acc, 2); Combine(s2, c2, acc, 4); Combine(s3, c3, acc, 6);
+            Combine(s4, c4, acc, 8); Combine(s5, c5, acc, 10); Combine(s6, c6, acc, 12);
+            acc[14] += Vector512.Sum(a);
+        }
+        else if (bits >= 256 && rows >= 5)
+        {
+            Vector256<double> s0 = default, c0 = default, s1 = default, c1 = default, s2 = default, c2 = default, s3 = default, c3 = default,
+                s4 = default, c4 = default, s5 = default, c5 = default, s6 = default, c6 = default, a = default, mv = Vector256.Create(m);
+            for (; t + 4 <= rows; t += 4)
+            {
+                var rv = Vector256.LoadUnsafe(ref rr, (nuint)t);
+                var previous = Vector256.LoadUnsafe(ref rr, (nuint)(t - 1));
+                var yc = Vector256.LoadUnsafe(ref yr, (nuint)t) - mv;
+                var wrv = rv;
+                var ycw = yc;
+                var v = rv;
+                var dv = rv - previous;
+                if (TW.On)
+                {
+                    var wv = Vector256.LoadUnsafe(ref wr, (nuint)t);
+                    wrv = wv * rv;
+                    ycw = wv * yc;
+                    c2 += Vector256.FusedMultiplyAdd(wv, yc, -ycw);
+                    v = Vector256.LoadUnsafe(ref qr, (nuint)t) * rv;
+                    dv = v - Vector256.LoadUnsafe(ref qr, (nuint)(t - 1)) * previous;
+                }
+                var p = wrv * rv;
+                c0 += Vector256.FusedMultiplyAdd(wrv, rv, -p);
+                var q = ycw * yc;
+                c1 += Vector256.FusedMultiplyAdd(ycw, yc, -q);
+                var v2 = TW.On ? v * v : p;
+                Accurate.TwoSum(ref s0, ref c0, p);
+                Accurate.TwoSum(ref s1, ref c1, q);
+                Accurate.TwoSum(ref s2, ref c2, ycw);
+                Accurate.TwoSum(ref s3, ref c3, v);
+                Accurate.TwoSum(ref s4, ref c4, v2 * v);
+                Accurate.TwoSum(ref s5, ref c5, v2 * v2);
+                Accurate.TwoSum(ref s6, ref c6, dv * dv);
+                a += Vector256.Abs(wrv);
+            }
+            Accurate.Combine(s0, c0, ref acc[0], ref acc[1]); Accurate.Combine(s1, c1, ref acc[2], ref acc[3]);
+            Accurate.Combine(s2, c2, ref acc[4], ref acc[5]); Accurate.Combine(s3, c3, ref acc[6], ref acc[7]);
+            Accurate.Combine(s4, c4, ref acc[8], ref acc[9]); Accurate.Combine(s5, c5, ref acc[10], ref acc[11]);
+            Accurate.Combine(s6, c6, ref acc[12], ref acc[13]);
+            acc[14] += Vector256.Sum(a);
+        }
+        // Row 0, then the rows the vectors left.
+        for (int i = 0; i < rows; i = i == 0 ? Math.Max(t, 1) : i + 1)
+        {
+            double rv = r[i], yc = y[i] - m, wrv = rv, ycw = yc, v = rv;
+            if (TW.On)
+            {
+                wrv = w[i] * rv;
+                ycw = w[i] * yc;
+                acc[5] += Math.FusedMultiplyAdd(w[i], yc, -ycw);
+                v = rootW[i] * rv;
+            }
+            double p = wrv * rv, q = ycw * yc, v2 = TW.On ? v * v : p;
+            acc[1] += Math.FusedMultiplyAdd(wrv, rv, -p);
+            acc[3] += Math.FusedMultiplyAdd(ycw, yc, -q);
+            Accurate.TwoSumInto(ref acc[0], ref acc[1], p);
+            Accurate.TwoSumInto(ref acc[2], ref acc[3], q);
+            Accurate.TwoSumInto(ref acc[4], ref acc[5], ycw);
+            Accurate.TwoSumInto(ref acc[6], ref acc[7], v);
+            Accurate.TwoSumInto(ref acc[8], ref acc[9], v2 * v);
+            Accurate.TwoSumInto(ref acc[10], ref acc[11], v2 * v2);
+            if (i > 0)
+            {
+                double dv = v - (TW.On ? rootW[i - 1] * r[i - 1] : r[i - 1]);
+                Accurate.TwoSumInto(ref acc[12], ref acc[13], dv * dv);
+            }
+            acc[14] += Math.Abs(wrv);
+        }
+        into[0] = acc[0] + acc[1];
+        into[1] = acc[14];
+        into[2] = acc[2] + acc[3];
+        into[3] = acc[4] + acc[5];
+        into[4] = m;
+        for (int s = 0; s < 4; s++) into[5 + s] = acc[6 + 2 * s] + acc[7 + 2 * s];
+        into[9] = rows > 0 ? (TW.On ? rootW[0] * r[0] : r[0]) : 0;
+        into[10] = rows > 0 ? (TW.On ? rootW[^1] * r[^1] : r[^1]) : 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TwoSum(ref Vector512<double> s, ref Vector512<double> c, Vector512<double> v)
+    {
+        var t = s + v;
+        var bp = t - s;
+        c += (s - (t - bp)) + (v - bp);
+        s = t;
+    }
+
+    /// <summary>Adds the lanes of a vector of compensated sums into the pair at <paramref name="at"/> of <paramref name="acc"/>.</summary>
+    private static void Combine(Vector512<double> sums, Vector512<double> compensations, Span<double> acc, int at)
+    {
+        for (int lane = 0; lane < Vector512<double>.Count; lane++)
+        {
+            Accurate.TwoSumInto(ref acc[at], ref acc[at + 1], sums.GetElement(lane));
+            acc[at + 1] += compensations.GetElement(lane);
+        }
     }
 
     /// <summary>Values per block and output kept by <see cref="ShapeOf"/>.</summary>
@@ -286,44 +488,6 @@ public static class FitStatistics
         return t;
     }
 
-    /// <summary>Σ(y − ȳ)² of column <paramref name="o"/> of the block's targets (k columns), weighted when <paramref name="w"/> is given; compensated.</summary>
-    private static double CentredSquares(ReadOnlySpan<double> y, int o, int k, double mean, ReadOnlySpan<double> w)
-    {
-        double s = 0, c = 0;
-        int start = 0;
-        if (k == 1 && w.IsEmpty && Vector256.IsHardwareAccelerated && y.Length >= 8)
-        {
-            // One target, unweighted: Dot2 in four lanes of two vectors, so the additions do not wait on each other.
-            Vector256<double> s0 = default, c0 = default, s1 = default, c1 = default, m = Vector256.Create(mean);
-            for (; start + 8 <= y.Length; start += 8)
-            {
-                var v0 = Vector256.Create(y.Slice(start, 4)) - m;
-                var v1 = Vector256.Create(y.Slice(start + 4, 4)) - m;
-                var p0 = v0 * v0;
-                var p1 = v1 * v1;
-                c0 += Vector256.FusedMultiplyAdd(v0, v0, -p0);
-                c1 += Vector256.FusedMultiplyAdd(v1, v1, -p1);
-                Accurate.TwoSum(ref s0, ref c0, p0);
-                Accurate.TwoSum(ref s1, ref c1, p1);
-            }
-            Accurate.Combine(s0, c0, ref s, ref c);
-            Accurate.Combine(s1, c1, ref s, ref c);
-        }
-        for (int t = start, i = start * k + o; i < y.Length; t++, i += k)
-        {
-            double v = y[i] - mean, p = v * v, e = Math.FusedMultiplyAdd(v, v, -p);
-            if (!w.IsEmpty)
-            {
-                double q = w[t] * p;
-                e = Math.FusedMultiplyAdd(w[t], p, -q) + w[t] * e;
-                p = q;
-            }
-            c += e;
-            Accurate.TwoSumInto(ref s, ref c, p);
-        }
-        return s + c;
-    }
-
     /// <summary>Σr, Σr³, Σr⁴ and Σ(rₜ − rₜ₋₁)² of <paramref name="r"/>, then its first and last value.</summary>
     /// <remarks>Compensated (TwoSum) in four lanes of a vector each, so the additions do not wait on each other; the lanes are combined the same way.</remarks>
     private static void ShapeOf(ReadOnlySpan<double> r, Span<double> into)
@@ -380,20 +544,6 @@ public static class FitStatistics
         foreach (double v in w)
             if (v > 0) s += Math.Log(v);
         return s;
-    }
-
-    /// <summary>Σwy/Σw of column <paramref name="o"/> of <paramref name="y"/> (k columns), compensated.</summary>
-    private static double WeightedMean(ReadOnlySpan<double> y, int o, int k, ReadOnlySpan<double> w)
-    {
-        double s = 0, c = 0, ws = 0, wc = 0;
-        for (int i = 0; i < w.Length; i++)
-        {
-            double v = y[i * k + o], prod = w[i] * v;
-            c += Math.FusedMultiplyAdd(w[i], v, -prod);
-            Accurate.TwoSumInto(ref s, ref c, prod);
-            Accurate.TwoSumInto(ref ws, ref wc, w[i]);
-        }
-        return (s + c) / (ws + wc);
     }
 
     /// <summary>Statistics of <paramref name="model"/> over a source, in one pass (R² uses the source's statistics).</summary>
