@@ -55,6 +55,75 @@ public class GoodnessPassTest
         }
     }
 
+    /// <summary>
+    /// The block sums at every vector width (512, 256 bits, scalar), weighted or not, with and without intercept, on targets
+    /// far from zero with an intercept (a mean 10⁶ times their spread, so squares about a wrong centre would cancel): SST, SSE, MAE and the
+    /// whitened residuals' shape against a decimal row-by-row reference.
+    /// </summary>
+    [Theory]
+    [InlineData(512, false, true)]
+    [InlineData(256, false, true)]
+    [InlineData(0, false, true)]
+    [InlineData(512, true, true)]
+    [InlineData(256, true, true)]
+    [InlineData(0, true, true)]
+    [InlineData(512, false, false)]
+    [InlineData(256, true, false)]
+    public void EveryVectorWidthMatchesADecimalReferenceWeightedOrNot(int bits, bool weighted, bool intercept)
+    {
+        const int n = 20_003, d = 5, k = 2;
+        var rng = new Random(bits + (weighted ? 1 : 0) + (intercept ? 2 : 0));
+        // Every value a multiple of 2⁻²⁰, so that the reference holds it exactly (a double's cast to decimal keeps 15 digits).
+        double Dyadic(double v) => Math.Round(v * 1048576) / 1048576;
+        var x = Enumerable.Range(0, n * d).Select(_ => Dyadic(rng.NextDouble() * 10 - 3)).ToArray();
+        double offset = intercept ? 1e6 : 3;   // without intercept SST is Σwy², so its fourth powers stay within decimal's range
+        var y = Enumerable.Range(0, n * k).Select(i => offset * (i % k + 1) + Dyadic(rng.NextDouble() - (i < n * k / 2 ? 0.25 : 0))).ToArray();
+        var weights = weighted ? Enumerable.Range(0, n).Select(i => i % 97 == 0 ? 0 : Dyadic(0.5 + rng.NextDouble())).ToArray() : null;
+        int bs = intercept ? d + 1 : d;
+        var theta = Enumerable.Range(0, k * bs).Select(i => i % bs == d ? offset * (i / bs + 1) : (i % 7) / 1024.0).ToArray();
+        var data = new Dataset(x, y, n, d, k).WithWeights(weights);
+        var model = new LinearModel(new ParameterLayout(d, k, intercept), theta, [.. Enumerable.Range(1, d).Select(j => $"x{j}")], ["y1", "y2"]);
+        var statistics = FitStatistics.Compute(model, data, bits);
+        static decimal Exact(double v) => (decimal)(long)(v * 1048576) / 1048576m;
+        var w = weights?.Select(Exact).ToArray() ?? Enumerable.Repeat(1m, n).ToArray();
+        decimal total = w.Sum();
+        for (int o = 0; o < k; o++)
+        {
+            var coefficients = model.Coefficients(o).ToArray();
+            var r = Enumerable.Range(0, n).Select(i => Exact(y[i * k + o]) - Enumerable.Range(0, d).Sum(j => Exact(x[i * d + j]) * Exact(coefficients[j])) - Exact(model.Intercept(o))).ToArray();
+            decimal mean = intercept ? Enumerable.Range(0, n).Sum(i => w[i] * Exact(y[i * k + o])) / total : 0;
+            double sst = (double)Enumerable.Range(0, n).Sum(i => w[i] * (Exact(y[i * k + o]) - mean) * (Exact(y[i * k + o]) - mean));
+            double sse = (double)Enumerable.Range(0, n).Sum(i => w[i] * r[i] * r[i]);
+            double abs = (double)Enumerable.Range(0, n).Sum(i => w[i] * Math.Abs(r[i]));
+            var v = Enumerable.Range(0, n).Select(i => (decimal)Math.Sqrt((double)w[i]) * r[i]).ToArray();
+            double sum = (double)v.Sum(), cubes = (double)v.Sum(e => e * e * e), fourth = (double)v.Sum(e => e * e * e * e);
+            double differences = (double)Enumerable.Range(1, n - 1).Sum(t => (v[t] - v[t - 1]) * (v[t] - v[t - 1]));
+            var s = statistics[o];
+            Assert.Equal(sst, s.TotalSumOfSquares, sst * 1e-13);
+            Assert.Equal(sse, s.SumOfSquaredResiduals, sse * 1e-13);
+            Assert.Equal(abs / (double)total, s.MeanAbsoluteError, abs / (double)total * 1e-13);
+            Assert.Equal(sum, s.Residuals!.Sum, Math.Sqrt(sse) * 1e-12);
+            Assert.Equal(cubes, s.Residuals.Cubes, Math.Abs(cubes) * 1e-12 + Math.Pow(sse, 1.5) * 1e-14);
+            Assert.Equal(fourth, s.Residuals.FourthPowers, fourth * 1e-12);
+            Assert.Equal(differences, s.Residuals.SquaredDifferences, differences * 1e-12);
+        }
+    }
+
+    /// <summary>The three vector widths give the same sums to a few units in the last place (the lanes split the rows differently).</summary>
+    [Fact]
+    public void VectorWidthsAgree()
+    {
+        var (data, model) = Random(50_001, 10, 1, 7);
+        var wide = FitStatistics.Compute(model, data, 512)[0];
+        foreach (int bits in new[] { 256, 0 })
+        {
+            var other = FitStatistics.Compute(model, data, bits)[0];
+            Assert.Equal(wide.SumOfSquaredResiduals, other.SumOfSquaredResiduals, wide.SumOfSquaredResiduals * 1e-15);
+            Assert.Equal(wide.TotalSumOfSquares, other.TotalSumOfSquares, wide.TotalSumOfSquares * 1e-15);
+            Assert.Equal(wide.Residuals!.FourthPowers, other.Residuals!.FourthPowers, wide.Residuals.FourthPowers * 1e-15);
+        }
+    }
+
     [Fact]
     public void AFitFromStatisticsKeepsTheCentredSquaresSoTheVifsNeedNoPass()
     {
