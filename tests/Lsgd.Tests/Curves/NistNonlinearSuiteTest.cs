@@ -63,37 +63,39 @@ public class NistNonlinearSuiteTest(ITestOutputHelper output)
 
     /// <summary>
     /// Correct digits (LRE) of the worst parameter from NIST's start 1 and start 2, pinned a little below what the
-    /// defaults reach (measured with .NET 10 on x64; the table in the test output gives the exact figures).
+    /// defaults reach on every x64 vector path (measured with .NET 10 on an AVX-512 Xeon with AVX-512 on, with
+    /// DOTNET_EnableAVX512=0 and with DOTNET_EnableAVX2=0: the paths round differently, and a path to the minimum that
+    /// rounds differently can stop up to two digits apart; the table in the test output gives the exact figures).
     /// </summary>
     public static TheoryData<string, int, int> Pinned() => new()
     {
-        { "Misra1a", 10, 10 },
+        { "Misra1a", 10, 8 },
         { "Chwirut2", 8, 9 },
-        { "Chwirut1", 9, 8 },
-        { "Lanczos3", 8, 7 },
+        { "Chwirut1", 8, 8 },
+        { "Lanczos3", 7, 7 },
         { "Gauss1", 10, 10 },
         { "Gauss2", 10, 9 },
         { "DanWood", 10, 10 },
-        { "Misra1b", 10, 10 },
-        { "Kirby2", 8, 9 },
+        { "Misra1b", 9, 9 },
+        { "Kirby2", 8, 8 },
         { "Hahn1", 6, 8 },
         { "Nelson", 7, 7 },
-        { "MGH17", 8, 9 },
+        { "MGH17", 8, 8 },
         { "Lanczos1", 10, 10 },
-        { "Lanczos2", 10, 9 },
-        { "Gauss3", 10, 10 },
+        { "Lanczos2", 8, 7 },
+        { "Gauss3", 9, 10 },
         { "Misra1c", 10, 10 },
         { "Misra1d", 9, 11 },
-        { "Roszman1", 9, 9 },
+        { "Roszman1", 8, 9 },
         { "ENSO", 6, 6 },
-        { "MGH09", 8, 7 },
+        { "MGH09", 7, 7 },
         { "Thurber", 8, 7 },
         { "BoxBOD", 9, 8 },
         { "Rat42", 10, 9 },
-        { "MGH10", 9, 8 },
+        { "MGH10", 9, 6 },
         { "Eckerle4", 9, 10 },
-        { "Rat43", 8, 8 },
-        { "Bennett5", 7, 8 },
+        { "Rat43", 7, 8 },
+        { "Bennett5", 6, 8 },
     };
 
     [Theory]
