@@ -319,23 +319,11 @@ public static class FitStatistics
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TwoSum(ref Vector512<double> s, ref Vector512<double> c, Vector512<double> v)
-    {
-        var t = s + v;
-        var bp = t - s;
-        c += (s - (t - bp)) + (v - bp);
-        s = t;
-    }
+    private static void TwoSum(ref Vector512<double> s, ref Vector512<double> c, Vector512<double> v) => Accurate.TwoSum(ref s, ref c, v);
 
     /// <summary>Adds the lanes of a vector of compensated sums into the pair at <paramref name="at"/> of <paramref name="acc"/>.</summary>
-    private static void Combine(Vector512<double> sums, Vector512<double> compensations, Span<double> acc, int at)
-    {
-        for (int lane = 0; lane < Vector512<double>.Count; lane++)
-        {
-            Accurate.TwoSumInto(ref acc[at], ref acc[at + 1], sums.GetElement(lane));
-            acc[at + 1] += compensations.GetElement(lane);
-        }
-    }
+    private static void Combine(Vector512<double> sums, Vector512<double> compensations, Span<double> acc, int at) =>
+        Accurate.Combine(sums, compensations, ref acc[at], ref acc[at + 1]);
 
     /// <summary>Values per block and output kept by <see cref="ShapeOf"/>.</summary>
     private const int Shape = 6;

@@ -90,6 +90,26 @@ internal static class Accurate
         s = t;
     }
 
+    /// <summary>TwoSum in the lanes of a 512-bit vector (as the 256-bit overload).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void TwoSum(ref Vector512<double> s, ref Vector512<double> c, Vector512<double> v)
+    {
+        var t = s + v;
+        var bp = t - s;
+        c += (s - (t - bp)) + (v - bp);
+        s = t;
+    }
+
+    /// <summary>Adds the lanes of a 512-bit vector of compensated sums into a scalar one.</summary>
+    internal static void Combine(Vector512<double> sums, Vector512<double> compensations, ref double s, ref double c)
+    {
+        for (int lane = 0; lane < Vector512<double>.Count; lane++)
+        {
+            TwoSumInto(ref s, ref c, sums.GetElement(lane));
+            c += compensations.GetElement(lane);
+        }
+    }
+
     /// <summary>Adds the lanes of a vector of compensated sums into a scalar one.</summary>
     internal static void Combine(Vector256<double> sums, Vector256<double> compensations, ref double s, ref double c)
     {
