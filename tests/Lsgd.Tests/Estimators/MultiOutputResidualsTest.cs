@@ -20,7 +20,7 @@ public class MultiOutputResidualsTest
         foreach (bool single in new[] { false, true })
             foreach (int d in new[] { 17, 100, 768 })
                 foreach (int k in new[] { 2, 3, 5, 8, 20 })
-                    foreach (int rows in new[] { 1, 4, 11 })
+                    foreach (int rows in new[] { 1, 4, 11, 37 })
                     {
                         bool intercept = (d + k + rows) % 2 == 0;
                         int start = 3, n = start + rows + 2, bs = d + (intercept ? 1 : 0);
