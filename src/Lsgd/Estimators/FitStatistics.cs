@@ -325,9 +325,6 @@ public static class FitStatistics
     private static void Combine(Vector512<double> sums, Vector512<double> compensations, Span<double> acc, int at) =>
         Accurate.Combine(sums, compensations, ref acc[at], ref acc[at + 1]);
 
-    /// <summary>Values per block and output kept by <see cref="ShapeOf"/>.</summary>
-    private const int Shape = 6;
-
     /// <summary>Features up to which the residuals of four rows are formed together, scalar (above, one vectorised dot a row).</summary>
     private const int NarrowFeatures = 16;
 
@@ -467,55 +464,6 @@ public static class FitStatistics
         return t;
     }
 
-    /// <summary>Σr, Σr³, Σr⁴ and Σ(rₜ − rₜ₋₁)² of <paramref name="r"/>, then its first and last value.</summary>
-    /// <remarks>Compensated (TwoSum) in four lanes of a vector each, so the additions do not wait on each other; the lanes are combined the same way.</remarks>
-    private static void ShapeOf(ReadOnlySpan<double> r, Span<double> into)
-    {
-        double sum = 0, sumC = 0, cubes = 0, cubesC = 0, fourth = 0, fourthC = 0, diff = 0, diffC = 0;
-        int t = 0;
-        if (Vector256.IsHardwareAccelerated && r.Length >= 9)
-        {
-            Vector256<double> s1 = default, c1 = default, s3 = default, c3 = default, s4 = default, c4 = default, sd = default, cd = default;
-            // Differences from t = 1 on: r[1..] − r[..^1], four at a time; the sums of powers over the same rows, r[0] added below.
-            for (t = 1; t + 4 <= r.Length; t += 4)
-            {
-                var v = Vector256.Create(r.Slice(t, 4));
-                var dv = v - Vector256.Create(r.Slice(t - 1, 4));
-                var v2 = v * v;
-                Accurate.TwoSum(ref s1, ref c1, v);
-                Accurate.TwoSum(ref s3, ref c3, v2 * v);
-                Accurate.TwoSum(ref s4, ref c4, v2 * v2);
-                Accurate.TwoSum(ref sd, ref cd, dv * dv);
-            }
-            Accurate.Combine(s1, c1, ref sum, ref sumC);
-            Accurate.Combine(s3, c3, ref cubes, ref cubesC);
-            Accurate.Combine(s4, c4, ref fourth, ref fourthC);
-            Accurate.Combine(sd, cd, ref diff, ref diffC);
-            double first = r[0], first2 = first * first;
-            Accurate.TwoSumInto(ref sum, ref sumC, first);
-            Accurate.TwoSumInto(ref cubes, ref cubesC, first2 * first);
-            Accurate.TwoSumInto(ref fourth, ref fourthC, first2 * first2);
-        }
-        for (; t < r.Length; t++)
-        {
-            double v = r[t], v2 = v * v;
-            Accurate.TwoSumInto(ref sum, ref sumC, v);
-            Accurate.TwoSumInto(ref cubes, ref cubesC, v2 * v);
-            Accurate.TwoSumInto(ref fourth, ref fourthC, v2 * v2);
-            if (t > 0)
-            {
-                double dv = v - r[t - 1];
-                Accurate.TwoSumInto(ref diff, ref diffC, dv * dv);
-            }
-        }
-        into[0] = sum + sumC;
-        into[1] = cubes + cubesC;
-        into[2] = fourth + fourthC;
-        into[3] = diff + diffC;
-        into[4] = r.Length > 0 ? r[0] : 0;
-        into[5] = r.Length > 0 ? r[^1] : 0;
-    }
-
     /// <summary>Σ ln w over the positive weights (rows of weight 0 are left out, as R's lm leaves them out).</summary>
     private static double LogWeights(ReadOnlySpan<double> w)
     {
@@ -532,45 +480,44 @@ public static class FitStatistics
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(statistics);
         int k = model.Outputs, d = model.Features;
-        // Compensated like the in-memory path: each chunk's Σr² by Dot2, the chunks' sums by TwoSum.
+        // The in-memory path's block sums (BlockSums), a chunk a block; the chunks' sums by TwoSum. The centred squares
+        // of the targets come from the statistics, so the chunks' own are not used.
+        int bits = Kernels.GramVectorBits;
         var sse = new double[k];
         var sseError = new double[k];
         var abs = new double[k];
         var shape = new double[k * 4];
         var last = new double[k];
         Array.Fill(last, double.NaN);
-        var block = new double[Shape];
-        double[] r = [], rw = [], whitenedBuffer = [], rootWeights = [];
+        var block = new double[Sums];
+        double[] r = [], column = [], rootWeights = [];
         double logWeights = 0;
         foreach (var chunk in source.ReadChunks(65536, cancellationToken))
         {
-            if (chunk.W is not null) logWeights += LogWeights(chunk.W.AsSpan(0, chunk.Rows));
-            if (r.Length < chunk.Rows) (r, rw, whitenedBuffer, rootWeights) = (new double[chunk.Rows], new double[chunk.Rows], new double[chunk.Rows], new double[chunk.Rows]);
-            var residuals = r.AsSpan(0, chunk.Rows);
-            var weighted = chunk.W is null ? residuals : rw.AsSpan(0, chunk.Rows);
-            if (chunk.W is not null) TensorPrimitives.Sqrt(chunk.W.AsSpan(0, chunk.Rows), rootWeights.AsSpan(0, chunk.Rows));
+            int rows = chunk.Rows;
+            if (chunk.W is not null) logWeights += LogWeights(chunk.W.AsSpan(0, rows));
+            if (r.Length < rows) (r, column, rootWeights) = (new double[rows], new double[rows], new double[rows]);
+            var residuals = r.AsSpan(0, rows);
+            var rowWeights = chunk.W is null ? default : chunk.W.AsSpan(0, rows);
+            if (chunk.W is not null) TensorPrimitives.Sqrt(rowWeights, rootWeights.AsSpan(0, rows));
             for (int o = 0; o < k; o++)
             {
                 var w = model.Coefficients(o);
                 double intercept = model.Intercept(o);
-                for (int i = 0; i < residuals.Length; i++)
-                    residuals[i] = chunk.Y[i * k + o] - (TensorPrimitives.Dot(chunk.X.AsSpan(i * d, d), w) + intercept);
-                if (chunk.W is not null)
-                    TensorPrimitives.Multiply(residuals, chunk.W.AsSpan(0, chunk.Rows), weighted);
-                Accurate.TwoSumInto(ref sse[o], ref sseError[o], Accurate.Dot(weighted, residuals));
-                abs[o] += TensorPrimitives.SumOfMagnitudes(weighted);
-                var whitened = residuals;
-                if (chunk.W is not null)
+                for (int i = 0; i < rows; i++)
                 {
-                    whitened = whitenedBuffer.AsSpan(0, chunk.Rows);
-                    TensorPrimitives.Multiply(residuals, rootWeights.AsSpan(0, chunk.Rows), whitened);
+                    column[i] = chunk.Y[i * k + o];
+                    residuals[i] = column[i] - (TensorPrimitives.Dot(chunk.X.AsSpan(i * d, d), w) + intercept);
                 }
-                ShapeOf(whitened, block);
-                for (int m = 0; m < 4; m++) shape[o * 4 + m] += block[m];
-                if (whitened.Length > 0)
+                if (chunk.W is not null) BlockSums<WithWeights>(residuals, column.AsSpan(0, rows), 0, rowWeights, rootWeights.AsSpan(0, rows), block, bits);
+                else BlockSums<Unweighted>(residuals, column.AsSpan(0, rows), 0, default, default, block, bits);
+                Accurate.TwoSumInto(ref sse[o], ref sseError[o], block[0]);
+                abs[o] += block[1];
+                for (int m = 0; m < 4; m++) shape[o * 4 + m] += block[5 + m];
+                if (rows > 0)
                 {
-                    if (!double.IsNaN(last[o])) shape[o * 4 + 3] += (block[4] - last[o]) * (block[4] - last[o]);
-                    last[o] = block[5];
+                    if (!double.IsNaN(last[o])) shape[o * 4 + 3] += (block[9] - last[o]) * (block[9] - last[o]);
+                    last[o] = block[10];
                 }
             }
         }
