@@ -114,7 +114,9 @@ internal static class RowKernels
     /// </summary>
     private static Vector256<double> Dots4x512(ref double x0, int d, int ld, ref double w)
     {
-        nuint r1 = (nuint)ld, r2 = r1 + r1, r3 = r2 + r1;
+        ref double x1 = ref Unsafe.Add(ref x0, ld);
+        ref double x2 = ref Unsafe.Add(ref x1, ld);
+        ref double x3 = ref Unsafe.Add(ref x2, ld);
         Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default;
         Vector512<double> b0 = default, b1 = default, b2 = default, b3 = default;
         nuint j = 0, n = (nuint)d;
@@ -123,21 +125,21 @@ internal static class RowKernels
             var w0 = Vector512.LoadUnsafe(ref w, j);
             var w1 = Vector512.LoadUnsafe(ref w, j + 8);
             a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, j), w0, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, r1 + j), w0, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, r2 + j), w0, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, r3 + j), w0, a3);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x1, j), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x2, j), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x3, j), w0, a3);
             b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, j + 8), w1, b0);
-            b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, r1 + j + 8), w1, b1);
-            b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, r2 + j + 8), w1, b2);
-            b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, r3 + j + 8), w1, b3);
+            b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x1, j + 8), w1, b1);
+            b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x2, j + 8), w1, b2);
+            b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x3, j + 8), w1, b3);
         }
         if (j + 8 <= n)
         {
             var w0 = Vector512.LoadUnsafe(ref w, j);
             a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, j), w0, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, r1 + j), w0, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, r2 + j), w0, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, r3 + j), w0, a3);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x1, j), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x2, j), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x3, j), w0, a3);
             j += 8;
         }
         a0 += b0; a1 += b1; a2 += b2; a3 += b3;
@@ -149,9 +151,9 @@ internal static class RowKernels
         {
             var w0 = Vector256.LoadUnsafe(ref w, j);
             c0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, j), w0, c0);
-            c1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r1 + j), w0, c1);
-            c2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r2 + j), w0, c2);
-            c3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r3 + j), w0, c3);
+            c1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x1, j), w0, c1);
+            c2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x2, j), w0, c2);
+            c3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x3, j), w0, c3);
             j += 4;
         }
         return Sum4(c0, c1, c2, c3) + ScalarTail4(ref x0, d, ld, ref w, (int)j);
@@ -160,7 +162,9 @@ internal static class RowKernels
     /// <summary>As <see cref="Dots4x512"/> with 256-bit vectors.</summary>
     private static Vector256<double> Dots4x256(ref double x0, int d, int ld, ref double w)
     {
-        nuint r1 = (nuint)ld, r2 = r1 + r1, r3 = r2 + r1;
+        ref double x1 = ref Unsafe.Add(ref x0, ld);
+        ref double x2 = ref Unsafe.Add(ref x1, ld);
+        ref double x3 = ref Unsafe.Add(ref x2, ld);
         Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
         Vector256<double> b0 = default, b1 = default, b2 = default, b3 = default;
         nuint j = 0, n = (nuint)d;
@@ -169,30 +173,40 @@ internal static class RowKernels
             var w0 = Vector256.LoadUnsafe(ref w, j);
             var w1 = Vector256.LoadUnsafe(ref w, j + 4);
             a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, j), w0, a0);
-            a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r1 + j), w0, a1);
-            a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r2 + j), w0, a2);
-            a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r3 + j), w0, a3);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x1, j), w0, a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x2, j), w0, a2);
+            a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x3, j), w0, a3);
             b0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, j + 4), w1, b0);
-            b1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r1 + j + 4), w1, b1);
-            b2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r2 + j + 4), w1, b2);
-            b3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r3 + j + 4), w1, b3);
+            b1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x1, j + 4), w1, b1);
+            b2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x2, j + 4), w1, b2);
+            b3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x3, j + 4), w1, b3);
         }
         if (j + 4 <= n)
         {
             var w0 = Vector256.LoadUnsafe(ref w, j);
             a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, j), w0, a0);
-            a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r1 + j), w0, a1);
-            a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r2 + j), w0, a2);
-            a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, r3 + j), w0, a3);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x1, j), w0, a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x2, j), w0, a2);
+            a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x3, j), w0, a3);
             j += 4;
         }
         return Sum4(a0 + b0, a1 + b1, a2 + b2, a3 + b3) + ScalarTail4(ref x0, d, ld, ref w, (int)j);
     }
 
-    /// <summary><see cref="Dots4x512"/> on single-precision rows (stride d), storing each row widened into <paramref name="v0"/> (stride ld).</summary>
+    /// <summary>
+    /// <see cref="Dots4x512"/> on single-precision rows (stride d), storing each row widened into <paramref name="v0"/> (stride ld).
+    /// Each row has its own reference, so every load and store addresses [row + 4j] or [row + 8j] with no address
+    /// arithmetic in the loop (with one index into four rows the JIT computed each address with two more instructions
+    /// and spilled the offsets; the widening, two µops on the ports the FMAs use, leaves no room for them).
+    /// </summary>
     private static Vector256<double> DotsWiden4x512(ref float x0, int d, ref double w, ref double v0, int ld)
     {
-        nuint r1 = (nuint)d, r2 = r1 + r1, r3 = r2 + r1, v1 = (nuint)ld, v2 = v1 + v1, v3 = v2 + v1;
+        ref float x1 = ref Unsafe.Add(ref x0, d);
+        ref float x2 = ref Unsafe.Add(ref x1, d);
+        ref float x3 = ref Unsafe.Add(ref x2, d);
+        ref double v1 = ref Unsafe.Add(ref v0, ld);
+        ref double v2 = ref Unsafe.Add(ref v1, ld);
+        ref double v3 = ref Unsafe.Add(ref v2, ld);
         Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default;
         Vector512<double> b0 = default, b1 = default, b2 = default, b3 = default;
         nuint j = 0, n = (nuint)d;
@@ -201,21 +215,21 @@ internal static class RowKernels
             var w0 = Vector512.LoadUnsafe(ref w, j);
             var w1 = Vector512.LoadUnsafe(ref w, j + 8);
             var x = Kernels.Widen8(ref x0, j); x.StoreUnsafe(ref v0, j); a0 = Vector512.FusedMultiplyAdd(x, w0, a0);
-            x = Kernels.Widen8(ref x0, r1 + j); x.StoreUnsafe(ref v0, v1 + j); a1 = Vector512.FusedMultiplyAdd(x, w0, a1);
-            x = Kernels.Widen8(ref x0, r2 + j); x.StoreUnsafe(ref v0, v2 + j); a2 = Vector512.FusedMultiplyAdd(x, w0, a2);
-            x = Kernels.Widen8(ref x0, r3 + j); x.StoreUnsafe(ref v0, v3 + j); a3 = Vector512.FusedMultiplyAdd(x, w0, a3);
+            x = Kernels.Widen8(ref x1, j); x.StoreUnsafe(ref v1, j); a1 = Vector512.FusedMultiplyAdd(x, w0, a1);
+            x = Kernels.Widen8(ref x2, j); x.StoreUnsafe(ref v2, j); a2 = Vector512.FusedMultiplyAdd(x, w0, a2);
+            x = Kernels.Widen8(ref x3, j); x.StoreUnsafe(ref v3, j); a3 = Vector512.FusedMultiplyAdd(x, w0, a3);
             x = Kernels.Widen8(ref x0, j + 8); x.StoreUnsafe(ref v0, j + 8); b0 = Vector512.FusedMultiplyAdd(x, w1, b0);
-            x = Kernels.Widen8(ref x0, r1 + j + 8); x.StoreUnsafe(ref v0, v1 + j + 8); b1 = Vector512.FusedMultiplyAdd(x, w1, b1);
-            x = Kernels.Widen8(ref x0, r2 + j + 8); x.StoreUnsafe(ref v0, v2 + j + 8); b2 = Vector512.FusedMultiplyAdd(x, w1, b2);
-            x = Kernels.Widen8(ref x0, r3 + j + 8); x.StoreUnsafe(ref v0, v3 + j + 8); b3 = Vector512.FusedMultiplyAdd(x, w1, b3);
+            x = Kernels.Widen8(ref x1, j + 8); x.StoreUnsafe(ref v1, j + 8); b1 = Vector512.FusedMultiplyAdd(x, w1, b1);
+            x = Kernels.Widen8(ref x2, j + 8); x.StoreUnsafe(ref v2, j + 8); b2 = Vector512.FusedMultiplyAdd(x, w1, b2);
+            x = Kernels.Widen8(ref x3, j + 8); x.StoreUnsafe(ref v3, j + 8); b3 = Vector512.FusedMultiplyAdd(x, w1, b3);
         }
         if (j + 8 <= n)
         {
             var w0 = Vector512.LoadUnsafe(ref w, j);
             var x = Kernels.Widen8(ref x0, j); x.StoreUnsafe(ref v0, j); a0 = Vector512.FusedMultiplyAdd(x, w0, a0);
-            x = Kernels.Widen8(ref x0, r1 + j); x.StoreUnsafe(ref v0, v1 + j); a1 = Vector512.FusedMultiplyAdd(x, w0, a1);
-            x = Kernels.Widen8(ref x0, r2 + j); x.StoreUnsafe(ref v0, v2 + j); a2 = Vector512.FusedMultiplyAdd(x, w0, a2);
-            x = Kernels.Widen8(ref x0, r3 + j); x.StoreUnsafe(ref v0, v3 + j); a3 = Vector512.FusedMultiplyAdd(x, w0, a3);
+            x = Kernels.Widen8(ref x1, j); x.StoreUnsafe(ref v1, j); a1 = Vector512.FusedMultiplyAdd(x, w0, a1);
+            x = Kernels.Widen8(ref x2, j); x.StoreUnsafe(ref v2, j); a2 = Vector512.FusedMultiplyAdd(x, w0, a2);
+            x = Kernels.Widen8(ref x3, j); x.StoreUnsafe(ref v3, j); a3 = Vector512.FusedMultiplyAdd(x, w0, a3);
             j += 8;
         }
         a0 += b0; a1 += b1; a2 += b2; a3 += b3;
@@ -227,9 +241,9 @@ internal static class RowKernels
         {
             var w0 = Vector256.LoadUnsafe(ref w, j);
             var x = Kernels.Widen4(ref x0, j); x.StoreUnsafe(ref v0, j); c0 = Vector256.FusedMultiplyAdd(x, w0, c0);
-            x = Kernels.Widen4(ref x0, r1 + j); x.StoreUnsafe(ref v0, v1 + j); c1 = Vector256.FusedMultiplyAdd(x, w0, c1);
-            x = Kernels.Widen4(ref x0, r2 + j); x.StoreUnsafe(ref v0, v2 + j); c2 = Vector256.FusedMultiplyAdd(x, w0, c2);
-            x = Kernels.Widen4(ref x0, r3 + j); x.StoreUnsafe(ref v0, v3 + j); c3 = Vector256.FusedMultiplyAdd(x, w0, c3);
+            x = Kernels.Widen4(ref x1, j); x.StoreUnsafe(ref v1, j); c1 = Vector256.FusedMultiplyAdd(x, w0, c1);
+            x = Kernels.Widen4(ref x2, j); x.StoreUnsafe(ref v2, j); c2 = Vector256.FusedMultiplyAdd(x, w0, c2);
+            x = Kernels.Widen4(ref x3, j); x.StoreUnsafe(ref v3, j); c3 = Vector256.FusedMultiplyAdd(x, w0, c3);
             j += 4;
         }
         WidenTail4(ref x0, d, ref v0, ld, (int)j);
@@ -239,7 +253,12 @@ internal static class RowKernels
     /// <summary>As <see cref="DotsWiden4x512"/> with 256-bit vectors.</summary>
     private static Vector256<double> DotsWiden4x256(ref float x0, int d, ref double w, ref double v0, int ld)
     {
-        nuint r1 = (nuint)d, r2 = r1 + r1, r3 = r2 + r1, v1 = (nuint)ld, v2 = v1 + v1, v3 = v2 + v1;
+        ref float x1 = ref Unsafe.Add(ref x0, d);
+        ref float x2 = ref Unsafe.Add(ref x1, d);
+        ref float x3 = ref Unsafe.Add(ref x2, d);
+        ref double v1 = ref Unsafe.Add(ref v0, ld);
+        ref double v2 = ref Unsafe.Add(ref v1, ld);
+        ref double v3 = ref Unsafe.Add(ref v2, ld);
         Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
         Vector256<double> b0 = default, b1 = default, b2 = default, b3 = default;
         nuint j = 0, n = (nuint)d;
@@ -248,21 +267,21 @@ internal static class RowKernels
             var w0 = Vector256.LoadUnsafe(ref w, j);
             var w1 = Vector256.LoadUnsafe(ref w, j + 4);
             var x = Kernels.Widen4(ref x0, j); x.StoreUnsafe(ref v0, j); a0 = Vector256.FusedMultiplyAdd(x, w0, a0);
-            x = Kernels.Widen4(ref x0, r1 + j); x.StoreUnsafe(ref v0, v1 + j); a1 = Vector256.FusedMultiplyAdd(x, w0, a1);
-            x = Kernels.Widen4(ref x0, r2 + j); x.StoreUnsafe(ref v0, v2 + j); a2 = Vector256.FusedMultiplyAdd(x, w0, a2);
-            x = Kernels.Widen4(ref x0, r3 + j); x.StoreUnsafe(ref v0, v3 + j); a3 = Vector256.FusedMultiplyAdd(x, w0, a3);
+            x = Kernels.Widen4(ref x1, j); x.StoreUnsafe(ref v1, j); a1 = Vector256.FusedMultiplyAdd(x, w0, a1);
+            x = Kernels.Widen4(ref x2, j); x.StoreUnsafe(ref v2, j); a2 = Vector256.FusedMultiplyAdd(x, w0, a2);
+            x = Kernels.Widen4(ref x3, j); x.StoreUnsafe(ref v3, j); a3 = Vector256.FusedMultiplyAdd(x, w0, a3);
             x = Kernels.Widen4(ref x0, j + 4); x.StoreUnsafe(ref v0, j + 4); b0 = Vector256.FusedMultiplyAdd(x, w1, b0);
-            x = Kernels.Widen4(ref x0, r1 + j + 4); x.StoreUnsafe(ref v0, v1 + j + 4); b1 = Vector256.FusedMultiplyAdd(x, w1, b1);
-            x = Kernels.Widen4(ref x0, r2 + j + 4); x.StoreUnsafe(ref v0, v2 + j + 4); b2 = Vector256.FusedMultiplyAdd(x, w1, b2);
-            x = Kernels.Widen4(ref x0, r3 + j + 4); x.StoreUnsafe(ref v0, v3 + j + 4); b3 = Vector256.FusedMultiplyAdd(x, w1, b3);
+            x = Kernels.Widen4(ref x1, j + 4); x.StoreUnsafe(ref v1, j + 4); b1 = Vector256.FusedMultiplyAdd(x, w1, b1);
+            x = Kernels.Widen4(ref x2, j + 4); x.StoreUnsafe(ref v2, j + 4); b2 = Vector256.FusedMultiplyAdd(x, w1, b2);
+            x = Kernels.Widen4(ref x3, j + 4); x.StoreUnsafe(ref v3, j + 4); b3 = Vector256.FusedMultiplyAdd(x, w1, b3);
         }
         if (j + 4 <= n)
         {
             var w0 = Vector256.LoadUnsafe(ref w, j);
             var x = Kernels.Widen4(ref x0, j); x.StoreUnsafe(ref v0, j); a0 = Vector256.FusedMultiplyAdd(x, w0, a0);
-            x = Kernels.Widen4(ref x0, r1 + j); x.StoreUnsafe(ref v0, v1 + j); a1 = Vector256.FusedMultiplyAdd(x, w0, a1);
-            x = Kernels.Widen4(ref x0, r2 + j); x.StoreUnsafe(ref v0, v2 + j); a2 = Vector256.FusedMultiplyAdd(x, w0, a2);
-            x = Kernels.Widen4(ref x0, r3 + j); x.StoreUnsafe(ref v0, v3 + j); a3 = Vector256.FusedMultiplyAdd(x, w0, a3);
+            x = Kernels.Widen4(ref x1, j); x.StoreUnsafe(ref v1, j); a1 = Vector256.FusedMultiplyAdd(x, w0, a1);
+            x = Kernels.Widen4(ref x2, j); x.StoreUnsafe(ref v2, j); a2 = Vector256.FusedMultiplyAdd(x, w0, a2);
+            x = Kernels.Widen4(ref x3, j); x.StoreUnsafe(ref v3, j); a3 = Vector256.FusedMultiplyAdd(x, w0, a3);
             j += 4;
         }
         WidenTail4(ref x0, d, ref v0, ld, (int)j);

@@ -43,13 +43,22 @@ internal static class RowMath
         return sumSq;
     }
 
+    /// <summary>A stored value (double or float) as double: the type test is resolved when the JIT specialises the caller.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Wide<T>(T value) where T : unmanaged =>
+        typeof(T) == typeof(float) ? Unsafe.As<T, float>(ref value) : Unsafe.As<T, double>(ref value);
+
     /// <summary>
     /// The rows of <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool, int?)"/>
     /// for short rows (or without vector hardware): one output at a time, a tight scalar loop over the rows
     /// with w, b and the intercept's gradient in locals, as a hand-written loop would be.
     /// </summary>
-    private static double AccumulateRowsSmall(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
-        ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets)
+    /// <remarks>Generic over the stored precision so single-precision rows (widened value by value, every product and sum
+    /// double) take the same loop as double rows rather than two vector-library calls per row and output; for double
+    /// rows the conversion is the identity and the code is as before.</remarks>
+    private static double AccumulateRowsSmall<T>(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
+        ReadOnlySpan<T> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets)
+        where T : unmanaged
     {
         bool weighted = !weights.IsEmpty;
         int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
@@ -64,7 +73,7 @@ internal static class RowMath
             {
                 var xi = x.Slice(i * d, d);
                 double dot = 0;
-                for (int j = 0; j < xi.Length; j++) dot += xi[j] * w[j];
+                for (int j = 0; j < xi.Length; j++) dot += Wide(xi[j]) * w[j];
                 double r = (withTargets ? y[i * k + o] : 0.0) - dot;
                 if (layout.HasIntercept)
                     r -= b;
@@ -73,12 +82,12 @@ internal static class RowMath
                     double wr = weights[i] * r;
                     sumSq += wr * r;
                     gb += wr;
-                    for (int j = 0; j < xi.Length; j++) gw[j] -= wr * xi[j];
+                    for (int j = 0; j < xi.Length; j++) gw[j] -= wr * Wide(xi[j]);
                     continue;
                 }
                 sumSq += r * r;
                 gb += r;
-                for (int j = 0; j < xi.Length; j++) gw[j] -= r * xi[j];
+                for (int j = 0; j < xi.Length; j++) gw[j] -= r * Wide(xi[j]);
             }
             if (layout.HasIntercept)
                 g[o * bs + d] -= gb;
@@ -179,19 +188,14 @@ internal static class RowMath
     /// <param name="weights">One weight per row, or empty.</param>
     /// <param name="rows">The rows.</param>
     /// <param name="withTargets">Whether r = y − wᵀx − b (else r = −wᵀx − b).</param>
-    /// <param name="vectorBits">512, 256 or 0 (row by row) to force a code path in tests; by default the widest the CPU has.</param>
+    /// <param name="vectorBits">512, 256 or 0 (scalar loops, as for rows of d ≤ 16) to force a code path in tests; by default the widest the CPU has.</param>
     public static double AccumulateRows(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
         ReadOnlySpan<float> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets, int? vectorBits = null)
     {
         int d = layout.Features, k = layout.Outputs, bits = vectorBits ?? Kernels.GramVectorBits;
+        if (bits == 0)
+            return AccumulateRowsSmall(layout, theta, g, x, y, weights, rows, withTargets);
         double sumSq = 0;
-        if (d <= SmallRow || bits == 0)
-        {
-            for (int i = 0; i < rows; i++)
-                sumSq += Accumulate(layout, theta, g, x.Slice(i * d, d), withTargets ? y.Slice(i * k, k) : default, withTargets,
-                    weights.IsEmpty ? 1.0 : weights[i], bits);
-            return sumSq;
-        }
         int ld = RowKernels.PaddedStride(d);
         var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(7 + (k + MicroRows) * ld);
         try

@@ -176,7 +176,9 @@ public class RowKernelsTest
     {
         var data = new TheoryData<int, int, int, bool, bool, bool, bool>();
         (int Rows, int D, int K)[] shapes =
-            [(1, 17, 1), (3, 17, 2), (5, 20, 1), (15, 23, 1), (16, 33, 3), (17, 36, 1), (33, 64, 2), (50, 65, 1), (37, 100, 1), (21, 129, 2), (9, 5, 2), (40, 16, 1)];
+            [(1, 17, 1), (3, 17, 2), (5, 20, 1), (15, 23, 1), (16, 33, 3), (17, 36, 1), (33, 64, 2), (50, 65, 1), (37, 100, 1), (21, 129, 2), (9, 5, 2), (40, 16, 1),
+             // Narrow rows (d ≤ 16), which single-precision data sends through the blocked kernels: 1 row, tails of 1–3 rows, d below, at and between the vector widths.
+             (1, 1, 1), (5, 2, 1), (7, 3, 2), (37, 7, 1), (17, 8, 3), (33, 9, 1), (4, 15, 2), (18, 12, 1)];
         int i = 0;
         foreach (var (rows, d, k) in shapes)
             foreach (bool singlePrecision in new[] { false, true })
