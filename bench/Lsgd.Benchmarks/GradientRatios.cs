@@ -19,7 +19,7 @@ namespace Lsgd.Benchmarks;
 /// float32) and the pass over each, from memory, once per prefetch distance of <c>--prefetch 0,4096,…</c>; then the
 /// same over <c>--cached-rows</c> rows, repeated, which stay in cache and show the arithmetic's own speed.
 /// <c>--vector-bits 256</c> forces the 256-bit kernels. <c>--kernels</c>: the three vector steps alone on 16 rows in
-/// L1. <c>--engine</c>: <see cref="InMemoryEngine.Evaluate"/> on every core, wall time, against the read-only stream
+/// L1. <c>--overlap</c>: whether the core hides work on L1 data behind the memory stream. <c>--engine</c>: <see cref="InMemoryEngine.Evaluate"/> on every core, wall time, against the read-only stream
 /// on every core, as <c>lsgd bench</c> measures them.
 /// </remarks>
 public static class GradientRatios
@@ -56,6 +56,31 @@ public static class GradientRatios
                 cases.Add(($"pass float64 ({where}) prefetch {pf}", () => { RowKernels.PrefetchBytes = pf; for (int r = 0; r < reps; r++) sink += RowMath.AccumulateRows(layout, theta, g, x, ys, default, rows, true, bits); }, fBytes));
                 cases.Add(($"pass float32 ({where}) prefetch {pf}", () => { RowKernels.PrefetchBytes = pf; for (int r = 0; r < reps; r++) sink += RowMath.AccumulateRows(layout, theta, g, xs, ys, default, rows, true, bits); }, sBytes));
             }
+        }
+        if (args.Contains("--overlap"))
+        {
+            // Does this core overlap a stream from memory with work on data in L1? The read-only stream over X, the
+            // same stream with one AddRows over a fixed 16-row block in L1 after every 16 rows read (work that needs
+            // nothing from the stream), and that work alone: if the second takes the sum of the other two, the pass
+            // can only approach read bandwidth by doing less arithmetic per row, not by hiding it.
+            cases.Clear();
+            const int m = 16;
+            var (x, _) = SyntheticData.Generate(n, d);
+            var (block, _) = SyntheticData.Generate(m, d);
+            var coef = Enumerable.Range(0, m).Select(t => 1e-3 * t).ToArray();
+            var g = new double[d];
+            int vb = bits ?? Lsgd.LinearAlgebra.Kernels.GramVectorBits;
+            double bytes = (double)n * d * sizeof(double);
+            cases.Add(("read-only float64 (memory)", () => sink += TensorPrimitives.Sum(x), bytes));
+            cases.Add(("read + L1 work per 16 rows", () =>
+            {
+                for (int s = 0; s + m <= n; s += m)
+                {
+                    sink += TensorPrimitives.Sum(x.AsSpan(s * d, m * d));
+                    RowKernels.AddRows(block, d, d, m, coef, g, vb);
+                }
+            }, bytes));
+            cases.Add(("L1 work alone", () => { for (int s = 0; s + m <= n; s += m) RowKernels.AddRows(block, d, d, m, coef, g, vb); }, bytes));
         }
         if (args.Contains("--kernels"))
         {

@@ -180,6 +180,12 @@ internal static class RowMath
     /// it, into an L1-sized buffer whose rows start on cache-line boundaries, which the other steps then read
     /// (every product and sum is double).
     /// </summary>
+    /// <remarks>
+    /// Narrow rows (d ≤ 16) take the same blocked steps, unlike double rows: they were 1.8–2.7× faster than the former
+    /// row-by-row path (DotWiden and AxpyWiden per row and output) at d = 3…16 (one thread, CPU time, 2-core Xeon), and
+    /// about 3× faster than the double rows' scalar loop run on floats, whose scalar conversion (vcvtss2sd) the JIT
+    /// emits with a false dependency on its target register, chaining the loop's iterations.
+    /// </remarks>
     /// <param name="layout">The parameter layout.</param>
     /// <param name="theta">The parameters.</param>
     /// <param name="g">The gradient, added to.</param>
