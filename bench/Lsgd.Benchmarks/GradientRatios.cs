@@ -178,7 +178,7 @@ public static class GradientRatios
     }
 
     /// <summary>This thread's CPU time (clock_gettime(CLOCK_THREAD_CPUTIME_ID) on Linux), else the process's.</summary>
-    private static double ThreadSeconds()
+    internal static double ThreadSeconds()
     {
         if (OperatingSystem.IsLinux() && ClockGetTime(3, out var ts) == 0)
             return ts.Seconds + ts.Nanoseconds * 1e-9;

@@ -14,6 +14,8 @@ public static class Program
             KernelRatios.Run(args[1..]);
         else if (args.Length > 0 && args[0] == "grad-ratios")
             GradientRatios.Run(args[1..]);
+        else if (args.Length > 0 && args[0] == "gram-ratios")
+            GramRatios.Run(args[1..]);
         else if (args.Length > 0 && args[0] == "loop")
             KernelRatios.Loop(args[1..]);
         else

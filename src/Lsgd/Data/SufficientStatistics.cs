@@ -30,7 +30,7 @@ public sealed class SufficientStatistics
     internal const int BlockRows = 16384;
 
     /// <summary>Rows per panel inside a block: small enough for a packed strip of the panel (128 × 16 values) to stay in L1 while the tiles stream past it.</summary>
-    private const int PanelRows = 128;
+    internal const int PanelRows = 128;
 
     private SufficientStatistics(int features, int outputs, IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames,
         double[]? featureMeans = null, double[]? featureScatter = null)
@@ -488,7 +488,7 @@ public sealed class SufficientStatistics
     /// Sxx = Σ(x − K)(x − K)ᵀ − s sᵀ/n. With K this close to the mean the correction is tiny, so nothing
     /// large cancels.
     /// </summary>
-    private sealed class Panel
+    internal sealed class Panel
     {
         private readonly int _d, _k, _cols, _ld;
         private readonly double[] _zBuffer;             // from _zOffset (64-byte aligned), ld / 16 strips of PanelRows × 16: [x − K, y − K_y, 1, padding]

@@ -282,6 +282,7 @@ internal static class Kernels
     }
 
     /// <summary>16 × 12 tile on packed strips: <paramref name="a"/> a strip, <paramref name="q0"/>…<paramref name="q2"/> three quads of columns (rows <paramref name="step"/> apart for all).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]   // inlined into the caller (PGO), the loop reloaded its strides from the stack and recomputed a quad's address every row
     private static void PackedTile16x12(ref double a, ref double q0, ref double q1, ref double q2, int rows, nuint step, ref double g, int ld)
     {
         PrefetchTile(ref g, ld, 12);
@@ -316,6 +317,7 @@ internal static class Kernels
     }
 
     /// <summary>16 × 4 tile on packed strips (the last quads of a strip's row of tiles); <paramref name="b"/> a quad.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]   // inlined into the caller (PGO), the loop reloaded its strides from the stack and recomputed a quad's address every row
     private static void PackedTile16x4(ref double a, ref double b, int rows, nuint step, ref double g, int ld)
     {
         PrefetchTile(ref g, ld, 4);
@@ -336,6 +338,7 @@ internal static class Kernels
     }
 
     /// <summary>8 × 4 tile of 256-bit vectors on packed operands: <paramref name="a"/> 8 columns of a strip (16 per row), <paramref name="b"/> a quad (rows <paramref name="step"/> apart for both).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]   // inlined into the caller (PGO), the loop reloaded its strides from the stack and recomputed a quad's address every row
     private static void PackedTile8x4(ref double a, ref double b, int rows, nuint step, ref double g, int ld)
     {
         Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;

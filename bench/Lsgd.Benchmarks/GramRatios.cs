@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Lsgd.Data;
+using Lsgd.LinearAlgebra;
+
+namespace Lsgd.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/Lsgd.Benchmarks -- gram-ratios --d 100,768 --bits 512,256</c>: the
+/// statistics pass (XᵀX of [x, y, 1]) and its parts on one thread, as ratios of this thread's CPU time to an FMA-peak
+/// loop of the same vector width, measured round after round in one process (a busy neighbour slows them alike).
+/// </summary>
+/// <remarks>
+/// <para>Shapes: d ≤ 128 as float64 with one output (the <c>lsgd bench</c> shape, n = <c>--rows</c>, 400 000 by
+/// default), wider as float32 with 20 outputs (the head shape, n = <c>--wide-rows</c>, 50 000); <c>--outputs</c> and
+/// <c>--f32</c>/<c>--f64</c> override. Work counts the c(c + 1)/2 distinct products of a row of Z = [x, y, 1]
+/// (c = d + k + 1), as <c>lsgd bench</c> does.</para>
+/// <para>Cases per shape: <c>statistics</c>, SufficientStatistics.Compute on one thread (blocks, merges and all);
+/// <c>panel</c>, one Panel adding every row and one Take (copy + kernel, no per-block merge); <c>kernel N</c>,
+/// Kernels.GramUpdatePacked at N bits on one cache-resident panel of <see cref="SufficientStatistics.PanelRows"/> rows
+/// in the layout the pass uses, repeated, G of the full size. The statistics and panel cases run at the width the
+/// process dispatches to (<c>DOTNET_EnableAVX512F=0</c> for 256 bits) and are compared to that width's peak.</para>
+/// </remarks>
+public static class GramRatios
+{
+    private const int Steps = 2_000_000, Chains = 12;
+
+    public static void Run(string[] args)
+    {
+        int[] ds = List(args, "--d", [100, 768]), widths = List(args, "--bits", [512, 256]);
+        int repeat = Option(args, "--repeat", 5), rows = Option(args, "--rows", 400_000), wideRows = Option(args, "--wide-rows", 50_000);
+        int outputs = Option(args, "--outputs", 0);
+        string only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "";
+        widths = [.. widths.Where(b => b != 512 || Vector512.IsHardwareAccelerated)];
+        int dispatch = Kernels.GramVectorBits;
+        var c = CultureInfo.InvariantCulture;
+        var cases = new List<(string Name, Action Run, double Work, int Bits)>();
+        double sink = 0;
+        foreach (int bits in widths.Append(dispatch).Distinct())
+            cases.Add(($"FMA peak {bits}", bits == 512 ? () => sink += Chains512(1.0) : () => sink += Chains256(1.0), (double)Steps * Chains * bits / 64, bits));
+        foreach (int d in ds)
+        {
+            bool single = args.Contains("--f32") || (!args.Contains("--f64") && d > 128);
+            int k = outputs > 0 ? outputs : d > 128 ? 20 : 1, n = d > 128 ? wideRows : rows;
+            int cols = d + k + 1, ld = (cols + 15) & ~15;
+            var (x, y) = SyntheticData.Generate(n, d);
+            var ys = new double[(long)n * k];
+            for (long i = 0; i < ys.Length; i++) ys[i] = y[i / k] + 0.1 * (i % k);
+            var data = single ? Dataset.FromSingle(SyntheticData.ToSingle(x), ys, n, d, k) : new Dataset(x, ys, n, d, k);
+            string shape = string.Format(c, "{0}×{1} {2} k={3}", n, d, single ? "f32" : "f64", k);
+            double work = (double)n * cols * (cols + 1) / 2;
+            if (Matches("statistics", only))
+                cases.Add(($"statistics {shape} ({dispatch})", () => GC.KeepAlive(SufficientStatistics.Compute(data, maxThreads: 1)), work, dispatch));
+            if (Matches("panel", only))
+            {
+                var panel = new SufficientStatistics.Panel(d, k);
+                cases.Add(($"panel {shape} ({dispatch})", () => { panel.Add(data, 0, n); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, work, dispatch));
+            }
+            if (Matches("kernel", only))
+            {
+                int m = SufficientStatistics.PanelRows;
+                var rng = new Random(3);
+                var z = new double[m * ld];
+                for (int i = 0; i < z.Length; i++) z[i] = rng.NextDouble() - 0.5;
+                var g = new double[ld * ld];
+                int reps = (int)Math.Max(1, 2e8 / ((double)m * cols * cols));
+                double kernelWork = (double)reps * m * cols * (cols + 1) / 2;
+                foreach (int bits in widths)
+                {
+                    bool rowMajor = ld == 16 || (bits == 512 && ld <= Kernels.PackAbove);
+                    var (rowStride, stripStride) = rowMajor ? (ld, 16) : (16, m * 16);
+                    cases.Add(($"kernel {m}×{cols} ({bits})", () => { for (int r = 0; r < reps; r++) Kernels.GramUpdatePacked(z, rowStride, stripStride, m, ld, cols, g, bits); }, kernelWork, bits));
+                }
+            }
+        }
+        foreach (var (_, run, _, _) in cases) run();   // warm-up: JIT (tiered up), page faults
+        foreach (var (_, run, _, _) in cases) run();
+        var times = cases.Select(_ => new double[repeat]).ToArray();
+        for (int i = 0; i < repeat; i++)
+            for (int q = 0; q < cases.Count; q++)
+            {
+                double before = GradientRatios.ThreadSeconds();
+                cases[q].Run();
+                times[q][i] = GradientRatios.ThreadSeconds() - before;
+            }
+        var median = times.Select(t => t.Order().ElementAt(repeat / 2)).ToArray();
+        var peaks = cases.Select((p, q) => (p, q)).Where(e => e.p.Name.StartsWith("FMA peak", StringComparison.Ordinal)).ToDictionary(e => e.p.Bits, e => e.p.Work / median[e.q]);
+        Console.WriteLine(string.Format(c, "GramVectorBits = {0}; one thread, CPU time (this thread), medians of {1}; peaks: {2}", dispatch, repeat,
+            string.Join(", ", peaks.Select(p => string.Format(c, "{0} bits {1:F2} G FMA/s", p.Key, p.Value / 1e9)))));
+        for (int q = 0; q < cases.Count; q++)
+        {
+            var (name, _, work, bits) = cases[q];
+            if (name.StartsWith("FMA peak", StringComparison.Ordinal)) continue;
+            double rate = work / median[q];
+            Console.WriteLine(string.Format(c, "{0,-44} {1,9:F4} s {2,7:F2} G/s {3,7:F3} of the {4}-bit peak", name, median[q], rate / 1e9, rate / peaks[bits], bits));
+        }
+        GC.KeepAlive(sink);
+    }
+
+    private static bool Matches(string name, string only) => only.Length == 0 || only.Split(',').Contains(name);
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static int[] List(string[] args, string name, int[] fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? [.. args[i + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : fallback;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double Chains512(double seed)
+    {
+        var m = Vector512.Create(0.999999999);
+        var a = Vector512.Create(1e-9);
+        Vector512<double> c0 = Vector512.Create(seed), c1 = c0 + a, c2 = c1 + a, c3 = c2 + a, c4 = c3 + a, c5 = c4 + a;
+        Vector512<double> c6 = c5 + a, c7 = c6 + a, c8 = c7 + a, c9 = c8 + a, c10 = c9 + a, c11 = c10 + a;
+        for (int i = 0; i < Steps; i++)
+        {
+            c0 = Vector512.FusedMultiplyAdd(c0, m, a); c1 = Vector512.FusedMultiplyAdd(c1, m, a); c2 = Vector512.FusedMultiplyAdd(c2, m, a);
+            c3 = Vector512.FusedMultiplyAdd(c3, m, a); c4 = Vector512.FusedMultiplyAdd(c4, m, a); c5 = Vector512.FusedMultiplyAdd(c5, m, a);
+            c6 = Vector512.FusedMultiplyAdd(c6, m, a); c7 = Vector512.FusedMultiplyAdd(c7, m, a); c8 = Vector512.FusedMultiplyAdd(c8, m, a);
+            c9 = Vector512.FusedMultiplyAdd(c9, m, a); c10 = Vector512.FusedMultiplyAdd(c10, m, a); c11 = Vector512.FusedMultiplyAdd(c11, m, a);
+        }
+        return Vector512.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double Chains256(double seed)
+    {
+        var m = Vector256.Create(0.999999999);
+        var a = Vector256.Create(1e-9);
+        Vector256<double> c0 = Vector256.Create(seed), c1 = c0 + a, c2 = c1 + a, c3 = c2 + a, c4 = c3 + a, c5 = c4 + a;
+        Vector256<double> c6 = c5 + a, c7 = c6 + a, c8 = c7 + a, c9 = c8 + a, c10 = c9 + a, c11 = c10 + a;
+        for (int i = 0; i < Steps; i++)
+        {
+            c0 = Vector256.FusedMultiplyAdd(c0, m, a); c1 = Vector256.FusedMultiplyAdd(c1, m, a); c2 = Vector256.FusedMultiplyAdd(c2, m, a);
+            c3 = Vector256.FusedMultiplyAdd(c3, m, a); c4 = Vector256.FusedMultiplyAdd(c4, m, a); c5 = Vector256.FusedMultiplyAdd(c5, m, a);
+            c6 = Vector256.FusedMultiplyAdd(c6, m, a); c7 = Vector256.FusedMultiplyAdd(c7, m, a); c8 = Vector256.FusedMultiplyAdd(c8, m, a);
+            c9 = Vector256.FusedMultiplyAdd(c9, m, a); c10 = Vector256.FusedMultiplyAdd(c10, m, a); c11 = Vector256.FusedMultiplyAdd(c11, m, a);
+        }
+        return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+    }
+}
