@@ -216,7 +216,10 @@ internal static class Kernels
     /// <param name="cols">The columns wanted (those after hold anything finite or not: they only reach entries not wanted).</param>
     /// <param name="g">ld × ld values; the entry for columns i ≤ j is added to g[j·ld + i].</param>
     /// <param name="vectorBits">512, 256 or 0 (scalar) to force a code path in tests; by default <see cref="GramVectorBits"/>.</param>
-    internal static void GramUpdatePacked(ReadOnlySpan<double> z, int rowStride, int stripStride, int rows, int ld, int cols, Span<double> g, int? vectorBits = null)
+    /// <param name="ahead">Memory to bring into cache while the tiles work (the rows the next panel is copied from): its cache lines are
+    /// asked for a few before each tile, spread over the whole update, so that reading them overlaps the multiply-adds instead of
+    /// stalling the next copy. Only read as a hint; empty for none.</param>
+    internal static void GramUpdatePacked(ReadOnlySpan<double> z, int rowStride, int stripStride, int rows, int ld, int cols, Span<double> g, int? vectorBits = null, ReadOnlySpan<byte> ahead = default)
     {
         if (ld % 16 != 0 || ld < cols) throw new ArgumentOutOfRangeException(nameof(ld), ld, $"The stride must be a multiple of 16 and at least {cols}.");
         ArgumentOutOfRangeException.ThrowIfLessThan(rowStride, 16);
@@ -232,22 +235,36 @@ internal static class Kernels
         if (bits == 512)
         {
             // Each strip of 16 rows of G: its diagonal block with the triangle kernel, then 16 × 12 tiles to the right.
+            int calls = 0;
+            for (int i0 = 0; i0 < cols; i0 += 16) calls += 1 + (cols4 - i0 - 16 + 11) / 12;
+            var fetch = new Ahead(ahead, calls);
             for (int i0 = 0; i0 < cols; i0 += 16)
             {
                 ref double strip = ref Quad(ref ar, stripStride, i0);
+                fetch.Next();
                 Diagonal512((cols4 - i0) >> 2, ref strip, rows, rowStride, ref Unsafe.Add(ref gr, i0 * ld + i0), ld);
                 int j0 = i0 + 16;
                 for (; j0 + 12 <= cols4; j0 += 12)
+                {
+                    fetch.Next();
                     PackedTile16x12(ref strip, ref Quad(ref ar, stripStride, j0), ref Quad(ref ar, stripStride, j0 + 4), ref Quad(ref ar, stripStride, j0 + 8), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
+                }
+                if (j0 < cols4) fetch.Next();
                 for (; j0 < cols4; j0 += 4) PackedTile16x4(ref strip, ref Quad(ref ar, stripStride, j0), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
             }
         }
         else if (bits == 256)
         {
+            // Each half strip of 8 rows of G: 8 × 6 tiles (12 accumulators of the 16 registers) from the diagonal on, 8 × 4 for the last 4 or 8 columns.
+            var fetch = new Ahead(ahead, (cols + 7) / 8);
             for (int i0 = 0; i0 < cols; i0 += 8)
             {
                 ref double strip = ref Quad(ref ar, stripStride, i0);
-                for (int j0 = i0; j0 < cols4; j0 += 4) PackedTile8x4(ref strip, ref Quad(ref ar, stripStride, j0), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
+                fetch.Next();
+                int j0 = i0;
+                for (; cols4 - j0 >= 6 && cols4 - j0 != 8; j0 += 6)
+                    PackedTile8x6(ref strip, ref Quad(ref ar, stripStride, j0), ref Quad(ref ar, stripStride, j0 + 2), ref Quad(ref ar, stripStride, j0 + 4), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
+                for (; j0 < cols4; j0 += 4) PackedTile8x4(ref strip, ref Quad(ref ar, stripStride, j0), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
             }
         }
         else
@@ -258,6 +275,32 @@ internal static class Kernels
                     double zj = Unsafe.Add(ref Quad(ref ar, stripStride, j), t * rowStride);
                     for (int i = 0; i <= j; i++) Unsafe.Add(ref gr, j * ld + i) += Unsafe.Add(ref Quad(ref ar, stripStride, i), t * rowStride) * zj;
                 }
+        }
+    }
+
+    /// <summary>
+    /// Prefetches of a run of memory spread over a number of calls to <see cref="Next"/>: each asks for its share of the
+    /// cache lines (into L2: they are read once, by the next copy), so that they are in flight while the tiles between work.
+    /// </summary>
+    private ref struct Ahead
+    {
+        private readonly ref byte _start;
+        private readonly nint _length, _share;
+        private nint _next;
+
+        public Ahead(ReadOnlySpan<byte> memory, int calls)
+        {
+            _start = ref MemoryMarshal.GetReference(memory);
+            _length = Sse.IsSupported ? memory.Length : 0;
+            _share = calls > 0 ? ((_length + calls - 1) / calls + 63) & ~(nint)63 : _length;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public unsafe void Next()
+        {
+            if (_next >= _length) return;
+            nint end = Math.Min(_next + _share, _length);
+            for (; _next < end; _next += 64) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref _start, _next)));
         }
     }
 
@@ -362,6 +405,33 @@ internal static class Kernels
         }
     }
 
+    /// <summary>
+    /// 8 × 6 tile of 256-bit vectors on packed operands: <paramref name="a"/> 8 columns of a strip, <paramref name="p0"/>…<paramref name="p2"/>
+    /// three pairs of columns (a pair never straddles two strips; rows <paramref name="step"/> apart for all): 12 accumulators, two loads
+    /// and six broadcasts per 12 fused multiply-adds, where the 8 × 4 tile's 8 accumulators only just cover the latency of two FMA ports.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void PackedTile8x6(ref double a, ref double p0, ref double p1, ref double p2, int rows, nuint step, ref double g, int ld)
+    {
+        Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default;
+        Vector256<double> a3 = default, b3 = default, a4 = default, b4 = default, a5 = default, b5 = default;
+        nuint ta = 0;
+        for (int t = 0; t < rows; t++, ta += step)
+        {
+            var lo = Vector256.LoadUnsafe(ref a, ta);
+            var hi = Vector256.LoadUnsafe(ref a, ta + 4);
+            var y = Vector256.Create(Unsafe.Add(ref p0, ta)); a0 = Vector256.FusedMultiplyAdd(lo, y, a0); b0 = Vector256.FusedMultiplyAdd(hi, y, b0);
+            y = Vector256.Create(Unsafe.Add(ref p0, ta + 1)); a1 = Vector256.FusedMultiplyAdd(lo, y, a1); b1 = Vector256.FusedMultiplyAdd(hi, y, b1);
+            y = Vector256.Create(Unsafe.Add(ref p1, ta)); a2 = Vector256.FusedMultiplyAdd(lo, y, a2); b2 = Vector256.FusedMultiplyAdd(hi, y, b2);
+            y = Vector256.Create(Unsafe.Add(ref p1, ta + 1)); a3 = Vector256.FusedMultiplyAdd(lo, y, a3); b3 = Vector256.FusedMultiplyAdd(hi, y, b3);
+            y = Vector256.Create(Unsafe.Add(ref p2, ta)); a4 = Vector256.FusedMultiplyAdd(lo, y, a4); b4 = Vector256.FusedMultiplyAdd(hi, y, b4);
+            y = Vector256.Create(Unsafe.Add(ref p2, ta + 1)); a5 = Vector256.FusedMultiplyAdd(lo, y, a5); b5 = Vector256.FusedMultiplyAdd(hi, y, b5);
+        }
+        nuint stride = (nuint)ld, o = 0;
+        AddTo(ref g, o, a0, b0); AddTo(ref g, o += stride, a1, b1); AddTo(ref g, o += stride, a2, b2);
+        AddTo(ref g, o += stride, a3, b3); AddTo(ref g, o += stride, a4, b4); AddTo(ref g, o + stride, a5, b5);
+    }
+
     /// <summary>A count of 4-column quads fixed at JIT time, so that <see cref="Narrow512{TQuads}"/> keeps only the accumulators it needs.</summary>
     private interface IQuads
     {
@@ -454,6 +524,13 @@ internal static class Kernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Add(ref double g, nuint offset, Vector512<double> v) => (Vector512.LoadUnsafe(ref g, offset) + v).StoreUnsafe(ref g, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTo(ref double g, nuint offset, Vector256<double> lo, Vector256<double> hi)
+    {
+        (Vector256.LoadUnsafe(ref g, offset) + lo).StoreUnsafe(ref g, offset);
+        (Vector256.LoadUnsafe(ref g, offset + 4) + hi).StoreUnsafe(ref g, offset + 4);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddTo(ref double g, nuint offset, Vector512<double> lo, Vector512<double> hi)
