@@ -588,17 +588,23 @@ public sealed class SufficientStatistics
                 result.FeatureMeans[i] = _shiftX[i] + sums[i] / n;
             }
             // Row j of G holds the entries (i ≤ j, j) contiguously: read it in that order (G is d² values, beyond L2 for wide data).
+            // Each entry is written to row j first (contiguous), then mirrored above the diagonal in 32 × 32 blocks, whose
+            // 32 target rows stay in L1: written straight to column j, every value went to a different cache line of a
+            // d × d matrix beyond L2 (about a tenth of the head's pass).
+            var scatter = result.FeatureScatter;
             for (int j = 0; j < d; j++)
             {
                 double sj = sums[j];
                 var g = _g.AsSpan(j * _ld, j + 1);
+                var row = scatter.AsSpan(j * d, j + 1);
                 for (int i = 0; i <= j; i++)
-                {
-                    double v = g[i] - sums[i] * sj / n;
-                    result.FeatureScatter[i * d + j] = v;
-                    result.FeatureScatter[j * d + i] = v;
-                }
+                    row[i] = g[i] - sums[i] * sj / n;
             }
+            for (int i0 = 0; i0 < d; i0 += 32)
+                for (int j0 = i0; j0 < d; j0 += 32)
+                    for (int j = j0; j < Math.Min(j0 + 32, d); j++)
+                        for (int i = i0; i < Math.Min(i0 + 32, j); i++)
+                            scatter[i * d + j] = scatter[j * d + i];
             for (int i = 0; i < d; i++)
                 for (int o = 0; o < k; o++)
                     result.CrossScatter[i * k + o] = Entry(i, d + o) - sums[i] * Entry(d + o, ones) / n;

@@ -109,6 +109,42 @@ public class KernelsTest
     }
 
     [Fact]
+    public void GramUpdateTilesEveryWidthUpTo50ColumnsAndShortPanelsOnEveryCodePath()
+    {
+        // Every remainder of the 256-bit 8 × 6 tiles (4, 8 and multiples of 6 left of a half strip, pairs of columns
+        // from a strip's column 12 or 14) and of the 512-bit 16 × 12 and 16 × 4 tiles; 1, 3 and 5 rows. Packed, with
+        // the next panel's memory to fetch given (it must change nothing), the rows of one panel a strip apart.
+        foreach (int cols in Enumerable.Range(1, 50))
+            foreach (int rows in new[] { 1, 3, 5 })
+                foreach (int bits in new[] { 512, 256, 0 })
+                {
+                    if (bits == 512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) continue;
+                    int ld = (cols + 15) & ~15, stripRows = rows + 2;
+                    var rng = new Random(cols * 10 + rows);
+                    var packed = Enumerable.Repeat(double.NaN, ld * stripRows).ToArray();
+                    var z = new double[rows, cols];
+                    for (int t = 0; t < rows; t++)
+                        for (int c = 0; c < cols; c++)
+                            packed[c / 16 * stripRows * 16 + t * 16 + c % 16] = z[t, c] = rng.NextDouble() - 0.5;
+                    var g = Enumerable.Range(0, ld * ld).Select(i => 0.25 * (i % 7)).ToArray();
+                    var ahead = new byte[1000];
+                    Kernels.GramUpdatePacked(packed, 16, stripRows * 16, rows, ld, cols, g, bits, ahead);
+                    for (int j = 0; j < cols; j++)
+                        for (int i = 0; i <= j; i++)
+                        {
+                            double expected = 0.25 * ((j * ld + i) % 7), magnitude = Math.Abs(expected);
+                            for (int t = 0; t < rows; t++)
+                            {
+                                expected += z[t, i] * z[t, j];
+                                magnitude += Math.Abs(z[t, i] * z[t, j]);
+                            }
+                            Assert.True(Math.Abs(expected - g[j * ld + i]) <= 4e-16 * (rows + 1) * magnitude,
+                                $"{bits}-bit path, {cols} columns, {rows} rows, entry ({i}, {j}): {g[j * ld + i]} vs {expected}");
+                        }
+                }
+    }
+
+    [Fact]
     public void GramUpdateDispatchesOnWhatTheCpuHas()
     {
         int expected = System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512
