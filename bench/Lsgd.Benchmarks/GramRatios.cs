@@ -17,9 +17,10 @@ namespace Lsgd.Benchmarks;
 /// <c>--f32</c>/<c>--f64</c> override. Work counts the c(c + 1)/2 distinct products of a row of Z = [x, y, 1]
 /// (c = d + k + 1), as <c>lsgd bench</c> does.</para>
 /// <para>Cases per shape: <c>statistics</c>, SufficientStatistics.Compute on one thread (blocks, merges and all);
-/// <c>panel</c>, one Panel adding every row and one Take (copy + kernel, no per-block merge); <c>kernel N</c>,
+/// <c>panel</c>, one Panel adding every row and one Take (copy + kernel, no per-block merge); <c>cached</c>, the same
+/// work on the first 1024 rows again and again (no memory reads: the difference to <c>panel</c>); <c>kernel N</c>,
 /// Kernels.GramUpdatePacked at N bits on one cache-resident panel of <see cref="SufficientStatistics.PanelRows"/> rows
-/// in the layout the pass uses, repeated, G of the full size. The statistics and panel cases run at the width the
+/// in the layout the pass uses, repeated, G of the full size. <c>--only statistics,kernel</c> picks cases. The statistics, panel and cached cases run at the width the
 /// process dispatches to (<c>DOTNET_EnableAVX512F=0</c> for 256 bits) and are compared to that width's peak.</para>
 /// </remarks>
 public static class GramRatios
@@ -31,8 +32,6 @@ public static class GramRatios
         int[] ds = List(args, "--d", [100, 768]), widths = List(args, "--bits", [512, 256]);
         int repeat = Option(args, "--repeat", 5), rows = Option(args, "--rows", 400_000), wideRows = Option(args, "--wide-rows", 50_000);
         int outputs = Option(args, "--outputs", 0);
-        int[] panelRows = List(args, "--panel-rows", [SufficientStatistics.WidePanelRows]);
-        int[] prefetchModes = List(args, "--kpf", [SufficientStatistics.PrefetchDuringKernel ? 1 : 0]);
         string only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "";
         widths = [.. widths.Where(b => b != 512 || Vector512.IsHardwareAccelerated)];
         int dispatch = Kernels.GramVectorBits;
@@ -52,30 +51,23 @@ public static class GramRatios
             var data = single ? Dataset.FromSingle(SyntheticData.ToSingle(x), ys, n, d, k) : new Dataset(x, ys, n, d, k);
             string shape = string.Format(c, "{0}×{1} {2} k={3}", n, d, single ? "f32" : "f64", k);
             double work = (double)n * cols * (cols + 1) / 2;
-            foreach (int pr in panelRows)
-            foreach (int kpf in prefetchModes)
+            if (Matches("statistics", only))
+                cases.Add(($"statistics {shape} ({dispatch})", () => GC.KeepAlive(SufficientStatistics.Compute(data, maxThreads: 1)), work, dispatch));
+            if (Matches("panel", only))
             {
-                string tag = (panelRows.Length > 1 ? string.Format(c, " p{0}", pr) : "") + (prefetchModes.Length > 1 ? string.Format(c, " kpf{0}", kpf) : "");
-                if (Matches("statistics", only))
-                    cases.Add(($"statistics {shape} ({dispatch}){tag}", () => { SufficientStatistics.WidePanelRows = pr; SufficientStatistics.PrefetchDuringKernel = kpf != 0; GC.KeepAlive(SufficientStatistics.Compute(data, maxThreads: 1)); }, work, dispatch));
-                if (Matches("panel", only))
-                {
-                    SufficientStatistics.WidePanelRows = pr; SufficientStatistics.PrefetchDuringKernel = kpf != 0;
-                    var panel = new SufficientStatistics.Panel(d, k);
-                    cases.Add(($"panel {shape} ({dispatch}){tag}", () => { SufficientStatistics.PrefetchDuringKernel = kpf != 0; panel.Add(data, 0, n); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, work, dispatch));
-                }
-                if (Matches("cached", only))
-                {
-                    // The same rows as the panel case, from the first 1024 rows again and again (in L2): the cost of reading memory is the difference.
-                    SufficientStatistics.WidePanelRows = pr; SufficientStatistics.PrefetchDuringKernel = kpf != 0;
-                    var panel = new SufficientStatistics.Panel(d, k);
-                    int m = Math.Min(n, 1024);
-                    cases.Add(($"cached {shape} ({dispatch}){tag}", () => { SufficientStatistics.PrefetchDuringKernel = kpf != 0; for (int s = 0; s + m <= n; s += m) panel.Add(data, 0, m); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, (double)(n / m * m) * cols * (cols + 1) / 2, dispatch));
-                }
+                var panel = new SufficientStatistics.Panel(d, k);
+                cases.Add(($"panel {shape} ({dispatch})", () => { panel.Add(data, 0, n); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, work, dispatch));
+            }
+            if (Matches("cached", only))
+            {
+                // The same rows as the panel case, from the first 1024 rows again and again (in L2): the cost of reading memory is the difference.
+                var panel = new SufficientStatistics.Panel(d, k);
+                int m = Math.Min(n, 1024);
+                cases.Add(($"cached {shape} ({dispatch})", () => { for (int s = 0; s + m <= n; s += m) panel.Add(data, 0, m); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, (double)(n / m * m) * cols * (cols + 1) / 2, dispatch));
             }
             if (Matches("kernel", only))
             {
-                int m = panelRows[0];
+                int m = SufficientStatistics.PanelRows;
                 var rng = new Random(3);
                 var z = new double[m * ld];
                 for (int i = 0; i < z.Length; i++) z[i] = rng.NextDouble() - 0.5;

@@ -115,7 +115,7 @@ internal static class Kernels
     /// <para>The outer-product form of a GEMM micro-kernel: for each row t, a strip of consecutive columns
     /// zₜ[i₀ … i₀+16) is loaded as vectors and multiplied by zₜⱼ broadcast for a few columns j, into a tile of G
     /// held in registers (16 × 12 with 512-bit vectors: 24 accumulators, two loads and twelve broadcasts per
-    /// 24 fused multiply-adds; 8 × 4 with 256-bit vectors). There is no horizontal sum and no transposition:
+    /// 24 fused multiply-adds; 8 × 6 with 256-bit vectors, 12 accumulators of the 16 registers AVX2 has). There is no horizontal sum and no transposition:
     /// the rows are used as they lie in memory. With 512-bit vectors the 16 × 16 blocks on the diagonal (the whole
     /// matrix for 16 columns or fewer) take a triangle kernel instead, which skips the 8 × 8 quarter below the
     /// diagonal: 16 fused multiply-adds a row for 12 columns (d = 10 with y and the 1) where a 16 × 12 tile makes 24.</para>
