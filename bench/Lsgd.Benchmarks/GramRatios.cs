@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Lsgd.Data;
 using Lsgd.LinearAlgebra;
@@ -25,8 +24,6 @@ namespace Lsgd.Benchmarks;
 /// </remarks>
 public static class GramRatios
 {
-    private const int Steps = 2_000_000, Chains = 12;
-
     public static void Run(string[] args)
     {
         int[] ds = List(args, "--d", [100, 768]), widths = List(args, "--bits", [512, 256]);
@@ -39,7 +36,7 @@ public static class GramRatios
         var cases = new List<(string Name, Action Run, double Work, int Bits)>();
         double sink = 0;
         foreach (int bits in widths.Append(dispatch).Distinct())
-            cases.Add(($"FMA peak {bits}", bits == 512 ? () => sink += Chains512(1.0) : () => sink += Chains256(1.0), (double)Steps * Chains * bits / 64, bits));
+            cases.Add(($"FMA peak {bits}", bits == 512 ? () => sink += KernelRatios.Chains512(1.0) : () => sink += KernelRatios.Chains256(1.0), (double)KernelRatios.Steps * KernelRatios.Chains * bits / 64, bits));
         foreach (int d in ds)
         {
             bool single = args.Contains("--f32") || (!args.Contains("--f64") && d > 128);
@@ -118,39 +115,5 @@ public static class GramRatios
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? [.. args[i + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : fallback;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static double Chains512(double seed)
-    {
-        var m = Vector512.Create(0.999999999);
-        var a = Vector512.Create(1e-9);
-        Vector512<double> c0 = Vector512.Create(seed), c1 = c0 + a, c2 = c1 + a, c3 = c2 + a, c4 = c3 + a, c5 = c4 + a;
-        Vector512<double> c6 = c5 + a, c7 = c6 + a, c8 = c7 + a, c9 = c8 + a, c10 = c9 + a, c11 = c10 + a;
-        for (int i = 0; i < Steps; i++)
-        {
-            c0 = Vector512.FusedMultiplyAdd(c0, m, a); c1 = Vector512.FusedMultiplyAdd(c1, m, a); c2 = Vector512.FusedMultiplyAdd(c2, m, a);
-            c3 = Vector512.FusedMultiplyAdd(c3, m, a); c4 = Vector512.FusedMultiplyAdd(c4, m, a); c5 = Vector512.FusedMultiplyAdd(c5, m, a);
-            c6 = Vector512.FusedMultiplyAdd(c6, m, a); c7 = Vector512.FusedMultiplyAdd(c7, m, a); c8 = Vector512.FusedMultiplyAdd(c8, m, a);
-            c9 = Vector512.FusedMultiplyAdd(c9, m, a); c10 = Vector512.FusedMultiplyAdd(c10, m, a); c11 = Vector512.FusedMultiplyAdd(c11, m, a);
-        }
-        return Vector512.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static double Chains256(double seed)
-    {
-        var m = Vector256.Create(0.999999999);
-        var a = Vector256.Create(1e-9);
-        Vector256<double> c0 = Vector256.Create(seed), c1 = c0 + a, c2 = c1 + a, c3 = c2 + a, c4 = c3 + a, c5 = c4 + a;
-        Vector256<double> c6 = c5 + a, c7 = c6 + a, c8 = c7 + a, c9 = c8 + a, c10 = c9 + a, c11 = c10 + a;
-        for (int i = 0; i < Steps; i++)
-        {
-            c0 = Vector256.FusedMultiplyAdd(c0, m, a); c1 = Vector256.FusedMultiplyAdd(c1, m, a); c2 = Vector256.FusedMultiplyAdd(c2, m, a);
-            c3 = Vector256.FusedMultiplyAdd(c3, m, a); c4 = Vector256.FusedMultiplyAdd(c4, m, a); c5 = Vector256.FusedMultiplyAdd(c5, m, a);
-            c6 = Vector256.FusedMultiplyAdd(c6, m, a); c7 = Vector256.FusedMultiplyAdd(c7, m, a); c8 = Vector256.FusedMultiplyAdd(c8, m, a);
-            c9 = Vector256.FusedMultiplyAdd(c9, m, a); c10 = Vector256.FusedMultiplyAdd(c10, m, a); c11 = Vector256.FusedMultiplyAdd(c11, m, a);
-        }
-        return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
     }
 }

@@ -23,7 +23,7 @@ namespace Lsgd.Benchmarks;
 /// </remarks>
 public static class KernelRatios
 {
-    private const int Steps = 2_000_000, Chains = 12;
+    internal const int Steps = 2_000_000, Chains = 12;
 
     public static void Run(string[] args)
     {
@@ -164,7 +164,7 @@ public static class KernelRatios
     private static double ReadOnly(Dataset data) => TensorPrimitives.Sum(data.X) + TensorPrimitives.Sum(data.Y);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static double Chains512(double seed)
+    internal static double Chains512(double seed)
     {
         var m = Vector512.Create(0.999999999);
         var a = Vector512.Create(1e-9);
@@ -181,7 +181,7 @@ public static class KernelRatios
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static double Chains256(double seed)
+    internal static double Chains256(double seed)
     {
         var m = Vector256.Create(0.999999999);
         var a = Vector256.Create(1e-9);
