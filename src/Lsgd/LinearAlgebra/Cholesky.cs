@@ -99,8 +99,20 @@ internal sealed class Cholesky
     /// Solves A xₖ = bₖ in place for <paramref name="count"/> right-hand sides, bₖ the n values from k·<paramref name="stride"/>:
     /// each row of L is read once for all of them. The same solves as <see cref="Solve(Span{double})"/> one by one, to rounding.
     /// </summary>
-    public void Solve(Span<double> b, int count, int stride)
+    public void Solve(Span<double> b, int count, int stride) => Solve(b, count, stride, MultiVectorKernels.DefaultBits);
+
+    /// <summary>
+    /// As <see cref="Solve(Span{double}, int, int)"/> on <paramref name="bits"/>-bit lanes (512, 256 or 0, for tests): from
+    /// <see cref="TriangularPanels.MinimumCount"/> right-hand sides on, blocked (<see cref="TriangularPanels"/>), else row by row.
+    /// </summary>
+    internal void Solve(Span<double> b, int count, int stride, int bits)
     {
+        CheckBlock(b, count, stride);
+        if (count >= TriangularPanels.MinimumCount(bits) && Order >= 16)
+        {
+            TriangularPanels.Solve(_l, Order, b, count, stride, bits);
+            return;
+        }
         SolveLower(b, count, stride);
         SolveUpper(b, count, stride);
     }

@@ -44,6 +44,38 @@ public class FactorizationTest
         for (int i = 0; i < p; i++) Assert.Equal(av[i], v[i], 1e-9 * Math.Max(1, Math.Abs(av[i])));
     }
 
+    [Theory]
+    [InlineData(512, 16, 8)]
+    [InlineData(512, 37, 20)]
+    [InlineData(512, 101, 25)]
+    [InlineData(512, 40, 48)]
+    [InlineData(256, 16, 4)]
+    [InlineData(256, 37, 20)]
+    [InlineData(256, 101, 13)]
+    [InlineData(0, 37, 20)]
+    public void CholeskySolvesManyRightHandSidesAsOneByOne(int bits, int p, int count)
+    {
+        // The blocked solve (TriangularPanels: 8 or 4 rows of the factor a tile, full and partial blocks, padded
+        // column groups) against the row-by-row one, right-hand sides at a stride wider than the order.
+        if (bits == 512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) bits = 256;
+        if (bits == 256 && !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) bits = 0;
+        var (a, _) = Gram(p + 10, p, seed: 3 * p + count, spread: 10);
+        var chol = Cholesky.Factor((double[])a.Clone(), p)!;
+        int stride = p + 3;
+        var rng = new Random(count);
+        var b = new double[count * stride];
+        for (int i = 0; i < b.Length; i++) b[i] = TestData.Gaussian(rng);
+        var expected = (double[])b.Clone();
+        for (int k = 0; k < count; k++) chol.Solve(expected.AsSpan(k * stride, p));
+        chol.Solve(b, count, stride, bits);
+        for (int k = 0; k < count; k++)
+        {
+            double scale = expected.AsSpan(k * stride, p).ToArray().Max(Math.Abs);
+            for (int i = 0; i < p; i++) Assert.Equal(expected[k * stride + i], b[k * stride + i], 1e-11 * scale);
+            for (int i = p; i < stride; i++) Assert.Equal(expected[k * stride + i], b[k * stride + i]);   // the gaps untouched
+        }
+    }
+
     [Fact]
     public void CholeskyNamesTheColumnThatDependsOnTheOnesBefore()
     {
