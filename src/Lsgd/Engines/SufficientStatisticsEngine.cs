@@ -84,12 +84,7 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
         double loss = 0;
         // v = Sxx w for every output, row by row of Sxx (read once, as in HessianVector; the same dot products).
         var all = _scratch.AsSpan();
-        Span<double> sums = k <= 64 ? stackalloc double[k] : new double[k];
-        for (int i = 0; i < d; i++)
-        {
-            MultiVectorKernels.Dots(_sxx.AsSpan(i * d, d), theta, bs, k, sums);
-            for (int o = 0; o < k; o++) all[o * d + i] = sums[o];
-        }
+        Products(theta, all, d);
         for (int o = 0; o < k; o++)
         {
             var w = theta.Slice(o * bs, d);
@@ -122,12 +117,7 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
         double n = _s.WeightSum;
         // Row by row of Sxx, every output's product while the row is in L1 (four outputs a load): Sxx is read once, not
         // once per output (a head of 20 outputs on 768 features reads 4.7 MB instead of 94 MB a step).
-        Span<double> sums = k <= 64 ? stackalloc double[k] : new double[k];
-        for (int i = 0; i < d; i++)
-        {
-            MultiVectorKernels.Dots(_sxx.AsSpan(i * d, d), v, bs, k, sums);
-            for (int o = 0; o < k; o++) result[o * bs + i] = sums[o];
-        }
+        Products(v, result, bs);
         for (int o = 0; o < k; o++)
         {
             var vw = v.Slice(o * bs, d);
@@ -139,6 +129,34 @@ public sealed class SufficientStatisticsEngine : IGradientEngine
                 TensorPrimitives.MultiplyAdd(_s.FeatureMeans, n * s, rw, rw);
                 result[o * bs + d] = n * s;
             }
+        }
+    }
+
+    /// <summary>
+    /// into[o·<paramref name="stride"/> + i] = (Sxx w_o)ᵢ for every output o, w_o the first d values of θ's block o: Sxx is
+    /// read once for all outputs, by the blocked product from as many outputs as a register tile takes
+    /// (<see cref="TriangularPanels.Multiply"/>), else row by row of Sxx, every output's dot product while the row is in L1.
+    /// </summary>
+    private void Products(ReadOnlySpan<double> theta, Span<double> into, int stride)
+    {
+        int d = Layout.Features, k = Layout.Outputs, bs = Layout.BlockSize, bits = MultiVectorKernels.DefaultBits;
+        if (k >= TriangularPanels.MinimumCount(bits) && d >= 16)
+        {
+            if (stride == bs)
+                TriangularPanels.Multiply(_sxx, d, theta, k, bs, into, bits);
+            else
+            {
+                var packed = new double[k * bs];
+                TriangularPanels.Multiply(_sxx, d, theta, k, bs, packed, bits);
+                for (int o = 0; o < k; o++) packed.AsSpan(o * bs, d).CopyTo(into.Slice(o * stride, d));
+            }
+            return;
+        }
+        Span<double> sums = k <= 64 ? stackalloc double[k] : new double[k];
+        for (int i = 0; i < d; i++)
+        {
+            MultiVectorKernels.Dots(_sxx.AsSpan(i * d, d), theta, bs, k, sums);
+            for (int o = 0; o < k; o++) into[o * stride + i] = sums[o];
         }
     }
 

@@ -76,6 +76,36 @@ public class FactorizationTest
         }
     }
 
+    [Theory]
+    [InlineData(512, 16, 8)]
+    [InlineData(512, 37, 20)]
+    [InlineData(256, 37, 20)]
+    [InlineData(256, 19, 4)]
+    public void PanelProductIsTheMatrixTimesEachVector(int bits, int p, int count)
+    {
+        // TriangularPanels.Multiply (the statistics engine's Sxx·θ for every output): full and partial row blocks.
+        if (bits == 512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) bits = 256;
+        if (bits == 256 && !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) return;
+        var (a, _) = Gram(p + 10, p, seed: p + count);
+        int stride = p + 2;
+        var rng = new Random(p);
+        var x = new double[count * stride];
+        for (int i = 0; i < x.Length; i++) x[i] = TestData.Gaussian(rng);
+        var result = new double[count * stride];
+        TriangularPanels.Multiply(a, p, x, count, stride, result, bits);
+        for (int k = 0; k < count; k++)
+            for (int i = 0; i < p; i++)
+            {
+                double expected = 0, size = 0;
+                for (int j = 0; j < p; j++)
+                {
+                    expected += a[i * p + j] * x[k * stride + j];
+                    size += Math.Abs(a[i * p + j] * x[k * stride + j]);
+                }
+                Assert.Equal(expected, result[k * stride + i], 1e-14 * size);
+            }
+    }
+
     [Fact]
     public void CholeskyNamesTheColumnThatDependsOnTheOnesBefore()
     {
