@@ -233,6 +233,44 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
     private void InverseHessian(Span<double> w, int outputs, SolveMany solve)
     {
         int d = _layout.Features, bs = _layout.BlockSize;
+        // The same vector (or its negative) comes back within a step: conjugate gradient preconditions r = −∇J, then its
+        // stopping rule bounds the gap at ∇J, and a confirmation recomputes ∇J, preconditions it and bounds the gap there
+        // again. The solve is linear and rounds symmetrically (round to nearest), so H⁻¹(−v) is exactly −H⁻¹v: the last
+        // solve is kept and given back for those, the same numbers without the two triangular sweeps over the factor.
+        int length = outputs * bs;
+        var last = _last;
+        if (last is not null && last.Solve == solve && last.Input.Length == length && Same(last.Input, w[..length]) is var sign and not 0)
+        {
+            for (int i = 0; i < length; i++) w[i] = sign * last.Output[i];
+            return;
+        }
+        var input = length >= MinimumKept ? w[..length].ToArray() : null;
+        Solve(w, outputs, solve);
+        if (input is not null)
+            _last = new Kept(solve, input, w[..length].ToArray());
+    }
+
+    /// <summary>Values of the smallest block of vectors whose solve is kept for a repeat (below, solving again costs little).</summary>
+    private const int MinimumKept = 256;
+
+    /// <summary>The last solve: which, of what, and its result.</summary>
+    private sealed record Kept(SolveMany Solve, double[] Input, double[] Output);
+
+    private Kept? _last;
+
+    /// <summary>1 when b equals a value for value, −1 when it equals −a, else 0.</summary>
+    private static int Same(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        if (a.SequenceEqual(b)) return 1;
+        for (int i = 0; i < a.Length; i++)
+            if (a[i] != -b[i]) return 0;
+        return -1;
+    }
+
+    /// <summary>w ← H⁻¹ w for the first <paramref name="outputs"/> blocks of w (see <see cref="InverseHessian"/>).</summary>
+    private void Solve(Span<double> w, int outputs, SolveMany solve)
+    {
+        int d = _layout.Features, bs = _layout.BlockSize;
         for (int o = 0; o < outputs; o++)
         {
             var z = w.Slice(o * bs, d);
