@@ -177,7 +177,7 @@ public sealed class SufficientStatistics
     /// the exact solver's QR gives from the rows.
     /// </summary>
     internal double[] SolveNormalEquations(bool fitIntercept, out double[] inverse, out double conditionNumber) =>
-        SolveNormalEquations(fitIntercept, out inverse, out conditionNumber, out _);
+        SolveNormalEquations(fitIntercept, out inverse, out conditionNumber, out _, out _);
 
     /// <summary>
     /// As <see cref="SolveNormalEquations(bool, out double[], out double)"/>, also returning the whole unscaled
@@ -185,7 +185,12 @@ public sealed class SufficientStatistics
     /// wⱼ = L⁻¹eⱼ/sⱼ and v = L⁻¹S⁻¹x̄, [(DᵀD)⁻¹]ᵢⱼ = wᵢ·wⱼ, the intercept's covariance with weight j is −v·wⱼ and its
     /// variance 1/n + v·v. The inverse is formed once from the factor (<see cref="Cholesky.Inverse"/>), shared by every output.
     /// </summary>
-    internal double[] SolveNormalEquations(bool fitIntercept, out double[] inverse, out double conditionNumber, out double[] covariance)
+    /// <param name="fitIntercept">Whether θ carries an intercept (Sxx centred) or not (Σxxᵀ).</param>
+    /// <param name="inverse">[(DᵀD)⁻¹]ⱼⱼ per weight, the intercept's last.</param>
+    /// <param name="conditionNumber">√κ of the correlation-scaled matrix, the design's condition number.</param>
+    /// <param name="covariance">(DᵀD)⁻¹, p × p.</param>
+    /// <param name="factor">The Cholesky factor of the correlation-scaled matrix (unit diagonal), for a certificate of the same fit to share.</param>
+    internal double[] SolveNormalEquations(bool fitIntercept, out double[] inverse, out double conditionNumber, out double[] covariance, out Cholesky factor)
     {
         int d = Features, k = Outputs;
         double n = WeightSum;
@@ -254,6 +259,7 @@ public sealed class SufficientStatistics
         }
         // LLᵀ is the scaled Gram matrix of the centred design, so its condition number is the design's.
         conditionNumber = chol.ConditionNumber();
+        factor = chol;
         return theta;
     }
 

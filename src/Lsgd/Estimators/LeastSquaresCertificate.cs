@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using Lsgd.Data;
 using Lsgd.Models;
+using Lsgd.Solvers;
 using Lsgd.Training;
 
 namespace Lsgd.Estimators;
@@ -103,8 +104,14 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
     /// <param name="optimalLoss">J* (under the scaling), when the exact unpenalised optimum is known.</param>
     /// <param name="what">Where J* or the statistics come from, for <see cref="Source"/>.</param>
     /// <param name="why">Why no certificate could be built.</param>
+    /// <param name="shared">
+    /// The exact solution of the same training statistics when it came from them (<see cref="ExactSolution.ScaledFactor"/>):
+    /// unpenalised, its correlation-scaled matrix is the scaled A here (shifting and scaling the features changes neither),
+    /// so its factor and condition number are taken instead of a second factorisation and power iteration. It may differ from
+    /// this A's own factor by rounding, as any factor does (the bound is exact to about κ·ε either way).
+    /// </param>
     public static LeastSquaresCertificate? Create(SufficientStatistics posed, bool fitIntercept, LossScaling scaling, Penalty penalty,
-        double? optimalLoss, string what, out string? why)
+        double? optimalLoss, string what, out string? why, ExactSolution? shared = null)
     {
         int d = posed.Features;
         double n = posed.WeightSum;
@@ -131,10 +138,18 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++)
                 scaled[i * d + j] = a[i * d + j] / (scale[i] * scale[j]);
-        var copy = (double[])scaled.Clone();
-        var factor = constant ? null : LinearAlgebra.Cholesky.Factor(scaled, d);
-        double scaledCondition = factor is null ? double.PositiveInfinity
-            : Math.Pow(LinearAlgebra.ConditionEstimate.FromGram(d, w => Multiply(copy, d, w), w => factor.Solve(w)), 2);
+        var copy = scaled;
+        LinearAlgebra.Cholesky? factor;
+        double scaledCondition;
+        if (!constant && penalty.IsNone && shared?.ScaledFactor is { } known && known.Order == d && double.IsFinite(shared.ConditionNumber))
+            (factor, scaledCondition) = (known, shared.ConditionNumber * shared.ConditionNumber);
+        else
+        {
+            copy = (double[])scaled.Clone();
+            factor = constant ? null : LinearAlgebra.Cholesky.Factor(scaled, d);
+            scaledCondition = factor is null ? double.PositiveInfinity
+                : Math.Pow(LinearAlgebra.ConditionEstimate.FromGram(d, w => Multiply(copy, d, w), w => factor.Solve(w)), 2);
+        }
         SolveMany? solve = factor is not null && scaledCondition <= MaxCondition ? factor.Solve : null;
         SolveMany? bound = solve;
         int rank = d;

@@ -211,7 +211,7 @@ public sealed class LinearRegressor
         LeastSquaresObjective? validationObjective = validation is null ? null
             : new LeastSquaresObjective(new InMemoryEngine(standardizer?.Transform(validation) ?? validation, o.FitIntercept, o.MaxThreads), scaling, o.Penalty);
         double? optimalLoss = reference is null ? null : factor * reference.ResidualSumOfSquares.Sum();
-        var certificate = LeastSquaresCertificate.Create(posed, o.FitIntercept, scaling, o.Penalty, optimalLoss, referenceSource, out string? noCertificate);
+        var certificate = LeastSquaresCertificate.Create(posed, o.FitIntercept, scaling, o.Penalty, optimalLoss, referenceSource, out string? noCertificate, reference);
         if (certificate is null)
             skipped = skipped is null ? noCertificate : skipped + "; " + noCertificate;
 

@@ -442,7 +442,7 @@ public static class ExactLeastSquares
         double total = statistics.WeightSum;
         if (n < layout.BlockSize)
             Throw.Data($"The data has {Throw.Plural(n, "row")} but the model has {Throw.Plural(layout.BlockSize, "parameter")}: at least {layout.BlockSize} rows are needed.");
-        var theta = statistics.SolveNormalEquations(fitIntercept, out var inverse, out double condition, out var covariance);
+        var theta = statistics.SolveNormalEquations(fitIntercept, out var inverse, out double condition, out var covariance, out var factor);
         var sse = new double[k];
         var r2 = new double[k];
         for (int o = 0; o < k; o++)
@@ -465,6 +465,7 @@ public static class ExactLeastSquares
         return new ExactSolution(model, se, seB, sse, r2, dof, condition, 0)
         {
             UnscaledVariances = inverse, UnscaledCovariance = covariance, UncentredConditionNumber = DesignCondition.Uncentred(statistics, fitIntercept),
+            ScaledFactor = factor,
         };
     }
 

@@ -85,6 +85,14 @@ public sealed class ExactSolution
     /// </summary>
     internal double[]? UnscaledCovariance { get; init; }
 
+    /// <summary>
+    /// From sufficient statistics, the Cholesky factor of their correlation-scaled matrix (unit diagonal; centred with an
+    /// intercept), whose condition number is <see cref="ConditionNumber"/>²: the matrix an optimality certificate of a fit
+    /// of the same statistics factors too, unpenalised, whatever the features' shifts and scales, so it shares this one
+    /// (the least-squares certificate). Null from QR.
+    /// </summary>
+    internal LinearAlgebra.Cholesky? ScaledFactor { get; init; }
+
     /// <summary>Passes the solver made over the rows (means, factor, refinement; the statistics of a stream not included), 0 from statistics.</summary>
     internal int RowPasses { get; init; }
 

@@ -1,4 +1,5 @@
 using Lsgd.Data;
+using Lsgd.Engines;
 using Lsgd.Estimators;
 using Lsgd.Models;
 using Lsgd.Optimizers;
@@ -247,6 +248,39 @@ public class CertificateTest
         Assert.True(fit.Converged, fit.NotConvergedReason);
         Assert.NotNull(fit.Exact);
         Assert.True(fit.Optimality!.RelativeCoefficientDistance < 1e-4);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void CertificateSharingTheExactSolutionsFactorBoundsAsItsOwn(bool fitIntercept)
+    {
+        // Standardised statistics (shifted and scaled features) have the exact solution's correlation-scaled matrix: the
+        // certificate takes its factor and condition number instead of its own, and bounds the gap as its own would.
+        var data = IllConditioned();
+        var statistics = SufficientStatistics.Compute(data);
+        var exact = ExactLeastSquares.FromStatistics(statistics, fitIntercept);
+        Assert.NotNull(exact.ScaledFactor);
+        var standardizer = statistics.ToStandardizer(center: fitIntercept);
+        var posed = statistics.Standardized(standardizer);
+        double optimal = exact.ResidualSumOfSquares.Sum() / statistics.WeightSum;
+        var own = LeastSquaresCertificate.Create(posed, fitIntercept, LossScaling.Mean, Penalty.None, optimal, "own", out _)!;
+        var shared = LeastSquaresCertificate.Create(posed, fitIntercept, LossScaling.Mean, Penalty.None, optimal, "shared", out _, exact)!;
+        Assert.Equal(own.Condition, shared.Condition, 1e-6 * own.Condition);
+        var layout = new ParameterLayout(data.Features, 1, fitIntercept);
+        var objective = new LeastSquaresObjective(new SufficientStatisticsEngine(posed, fitIntercept), LossScaling.Mean, Penalty.None);
+        var star = standardizer.ToStandardizedUnits(exact.Model.Parameters, layout);
+        var rng = new Random(3);
+        foreach (double step in new[] { 1e-1, 1e-4, 1e-7 })
+        {
+            var theta = star.Select(v => v + step * (rng.NextDouble() - 0.5)).ToArray();
+            var gradient = new double[theta.Length];
+            double loss = objective.Evaluate(theta, gradient);
+            double a = own.AbsoluteGapBound(theta, gradient), b = shared.AbsoluteGapBound(theta, gradient);
+            Assert.True(a > 0);
+            Assert.Equal(1, b / a, 1e-8);
+            Assert.Equal(1, (loss - objective.Evaluate(star, new double[theta.Length])) / a, 1e-3 + 1e-12 / (step * step));
+        }
     }
 
     /// <summary>

@@ -146,7 +146,7 @@ public class MultiVectorKernelsTest
         // Several outputs and an intercept: θ and (DᵀD)⁻¹ from the shared solves against the per-output, per-column formulas they replace.
         var (data, _) = TestData.Random(400, 12, 5, seed: 9, noise: 0.5);
         var statistics = SufficientStatistics.Compute(data);
-        var theta = statistics.SolveNormalEquations(true, out var inverse, out _, out var covariance);
+        var theta = statistics.SolveNormalEquations(true, out var inverse, out _, out var covariance, out _);
         int d = statistics.Features, k = statistics.Outputs, bs = d + 1;
         var scale = new double[d];
         var a = new double[d * d];
