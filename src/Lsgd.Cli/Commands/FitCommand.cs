@@ -164,6 +164,7 @@ internal static class FitCommand
                 else
                     fit = Run(context, options, input);
                 runSeconds[r] = fitClock.Elapsed.TotalSeconds;
+                StageTimes.Mark($"fit-{r + 1}-end");   // LSGD_STAGES: the rest of this fit, and where one fit ends
             }
             double fitSeconds = Median(runSeconds);
             if (sharded is not null)
