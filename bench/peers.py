@@ -6,7 +6,9 @@ may be another interpreter without them):
 
     apt-get update && apt-get install -y python3-numpy python3-sklearn python3-threadpoolctl libopenblas0-pthread
     apt-get install -y python3-torch            # optional: adds a hand-written PyTorch mini-batch SGD loop
-    dotnet build src/Lsgd.Cli -c Release        # the lsgd rows use the built Lsgd.Cli.dll
+    dotnet build src/Lsgd.Cli -c Release        # the lsgd rows use the built Lsgd.Cli.dll (IL: JIT-compiled)
+    /usr/bin/python3 bench/peers.py --lsgd-published   # ... or publish it first and use the ReadyToRun code the
+                                                # installed `lsgd` tool runs (docs/STARTUP.md); with any mode below
     /usr/bin/python3 bench/peers.py             # n = 1 000 000, d = 100; --help for options
     /usr/bin/python3 bench/peers.py --exact     # only the exact solvers: lsgd --method exact, lstsq, Ridge(cholesky)
     /usr/bin/python3 bench/peers.py --machine-run [--lsgd-dll-before OLD/Lsgd.Cli.dll]
@@ -86,7 +88,11 @@ def parse_args():
     p.add_argument("--seed", type=int, default=20240601)
     p.add_argument("--slow", type=float, default=10.0,
                    help="a peer whose first run takes at least this many seconds is run once (default 10)")
-    p.add_argument("--lsgd-dll", default=DEFAULT_DLL, help="path to the built Lsgd.Cli.dll")
+    p.add_argument("--lsgd-dll", default=DEFAULT_DLL, help="path to the built Lsgd.Cli.dll (default: the build output, "
+                                                        "JIT-compiled; --lsgd-published for the tool's ReadyToRun code)")
+    p.add_argument("--lsgd-published", action="store_true",
+                   help="first `dotnet publish src/Lsgd.Cli -c Release -r <this platform>` (ReadyToRun: the code the installed "
+                        "`lsgd` tool runs, docs/STARTUP.md) and measure that Lsgd.Cli.dll instead of the build output")
     p.add_argument("--lsgd-methods", default="auto,cg,gd", help="comma-separated --method values (default auto,cg,gd)")
     p.add_argument("--lsgd-args", default="", help="extra arguments for every lsgd fit (one string, split on spaces)")
     p.add_argument("--lsgd-timeout", type=float, default=600, help="seconds before an lsgd run is abandoned")
@@ -628,8 +634,27 @@ def exact_main(args):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def publish_lsgd():
+    """`dotnet publish` of the CLI for this platform (ReadyToRun, as the tool package holds it, docs/STARTUP.md) into
+    the SDK's publish folder; returns its Lsgd.Cli.dll. The build output (`dotnet build`) is IL only: every method of a
+    first fit is JIT-compiled there, so its first fits and whole processes are slower than the installed tool's."""
+    machine = platform.machine().lower()
+    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(machine)
+    system = {"Linux": "linux", "Darwin": "osx", "Windows": "win"}.get(platform.system())
+    if arch is None or system is None:
+        raise SystemExit("--lsgd-published: no runtime identifier for {} {}".format(platform.system(), machine))
+    rid = "{}-{}".format(system, arch)
+    folder = os.path.join(REPO, "src", "Lsgd.Cli", "bin", "Release", "net10.0", rid, "publish")
+    print("publishing src/Lsgd.Cli for {} (ReadyToRun) into {}".format(rid, folder), flush=True)
+    subprocess.run(["dotnet", "publish", os.path.join(REPO, "src", "Lsgd.Cli"), "-c", "Release", "-r", rid, "-o", folder],
+                   check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(folder, "Lsgd.Cli.dll")
+
+
 def main():
     args = parse_args()
+    if args.lsgd_published:
+        args.lsgd_dll = publish_lsgd()
     if args.machine_run:
         return machine_main(args)
     if args.head:
