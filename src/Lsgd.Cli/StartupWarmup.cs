@@ -21,8 +21,8 @@ namespace Lsgd.Cli;
 /// <c>TieredCompilationQuickJitForLoops</c> is off; a precompiled one is only bound), and TensorPrimitives called on
 /// small local arrays. It never writes, never touches the command's data or state, and so cannot change a result; every
 /// error is swallowed and counted. <c>LSGD_WARMUP=0</c> turns it off; <c>LSGD_WARMUP_DEBUG</c> (set to anything) has
-/// the process write one line at its end to standard error, <c>lsgd-warmup …</c>: what was compiled, how long it took,
-/// and the failures.
+/// the process write one line at its end to standard error, <c>lsgd-warmup …</c>: what was compiled, how long it took
+/// (wall and the thread's CPU seconds), and the failures.
 /// </remarks>
 internal static class StartupWarmup
 {
@@ -31,6 +31,7 @@ internal static class StartupWarmup
     private static readonly List<string> Timings = [];
     private static int _prepared;
     private static long _startTicks, _endTicks;
+    private static double _cpuSeconds = double.NaN;
 
     /// <summary>What the warm-up knows of the fit from the command line and the .npy headers.</summary>
     /// <param name="Single">float32 features (<c>--float32</c>, or a float32 X.npy).</param>
@@ -64,6 +65,7 @@ internal static class StartupWarmup
     internal static void Run(string[] args)
     {
         _startTicks = Stopwatch.GetTimestamp();
+        double cpu = ThreadCpuSeconds();
         try
         {
             Warm(ShapeOf(args), VectorBits);
@@ -73,6 +75,25 @@ internal static class StartupWarmup
             Fail("run", e);
         }
         _endTicks = Stopwatch.GetTimestamp();
+        _cpuSeconds = ThreadCpuSeconds() - cpu;
+    }
+
+    /// <summary>
+    /// This thread's CPU seconds so far where Linux says (<c>/proc/thread-self/stat</c>: user and system time, in the
+    /// kernel's 1/100 s ticks), else NaN: for the debug line only.
+    /// </summary>
+    private static double ThreadCpuSeconds()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/thread-self/stat");
+            string[] fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');   // from field 3 (state) on
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException or OverflowException)
+        {
+            return double.NaN;
+        }
     }
 
     /// <summary>Compiles the kernels of <paramref name="shape"/> for <paramref name="bits"/>-bit vectors (the tests try every width).</summary>
@@ -101,10 +122,10 @@ internal static class StartupWarmup
         environment ??= Environment.GetEnvironmentVariable;
         if (environment("LSGD_WARMUP_DEBUG") is not { Length: > 0 }) return null;
         lock (Gate)
-            return string.Format(CultureInfo.InvariantCulture, 
-                "lsgd-warmup prepared={0} wall={1:F4} failed={2}{3} ms: {4}",
+            return string.Format(CultureInfo.InvariantCulture,
+                "lsgd-warmup prepared={0} wall={1:F4} cpu={5:F4} failed={2}{3} ms: {4}",
                 _prepared, _endTicks == 0 ? double.NaN : Stopwatch.GetElapsedTime(_startTicks, _endTicks).TotalSeconds,
-                Failures.Count, Failures.Count == 0 ? "" : " (" + string.Join("; ", Failures) + ")", string.Join(' ', Timings));
+                Failures.Count, Failures.Count == 0 ? "" : " (" + string.Join("; ", Failures) + ")", string.Join(' ', Timings), _cpuSeconds);
     }
 
     /// <summary>Failures so far (tests).</summary>
@@ -113,8 +134,9 @@ internal static class StartupWarmup
         lock (Gate) return [.. Failures];
     }
 
-    /// <summary>Whether the first command word is <c>fit</c> (options before it skipped).</summary>
-    internal static bool IsFit(string[] args) => args.FirstOrDefault(a => !a.StartsWith('-')) == "fit";
+    /// <summary>Whether the first command word is <c>fit</c> (options before it skipped), and no help is asked for.</summary>
+    internal static bool IsFit(string[] args) =>
+        args.FirstOrDefault(a => !a.StartsWith('-')) == "fit" && !args.Any(a => a is "--help" or "-h" or "-?" or "/?" or "/h");
 
     /// <summary>The vector width Lsgd's kernels dispatch on: 512 where the JIT accelerates 512-bit vectors, else 256 or 0.</summary>
     internal static int VectorBits =>

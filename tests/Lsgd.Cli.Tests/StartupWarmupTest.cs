@@ -56,6 +56,7 @@ public class StartupWarmupTest
         Assert.False(StartupWarmup.IsFit(["demo"]));
         Assert.False(StartupWarmup.IsFit(["predict", "fit"]));
         Assert.False(StartupWarmup.IsFit([]));
+        Assert.False(StartupWarmup.IsFit(["fit", "--help"]));
         Assert.Null(StartupWarmup.Start(["demo", "--json"], _ => null));
         Assert.Null(StartupWarmup.Start(["fit", "data.csv"], name => name == "LSGD_WARMUP" ? "0" : null));
     }
