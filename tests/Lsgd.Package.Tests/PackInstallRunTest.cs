@@ -85,6 +85,19 @@ public sealed class PackInstallRunTest : IDisposable
                 $"Lsgd methods JIT-compiled by `lsgd demo`: {withAvx2} with AVX2, {withoutAvx2} without; an image compiled for x86-64-v3 is rejected without AVX2");
         }
 
+        // `lsgd fit` starts a warm-up thread that compiles the fit's kernels while the data load (docs/STARTUP.md): it must
+        // not change the report (timings aside), write anything, or fail; LSGD_WARMUP_DEBUG says what it did.
+        string xNpy = Path.Combine(_temp.Path, "X.npy"), yNpy = Path.Combine(_temp.Path, "y.npy");
+        WriteNpy(xNpy, 300, 3, (i, j) => Math.Sin(i * 0.37 + j * 1.3) + j);
+        WriteNpy(yNpy, 300, 1, (i, _) => 2 * Math.Sin(i * 0.37) - Math.Sin(i * 0.37 + 1.3) + 0.5 * Math.Sin(i * 0.37 + 2.6) + 3 + 0.01 * Math.Cos(i));
+        string[] fit = ["fit", "--features", xNpy, "--targets", yNpy, "--json"];
+        string warmed = Run(lsgd, _temp.Path, null, out string warmedError, fit);
+        string cold = Run(lsgd, _temp.Path, new Dictionary<string, string> { ["LSGD_WARMUP"] = "0" }, out _, fit);
+        Run(lsgd, _temp.Path, new Dictionary<string, string> { ["LSGD_WARMUP_DEBUG"] = "1" }, out string debug, fit);
+        Assert.Equal(WithoutTimings(cold), WithoutTimings(warmed));
+        Assert.Equal("", warmedError);
+        Assert.Matches(@"^lsgd-warmup prepared=[1-9][0-9]* wall=\S+ cpu=\S+ failed=0 ", debug.Trim());
+
         // The libraries: a console app with package references only, fitting y = 2 x1 − 3 x2 + 1 from a CSV.
         string app = Directory.CreateDirectory(Path.Combine(_temp.Path, "app")).FullName;
         File.WriteAllText(Path.Combine(app, "App.csproj"), AppProject());
@@ -218,6 +231,32 @@ public sealed class PackInstallRunTest : IDisposable
         return File.ReadLines(summary).Count(line => line.Contains("JIT compiled Lsgd.", StringComparison.Ordinal));
     }
 
+    /// <summary>Writes an n × d float64 .npy file (version 1.0, C order) of f(row, column).</summary>
+    private static void WriteNpy(string path, int n, int d, Func<int, int, double> f)
+    {
+        string header = FormattableString.Invariant($"{{'descr': '<f8', 'fortran_order': False, 'shape': ({n}, {d}), }}");
+        header = header.PadRight((header.Length + 11 + 63) / 64 * 64 - 11) + "\n";
+        using var w = new BinaryWriter(File.Create(path));
+        w.Write((byte)0x93);
+        w.Write("NUMPY"u8);
+        w.Write((byte)1);
+        w.Write((byte)0);
+        w.Write((ushort)header.Length);
+        w.Write(Encoding.ASCII.GetBytes(header));
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++)
+                w.Write(f(i, j));
+    }
+
+    /// <summary>A fit's JSON report without the fields that time it.</summary>
+    private static string WithoutTimings(string json)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        foreach (string key in node.Select(p => p.Key).Where(k => k.EndsWith("_seconds", StringComparison.Ordinal) || k.EndsWith("_seconds_runs", StringComparison.Ordinal)).ToArray())
+            node.Remove(key);
+        return node.ToJsonString();
+    }
+
     private string Dotnet(string directory, params string[] args) =>
         Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet", directory, args);
 
@@ -225,7 +264,11 @@ public sealed class PackInstallRunTest : IDisposable
     private string Run(string fileName, string directory, params string[] args) => Run(fileName, directory, null, args);
 
     /// <summary>Runs a command as <see cref="Run(string, string, string[])"/> does, with more environment variables.</summary>
-    private string Run(string fileName, string directory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    private string Run(string fileName, string directory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Run(fileName, directory, environment, out _, args);
+
+    /// <summary>Runs a command as <see cref="Run(string, string, string[])"/> does, and hands back its standard error.</summary>
+    private string Run(string fileName, string directory, IReadOnlyDictionary<string, string>? environment, out string standardError, params string[] args)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -256,6 +299,7 @@ public sealed class PackInstallRunTest : IDisposable
         }
         process.WaitForExit();
         string text = output.Result;
+        standardError = error.Result;
         Assert.True(process.ExitCode == 0,
             $"{fileName} {string.Join(' ', args)} exited with {process.ExitCode}:\n{text}\n{error.Result}");
         return text;
