@@ -16,6 +16,8 @@ public static class Program
             GradientRatios.Run(args[1..]);
         else if (args.Length > 0 && args[0] == "gram-ratios")
             GramRatios.Run(args[1..]);
+        else if (args.Length > 0 && args[0] == "stats-ratios")
+            StatisticsRatios.Run(args[1..]);
         else if (args.Length > 0 && args[0] == "loop")
             KernelRatios.Loop(args[1..]);
         else
