@@ -32,6 +32,20 @@ public sealed class SufficientStatistics
     /// <summary>Rows per panel inside a block: small enough for a packed strip of the panel (128 × 16 values) to stay in L1 while the tiles stream past it.</summary>
     internal const int PanelRows = 128;
 
+    /// <summary>
+    /// Whether narrow data (d + k + 1 ≤ 16) takes the fused kernel (<see cref="NarrowGram"/>) where the hardware has it,
+    /// rather than the panel copy and the triangle kernel: the same bits either way, so tests and benchmarks switch it
+    /// off to compare.
+    /// </summary>
+    internal static bool NarrowFused { get; set; } = true;
+
+    /// <summary>
+    /// How far ahead of the row it reads the fused narrow kernel prefetches, in bytes (benchmarks tune it). Measured
+    /// (one thread, CPU time, n = 10⁷, d = 10, a busy machine): 0.47 of the read-only stream without prefetches,
+    /// 0.64 at 1 KiB, 0.70–0.87 from 4 to 20 KiB ahead (no distance in that range better than the noise), 0.72 at 40 KiB.
+    /// </summary>
+    internal static int NarrowPrefetchBytes { get; set; } = 10240;
+
     private SufficientStatistics(int features, int outputs, IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames,
         double[]? featureMeans = null, double[]? featureScatter = null)
     {
@@ -492,7 +506,8 @@ public sealed class SufficientStatistics
     /// Σ(x − K)(x − K)ᵀ, Σ(x − K)(y − K_y)ᵀ, Σ(y − K_y)², and, through the column of ones, the sums
     /// s = Σ(x − K), Σ(y − K_y) and the row count. At the end the shifted sums give the centred scatter:
     /// Sxx = Σ(x − K)(x − K)ᵀ − s sᵀ/n. With K this close to the mean the correction is tiny, so nothing
-    /// large cancels.
+    /// large cancels. Narrow rows (d + k + 1 ≤ 16) skip Z where AVX-512 is there: <see cref="NarrowGram"/> forms each
+    /// row in registers and multiplies it straight in, with the same bits.
     /// </summary>
     internal sealed class Panel
     {
@@ -636,13 +651,12 @@ public sealed class SufficientStatistics
             ref double shift = ref MemoryMarshal.GetArrayDataReference(_shiftX);
             ref double shiftY = ref MemoryMarshal.GetArrayDataReference(_shiftY);
             ref double yr = ref MemoryMarshal.GetReference(y);
-            // Measured (one thread, n = 10⁷, d = 10): 0.61–0.65 of the read-only stream with these prefetches, 0.47–0.51
-            // without. Wider panels fetch the next panel while the kernel works instead (Load).
+            // Measured when narrow data took this copy too (one thread, n = 10⁷, d = 10): 0.61–0.65 of the read-only stream
+            // with these prefetches, 0.47–0.51 without; no difference at d = 100 or 768, where the kernel, not reading,
+            // takes most of the time. Narrow data now takes NarrowGram where it can; wider panels fetch the next panel while
+            // the kernel works instead (Load).
             bool prefetch = Sse.IsSupported && length > 0 && _ld == 16;
-            int t = 0;
-            if (_ld == 16 && d > 0 && Vector512.IsHardwareAccelerated)
-                t = CopyNarrow(source, y, rows);
-            for (; t < rows; t++)
+            for (int t = 0; t < rows; t++)
             {
                 int from = t * d, j = 0, vectorEnd = Math.Min(d, length - from - 7);   // whole vectors of 8 from column j while j < vectorEnd
                 ref double zt = ref Unsafe.Add(ref z, t * _rowStride);
@@ -697,56 +711,6 @@ public sealed class SufficientStatistics
             }
         }
 
-        /// <summary>
-        /// <see cref="CopyShifted"/> for at most 16 columns (one strip, row-major), 512-bit: each row is two vectors
-        /// (the second runs into the next row, or is padding), the shift held in registers, prefetches two panels
-        /// ahead, for as long as a row's 16 values lie inside the source.
-        /// </summary>
-        /// <returns>The rows copied (those left take the general loop).</returns>
-        private unsafe int CopyNarrow<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
-        {
-            int d = _d, k = _k, length = source.Length, ahead = 2 * PanelRows * d;
-            int whole = length >= 16 ? Math.Min(rows, (length - 16) / d + 1) : 0;            // rows t with t·d + 16 ≤ length
-            int fetched = length >= 16 + ahead ? Math.Min(whole, (length - 16 - ahead) / d + 1) : 0;   // and with t·d + ahead + 16 ≤ length
-            var s0 = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_shiftX));
-            var s1 = d > 8 ? Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_shiftX), 8) : default;
-            double sy = k == 1 ? _shiftY[0] : 0;
-            fixed (T* x = source)
-            fixed (double* yp = y, zp = Z)
-            {
-                for (int t = 0; t < whole; t++)
-                {
-                    T* xt = x + t * d;
-                    double* zt = zp + t * 16;
-                    Vector512<double> v0, v1;
-                    if (typeof(T) == typeof(double))
-                    {
-                        v0 = Vector512.Load((double*)xt);
-                        v1 = Vector512.Load((double*)xt + 8);
-                        if (t < fetched && Sse.IsSupported)
-                        {
-                            Sse.Prefetch1(xt + ahead);
-                            Sse.Prefetch1((double*)(xt + ahead) + 8);
-                        }
-                    }
-                    else
-                    {
-                        v0 = Avx512F.IsSupported ? Avx512F.ConvertToVector512Double(Vector256.Load((float*)xt)) : Kernels.Widen8(ref *(float*)xt, 0);
-                        v1 = Avx512F.IsSupported ? Avx512F.ConvertToVector512Double(Vector256.Load((float*)xt + 8)) : Kernels.Widen8(ref *(float*)xt, 8);
-                        if (t < fetched && Sse.IsSupported) Sse.Prefetch1(xt + ahead);
-                    }
-                    (v0 - s0).Store(zt);
-                    (v1 - s1).Store(zt + 8);
-                    if (k == 1)
-                        zt[d] = yp[t] - sy;
-                    else
-                        for (int o = 0; o < k; o++) zt[d + o] = yp[t * k + o] - _shiftY[o];
-                    zt[d + k] = 1;
-                }
-            }
-            return whole;
-        }
-
         /// <summary>Column <paramref name="c"/> of a row of Z, given that row's first value: strip c / 16, place c % 16.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private ref double Column(ref double row, int c) => ref Unsafe.Add(ref row, (c >> 4) * _stripStride + (c & 15));
@@ -776,25 +740,34 @@ public sealed class SufficientStatistics
                 }
             }
             if (y.Length < rows * k) Throw.Length(nameof(y), y.Length, rows * k, "k targets per row");
-            CopyShifted(source, y, rows);
-            // A row of weight w counts as √w·z in ZᵀZ, so G sums w·zzᵀ (and Σw in the corner).
-            for (int t = 0; t < weights.Length; t++)
-            {
-                double w = weights[t];
+            foreach (double w in weights)
                 if (w > 0) _logWeights += Math.Log(w);
-                for (int c = 0; c < _cols; c += 16)
-                {
-                    var z = Z.Slice((c >> 4) * _stripStride + t * _rowStride, Math.Min(16, _cols - c));
-                    TensorPrimitives.Multiply(z, Math.Sqrt(w), z);
-                }
+            if (ld == 16 && NarrowFused && NarrowGram.IsSupported && source.Length >= NarrowGram.Reach(rows, d))
+            {
+                // Narrow rows straight from the source into the triangle in registers: the same sums as below, bit for bit.
+                NarrowGram.Update(source, d, y, k, weights, rows, _shiftX, _shiftY, _g, NarrowPrefetchBytes);
             }
-            // While the tiles work, the rows of the next panel are fetched (16 columns: the copy's own prefetches, two panels ahead).
-            // Measured (one thread, CPU time, interleaved A/B, head shape 768 f32, 20 outputs): 8–13 % faster than prefetching
-            // in a burst during the copy; no difference at d = 100.
-            var ahead = _ld > 16 && source.Length > rows * d
-                ? MemoryMarshal.AsBytes(source.Slice(rows * d, Math.Min(source.Length - rows * d, PanelRows * d)))
-                : default;
-            Kernels.GramUpdatePacked(Z, _rowStride, _stripStride, rows, ld, _cols, _g, ahead: ahead);
+            else
+            {
+                CopyShifted(source, y, rows);
+                // A row of weight w counts as √w·z in ZᵀZ, so G sums w·zzᵀ (and Σw in the corner).
+                for (int t = 0; t < weights.Length; t++)
+                {
+                    double root = Math.Sqrt(weights[t]);
+                    for (int c = 0; c < _cols; c += 16)
+                    {
+                        var z = Z.Slice((c >> 4) * _stripStride + t * _rowStride, Math.Min(16, _cols - c));
+                        TensorPrimitives.Multiply(z, root, z);
+                    }
+                }
+                // While the tiles work, the rows of the next panel are fetched (16 columns: the copy's own prefetches, two panels ahead).
+                // Measured (one thread, CPU time, interleaved A/B, head shape 768 f32, 20 outputs): 8–13 % faster than prefetching
+                // in a burst during the copy; no difference at d = 100.
+                var ahead = _ld > 16 && source.Length > rows * d
+                    ? MemoryMarshal.AsBytes(source.Slice(rows * d, Math.Min(source.Length - rows * d, PanelRows * d)))
+                    : default;
+                Kernels.GramUpdatePacked(Z, _rowStride, _stripStride, rows, ld, _cols, _g, ahead: ahead);
+            }
             _rows += rows;
             if (weights.IsEmpty)
                 _count += rows;

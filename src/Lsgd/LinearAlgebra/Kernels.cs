@@ -432,19 +432,19 @@ internal static class Kernels
         AddTo(ref g, o += stride, a3, b3); AddTo(ref g, o += stride, a4, b4); AddTo(ref g, o + stride, a5, b5);
     }
 
-    /// <summary>A count of 4-column quads fixed at JIT time, so that <see cref="Narrow512{TQuads}"/> keeps only the accumulators it needs.</summary>
-    private interface IQuads
+    /// <summary>A count of 4-column quads fixed at JIT time, so that <see cref="Narrow512{TQuads}"/> keeps only the accumulators it needs (and so does <see cref="NarrowGram"/>).</summary>
+    internal interface IQuads
     {
         static abstract int Count { get; }
     }
 
-    private readonly struct One : IQuads { public static int Count => 1; }
+    internal readonly struct One : IQuads { public static int Count => 1; }
 
-    private readonly struct Two : IQuads { public static int Count => 2; }
+    internal readonly struct Two : IQuads { public static int Count => 2; }
 
-    private readonly struct Three : IQuads { public static int Count => 3; }
+    internal readonly struct Three : IQuads { public static int Count => 3; }
 
-    private readonly struct Four : IQuads { public static int Count => 4; }
+    internal readonly struct Four : IQuads { public static int Count => 4; }
 
     /// <summary>
     /// The Gram update of a narrow panel (at most 16 columns, 4·<typeparamref name="TQuads"/> of them used) in one

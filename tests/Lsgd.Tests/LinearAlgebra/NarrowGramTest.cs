@@ -1,0 +1,146 @@
+using Lsgd.Data;
+using Lsgd.LinearAlgebra;
+
+namespace Lsgd.Tests.LinearAlgebra;
+
+/// <summary>
+/// The fused narrow Gram kernel against plain loops, at every width it takes (d = 1 … 14, k = 1 … 3, d + k + 1 ≤ 16),
+/// row counts that are not multiples of its lag or ring, weights and float32 features; and the statistics pass with
+/// it against the pass that copies the panel first, bit for bit.
+/// </summary>
+public class NarrowGramTest
+{
+    public static IEnumerable<object[]> Shapes()
+    {
+        foreach (int k in new[] { 1, 2, 3 })
+            for (int d = 1; d + k + 1 <= 16; d++)
+                yield return [d, k];
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void UpdateEqualsAScalarLoopOfTheSameFusedMultiplyAddsBitForBit(int d, int k)
+    {
+        if (!NarrowGram.IsSupported) return;   // the kernel is AVX-512 only; the statistics tests cover the other paths
+        foreach (int rows in new[] { 0, 1, 2, 3, 4, 5, 7, 8, 9, 31, 128 })
+            foreach (bool weighted in new[] { false, true })
+                foreach (bool single in new[] { false, true })
+                    Check(d, k, rows, weighted, single);
+    }
+
+    /// <summary>
+    /// One call against the rows formed in scalar code, zₜ = [xₜ − K, yₜ − K_y, 1]·√wₜ, and accumulated with
+    /// Math.FusedMultiplyAdd row after row from zero: the kernel makes the same operations, so every entry on and above
+    /// the diagonal is the same bits; against a plain multiply-and-add loop in turn to within the rounding of the sums.
+    /// The features past the rows (which whole-vector loads read) are NaN: none may reach a result.
+    /// </summary>
+    private static void Check(int d, int k, int rows, bool weighted, bool single)
+    {
+        var rng = new Random(1000 * d + 100 * k + rows);
+        int cols = d + k + 1;
+        var x = new double[NarrowGram.Reach(rows, d)];
+        Array.Fill(x, double.NaN);
+        for (int i = 0; i < rows * d; i++) x[i] = 1e3 + 10 * rng.NextDouble();   // far from 0: the shift matters
+        if (single)
+            for (int i = 0; i < rows * d; i++) x[i] = (float)x[i];
+        var y = Enumerable.Range(0, rows * k).Select(_ => -50 + rng.NextDouble()).ToArray();
+        var w = weighted ? Enumerable.Range(0, rows).Select(t => t % 5 == 3 ? 0 : 2 * rng.NextDouble()).ToArray() : [];
+        var shiftX = Enumerable.Range(0, d).Select(j => 1e3 + 5 + 0.1 * j).ToArray();
+        var shiftY = Enumerable.Range(0, k).Select(o => -49.5 + 0.01 * o).ToArray();
+        var g = new double[256];
+        if (single)
+            NarrowGram.Update<float>([.. x.Select(v => (float)v)], d, y, k, w, rows, shiftX, shiftY, g, 64);
+        else
+            NarrowGram.Update<double>(x, d, y, k, w, rows, shiftX, shiftY, g, 64);
+
+        var fused = new double[cols, cols];
+        var plain = new double[cols, cols];
+        var magnitude = new double[cols, cols];
+        var z = new double[cols];
+        for (int t = 0; t < rows; t++)
+        {
+            double root = weighted ? Math.Sqrt(w[t]) : 1;
+            for (int j = 0; j < d; j++) z[j] = (x[t * d + j] - shiftX[j]) * root;
+            for (int o = 0; o < k; o++) z[d + o] = (y[t * k + o] - shiftY[o]) * root;
+            z[d + k] = root;
+            for (int j = 0; j < cols; j++)
+                for (int i = 0; i <= j; i++)
+                {
+                    fused[i, j] = Math.FusedMultiplyAdd(z[i], z[j], fused[i, j]);
+                    plain[i, j] += z[i] * z[j];
+                    magnitude[i, j] += Math.Abs(z[i] * z[j]);
+                }
+        }
+        string where = $"d = {d}, k = {k}, {rows} rows{(weighted ? ", weighted" : "")}{(single ? ", float32" : "")}";
+        for (int j = 0; j < cols; j++)
+            for (int i = 0; i <= j; i++)
+            {
+                double got = g[j * 16 + i];
+                Assert.True(BitConverter.DoubleToInt64Bits(fused[i, j]) == BitConverter.DoubleToInt64Bits(got), $"{where}: ({i}, {j}) is {got}, the scalar fused loop {fused[i, j]}");
+                Assert.True(Math.Abs(plain[i, j] - got) <= 2 * (rows + 1) * 1.1e-16 * magnitude[i, j], $"{where}: ({i}, {j}) is {got}, the plain loop {plain[i, j]}");
+            }
+    }
+
+    [Fact]
+    public void UpdateRefusesFeaturesThatDoNotReachTheLastRowsVectors()
+    {
+        if (!NarrowGram.IsSupported) return;
+        var g = new double[256];
+        Assert.ThrowsAny<ArgumentException>(() => NarrowGram.Update<double>(new double[4 * 10 + 5], 10, new double[5], 1, default, 5, new double[10], new double[1], g, 0));
+        Assert.ThrowsAny<ArgumentException>(() => NarrowGram.Update<double>(new double[100], 10, new double[5], 6, default, 5, new double[10], new double[6], g, 0));
+    }
+
+    public static IEnumerable<object[]> Passes()
+    {
+        foreach (var (d, k) in new[] { (1, 1), (3, 1), (6, 1), (7, 1), (8, 1), (9, 1), (10, 1), (14, 1), (5, 3), (8, 3), (12, 3), (2, 2), (13, 2) })
+            foreach (int n in new[] { 1, 5, 129, 300, 16_500 })
+                yield return [d, k, n];
+    }
+
+    /// <summary>
+    /// The statistics pass over narrow data with the fused kernel and with the panel copied first (the other path, and the
+    /// one a data set's last panel takes when its rows' whole vectors would run past the data): the same bits, float64
+    /// and float32, weighted and not, streamed in chunks of 37 rows and in memory.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Passes))]
+    public void StatisticsAreTheSameBitsWithAndWithoutTheFusedKernel(int d, int k, int n)
+    {
+        var (data, _) = TestData.Random(n, d, k, seed: 7 * n + d + k);
+        var rng = new Random(n);
+        var weights = Enumerable.Range(0, n).Select(t => t % 7 == 2 ? 0 : 0.5 + rng.NextDouble()).ToArray();
+        var single = Dataset.FromSingle([.. data.X.ToArray().Select(v => (float)v)], data.Y.ToArray(), n, d, k);
+        foreach (var set in new[] { data, data.WithWeights(weights), single, single.WithWeights(weights) })
+        {
+            var fused = Pass(set, fusedKernel: true);
+            var copied = Pass(set, fusedKernel: false);
+            for (int p = 0; p < fused.Length; p++)
+                Assert.Equal(copied[p], fused[p]);
+        }
+        var streamedFused = Stream(data, true);
+        var streamedCopied = Stream(data, false);
+        Assert.Equal(streamedCopied, streamedFused);
+    }
+
+    private static double[] Pass(Dataset data, bool fusedKernel) => Flatten(WithKernel(fusedKernel, () => SufficientStatistics.Compute(data, maxThreads: 1)));
+
+    private static double[] Stream(Dataset data, bool fusedKernel) => Flatten(WithKernel(fusedKernel, () => SufficientStatistics.Compute(new DatasetRowSource(data), chunkRows: 37)));
+
+    private static SufficientStatistics WithKernel(bool fusedKernel, Func<SufficientStatistics> compute)
+    {
+        // The switch is global: another test computing narrow statistics meanwhile gets the same bits either way (which is what this test asserts).
+        bool was = SufficientStatistics.NarrowFused;
+        SufficientStatistics.NarrowFused = fusedKernel;
+        try
+        {
+            return compute();
+        }
+        finally
+        {
+            SufficientStatistics.NarrowFused = was;
+        }
+    }
+
+    private static double[] Flatten(SufficientStatistics s) =>
+        [s.Count, s.WeightSum, s.SumOfLogWeights, .. s.FeatureMeans, .. s.TargetMeans, .. s.FeatureScatter, .. s.CrossScatter, .. s.TargetScatter];
+}
