@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 using Lsgd.Data;
 
 namespace Lsgd.Benchmarks;
@@ -156,25 +155,10 @@ public static class StatisticsRatios
         return sums.Sum() + rest;
     }
 
-    /// <summary>This thread's CPU time (clock_gettime(CLOCK_THREAD_CPUTIME_ID) on Linux), else the process's.</summary>
-    private static double ThreadSeconds()
-    {
-        if (OperatingSystem.IsLinux() && ClockGetTime(3, out var ts) == 0)
-            return ts.Seconds + ts.Nanoseconds * 1e-9;
-        return ProcessSeconds();
-    }
+    /// <summary>This thread's CPU time (<see cref="GradientRatios.ThreadSeconds"/>).</summary>
+    private static double ThreadSeconds() => GradientRatios.ThreadSeconds();
 
     private static double ProcessSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
 
     private static int Option(string[] args, string name, int fallback)
     {
