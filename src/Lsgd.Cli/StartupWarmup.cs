@@ -173,12 +173,12 @@ internal static class StartupWarmup
         return null;
     }
 
-    private const string PanelType = "Lsgd.Data.SufficientStatistics+Panel", KernelsType = "Lsgd.LinearAlgebra.Kernels";
+    private const string PanelType = "Lsgd.Data.SufficientStatistics+Panel", KernelsType = "Lsgd.LinearAlgebra.Kernels", NarrowGramType = "Lsgd.LinearAlgebra.NarrowGram";
 
     /// <summary>
     /// Lsgd's kernels a fit of <paramref name="shape"/> runs that ReadyToRun does not hold (measured with
     /// <c>DOTNET_JitStdOutFile</c> and <c>DOTNET_JitDisasmSummary=1</c> on first fits: docs/STARTUP.md), as (declaring
-    /// type, method name, type arguments of a generic method): every overload of the name is prepared.
+    /// type, method name, type arguments of a generic method): every overload of the name with that many type arguments is prepared.
     /// </summary>
     internal static IEnumerable<(string Type, string Method, string[]? TypeArguments)> Kernels(Shape shape, int bits)
     {
@@ -191,7 +191,12 @@ internal static class StartupWarmup
         if (cols is { } c && bits == 512)
         {
             int cols4 = (c + 3) & ~3;
-            if (c <= 16) yield return (panel, "CopyNarrow", [t]);
+            if (c <= 16)
+            {
+                // Narrow rows go straight from the source into the register triangle (the copy above takes only a last panel).
+                string quads = kernels + "+" + (((c + 3) >> 2) switch { 1 => "One", 2 => "Two", 3 => "Three", _ => "Four" });
+                yield return (NarrowGramType, "Run", [t, NarrowGramType + (shape.Weighted ? "+Yes" : "+No"), quads]);
+            }
             foreach (int quads in Enumerable.Range(0, (c + 15) / 16).Select(strip => Math.Min(4, (cols4 - 16 * strip) >> 2)).Distinct())
                 yield return (kernels, "Narrow512", [kernels + "+" + (quads switch { 1 => "One", 2 => "Two", 3 => "Three", _ => "Four" })]);
             if (cols4 > 16)
@@ -201,7 +206,10 @@ internal static class StartupWarmup
             }
         }
         else if (cols is not null && bits == 256)
+        {
+            yield return (kernels, "PackedTile8x6", null);
             yield return (kernels, "PackedTile8x4", null);
+        }
         if (bits == 256)
             yield return ("Lsgd.Internals.Accurate", "Combine", null);
         // The iterative engines' multi-vector products, and the goodness-of-fit pass.
@@ -218,7 +226,7 @@ internal static class StartupWarmup
         if (shape.Single) yield return (kernels, "DotWiden", null);
     }
 
-    /// <summary>Compiles every overload of <paramref name="name"/> in <paramref name="typeName"/> (Lsgd or Lsgd.IO).</summary>
+    /// <summary>Compiles every overload (of the arity <paramref name="typeArguments"/> gives) of <paramref name="name"/> in <paramref name="typeName"/> (Lsgd or Lsgd.IO).</summary>
     private static void Prepare(string typeName, string name, string[]? typeArguments)
     {
         try
@@ -230,6 +238,7 @@ internal static class StartupWarmup
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             {
                 if (method.Name != name || method.IsGenericMethodDefinition != (instantiation is not null)) continue;
+                if (instantiation is not null && method.GetGenericArguments().Length != instantiation.Length) continue;   // an overload of another arity
                 RuntimeHelpers.PrepareMethod(method.MethodHandle, instantiation);
                 found++;
             }
