@@ -18,6 +18,8 @@ public static class Program
             GramRatios.Run(args[1..]);
         else if (args.Length > 0 && args[0] == "stats-ratios")
             StatisticsRatios.Run(args[1..]);
+        else if (args.Length > 0 && args[0] == "goodness-ratios")
+            GoodnessRatios.Run(args[1..]);
         else if (args.Length > 0 && args[0] == "loop")
             KernelRatios.Loop(args[1..]);
         else

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -63,8 +64,12 @@ public static class FitStatistics
     /// </remarks>
     public static IReadOnlyList<OutputStatistics> Compute(LinearModel model, Dataset data) => Compute(model, data, Kernels.GramVectorBits);
 
-    /// <summary><see cref="Compute(LinearModel, Dataset)"/> with the block sums' vector width forced (512, 256 or 0 for scalar), for tests.</summary>
-    internal static IReadOnlyList<OutputStatistics> Compute(LinearModel model, Dataset data, int vectorBits)
+    /// <summary>
+    /// <see cref="Compute(LinearModel, Dataset)"/> with the block sums' vector width forced (512, 256 or 0 for scalar),
+    /// for tests, and at most <paramref name="maxThreads"/> threads (null: every core); <paramref name="fuse"/> false
+    /// forms the residuals of narrow rows in a sweep of their own, before the sums (the kernels' reference in tests).
+    /// </summary>
+    internal static IReadOnlyList<OutputStatistics> Compute(LinearModel model, Dataset data, int vectorBits, int? maxThreads = null, bool fuse = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -81,9 +86,11 @@ public static class FitStatistics
         var sums = new double[blocks * k * Sums];
         var blockWeights = new double[blocks];
         var coefficients = model.Parameters.ToArray();
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks > 1 ? Environment.ProcessorCount : 1 },
-            () => new double[(k + 2) * BlockRows],
-            (b, _, scratch) =>
+        int threads = Math.Min(Math.Min(maxThreads ?? int.MaxValue, Environment.ProcessorCount), blocks);
+        int d = model.Features;
+        double intercept = model.HasIntercept ? coefficients[d] : 0;
+        bool formed = fuse && k == 1 && vectorBits >= 256 && FormsResiduals(d, data.Storage.Precision);
+        void Block(int b, double[] scratch)
         {
             int start = b * BlockRows, rows = Math.Min(n, start + BlockRows) - start;
             var residuals = scratch.AsSpan(0, k * rows);
@@ -93,8 +100,19 @@ public static class FitStatistics
             if (weighted) TensorPrimitives.Sqrt(rowWeights, rootWeights);
             double weight = weighted ? TensorPrimitives.Sum(rowWeights) : rows;
             blockWeights[b] = weight;
-            Residuals(data, model.Layout, coefficients, start, rows, residuals);
             var y = data.Y.Slice(start * k, rows * k);
+            if (formed)
+            {
+                // One output of narrow float64 rows: the residuals are formed in the sweep that sums them (FormedResiduals).
+                double mean = !centred ? 0 : weighted ? (weight > 0 ? TensorPrimitives.Dot(rowWeights, y) / weight : 0) : TensorPrimitives.Sum(y) / rows;
+                var x = data.Storage.DoubleValues.Slice(start * d, rows * d);
+                var w = coefficients.AsSpan(0, d);
+                var one = sums.AsSpan(b * Sums, Sums);
+                if (weighted) BlockSums<WithWeights, FormedResiduals>(residuals, y, mean, rowWeights, rootWeights, one, vectorBits, x, w, intercept);
+                else BlockSums<Unweighted, FormedResiduals>(residuals, y, mean, default, default, one, vectorBits, x, w, intercept);
+                return;
+            }
+            Residuals(data, model.Layout, coefficients, start, rows, residuals);
             for (int o = 0; o < k; o++)
             {
                 ReadOnlySpan<double> targets = y;
@@ -107,11 +125,19 @@ public static class FitStatistics
                 double shift = !centred ? 0 : weighted ? (weight > 0 ? TensorPrimitives.Dot(rowWeights, targets) / weight : 0) : TensorPrimitives.Sum(targets) / rows;
                 var into = sums.AsSpan((b * k + o) * Sums, Sums);
                 var r = residuals.Slice(o * rows, rows);
-                if (weighted) BlockSums<WithWeights>(r, targets, shift, rowWeights, rootWeights, into, vectorBits);
-                else BlockSums<Unweighted>(r, targets, shift, default, default, into, vectorBits);
+                if (weighted) BlockSums<WithWeights, GivenResiduals>(r, targets, shift, rowWeights, rootWeights, into, vectorBits, default, default, 0);
+                else BlockSums<Unweighted, GivenResiduals>(r, targets, shift, default, default, into, vectorBits, default, default, 0);
             }
-            return scratch;
-        }, _ => { });
+        }
+        if (threads <= 1)
+        {
+            var scratch = ArrayPool<double>.Shared.Rent((k + 2) * BlockRows);
+            for (int b = 0; b < blocks; b++) Block(b, scratch);
+            ArrayPool<double>.Shared.Return(scratch);
+        }
+        else
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new double[(k + 2) * BlockRows],
+                (b, _, scratch) => { Block(b, scratch); return scratch; }, _ => { });
         int p = model.Layout.BlockSize, observations = data.Observations;
         var result = new OutputStatistics[k];
         for (int o = 0; o < k; o++)
@@ -180,17 +206,34 @@ public static class FitStatistics
     private readonly struct WithWeights : IRowWeights { public static bool On => true; }
 
     /// <summary>
+    /// Whether the block's residuals come given (formed by <see cref="Residuals"/> in a sweep of their own) or are formed
+    /// in the sweep that sums them, from narrow float64 rows of one output (<see cref="FormsResiduals"/>): then X and y
+    /// are read once, and the sums' arithmetic runs while the next rows arrive from memory.
+    /// </summary>
+    private interface IResidualSource { static abstract bool Formed { get; } }
+    private readonly struct GivenResiduals : IResidualSource { public static bool Formed => false; }
+    private readonly struct FormedResiduals : IResidualSource { public static bool Formed => true; }
+
+    /// <summary>Whether the sums' sweep forms the residuals itself: float64 rows of 4 to 16 features, on a CPU with AVX2 and FMA.</summary>
+    internal static bool FormsResiduals(int d, FeaturePrecision precision) =>
+        d >= 4 && d <= NarrowFeatures && precision == FeaturePrecision.DoublePrecision && Avx2.IsSupported && Fma.IsSupported;
+
+    /// <summary>
     /// One output's sums over a block, in one sweep over its residuals r and targets y (w the weights, √w their roots):
     /// Σwr² (Dot2), Σw|r| (plain), Σw(y − m)² (Dot2), Σw(y − m) (Dot2), then m itself; and of the whitened residuals
     /// v = √w·r (r unweighted) Σv, Σv³, Σv⁴, Σ(vₜ − vₜ₋₁)² (TwoSum), the first v and the last. Each compensated sum
     /// runs in the lanes of a vector (512 or 256 bits, <paramref name="bits"/>; 0 for scalar), the lanes then combined
-    /// the same way.
+    /// the same way; each vₜ₋₁ is taken from the vector before (a lane shift), not read again. With
+    /// <see cref="FormedResiduals"/> the sweep forms r = y − (Xβ + b) itself from the rows <paramref name="x"/>
+    /// (<see cref="NarrowRows"/>, the same arithmetic as <see cref="Residuals"/>, so the same bits) and writes it to
+    /// <paramref name="r"/> as it goes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called once per block and output: optimised from the first block
-    private static void BlockSums<TW>(ReadOnlySpan<double> r, ReadOnlySpan<double> y, double m, ReadOnlySpan<double> w, ReadOnlySpan<double> rootW, Span<double> into, int bits)
-        where TW : struct, IRowWeights
+    private static void BlockSums<TW, TR>(Span<double> r, ReadOnlySpan<double> y, double m, ReadOnlySpan<double> w, ReadOnlySpan<double> rootW, Span<double> into, int bits,
+        ReadOnlySpan<double> x, ReadOnlySpan<double> coefficients, double intercept)
+        where TW : struct, IRowWeights where TR : struct, IResidualSource
     {
-        int rows = r.Length;
+        int rows = y.Length;
         // Pairs (sum, compensation): squares, centred squares, centred, v, v³, v⁴, (Δv)²; then Σ|r|.
         Span<double> acc = stackalloc double[15];
         acc.Clear();
@@ -198,20 +241,28 @@ public static class FitStatistics
         ref double yr = ref MemoryMarshal.GetReference(y);
         ref double wr = ref MemoryMarshal.GetReference(w);
         ref double qr = ref MemoryMarshal.GetReference(rootW);
-        int t = 1;   // from row 1 on, so that every row has a predecessor; row 0 is added below
-        if (bits == 512 && rows >= 9)
+        var narrow = TR.Formed ? new NarrowRows(x, coefficients, intercept) : default;
+        int t = 0, ahead = Sse.IsSupported ? PrefetchBytes : 0;
+        if (bits == 512 && Avx512F.IsSupported && rows >= 8)
         {
             Vector512<double> s0 = default, c0 = default, s1 = default, c1 = default, s2 = default, c2 = default, s3 = default, c3 = default,
-                s4 = default, c4 = default, s5 = default, c5 = default, s6 = default, c6 = default, a = default, mv = Vector512.Create(m);
+                s4 = default, c4 = default, s5 = default, c5 = default, s6 = default, c6 = default, a = default, last = default, mv = Vector512.Create(m);
             for (; t + 8 <= rows; t += 8)
             {
-                var rv = Vector512.LoadUnsafe(ref rr, (nuint)t);
-                var previous = Vector512.LoadUnsafe(ref rr, (nuint)(t - 1));
-                var yc = Vector512.LoadUnsafe(ref yr, (nuint)t) - mv;
+                var yv = Vector512.LoadUnsafe(ref yr, (nuint)t);
+                Vector512<double> rv;
+                if (TR.Formed)
+                {
+                    if (ahead > 0) narrow.Prefetch(t, 8, ahead);
+                    rv = yv - Vector512.Create(narrow.Fitted4(t), narrow.Fitted4(t + 4));
+                    rv.StoreUnsafe(ref rr, (nuint)t);
+                }
+                else
+                    rv = Vector512.LoadUnsafe(ref rr, (nuint)t);
+                var yc = yv - mv;
                 var wrv = rv;
                 var ycw = yc;
                 var v = rv;
-                var dv = rv - previous;
                 if (TW.On)
                 {
                     var wv = Vector512.LoadUnsafe(ref wr, (nuint)t);
@@ -219,8 +270,10 @@ public static class FitStatistics
                     ycw = wv * yc;
                     c2 += Vector512.FusedMultiplyAdd(wv, yc, -ycw);
                     v = Vector512.LoadUnsafe(ref qr, (nuint)t) * rv;
-                    dv = v - Vector512.LoadUnsafe(ref qr, (nuint)(t - 1)) * previous;
                 }
+                if (t == 0) last = Vector512.Create(v.ToScalar());   // row 0 has no predecessor in the block: its difference is 0
+                var dv = v - Avx512F.AlignRight64(v.AsUInt64(), last.AsUInt64(), 7).AsDouble();   // [last₇, v₀, …, v₆]
+                last = v;
                 var p = wrv * rv;
                 c0 += Vector512.FusedMultiplyAdd(wrv, rv, -p);
                 var q = ycw * yc;
@@ -239,19 +292,26 @@ public static class FitStatistics
             Combine(s4, c4, acc, 8); Combine(s5, c5, acc, 10); Combine(s6, c6, acc, 12);
             acc[14] += Vector512.Sum(a);
         }
-        else if (bits >= 256 && rows >= 5)
+        else if (bits >= 256 && Avx2.IsSupported && rows >= 4)
         {
             Vector256<double> s0 = default, c0 = default, s1 = default, c1 = default, s2 = default, c2 = default, s3 = default, c3 = default,
-                s4 = default, c4 = default, s5 = default, c5 = default, s6 = default, c6 = default, a = default, mv = Vector256.Create(m);
+                s4 = default, c4 = default, s5 = default, c5 = default, s6 = default, c6 = default, a = default, turned = default, mv = Vector256.Create(m);
             for (; t + 4 <= rows; t += 4)
             {
-                var rv = Vector256.LoadUnsafe(ref rr, (nuint)t);
-                var previous = Vector256.LoadUnsafe(ref rr, (nuint)(t - 1));
-                var yc = Vector256.LoadUnsafe(ref yr, (nuint)t) - mv;
+                var yv = Vector256.LoadUnsafe(ref yr, (nuint)t);
+                Vector256<double> rv;
+                if (TR.Formed)
+                {
+                    if (ahead > 0) narrow.Prefetch(t, 4, ahead);
+                    rv = yv - narrow.Fitted4(t);
+                    rv.StoreUnsafe(ref rr, (nuint)t);
+                }
+                else
+                    rv = Vector256.LoadUnsafe(ref rr, (nuint)t);
+                var yc = yv - mv;
                 var wrv = rv;
                 var ycw = yc;
                 var v = rv;
-                var dv = rv - previous;
                 if (TW.On)
                 {
                     var wv = Vector256.LoadUnsafe(ref wr, (nuint)t);
@@ -259,8 +319,12 @@ public static class FitStatistics
                     ycw = wv * yc;
                     c2 += Vector256.FusedMultiplyAdd(wv, yc, -ycw);
                     v = Vector256.LoadUnsafe(ref qr, (nuint)t) * rv;
-                    dv = v - Vector256.LoadUnsafe(ref qr, (nuint)(t - 1)) * previous;
                 }
+                // [v₃, v₀, v₁, v₂]; its lane 0 replaced by the vector before's v₃ gives each lane its predecessor.
+                var rotated = Avx2.Permute4x64(v, 0b10_01_00_11);
+                if (t == 0) turned = Vector256.Create(v.ToScalar());   // row 0 has no predecessor in the block: its difference is 0
+                var dv = v - Avx.Blend(rotated, turned, 0b0001);
+                turned = rotated;
                 var p = wrv * rv;
                 c0 += Vector256.FusedMultiplyAdd(wrv, rv, -p);
                 var q = ycw * yc;
@@ -281,9 +345,17 @@ public static class FitStatistics
             Accurate.Combine(s6, c6, ref acc[12], ref acc[13]);
             acc[14] += Vector256.Sum(a);
         }
-        // Row 0, then the rows the vectors left.
-        for (int i = 0; i < rows; i = i == 0 ? Math.Max(t, 1) : i + 1)
+        // The rows the vectors left; their residuals formed as Residuals forms them (four rows by vector, then one by one).
+        int vectorRows = t;
+        if (TR.Formed && t + 4 <= rows)
         {
+            (Vector256.LoadUnsafe(ref yr, (nuint)t) - narrow.Fitted4(t)).StoreUnsafe(ref rr, (nuint)t);
+            vectorRows = t + 4;
+        }
+        for (int i = t; i < rows; i++)
+        {
+            if (TR.Formed && i >= vectorRows)
+                r[i] = y[i] - (TensorPrimitives.Dot(x.Slice(i * coefficients.Length, coefficients.Length), coefficients) + intercept);
             double rv = r[i], yc = y[i] - m, wrv = rv, ycw = yc, v = rv;
             if (TW.On)
             {
@@ -318,12 +390,91 @@ public static class FitStatistics
         into[10] = rows > 0 ? (TW.On ? rootW[^1] * r[^1] : r[^1]) : 0;
     }
 
+    /// <summary>
+    /// Narrow float64 rows (4 ≤ d ≤ 16) and one output's coefficients, for the fitted values of four rows at a time: each
+    /// row's dot product a vector of 4 columns at a time (the last vector ends at column d, its weights zero on the
+    /// columns the one before covered), the four rows' lanes added by two horizontal adds, then the intercept.
+    /// </summary>
+    private readonly ref struct NarrowRows
+    {
+        private readonly ref double _x;
+        private readonly int _d, _chunks;
+        private readonly nuint _off1, _off2, _off3;
+        private readonly Vector256<double> _w0, _w1, _w2, _w3, _bias;
+
+        public NarrowRows(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b)
+        {
+            int d = w.Length, full = d / 4;
+            _x = ref MemoryMarshal.GetReference(x);
+            _d = d;
+            _chunks = (d + 3) / 4;
+            Span<double> tail = stackalloc double[4];
+            for (int l = 0; l < 4; l++)
+                tail[l] = d - 4 + l >= 4 * full ? w[d - 4 + l] : 0;   // columns d−4 … d−1; those already in a full chunk weigh 0
+            _w0 = Vector256.Create(w[..4]);
+            _w1 = _chunks > 1 ? (full > 1 ? Vector256.Create(w.Slice(4, 4)) : Vector256.Create(tail)) : default;
+            _w2 = _chunks > 2 ? (full > 2 ? Vector256.Create(w.Slice(8, 4)) : Vector256.Create(tail)) : default;
+            _w3 = _chunks > 3 ? (full > 3 ? Vector256.Create(w.Slice(12, 4)) : Vector256.Create(tail)) : default;
+            _off1 = (nuint)(full > 1 ? 4 : d - 4);
+            _off2 = (nuint)(full > 2 ? 8 : d - 4);
+            _off3 = (nuint)(full > 3 ? 12 : d - 4);
+            _bias = Vector256.Create(b);
+        }
+
+        /// <summary>Hints for the <paramref name="rows"/> rows <paramref name="bytes"/> bytes ahead of row <paramref name="t"/> (a hint never faults).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Prefetch(int t, int rows, int bytes) =>
+            Engines.RowKernels.PrefetchRange(ref Unsafe.AddByteOffset(ref Unsafe.As<double, byte>(ref Unsafe.Add(ref _x, t * _d)), bytes), rows * _d * sizeof(double));
+
+        /// <summary>Xβ + b of the rows <paramref name="t"/> … <paramref name="t"/> + 3.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> Fitted4(int t)
+        {
+            ref double row = ref Unsafe.Add(ref _x, t * _d);
+            ref double x1 = ref Unsafe.Add(ref row, _d);
+            ref double x2 = ref Unsafe.Add(ref row, 2 * _d);
+            ref double x3 = ref Unsafe.Add(ref row, 3 * _d);
+            var s0 = Vector256.LoadUnsafe(ref row) * _w0;
+            var s1 = Vector256.LoadUnsafe(ref x1) * _w0;
+            var s2 = Vector256.LoadUnsafe(ref x2) * _w0;
+            var s3 = Vector256.LoadUnsafe(ref x3) * _w0;
+            if (_chunks > 1)
+            {
+                s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, _off1), _w1, s0);
+                s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x1, _off1), _w1, s1);
+                s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x2, _off1), _w1, s2);
+                s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x3, _off1), _w1, s3);
+            }
+            if (_chunks > 2)
+            {
+                s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, _off2), _w2, s0);
+                s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x1, _off2), _w2, s1);
+                s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x2, _off2), _w2, s2);
+                s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x3, _off2), _w2, s3);
+            }
+            if (_chunks > 3)
+            {
+                s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, _off3), _w3, s0);
+                s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x1, _off3), _w3, s1);
+                s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x2, _off3), _w3, s2);
+                s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x3, _off3), _w3, s3);
+            }
+            // [s0₀+s0₁, s1₀+s1₁, s0₂+s0₃, s1₂+s1₃] and the same for rows 2, 3; the halves' sum is the four rows' dots.
+            var h01 = Avx.HorizontalAdd(s0, s1);
+            var h23 = Avx.HorizontalAdd(s2, s3);
+            return Avx.Permute2x128(h01, h23, 0x20) + Avx.Permute2x128(h01, h23, 0x31) + _bias;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TwoSum(ref Vector512<double> s, ref Vector512<double> c, Vector512<double> v) => Accurate.TwoSum(ref s, ref c, v);
 
     /// <summary>Adds the lanes of a vector of compensated sums into the pair at <paramref name="at"/> of <paramref name="acc"/>.</summary>
     private static void Combine(Vector512<double> sums, Vector512<double> compensations, Span<double> acc, int at) =>
         Accurate.Combine(sums, compensations, ref acc[at], ref acc[at + 1]);
+
+    /// <summary>How far ahead of each group of rows the fused sweep asks for the rows it reads next (bytes; 0 for no hints; a field so the benchmarks can compare).</summary>
+    internal static int PrefetchBytes = 4096;
 
     /// <summary>Features up to which the residuals of four rows are formed together, scalar (above, one vectorised dot a row).</summary>
     private const int NarrowFeatures = 16;
@@ -399,62 +550,20 @@ public static class FitStatistics
     }
 
     /// <summary>
-    /// Residuals of narrow rows (4 ≤ d ≤ 16), four rows at a time, each row's dot product a vector of 4 columns at a time
-    /// (the last vector ends at column d, its weights zero on the columns the one before covered), the four rows' lanes
-    /// added by two horizontal adds: about a third of the instructions of the scalar kernel. Returns the rows done (a
-    /// multiple of 4); the caller does the rest.
+    /// Residuals of narrow rows (4 ≤ d ≤ 16), four rows at a time (<see cref="NarrowRows"/>): about a third of the
+    /// instructions of the scalar kernel. Returns the rows done (a multiple of 4); the caller does the rest.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called once per block of the pass: optimised from the first block, not after thirty
     private static int NarrowVectorised(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int o, int k, ReadOnlySpan<double> w, double b, Span<double> r)
     {
-        int d = w.Length, rows = r.Length, full = d / 4, chunks = (d + 3) / 4;
-        Span<double> tail = stackalloc double[4];
-        for (int l = 0; l < 4; l++)
-            tail[l] = d - 4 + l >= 4 * full ? w[d - 4 + l] : 0;   // columns d−4 … d−1; those already in a full chunk weigh 0
-        var w0 = Vector256.Create(w[..4]);
-        var w1 = chunks > 1 ? (full > 1 ? Vector256.Create(w.Slice(4, 4)) : Vector256.Create(tail)) : default;
-        var w2 = chunks > 2 ? (full > 2 ? Vector256.Create(w.Slice(8, 4)) : Vector256.Create(tail)) : default;
-        var w3 = chunks > 3 ? (full > 3 ? Vector256.Create(w.Slice(12, 4)) : Vector256.Create(tail)) : default;
-        int off1 = full > 1 ? 4 : d - 4, off2 = full > 2 ? 8 : d - 4, off3 = full > 3 ? 12 : d - 4;
-        var bias = Vector256.Create(b);
-        ref double row = ref MemoryMarshal.GetReference(x);
+        int rows = r.Length;
+        var narrow = new NarrowRows(x, w, b);
         ref double yr = ref MemoryMarshal.GetReference(y);
         ref double rr = ref MemoryMarshal.GetReference(r);
         int t = 0;
-        for (; t + 4 <= rows; t += 4, row = ref Unsafe.Add(ref row, 4 * d))
+        for (; t + 4 <= rows; t += 4)
         {
-            ref double x1 = ref Unsafe.Add(ref row, d);
-            ref double x2 = ref Unsafe.Add(ref row, 2 * d);
-            ref double x3 = ref Unsafe.Add(ref row, 3 * d);
-            var s0 = Vector256.LoadUnsafe(ref row) * w0;
-            var s1 = Vector256.LoadUnsafe(ref x1) * w0;
-            var s2 = Vector256.LoadUnsafe(ref x2) * w0;
-            var s3 = Vector256.LoadUnsafe(ref x3) * w0;
-            if (chunks > 1)
-            {
-                s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)off1), w1, s0);
-                s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x1, (nuint)off1), w1, s1);
-                s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x2, (nuint)off1), w1, s2);
-                s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x3, (nuint)off1), w1, s3);
-            }
-            if (chunks > 2)
-            {
-                s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)off2), w2, s0);
-                s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x1, (nuint)off2), w2, s1);
-                s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x2, (nuint)off2), w2, s2);
-                s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x3, (nuint)off2), w2, s3);
-            }
-            if (chunks > 3)
-            {
-                s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)off3), w3, s0);
-                s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x1, (nuint)off3), w3, s1);
-                s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x2, (nuint)off3), w3, s2);
-                s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x3, (nuint)off3), w3, s3);
-            }
-            // [s0₀+s0₁, s1₀+s1₁, s0₂+s0₃, s1₂+s1₃] and the same for rows 2, 3; the halves' sum is the four rows' dots.
-            var h01 = Avx.HorizontalAdd(s0, s1);
-            var h23 = Avx.HorizontalAdd(s2, s3);
-            var fitted = Avx.Permute2x128(h01, h23, 0x20) + Avx.Permute2x128(h01, h23, 0x31) + bias;
+            var fitted = narrow.Fitted4(t);
             if (k == 1)
                 (Vector256.LoadUnsafe(ref yr, (nuint)t) - fitted).StoreUnsafe(ref rr, (nuint)t);
             else
@@ -509,8 +618,8 @@ public static class FitStatistics
                     column[i] = chunk.Y[i * k + o];
                     residuals[i] = column[i] - (TensorPrimitives.Dot(chunk.X.AsSpan(i * d, d), w) + intercept);
                 }
-                if (chunk.W is not null) BlockSums<WithWeights>(residuals, column.AsSpan(0, rows), 0, rowWeights, rootWeights.AsSpan(0, rows), block, bits);
-                else BlockSums<Unweighted>(residuals, column.AsSpan(0, rows), 0, default, default, block, bits);
+                if (chunk.W is not null) BlockSums<WithWeights, GivenResiduals>(residuals, column.AsSpan(0, rows), 0, rowWeights, rootWeights.AsSpan(0, rows), block, bits, default, default, 0);
+                else BlockSums<Unweighted, GivenResiduals>(residuals, column.AsSpan(0, rows), 0, default, default, block, bits, default, default, 0);
                 Accurate.TwoSumInto(ref sse[o], ref sseError[o], block[0]);
                 abs[o] += block[1];
                 for (int m = 0; m < 4; m++) shape[o * 4 + m] += block[5 + m];

@@ -58,20 +58,26 @@ public class GoodnessPassTest
     /// <summary>
     /// The block sums at every vector width (512, 256 bits, scalar), weighted or not, with and without intercept, on targets
     /// far from zero with an intercept (a mean 10⁶ times their spread, so squares about a wrong centre would cancel): SST, SSE, MAE and the
-    /// whitened residuals' shape against a decimal row-by-row reference.
+    /// whitened residuals' shape against a decimal row-by-row reference. One output takes the fused sweep, two the one after
+    /// the residuals' own.
     /// </summary>
     [Theory]
-    [InlineData(512, false, true)]
-    [InlineData(256, false, true)]
-    [InlineData(0, false, true)]
-    [InlineData(512, true, true)]
-    [InlineData(256, true, true)]
-    [InlineData(0, true, true)]
-    [InlineData(512, false, false)]
-    [InlineData(256, true, false)]
-    public void EveryVectorWidthMatchesADecimalReferenceWeightedOrNot(int bits, bool weighted, bool intercept)
+    [InlineData(512, false, true, 2)]
+    [InlineData(256, false, true, 2)]
+    [InlineData(0, false, true, 2)]
+    [InlineData(512, true, true, 2)]
+    [InlineData(256, true, true, 2)]
+    [InlineData(0, true, true, 2)]
+    [InlineData(512, false, false, 2)]
+    [InlineData(256, true, false, 2)]
+    [InlineData(512, false, true, 1)]
+    [InlineData(256, false, true, 1)]
+    [InlineData(512, true, true, 1)]
+    [InlineData(256, true, true, 1)]
+    [InlineData(512, true, false, 1)]
+    public void EveryVectorWidthMatchesADecimalReferenceWeightedOrNot(int bits, bool weighted, bool intercept, int k)
     {
-        const int n = 20_003, d = 5, k = 2;
+        const int n = 20_003, d = 5;
         var rng = new Random(bits + (weighted ? 1 : 0) + (intercept ? 2 : 0));
         // Every value a multiple of 2⁻²⁰, so that the reference holds it exactly (a double's cast to decimal keeps 15 digits).
         double Dyadic(double v) => Math.Round(v * 1048576) / 1048576;
@@ -82,7 +88,7 @@ public class GoodnessPassTest
         int bs = intercept ? d + 1 : d;
         var theta = Enumerable.Range(0, k * bs).Select(i => i % bs == d ? offset * (i / bs + 1) : (i % 7) / 1024.0).ToArray();
         var data = new Dataset(x, y, n, d, k).WithWeights(weights);
-        var model = new LinearModel(new ParameterLayout(d, k, intercept), theta, [.. Enumerable.Range(1, d).Select(j => $"x{j}")], ["y1", "y2"]);
+        var model = new LinearModel(new ParameterLayout(d, k, intercept), theta, [.. Enumerable.Range(1, d).Select(j => $"x{j}")], [.. Enumerable.Range(1, k).Select(o => $"y{o}")]);
         var statistics = FitStatistics.Compute(model, data, bits);
         static decimal Exact(double v) => (decimal)(long)(v * 1048576) / 1048576m;
         var w = weights?.Select(Exact).ToArray() ?? Enumerable.Repeat(1m, n).ToArray();
@@ -107,6 +113,42 @@ public class GoodnessPassTest
             Assert.Equal(fourth, s.Residuals.FourthPowers, fourth * 1e-12);
             Assert.Equal(differences, s.Residuals.SquaredDifferences, differences * 1e-12);
         }
+    }
+
+    /// <summary>
+    /// The fused sweep (residuals of narrow float64 rows of one output formed where they are summed) gives the same bits as
+    /// forming them first in a sweep of their own: every width it takes (4 … 16, the last vector chunk full or
+    /// overlapping), 512 and 256 bits, weighted or not, with or without intercept, on row counts that leave every tail
+    /// (fewer rows than one vector, one group of four after the 8-row vectors, single rows) in the first and the last block.
+    /// </summary>
+    [Theory]
+    [InlineData(512, false, true)]
+    [InlineData(256, false, true)]
+    [InlineData(512, true, true)]
+    [InlineData(256, true, false)]
+    [InlineData(512, false, false)]
+    public void TheFusedSweepGivesTheBitsOfResidualsFormedFirst(int bits, bool weighted, bool intercept)
+    {
+        foreach (int d in Enumerable.Range(4, 13))
+        {
+            // On a CPU with AVX2 and FMA the default sweep is the fused one (else both below are the residuals-first sweep).
+            Assert.Equal(System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported, FitStatistics.FormsResiduals(d, FeaturePrecision.DoublePrecision));
+            Assert.False(FitStatistics.FormsResiduals(d, FeaturePrecision.SinglePrecision));
+            foreach (int n in new[] { 3, 5, 8, 11, 13, 15, 8192 + 4, 2 * 8192 + 7, 3 * 8192 + 12 })
+            {
+                var (data, model) = Random(n, d, 1, d * 100 + n);
+                if (!intercept)
+                    model = new LinearModel(new ParameterLayout(d, 1, false), model.Coefficients(0), model.FeatureNames, model.TargetNames);
+                if (weighted)
+                    data = data.WithWeights([.. Enumerable.Range(0, n).Select(i => i % 13 == 0 ? 0 : 0.25 + (i % 5) * 0.5)]);
+                var fused = FitStatistics.Compute(model, data, bits)[0];
+                var reference = FitStatistics.Compute(model, data, bits, fuse: false)[0];
+                Assert.Equal(reference, fused with { Residuals = reference.Residuals });
+                Assert.Equal(reference.Residuals, fused.Residuals);
+            }
+        }
+        Assert.False(FitStatistics.FormsResiduals(3, FeaturePrecision.DoublePrecision));
+        Assert.False(FitStatistics.FormsResiduals(17, FeaturePrecision.DoublePrecision));
     }
 
     /// <summary>The three vector widths give the same sums to a few units in the last place (the lanes split the rows differently).</summary>
