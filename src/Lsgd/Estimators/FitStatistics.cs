@@ -214,9 +214,9 @@ public static class FitStatistics
     private readonly struct GivenResiduals : IResidualSource { public static bool Formed => false; }
     private readonly struct FormedResiduals : IResidualSource { public static bool Formed => true; }
 
-    /// <summary>Whether the sums' sweep forms the residuals itself: float64 rows of 4 to 16 features, on a CPU with AVX2 and FMA.</summary>
+    /// <summary>Whether the sums' sweep forms the residuals itself: float64 rows of 1 to 16 features, on a CPU with AVX2 and FMA.</summary>
     internal static bool FormsResiduals(int d, FeaturePrecision precision) =>
-        d >= 4 && d <= NarrowFeatures && precision == FeaturePrecision.DoublePrecision && Avx2.IsSupported && Fma.IsSupported;
+        d >= 1 && d <= NarrowFeatures && precision == FeaturePrecision.DoublePrecision && Avx2.IsSupported && Fma.IsSupported;
 
     /// <summary>
     /// One output's sums over a block, in one sweep over its residuals r and targets y (w the weights, √w their roots):
@@ -391,9 +391,10 @@ public static class FitStatistics
     }
 
     /// <summary>
-    /// Narrow float64 rows (4 ≤ d ≤ 16) and one output's coefficients, for the fitted values of four rows at a time: each
-    /// row's dot product a vector of 4 columns at a time (the last vector ends at column d, its weights zero on the
-    /// columns the one before covered), the four rows' lanes added by two horizontal adds, then the intercept.
+    /// Narrow float64 rows (1 ≤ d ≤ 16) and one output's coefficients, for the fitted values of four rows at a time: from 4
+    /// features on each row's dot product a vector of 4 columns at a time (the last vector ends at column d, its weights
+    /// zero on the columns the one before covered), the four rows' lanes added by two horizontal adds, then the intercept;
+    /// below 4, row by row as the scalar kernel forms them.
     /// </summary>
     private readonly ref struct NarrowRows
     {
@@ -401,12 +402,19 @@ public static class FitStatistics
         private readonly int _d, _chunks;
         private readonly nuint _off1, _off2, _off3;
         private readonly Vector256<double> _w0, _w1, _w2, _w3, _bias;
+        private readonly double _a0, _a1, _a2;   // the coefficients of rows of fewer than 4 features
 
         public NarrowRows(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b)
         {
             int d = w.Length, full = d / 4;
             _x = ref MemoryMarshal.GetReference(x);
             _d = d;
+            _bias = Vector256.Create(b);
+            if (d < 4)
+            {
+                (_a0, _a1, _a2) = (w[0], d > 1 ? w[1] : 0, d > 2 ? w[2] : 0);
+                return;
+            }
             _chunks = (d + 3) / 4;
             Span<double> tail = stackalloc double[4];
             for (int l = 0; l < 4; l++)
@@ -418,7 +426,6 @@ public static class FitStatistics
             _off1 = (nuint)(full > 1 ? 4 : d - 4);
             _off2 = (nuint)(full > 2 ? 8 : d - 4);
             _off3 = (nuint)(full > 3 ? 12 : d - 4);
-            _bias = Vector256.Create(b);
         }
 
         /// <summary>Hints for the <paramref name="rows"/> rows <paramref name="bytes"/> bytes ahead of row <paramref name="t"/> (a hint never faults).</summary>
@@ -434,6 +441,8 @@ public static class FitStatistics
             ref double x1 = ref Unsafe.Add(ref row, _d);
             ref double x2 = ref Unsafe.Add(ref row, 2 * _d);
             ref double x3 = ref Unsafe.Add(ref row, 3 * _d);
+            if (_d < 4)
+                return Vector256.Create(Few(ref row), Few(ref x1), Few(ref x2), Few(ref x3)) + _bias;
             var s0 = Vector256.LoadUnsafe(ref row) * _w0;
             var s1 = Vector256.LoadUnsafe(ref x1) * _w0;
             var s2 = Vector256.LoadUnsafe(ref x2) * _w0;
@@ -463,6 +472,18 @@ public static class FitStatistics
             var h01 = Avx.HorizontalAdd(s0, s1);
             var h23 = Avx.HorizontalAdd(s2, s3);
             return Avx.Permute2x128(h01, h23, 0x20) + Avx.Permute2x128(h01, h23, 0x31) + _bias;
+        }
+
+        /// <summary>
+        /// The dot product of a row of fewer than 4 features, as the scalar kernel of <see cref="Residuals"/> forms it (even
+        /// columns in one sum, odd in another, then their sum), so the same bits.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private double Few(ref double x)
+        {
+            double s = Math.FusedMultiplyAdd(x, _a0, 0), u = _d > 1 ? Math.FusedMultiplyAdd(Unsafe.Add(ref x, 1), _a1, 0) : 0;
+            if (_d > 2) s = Math.FusedMultiplyAdd(Unsafe.Add(ref x, 2), _a2, s);
+            return s + u;
         }
     }
 
