@@ -48,6 +48,6 @@ internal static class LinearRegressorBinder
         {
             Default = "nonrobust", Library = o => O(o).Covariance.ToString(),
         },
-        new(nameof(LinearRegressorOptions.MaxThreads), "--threads", "Most threads for the gradient passes (default: all cores).") { Library = o => O(o).MaxThreads },
+        new(nameof(LinearRegressorOptions.MaxThreads), "--threads", "Most threads for the passes over rows in memory: statistics, gradient, goodness of fit (default: all cores).") { Library = o => O(o).MaxThreads },
     ]) { Commands = ["fit"] };
 }

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using Lsgd.Data;
 using Lsgd.Engines;
 using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
 using Lsgd.Models;
 using Lsgd.Solvers;
 using Lsgd.Training;
@@ -419,7 +420,7 @@ public sealed class LinearRegressor
             var exact = ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
             // SSE from the solver's residuals (in twice the working precision, on the exact powers of a polynomial
             // design) rather than from a plain pass: the residuals of a nearly exact fit cancel.
-            var exactStatistics = WithExactSums(FitStatistics.Compute(exact.Model, data), exact, data.WeightSum);
+            var exactStatistics = WithExactSums(FitStatistics.Compute(exact.Model, data, Kernels.GramVectorBits, o.MaxThreads), exact, data.WeightSum);
             return new LinearFit
             {
                 Model = exact.Model, Options = o, Method = SolverMethod.Exact, MethodChoice = choice, Rows = rows,
@@ -485,9 +486,9 @@ public sealed class LinearRegressor
     private static bool IsWeighted(TrainingSource source, SufficientStatistics? statistics) =>
         source.Data?.IsWeighted ?? statistics?.IsWeighted ?? false;
 
-    /// <summary>Goodness of fit on every row of the source (one more pass for streamed rows; none for statistics).</summary>
-    private static IReadOnlyList<OutputStatistics> Goodness(LinearModel model, TrainingSource source, SufficientStatistics? statistics, CancellationToken cancellationToken) =>
-        source.Data is { } data ? FitStatistics.Compute(model, data)
+    /// <summary>Goodness of fit on every row of the source (one more pass for streamed rows; none for statistics); in memory on at most <see cref="LinearRegressorOptions.MaxThreads"/> threads.</summary>
+    private IReadOnlyList<OutputStatistics> Goodness(LinearModel model, TrainingSource source, SufficientStatistics? statistics, CancellationToken cancellationToken) =>
+        source.Data is { } data ? FitStatistics.Compute(model, data, Kernels.GramVectorBits, Options.MaxThreads)
         : source.Rows is { } rows ? FitStatistics.Compute(model, rows, statistics!, cancellationToken)
         : FitStatistics.Compute(model, statistics!);
 

@@ -83,7 +83,7 @@ public sealed record LinearRegressorOptions
     /// <summary>The engine for iterative methods (default <see cref="EngineKind.Auto"/>).</summary>
     public EngineKind Engine { get; init; } = EngineKind.Auto;
 
-    /// <summary>Upper bound on threads for the gradient passes (≥ 1); <c>null</c> uses every core.</summary>
+    /// <summary>Upper bound on threads for the passes over rows in memory (the statistics, the gradient passes, the goodness of fit; ≥ 1); <c>null</c> uses every core.</summary>
     public int? MaxThreads
     {
         get;

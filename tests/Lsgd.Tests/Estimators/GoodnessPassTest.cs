@@ -145,6 +145,9 @@ public class GoodnessPassTest
                 var reference = FitStatistics.Compute(model, data, bits, fuse: false)[0];
                 Assert.Equal(reference, fused with { Residuals = reference.Residuals });
                 Assert.Equal(reference.Residuals, fused.Residuals);
+                var oneThread = FitStatistics.Compute(model, data, bits, maxThreads: 1)[0];   // fixed blocks: the same bits on any number of threads
+                Assert.Equal(fused with { Residuals = null }, oneThread with { Residuals = null });
+                Assert.Equal(fused.Residuals, oneThread.Residuals);
             }
         }
         Assert.False(FitStatistics.FormsResiduals(0, FeaturePrecision.DoublePrecision));
