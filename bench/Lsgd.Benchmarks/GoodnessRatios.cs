@@ -27,15 +27,27 @@ public static class GoodnessRatios
         int repeat = Option(args, "--repeat", 5), cached = Option(args, "--cached-rows", 32_768), threads = Option(args, "--threads", 1);
         int bits = Option(args, "--vector-bits", Lsgd.LinearAlgebra.Kernels.GramVectorBits);
         bool weighted = args.Contains("--weights");
+        // --npy X.npy,Y.npy: the memory case on those files, mapped as `lsgd fit` maps them (rows, features, outputs theirs).
+        string[]? npy = args.SkipWhile(a => a != "--npy").Skip(1).FirstOrDefault()?.Split(',');
         var c = CultureInfo.InvariantCulture;
         var cases = new List<(string Name, Action Run, double Bytes)>();
         double sink = 0;
-        foreach (var (rows, reps, where) in new[] { (n, 1, "memory"), (cached, Math.Max(1, n / cached), "L2") })
+        foreach (var (n0, reps, where) in new[] { (n, 1, "memory"), (cached, Math.Max(1, n / cached), "L2") })
         {
-            var (x, y) = SyntheticData.Generate(rows, d);
-            var ys = new double[(long)rows * k];
-            for (long i = 0; i < ys.Length; i++) ys[i] = y[i / k] + i % k;
-            var data = new Dataset(x, ys, rows, d, k);
+            int rows = n0;
+            Dataset data;
+            if (where == "memory" && npy is not null)
+            {
+                data = Lsgd.IO.NpyDataset.Load(npy[0], npy[1], false, null, map: true, out _);
+                (rows, d, k) = (data.Rows, data.Features, data.Outputs);
+            }
+            else
+            {
+                var (x, y) = SyntheticData.Generate(rows, d);
+                var ys = new double[(long)rows * k];
+                for (long i = 0; i < ys.Length; i++) ys[i] = y[i / k] + i % k;
+                data = new Dataset(x, ys, rows, d, k);
+            }
             if (weighted)
             {
                 var w = new double[rows];

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Lsgd.Data;
+using Lsgd.Engines;
 using Lsgd.Internals;
 using Lsgd.LinearAlgebra;
 using Lsgd.Models;
@@ -103,13 +104,13 @@ public static class FitStatistics
             var y = data.Y.Slice(start * k, rows * k);
             if (formed)
             {
-                // One output of narrow float64 rows: the residuals are formed in the sweep that sums them (FormedResiduals).
+                // One output of narrow float64 rows: the residuals are formed in the sweep that sums them (FormedSums).
                 double mean = !centred ? 0 : weighted ? (weight > 0 ? TensorPrimitives.Dot(rowWeights, y) / weight : 0) : TensorPrimitives.Sum(y) / rows;
                 var x = data.Storage.DoubleValues.Slice(start * d, rows * d);
                 var w = coefficients.AsSpan(0, d);
                 var one = sums.AsSpan(b * Sums, Sums);
-                if (weighted) BlockSums<WithWeights, FormedResiduals>(residuals, y, mean, rowWeights, rootWeights, one, vectorBits, x, w, intercept);
-                else BlockSums<Unweighted, FormedResiduals>(residuals, y, mean, default, default, one, vectorBits, x, w, intercept);
+                if (weighted) FormedSums<WithWeights>(residuals, y, mean, rowWeights, rootWeights, one, vectorBits, x, w, intercept);
+                else FormedSums<Unweighted>(residuals, y, mean, default, default, one, vectorBits, x, w, intercept);
                 return;
             }
             Residuals(data, model.Layout, coefficients, start, rows, residuals);
@@ -210,9 +211,34 @@ public static class FitStatistics
     /// in the sweep that sums them, from narrow float64 rows of one output (<see cref="FormsResiduals"/>): then X and y
     /// are read once, and the sums' arithmetic runs while the next rows arrive from memory.
     /// </summary>
-    private interface IResidualSource { static abstract bool Formed { get; } }
-    private readonly struct GivenResiduals : IResidualSource { public static bool Formed => false; }
-    private readonly struct FormedResiduals : IResidualSource { public static bool Formed => true; }
+    /// <remarks>
+    /// Formed, the type also names how many vectors of 4 columns each row takes (<see cref="NarrowRows"/>; 0: fewer than 4
+    /// features, row by row), so that the sweep's loop is one straight run of instructions, its registers held throughout.
+    /// </remarks>
+    private interface IResidualSource
+    {
+        static abstract bool Formed { get; }
+        static abstract int Chunks { get; }
+    }
+
+    private readonly struct GivenResiduals : IResidualSource { public static bool Formed => false; public static int Chunks => 1; }
+    private readonly struct FormedFew : IResidualSource { public static bool Formed => true; public static int Chunks => 0; }
+    private readonly struct FormedOne : IResidualSource { public static bool Formed => true; public static int Chunks => 1; }
+    private readonly struct FormedTwo : IResidualSource { public static bool Formed => true; public static int Chunks => 2; }
+    private readonly struct FormedThree : IResidualSource { public static bool Formed => true; public static int Chunks => 3; }
+    private readonly struct FormedFour : IResidualSource { public static bool Formed => true; public static int Chunks => 4; }
+
+    /// <summary><see cref="BlockSums"/> forming the residuals of rows of <paramref name="x"/>.Length / rows features (1 … 16), by their vectors per row.</summary>
+    private static void FormedSums<TW>(Span<double> r, ReadOnlySpan<double> y, double m, ReadOnlySpan<double> w, ReadOnlySpan<double> rootW, Span<double> into, int bits,
+        ReadOnlySpan<double> x, ReadOnlySpan<double> coefficients, double intercept) where TW : struct, IRowWeights
+    {
+        int d = coefficients.Length;
+        if (d < 4) BlockSums<TW, FormedFew>(r, y, m, w, rootW, into, bits, x, coefficients, intercept);
+        else if (d <= 4) BlockSums<TW, FormedOne>(r, y, m, w, rootW, into, bits, x, coefficients, intercept);
+        else if (d <= 8) BlockSums<TW, FormedTwo>(r, y, m, w, rootW, into, bits, x, coefficients, intercept);
+        else if (d <= 12) BlockSums<TW, FormedThree>(r, y, m, w, rootW, into, bits, x, coefficients, intercept);
+        else BlockSums<TW, FormedFour>(r, y, m, w, rootW, into, bits, x, coefficients, intercept);
+    }
 
     /// <summary>Whether the sums' sweep forms the residuals itself: float64 rows of 1 to 16 features, on a CPU with AVX2 and FMA.</summary>
     internal static bool FormsResiduals(int d, FeaturePrecision precision) =>
@@ -221,11 +247,13 @@ public static class FitStatistics
     /// <summary>
     /// One output's sums over a block, in one sweep over its residuals r and targets y (w the weights, √w their roots):
     /// Σwr² (Dot2), Σw|r| (plain), Σw(y − m)² (Dot2), Σw(y − m) (Dot2), then m itself; and of the whitened residuals
-    /// v = √w·r (r unweighted) Σv, Σv³, Σv⁴, Σ(vₜ − vₜ₋₁)² (TwoSum), the first v and the last. Each compensated sum
-    /// runs in the lanes of a vector (512 or 256 bits, <paramref name="bits"/>; 0 for scalar), the lanes then combined
-    /// the same way; each vₜ₋₁ is taken from the vector before (a lane shift), not read again. With
-    /// <see cref="FormedResiduals"/> the sweep forms r = y − (Xβ + b) itself from the rows <paramref name="x"/>
-    /// (<see cref="NarrowRows"/>, the same arithmetic as <see cref="Residuals"/>, so the same bits) and writes it to
+    /// v = √w·r (r unweighted) Σv, Σv³, Σv⁴, Σ(vₜ − vₜ₋₁)², the first v and the last. Every sum runs in the lanes of a
+    /// vector (512 or 256 bits, <paramref name="bits"/>; 0 for scalar), the lanes then added in order, compensated (TwoSum)
+    /// for SSE and SST; the residuals' shape (for the skew, kurtosis, normality tests and Durbin–Watson, none of which
+    /// cancels to a few digits) in plain multiply-adds, which keeps the sweep's registers within the 32 vector registers.
+    /// Each vₜ₋₁ comes from the vector before (a lane shift), not read again. Formed (<see cref="IResidualSource"/>), the sweep
+    /// forms r = y − (Xβ + b) itself from the rows <paramref name="x"/> (<see cref="NarrowRows"/>, the same arithmetic as
+    /// <see cref="Residuals"/>, so the same bits), asks for the rows <see cref="PrefetchBytes"/> ahead, and writes r to
     /// <paramref name="r"/> as it goes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called once per block and output: optimised from the first block
@@ -234,128 +262,34 @@ public static class FitStatistics
         where TW : struct, IRowWeights where TR : struct, IResidualSource
     {
         int rows = y.Length;
-        // Pairs (sum, compensation): squares, centred squares, centred, v, v³, v⁴, (Δv)²; then Σ|r|.
-        Span<double> acc = stackalloc double[15];
+        // Pairs (sum, compensation): squares, centred squares, centred; then Σv, Σv³, Σv⁴, Σ(Δv)², Σ|r| (plain).
+        Span<double> acc = stackalloc double[10];
         acc.Clear();
         ref double rr = ref MemoryMarshal.GetReference(r);
         ref double yr = ref MemoryMarshal.GetReference(y);
-        ref double wr = ref MemoryMarshal.GetReference(w);
-        ref double qr = ref MemoryMarshal.GetReference(rootW);
-        var narrow = TR.Formed ? new NarrowRows(x, coefficients, intercept) : default;
-        int t = 0, ahead = Sse.IsSupported ? PrefetchBytes : 0;
+        var narrow = TR.Formed ? new NarrowRows(coefficients, intercept) : default;
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        int d = coefficients.Length, t = 0;
+        // Row 0 has no predecessor in the block: the lane before it holds v₀ itself, so that its difference is 0.
+        double r0 = rows == 0 ? 0 : TR.Formed ? (rows >= 4 ? y[0] - narrow.Fitted4<TR>(ref xr).ToScalar() : 0) : r[0];
+        double v0 = TW.On && rows > 0 ? rootW[0] * r0 : r0;
         if (bits == 512 && Avx512F.IsSupported && rows >= 8)
-        {
-            Vector512<double> s0 = default, c0 = default, s1 = default, c1 = default, s2 = default, c2 = default, s3 = default, c3 = default,
-                s4 = default, c4 = default, s5 = default, c5 = default, s6 = default, c6 = default, a = default, last = default, mv = Vector512.Create(m);
-            for (; t + 8 <= rows; t += 8)
-            {
-                var yv = Vector512.LoadUnsafe(ref yr, (nuint)t);
-                Vector512<double> rv;
-                if (TR.Formed)
-                {
-                    if (ahead > 0) narrow.Prefetch(t, 8, ahead);
-                    rv = yv - Vector512.Create(narrow.Fitted4(t), narrow.Fitted4(t + 4));
-                    rv.StoreUnsafe(ref rr, (nuint)t);
-                }
-                else
-                    rv = Vector512.LoadUnsafe(ref rr, (nuint)t);
-                var yc = yv - mv;
-                var wrv = rv;
-                var ycw = yc;
-                var v = rv;
-                if (TW.On)
-                {
-                    var wv = Vector512.LoadUnsafe(ref wr, (nuint)t);
-                    wrv = wv * rv;
-                    ycw = wv * yc;
-                    c2 += Vector512.FusedMultiplyAdd(wv, yc, -ycw);
-                    v = Vector512.LoadUnsafe(ref qr, (nuint)t) * rv;
-                }
-                if (t == 0) last = Vector512.Create(v.ToScalar());   // row 0 has no predecessor in the block: its difference is 0
-                var dv = v - Avx512F.AlignRight64(v.AsUInt64(), last.AsUInt64(), 7).AsDouble();   // [last₇, v₀, …, v₆]
-                last = v;
-                var p = wrv * rv;
-                c0 += Vector512.FusedMultiplyAdd(wrv, rv, -p);
-                var q = ycw * yc;
-                c1 += Vector512.FusedMultiplyAdd(ycw, yc, -q);
-                var v2 = TW.On ? v * v : p;
-                TwoSum(ref s0, ref c0, p);
-                TwoSum(ref s1, ref c1, q);
-                TwoSum(ref s2, ref c2, ycw);
-                TwoSum(ref s3, ref c3, v);
-                TwoSum(ref s4, ref c4, v2 * v);
-                TwoSum(ref s5, ref c5, v2 * v2);
-                TwoSum(ref s6, ref c6, dv * dv);
-                a += Vector512.Abs(wrv);
-            }
-            Combine(s0, c0, acc, 0); Combine(s1, c1, acc, 2); Combine(s2, c2, acc, 4); Combine(s3, c3, acc, 6);
-            Combine(s4, c4, acc, 8); Combine(s5, c5, acc, 10); Combine(s6, c6, acc, 12);
-            acc[14] += Vector512.Sum(a);
-        }
-        else if (bits >= 256 && Avx2.IsSupported && rows >= 4)
-        {
-            Vector256<double> s0 = default, c0 = default, s1 = default, c1 = default, s2 = default, c2 = default, s3 = default, c3 = default,
-                s4 = default, c4 = default, s5 = default, c5 = default, s6 = default, c6 = default, a = default, turned = default, mv = Vector256.Create(m);
-            for (; t + 4 <= rows; t += 4)
-            {
-                var yv = Vector256.LoadUnsafe(ref yr, (nuint)t);
-                Vector256<double> rv;
-                if (TR.Formed)
-                {
-                    if (ahead > 0) narrow.Prefetch(t, 4, ahead);
-                    rv = yv - narrow.Fitted4(t);
-                    rv.StoreUnsafe(ref rr, (nuint)t);
-                }
-                else
-                    rv = Vector256.LoadUnsafe(ref rr, (nuint)t);
-                var yc = yv - mv;
-                var wrv = rv;
-                var ycw = yc;
-                var v = rv;
-                if (TW.On)
-                {
-                    var wv = Vector256.LoadUnsafe(ref wr, (nuint)t);
-                    wrv = wv * rv;
-                    ycw = wv * yc;
-                    c2 += Vector256.FusedMultiplyAdd(wv, yc, -ycw);
-                    v = Vector256.LoadUnsafe(ref qr, (nuint)t) * rv;
-                }
-                // [v₃, v₀, v₁, v₂]; its lane 0 replaced by the vector before's v₃ gives each lane its predecessor.
-                var rotated = Avx2.Permute4x64(v, 0b10_01_00_11);
-                if (t == 0) turned = Vector256.Create(v.ToScalar());   // row 0 has no predecessor in the block: its difference is 0
-                var dv = v - Avx.Blend(rotated, turned, 0b0001);
-                turned = rotated;
-                var p = wrv * rv;
-                c0 += Vector256.FusedMultiplyAdd(wrv, rv, -p);
-                var q = ycw * yc;
-                c1 += Vector256.FusedMultiplyAdd(ycw, yc, -q);
-                var v2 = TW.On ? v * v : p;
-                Accurate.TwoSum(ref s0, ref c0, p);
-                Accurate.TwoSum(ref s1, ref c1, q);
-                Accurate.TwoSum(ref s2, ref c2, ycw);
-                Accurate.TwoSum(ref s3, ref c3, v);
-                Accurate.TwoSum(ref s4, ref c4, v2 * v);
-                Accurate.TwoSum(ref s5, ref c5, v2 * v2);
-                Accurate.TwoSum(ref s6, ref c6, dv * dv);
-                a += Vector256.Abs(wrv);
-            }
-            Accurate.Combine(s0, c0, ref acc[0], ref acc[1]); Accurate.Combine(s1, c1, ref acc[2], ref acc[3]);
-            Accurate.Combine(s2, c2, ref acc[4], ref acc[5]); Accurate.Combine(s3, c3, ref acc[6], ref acc[7]);
-            Accurate.Combine(s4, c4, ref acc[8], ref acc[9]); Accurate.Combine(s5, c5, ref acc[10], ref acc[11]);
-            Accurate.Combine(s6, c6, ref acc[12], ref acc[13]);
-            acc[14] += Vector256.Sum(a);
-        }
+            t = Sweep512<TW, TR>(r, y, m, w, rootW, x, narrow, v0, acc, into);
+        else if (bits >= 256 && Avx2.IsSupported && Fma.IsSupported && rows >= 4)
+            t = Sweep256<TW, TR>(r, y, m, w, rootW, x, narrow, v0, acc, into);
+        else
+            into[1] = 0;
         // The rows the vectors left; their residuals formed as Residuals forms them (four rows by vector, then one by one).
         int vectorRows = t;
         if (TR.Formed && t + 4 <= rows)
         {
-            (Vector256.LoadUnsafe(ref yr, (nuint)t) - narrow.Fitted4(t)).StoreUnsafe(ref rr, (nuint)t);
+            (Vector256.LoadUnsafe(ref yr, (nuint)t) - narrow.Fitted4<TR>(ref Unsafe.Add(ref xr, t * d))).StoreUnsafe(ref rr, (nuint)t);
             vectorRows = t + 4;
         }
         for (int i = t; i < rows; i++)
         {
             if (TR.Formed && i >= vectorRows)
-                r[i] = y[i] - (TensorPrimitives.Dot(x.Slice(i * coefficients.Length, coefficients.Length), coefficients) + intercept);
+                r[i] = y[i] - (TensorPrimitives.Dot(x.Slice(i * d, d), coefficients) + intercept);
             double rv = r[i], yc = y[i] - m, wrv = rv, ycw = yc, v = rv;
             if (TW.On)
             {
@@ -370,24 +304,151 @@ public static class FitStatistics
             Accurate.TwoSumInto(ref acc[0], ref acc[1], p);
             Accurate.TwoSumInto(ref acc[2], ref acc[3], q);
             Accurate.TwoSumInto(ref acc[4], ref acc[5], ycw);
-            Accurate.TwoSumInto(ref acc[6], ref acc[7], v);
-            Accurate.TwoSumInto(ref acc[8], ref acc[9], v2 * v);
-            Accurate.TwoSumInto(ref acc[10], ref acc[11], v2 * v2);
-            if (i > 0)
-            {
-                double dv = v - (TW.On ? rootW[i - 1] * r[i - 1] : r[i - 1]);
-                Accurate.TwoSumInto(ref acc[12], ref acc[13], dv * dv);
-            }
-            acc[14] += Math.Abs(wrv);
+            acc[6] += v;
+            acc[7] = Math.FusedMultiplyAdd(v2, v, acc[7]);
+            acc[8] = Math.FusedMultiplyAdd(v2, v2, acc[8]);
+            double dv = v - (i == 0 ? v : TW.On ? rootW[i - 1] * r[i - 1] : r[i - 1]);
+            acc[9] = Math.FusedMultiplyAdd(dv, dv, acc[9]);
+            into[1] += Math.Abs(wrv);
         }
         into[0] = acc[0] + acc[1];
-        into[1] = acc[14];
         into[2] = acc[2] + acc[3];
         into[3] = acc[4] + acc[5];
         into[4] = m;
-        for (int s = 0; s < 4; s++) into[5 + s] = acc[6 + 2 * s] + acc[7 + 2 * s];
+        for (int s = 0; s < 4; s++) into[5 + s] = acc[6 + s];
         into[9] = rows > 0 ? (TW.On ? rootW[0] * r[0] : r[0]) : 0;
         into[10] = rows > 0 ? (TW.On ? rootW[^1] * r[^1] : r[^1]) : 0;
+    }
+
+    /// <summary>
+    /// The vector part of <see cref="BlockSums"/>, 8 rows at a time in 512-bit lanes: returns the rows done, the sums in
+    /// <paramref name="acc"/> and Σ|r| in <paramref name="into"/>[1]. A method of its own, so that its loop's vectors are
+    /// the only ones the register allocator weighs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Sweep512<TW, TR>(Span<double> r, ReadOnlySpan<double> y, double m, ReadOnlySpan<double> w, ReadOnlySpan<double> rootW, ReadOnlySpan<double> x,
+        NarrowRows narrow, double v0, Span<double> acc, Span<double> into)
+        where TW : struct, IRowWeights where TR : struct, IResidualSource
+    {
+        int rows = y.Length, d = x.Length / rows, t = 0, ahead = PrefetchBytes;
+        ref double rr = ref MemoryMarshal.GetReference(r);
+        ref double yr = ref MemoryMarshal.GetReference(y);
+        ref double wr = ref MemoryMarshal.GetReference(w);
+        ref double qr = ref MemoryMarshal.GetReference(rootW);
+        ref double xr = ref MemoryMarshal.GetReference(x);
+
+        Vector512<double> s0 = default, c0 = default, s1 = default, c1 = default, s2 = default, c2 = default, s3 = default, s4 = default,
+            s5 = default, s6 = default, a = default, last = Vector512.Create(v0), mv = Vector512.Create(m);
+        for (; t + 8 <= rows; t += 8)
+        {
+            var yv = Vector512.LoadUnsafe(ref yr, (nuint)t);
+            Vector512<double> rv;
+            if (TR.Formed)
+            {
+                ref double row = ref Unsafe.Add(ref xr, t * d);
+                NarrowRows.Prefetch<TR>(ref row, ahead, 8);
+                rv = yv - Avx512F.InsertVector256(narrow.Fitted4<TR>(ref row).ToVector512Unsafe(), narrow.Fitted4<TR>(ref Unsafe.Add(ref row, 4 * d)), 1);
+                rv.StoreUnsafe(ref rr, (nuint)t);
+            }
+            else
+                rv = Vector512.LoadUnsafe(ref rr, (nuint)t);
+            var yc = yv - mv;
+            var wrv = rv;
+            var ycw = yc;
+            var v = rv;
+            if (TW.On)
+            {
+                var wv = Vector512.LoadUnsafe(ref wr, (nuint)t);
+                wrv = wv * rv;
+                ycw = wv * yc;
+                c2 += Avx512F.FusedMultiplySubtract(wv, yc, ycw);
+                v = Vector512.LoadUnsafe(ref qr, (nuint)t) * rv;
+            }
+            var dv = v - Avx512F.AlignRight64(v.AsUInt64(), last.AsUInt64(), 7).AsDouble();   // [last₇, v₀, …, v₆]
+            last = v;
+            var p = wrv * rv;
+            c0 += Avx512F.FusedMultiplySubtract(wrv, rv, p);
+            var q = ycw * yc;
+            c1 += Avx512F.FusedMultiplySubtract(ycw, yc, q);
+            TwoSum(ref s0, ref c0, p);
+            TwoSum(ref s1, ref c1, q);
+            TwoSum(ref s2, ref c2, ycw);
+            var v2 = TW.On ? v * v : p;
+            s3 += v;
+            s4 = Vector512.FusedMultiplyAdd(v2, v, s4);
+            s5 = Vector512.FusedMultiplyAdd(v2, v2, s5);
+            s6 = Vector512.FusedMultiplyAdd(dv, dv, s6);
+            a += Vector512.Abs(wrv);
+        }
+        Combine(s0, c0, acc, 0); Combine(s1, c1, acc, 2); Combine(s2, c2, acc, 4);
+        acc[6] += Vector512.Sum(s3); acc[7] += Vector512.Sum(s4); acc[8] += Vector512.Sum(s5); acc[9] += Vector512.Sum(s6);
+        into[1] = Vector512.Sum(a);
+        return t;
+    }
+
+    /// <summary>The vector part of <see cref="BlockSums"/>, 4 rows at a time in 256-bit lanes (as <see cref="Sweep512"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Sweep256<TW, TR>(Span<double> r, ReadOnlySpan<double> y, double m, ReadOnlySpan<double> w, ReadOnlySpan<double> rootW, ReadOnlySpan<double> x,
+        NarrowRows narrow, double v0, Span<double> acc, Span<double> into)
+        where TW : struct, IRowWeights where TR : struct, IResidualSource
+    {
+        int rows = y.Length, d = x.Length / rows, t = 0, ahead = PrefetchBytes;
+        ref double rr = ref MemoryMarshal.GetReference(r);
+        ref double yr = ref MemoryMarshal.GetReference(y);
+        ref double wr = ref MemoryMarshal.GetReference(w);
+        ref double qr = ref MemoryMarshal.GetReference(rootW);
+        ref double xr = ref MemoryMarshal.GetReference(x);
+
+        Vector256<double> s0 = default, c0 = default, s1 = default, c1 = default, s2 = default, c2 = default, s3 = default, s4 = default,
+            s5 = default, s6 = default, a = default, turned = Vector256.Create(v0), mv = Vector256.Create(m);
+        for (; t + 4 <= rows; t += 4)
+        {
+            var yv = Vector256.LoadUnsafe(ref yr, (nuint)t);
+            Vector256<double> rv;
+            if (TR.Formed)
+            {
+                ref double row = ref Unsafe.Add(ref xr, t * d);
+                NarrowRows.Prefetch<TR>(ref row, ahead, 4);
+                rv = yv - narrow.Fitted4<TR>(ref row);
+                rv.StoreUnsafe(ref rr, (nuint)t);
+            }
+            else
+                rv = Vector256.LoadUnsafe(ref rr, (nuint)t);
+            var yc = yv - mv;
+            var wrv = rv;
+            var ycw = yc;
+            var v = rv;
+            if (TW.On)
+            {
+                var wv = Vector256.LoadUnsafe(ref wr, (nuint)t);
+                wrv = wv * rv;
+                ycw = wv * yc;
+                c2 += Fma.MultiplySubtract(wv, yc, ycw);
+                v = Vector256.LoadUnsafe(ref qr, (nuint)t) * rv;
+            }
+            // [v₃, v₀, v₁, v₂]; its lane 0 replaced by the vector before's v₃ gives each lane its predecessor.
+            var rotated = Avx2.Permute4x64(v, 0b10_01_00_11);
+            var dv = v - Avx.Blend(rotated, turned, 0b0001);
+            turned = rotated;
+            var p = wrv * rv;
+            c0 += Fma.MultiplySubtract(wrv, rv, p);
+            var q = ycw * yc;
+            c1 += Fma.MultiplySubtract(ycw, yc, q);
+            Accurate.TwoSum(ref s0, ref c0, p);
+            Accurate.TwoSum(ref s1, ref c1, q);
+            Accurate.TwoSum(ref s2, ref c2, ycw);
+            var v2 = TW.On ? v * v : p;
+            s3 += v;
+            s4 = Vector256.FusedMultiplyAdd(v2, v, s4);
+            s5 = Vector256.FusedMultiplyAdd(v2, v2, s5);
+            s6 = Vector256.FusedMultiplyAdd(dv, dv, s6);
+            a += Vector256.Abs(wrv);
+        }
+        Accurate.Combine(s0, c0, ref acc[0], ref acc[1]); Accurate.Combine(s1, c1, ref acc[2], ref acc[3]);
+        Accurate.Combine(s2, c2, ref acc[4], ref acc[5]);
+        acc[6] += Vector256.Sum(s3); acc[7] += Vector256.Sum(s4); acc[8] += Vector256.Sum(s5); acc[9] += Vector256.Sum(s6);
+        into[1] = Vector256.Sum(a);
+        return t;
     }
 
     /// <summary>
@@ -396,18 +457,16 @@ public static class FitStatistics
     /// zero on the columns the one before covered), the four rows' lanes added by two horizontal adds, then the intercept;
     /// below 4, row by row as the scalar kernel forms them.
     /// </summary>
-    private readonly ref struct NarrowRows
+    private readonly struct NarrowRows
     {
-        private readonly ref double _x;
-        private readonly int _d, _chunks;
+        private readonly int _d;
         private readonly nuint _off1, _off2, _off3;
         private readonly Vector256<double> _w0, _w1, _w2, _w3, _bias;
         private readonly double _a0, _a1, _a2;   // the coefficients of rows of fewer than 4 features
 
-        public NarrowRows(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b)
+        public NarrowRows(ReadOnlySpan<double> w, double b)
         {
             int d = w.Length, full = d / 4;
-            _x = ref MemoryMarshal.GetReference(x);
             _d = d;
             _bias = Vector256.Create(b);
             if (d < 4)
@@ -415,53 +474,69 @@ public static class FitStatistics
                 (_a0, _a1, _a2) = (w[0], d > 1 ? w[1] : 0, d > 2 ? w[2] : 0);
                 return;
             }
-            _chunks = (d + 3) / 4;
+            int chunks = (d + 3) / 4;
             Span<double> tail = stackalloc double[4];
             for (int l = 0; l < 4; l++)
                 tail[l] = d - 4 + l >= 4 * full ? w[d - 4 + l] : 0;   // columns d−4 … d−1; those already in a full chunk weigh 0
             _w0 = Vector256.Create(w[..4]);
-            _w1 = _chunks > 1 ? (full > 1 ? Vector256.Create(w.Slice(4, 4)) : Vector256.Create(tail)) : default;
-            _w2 = _chunks > 2 ? (full > 2 ? Vector256.Create(w.Slice(8, 4)) : Vector256.Create(tail)) : default;
-            _w3 = _chunks > 3 ? (full > 3 ? Vector256.Create(w.Slice(12, 4)) : Vector256.Create(tail)) : default;
+            _w1 = chunks > 1 ? (full > 1 ? Vector256.Create(w.Slice(4, 4)) : Vector256.Create(tail)) : default;
+            _w2 = chunks > 2 ? (full > 2 ? Vector256.Create(w.Slice(8, 4)) : Vector256.Create(tail)) : default;
+            _w3 = chunks > 3 ? (full > 3 ? Vector256.Create(w.Slice(12, 4)) : Vector256.Create(tail)) : default;
             _off1 = (nuint)(full > 1 ? 4 : d - 4);
             _off2 = (nuint)(full > 2 ? 8 : d - 4);
             _off3 = (nuint)(full > 3 ? 12 : d - 4);
         }
 
-        /// <summary>Hints for the <paramref name="rows"/> rows <paramref name="bytes"/> bytes ahead of row <paramref name="t"/> (a hint never faults).</summary>
+        /// <summary>
+        /// Hints (into L1) for the lines of <paramref name="rows"/> (4 or 8) rows <paramref name="bytes"/> bytes ahead of
+        /// <paramref name="row"/>: a fixed number by the rows' vectors (4 per vector of 8 rows, 2 of 4; 3 and 2 below 4
+        /// features), so at most a few lines past them (of the rows read next); a hint never faults, so they may run past the data.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Prefetch(int t, int rows, int bytes) =>
-            Engines.RowKernels.PrefetchRange(ref Unsafe.AddByteOffset(ref Unsafe.As<double, byte>(ref Unsafe.Add(ref _x, t * _d)), bytes), rows * _d * sizeof(double));
-
-        /// <summary>Xβ + b of the rows <paramref name="t"/> … <paramref name="t"/> + 3.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<double> Fitted4(int t)
+        public static unsafe void Prefetch<TR>(ref double row, int bytes, int rows) where TR : struct, IResidualSource
         {
-            ref double row = ref Unsafe.Add(ref _x, t * _d);
+            if (!Sse.IsSupported) return;
+            byte* p = (byte*)Unsafe.AsPointer(ref row) + bytes;
+            // rows·d·8 bytes span at most rows·d/8 + 1 lines; the count is a constant where the sweep inlines this.
+            int lines = TR.Chunks == 0 ? (rows == 8 ? 3 : 2) : TR.Chunks * rows / 2;
+            Sse.Prefetch0(p);
+            Sse.Prefetch0(p + 64);
+            if (lines > 2) Sse.Prefetch0(p + 128);
+            if (lines > 3) Sse.Prefetch0(p + 192);
+            if (lines > 4) { Sse.Prefetch0(p + 256); Sse.Prefetch0(p + 320); }
+            if (lines > 6) { Sse.Prefetch0(p + 384); Sse.Prefetch0(p + 448); }
+            if (lines > 8) { Sse.Prefetch0(p + 512); Sse.Prefetch0(p + 576); Sse.Prefetch0(p + 640); Sse.Prefetch0(p + 704); }
+            if (lines > 12) { Sse.Prefetch0(p + 768); Sse.Prefetch0(p + 832); Sse.Prefetch0(p + 896); Sse.Prefetch0(p + 960); }
+        }
+
+        /// <summary>Xβ + b of the four rows from <paramref name="row"/> on, each row <typeparamref name="TR"/>'s vectors of 4 columns.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> Fitted4<TR>(ref double row) where TR : struct, IResidualSource
+        {
             ref double x1 = ref Unsafe.Add(ref row, _d);
             ref double x2 = ref Unsafe.Add(ref row, 2 * _d);
             ref double x3 = ref Unsafe.Add(ref row, 3 * _d);
-            if (_d < 4)
+            if (TR.Chunks == 0)
                 return Vector256.Create(Few(ref row), Few(ref x1), Few(ref x2), Few(ref x3)) + _bias;
             var s0 = Vector256.LoadUnsafe(ref row) * _w0;
             var s1 = Vector256.LoadUnsafe(ref x1) * _w0;
             var s2 = Vector256.LoadUnsafe(ref x2) * _w0;
             var s3 = Vector256.LoadUnsafe(ref x3) * _w0;
-            if (_chunks > 1)
+            if (TR.Chunks > 1)
             {
                 s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, _off1), _w1, s0);
                 s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x1, _off1), _w1, s1);
                 s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x2, _off1), _w1, s2);
                 s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x3, _off1), _w1, s3);
             }
-            if (_chunks > 2)
+            if (TR.Chunks > 2)
             {
                 s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, _off2), _w2, s0);
                 s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x1, _off2), _w2, s1);
                 s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x2, _off2), _w2, s2);
                 s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x3, _off2), _w2, s3);
             }
-            if (_chunks > 3)
+            if (TR.Chunks > 3)
             {
                 s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, _off3), _w3, s0);
                 s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x1, _off3), _w3, s1);
@@ -574,17 +649,25 @@ public static class FitStatistics
     /// Residuals of narrow rows (4 ≤ d ≤ 16), four rows at a time (<see cref="NarrowRows"/>): about a third of the
     /// instructions of the scalar kernel. Returns the rows done (a multiple of 4); the caller does the rest.
     /// </summary>
+    private static int NarrowVectorised(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int o, int k, ReadOnlySpan<double> w, double b, Span<double> r) =>
+        w.Length <= 4 ? NarrowVectorised<FormedOne>(x, y, o, k, w, b, r)
+        : w.Length <= 8 ? NarrowVectorised<FormedTwo>(x, y, o, k, w, b, r)
+        : w.Length <= 12 ? NarrowVectorised<FormedThree>(x, y, o, k, w, b, r)
+        : NarrowVectorised<FormedFour>(x, y, o, k, w, b, r);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called once per block of the pass: optimised from the first block, not after thirty
-    private static int NarrowVectorised(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int o, int k, ReadOnlySpan<double> w, double b, Span<double> r)
+    private static int NarrowVectorised<TR>(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int o, int k, ReadOnlySpan<double> w, double b, Span<double> r)
+        where TR : struct, IResidualSource
     {
         int rows = r.Length;
-        var narrow = new NarrowRows(x, w, b);
+        var narrow = new NarrowRows(w, b);
+        ref double xr = ref MemoryMarshal.GetReference(x);
         ref double yr = ref MemoryMarshal.GetReference(y);
         ref double rr = ref MemoryMarshal.GetReference(r);
         int t = 0;
         for (; t + 4 <= rows; t += 4)
         {
-            var fitted = narrow.Fitted4(t);
+            var fitted = narrow.Fitted4<TR>(ref Unsafe.Add(ref xr, t * w.Length));
             if (k == 1)
                 (Vector256.LoadUnsafe(ref yr, (nuint)t) - fitted).StoreUnsafe(ref rr, (nuint)t);
             else
