@@ -94,7 +94,7 @@ internal static class RowKernels
 
     /// <summary>Prefetch hints (into L1) for <paramref name="bytes"/> bytes from <paramref name="at"/> on: a hint never faults, so the range may run past the data.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static unsafe void PrefetchRange(ref byte at, int bytes)
+    private static unsafe void PrefetchRange(ref byte at, int bytes)
     {
         byte* p = (byte*)Unsafe.AsPointer(ref at);
         for (int o = 0; o < bytes; o += 64)

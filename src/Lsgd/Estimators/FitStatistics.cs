@@ -5,7 +5,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Lsgd.Data;
-using Lsgd.Engines;
 using Lsgd.Internals;
 using Lsgd.LinearAlgebra;
 using Lsgd.Models;
