@@ -218,9 +218,13 @@ internal static class StartupWarmup
         yield return (multi, "Dot4", null);
         yield return (multi, "Axpy1", null);
         if (shape.Outputs is > 1) yield return (multi, "Axpy4", null);
-        yield return (statistics, "BlockSums", [statistics + (shape.Weighted ? "+WithWeights" : "+Unweighted")]);
-        if (shape.Features is <= 16 and >= 4 && !shape.Single && bits > 0)
-            yield return (statistics, "NarrowVectorised", null);
+        // Its sums: one output of narrow float64 rows forms its residuals in the sweep (FitStatistics.FormsResiduals).
+        string weights = statistics + (shape.Weighted ? "+WithWeights" : "+Unweighted");
+        string source = statistics + "+" + (shape is { Features: >= 1 and <= 16, Outputs: 1, Single: false } && bits >= 256
+            ? shape.Features switch { < 4 => "FormedFew", 4 => "FormedOne", <= 8 => "FormedTwo", <= 12 => "FormedThree", _ => "FormedFour" }
+            : "GivenResiduals");
+        yield return (statistics, "BlockSums", [weights, source]);
+        if (bits > 0) yield return (statistics, bits == 512 ? "Sweep512" : "Sweep256", [weights, source]);
         if (shape.Outputs is > 1 && (shape.Features > 16 || shape.Single))
             yield return ("Lsgd.Estimators.MultiOutputResiduals", "Tile", null);
         if (shape.Single) yield return (kernels, "DotWiden", null);
