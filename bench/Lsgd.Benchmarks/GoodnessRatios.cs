@@ -4,6 +4,8 @@ using Lsgd.Data;
 using Lsgd.Estimators;
 using Lsgd.Models;
 
+using static Lsgd.Benchmarks.BenchArgs;
+
 namespace Lsgd.Benchmarks;
 
 /// <summary>
@@ -102,12 +104,5 @@ public static class GoodnessRatios
 
     /// <summary>The prefetch distances to compare (<c>--prefetch 0,4096</c>), by default the kernel's own.</summary>
     private static int[] Distances(string[] args) =>
-        [.. (args.SkipWhile(a => a != "--prefetch").Skip(1).FirstOrDefault() ?? FitStatistics.PrefetchBytes.ToString(CultureInfo.InvariantCulture))
-            .Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
+        List(args, "--prefetch", [FitStatistics.PrefetchBytes]);
 }

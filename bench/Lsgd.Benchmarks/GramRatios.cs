@@ -3,6 +3,8 @@ using System.Runtime.Intrinsics;
 using Lsgd.Data;
 using Lsgd.LinearAlgebra;
 
+using static Lsgd.Benchmarks.BenchArgs;
+
 namespace Lsgd.Benchmarks;
 
 /// <summary>
@@ -104,16 +106,4 @@ public static class GramRatios
     }
 
     private static bool Matches(string name, string only) => only.Length == 0 || only.Split(',').Contains(name);
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static int[] List(string[] args, string name, int[] fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? [.. args[i + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : fallback;
-    }
 }

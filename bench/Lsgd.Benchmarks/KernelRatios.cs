@@ -6,6 +6,8 @@ using System.Runtime.Intrinsics;
 using Lsgd.Data;
 using Lsgd.LinearAlgebra;
 
+using static Lsgd.Benchmarks.BenchArgs;
+
 namespace Lsgd.Benchmarks;
 
 /// <summary>
@@ -154,12 +156,6 @@ public static class KernelRatios
     }
 
     private static bool Matches(string name, string only) => only.Length == 0 || name.Contains(only, StringComparison.Ordinal) || only.Contains(name, StringComparison.Ordinal);
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 
     private static double ReadOnly(Dataset data) => TensorPrimitives.Sum(data.X) + TensorPrimitives.Sum(data.Y);
 

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using Lsgd.Data;
 
+using static Lsgd.Benchmarks.BenchArgs;
+
 namespace Lsgd.Benchmarks;
 
 /// <summary>
@@ -26,8 +28,7 @@ public static class StatisticsRatios
         int n = Option(args, "--rows", 10_000_000), d = Option(args, "--features", 10), k = Option(args, "--outputs", 1);
         int repeat = Option(args, "--repeat", 7), cachedRows = Option(args, "--cached-rows", SufficientStatistics.BlockRows);
         bool weighted = args.Contains("--weighted"), compare = args.Contains("--compare"), engine = args.Contains("--engine");
-        int[] distances = [.. (args.SkipWhile(a => a != "--prefetch").Skip(1).FirstOrDefault() ?? SufficientStatistics.NarrowPrefetchBytes.ToString(CultureInfo.InvariantCulture))
-            .Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
+        int[] distances = List(args, "--prefetch", [SufficientStatistics.NarrowPrefetchBytes]);
         var c = CultureInfo.InvariantCulture;
         var cases = new List<(string Name, Action Run, double Bytes, string Reference)>();
         double sink = 0;
@@ -159,10 +160,4 @@ public static class StatisticsRatios
     private static double ThreadSeconds() => GradientRatios.ThreadSeconds();
 
     private static double ProcessSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }
