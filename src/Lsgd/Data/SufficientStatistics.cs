@@ -24,7 +24,7 @@ namespace Lsgd.Data;
 /// <para>In-memory data is cut into fixed blocks merged in block order, so the result does not depend on the
 /// number of threads.</para>
 /// </remarks>
-public sealed class SufficientStatistics
+public sealed partial class SufficientStatistics
 {
     /// <summary>Rows per block for parallel accumulation (fixed, so sums do not depend on the thread count).</summary>
     internal const int BlockRows = 16384;
@@ -509,7 +509,7 @@ public sealed class SufficientStatistics
     /// large cancels. Narrow rows (d + k + 1 ≤ 16) skip Z where AVX-512 is there: <see cref="NarrowGram"/> forms each
     /// row in registers and multiplies it straight in, with the same bits.
     /// </summary>
-    internal sealed class Panel
+    internal sealed partial class Panel
     {
         private readonly int _d, _k, _cols, _ld;
         private readonly double[] _zBuffer;             // from _zOffset (64-byte aligned), ld / 16 strips of PanelRows × 16: [x − K, y − K_y, 1, padding]
@@ -742,7 +742,7 @@ public sealed class SufficientStatistics
             if (y.Length < rows * k) Throw.Length(nameof(y), y.Length, rows * k, "k targets per row");
             foreach (double w in weights)
                 if (w > 0) _logWeights += Math.Log(w);
-            if (ld == 16 && NarrowFused && NarrowGram.IsSupported && source.Length >= NarrowGram.Reach(rows, d))
+            if (FusesNarrow(ld, Kernels.GramVectorBits) && source.Length >= NarrowGram.Reach(rows, d))
             {
                 // Narrow rows straight from the source into the triangle in registers: the same sums as below, bit for bit.
                 NarrowGram.Update(source, d, y, k, weights, rows, _shiftX, _shiftY, _g, NarrowPrefetchBytes);

@@ -49,7 +49,7 @@ public sealed record ResidualSums(double Sum, double Cubes, double FourthPowers,
 /// SST = Σw(y − ȳ_w)² with ȳ_w = Σwy/Σw (Σwy² without intercept), RMSE = √(SSE/Σw), MAE = Σw|y − ŷ|/Σw, and
 /// σ̂ = √(SSE/(n − p)) with n the rows of positive weight.
 /// </remarks>
-public static class FitStatistics
+public static partial class FitStatistics
 {
     /// <summary>Rows per block of the residual pass (fixed, so the sums do not depend on the thread count).</summary>
     private const int BlockRows = 8192;
@@ -89,7 +89,7 @@ public static class FitStatistics
         int threads = Math.Min(Math.Min(maxThreads ?? int.MaxValue, Environment.ProcessorCount), blocks);
         int d = model.Features;
         double intercept = model.HasIntercept ? coefficients[d] : 0;
-        bool formed = fuse && k == 1 && vectorBits >= 256 && FormsResiduals(d, data.Storage.Precision);
+        bool formed = fuse && FusesResiduals(d, k, data.Storage.Precision, vectorBits);
         void Block(int b, double[] scratch)
         {
             int start = b * BlockRows, rows = Math.Min(n, start + BlockRows) - start;
@@ -231,12 +231,7 @@ public static class FitStatistics
     private static void FormedSums<TW>(Span<double> r, ReadOnlySpan<double> y, double m, ReadOnlySpan<double> w, ReadOnlySpan<double> rootW, Span<double> into, int bits,
         ReadOnlySpan<double> x, ReadOnlySpan<double> coefficients, double intercept) where TW : struct, IRowWeights
     {
-        int d = coefficients.Length;
-        if (d < 4) BlockSums<TW, FormedFew>(r, y, m, w, rootW, into, bits, x, coefficients, intercept);
-        else if (d <= 4) BlockSums<TW, FormedOne>(r, y, m, w, rootW, into, bits, x, coefficients, intercept);
-        else if (d <= 8) BlockSums<TW, FormedTwo>(r, y, m, w, rootW, into, bits, x, coefficients, intercept);
-        else if (d <= 12) BlockSums<TW, FormedThree>(r, y, m, w, rootW, into, bits, x, coefficients, intercept);
-        else BlockSums<TW, FormedFour>(r, y, m, w, rootW, into, bits, x, coefficients, intercept);
+        FormedSumsFor<TW>(coefficients.Length)(r, y, m, w, rootW, into, bits, x, coefficients, intercept);
     }
 
     /// <summary>Whether the sums' sweep forms the residuals itself: float64 rows of 1 to 16 features, on a CPU with AVX2 and FMA.</summary>
@@ -272,9 +267,9 @@ public static class FitStatistics
         // Row 0 has no predecessor in the block: the lane before it holds v₀ itself, so that its difference is 0.
         double r0 = rows == 0 ? 0 : TR.Formed ? (rows >= 4 ? y[0] - narrow.Fitted4<TR>(ref xr).ToScalar() : 0) : r[0];
         double v0 = TW.On && rows > 0 ? rootW[0] * r0 : r0;
-        if (bits == 512 && Avx512F.IsSupported && rows >= 8)
+        if (SweepBits(bits) == 512 && rows >= 8)
             t = Sweep512<TW, TR>(r, y, m, w, rootW, x, narrow, v0, acc, into);
-        else if (bits >= 256 && Avx2.IsSupported && Fma.IsSupported && rows >= 4)
+        else if (SweepBits(bits) >= 256 && rows >= 4)
             t = Sweep256<TW, TR>(r, y, m, w, rootW, x, narrow, v0, acc, into);
         else
             into[1] = 0;
@@ -584,7 +579,7 @@ public static class FitStatistics
     {
         int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
         var y = data.Y;
-        if ((d > NarrowFeatures || data.Storage.Precision != FeaturePrecision.DoublePrecision) && k > 1)
+        if (UsesMultiOutputResiduals(d, k, data.Storage.Precision))
         {
             // Several outputs: four rows against four outputs at a time (register-blocked), each row widened once when
             // stored in single precision; each four rows read Θ once (a head of 20 outputs on 768 features: 123 KB).
@@ -604,7 +599,7 @@ public static class FitStatistics
             var w = theta.AsSpan(o * bs, d);
             double b = layout.HasIntercept ? theta[o * bs + d] : 0;
             var ro = r.Slice(o * rows, rows);
-            int t = d >= 4 && Avx.IsSupported && Fma.IsSupported ? NarrowVectorised(x, y.Slice(start * k, rows * k), o, k, w, b, ro) : 0;
+            int t = VectorisesNarrowResiduals(d) ? NarrowVectorised(x, y.Slice(start * k, rows * k), o, k, w, b, ro) : 0;
             ref double xr = ref MemoryMarshal.GetReference(x);
             ref double wr = ref MemoryMarshal.GetReference(w);
             for (; t + 4 <= rows; t += 4)
@@ -649,10 +644,7 @@ public static class FitStatistics
     /// instructions of the scalar kernel. Returns the rows done (a multiple of 4); the caller does the rest.
     /// </summary>
     private static int NarrowVectorised(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int o, int k, ReadOnlySpan<double> w, double b, Span<double> r) =>
-        w.Length <= 4 ? NarrowVectorised<FormedOne>(x, y, o, k, w, b, r)
-        : w.Length <= 8 ? NarrowVectorised<FormedTwo>(x, y, o, k, w, b, r)
-        : w.Length <= 12 ? NarrowVectorised<FormedThree>(x, y, o, k, w, b, r)
-        : NarrowVectorised<FormedFour>(x, y, o, k, w, b, r);
+        NarrowVectorisedFor(w.Length)(x, y, o, k, w, b, r);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // called once per block of the pass: optimised from the first block, not after thirty
     private static int NarrowVectorised<TR>(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int o, int k, ReadOnlySpan<double> w, double b, Span<double> r)

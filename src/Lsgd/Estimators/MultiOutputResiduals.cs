@@ -18,7 +18,7 @@ namespace Lsgd.Estimators;
 /// 8 or 4 lanes, the lanes added by <c>Sum</c>, the last d mod 8 (or 4) columns added in order by scalar fused
 /// multiply-adds), so the residuals are the same bits as the row-by-row kernel's, whatever the blocking.
 /// </remarks>
-internal static class MultiOutputResiduals
+internal static partial class MultiOutputResiduals
 {
     /// <summary>Rows and outputs of a tile.</summary>
     private const int Rows = 4, Outputs = 4;

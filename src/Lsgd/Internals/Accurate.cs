@@ -9,7 +9,7 @@ namespace Lsgd.Internals;
 /// Knuth's TwoSum and an FMA-based TwoProduct, as in Ogita, Rump and Oishi's Dot2).
 /// </summary>
 /// <remarks>Used where cancellation matters: residuals of a nearly exact fit, iterative refinement.</remarks>
-internal static class Accurate
+internal static partial class Accurate
 {
     /// <summary>Σ values, compensated.</summary>
     public static double Sum(ReadOnlySpan<double> values)

@@ -18,7 +18,7 @@ namespace Lsgd.LinearAlgebra;
 /// 256-bit, scalar; packed and not) is tested against plain loops on any AVX-512 machine, at lengths that
 /// exercise the tails.
 /// </remarks>
-internal static class Kernels
+internal static partial class Kernels
 {
     /// <summary>Σ xᵢ·wᵢ with x widened to double: result = Σ (double)x[i] * w[i].</summary>
     /// <param name="x">The single-precision values.</param>
@@ -242,7 +242,7 @@ internal static class Kernels
             {
                 ref double strip = ref Quad(ref ar, stripStride, i0);
                 fetch.Next();
-                Diagonal512((cols4 - i0) >> 2, ref strip, rows, rowStride, ref Unsafe.Add(ref gr, i0 * ld + i0), ld);
+                Diagonal512(DiagonalQuads(cols4, i0), ref strip, rows, rowStride, ref Unsafe.Add(ref gr, i0 * ld + i0), ld);
                 int j0 = i0 + 16;
                 for (; j0 + 12 <= cols4; j0 += 12)
                 {
@@ -511,16 +511,8 @@ internal static class Kernels
     /// columns of 4 from i₀: z and g point at column i₀ of row 0 and at entry (i₀, i₀), with strides
     /// <paramref name="ld"/> and <paramref name="gld"/>.
     /// </summary>
-    private static void Diagonal512(int quads, ref double z, int rows, int ld, ref double g, int gld)
-    {
-        switch (quads)
-        {
-            case 1: Narrow512<One>(ref z, rows, ld, ref g, gld); break;
-            case 2: Narrow512<Two>(ref z, rows, ld, ref g, gld); break;
-            case 3: Narrow512<Three>(ref z, rows, ld, ref g, gld); break;
-            default: Narrow512<Four>(ref z, rows, ld, ref g, gld); break;
-        }
-    }
+    private static void Diagonal512(int quads, ref double z, int rows, int ld, ref double g, int gld) =>
+        Narrow512For(quads)(ref z, rows, ld, ref g, gld);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Add(ref double g, nuint offset, Vector512<double> v) => (Vector512.LoadUnsafe(ref g, offset) + v).StoreUnsafe(ref g, offset);

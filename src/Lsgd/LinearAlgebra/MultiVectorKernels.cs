@@ -16,7 +16,7 @@ namespace Lsgd.LinearAlgebra;
 /// or four stores). The sums are those of a vectorised dot product (lanes added at the end), so they differ from a
 /// sequential sum by rounding only.
 /// </remarks>
-internal static class MultiVectorKernels
+internal static partial class MultiVectorKernels
 {
     /// <summary>The vector width used by default: 512 where accelerated, else 256 where accelerated, else 0 (scalar).</summary>
     internal static int DefaultBits { get; } =

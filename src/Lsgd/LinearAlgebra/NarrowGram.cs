@@ -21,7 +21,7 @@ namespace Lsgd.LinearAlgebra;
 /// has to be a broadcast: the row is stored into a small ring in L1 and each zₜⱼ broadcast from there (a load,
 /// which leaves the two vector ports to the fused multiply-adds), 16 of which a row makes for 9–12 columns.</para>
 /// </remarks>
-internal static unsafe class NarrowGram
+internal static unsafe partial class NarrowGram
 {
     /// <summary>Rows in the ring the rows are stored into for their broadcasts (a power of two, more than <see cref="Lag"/>).</summary>
     private const int RingRows = 8;
@@ -36,7 +36,7 @@ internal static unsafe class NarrowGram
     private const int Lag = 4;
 
     /// <summary>Whether the kernel runs here: AVX-512F, with 512-bit vectors accelerated (<see cref="Kernels.GramVectorBits"/> 512).</summary>
-    public static bool IsSupported => Kernels.GramVectorBits == 512 && Avx512F.IsSupported;
+    public static bool IsSupported => IsSupportedAt(Kernels.GramVectorBits);
 
     /// <summary>The values of the features the kernel reads for <paramref name="rows"/> rows of <paramref name="d"/> features: whole vectors from each row's start.</summary>
     public static long Reach(int rows, int d) => rows == 0 ? 0 : (long)(rows - 1) * d + (d > 8 ? 16 : 8);
@@ -122,13 +122,7 @@ internal static unsafe class NarrowGram
     private static void Run<T, TWeighted>(T* x, int d, double* y, int k, double* w, int rows, double* c, double* g, nint ahead, int fetched)
         where T : unmanaged where TWeighted : struct, IFlag
     {
-        switch ((d + k + 4) >> 2)
-        {
-            case 1: Run<T, TWeighted, Kernels.One>(x, d, y, k, w, rows, c, g, ahead, fetched); break;
-            case 2: Run<T, TWeighted, Kernels.Two>(x, d, y, k, w, rows, c, g, ahead, fetched); break;
-            case 3: Run<T, TWeighted, Kernels.Three>(x, d, y, k, w, rows, c, g, ahead, fetched); break;
-            default: Run<T, TWeighted, Kernels.Four>(x, d, y, k, w, rows, c, g, ahead, fetched); break;
-        }
+        RunFor<T, TWeighted>(Quads(d, k))(x, d, y, k, w, rows, c, g, ahead, fetched);
     }
 
     /// <summary>8 features from <paramref name="x"/> as doubles (float32 widened).</summary>

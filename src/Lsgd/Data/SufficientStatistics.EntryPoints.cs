@@ -1,0 +1,33 @@
+using System.Reflection;
+using Lsgd.Internals;
+using Lsgd.LinearAlgebra;
+
+namespace Lsgd.Data;
+
+public sealed partial class SufficientStatistics
+{
+    /// <summary>The statistics pass's entry points (<see cref="Internals.EntryPoints"/>): what a panel runs for a shape.</summary>
+    internal sealed partial class Panel
+    {
+        /// <summary>Whether a panel of stride <paramref name="ld"/> takes the fused narrow kernel (<see cref="NarrowGram"/>) where the Gram kernels use <paramref name="bits"/>-bit vectors.</summary>
+        private static bool FusesNarrow(int ld, int bits) => ld == 16 && NarrowFused && NarrowGram.IsSupportedAt(bits);
+
+        /// <summary>
+        /// The kernels a panel runs on rows of <paramref name="d"/> features (float32 when <paramref name="single"/>) and
+        /// <paramref name="k"/> targets at <paramref name="bits"/>-bit vectors, in the order of their first call: the copy
+        /// (every shape: the fused kernel leaves it a last panel), the fused narrow kernel, the Gram kernels. With d or k
+        /// unknown, only the copy.
+        /// </summary>
+        internal static IEnumerable<MethodInfo> EntryPoints(bool single, int? d, int? k, bool weighted, int bits)
+        {
+            var t = single ? typeof(float) : typeof(double);
+            yield return Internals.EntryPoints.Method(typeof(Panel), nameof(Load), t);
+            yield return Internals.EntryPoints.Method(typeof(Panel), nameof(CopyShifted), t);
+            if (d is not { } features || k is not { } outputs) yield break;
+            int cols = features + outputs + 1, ld = (cols + 15) & ~15;
+            if (FusesNarrow(ld, bits))
+                yield return single ? NarrowGram.EntryPoint<float>(features, outputs, weighted) : NarrowGram.EntryPoint<double>(features, outputs, weighted);
+            foreach (var kernel in Kernels.GramEntryPoints(cols, bits)) yield return kernel;
+        }
+    }
+}
