@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
+using Lsgd.Estimators;
 using Lsgd.IO;
 
 namespace Lsgd.Cli;
@@ -100,20 +100,11 @@ internal static class StartupWarmup
     internal static void Warm(Shape shape, int bits)
     {
         // In the order the fit needs them: the statistics pass's kernels first, then what the solve and the goodness pass call.
-        bool tensorsDone = false;
-        foreach (var (type, name, instantiation) in Kernels(shape, bits))
-        {
-            if (!tensorsDone && type != PanelType && type != KernelsType)
-            {
-                long tensors = Stopwatch.GetTimestamp();
-                TensorKernels(shape.Single);
-                Time("TensorPrimitives", tensors);
-                tensorsDone = true;
-            }
-            long start = Stopwatch.GetTimestamp();
-            Prepare(type, name, instantiation);
-            Time(name, start);
-        }
+        foreach (var method in StatisticsKernels(shape, bits)) Prepare(method);
+        long tensors = Stopwatch.GetTimestamp();
+        TensorKernels(shape.Single);
+        Time("TensorPrimitives", tensors);
+        foreach (var method in SolveKernels(shape, bits)) Prepare(method);
     }
 
     /// <summary>The line <c>LSGD_WARMUP_DEBUG</c> asks for (null without it): methods prepared, the seconds it took, failures.</summary>
@@ -138,9 +129,8 @@ internal static class StartupWarmup
     internal static bool IsFit(string[] args) =>
         args.FirstOrDefault(a => !a.StartsWith('-')) == "fit" && !args.Any(a => a is "--help" or "-h" or "-?" or "/?" or "/h");
 
-    /// <summary>The vector width Lsgd's kernels dispatch on: 512 where the JIT accelerates 512-bit vectors, else 256 or 0.</summary>
-    internal static int VectorBits =>
-        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0;
+    /// <summary>The vector width Lsgd's kernels dispatch on (the Gram kernels' and the goodness pass's: 512, 256 or 0).</summary>
+    internal static int VectorBits => Lsgd.LinearAlgebra.Kernels.GramVectorBits;
 
     /// <summary>The shape from the arguments: <c>--float32</c>, <c>--weights</c>, and d and k from .npy headers.</summary>
     internal static Shape ShapeOf(string[] args)
@@ -173,86 +163,49 @@ internal static class StartupWarmup
         return null;
     }
 
-    private const string PanelType = "Lsgd.Data.SufficientStatistics+Panel", KernelsType = "Lsgd.LinearAlgebra.Kernels", NarrowGramType = "Lsgd.LinearAlgebra.NarrowGram";
-
     /// <summary>
-    /// Lsgd's kernels a fit of <paramref name="shape"/> runs that ReadyToRun does not hold (measured with
-    /// <c>DOTNET_JitStdOutFile</c> and <c>DOTNET_JitDisasmSummary=1</c> on first fits: docs/STARTUP.md), as (declaring
-    /// type, method name, type arguments of a generic method): every overload of the name with that many type arguments is prepared.
+    /// Lsgd's kernels a fit of <paramref name="shape"/> runs that ReadyToRun does not hold (docs/STARTUP.md), as the core
+    /// names them from its dispatch (<see cref="FitEntryPoints"/>): the statistics pass's, then the solve's and the goodness pass's.
     /// </summary>
-    internal static IEnumerable<(string Type, string Method, string[]? TypeArguments)> Kernels(Shape shape, int bits)
-    {
-        string t = shape.Single ? "System.Single" : "System.Double";
-        const string panel = PanelType, kernels = KernelsType;
-        // The statistics pass: rows copied into the panel, then XᵀX.
-        yield return (panel, "Load", [t]);
-        yield return (panel, "CopyShifted", [t]);
-        int? cols = shape.Features + shape.Outputs + 1;   // z = [x − K, y − K_y, 1]
-        if (cols is { } c && bits == 512)
-        {
-            int cols4 = (c + 3) & ~3;
-            if (c <= 16)
-            {
-                // Narrow rows go straight from the source into the register triangle (the copy above takes only a last panel).
-                string quads = kernels + "+" + (((c + 3) >> 2) switch { 1 => "One", 2 => "Two", 3 => "Three", _ => "Four" });
-                yield return (NarrowGramType, "Run", [t, NarrowGramType + (shape.Weighted ? "+Yes" : "+No"), quads]);
-            }
-            foreach (int quads in Enumerable.Range(0, (c + 15) / 16).Select(strip => Math.Min(4, (cols4 - 16 * strip) >> 2)).Distinct())
-                yield return (kernels, "Narrow512", [kernels + "+" + (quads switch { 1 => "One", 2 => "Two", 3 => "Three", _ => "Four" })]);
-            if (cols4 > 16)
-            {
-                yield return (kernels, "PackedTile16x12", null);
-                yield return (kernels, "PackedTile16x4", null);
-            }
-        }
-        else if (cols is not null && bits == 256)
-        {
-            yield return (kernels, "PackedTile8x6", null);
-            yield return (kernels, "PackedTile8x4", null);
-        }
-        if (bits == 256)
-            yield return ("Lsgd.Internals.Accurate", "Combine", null);
-        // The iterative engines' multi-vector products, and the goodness-of-fit pass.
-        const string multi = "Lsgd.LinearAlgebra.MultiVectorKernels", statistics = "Lsgd.Estimators.FitStatistics";
-        yield return (multi, "Dot1", null);
-        yield return (multi, "Dot4", null);
-        yield return (multi, "Axpy1", null);
-        if (shape.Outputs is > 1) yield return (multi, "Axpy4", null);
-        // Its sums: one output of narrow float64 rows forms its residuals in the sweep (FitStatistics.FormsResiduals).
-        string weights = statistics + (shape.Weighted ? "+WithWeights" : "+Unweighted");
-        string source = statistics + "+" + (shape is { Features: >= 1 and <= 16, Outputs: 1, Single: false } && bits >= 256
-            ? shape.Features switch { < 4 => "FormedFew", 4 => "FormedOne", <= 8 => "FormedTwo", <= 12 => "FormedThree", _ => "FormedFour" }
-            : "GivenResiduals");
-        yield return (statistics, "BlockSums", [weights, source]);
-        if (bits > 0) yield return (statistics, bits == 512 ? "Sweep512" : "Sweep256", [weights, source]);
-        if (shape.Outputs is > 1 && (shape.Features > 16 || shape.Single))
-            yield return ("Lsgd.Estimators.MultiOutputResiduals", "Tile", null);
-        if (shape.Single) yield return (kernels, "DotWiden", null);
-    }
+    internal static IReadOnlyList<MethodInfo> Kernels(Shape shape, int bits) => [.. StatisticsKernels(shape, bits), .. SolveKernels(shape, bits)];
 
-    /// <summary>Compiles every overload (of the arity <paramref name="typeArguments"/> gives) of <paramref name="name"/> in <paramref name="typeName"/> (Lsgd or Lsgd.IO).</summary>
-    private static void Prepare(string typeName, string name, string[]? typeArguments)
+    private static IReadOnlyList<MethodInfo> StatisticsKernels(Shape shape, int bits) =>
+        Listed("statistics", () => FitEntryPoints.StatisticsPass(shape.Single, shape.Features, shape.Outputs, shape.Weighted, bits));
+
+    private static IReadOnlyList<MethodInfo> SolveKernels(Shape shape, int bits) =>
+        Listed("solve", () => FitEntryPoints.SolveAndGoodness(shape.Single, shape.Features, shape.Outputs, shape.Weighted, bits));
+
+    /// <summary>The list <paramref name="list"/> makes, or none (a failure counted) if it throws.</summary>
+    private static IReadOnlyList<MethodInfo> Listed(string what, Func<IReadOnlyList<MethodInfo>> list)
     {
         try
         {
-            var assembly = typeName.StartsWith("Lsgd.IO.", StringComparison.Ordinal) ? typeof(NpyFile).Assembly : typeof(LsgdException).Assembly;
-            var type = assembly.GetType(typeName, throwOnError: true)!;
-            var instantiation = typeArguments?.Select(a => (a.StartsWith("System.", StringComparison.Ordinal) ? Type.GetType(a, true)! : assembly.GetType(a, true)!).TypeHandle).ToArray();
-            int found = 0;
-            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
-            {
-                if (method.Name != name || method.IsGenericMethodDefinition != (instantiation is not null)) continue;
-                if (instantiation is not null && method.GetGenericArguments().Length != instantiation.Length) continue;   // an overload of another arity
-                RuntimeHelpers.PrepareMethod(method.MethodHandle, instantiation);
-                found++;
-            }
-            if (found == 0) throw new MissingMethodException(typeName, name);
-            lock (Gate) _prepared += found;
+            return list();
         }
         catch (Exception e)
         {
-            Fail(typeName + "." + name, e);
+            Fail(what, e);
+            return [];
         }
+    }
+
+    /// <summary>Compiles <paramref name="method"/> (a generic one for its type arguments) as its first call would.</summary>
+    private static void Prepare(MethodInfo method)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            if (method.IsGenericMethod)
+                RuntimeHelpers.PrepareMethod(method.GetGenericMethodDefinition().MethodHandle, [.. method.GetGenericArguments().Select(a => a.TypeHandle)]);
+            else
+                RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            lock (Gate) _prepared++;
+        }
+        catch (Exception e)
+        {
+            Fail(method.DeclaringType?.Name + "." + method.Name, e);
+        }
+        Time(method.Name, start);
     }
 
     /// <summary>

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Lsgd.Internals;
 using Lsgd.IO;
 
 namespace Lsgd.Cli.Tests;
@@ -40,13 +43,60 @@ public class StartupWarmupTest
     public void TheNarrowKernelsFollowTheColumnsOfThePanel()
     {
         static string[] Narrow(int d, int k) => [.. StartupWarmup.Kernels(new StartupWarmup.Shape(false, d, k, false), 512)
-            .Where(m => m.Method == "Narrow512").Select(m => m.TypeArguments![0][(m.TypeArguments[0].IndexOf('+') + 1)..])];
+            .Where(m => m.Name == "Narrow512").Select(m => m.GetGenericArguments()[0].Name)];
         Assert.Equal(["Three"], Narrow(10, 1));   // 12 columns
         Assert.Equal(["One"], Narrow(2, 1));      // 4
         Assert.Equal(["Four"], Narrow(14, 1));    // 16
         Assert.Equal(["Four", "Two"], Narrow(768, 20));   // 789 columns: 49 strips of 16, then 5 columns (two quads)
-        Assert.DoesNotContain(StartupWarmup.Kernels(new StartupWarmup.Shape(false, 10, 1, false), 256), m => m.Method.Contains("512", StringComparison.Ordinal));
+        Assert.DoesNotContain(StartupWarmup.Kernels(new StartupWarmup.Shape(false, 10, 1, false), 256), m => m.Name.Contains("512", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// The list against the dispatch: small real fits of the shape (<c>lsgd fit</c> in-process on .npy files: the default
+    /// gradient descent, conjugate gradients and auto on narrow data, conjugate gradients on wider) record every kernel the core's selectors pick (the generic
+    /// instantiations: narrow or wide statistics, quads, formed or given residuals, sweep widths; <see cref="EntryPoints.Record"/>),
+    /// and each must be in the warm-up's list for that shape at this process's vector width. Run the tests with
+    /// <c>DOTNET_EnableAVX512=0</c> (256 bits) and <c>DOTNET_EnableHWIntrinsic=0</c> (scalar) for the other widths.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void TheListHoldsEveryKernelTheDispatchPicksInARealFit(bool singlePrecision, int? d, int? k, bool weighted)
+    {
+        if (d is not { } features || k is not { } outputs) return;   // CSV or Parquet: no shape to fit here
+        var shape = new StartupWarmup.Shape(singlePrecision, features, outputs, weighted);
+        var list = StartupWarmup.Kernels(shape, StartupWarmup.VectorBits).ToHashSet();
+        using var t = new TempFolder();
+        bool narrow = features <= 16;
+        int n = narrow ? 20_011 : features > 100 ? features + 37 : 3_001;   // narrow: several blocks and panels, and tails of each
+        var random = new Random(features * 31 + outputs);
+        var x = new double[n * features];
+        var y = new double[n * outputs];
+        for (int i = 0; i < x.Length; i++) x[i] = random.NextDouble() * 4 - 2;
+        for (int i = 0; i < y.Length; i++) y[i] = x[i / outputs * features] + 0.5 * random.NextDouble();
+        string xp = t.File("X.npy"), yp = t.File("Y.npy"), wp = t.File("w.npy");
+        if (singlePrecision) NpyFile.Write(xp, Array.ConvertAll(x, v => (float)v), n, features);
+        else NpyFile.Write(xp, x, n, features);
+        NpyFile.Write(yp, y, n, outputs);
+        NpyFile.Write(wp, Enumerable.Range(0, n).Select(i => 0.5 + i % 3).ToArray());
+        string[] common = ["fit", "--features", xp, "--targets", yp, .. weighted ? ["--weights", wp] : Array.Empty<string>(), "--json"];
+        var seen = new ConcurrentDictionary<MethodInfo, bool>();
+        using (EntryPoints.Record(m => seen.TryAdd(m, true)))
+        {
+            // On wider data this small, auto and the exact reference solve by QR (seconds, and none of these kernels): there
+            // conjugate gradients alone, with a small ridge, which skips the reference and leaves both passes as they are.
+            string[][] methods = narrow ? [["--max-iterations", "10"], ["--method", "cg", "--max-iterations", "10"], ["--method", "auto"]] : [["--method", "cg", "--max-iterations", "10"]];
+            foreach (string[] method in methods)
+            {
+                var result = CliRunner.Run([.. common, .. method, .. narrow ? Array.Empty<string>() : ["--l2", "0.001"]]);
+                Assert.True(result.ExitCode == 0, result.Error);
+            }
+        }
+        Assert.NotEmpty(seen.Keys);   // at least the goodness pass's sums
+        Assert.Empty(seen.Keys.Where(m => !list.Contains(m)).Select(Describe));
+    }
+
+    private static string Describe(MethodInfo m) =>
+        m.DeclaringType?.Name + "." + m.Name + (m.IsGenericMethod ? "<" + string.Join(", ", m.GetGenericArguments().Select(a => a.Name)) + ">" : "");
 
     [Fact]
     public void StartsOnlyForFitAndNotWhenSwitchedOff()

@@ -14,6 +14,18 @@ public static partial class FitStatistics
 
     private delegate int ResidualsKernel(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int o, int k, ReadOnlySpan<double> w, double b, Span<double> r);
 
+    private delegate int SweepKernel(Span<double> r, ReadOnlySpan<double> y, double m, ReadOnlySpan<double> w, ReadOnlySpan<double> rootW, ReadOnlySpan<double> x,
+        NarrowRows narrow, double v0, Span<double> acc, Span<double> into);
+
+    /// <summary><see cref="BlockSums"/> of residuals formed beforehand (<see cref="Residuals"/>, or a stream's).</summary>
+    private static SumsKernel GivenSumsFor<TW>() where TW : struct, IRowWeights => Internals.EntryPoints.Chosen<SumsKernel>(BlockSums<TW, GivenResiduals>);
+
+    /// <summary>The vector sweep <see cref="BlockSums"/> runs over <paramref name="rows"/> rows asked for <paramref name="bits"/>-bit vectors (<see cref="SweepBits"/>), or null for scalar code.</summary>
+    private static SweepKernel? SweepFor<TW, TR>(int bits, int rows) where TW : struct, IRowWeights where TR : struct, IResidualSource =>
+        SweepBits(bits) is var sweep && sweep == 512 && rows >= 8 ? Internals.EntryPoints.Chosen<SweepKernel>(Sweep512<TW, TR>)
+        : sweep >= 256 && rows >= 4 ? Internals.EntryPoints.Chosen<SweepKernel>(Sweep256<TW, TR>)
+        : null;
+
     /// <summary>Whether the sums' sweep forms the residuals itself (<see cref="FormsResiduals"/>) for <paramref name="k"/> outputs at <paramref name="bits"/>-bit vectors.</summary>
     private static bool FusesResiduals(int d, int k, FeaturePrecision precision, int bits) => k == 1 && bits >= 256 && FormsResiduals(d, precision);
 
@@ -60,8 +72,9 @@ public static partial class FitStatistics
         int features = d ?? 0, outputs = k ?? 0;
         var sums = known && FusesResiduals(features, outputs, precision, bits)
             ? (weighted ? FormedSumsFor<WithWeights>(features) : FormedSumsFor<Unweighted>(features)).Method
-            : Internals.EntryPoints.Method(typeof(FitStatistics), nameof(BlockSums), weighted ? typeof(WithWeights) : typeof(Unweighted), typeof(GivenResiduals));
+            : (weighted ? GivenSumsFor<WithWeights>() : GivenSumsFor<Unweighted>()).Method;
         yield return sums;
+        // A block's sweep for whole blocks (SweepFor): the same generic arguments as its sums.
         int sweep = SweepBits(bits);
         if (sweep > 0)
             yield return Internals.EntryPoints.Method(typeof(FitStatistics), sweep == 512 ? nameof(Sweep512) : nameof(Sweep256), sums.GetGenericArguments());

@@ -125,8 +125,8 @@ public static partial class FitStatistics
                 double shift = !centred ? 0 : weighted ? (weight > 0 ? TensorPrimitives.Dot(rowWeights, targets) / weight : 0) : TensorPrimitives.Sum(targets) / rows;
                 var into = sums.AsSpan((b * k + o) * Sums, Sums);
                 var r = residuals.Slice(o * rows, rows);
-                if (weighted) BlockSums<WithWeights, GivenResiduals>(r, targets, shift, rowWeights, rootWeights, into, vectorBits, default, default, 0);
-                else BlockSums<Unweighted, GivenResiduals>(r, targets, shift, default, default, into, vectorBits, default, default, 0);
+                if (weighted) GivenSumsFor<WithWeights>()(r, targets, shift, rowWeights, rootWeights, into, vectorBits, default, default, 0);
+                else GivenSumsFor<Unweighted>()(r, targets, shift, default, default, into, vectorBits, default, default, 0);
             }
         }
         if (threads <= 1)
@@ -267,10 +267,8 @@ public static partial class FitStatistics
         // Row 0 has no predecessor in the block: the lane before it holds v₀ itself, so that its difference is 0.
         double r0 = rows == 0 ? 0 : TR.Formed ? (rows >= 4 ? y[0] - narrow.Fitted4<TR>(ref xr).ToScalar() : 0) : r[0];
         double v0 = TW.On && rows > 0 ? rootW[0] * r0 : r0;
-        if (SweepBits(bits) == 512 && rows >= 8)
-            t = Sweep512<TW, TR>(r, y, m, w, rootW, x, narrow, v0, acc, into);
-        else if (SweepBits(bits) >= 256 && rows >= 4)
-            t = Sweep256<TW, TR>(r, y, m, w, rootW, x, narrow, v0, acc, into);
+        if (SweepFor<TW, TR>(bits, rows) is { } sweep)
+            t = sweep(r, y, m, w, rootW, x, narrow, v0, acc, into);
         else
             into[1] = 0;
         // The rows the vectors left; their residuals formed as Residuals forms them (four rows by vector, then one by one).
@@ -713,8 +711,8 @@ public static partial class FitStatistics
                     column[i] = chunk.Y[i * k + o];
                     residuals[i] = column[i] - (TensorPrimitives.Dot(chunk.X.AsSpan(i * d, d), w) + intercept);
                 }
-                if (chunk.W is not null) BlockSums<WithWeights, GivenResiduals>(residuals, column.AsSpan(0, rows), 0, rowWeights, rootWeights.AsSpan(0, rows), block, bits, default, default, 0);
-                else BlockSums<Unweighted, GivenResiduals>(residuals, column.AsSpan(0, rows), 0, default, default, block, bits, default, default, 0);
+                if (chunk.W is not null) GivenSumsFor<WithWeights>()(residuals, column.AsSpan(0, rows), 0, rowWeights, rootWeights.AsSpan(0, rows), block, bits, default, default, 0);
+                else GivenSumsFor<Unweighted>()(residuals, column.AsSpan(0, rows), 0, default, default, block, bits, default, default, 0);
                 Accurate.TwoSumInto(ref sse[o], ref sseError[o], block[0]);
                 abs[o] += block[1];
                 for (int m = 0; m < 4; m++) shape[o * 4 + m] += block[5 + m];
