@@ -15,7 +15,8 @@ namespace Lsgd.Benchmarks;
 /// <remarks>
 /// <para>Shapes: d ≤ 128 as float64 with one output (the <c>lsgd bench</c> shape, n = <c>--rows</c>, 400 000 by
 /// default), wider as float32 with 20 outputs (the head shape, n = <c>--wide-rows</c>, 50 000); <c>--outputs</c> and
-/// <c>--f32</c>/<c>--f64</c> override. Work counts the c(c + 1)/2 distinct products of a row of Z = [x, y, 1]
+/// <c>--f32</c>/<c>--f64</c> override; <c>--row-major-rows 64,128</c> runs the statistics and panel cases once per
+/// SufficientStatistics.RowMajorPanelRows. Work counts the c(c + 1)/2 distinct products of a row of Z = [x, y, 1]
 /// (c = d + k + 1), as <c>lsgd bench</c> does.</para>
 /// <para>Cases per shape: <c>statistics</c>, SufficientStatistics.Compute on one thread (blocks, merges and all);
 /// <c>panel</c>, one Panel adding every row and one Take (copy + kernel, no per-block merge); <c>cached</c>, the same
@@ -50,12 +51,17 @@ public static class GramRatios
             var data = single ? Dataset.FromSingle(SyntheticData.ToSingle(x), ys, n, d, k) : new Dataset(x, ys, n, d, k);
             string shape = string.Format(c, "{0}×{1} {2} k={3}", n, d, single ? "f32" : "f64", k);
             double work = (double)n * cols * (cols + 1) / 2;
-            if (Matches("statistics", only))
-                cases.Add(($"statistics {shape} ({dispatch})", () => GC.KeepAlive(SufficientStatistics.Compute(data, maxThreads: 1)), work, dispatch));
-            if (Matches("panel", only))
+            foreach (int panelRows in List(args, "--row-major-rows", [SufficientStatistics.RowMajorPanelRows]))
             {
-                var panel = new SufficientStatistics.Panel(d, k);
-                cases.Add(($"panel {shape} ({dispatch})", () => { panel.Add(data, 0, n); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, work, dispatch));
+                string tag = args.Contains("--row-major-rows") ? string.Format(c, " [{0} rows]", panelRows) : "";
+                if (Matches("statistics", only))
+                    cases.Add(($"statistics {shape}{tag} ({dispatch})", () => { SufficientStatistics.RowMajorPanelRows = panelRows; GC.KeepAlive(SufficientStatistics.Compute(data, maxThreads: 1)); }, work, dispatch));
+                if (Matches("panel", only))
+                {
+                    SufficientStatistics.RowMajorPanelRows = panelRows;
+                    var panel = new SufficientStatistics.Panel(d, k);
+                    cases.Add(($"panel {shape}{tag} ({dispatch})", () => { panel.Add(data, 0, n); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, work, dispatch));
+                }
             }
             if (Matches("cached", only))
             {

@@ -33,6 +33,14 @@ public sealed partial class SufficientStatistics
     internal const int PanelRows = 128;
 
     /// <summary>
+    /// Rows per panel where the 512-bit tiles read the panel row-major (17 to <see cref="Kernels.PackAbove"/> columns): such a
+    /// panel of 128 rows (114 KiB at d = 100) outgrows L1, and its copy then evicts the strips the tiles reread. Measured (one
+    /// thread, CPU time, d = 100, n = 4·10⁵, a shared machine): the whole pass 0.53 of the 512-bit peak with 64 rows against
+    /// 0.47–0.50 with 128 and 0.44 with 256. Benchmarks tune it; at most <see cref="PanelRows"/>.
+    /// </summary>
+    internal static int RowMajorPanelRows { get; set; } = 64;
+
+    /// <summary>
     /// Whether narrow data (d + k + 1 ≤ 16) takes the fused kernel (<see cref="NarrowGram"/>) where the hardware has it,
     /// rather than the panel copy and the triangle kernel: the same bits either way, so tests and benchmarks switch it
     /// off to compare.
@@ -511,7 +519,7 @@ public sealed partial class SufficientStatistics
     /// </summary>
     internal sealed partial class Panel
     {
-        private readonly int _d, _k, _cols, _ld;
+        private readonly int _d, _k, _cols, _ld, _panelRows;
         private readonly double[] _zBuffer;             // from _zOffset (64-byte aligned), ld / 16 strips of PanelRows × 16: [x − K, y − K_y, 1, padding]
         private readonly int _zOffset;
         private readonly int _rowStride, _stripStride;  // the panel's layout (Kernels.GramUpdatePacked): packed strips, or row-major
@@ -527,16 +535,17 @@ public sealed partial class SufficientStatistics
             _k = k;
             _cols = d + k + 1;
             _ld = (_cols + 15) & ~15;
-            (_zBuffer, _zOffset) = Aligned(PanelRows * _ld);
             bool rowMajor = _ld == 16 || (Kernels.GramVectorBits == 512 && _ld <= Kernels.PackAbove);
-            (_rowStride, _stripStride) = rowMajor ? (_ld, 16) : (16, PanelRows * 16);
+            _panelRows = rowMajor && _ld > 16 ? Math.Clamp(RowMajorPanelRows, 1, PanelRows) : PanelRows;
+            (_zBuffer, _zOffset) = Aligned(_panelRows * _ld);
+            (_rowStride, _stripStride) = rowMajor ? (_ld, 16) : (16, _panelRows * 16);
             _g = new double[_ld * _ld];
             _shiftX = new double[(d + 7) & ~7];   // padded: the copy subtracts eight at a time
             _shiftY = new double[k];
         }
 
         /// <summary>The panel Z: its strips start on a cache line, so that no whole-vector load or store of the kernel and the copy straddles two.</summary>
-        private Span<double> Z => _zBuffer.AsSpan(_zOffset, PanelRows * _ld);
+        private Span<double> Z => _zBuffer.AsSpan(_zOffset, _panelRows * _ld);
 
         /// <summary>A pinned array with room for <paramref name="length"/> values from an offset that is 64-byte aligned.</summary>
         private static unsafe (double[] Buffer, int Offset) Aligned(int length)
@@ -550,9 +559,9 @@ public sealed partial class SufficientStatistics
         public void Add(Dataset data, int start, int rows)
         {
             int d = _d, k = _k;
-            for (int s = start; s < start + rows; s += PanelRows)
+            for (int s = start; s < start + rows; s += _panelRows)
             {
-                int m = Math.Min(PanelRows, start + rows - s);
+                int m = Math.Min(_panelRows, start + rows - s);
                 var w = data.IsWeighted ? data.Weights.Slice(s, m) : default;
                 // The features from this panel's first row to the end of the data: the copy reads whole vectors
                 // across row ends and prefetches the next panel.
@@ -567,9 +576,9 @@ public sealed partial class SufficientStatistics
         public void Add(double[] x, double[] y, double[]? weights, int rows)
         {
             int d = _d, k = _k;
-            for (int s = 0; s < rows; s += PanelRows)
+            for (int s = 0; s < rows; s += _panelRows)
             {
-                int m = Math.Min(PanelRows, rows - s);
+                int m = Math.Min(_panelRows, rows - s);
                 Load<double>(x.AsSpan(s * d), y.AsSpan(s * k, m * k), weights is null ? default : weights.AsSpan(s, m), m);
             }
         }
@@ -764,7 +773,7 @@ public sealed partial class SufficientStatistics
                 // Measured (one thread, CPU time, interleaved A/B, head shape 768 f32, 20 outputs): 8–13 % faster than prefetching
                 // in a burst during the copy; no difference at d = 100.
                 var ahead = _ld > 16 && source.Length > rows * d
-                    ? MemoryMarshal.AsBytes(source.Slice(rows * d, Math.Min(source.Length - rows * d, PanelRows * d)))
+                    ? MemoryMarshal.AsBytes(source.Slice(rows * d, Math.Min(source.Length - rows * d, _panelRows * d)))
                     : default;
                 Kernels.GramUpdatePacked(Z, _rowStride, _stripStride, rows, ld, _cols, _g, ahead: ahead);
             }
