@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.Intrinsics;
 using Lsgd.Data;
@@ -16,7 +17,8 @@ namespace Lsgd.Benchmarks;
 /// <para>Shapes: d ≤ 128 as float64 with one output (the <c>lsgd bench</c> shape, n = <c>--rows</c>, 400 000 by
 /// default), wider as float32 with 20 outputs (the head shape, n = <c>--wide-rows</c>, 50 000); <c>--outputs</c> and
 /// <c>--f32</c>/<c>--f64</c> override; <c>--row-major-rows 64,128</c> runs the statistics and panel cases once per
-/// SufficientStatistics.RowMajorPanelRows. Work counts the c(c + 1)/2 distinct products of a row of Z = [x, y, 1]
+/// SufficientStatistics.RowMajorPanelRows; <c>--threads 2</c> runs the FMA peak on two threads and the statistics case with
+/// maxThreads 2, all timed by the wall clock (compare those two only). Work counts the c(c + 1)/2 distinct products of a row of Z = [x, y, 1]
 /// (c = d + k + 1), as <c>lsgd bench</c> does.</para>
 /// <para>Cases per shape: <c>statistics</c>, SufficientStatistics.Compute on one thread (blocks, merges and all);
 /// <c>panel</c>, one Panel adding every row and one Take (copy + kernel, no per-block merge); <c>cached</c>, the same
@@ -31,7 +33,7 @@ public static class GramRatios
     {
         int[] ds = List(args, "--d", [100, 768]), widths = List(args, "--bits", [512, 256]);
         int repeat = Option(args, "--repeat", 5), rows = Option(args, "--rows", 400_000), wideRows = Option(args, "--wide-rows", 50_000);
-        int outputs = Option(args, "--outputs", 0);
+        int outputs = Option(args, "--outputs", 0), threads = Option(args, "--threads", 1);
         string only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "";
         widths = [.. widths.Where(b => b != 512 || Vector512.IsHardwareAccelerated)];
         int dispatch = Kernels.GramVectorBits;
@@ -39,7 +41,10 @@ public static class GramRatios
         var cases = new List<(string Name, Action Run, double Work, int Bits)>();
         double sink = 0;
         foreach (int bits in widths.Append(dispatch).Distinct())
-            cases.Add(($"FMA peak {bits}", bits == 512 ? () => sink += KernelRatios.Chains512(1.0) : () => sink += KernelRatios.Chains256(1.0), (double)KernelRatios.Steps * KernelRatios.Chains * bits / 64, bits));
+            cases.Add(($"FMA peak {bits}", threads > 1
+                ? () => Parallel.For(0, threads, t => GC.KeepAlive(bits == 512 ? KernelRatios.Chains512(1.0 + t) : KernelRatios.Chains256(1.0 + t)))
+                : bits == 512 ? () => sink += KernelRatios.Chains512(1.0) : () => sink += KernelRatios.Chains256(1.0),
+                (double)threads * KernelRatios.Steps * KernelRatios.Chains * bits / 64, bits));
         foreach (int d in ds)
         {
             bool single = args.Contains("--f32") || (!args.Contains("--f64") && d > 128);
@@ -55,13 +60,31 @@ public static class GramRatios
             {
                 string tag = args.Contains("--row-major-rows") ? string.Format(c, " [{0} rows]", panelRows) : "";
                 if (Matches("statistics", only))
-                    cases.Add(($"statistics {shape}{tag} ({dispatch})", () => { SufficientStatistics.RowMajorPanelRows = panelRows; GC.KeepAlive(SufficientStatistics.Compute(data, maxThreads: 1)); }, work, dispatch));
+                    cases.Add(($"statistics {shape}{tag} ({dispatch})", () => { SufficientStatistics.RowMajorPanelRows = panelRows; GC.KeepAlive(SufficientStatistics.Compute(data, maxThreads: threads)); }, work, dispatch));
                 if (Matches("panel", only))
                 {
                     SufficientStatistics.RowMajorPanelRows = panelRows;
                     var panel = new SufficientStatistics.Panel(d, k);
                     cases.Add(($"panel {shape}{tag} ({dispatch})", () => { panel.Add(data, 0, n); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, work, dispatch));
                 }
+            }
+            if (Matches("merge", only))
+            {
+                // What a block costs beyond its rows: one Take (of a panel that added a single row) and one Merge into a total, per block of the pass, as Compute does them.
+                var panel = new SufficientStatistics.Panel(d, k);
+                int blocks = (n + SufficientStatistics.BlockRowsFor(cols) - 1) / SufficientStatistics.BlockRowsFor(cols);
+                cases.Add(($"take+merge ×{blocks} {shape} ({dispatch})", () =>
+                {
+                    var total = SufficientStatistics.Combine(SufficientStatistics.Compute(new Dataset(new double[d], new double[k], 1, d, k), maxThreads: 1));
+                    SufficientStatistics? spare = null;
+                    for (int b = 0; b < blocks; b++)
+                    {
+                        panel.Add(data, b, 1);
+                        spare = panel.Take(data.FeatureNames, data.TargetNames, spare, lowerOnly: true);
+                        total.MergeCore(spare, lowerOnly: true);
+                    }
+                    SufficientStatistics.MirrorLower(total.FeatureScatter, d);
+                }, work, dispatch));
             }
             if (Matches("cached", only))
             {
@@ -93,13 +116,14 @@ public static class GramRatios
         for (int i = 0; i < repeat; i++)
             for (int q = 0; q < cases.Count; q++)
             {
-                double before = GradientRatios.ThreadSeconds();
+                double before = threads > 1 ? Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency : GradientRatios.ThreadSeconds();
                 cases[q].Run();
-                times[q][i] = GradientRatios.ThreadSeconds() - before;
+                times[q][i] = (threads > 1 ? Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency : GradientRatios.ThreadSeconds()) - before;
             }
         var median = times.Select(t => t.Order().ElementAt(repeat / 2)).ToArray();
         var peaks = cases.Select((p, q) => (p, q)).Where(e => e.p.Name.StartsWith("FMA peak", StringComparison.Ordinal)).ToDictionary(e => e.p.Bits, e => e.p.Work / median[e.q]);
-        Console.WriteLine(string.Format(c, "GramVectorBits = {0}; one thread, CPU time (this thread), medians of {1}; peaks: {2}", dispatch, repeat,
+        Console.WriteLine(string.Format(c, "GramVectorBits = {0}; {1}, medians of {2}; peaks: {3}", dispatch,
+            threads > 1 ? $"{threads} threads (the peak and the statistics case; the others one), wall-clock time" : "one thread, CPU time (this thread)", repeat,
             string.Join(", ", peaks.Select(p => string.Format(c, "{0} bits {1:F2} G FMA/s", p.Key, p.Value / 1e9)))));
         for (int q = 0; q < cases.Count; q++)
         {

@@ -98,6 +98,37 @@ public class SufficientStatisticsTest
         Assert.Equal(widened.TargetScatter, single.TargetScatter);
     }
 
+    [Theory]
+    [InlineData(20, 1)]    // row-major panels of 64 rows (512-bit tiles)
+    [InlineData(45, 2)]
+    [InlineData(130, 1)]   // packed strips
+    public void BlocksMergedInTheirLowerTriangleMatchWholeMergesBitForBitAndAreSymmetric(int d, int k)
+    {
+        // Compute(Dataset) reuses merged parts' arrays and merges Sxx's lower triangle only, mirroring at the end; the streamed
+        // Compute takes the same blocks (chunks of the same rows) and merges whole matrices. A block of weight zero (a part of
+        // count 0, whose reused arrays must be cleared) sits in the middle.
+        const int n = 600, blockRows = 37;
+        var (plain, _) = TestData.Random(n, d, k, seed: d + k);
+        var weights = Enumerable.Range(0, n).Select(i => i is >= 74 and < 111 ? 0.0 : 0.5 + (i % 7) * 0.25).ToArray();
+        var data = plain.WithWeights(weights);
+        var streamed = SufficientStatistics.Compute(new DatasetRowSource(data), chunkRows: blockRows);
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var blocks = SufficientStatistics.Compute(data, threads, blockRows);
+            Assert.Equal(streamed.Count, blocks.Count);
+            Assert.Equal(streamed.WeightSum, blocks.WeightSum);
+            Assert.Equal(streamed.FeatureMeans, blocks.FeatureMeans);
+            Assert.Equal(streamed.CrossScatter, blocks.CrossScatter);
+            Assert.Equal(streamed.TargetScatter, blocks.TargetScatter);
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j <= i; j++)
+                {
+                    Assert.Equal(streamed.FeatureScatter[i * d + j], blocks.FeatureScatter[i * d + j]);
+                    Assert.Equal(blocks.FeatureScatter[i * d + j], blocks.FeatureScatter[j * d + i]);
+                }
+        }
+    }
+
     [Fact]
     public void ResultIsBitIdenticalWithOneAndTwoThreads()
     {
