@@ -309,18 +309,18 @@ internal static partial class Kernels
     private static ref double Quad(ref double z, int stripStride, int column) => ref Unsafe.Add(ref z, (column >> 4) * stripStride + (column & 15));
 
     /// <summary>
-    /// Asks for the cache lines of a tile of G (<paramref name="count"/> rows of 16 values) before the tile's loop, so
+    /// Asks for the cache lines of a tile of G (<paramref name="count"/> rows of <paramref name="width"/> values: 16, or 8 for the 256-bit tiles) before the tile's loop, so
     /// that they have arrived when the loop ends and adds into them: for wide panels G outgrows L2 (784² doubles for
     /// d = 768), and every tile would otherwise stall on its 2·count lines at the end.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void PrefetchTile(ref double g, int ld, int count)
+    private static unsafe void PrefetchTile(ref double g, int ld, int count, int width = 16)
     {
         if (!Sse.IsSupported) return;
         for (int c = 0; c < count; c++)
         {
             Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref g, c * ld)));
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref g, c * ld + 15)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref g, c * ld + width - 1)));
         }
     }
 
@@ -384,6 +384,7 @@ internal static partial class Kernels
     [MethodImpl(MethodImplOptions.NoInlining)]   // inlined into the caller (PGO), the loop reloaded its strides from the stack and recomputed a quad's address every row
     private static void PackedTile8x4(ref double a, ref double b, int rows, nuint step, ref double g, int ld)
     {
+        PrefetchTile(ref g, ld, 4, 8);
         Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
         nuint ta = 0;
         for (int t = 0; t < rows; t++, ta += step)
@@ -413,6 +414,7 @@ internal static partial class Kernels
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void PackedTile8x6(ref double a, ref double p0, ref double p1, ref double p2, int rows, nuint step, ref double g, int ld)
     {
+        PrefetchTile(ref g, ld, 6, 8);
         Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default;
         Vector256<double> a3 = default, b3 = default, a4 = default, b4 = default, a5 = default, b5 = default;
         nuint ta = 0;
