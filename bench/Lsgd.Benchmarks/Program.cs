@@ -20,6 +20,8 @@ public static class Program
             StatisticsRatios.Run(args[1..]);
         else if (args.Length > 0 && args[0] == "goodness-ratios")
             GoodnessRatios.Run(args[1..]);
+        else if (args.Length > 0 && args[0] == "head-stages")
+            HeadStages.Run(args[1..]);
         else if (args.Length > 0 && args[0] == "loop")
             KernelRatios.Loop(args[1..]);
         else

@@ -205,7 +205,7 @@ public sealed partial class SufficientStatistics
     /// As <see cref="SolveNormalEquations(bool, out double[], out double)"/>, also returning the whole unscaled
     /// covariance (DᵀD)⁻¹, p × p row-major in the parameters' layout (the weights, then the intercept): with
     /// wⱼ = L⁻¹eⱼ/sⱼ and v = L⁻¹S⁻¹x̄, [(DᵀD)⁻¹]ᵢⱼ = wᵢ·wⱼ, the intercept's covariance with weight j is −v·wⱼ and its
-    /// variance 1/n + v·v. The inverse is formed once from the factor (<see cref="Cholesky.Inverse"/>), shared by every output.
+    /// variance 1/n + v·v. The inverse is formed once from the factor (<see cref="Cholesky.Inverse()"/>), shared by every output.
     /// </summary>
     /// <param name="fitIntercept">Whether θ carries an intercept (Sxx centred) or not (Σxxᵀ).</param>
     /// <param name="inverse">[(DᵀD)⁻¹]ⱼⱼ per weight, the intercept's last.</param>

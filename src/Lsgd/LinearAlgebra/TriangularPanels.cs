@@ -91,6 +91,23 @@ internal static class TriangularPanels
         }
     }
 
+    /// <summary>Rows of the register tile on <paramref name="bits"/>-bit lanes (512 or 256): 8 or 4.</summary>
+    internal static int TileRows(int bits) => bits == 512 ? 8 : 4;
+
+    /// <summary>Columns of the register tile on <paramref name="bits"/>-bit lanes (512 or 256): three vectors, 24 or 12.</summary>
+    internal static int TileColumns(int bits) => bits == 512 ? 24 : 12;
+
+    /// <summary>
+    /// The register tile on its own, for products other than the triangular ones: the <see cref="TileRows"/> rows of
+    /// <see cref="TileColumns"/> values at <paramref name="t"/> (stride <paramref name="m"/>) −= Σ_{j &lt; count} a[r·lda + j]·(row j
+    /// of the panel at <paramref name="x"/>, stride <paramref name="m"/>), each sum taken in order of j by fused multiply-adds.
+    /// </summary>
+    internal static void SubtractProduct(ref double a, int lda, ref double x, int m, int count, ref double t, int bits)
+    {
+        if (bits == 512) Wide.LowerUpdate(ref a, lda, ref x, m, count, ref t);
+        else Narrow.LowerUpdate(ref a, lda, ref x, m, count, ref t);
+    }
+
     /// <summary>The register tile: rows of L per block and the vector width (a type argument, so each is compiled on its own).</summary>
     private interface ITile
     {
@@ -104,27 +121,30 @@ internal static class TriangularPanels
     /// L Z = B on the group of columns from <paramref name="c"/>: by blocks of rows, each first updated by every row solved
     /// before it (the register tile), then solved within the block.
     /// </summary>
-    private static void Lower<T>(double[] l, int n, double[] x, int m, int c) where T : ITile
+    private static void Lower<T>(double[] l, int n, double[] x, int m, int c) where T : ITile => Lower<T>(l, n, 0, x, m, c);
+
+    /// <summary>As <see cref="Lower{T}(double[], int, double[], int, int)"/> with the trailing triangle of L from row and column <paramref name="s"/> (the panel's row i is row s + i).</summary>
+    private static void Lower<T>(double[] l, int n, int s, double[] x, int m, int c) where T : ITile
     {
-        int rows = T.Rows, width = 3 * T.Lanes;
-        for (int i0 = 0; i0 < n; i0 += rows)
+        int rows = T.Rows, width = 3 * T.Lanes, order = n - s;
+        for (int i0 = 0; i0 < order; i0 += rows)
         {
-            int block = Math.Min(rows, n - i0);
+            int block = Math.Min(rows, order - i0);
             if (i0 > 0)
             {
                 if (block == rows)
-                    T.LowerUpdate(ref l[i0 * n], n, ref x[c], m, i0, ref x[i0 * m + c]);
+                    T.LowerUpdate(ref l[(s + i0) * n + s], n, ref x[c], m, i0, ref x[i0 * m + c]);
                 else
                     for (int i = i0; i < i0 + block; i++)
                         for (int j = 0; j < i0; j++)
-                            Axpy(-l[i * n + j], x.AsSpan(j * m + c, width), x.AsSpan(i * m + c, width));
+                            Axpy(-l[(s + i) * n + s + j], x.AsSpan(j * m + c, width), x.AsSpan(i * m + c, width));
             }
             for (int i = i0; i < i0 + block; i++)
             {
                 var xi = x.AsSpan(i * m + c, width);
                 for (int q = i0; q < i; q++)
-                    Axpy(-l[i * n + q], x.AsSpan(q * m + c, width), xi);
-                Scale(1 / l[i * n + i], xi);
+                    Axpy(-l[(s + i) * n + s + q], x.AsSpan(q * m + c, width), xi);
+                Scale(1 / l[(s + i) * n + s + i], xi);
             }
         }
     }
@@ -133,27 +153,73 @@ internal static class TriangularPanels
     /// Lᵀ X = Z on the group of columns from <paramref name="c"/>: by blocks of rows from the last, each solved within
     /// the block, then subtracted from every row before it (the register tile).
     /// </summary>
-    private static void Upper<T>(double[] l, int n, double[] x, int m, int c) where T : ITile
+    private static void Upper<T>(double[] l, int n, double[] x, int m, int c) where T : ITile => Upper<T>(l, n, 0, x, m, c);
+
+    /// <summary>As <see cref="Upper{T}(double[], int, double[], int, int)"/> with the trailing triangle of L from row and column <paramref name="s"/>.</summary>
+    private static void Upper<T>(double[] l, int n, int s, double[] x, int m, int c) where T : ITile
     {
-        int rows = T.Rows, width = 3 * T.Lanes;
-        for (int i0 = (n - 1) / rows * rows; i0 >= 0; i0 -= rows)
+        int rows = T.Rows, width = 3 * T.Lanes, order = n - s;
+        for (int i0 = (order - 1) / rows * rows; i0 >= 0; i0 -= rows)
         {
-            int block = Math.Min(rows, n - i0);
+            int block = Math.Min(rows, order - i0);
             for (int i = i0 + block - 1; i >= i0; i--)
             {
                 var xi = x.AsSpan(i * m + c, width);
-                Scale(1 / l[i * n + i], xi);
+                Scale(1 / l[(s + i) * n + s + i], xi);
                 for (int q = i0; q < i; q++)
-                    Axpy(-l[i * n + q], xi, x.AsSpan(q * m + c, width));
+                    Axpy(-l[(s + i) * n + s + q], xi, x.AsSpan(q * m + c, width));
             }
             if (i0 == 0) continue;
             if (block == rows)
-                T.UpperUpdate(ref l[i0 * n], n, ref x[c], m, i0);
+                T.UpperUpdate(ref l[(s + i0) * n + s], n, ref x[c], m, i0);
             else
                 for (int i = i0; i < i0 + block; i++)
                     for (int j = 0; j < i0; j++)
-                        Axpy(-l[i * n + j], x.AsSpan(i * m + c, width), x.AsSpan(j * m + c, width));
+                        Axpy(-l[(s + i) * n + s + j], x.AsSpan(i * m + c, width), x.AsSpan(j * m + c, width));
         }
+    }
+
+    /// <summary>
+    /// A⁻¹ = L⁻ᵀL⁻¹ (n × n row-major, both triangles, exactly symmetric) from the factor <paramref name="l"/>, by blocks
+    /// of 24 (12) columns of the identity: columns c … c + 23 of A⁻¹ from row c on depend only on the trailing triangle
+    /// of L from c (the identity's columns are zero above c, and Lᵀ is upper triangular), so each block is a lower and
+    /// an upper solve of order n − c with the register tile (n³/3 multiply-adds in all, as forming L⁻¹ and L⁻ᵀL⁻¹
+    /// takes), and the entries from the diagonal down are kept and mirrored.
+    /// </summary>
+    public static double[] Inverse(double[] l, int n, int bits, int threads = 1)
+    {
+        int width = TileColumns(bits), groups = (n + width - 1) / width;
+        var inverse = new double[(long)n * n];
+        void Group(int g, double[] panel)
+        {
+            int c = g * width, count = Math.Min(width, n - c), order = n - c;
+            Array.Clear(panel, 0, order * width);
+            for (int q = 0; q < count; q++) panel[q * width + q] = 1;
+            if (bits == 512)
+            {
+                Lower<Wide>(l, n, c, panel, width, 0);
+                Upper<Wide>(l, n, c, panel, width, 0);
+            }
+            else
+            {
+                Lower<Narrow>(l, n, c, panel, width, 0);
+                Upper<Narrow>(l, n, c, panel, width, 0);
+            }
+            for (int r = 0; r < order; r++)
+                for (int q = 0, last = Math.Min(count - 1, r); q <= last; q++)
+                    inverse[(long)(c + r) * n + c + q] = inverse[(long)(c + q) * n + c + r] = panel[r * width + q];
+        }
+        // The groups are independent (each writes its own columns and their mirror rows): on several threads the first
+        // groups, the largest ((n − c)² each), are taken first, one at a time.
+        if (threads <= 1 || groups < 2)
+        {
+            var panel = new double[(long)n * width];
+            for (int g = 0; g < groups; g++) Group(g, panel);
+        }
+        else
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, groups, 1), new ParallelOptions { MaxDegreeOfParallelism = threads },
+                () => new double[(long)n * width], (range, _, panel) => { for (int g = range.Item1; g < range.Item2; g++) Group(g, panel); return panel; }, _ => { });
+        return inverse;
     }
 
     private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)

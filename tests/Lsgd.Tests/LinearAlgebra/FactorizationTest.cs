@@ -106,6 +106,49 @@ public class FactorizationTest
             }
     }
 
+    public static TheoryData<int> InverseOrders() => [.. Enumerable.Range(1, 40), 127, 128, 129, 130, 769];
+
+    [Theory]
+    [MemberData(nameof(InverseOrders))]
+    public void BlockedInverseIsTheRowByRowInverse(int p)
+    {
+        // TriangularPanels.Inverse (groups of 24 or 12 columns of the identity, trailing triangles from each group's
+        // first column, partial row blocks and groups, one thread or several) against the inverse formed eight columns
+        // of L⁻¹ at a time: a Kac–Murdock–Szegő matrix ρ^|i−j| (condition ≈ 16) with columns scaled over four decades.
+        var a = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j < p; j++)
+                a[i * p + j] = Math.Pow(0.6, Math.Abs(i - j)) * Math.Pow(10, 2.0 * i / Math.Max(1, p - 1) + 2.0 * j / Math.Max(1, p - 1));
+        var chol = Cholesky.Factor(a, p)!;
+        var expected = chol.InverseByRows();
+        double largest = expected.Max(Math.Abs);
+        foreach (int bits in new[] { 512, 256 })
+        {
+            if (bits == 512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) continue;
+            if (!System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) continue;
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var inverse = p >= 16 ? TriangularPanels.Inverse(GetFactor(chol, p), p, bits, threads) : chol.Inverse(bits);
+                for (int i = 0; i < p; i++)
+                    for (int j = 0; j < p; j++)
+                    {
+                        Assert.True(Math.Abs(inverse[i * p + j] - expected[i * p + j]) <= 1e-12 * largest,
+                            $"p {p}, bits {bits}, threads {threads}, ({i}, {j}): {inverse[i * p + j]:R} against {expected[i * p + j]:R}");
+                        Assert.Equal(inverse[j * p + i], inverse[i * p + j]);   // exactly symmetric
+                    }
+            }
+        }
+    }
+
+    /// <summary>L as the n × n row-major array the panels read.</summary>
+    private static double[] GetFactor(Cholesky chol, int p)
+    {
+        var l = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j <= i; j++) l[i * p + j] = chol.L(i, j);
+        return l;
+    }
+
     [Fact]
     public void CholeskyNamesTheColumnThatDependsOnTheOnesBefore()
     {

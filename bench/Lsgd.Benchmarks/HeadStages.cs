@@ -1,0 +1,88 @@
+using System.Globalization;
+using Lsgd.Data;
+using Lsgd.Estimators;
+using Lsgd.LinearAlgebra;
+using Lsgd.Models;
+using Lsgd.Solvers;
+
+using static Lsgd.Benchmarks.BenchArgs;
+
+namespace Lsgd.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/Lsgd.Benchmarks -- head-stages --npy X.npy,Y.npy</c>: the dense work after
+/// the statistics pass of an auto fit of a wide multi-output head (50 000 × 768 → 20), piece by piece, as the median
+/// process CPU time of <c>--repeat</c> rounds in one process (single-threaded pieces; the goodness pass on
+/// <c>--threads</c>, wall time when above 1): the Cholesky factor of the scaled statistics, its inverse, its condition
+/// number, the exact solution from the statistics, the certificate, and the goodness pass.
+/// </summary>
+public static class HeadStages
+{
+    public static void Run(string[] args)
+    {
+        int repeat = Option(args, "--repeat", 5), threads = Option(args, "--threads", 1);
+        string[] npy = (args.SkipWhile(a => a != "--npy").Skip(1).FirstOrDefault() ?? throw new ArgumentException("--npy X.npy,Y.npy")).Split(',');
+        var data = Lsgd.IO.NpyDataset.Load(npy[0], npy[1], false, null, map: true, out _);
+        var statistics = SufficientStatistics.Compute(data, threads);
+        int d = data.Features;
+        var scaled = new double[d * d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+                scaled[i * d + j] = statistics.FeatureScatter[i * d + j] / Math.Sqrt(statistics.FeatureScatter[i * d + i] * statistics.FeatureScatter[j * d + j]);
+        var factor = Cholesky.Factor((double[])scaled.Clone(), d)!;
+        var exact = ExactLeastSquares.FromStatistics(statistics, true);
+        var layout = new ParameterLayout(d, data.Outputs, true);
+        var model = exact.Model;
+        var posed = statistics.Standardized(statistics.ToStandardizer(center: true));
+        double sink = 0;
+        var wide = data.ToDoublePrecision();
+        var part = Dataset.FromSingle(data.Storage.SingleValues[..(8192 * d)].ToArray(), data.Y[..(8192 * data.Outputs)].ToArray(), 8192, d, data.Outputs);
+        var cases = new List<(string Name, Action Run)>
+        {
+            ("cholesky factor", () => sink += Cholesky.Factor((double[])scaled.Clone(), d)!.L(d - 1, d - 1)),
+            ("inverse", () => sink += factor.Inverse()[0]),
+            ("condition number", () => sink += factor.ConditionNumber()),
+            ("exact from statistics", () => sink += ExactLeastSquares.FromStatistics(statistics, true).ConditionNumber),
+            ("certificate", () => sink += LeastSquaresCertificate.Create(posed, true, LossScaling.Mean, Penalty.None, 1.0, "x", out _, exact)!.Condition),
+            ("tile: 769² × 24 product", () =>
+            {
+                var result = new double[24 * d];
+                TriangularPanels.Multiply(scaled, d, scaled, 24, d, result, Kernels.GramVectorBits);
+                sink += result[0];
+            }),
+            ("statistics 8192 rows", () => sink += SufficientStatistics.Compute(part, 1).FeatureScatter[0]),
+            ("read X once", () => sink += System.Numerics.Tensors.TensorPrimitives.Sum(data.Storage.SingleValues)),
+            ("residuals (all blocks)", () =>
+            {
+                var r = new double[data.Outputs * 8192];
+                for (int start = 0; start < data.Rows; start += 8192)
+                    MultiOutputResiduals.Compute(data.Storage, data.Y, layout, model.Parameters, start, Math.Min(8192, data.Rows - start), r, Kernels.GramVectorBits);
+                sink += r[0];
+            }),
+            ("residuals float64 copy", () =>
+            {
+                var r = new double[data.Outputs * 8192];
+                for (int start = 0; start < data.Rows; start += 8192)
+                    MultiOutputResiduals.Compute(wide.Storage, data.Y, layout, model.Parameters, start, Math.Min(8192, data.Rows - start), r, Kernels.GramVectorBits);
+                sink += r[0];
+            }),
+            ("goodness", () => sink += FitStatistics.Compute(model, data, Kernels.GramVectorBits, threads)[0].SumOfSquaredResiduals),
+        };
+        foreach (var (_, run) in cases) run();
+        var times = cases.Select(_ => new double[repeat]).ToArray();
+        for (int r = 0; r < repeat; r++)
+            for (int q = 0; q < cases.Count; q++)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                double before = Environment.CpuUsage.TotalTime.TotalSeconds;
+                cases[q].Run();
+                times[q][r] = threads == 1 ? Environment.CpuUsage.TotalTime.TotalSeconds - before : clock.Elapsed.TotalSeconds;
+            }
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Format(c, "n = {0}, d = {1}, k = {2}; {3}, medians of {4}", data.Rows, d, data.Outputs,
+            threads == 1 ? "one thread, process CPU time" : $"{threads} threads, wall time", repeat));
+        for (int q = 0; q < cases.Count; q++)
+            Console.WriteLine(string.Format(c, "{0,-24} {1,8:F2} ms", cases[q].Name, times[q].Order().ElementAt(repeat / 2) * 1e3));
+        GC.KeepAlive(sink);
+    }
+}
