@@ -40,6 +40,8 @@ public static class HeadStages
         var cases = new List<(string Name, Action Run)>
         {
             ("cholesky factor", () => sink += Cholesky.Factor((double[])scaled.Clone(), d)!.L(d - 1, d - 1)),
+            ("cholesky column by column", () => { Cholesky.TryFactor((double[])scaled.Clone(), d, 0, 0, out var f, out _); sink += f!.L(d - 1, d - 1); }),
+            ("clone", () => sink += ((double[])scaled.Clone())[5]),
             ("inverse", () => sink += factor.Inverse()[0]),
             ("condition number", () => sink += factor.ConditionNumber()),
             ("exact from statistics", () => sink += ExactLeastSquares.FromStatistics(statistics, true).ConditionNumber),
@@ -51,6 +53,19 @@ public static class HeadStages
                 sink += result[0];
             }),
             ("statistics 8192 rows", () => sink += SufficientStatistics.Compute(part, 1).FeatureScatter[0]),
+            ("json 77k doubles", () =>
+            {
+                var rng = new Random(1);
+                var array = new System.Text.Json.Nodes.JsonArray();
+                for (int i = 0; i < 77_000; i++) array.Add(rng.NextDouble() * 1e-3);
+                sink += array.ToJsonString().Length;
+            }),
+            ("format 77k doubles", () =>
+            {
+                var rng = new Random(1);
+                var buffer = new byte[32];
+                for (int i = 0; i < 77_000; i++) { System.Buffers.Text.Utf8Formatter.TryFormat(rng.NextDouble() * 1e-3, buffer, out int w); sink += w; }
+            }),
             ("read X once", () => sink += System.Numerics.Tensors.TensorPrimitives.Sum(data.Storage.SingleValues)),
             ("residuals (all blocks)", () =>
             {

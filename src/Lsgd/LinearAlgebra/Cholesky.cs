@@ -35,12 +35,31 @@ internal sealed class Cholesky
     /// As <see cref="Factor"/>, also saying which column's pivot failed (<paramref name="failedColumn"/>, −1 on
     /// success): that column is (close to) a combination of the columns before it.
     /// </summary>
-    public static bool TryFactor(double[] a, int n, double minimumPivot, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Cholesky? factor, out int failedColumn)
+    public static bool TryFactor(double[] a, int n, double minimumPivot, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Cholesky? factor, out int failedColumn) =>
+        TryFactor(a, n, minimumPivot, MultiVectorKernels.DefaultBits, out factor, out failedColumn);
+
+    /// <summary>Order from which the factorisation is blocked by panels (<see cref="TriangularPanels.Factor"/>) where vectors are accelerated.</summary>
+    internal const int PanelOrder = 64;
+
+    /// <summary>
+    /// As <see cref="TryFactor(double[], int, double, out Cholesky?, out int)"/> on <paramref name="bits"/>-bit lanes (512, 256 or 0, for
+    /// tests): from order <see cref="PanelOrder"/> on with vectors, by panels and the register tile; else column by column.
+    /// </summary>
+    internal static bool TryFactor(double[] a, int n, double minimumPivot, int bits, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Cholesky? factor, out int failedColumn)
     {
         ArgumentNullException.ThrowIfNull(a);
         if (a.Length != (long)n * n)
             throw new ArgumentException($"The matrix has {a.Length} values but {n} × {n} were expected.", nameof(a));
         factor = null;
+        if (bits >= 256 && n >= PanelOrder)
+        {
+            if (!TriangularPanels.Factor(a, n, minimumPivot, bits, out failedColumn))
+                return false;
+            for (int i = 0; i < n; i++)
+                a.AsSpan(i * n + i + 1, n - i - 1).Clear();
+            factor = new Cholesky(a, n);
+            return true;
+        }
         // Left-looking, column by column: Lᵢⱼ = (aᵢⱼ − Lᵢ,..ⱼ·Lⱼ,..ⱼ)/Lⱼⱼ for every i below j, four rows of the
         // column against row j's prefix at once (that prefix stays in L1 while the rows below stream past).
         var sums = n > 1 ? new double[n - 1] : [];

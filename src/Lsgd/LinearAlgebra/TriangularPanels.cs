@@ -222,6 +222,62 @@ internal static class TriangularPanels
         return inverse;
     }
 
+    /// <summary>
+    /// Cholesky factorisation in place, left-looking by panels of <see cref="TileColumns"/> columns: each panel (its
+    /// rows from the diagonal down, copied side by side) is first updated by every column of L before it with the
+    /// register tile (L's rows against the panel's rows of L transposed: n³/6 multiply-adds in all), then factorised
+    /// within itself column by column. The lower triangle of <paramref name="a"/> (n × n row-major) is read and
+    /// overwritten by L; the upper is left as it was. False, with <paramref name="failedColumn"/>, when a pivot is not
+    /// above <paramref name="minimumPivot"/> (the same test as the column-by-column factorisation, the sums taken in another order).
+    /// </summary>
+    public static bool Factor(double[] a, int n, double minimumPivot, int bits, out int failedColumn)
+    {
+        int width = TileColumns(bits), rows = TileRows(bits);
+        var transposed = new double[(long)n * width];   // row k: L[j0 + q, k] for the panel's columns q
+        var panel = new double[(long)n * width];        // row r: A[j0 + r, j0 + q] (then L), from the diagonal down
+        for (int j0 = 0; j0 < n; j0 += width)
+        {
+            int count = Math.Min(width, n - j0), order = n - j0;
+            Array.Clear(panel, 0, order * width);
+            for (int r = 0; r < order; r++)
+                for (int q = 0, last = Math.Min(count - 1, r); q <= last; q++) panel[r * width + q] = a[(long)(j0 + r) * n + j0 + q];
+            if (j0 > 0)
+            {
+                Array.Clear(transposed, 0, j0 * width);
+                for (int q = 0; q < count; q++)
+                    for (int k = 0; k < j0; k++) transposed[k * width + q] = a[(long)(j0 + q) * n + k];
+                int full = order / rows * rows;
+                for (int r0 = 0; r0 < full; r0 += rows)
+                    SubtractProduct(ref a[(long)(j0 + r0) * n], n, ref transposed[0], width, j0, ref panel[r0 * width], bits);
+                for (int r = full; r < order; r++)
+                    for (int k = 0; k < j0; k++)
+                        Axpy(-a[(long)(j0 + r) * n + k], transposed.AsSpan(k * width, width), panel.AsSpan(r * width, width));
+            }
+            // Within the panel, right-looking: column q's pivot and multipliers, then the columns after it updated.
+            for (int q = 0; q < count; q++)
+            {
+                double pivot = panel[q * width + q];
+                if (!(pivot > minimumPivot))
+                {
+                    failedColumn = j0 + q;
+                    return false;
+                }
+                double lqq = Math.Sqrt(pivot);
+                panel[q * width + q] = lqq;
+                for (int r = q + 1; r < order; r++)
+                {
+                    double lrq = panel[r * width + q] /= lqq;
+                    for (int c = q + 1, last = Math.Min(count - 1, r); c <= last; c++)
+                        panel[r * width + c] -= lrq * panel[c * width + q];
+                }
+            }
+            for (int r = 0; r < order; r++)
+                for (int q = 0, last = Math.Min(count - 1, r); q <= last; q++) a[(long)(j0 + r) * n + j0 + q] = panel[r * width + q];
+        }
+        failedColumn = -1;
+        return true;
+    }
+
     private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
     {
         for (int t = 0; t < y.Length; t++) y[t] = Math.FusedMultiplyAdd(a, x[t], y[t]);

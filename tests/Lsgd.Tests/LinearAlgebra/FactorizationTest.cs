@@ -140,6 +140,66 @@ public class FactorizationTest
         }
     }
 
+    [Theory]
+    [MemberData(nameof(InverseOrders))]
+    public void PanelCholeskyIsTheColumnByColumnOne(int p)
+    {
+        // TriangularPanels.Factor (panels of 24 or 12 columns, the tile over the columns before, partial row blocks and
+        // a partial last panel) against the column-by-column factorisation, on a scaled Kac–Murdock–Szegő matrix; the
+        // upper triangle as given must not matter (it is overwritten with garbage first).
+        var a = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j < p; j++)
+                a[i * p + j] = j > i ? double.NaN : Math.Pow(0.7, Math.Abs(i - j)) * Math.Pow(10, 1.5 * (i + j) / Math.Max(1, p - 1));
+        Assert.True(Cholesky.TryFactor((double[])a.Clone(), p, 0, 0, out var expected, out _));
+        foreach (int bits in new[] { 512, 256 })
+        {
+            if (bits == 512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) continue;
+            if (!System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) continue;
+            var l = (double[])a.Clone();
+            Assert.True(TriangularPanels.Factor(l, p, 0, bits, out int failed));
+            Assert.Equal(-1, failed);
+            for (int i = 0; i < p; i++)
+                for (int j = 0; j <= i; j++)
+                    Assert.True(Math.Abs(l[i * p + j] - expected!.L(i, j)) <= 1e-13 * Math.Sqrt(a[i * p + i]),
+                        $"p {p}, bits {bits}, L({i}, {j}): {l[i * p + j]:R} against {expected.L(i, j):R}");
+        }
+    }
+
+    [Theory]
+    [InlineData(64, 0)]
+    [InlineData(130, 100)]
+    [InlineData(130, 24)]
+    [InlineData(769, 700)]
+    public void PanelCholeskyNamesTheDependentColumnAsTheColumnByColumnOne(int p, int dependent)
+    {
+        // Column `dependent` of F is the sum of the two before it (or zero): its pivot is rounding alone, in either order of the sums.
+        var rng = new Random(p + dependent);
+        int n = p + 5;
+        var f = new double[p * n];
+        for (int j = 0; j < p; j++)
+            for (int i = 0; i < n; i++)
+                f[j * n + i] = j == dependent ? (j >= 2 ? f[(j - 1) * n + i] + f[(j - 2) * n + i] : 0) : TestData.Gaussian(rng);
+        var a = new double[p * p];
+        for (int r = 0; r < p; r++)
+            for (int c = 0; c <= r; c++)
+            {
+                double sum = 0;
+                for (int i = 0; i < n; i++) sum += f[r * n + i] * f[c * n + i];
+                a[r * p + c] = a[c * p + r] = sum;
+            }
+        Assert.False(Cholesky.TryFactor((double[])a.Clone(), p, 1e-10, 0, out _, out int expected));
+        Assert.Equal(dependent, expected);
+        foreach (int bits in new[] { 512, 256 })
+        {
+            if (bits == 512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) continue;
+            if (!System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) continue;
+            Assert.False(Cholesky.TryFactor((double[])a.Clone(), p, 1e-10, bits, out var factor, out int column));
+            Assert.Null(factor);
+            Assert.Equal(dependent, column);
+        }
+    }
+
     /// <summary>L as the n × n row-major array the panels read.</summary>
     private static double[] GetFactor(Cholesky chol, int p)
     {
