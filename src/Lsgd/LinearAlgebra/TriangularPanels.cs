@@ -235,6 +235,7 @@ internal static class TriangularPanels
         int width = TileColumns(bits), rows = TileRows(bits);
         var transposed = new double[(long)n * width];   // row k: L[j0 + q, k] for the panel's columns q
         var panel = new double[(long)n * width];        // row r: A[j0 + r, j0 + q] (then L), from the diagonal down
+        Span<double> column = stackalloc double[width];  // L[j0 + c, j0 + q] for the panel's columns c after q, else 0
         for (int j0 = 0; j0 < n; j0 += width)
         {
             int count = Math.Min(width, n - j0), order = n - j0;
@@ -253,7 +254,9 @@ internal static class TriangularPanels
                     for (int k = 0; k < j0; k++)
                         Axpy(-a[(long)(j0 + r) * n + k], transposed.AsSpan(k * width, width), panel.AsSpan(r * width, width));
             }
-            // Within the panel, right-looking: column q's pivot and multipliers, then the columns after it updated.
+            // Within the panel, right-looking: column q's pivot and multipliers, then every row below updated by
+            // Lᵣq·(L_cq for the panel's columns c after q), a whole row of the panel at once (zeros at c ≤ q leave those
+            // entries as they are; the entries above the diagonal block's diagonal take values never read or kept).
             for (int q = 0; q < count; q++)
             {
                 double pivot = panel[q * width + q];
@@ -264,11 +267,12 @@ internal static class TriangularPanels
                 }
                 double lqq = Math.Sqrt(pivot);
                 panel[q * width + q] = lqq;
+                column.Clear();
+                for (int c = q + 1; c < count; c++) column[c] = panel[c * width + q] /= lqq;
                 for (int r = q + 1; r < order; r++)
                 {
-                    double lrq = panel[r * width + q] /= lqq;
-                    for (int c = q + 1, last = Math.Min(count - 1, r); c <= last; c++)
-                        panel[r * width + c] -= lrq * panel[c * width + q];
+                    double lrq = r < count ? panel[r * width + q] : (panel[r * width + q] /= lqq);
+                    SubtractScaledRow(lrq, column, panel.AsSpan(r * width, width));
                 }
             }
             for (int r = 0; r < order; r++)
@@ -276,6 +280,16 @@ internal static class TriangularPanels
         }
         failedColumn = -1;
         return true;
+    }
+
+    /// <summary>y −= a·x over a row of the panel (24 or 12 values: whole 256-bit vectors), by fused multiply-adds.</summary>
+    private static void SubtractScaledRow(double a, ReadOnlySpan<double> x, Span<double> y)
+    {
+        ref double xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref double yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        var c = Vector256.Create(-a);
+        for (nuint i = 0; i < (nuint)y.Length; i += 4)
+            Vector256.FusedMultiplyAdd(c, Vector256.LoadUnsafe(ref xr, i), Vector256.LoadUnsafe(ref yr, i)).StoreUnsafe(ref yr, i);
     }
 
     private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
