@@ -134,27 +134,34 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
                 constant = true;
             }
         }
-        var scaled = new double[d * d];
-        for (int i = 0; i < d; i++)
-            for (int j = 0; j < d; j++)
-                scaled[i * d + j] = a[i * d + j] / (scale[i] * scale[j]);
-        var copy = scaled;
+        // The scaled A (unit diagonal), formed only where it is factorised or decomposed: a shared factor needs none (a
+        // d × d array of 4.7 MB for 768 features, and as many divisions).
+        double[] Scaled()
+        {
+            var m = new double[d * d];
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++)
+                    m[i * d + j] = a[i * d + j] / (scale[i] * scale[j]);
+            return m;
+        }
+        double[]? copy = null;
         LinearAlgebra.Cholesky? factor;
         double scaledCondition;
         if (!constant && penalty.IsNone && shared?.ScaledFactor is { } known && known.Order == d && double.IsFinite(shared.ConditionNumber))
             (factor, scaledCondition) = (known, shared.ConditionNumber * shared.ConditionNumber);
         else
         {
-            copy = (double[])scaled.Clone();
+            var scaled = Scaled();
+            var kept = copy = (double[])scaled.Clone();
             factor = constant ? null : LinearAlgebra.Cholesky.Factor(scaled, d);
             scaledCondition = factor is null ? double.PositiveInfinity
-                : Math.Pow(LinearAlgebra.ConditionEstimate.FromGram(d, w => Multiply(copy, d, w), w => factor.Solve(w)), 2);
+                : Math.Pow(LinearAlgebra.ConditionEstimate.FromGram(d, w => Multiply(kept, d, w), w => factor.Solve(w)), 2);
         }
         SolveMany? solve = factor is not null && scaledCondition <= MaxCondition ? factor.Solve : null;
         SolveMany? bound = solve;
         int rank = d;
         if (solve is null && penalty.IsNone)
-            (solve, bound, rank, scaledCondition) = PseudoInverse(copy, d, scaledCondition);
+            (solve, bound, rank, scaledCondition) = PseudoInverse(copy ?? Scaled(), d, scaledCondition);
         if (solve is null)
         {
             why = string.Format(CultureInfo.InvariantCulture,
