@@ -60,6 +60,22 @@ public static class HeadStages
                 for (int i = 0; i < 77_000; i++) array.Add(rng.NextDouble() * 1e-3);
                 sink += array.ToJsonString().Length;
             }),
+            ("json 77k to utf-8 stream", () =>
+            {
+                var rng = new Random(1);
+                var array = new System.Text.Json.Nodes.JsonArray();
+                for (int i = 0; i < 77_000; i++) array.Add(rng.NextDouble() * 1e-3);
+                using var stream = new MemoryStream();
+                using (var writer = new System.Text.Json.Utf8JsonWriter(stream)) array.WriteTo(writer);
+                sink += stream.Length;
+            }),
+            ("build 77k nodes", () =>
+            {
+                var rng = new Random(1);
+                var array = new System.Text.Json.Nodes.JsonArray();
+                for (int i = 0; i < 77_000; i++) array.Add(rng.NextDouble() * 1e-3);
+                sink += array.Count;
+            }),
             ("format 77k doubles", () =>
             {
                 var rng = new Random(1);
