@@ -80,7 +80,7 @@ public static partial class FitStatistics
             yield return Internals.EntryPoints.Method(typeof(FitStatistics), sweep == 512 ? nameof(Sweep512) : nameof(Sweep256), sums.GetGenericArguments());
         if (!known || sums.GetGenericArguments()[1] != typeof(GivenResiduals)) yield break;
         if (UsesMultiOutputResiduals(features, outputs, precision))
-            yield return MultiOutputResiduals.TileEntryPoint;
+            foreach (var method in MultiOutputResiduals.EntryPointsFor(features, outputs, bits)) yield return method;
         else if (features <= NarrowFeatures && !single && VectorisesNarrowResiduals(features))
             yield return NarrowVectorisedFor(features).Method;
     }

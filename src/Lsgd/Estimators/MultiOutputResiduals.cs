@@ -40,7 +40,7 @@ internal static partial class MultiOutputResiduals
     {
         int d = layout.Features, k = layout.Outputs, bs = layout.BlockSize;
         bool single = storage.Precision != FeaturePrecision.DoublePrecision, intercept = layout.HasIntercept;
-        if (bits >= 256 && k >= PanelOutputs && d >= PanelFeatures && rows >= TriangularPanels.TileRows(bits))
+        if (UsesPanels(d, k, bits) && rows >= TriangularPanels.TileRows(bits))
         {
             Panels(storage, y, layout, theta, start, rows, r, bits);
             return;
@@ -83,6 +83,13 @@ internal static partial class MultiOutputResiduals
             Store(row, y, theta, layout, 0, start, t, rows, r, sums, bits);
         }
     }
+
+    /// <summary>
+    /// Whether blocks of <paramref name="d"/> features and <paramref name="k"/> outputs at <paramref name="bits"/>-bit
+    /// vectors go through <see cref="Panels"/> (when they hold a whole tile of rows) rather than the 4 × 4 tiles: the
+    /// dispatch's rule, which the entry-point list asks too.
+    /// </summary>
+    internal static bool UsesPanels(int d, int k, int bits) => bits >= 256 && k >= PanelOutputs && d >= PanelFeatures;
 
     /// <summary>Outputs from which the residuals are formed by <see cref="Panels"/> (fewer: the 4 × 4 tiles).</summary>
     internal const int PanelOutputs = 8;
