@@ -153,6 +153,52 @@ internal static class RowMath
         int d = layout.Features, k = layout.Outputs, bits = vectorBits ?? Kernels.GramVectorBits;
         if (d <= SmallRow || bits == 0)
             return AccumulateRowsSmall(layout, theta, g, x, y, weights, rows, withTargets);
+        if (Fused(layout, bits, rows))
+            return AccumulateFused(layout, theta, g, x, y, weights, rows, withTargets, bits);
+        return AccumulateBlocked(layout, theta, g, x, y, weights, rows, withTargets, bits);
+    }
+
+    /// <summary>Rows from which one output's pass goes through <see cref="FusedRows"/> (its set-up is a few hundred values).</summary>
+    internal const int FusedMinRows = 64;
+
+    /// <summary>Whether <see cref="FusedRows"/> takes this pass: one output, 512-bit vectors, enough rows.</summary>
+    private static bool Fused(ParameterLayout layout, int bits, int rows) =>
+        layout.Outputs == 1 && bits == 512 && rows >= FusedMinRows && FusedRows.Takes(layout.Features);
+
+    /// <summary>
+    /// One output's pass through <see cref="FusedRows"/>, with the rows it leaves (the first and last, whose aligned
+    /// chunks would reach outside x, and the last rows short of a whole block) through the micro-block path.
+    /// </summary>
+    private static double AccumulateFused<T>(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
+        ReadOnlySpan<T> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets, int bits)
+        where T : unmanaged
+    {
+        int d = layout.Features;
+        double b = layout.HasIntercept ? theta[d] : 0.0, sumR = 0;
+        double sumSq = FusedRows.Run(x, d, rows, theta[..d], b, withTargets ? y[..rows] : default, weights, g[..d], ref sumR, out int first, out int count);
+        if (layout.HasIntercept)
+            g[d] -= sumR;
+        int after = first + count;
+        if (first > 0)
+            sumSq += AccumulateRest(layout, theta, g, x[..(first * d)], withTargets ? y[..first] : default, weights.IsEmpty ? default : weights[..first], first, withTargets, bits);
+        if (after < rows)
+            sumSq += AccumulateRest(layout, theta, g, x[(after * d)..], withTargets ? y[after..] : default, weights.IsEmpty ? default : weights[after..], rows - after, withTargets, bits);
+        return sumSq;
+    }
+
+    /// <summary>The micro-block path for the rows <see cref="FusedRows"/> leaves.</summary>
+    private static double AccumulateRest<T>(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
+        ReadOnlySpan<T> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets, int bits)
+        where T : unmanaged =>
+        typeof(T) == typeof(float)
+            ? AccumulateBlocked(layout, theta, g, MemoryMarshal.Cast<T, float>(x), y, weights, rows, withTargets, bits)
+            : AccumulateBlocked(layout, theta, g, MemoryMarshal.Cast<T, double>(x), y, weights, rows, withTargets, bits);
+
+    /// <summary>The micro-block path of <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool, int?)"/> (d &gt; 16, vectors).</summary>
+    private static double AccumulateBlocked(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
+        ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets, int bits)
+    {
+        int d = layout.Features, k = layout.Outputs;
         int ld = RowKernels.PaddedStride(d);
         var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(7 + k * ld);
         try
@@ -198,9 +244,19 @@ internal static class RowMath
     public static double AccumulateRows(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
         ReadOnlySpan<float> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets, int? vectorBits = null)
     {
-        int d = layout.Features, k = layout.Outputs, bits = vectorBits ?? Kernels.GramVectorBits;
+        int bits = vectorBits ?? Kernels.GramVectorBits;
         if (bits == 0)
             return AccumulateRowsSmall(layout, theta, g, x, y, weights, rows, withTargets);
+        if (Fused(layout, bits, rows))
+            return AccumulateFused(layout, theta, g, x, y, weights, rows, withTargets, bits);
+        return AccumulateBlocked(layout, theta, g, x, y, weights, rows, withTargets, bits);
+    }
+
+    /// <summary>The micro-block path of <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{float}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool, int?)"/>.</summary>
+    private static double AccumulateBlocked(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
+        ReadOnlySpan<float> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets, int bits)
+    {
+        int d = layout.Features, k = layout.Outputs;
         double sumSq = 0;
         int ld = RowKernels.PaddedStride(d);
         var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(7 + (k + MicroRows) * ld);

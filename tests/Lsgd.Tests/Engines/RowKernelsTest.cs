@@ -216,6 +216,76 @@ public class RowKernelsTest
         }
     }
 
+    /// <summary>
+    /// Shapes for the fused one-output pass (<see cref="FusedRows"/>, from <see cref="RowMath.FusedMinRows"/> rows): d from
+    /// 8 to 40 (every gcd with 8, so periods 1, 2, 4 and 8 of the row phases), 100 and 129; rows a few blocks and a
+    /// ragged tail.
+    /// </summary>
+    public static TheoryData<int, int, bool> FusedShapes()
+    {
+        var data = new TheoryData<int, int, bool>();
+        int i = 0;
+        foreach (int d in Enumerable.Range(8, 33).Append(100).Append(129))
+            foreach (bool singlePrecision in new[] { false, true })
+                data.Add(RowMath.FusedMinRows + (i++ * 7) % 61, d, singlePrecision);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(FusedShapes))]
+    public void TheFusedPassMatchesADoubleDoublePassAtEveryPhase(int rows, int d, bool singlePrecision)
+    {
+        // x starts at each offset 0…7 of a larger array, so its rows meet every phase against cache lines; the values
+        // around it are NaN, which must not reach any result (the pass reads only inside x).
+        var rng = new Random(rows * 100 + d);
+        foreach (int offset in Enumerable.Range(0, 8))
+        {
+            bool intercept = offset % 2 == 0, weighted = offset % 3 != 0, withTargets = offset != 5;
+            var layout = new ParameterLayout(d, 1, intercept);
+            var x = RandomValues(rng, rows * d);
+            var xs = x.Select(v => (float)v).ToArray();
+            if (singlePrecision) x = [.. xs.Select(v => (double)v)];
+            var xPadded = Enumerable.Repeat(double.NaN, rows * d + 16).ToArray();
+            var xsPadded = Enumerable.Repeat(float.NaN, rows * d + 16).ToArray();
+            x.CopyTo(xPadded, offset);
+            xs.CopyTo(xsPadded, offset);
+            var y = RandomValues(rng, rows);
+            var weights = weighted ? Enumerable.Range(0, rows).Select(_ => 0.25 + rng.NextDouble()).ToArray() : null;
+            var theta = RandomValues(rng, layout.Count);
+            var (expectedLoss, expected, magnitude, lossMagnitude) = Reference(layout, theta, x, y, weights, rows, withTargets);
+            foreach (int bits in new[] { 512, 256, 0 })
+            {
+                var g = Enumerable.Repeat(0.5, layout.Count).ToArray();
+                double loss = singlePrecision
+                    ? RowMath.AccumulateRows(layout, theta, g, xsPadded.AsSpan(offset, rows * d), y, weights, rows, withTargets, bits)
+                    : RowMath.AccumulateRows(layout, theta, g, xPadded.AsSpan(offset, rows * d), y, weights, rows, withTargets, bits);
+                double bound = 4 * (d + rows + 2) * Eps;
+                Assert.True(Math.Abs(loss - expectedLoss) <= bound * lossMagnitude, $"{bits}-bit, offset {offset}: loss {loss} vs {expectedLoss}");
+                for (int j = 0; j < g.Length; j++)
+                    Assert.True(Math.Abs(g[j] - 0.5 - expected[j]) <= bound * magnitude[j] + 2 * Eps, $"{bits}-bit, offset {offset}: gradient[{j}] {g[j] - 0.5} vs {expected[j]}");
+            }
+        }
+    }
+
+    [Fact]
+    public void TheFusedPassTakesTheRowsAndLeavesAtMostTheEdges()
+    {
+        // At d = 100 and x on a 64-byte boundary (phase 0), rows alternate phases 0 and 4 (blocks of 8 rows): a row of
+        // phase 0 reads 4 values of the next, so the last row, of phase 0, is left (its chunks would reach past x).
+        if (!FusedRows.Takes(100))
+            return;
+        int rows = 1001, d = 100;
+        var array = GC.AllocateArray<double>(rows * d + 8, pinned: true);
+        int at = RowKernels.AlignedStart(array);
+        var x = array.AsSpan(at, rows * d);
+        var w = new double[d];
+        var g = new double[d];
+        double sumR = 0;
+        FusedRows.Run<double>(x, d, rows, w, 0, default, default, g, ref sumR, out int first, out int count);
+        Assert.Equal(0, first);
+        Assert.Equal(1000, count);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

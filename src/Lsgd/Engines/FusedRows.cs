@@ -1,0 +1,321 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Lsgd.LinearAlgebra;
+
+namespace Lsgd.Engines;
+
+/// <summary>
+/// The fused gradient pass for one output with 512-bit vectors: r = y − Xw − b and g −= Σ w·r·x in one read of X,
+/// every load whole (never split across cache lines), with the next rows' dot products and the previous rows'
+/// gradient sums interleaved in one loop.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Why (2-vCPU Xeon, AVX-512, d = 100): the micro-block path (<see cref="RowKernels.Dots"/> on rows read from memory,
+/// then <see cref="RowKernels.AddRows"/> on the same rows from L1) ran at 0.65–0.75 of the read-only stream on one thread.
+/// Two things cost it: at d = 100 every other row starts half-way into a cache line, so half of its 512-bit loads were
+/// split across two lines (a pass at d = 104 ran ~20 % faster than at d = 100); and while the gradient step of a block ran
+/// on L1 data, no load of the next rows was in flight, so the memory stream stalled for the length of that step.
+/// </para>
+/// <para>
+/// Here each row is read as whole aligned chunks of 8 values (a 64-byte line of doubles, or 32 bytes of floats widened to
+/// 8 doubles): a row that starts p values past a chunk boundary (its phase) is read from p values before its start, and
+/// its dot product uses a copy of w shifted by p with zeros around it, so the values of the neighbouring rows in its first
+/// and last chunk are multiplied by exact zeros; its gradient sums go into a gradient shifted by p, whose entries outside
+/// [p, p + d) collect the neighbours' values times r and are discarded. Rows with the same phase (every P-th row,
+/// P = 8 / gcd(d, 8)) are taken four at a time, so the four share one load of w and one load and store of g per chunk.
+/// Each step computes the dot products of a group of four rows (from memory, with prefetch hints <see cref="RowKernels.PrefetchBytes"/>
+/// ahead) while adding the previous group's rows (now in L1) into g, so the loads of the stream are spread evenly
+/// through the loop. The rows whose chunks would reach outside <c>x</c> (at most the first and the last) and the last
+/// rows that do not fill a block of 4P are left to the caller.
+/// </para>
+/// <para>
+/// Every product is the one the plain loop forms; the sums are grouped differently (per row: two accumulators over
+/// alternate chunks, then the lanes), fixed by d, the phase of x's start and the rows given, so the result is
+/// reproducible. A non-finite value in x makes the result non-finite, as in the plain loop (it may reach the
+/// neighbouring row's sums through the zero factor).
+/// </para>
+/// </remarks>
+internal static class FusedRows
+{
+    /// <summary>Values per chunk: one 512-bit vector of doubles.</summary>
+    private const int Chunk = 8;
+
+    /// <summary>Whether the fused pass can take rows of width <paramref name="d"/> (it needs a row to span at least one chunk).</summary>
+    public static bool Takes(int d) => d >= Chunk && Avx512F.IsSupported;
+
+    /// <summary>
+    /// The fused pass over as many rows of <paramref name="x"/> as it takes, from row <paramref name="first"/> on, for
+    /// <paramref name="count"/> rows (the caller does the rest, before and after); returns Σ wᵢrᵢ² and adds Σ wᵢrᵢ into
+    /// <paramref name="sumR"/> (the intercept's gradient is −sumR).
+    /// </summary>
+    /// <param name="x">rows × d values, row-major.</param>
+    /// <param name="d">The features.</param>
+    /// <param name="rows">The rows of x.</param>
+    /// <param name="w">The d weights.</param>
+    /// <param name="b">The intercept (0 without).</param>
+    /// <param name="y">rows targets (one output), or empty without targets.</param>
+    /// <param name="weights">rows weights, or empty.</param>
+    /// <param name="g">The d gradient entries of w, added to (−Σ wᵢrᵢxᵢ).</param>
+    /// <param name="sumR">Σ wᵢrᵢ over the rows taken, added to.</param>
+    /// <param name="first">The first row taken.</param>
+    /// <param name="count">The rows taken, [first, first + count); 0 when too few rows.</param>
+    public static double Run<T>(ReadOnlySpan<T> x, int d, int rows, ReadOnlySpan<double> w, double b, ReadOnlySpan<double> y,
+        ReadOnlySpan<double> weights, Span<double> g, ref double sumR, out int first, out int count)
+        where T : unmanaged
+    {
+        if (d < Chunk || x.Length < (long)rows * d || w.Length < d || g.Length < d || (!y.IsEmpty && y.Length < rows) || (!weights.IsEmpty && weights.Length < rows))
+            throw new ArgumentException($"{rows} rows of {d} values need {(long)rows * d} values, {d} weights and {d} gradient entries.");
+        ref T xr = ref MemoryMarshal.GetReference(x);
+        // The phase of row i: how many values past a chunk boundary it starts (x's start as it lies now; should the
+        // collector move it, loads are merely split, and the result is the same).
+        int size = Unsafe.SizeOf<T>();
+        int start = (int)((Unsafe.ByteOffset(ref Unsafe.NullRef<T>(), ref xr) / size) & (Chunk - 1));
+        int step = d & -d & (Chunk - 1);   // gcd(d, 8): the phases are start + multiples of it
+        if (step == 0) step = Chunk;
+        int period = Chunk / step;
+        int maxPhase = 0;
+        for (int q = 0; q < period; q++) maxPhase = Math.Max(maxPhase, (start + q * d) & (Chunk - 1));
+        int chunks = (maxPhase + d + Chunk - 1) / Chunk;
+        long values = x.Length;
+        int Phase(long i) => (int)((start + i * d) & (Chunk - 1));
+        bool Inside(long i) => i * d - Phase(i) >= 0 && i * d - Phase(i) + (long)chunks * Chunk <= values;
+        first = 0;
+        while (first < rows && !Inside(first)) first++;
+        int end = rows;
+        while (end > first && !Inside(end - 1)) end--;
+        int block = 4 * period, blocks = (end - first) / block;
+        count = blocks * block;
+        if (blocks == 0)
+        {
+            count = 0;
+            return 0;
+        }
+
+        // Per phase: w shifted by the phase with zeros around it, and the shifted gradient; cache-line aligned.
+        int length = chunks * Chunk;
+        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(8 + 2 * Chunk * length);
+        try
+        {
+            var all = buffer.AsSpan(RowKernels.AlignedStart(buffer), 2 * Chunk * length);
+            all.Clear();
+            for (int q = 0; q < period; q++)
+            {
+                int p = Phase(first + q);
+                w[..d].CopyTo(all.Slice(p * length + p, d));
+            }
+            ref double wAll = ref MemoryMarshal.GetReference(all);
+            ref double gAll = ref Unsafe.Add(ref wAll, Chunk * length);
+            bool targets = !y.IsEmpty, weighted = !weights.IsEmpty;
+            nuint stride = (nuint)((long)period * d);
+            int ahead = RowKernels.PrefetchBytes;
+            var sumSq = Vector256<double>.Zero;
+            var sumRv = Vector256<double>.Zero;
+            var c = Vector256<double>.Zero;
+            int groups = blocks * period;
+            long previous = -1;
+            for (int q = 0; q <= groups; q++)
+            {
+                long row = q < groups ? first + (long)(q / period) * block + q % period : -1;
+                Vector256<double> dots;
+                if (row >= 0 && previous >= 0)
+                {
+                    int pn = Phase(row), pp = Phase(previous);
+                    dots = Step(ref Unsafe.Add(ref xr, (nint)(row * d - pn)), ref Unsafe.Add(ref xr, (nint)(previous * d - pp)), stride,
+                        ref Unsafe.Add(ref wAll, pn * length), ref Unsafe.Add(ref gAll, pp * length), c, chunks, ahead);
+                }
+                else if (row >= 0)
+                {
+                    int pn = Phase(row);
+                    dots = DotsOnly(ref Unsafe.Add(ref xr, (nint)(row * d - pn)), stride, ref Unsafe.Add(ref wAll, pn * length), chunks);
+                }
+                else
+                {
+                    int pp = Phase(previous);
+                    AddOnly(ref Unsafe.Add(ref xr, (nint)(previous * d - pp)), stride, ref Unsafe.Add(ref gAll, pp * length), c, chunks);
+                    break;
+                }
+                int i0 = (int)row, i1 = i0 + period, i2 = i1 + period, i3 = i2 + period;
+                var r = (targets ? Vector256.Create(y[i0], y[i1], y[i2], y[i3]) : Vector256<double>.Zero) - dots - Vector256.Create(b);
+                var wr = weighted ? Vector256.Create(weights[i0], weights[i1], weights[i2], weights[i3]) * r : r;
+                sumSq = Vector256.FusedMultiplyAdd(wr, r, sumSq);
+                sumRv += wr;
+                c = -wr;
+                previous = row;
+            }
+            // The shifted gradients back into g: entry j of phase p is at p + j.
+            for (int q = 0; q < period; q++)
+            {
+                int p = Phase(first + q);
+                var shifted = all.Slice(Chunk * length + p * length + p, d);
+                for (int j = 0; j < d; j++) g[j] += shifted[j];
+            }
+            sumR += Vector256.Sum(sumRv);
+            return Vector256.Sum(sumSq);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Values [i, i + 8) of a row as doubles (floats widened).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Load<T>(ref T x, nuint i) where T : unmanaged =>
+        typeof(T) == typeof(float)
+            ? Kernels.Widen8(ref Unsafe.As<T, float>(ref x), i)
+            : Vector512.LoadUnsafe(ref Unsafe.As<T, double>(ref x), i);
+
+    /// <summary>Prefetch hints for the chunk [i, i + 8) of the four rows, <paramref name="ahead"/> bytes on (floats: every other chunk, a line holding two).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch<T>(ref T x, nuint i, nuint stride, int ahead) where T : unmanaged
+    {
+        byte* p = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref x, i)) + ahead;
+        nuint s = stride * (nuint)Unsafe.SizeOf<T>();
+        Sse.Prefetch0(p);
+        Sse.Prefetch0(p + s);
+        Sse.Prefetch0(p + 2 * s);
+        Sse.Prefetch0(p + 3 * s);
+    }
+
+    /// <summary>
+    /// One step: the dot products of the four rows at <paramref name="next"/> (<paramref name="stride"/> apart, shifted
+    /// weights <paramref name="w"/>) and g += Σₜ cₜ·rowₜ for the four rows at <paramref name="previous"/>, over
+    /// <paramref name="chunks"/> chunks.
+    /// </summary>
+    private static Vector256<double> Step<T>(ref T next, ref T previous, nuint stride, ref double w, ref double g, Vector256<double> c, int chunks, int ahead)
+        where T : unmanaged
+    {
+        ref T n0 = ref next;
+        ref T n1 = ref Unsafe.Add(ref n0, stride);
+        ref T n2 = ref Unsafe.Add(ref n1, stride);
+        ref T n3 = ref Unsafe.Add(ref n2, stride);
+        ref T p0 = ref previous;
+        ref T p1 = ref Unsafe.Add(ref p0, stride);
+        ref T p2 = ref Unsafe.Add(ref p1, stride);
+        ref T p3 = ref Unsafe.Add(ref p2, stride);
+        var c0 = Vector512.Create(c.GetElement(0));
+        var c1 = Vector512.Create(c.GetElement(1));
+        var c2 = Vector512.Create(c.GetElement(2));
+        var c3 = Vector512.Create(c.GetElement(3));
+        Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default, e0 = default, e1 = default, e2 = default, e3 = default;
+        bool hints = ahead > 0 && Sse.IsSupported, single = typeof(T) == typeof(float);
+        nuint j = 0, n = (nuint)(chunks * Chunk);
+        for (; j + 2 * Chunk <= n; j += 2 * Chunk)
+        {
+            if (hints)
+            {
+                Prefetch(ref n0, j, stride, ahead);
+                if (!single) Prefetch(ref n0, j + Chunk, stride, ahead);
+            }
+            var w0 = Vector512.LoadUnsafe(ref w, j);
+            var w1 = Vector512.LoadUnsafe(ref w, j + Chunk);
+            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j), w0, a0);
+            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j), w0, a3);
+            var g0 = Vector512.LoadUnsafe(ref g, j);
+            g0 = Vector512.FusedMultiplyAdd(Load(ref p0, j), c0, g0);
+            g0 = Vector512.FusedMultiplyAdd(Load(ref p1, j), c1, g0);
+            g0 = Vector512.FusedMultiplyAdd(Load(ref p2, j), c2, g0);
+            g0 = Vector512.FusedMultiplyAdd(Load(ref p3, j), c3, g0);
+            g0.StoreUnsafe(ref g, j);
+            e0 = Vector512.FusedMultiplyAdd(Load(ref n0, j + Chunk), w1, e0);
+            e1 = Vector512.FusedMultiplyAdd(Load(ref n1, j + Chunk), w1, e1);
+            e2 = Vector512.FusedMultiplyAdd(Load(ref n2, j + Chunk), w1, e2);
+            e3 = Vector512.FusedMultiplyAdd(Load(ref n3, j + Chunk), w1, e3);
+            var g1 = Vector512.LoadUnsafe(ref g, j + Chunk);
+            g1 = Vector512.FusedMultiplyAdd(Load(ref p0, j + Chunk), c0, g1);
+            g1 = Vector512.FusedMultiplyAdd(Load(ref p1, j + Chunk), c1, g1);
+            g1 = Vector512.FusedMultiplyAdd(Load(ref p2, j + Chunk), c2, g1);
+            g1 = Vector512.FusedMultiplyAdd(Load(ref p3, j + Chunk), c3, g1);
+            g1.StoreUnsafe(ref g, j + Chunk);
+        }
+        if (j < n)
+        {
+            if (hints) Prefetch(ref n0, j, stride, ahead);
+            var w0 = Vector512.LoadUnsafe(ref w, j);
+            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j), w0, a0);
+            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j), w0, a3);
+            var g0 = Vector512.LoadUnsafe(ref g, j);
+            g0 = Vector512.FusedMultiplyAdd(Load(ref p0, j), c0, g0);
+            g0 = Vector512.FusedMultiplyAdd(Load(ref p1, j), c1, g0);
+            g0 = Vector512.FusedMultiplyAdd(Load(ref p2, j), c2, g0);
+            g0 = Vector512.FusedMultiplyAdd(Load(ref p3, j), c3, g0);
+            g0.StoreUnsafe(ref g, j);
+        }
+        return Reduce(a0 + e0, a1 + e1, a2 + e2, a3 + e3);
+    }
+
+    /// <summary>The dot products of <see cref="Step{T}"/> alone (the first group), summed in the same order.</summary>
+    private static Vector256<double> DotsOnly<T>(ref T next, nuint stride, ref double w, int chunks) where T : unmanaged
+    {
+        ref T n0 = ref next;
+        ref T n1 = ref Unsafe.Add(ref n0, stride);
+        ref T n2 = ref Unsafe.Add(ref n1, stride);
+        ref T n3 = ref Unsafe.Add(ref n2, stride);
+        Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default, e0 = default, e1 = default, e2 = default, e3 = default;
+        nuint j = 0, n = (nuint)(chunks * Chunk);
+        for (; j + 2 * Chunk <= n; j += 2 * Chunk)
+        {
+            var w0 = Vector512.LoadUnsafe(ref w, j);
+            var w1 = Vector512.LoadUnsafe(ref w, j + Chunk);
+            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j), w0, a0);
+            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j), w0, a3);
+            e0 = Vector512.FusedMultiplyAdd(Load(ref n0, j + Chunk), w1, e0);
+            e1 = Vector512.FusedMultiplyAdd(Load(ref n1, j + Chunk), w1, e1);
+            e2 = Vector512.FusedMultiplyAdd(Load(ref n2, j + Chunk), w1, e2);
+            e3 = Vector512.FusedMultiplyAdd(Load(ref n3, j + Chunk), w1, e3);
+        }
+        if (j < n)
+        {
+            var w0 = Vector512.LoadUnsafe(ref w, j);
+            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j), w0, a0);
+            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j), w0, a3);
+        }
+        return Reduce(a0 + e0, a1 + e1, a2 + e2, a3 + e3);
+    }
+
+    /// <summary>The gradient sums of <see cref="Step{T}"/> alone (the last group).</summary>
+    private static void AddOnly<T>(ref T previous, nuint stride, ref double g, Vector256<double> c, int chunks) where T : unmanaged
+    {
+        ref T p0 = ref previous;
+        ref T p1 = ref Unsafe.Add(ref p0, stride);
+        ref T p2 = ref Unsafe.Add(ref p1, stride);
+        ref T p3 = ref Unsafe.Add(ref p2, stride);
+        var c0 = Vector512.Create(c.GetElement(0));
+        var c1 = Vector512.Create(c.GetElement(1));
+        var c2 = Vector512.Create(c.GetElement(2));
+        var c3 = Vector512.Create(c.GetElement(3));
+        for (nuint j = 0, n = (nuint)(chunks * Chunk); j < n; j += Chunk)
+        {
+            var g0 = Vector512.LoadUnsafe(ref g, j);
+            g0 = Vector512.FusedMultiplyAdd(Load(ref p0, j), c0, g0);
+            g0 = Vector512.FusedMultiplyAdd(Load(ref p1, j), c1, g0);
+            g0 = Vector512.FusedMultiplyAdd(Load(ref p2, j), c2, g0);
+            g0 = Vector512.FusedMultiplyAdd(Load(ref p3, j), c3, g0);
+            g0.StoreUnsafe(ref g, j);
+        }
+    }
+
+    /// <summary>[Σ a0, Σ a1, Σ a2, Σ a3] over the lanes of four 512-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Reduce(Vector512<double> a0, Vector512<double> a1, Vector512<double> a2, Vector512<double> a3)
+    {
+        var c0 = a0.GetLower() + a0.GetUpper();
+        var c1 = a1.GetLower() + a1.GetUpper();
+        var c2 = a2.GetLower() + a2.GetUpper();
+        var c3 = a3.GetLower() + a3.GetUpper();
+        var h01 = Avx.HorizontalAdd(c0, c1);
+        var h23 = Avx.HorizontalAdd(c2, c3);
+        return Avx.Blend(h01, h23, 0b1100) + Avx.Permute2x128(h01, h23, 0x21);
+    }
+}
