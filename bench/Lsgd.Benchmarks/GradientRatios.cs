@@ -53,6 +53,8 @@ public static class GradientRatios
             double fBytes = (double)reps * rows * d * sizeof(double), sBytes = (double)reps * rows * d * sizeof(float);
             cases.Add(($"read-only float64 ({where})", () => { for (int r = 0; r < reps; r++) sink += TensorPrimitives.Sum(x); }, fBytes));
             cases.Add(($"read-only float32 ({where})", () => { for (int r = 0; r < reps; r++) sink += TensorPrimitives.Sum(xs); }, sBytes));
+            cases.Add(($"micro-blocks float64 ({where})", () => { RowMath.FusedPasses = false; for (int r = 0; r < reps; r++) sink += RowMath.AccumulateRows(layout, theta, g, x, ys, default, rows, true, bits); RowMath.FusedPasses = true; }, fBytes));
+            cases.Add(($"micro-blocks float32 ({where})", () => { RowMath.FusedPasses = false; for (int r = 0; r < reps; r++) sink += RowMath.AccumulateRows(layout, theta, g, xs, ys, default, rows, true, bits); RowMath.FusedPasses = true; }, sBytes));
             foreach (int pf in where == "memory" ? distances : [distances[0]])
             {
                 cases.Add(($"pass float64 ({where}) prefetch {pf}", () => { RowKernels.PrefetchBytes = pf; for (int r = 0; r < reps; r++) sink += RowMath.AccumulateRows(layout, theta, g, x, ys, default, rows, true, bits); }, fBytes));
@@ -148,6 +150,8 @@ public static class GradientRatios
         {
             ("read-only (all cores)", () => GC.KeepAlive(ReadOnly(data)), (double)n * (d + 1) * sizeof(double)),
         };
+        cases.Add(("float64 pass, micro-blocks", () => { RowMath.FusedPasses = false; e64.Evaluate(theta, g); RowMath.FusedPasses = true; }, (double)n * (d + 1) * sizeof(double)));
+        cases.Add(("float32 pass, micro-blocks", () => { RowMath.FusedPasses = false; e32.Evaluate(theta, g); RowMath.FusedPasses = true; }, (double)n * d * sizeof(float) + n * sizeof(double)));
         foreach (int pf in distances)
         {
             cases.Add(($"float64 pass, prefetch {pf}", () => { RowKernels.PrefetchBytes = pf; e64.Evaluate(theta, g); }, (double)n * (d + 1) * sizeof(double)));

@@ -96,11 +96,13 @@ internal static class FusedRows
 
         // Per phase: w shifted by the phase with zeros around it, and the shifted gradient; cache-line aligned.
         int length = chunks * Chunk;
-        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(8 + 2 * Chunk * length);
+        bool single = typeof(T) == typeof(float);
+        int wideLength = single ? 8 * length : 0;
+        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(8 + 2 * Chunk * length + wideLength);
         try
         {
-            var all = buffer.AsSpan(RowKernels.AlignedStart(buffer), 2 * Chunk * length);
-            all.Clear();
+            var all = buffer.AsSpan(RowKernels.AlignedStart(buffer), 2 * Chunk * length + wideLength);
+            all[..(2 * Chunk * length)].Clear();
             for (int q = 0; q < period; q++)
             {
                 int p = Phase(first + q);
@@ -108,6 +110,9 @@ internal static class FusedRows
             }
             ref double wAll = ref MemoryMarshal.GetReference(all);
             ref double gAll = ref Unsafe.Add(ref wAll, Chunk * length);
+            // Single precision: each group's rows widened to double (by its dot products), two groups in turn, for its gradient sums.
+            ref double wide = ref Unsafe.Add(ref gAll, Chunk * length);
+            nuint wideStride = (nuint)length;
             bool targets = !y.IsEmpty, weighted = !weights.IsEmpty;
             nuint stride = (nuint)((long)period * d);
             int ahead = RowKernels.PrefetchBytes;
@@ -124,17 +129,20 @@ internal static class FusedRows
                 {
                     int pn = Phase(row), pp = Phase(previous);
                     dots = Step(ref Unsafe.Add(ref xr, (nint)(row * d - pn)), ref Unsafe.Add(ref xr, (nint)(previous * d - pp)), stride,
-                        ref Unsafe.Add(ref wAll, pn * length), ref Unsafe.Add(ref gAll, pp * length), c, chunks, ahead);
+                        ref Unsafe.Add(ref wAll, pn * length), ref Unsafe.Add(ref gAll, pp * length), c, chunks, ahead,
+                        ref Unsafe.Add(ref wide, (q & 1) * 4 * length), ref Unsafe.Add(ref wide, (~q & 1) * 4 * length), wideStride);
                 }
                 else if (row >= 0)
                 {
                     int pn = Phase(row);
-                    dots = DotsOnly(ref Unsafe.Add(ref xr, (nint)(row * d - pn)), stride, ref Unsafe.Add(ref wAll, pn * length), chunks);
+                    dots = DotsOnly(ref Unsafe.Add(ref xr, (nint)(row * d - pn)), stride, ref Unsafe.Add(ref wAll, pn * length), chunks,
+                        ref Unsafe.Add(ref wide, (q & 1) * 4 * length), wideStride);
                 }
                 else
                 {
                     int pp = Phase(previous);
-                    AddOnly(ref Unsafe.Add(ref xr, (nint)(previous * d - pp)), stride, ref Unsafe.Add(ref gAll, pp * length), c, chunks);
+                    AddOnly(ref Unsafe.Add(ref xr, (nint)(previous * d - pp)), stride, ref Unsafe.Add(ref gAll, pp * length), c, chunks,
+                        ref Unsafe.Add(ref wide, (~q & 1) * 4 * length), wideStride);
                     break;
                 }
                 int i0 = (int)row, i1 = i0 + period, i2 = i1 + period, i3 = i2 + period;
@@ -161,14 +169,28 @@ internal static class FusedRows
         }
     }
 
-    /// <summary>Values [i, i + 8) of a row as doubles (floats widened).</summary>
+    /// <summary>
+    /// Values [i, i + 8) of a row as doubles for its dot product: double rows loaded; single-precision rows widened,
+    /// and stored into the row's place in <paramref name="wide"/> for its gradient sums.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Load<T>(ref T x, nuint i) where T : unmanaged =>
-        typeof(T) == typeof(float)
-            ? Kernels.Widen8(ref Unsafe.As<T, float>(ref x), i)
-            : Vector512.LoadUnsafe(ref Unsafe.As<T, double>(ref x), i);
+    private static Vector512<double> Load<T>(ref T x, nuint i, ref double wide) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var v = Kernels.Widen8(ref Unsafe.As<T, float>(ref x), i);
+            v.StoreUnsafe(ref wide, i);
+            return v;
+        }
+        return Vector512.LoadUnsafe(ref Unsafe.As<T, double>(ref x), i);
+    }
 
-    /// <summary>Prefetch hints for the chunk [i, i + 8) of the four rows, <paramref name="ahead"/> bytes on (floats: every other chunk, a line holding two).</summary>
+    /// <summary>Values [i, i + 8) of a row (already read once) as doubles for its gradient sums: double rows loaded again (from L1), single-precision rows from their widened copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Reload<T>(ref T x, nuint i, ref double wide) where T : unmanaged =>
+        typeof(T) == typeof(float) ? Vector512.LoadUnsafe(ref wide, i) : Vector512.LoadUnsafe(ref Unsafe.As<T, double>(ref x), i);
+
+    /// <summary>Prefetch hints for the chunk [i, i + 8) of the four rows, <paramref name="ahead"/> bytes on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Prefetch<T>(ref T x, nuint i, nuint stride, int ahead) where T : unmanaged
     {
@@ -183,9 +205,12 @@ internal static class FusedRows
     /// <summary>
     /// One step: the dot products of the four rows at <paramref name="next"/> (<paramref name="stride"/> apart, shifted
     /// weights <paramref name="w"/>) and g += Σₜ cₜ·rowₜ for the four rows at <paramref name="previous"/>, over
-    /// <paramref name="chunks"/> chunks.
+    /// <paramref name="chunks"/> chunks (single precision: the next rows widened into <paramref name="wideNext"/>, the
+    /// previous ones read from <paramref name="widePrevious"/>, rows <paramref name="wideStride"/> apart). Prefetch hints
+    /// go out for every line (floats: every other chunk, a line holding two).
     /// </summary>
-    private static Vector256<double> Step<T>(ref T next, ref T previous, nuint stride, ref double w, ref double g, Vector256<double> c, int chunks, int ahead)
+    private static Vector256<double> Step<T>(ref T next, ref T previous, nuint stride, ref double w, ref double g, Vector256<double> c, int chunks, int ahead,
+        ref double wideNext, ref double widePrevious, nuint wideStride)
         where T : unmanaged
     {
         ref T n0 = ref next;
@@ -196,6 +221,14 @@ internal static class FusedRows
         ref T p1 = ref Unsafe.Add(ref p0, stride);
         ref T p2 = ref Unsafe.Add(ref p1, stride);
         ref T p3 = ref Unsafe.Add(ref p2, stride);
+        ref double v0 = ref wideNext;
+        ref double v1 = ref Unsafe.Add(ref v0, wideStride);
+        ref double v2 = ref Unsafe.Add(ref v1, wideStride);
+        ref double v3 = ref Unsafe.Add(ref v2, wideStride);
+        ref double u0 = ref widePrevious;
+        ref double u1 = ref Unsafe.Add(ref u0, wideStride);
+        ref double u2 = ref Unsafe.Add(ref u1, wideStride);
+        ref double u3 = ref Unsafe.Add(ref u2, wideStride);
         var c0 = Vector512.Create(c.GetElement(0));
         var c1 = Vector512.Create(c.GetElement(1));
         var c2 = Vector512.Create(c.GetElement(2));
@@ -212,85 +245,93 @@ internal static class FusedRows
             }
             var w0 = Vector512.LoadUnsafe(ref w, j);
             var w1 = Vector512.LoadUnsafe(ref w, j + Chunk);
-            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j), w0, a0);
-            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j), w0, a1);
-            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j), w0, a2);
-            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j), w0, a3);
+            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j, ref v0), w0, a0);
+            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j, ref v1), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j, ref v2), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j, ref v3), w0, a3);
             var g0 = Vector512.LoadUnsafe(ref g, j);
-            g0 = Vector512.FusedMultiplyAdd(Load(ref p0, j), c0, g0);
-            g0 = Vector512.FusedMultiplyAdd(Load(ref p1, j), c1, g0);
-            g0 = Vector512.FusedMultiplyAdd(Load(ref p2, j), c2, g0);
-            g0 = Vector512.FusedMultiplyAdd(Load(ref p3, j), c3, g0);
+            g0 = Vector512.FusedMultiplyAdd(Reload(ref p0, j, ref u0), c0, g0);
+            g0 = Vector512.FusedMultiplyAdd(Reload(ref p1, j, ref u1), c1, g0);
+            g0 = Vector512.FusedMultiplyAdd(Reload(ref p2, j, ref u2), c2, g0);
+            g0 = Vector512.FusedMultiplyAdd(Reload(ref p3, j, ref u3), c3, g0);
             g0.StoreUnsafe(ref g, j);
-            e0 = Vector512.FusedMultiplyAdd(Load(ref n0, j + Chunk), w1, e0);
-            e1 = Vector512.FusedMultiplyAdd(Load(ref n1, j + Chunk), w1, e1);
-            e2 = Vector512.FusedMultiplyAdd(Load(ref n2, j + Chunk), w1, e2);
-            e3 = Vector512.FusedMultiplyAdd(Load(ref n3, j + Chunk), w1, e3);
+            e0 = Vector512.FusedMultiplyAdd(Load(ref n0, j + Chunk, ref v0), w1, e0);
+            e1 = Vector512.FusedMultiplyAdd(Load(ref n1, j + Chunk, ref v1), w1, e1);
+            e2 = Vector512.FusedMultiplyAdd(Load(ref n2, j + Chunk, ref v2), w1, e2);
+            e3 = Vector512.FusedMultiplyAdd(Load(ref n3, j + Chunk, ref v3), w1, e3);
             var g1 = Vector512.LoadUnsafe(ref g, j + Chunk);
-            g1 = Vector512.FusedMultiplyAdd(Load(ref p0, j + Chunk), c0, g1);
-            g1 = Vector512.FusedMultiplyAdd(Load(ref p1, j + Chunk), c1, g1);
-            g1 = Vector512.FusedMultiplyAdd(Load(ref p2, j + Chunk), c2, g1);
-            g1 = Vector512.FusedMultiplyAdd(Load(ref p3, j + Chunk), c3, g1);
+            g1 = Vector512.FusedMultiplyAdd(Reload(ref p0, j + Chunk, ref u0), c0, g1);
+            g1 = Vector512.FusedMultiplyAdd(Reload(ref p1, j + Chunk, ref u1), c1, g1);
+            g1 = Vector512.FusedMultiplyAdd(Reload(ref p2, j + Chunk, ref u2), c2, g1);
+            g1 = Vector512.FusedMultiplyAdd(Reload(ref p3, j + Chunk, ref u3), c3, g1);
             g1.StoreUnsafe(ref g, j + Chunk);
         }
         if (j < n)
         {
             if (hints) Prefetch(ref n0, j, stride, ahead);
             var w0 = Vector512.LoadUnsafe(ref w, j);
-            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j), w0, a0);
-            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j), w0, a1);
-            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j), w0, a2);
-            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j), w0, a3);
+            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j, ref v0), w0, a0);
+            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j, ref v1), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j, ref v2), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j, ref v3), w0, a3);
             var g0 = Vector512.LoadUnsafe(ref g, j);
-            g0 = Vector512.FusedMultiplyAdd(Load(ref p0, j), c0, g0);
-            g0 = Vector512.FusedMultiplyAdd(Load(ref p1, j), c1, g0);
-            g0 = Vector512.FusedMultiplyAdd(Load(ref p2, j), c2, g0);
-            g0 = Vector512.FusedMultiplyAdd(Load(ref p3, j), c3, g0);
+            g0 = Vector512.FusedMultiplyAdd(Reload(ref p0, j, ref u0), c0, g0);
+            g0 = Vector512.FusedMultiplyAdd(Reload(ref p1, j, ref u1), c1, g0);
+            g0 = Vector512.FusedMultiplyAdd(Reload(ref p2, j, ref u2), c2, g0);
+            g0 = Vector512.FusedMultiplyAdd(Reload(ref p3, j, ref u3), c3, g0);
             g0.StoreUnsafe(ref g, j);
         }
         return Reduce(a0 + e0, a1 + e1, a2 + e2, a3 + e3);
     }
 
     /// <summary>The dot products of <see cref="Step{T}"/> alone (the first group), summed in the same order.</summary>
-    private static Vector256<double> DotsOnly<T>(ref T next, nuint stride, ref double w, int chunks) where T : unmanaged
+    private static Vector256<double> DotsOnly<T>(ref T next, nuint stride, ref double w, int chunks, ref double wideNext, nuint wideStride) where T : unmanaged
     {
         ref T n0 = ref next;
         ref T n1 = ref Unsafe.Add(ref n0, stride);
         ref T n2 = ref Unsafe.Add(ref n1, stride);
         ref T n3 = ref Unsafe.Add(ref n2, stride);
+        ref double v0 = ref wideNext;
+        ref double v1 = ref Unsafe.Add(ref v0, wideStride);
+        ref double v2 = ref Unsafe.Add(ref v1, wideStride);
+        ref double v3 = ref Unsafe.Add(ref v2, wideStride);
         Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default, e0 = default, e1 = default, e2 = default, e3 = default;
         nuint j = 0, n = (nuint)(chunks * Chunk);
         for (; j + 2 * Chunk <= n; j += 2 * Chunk)
         {
             var w0 = Vector512.LoadUnsafe(ref w, j);
             var w1 = Vector512.LoadUnsafe(ref w, j + Chunk);
-            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j), w0, a0);
-            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j), w0, a1);
-            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j), w0, a2);
-            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j), w0, a3);
-            e0 = Vector512.FusedMultiplyAdd(Load(ref n0, j + Chunk), w1, e0);
-            e1 = Vector512.FusedMultiplyAdd(Load(ref n1, j + Chunk), w1, e1);
-            e2 = Vector512.FusedMultiplyAdd(Load(ref n2, j + Chunk), w1, e2);
-            e3 = Vector512.FusedMultiplyAdd(Load(ref n3, j + Chunk), w1, e3);
+            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j, ref v0), w0, a0);
+            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j, ref v1), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j, ref v2), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j, ref v3), w0, a3);
+            e0 = Vector512.FusedMultiplyAdd(Load(ref n0, j + Chunk, ref v0), w1, e0);
+            e1 = Vector512.FusedMultiplyAdd(Load(ref n1, j + Chunk, ref v1), w1, e1);
+            e2 = Vector512.FusedMultiplyAdd(Load(ref n2, j + Chunk, ref v2), w1, e2);
+            e3 = Vector512.FusedMultiplyAdd(Load(ref n3, j + Chunk, ref v3), w1, e3);
         }
         if (j < n)
         {
             var w0 = Vector512.LoadUnsafe(ref w, j);
-            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j), w0, a0);
-            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j), w0, a1);
-            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j), w0, a2);
-            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j), w0, a3);
+            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j, ref v0), w0, a0);
+            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j, ref v1), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j, ref v2), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j, ref v3), w0, a3);
         }
         return Reduce(a0 + e0, a1 + e1, a2 + e2, a3 + e3);
     }
 
     /// <summary>The gradient sums of <see cref="Step{T}"/> alone (the last group).</summary>
-    private static void AddOnly<T>(ref T previous, nuint stride, ref double g, Vector256<double> c, int chunks) where T : unmanaged
+    private static void AddOnly<T>(ref T previous, nuint stride, ref double g, Vector256<double> c, int chunks, ref double widePrevious, nuint wideStride) where T : unmanaged
     {
         ref T p0 = ref previous;
         ref T p1 = ref Unsafe.Add(ref p0, stride);
         ref T p2 = ref Unsafe.Add(ref p1, stride);
         ref T p3 = ref Unsafe.Add(ref p2, stride);
+        ref double u0 = ref widePrevious;
+        ref double u1 = ref Unsafe.Add(ref u0, wideStride);
+        ref double u2 = ref Unsafe.Add(ref u1, wideStride);
+        ref double u3 = ref Unsafe.Add(ref u2, wideStride);
         var c0 = Vector512.Create(c.GetElement(0));
         var c1 = Vector512.Create(c.GetElement(1));
         var c2 = Vector512.Create(c.GetElement(2));
@@ -298,10 +339,10 @@ internal static class FusedRows
         for (nuint j = 0, n = (nuint)(chunks * Chunk); j < n; j += Chunk)
         {
             var g0 = Vector512.LoadUnsafe(ref g, j);
-            g0 = Vector512.FusedMultiplyAdd(Load(ref p0, j), c0, g0);
-            g0 = Vector512.FusedMultiplyAdd(Load(ref p1, j), c1, g0);
-            g0 = Vector512.FusedMultiplyAdd(Load(ref p2, j), c2, g0);
-            g0 = Vector512.FusedMultiplyAdd(Load(ref p3, j), c3, g0);
+            g0 = Vector512.FusedMultiplyAdd(Reload(ref p0, j, ref u0), c0, g0);
+            g0 = Vector512.FusedMultiplyAdd(Reload(ref p1, j, ref u1), c1, g0);
+            g0 = Vector512.FusedMultiplyAdd(Reload(ref p2, j, ref u2), c2, g0);
+            g0 = Vector512.FusedMultiplyAdd(Reload(ref p3, j, ref u3), c3, g0);
             g0.StoreUnsafe(ref g, j);
         }
     }

@@ -150,20 +150,23 @@ internal static class RowMath
     public static double AccumulateRows(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
         ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets, int? vectorBits = null)
     {
-        int d = layout.Features, k = layout.Outputs, bits = vectorBits ?? Kernels.GramVectorBits;
+        int d = layout.Features, bits = vectorBits ?? Kernels.GramVectorBits;
+        if (bits != 0 && Fused(layout, bits, rows))
+            return AccumulateFused(layout, theta, g, x, y, weights, rows, withTargets, bits);
         if (d <= SmallRow || bits == 0)
             return AccumulateRowsSmall(layout, theta, g, x, y, weights, rows, withTargets);
-        if (Fused(layout, bits, rows))
-            return AccumulateFused(layout, theta, g, x, y, weights, rows, withTargets, bits);
         return AccumulateBlocked(layout, theta, g, x, y, weights, rows, withTargets, bits);
     }
 
     /// <summary>Rows from which one output's pass goes through <see cref="FusedRows"/> (its set-up is a few hundred values).</summary>
     internal const int FusedMinRows = 64;
 
+    /// <summary>Whether <see cref="FusedRows"/> may take passes at all (a field so the benchmarks can compare it with the micro-block path).</summary>
+    internal static bool FusedPasses = true;
+
     /// <summary>Whether <see cref="FusedRows"/> takes this pass: one output, 512-bit vectors, enough rows.</summary>
     private static bool Fused(ParameterLayout layout, int bits, int rows) =>
-        layout.Outputs == 1 && bits == 512 && rows >= FusedMinRows && FusedRows.Takes(layout.Features);
+        FusedPasses && layout.Outputs == 1 && bits == 512 && rows >= FusedMinRows && FusedRows.Takes(layout.Features);
 
     /// <summary>
     /// One output's pass through <see cref="FusedRows"/>, with the rows it leaves (the first and last, whose aligned
@@ -192,7 +195,9 @@ internal static class RowMath
         where T : unmanaged =>
         typeof(T) == typeof(float)
             ? AccumulateBlocked(layout, theta, g, MemoryMarshal.Cast<T, float>(x), y, weights, rows, withTargets, bits)
-            : AccumulateBlocked(layout, theta, g, MemoryMarshal.Cast<T, double>(x), y, weights, rows, withTargets, bits);
+            : layout.Features <= SmallRow
+                ? AccumulateRowsSmall(layout, theta, g, MemoryMarshal.Cast<T, double>(x), y, weights, rows, withTargets)
+                : AccumulateBlocked(layout, theta, g, MemoryMarshal.Cast<T, double>(x), y, weights, rows, withTargets, bits);
 
     /// <summary>The micro-block path of <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool, int?)"/> (d &gt; 16, vectors).</summary>
     private static double AccumulateBlocked(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
