@@ -103,9 +103,9 @@ internal static class FusedRows
         {
             var all = buffer.AsSpan(RowKernels.AlignedStart(buffer), 2 * Chunk * length + wideLength);
             all[..(2 * Chunk * length)].Clear();
-            for (int q = 0; q < period; q++)
+            for (int u = 0; u < period; u++)
             {
-                int p = Phase(first + q);
+                int p = Phase(first + u);
                 w[..d].CopyTo(all.Slice(p * length + p, d));
             }
             ref double wAll = ref MemoryMarshal.GetReference(all);
@@ -119,44 +119,49 @@ internal static class FusedRows
             var sumSq = Vector256<double>.Zero;
             var sumRv = Vector256<double>.Zero;
             var c = Vector256<double>.Zero;
+            // Groups in order: the rows first + 4P·blk + q (q < P), P apart; each group's start in x (from its phase's
+            // chunk boundary) and its phase's w and g, kept as offsets.
+            ref double yr = ref MemoryMarshal.GetReference(y);
+            ref double vr = ref MemoryMarshal.GetReference(weights);
+            var bv = Vector256.Create(b);
             int groups = blocks * period;
-            long previous = -1;
-            for (int q = 0; q <= groups; q++)
+            nint previousAt = 0, previousG = 0, previousWide = 0;
+            int blk = 0, q = 0;
+            for (int index = 0; index <= groups; index++)
             {
-                long row = q < groups ? first + (long)(q / period) * block + q % period : -1;
-                Vector256<double> dots;
-                if (row >= 0 && previous >= 0)
+                if (index == groups)
                 {
-                    int pn = Phase(row), pp = Phase(previous);
-                    dots = Step(ref Unsafe.Add(ref xr, (nint)(row * d - pn)), ref Unsafe.Add(ref xr, (nint)(previous * d - pp)), stride,
-                        ref Unsafe.Add(ref wAll, pn * length), ref Unsafe.Add(ref gAll, pp * length), c, chunks, ahead,
-                        ref Unsafe.Add(ref wide, (q & 1) * 4 * length), ref Unsafe.Add(ref wide, (~q & 1) * 4 * length), wideStride);
-                }
-                else if (row >= 0)
-                {
-                    int pn = Phase(row);
-                    dots = DotsOnly(ref Unsafe.Add(ref xr, (nint)(row * d - pn)), stride, ref Unsafe.Add(ref wAll, pn * length), chunks,
-                        ref Unsafe.Add(ref wide, (q & 1) * 4 * length), wideStride);
-                }
-                else
-                {
-                    int pp = Phase(previous);
-                    AddOnly(ref Unsafe.Add(ref xr, (nint)(previous * d - pp)), stride, ref Unsafe.Add(ref gAll, pp * length), c, chunks,
-                        ref Unsafe.Add(ref wide, (~q & 1) * 4 * length), wideStride);
+                    AddOnly(ref Unsafe.Add(ref xr, previousAt), stride, ref Unsafe.Add(ref gAll, previousG), c, chunks, ref Unsafe.Add(ref wide, previousWide), wideStride);
                     break;
                 }
-                int i0 = (int)row, i1 = i0 + period, i2 = i1 + period, i3 = i2 + period;
-                var r = (targets ? Vector256.Create(y[i0], y[i1], y[i2], y[i3]) : Vector256<double>.Zero) - dots - Vector256.Create(b);
-                var wr = weighted ? Vector256.Create(weights[i0], weights[i1], weights[i2], weights[i3]) * r : r;
+                int row = first + blk * block + q, phase = (int)((start + (long)row * d) & (Chunk - 1));
+                nint at = (nint)((long)row * d - phase), wideAt = (index & 1) * 4 * length;
+                Vector256<double> dots = index == 0
+                    ? DotsOnly(ref Unsafe.Add(ref xr, at), stride, ref Unsafe.Add(ref wAll, phase * length), chunks, ref Unsafe.Add(ref wide, wideAt), wideStride)
+                    : Step(ref Unsafe.Add(ref xr, at), ref Unsafe.Add(ref xr, previousAt), stride, ref Unsafe.Add(ref wAll, phase * length), ref Unsafe.Add(ref gAll, previousG),
+                        c, chunks, ahead, ref Unsafe.Add(ref wide, wideAt), ref Unsafe.Add(ref wide, previousWide), wideStride);
+                var r = (targets
+                    ? Vector256.Create(Unsafe.Add(ref yr, row), Unsafe.Add(ref yr, row + period), Unsafe.Add(ref yr, row + 2 * period), Unsafe.Add(ref yr, row + 3 * period))
+                    : Vector256<double>.Zero) - dots - bv;
+                var wr = weighted
+                    ? Vector256.Create(Unsafe.Add(ref vr, row), Unsafe.Add(ref vr, row + period), Unsafe.Add(ref vr, row + 2 * period), Unsafe.Add(ref vr, row + 3 * period)) * r
+                    : r;
                 sumSq = Vector256.FusedMultiplyAdd(wr, r, sumSq);
                 sumRv += wr;
                 c = -wr;
-                previous = row;
+                previousAt = at;
+                previousG = phase * length;
+                previousWide = wideAt;
+                if (++q == period)
+                {
+                    q = 0;
+                    blk++;
+                }
             }
             // The shifted gradients back into g: entry j of phase p is at p + j.
-            for (int q = 0; q < period; q++)
+            for (int u = 0; u < period; u++)
             {
-                int p = Phase(first + q);
+                int p = Phase(first + u);
                 var shifted = all.Slice(Chunk * length + p * length + p, d);
                 for (int j = 0; j < d; j++) g[j] += shifted[j];
             }
