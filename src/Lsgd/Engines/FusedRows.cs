@@ -102,11 +102,14 @@ internal static class FusedRows
         try
         {
             var all = buffer.AsSpan(RowKernels.AlignedStart(buffer), 2 * Chunk * length + wideLength);
-            all[..(2 * Chunk * length)].Clear();
             for (int u = 0; u < period; u++)
             {
+                // Only the phases the rows have: P of the 8.
                 int p = Phase(first + u);
-                w[..d].CopyTo(all.Slice(p * length + p, d));
+                var wp = all.Slice(p * length, length);
+                wp.Clear();
+                w[..d].CopyTo(wp[p..]);
+                all.Slice(Chunk * length + p * length, length).Clear();
             }
             ref double wAll = ref MemoryMarshal.GetReference(all);
             ref double gAll = ref Unsafe.Add(ref wAll, Chunk * length);
