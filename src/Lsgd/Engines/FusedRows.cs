@@ -98,10 +98,10 @@ internal static class FusedRows
         int length = chunks * Chunk;
         bool single = typeof(T) == typeof(float);
         int wideLength = single ? 8 * length : 0;
-        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(8 + 2 * Chunk * length + wideLength);
+        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(8 + (2 * Chunk + 1) * length + wideLength);
         try
         {
-            var all = buffer.AsSpan(RowKernels.AlignedStart(buffer), 2 * Chunk * length + wideLength);
+            var all = buffer.AsSpan(RowKernels.AlignedStart(buffer), (2 * Chunk + 1) * length + wideLength);
             for (int u = 0; u < period; u++)
             {
                 // Only the phases the rows have: P of the 8.
@@ -116,6 +116,8 @@ internal static class FusedRows
             // Single precision: each group's rows widened to double (by its dot products), two groups in turn, for its gradient sums.
             ref double wide = ref Unsafe.Add(ref gAll, Chunk * length);
             nuint wideStride = (nuint)length;
+            // The first step has no previous group: it adds its own rows times 0 into a scratch gradient, discarded.
+            nint scratch = 2 * Chunk * length + wideLength;
             bool targets = !y.IsEmpty, weighted = !weights.IsEmpty;
             nuint stride = (nuint)((long)period * d);
             int ahead = RowKernels.PrefetchBytes;
@@ -134,15 +136,21 @@ internal static class FusedRows
             {
                 if (index == groups)
                 {
-                    AddOnly(ref Unsafe.Add(ref xr, previousAt), stride, ref Unsafe.Add(ref gAll, previousG), c, chunks, ref Unsafe.Add(ref wide, previousWide), wideStride);
+                    // The last group's gradient sums, with its dot products formed again and discarded.
+                    Step(ref Unsafe.Add(ref xr, previousAt), ref Unsafe.Add(ref xr, previousAt), stride, ref wAll, ref Unsafe.Add(ref gAll, previousG),
+                        c, chunks, 0, ref Unsafe.Add(ref wide, 4 * length - previousWide), ref Unsafe.Add(ref wide, previousWide), wideStride);
                     break;
                 }
                 int row = first + blk * block + q, phase = (int)((start + (long)row * d) & (Chunk - 1));
                 nint at = (nint)((long)row * d - phase), wideAt = (index & 1) * 4 * length;
-                Vector256<double> dots = index == 0
-                    ? DotsOnly(ref Unsafe.Add(ref xr, at), stride, ref Unsafe.Add(ref wAll, phase * length), chunks, ref Unsafe.Add(ref wide, wideAt), wideStride)
-                    : Step(ref Unsafe.Add(ref xr, at), ref Unsafe.Add(ref xr, previousAt), stride, ref Unsafe.Add(ref wAll, phase * length), ref Unsafe.Add(ref gAll, previousG),
-                        c, chunks, ahead, ref Unsafe.Add(ref wide, wideAt), ref Unsafe.Add(ref wide, previousWide), wideStride);
+                if (index == 0)
+                {
+                    previousAt = at;
+                    previousG = scratch - Chunk * length;
+                    previousWide = 4 * length;
+                }
+                var dots = Step(ref Unsafe.Add(ref xr, at), ref Unsafe.Add(ref xr, previousAt), stride, ref Unsafe.Add(ref wAll, phase * length), ref Unsafe.Add(ref gAll, previousG),
+                    c, chunks, ahead, ref Unsafe.Add(ref wide, wideAt), ref Unsafe.Add(ref wide, previousWide), wideStride);
                 var r = (targets
                     ? Vector256.Create(Unsafe.Add(ref yr, row), Unsafe.Add(ref yr, row + period), Unsafe.Add(ref yr, row + 2 * period), Unsafe.Add(ref yr, row + 3 * period))
                     : Vector256<double>.Zero) - dots - bv;
@@ -290,69 +298,6 @@ internal static class FusedRows
             g0.StoreUnsafe(ref g, j);
         }
         return Reduce(a0 + e0, a1 + e1, a2 + e2, a3 + e3);
-    }
-
-    /// <summary>The dot products of <see cref="Step{T}"/> alone (the first group), summed in the same order.</summary>
-    private static Vector256<double> DotsOnly<T>(ref T next, nuint stride, ref double w, int chunks, ref double wideNext, nuint wideStride) where T : unmanaged
-    {
-        ref T n0 = ref next;
-        ref T n1 = ref Unsafe.Add(ref n0, stride);
-        ref T n2 = ref Unsafe.Add(ref n1, stride);
-        ref T n3 = ref Unsafe.Add(ref n2, stride);
-        ref double v0 = ref wideNext;
-        ref double v1 = ref Unsafe.Add(ref v0, wideStride);
-        ref double v2 = ref Unsafe.Add(ref v1, wideStride);
-        ref double v3 = ref Unsafe.Add(ref v2, wideStride);
-        Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default, e0 = default, e1 = default, e2 = default, e3 = default;
-        nuint j = 0, n = (nuint)(chunks * Chunk);
-        for (; j + 2 * Chunk <= n; j += 2 * Chunk)
-        {
-            var w0 = Vector512.LoadUnsafe(ref w, j);
-            var w1 = Vector512.LoadUnsafe(ref w, j + Chunk);
-            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j, ref v0), w0, a0);
-            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j, ref v1), w0, a1);
-            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j, ref v2), w0, a2);
-            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j, ref v3), w0, a3);
-            e0 = Vector512.FusedMultiplyAdd(Load(ref n0, j + Chunk, ref v0), w1, e0);
-            e1 = Vector512.FusedMultiplyAdd(Load(ref n1, j + Chunk, ref v1), w1, e1);
-            e2 = Vector512.FusedMultiplyAdd(Load(ref n2, j + Chunk, ref v2), w1, e2);
-            e3 = Vector512.FusedMultiplyAdd(Load(ref n3, j + Chunk, ref v3), w1, e3);
-        }
-        if (j < n)
-        {
-            var w0 = Vector512.LoadUnsafe(ref w, j);
-            a0 = Vector512.FusedMultiplyAdd(Load(ref n0, j, ref v0), w0, a0);
-            a1 = Vector512.FusedMultiplyAdd(Load(ref n1, j, ref v1), w0, a1);
-            a2 = Vector512.FusedMultiplyAdd(Load(ref n2, j, ref v2), w0, a2);
-            a3 = Vector512.FusedMultiplyAdd(Load(ref n3, j, ref v3), w0, a3);
-        }
-        return Reduce(a0 + e0, a1 + e1, a2 + e2, a3 + e3);
-    }
-
-    /// <summary>The gradient sums of <see cref="Step{T}"/> alone (the last group).</summary>
-    private static void AddOnly<T>(ref T previous, nuint stride, ref double g, Vector256<double> c, int chunks, ref double widePrevious, nuint wideStride) where T : unmanaged
-    {
-        ref T p0 = ref previous;
-        ref T p1 = ref Unsafe.Add(ref p0, stride);
-        ref T p2 = ref Unsafe.Add(ref p1, stride);
-        ref T p3 = ref Unsafe.Add(ref p2, stride);
-        ref double u0 = ref widePrevious;
-        ref double u1 = ref Unsafe.Add(ref u0, wideStride);
-        ref double u2 = ref Unsafe.Add(ref u1, wideStride);
-        ref double u3 = ref Unsafe.Add(ref u2, wideStride);
-        var c0 = Vector512.Create(c.GetElement(0));
-        var c1 = Vector512.Create(c.GetElement(1));
-        var c2 = Vector512.Create(c.GetElement(2));
-        var c3 = Vector512.Create(c.GetElement(3));
-        for (nuint j = 0, n = (nuint)(chunks * Chunk); j < n; j += Chunk)
-        {
-            var g0 = Vector512.LoadUnsafe(ref g, j);
-            g0 = Vector512.FusedMultiplyAdd(Reload(ref p0, j, ref u0), c0, g0);
-            g0 = Vector512.FusedMultiplyAdd(Reload(ref p1, j, ref u1), c1, g0);
-            g0 = Vector512.FusedMultiplyAdd(Reload(ref p2, j, ref u2), c2, g0);
-            g0 = Vector512.FusedMultiplyAdd(Reload(ref p3, j, ref u3), c3, g0);
-            g0.StoreUnsafe(ref g, j);
-        }
     }
 
     /// <summary>[Σ a0, Σ a1, Σ a2, Σ a3] over the lanes of four 512-bit vectors.</summary>
