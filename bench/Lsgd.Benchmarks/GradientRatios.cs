@@ -57,8 +57,8 @@ public static class GradientRatios
             cases.Add(($"micro-blocks float32 ({where})", () => { RowMath.FusedPasses = false; for (int r = 0; r < reps; r++) sink += RowMath.AccumulateRows(layout, theta, g, xs, ys, default, rows, true, bits); RowMath.FusedPasses = true; }, sBytes));
             foreach (int pf in where == "memory" ? distances : [distances[0]])
             {
-                cases.Add(($"pass float64 ({where}) prefetch {pf}", () => { RowKernels.PrefetchBytes = pf; for (int r = 0; r < reps; r++) sink += RowMath.AccumulateRows(layout, theta, g, x, ys, default, rows, true, bits); }, fBytes));
-                cases.Add(($"pass float32 ({where}) prefetch {pf}", () => { RowKernels.PrefetchBytes = pf; for (int r = 0; r < reps; r++) sink += RowMath.AccumulateRows(layout, theta, g, xs, ys, default, rows, true, bits); }, sBytes));
+                cases.Add(($"pass float64 ({where}) prefetch {pf}", () => { FusedRows.PrefetchBytes = pf; for (int r = 0; r < reps; r++) sink += RowMath.AccumulateRows(layout, theta, g, x, ys, default, rows, true, bits); }, fBytes));
+                cases.Add(($"pass float32 ({where}) prefetch {pf}", () => { FusedRows.PrefetchBytes = pf; for (int r = 0; r < reps; r++) sink += RowMath.AccumulateRows(layout, theta, g, xs, ys, default, rows, true, bits); }, sBytes));
             }
         }
         if (args.Contains("--overlap"))
@@ -154,8 +154,8 @@ public static class GradientRatios
         cases.Add(("float32 pass, micro-blocks", () => { RowMath.FusedPasses = false; e32.Evaluate(theta, g); RowMath.FusedPasses = true; }, (double)n * d * sizeof(float) + n * sizeof(double)));
         foreach (int pf in distances)
         {
-            cases.Add(($"float64 pass, prefetch {pf}", () => { RowKernels.PrefetchBytes = pf; e64.Evaluate(theta, g); }, (double)n * (d + 1) * sizeof(double)));
-            cases.Add(($"float32 pass, prefetch {pf}", () => { RowKernels.PrefetchBytes = pf; e32.Evaluate(theta, g); }, (double)n * d * sizeof(float) + n * sizeof(double)));
+            cases.Add(($"float64 pass, prefetch {pf}", () => { FusedRows.PrefetchBytes = pf; e64.Evaluate(theta, g); }, (double)n * (d + 1) * sizeof(double)));
+            cases.Add(($"float32 pass, prefetch {pf}", () => { FusedRows.PrefetchBytes = pf; e32.Evaluate(theta, g); }, (double)n * d * sizeof(float) + n * sizeof(double)));
         }
         foreach (var q in cases) q.Run();
         var times = cases.Select(_ => new double[repeat]).ToArray();
@@ -201,7 +201,7 @@ public static class GradientRatios
     [DllImport("libc", EntryPoint = "clock_gettime")]
     private static extern int ClockGetTime(int clock, out TimeSpec time);
 
-    /// <summary>The prefetch distances to compare (<c>--prefetch 0,4096</c>), by default the kernels' own.</summary>
+    /// <summary>The prefetch distances of the fused pass to compare (<c>--prefetch 0,8192</c>), by default its own (the micro-block path keeps RowKernels.PrefetchBytes).</summary>
     private static int[] Distances(string[] args) =>
-        List(args, "--prefetch", [RowKernels.PrefetchBytes]);
+        List(args, "--prefetch", [FusedRows.PrefetchBytes]);
 }

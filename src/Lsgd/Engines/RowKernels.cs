@@ -89,7 +89,7 @@ internal static class RowKernels
     /// and the hardware prefetcher alone then leaves the core waiting on memory between the vector steps; hints for the
     /// rows 4 KB ahead (about ten rows at d = 100) made the float32 pass 20–30 % faster on the 2-core Xeon (AVX-512), on
     /// one thread and on two. The micro-block float64 pass gained nothing from them, and has none; the fused one-output
-    /// pass (<see cref="FusedRows"/>) sends them for both precisions, one per line read.
+    /// pass sends its own (<see cref="FusedRows.PrefetchBytes"/>) for both precisions, one per line read.
     /// </summary>
     internal static int PrefetchBytes = 4096;
 
