@@ -51,13 +51,7 @@ internal static partial class MultiOutputResiduals
         int t = 0;
         for (; t + Rows <= rows; t += Rows)
         {
-            ReadOnlySpan<double> x;
-            if (widened is not null)
-            {
-                for (int i = 0; i < Rows; i++) storage.CopyRow(start + t + i, widened.AsSpan(i * d, d));
-                x = widened;
-            }
-            else x = storage.DoubleValues.Slice((start + t) * d, Rows * d);
+            var x = RowsAt(storage, start + t, Rows, d, widened);
             ref double xr = ref MemoryMarshal.GetReference(x);
             int o = 0;
             for (; o + Outputs <= k; o += Outputs)
@@ -91,6 +85,17 @@ internal static partial class MultiOutputResiduals
     /// </summary>
     internal static bool UsesPanels(int d, int k, int bits) => bits >= 256 && k >= PanelOutputs && d >= PanelFeatures;
 
+    /// <summary>
+    /// <paramref name="count"/> rows of <paramref name="d"/> features from row <paramref name="first"/>: float64 rows in
+    /// place, float32 rows widened into <paramref name="widened"/> (non-null exactly when the storage is float32).
+    /// </summary>
+    private static ReadOnlySpan<double> RowsAt(FeatureStorage storage, int first, int count, int d, double[]? widened)
+    {
+        if (widened is null) return storage.DoubleValues.Slice(first * d, count * d);
+        for (int i = 0; i < count; i++) storage.CopyRow(first + i, widened.AsSpan(i * d, d));
+        return widened.AsSpan(0, count * d);
+    }
+
     /// <summary>Outputs from which the residuals are formed by <see cref="Panels"/> (fewer: the 4 × 4 tiles).</summary>
     internal const int PanelOutputs = 8;
 
@@ -122,13 +127,7 @@ internal static partial class MultiOutputResiduals
         int t = 0;
         for (; t + tileRows <= rows; t += tileRows)
         {
-            ReadOnlySpan<double> x;
-            if (widened is not null)
-            {
-                for (int i = 0; i < tileRows; i++) storage.CopyRow(start + t + i, widened.AsSpan(i * d, d));
-                x = widened;
-            }
-            else x = storage.DoubleValues.Slice((start + t) * d, tileRows * d);
+            var x = RowsAt(storage, start + t, tileRows, d, widened);
             Array.Clear(sums);
             ref double xr = ref MemoryMarshal.GetReference(x);
             for (int c = 0; c < m; c += width)
