@@ -189,15 +189,19 @@ internal static class RowMath
         return sumSq;
     }
 
-    /// <summary>The micro-block path for the rows <see cref="FusedRows"/> leaves.</summary>
+    /// <summary>
+    /// The rows <see cref="FusedRows"/> leaves (at most the first, and the last with the rows short of a whole block: fewer
+    /// than <see cref="FusedMinRows"/>), through the same dispatch as any pass, which sends so few rows elsewhere.
+    /// </summary>
     private static double AccumulateRest<T>(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
         ReadOnlySpan<T> x, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, bool withTargets, int bits)
-        where T : unmanaged =>
-        typeof(T) == typeof(float)
-            ? AccumulateBlocked(layout, theta, g, MemoryMarshal.Cast<T, float>(x), y, weights, rows, withTargets, bits)
-            : layout.Features <= SmallRow
-                ? AccumulateRowsSmall(layout, theta, g, MemoryMarshal.Cast<T, double>(x), y, weights, rows, withTargets)
-                : AccumulateBlocked(layout, theta, g, MemoryMarshal.Cast<T, double>(x), y, weights, rows, withTargets, bits);
+        where T : unmanaged
+    {
+        System.Diagnostics.Debug.Assert(rows < FusedMinRows, "FusedRows leaves fewer rows than it takes");
+        return typeof(T) == typeof(float)
+            ? AccumulateRows(layout, theta, g, MemoryMarshal.Cast<T, float>(x), y, weights, rows, withTargets, bits)
+            : AccumulateRows(layout, theta, g, MemoryMarshal.Cast<T, double>(x), y, weights, rows, withTargets, bits);
+    }
 
     /// <summary>The micro-block path of <see cref="AccumulateRows(ParameterLayout, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, bool, int?)"/> (d &gt; 16, vectors).</summary>
     private static double AccumulateBlocked(ParameterLayout layout, ReadOnlySpan<double> theta, Span<double> g,
