@@ -14,13 +14,14 @@ public sealed partial class SufficientStatistics
 
         /// <summary>
         /// The kernels a panel runs on rows of <paramref name="d"/> features (float32 when <paramref name="single"/>) and
-        /// <paramref name="k"/> targets at <paramref name="bits"/>-bit vectors, in the order of their first call: the copy
+        /// <paramref name="k"/> targets at <paramref name="bits"/>-bit vectors, in the order of their first call: the panel loop and the copy
         /// (every shape: the fused kernel leaves it a last panel), the fused narrow kernel, the Gram kernels. With d or k
         /// unknown, only the copy.
         /// </summary>
         internal static IEnumerable<MethodInfo> EntryPoints(bool single, int? d, int? k, bool weighted, int bits)
         {
             var t = single ? typeof(float) : typeof(double);
+            yield return Internals.EntryPoints.Method(typeof(Panel), nameof(AddRows), t);
             yield return Internals.EntryPoints.Method(typeof(Panel), nameof(Load), t);
             yield return Internals.EntryPoints.Method(typeof(Panel), nameof(CopyShifted), t);
             if (d is not { } features || k is not { } outputs) yield break;

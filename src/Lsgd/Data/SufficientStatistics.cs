@@ -54,6 +54,9 @@ public sealed partial class SufficientStatistics
     /// </summary>
     internal static int NarrowPrefetchBytes { get; set; } = 10240;
 
+    /// <summary>Whether row-major panels of 17 to 128 columns copy the next panel between the tiles (a switch for tests and the benchmarks' comparisons: <see cref="Panel"/>).</summary>
+    internal static bool OverlappedCopy { get; set; } = true;
+
     private SufficientStatistics(int features, int outputs, IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames,
         double[]? featureMeans = null, double[]? featureScatter = null)
     {
@@ -547,14 +550,16 @@ public sealed partial class SufficientStatistics
     internal sealed partial class Panel
     {
         private readonly int _d, _k, _cols, _ld, _panelRows;
-        private readonly double[] _zBuffer;             // from _zOffset (64-byte aligned), ld / 16 strips of PanelRows × 16: [x − K, y − K_y, 1, padding]
+        private readonly double[] _zBuffer;             // from _zOffset (64-byte aligned), one or two panels Z of ld / 16 strips of panelRows × 16: [x − K, y − K_y, 1, padding]
         private readonly int _zOffset;
         private readonly int _rowStride, _stripStride;  // the panel's layout (Kernels.GramUpdatePacked): packed strips, or row-major
+        private readonly bool _overlapped;              // two panels: the next is copied between the tiles of this one (OverlapsCopy)
         private readonly double[] _g;                   // ld × ld; entry (i ≤ j) at [j·ld + i]
         private readonly double[] _shiftX, _shiftY;
         private long _count, _rows;
         private double _logWeights;
-        private bool _weighted;
+        private bool _weighted, _shifted;
+        private int _current;                           // which of the two panels the kernel reads next (0 with one)
 
         public Panel(int d, int k)
         {
@@ -564,15 +569,29 @@ public sealed partial class SufficientStatistics
             _ld = (_cols + 15) & ~15;
             bool rowMajor = _ld == 16 || (Kernels.GramVectorBits == 512 && _ld <= Kernels.PackAbove);
             _panelRows = rowMajor && _ld > 16 ? Math.Clamp(RowMajorPanelRows, 1, PanelRows) : PanelRows;
-            (_zBuffer, _zOffset) = Aligned(_panelRows * _ld);
+            _overlapped = OverlapsCopy(_ld, rowMajor);
+            (_zBuffer, _zOffset) = Aligned((_overlapped ? 2 : 1) * _panelRows * _ld);
             (_rowStride, _stripStride) = rowMajor ? (_ld, 16) : (16, _panelRows * 16);
             _g = new double[_ld * _ld];
             _shiftX = new double[(d + 7) & ~7];   // padded: the copy subtracts eight at a time
             _shiftY = new double[k];
         }
 
-        /// <summary>The panel Z: its strips start on a cache line, so that no whole-vector load or store of the kernel and the copy straddles two.</summary>
-        private Span<double> Z => _zBuffer.AsSpan(_zOffset, _panelRows * _ld);
+        /// <summary>
+        /// Whether panels of stride <paramref name="ld"/> read row-major by the tiles (<paramref name="rowMajor"/>) copy the next
+        /// panel's rows between the current panel's tiles (<see cref="Kernels.ITileGaps"/>), with the rows of the panel after
+        /// that prefetched as they go, rather than in a step of their own: the copy's loads and stores then run under the
+        /// tiles' multiply-adds. Measured (one thread, CPU time, interleaved in one process, n = 4·10⁵, 2-vCPU Xeon): d = 100
+        /// 0.478 against 0.421 and 0.425 against 0.409 of the 512-bit peak, d = 30 0.229 against 0.225. Packed panels keep one
+        /// panel and the prefetches of the next one (<c>ahead</c>): at d = 200 (512-bit) the two ways were within the noise
+        /// (+6 %, −2 %), and on the 256-bit tiles (<c>DOTNET_EnableAVX512=0</c>) the overlapped copy was slower (d = 100 0.645
+        /// against 0.684 of the 256-bit peak, d = 200 0.636 against 0.772): there each call copies about one row of a
+        /// 128-row panel whose two copies no longer sit in L1 beside the strips.
+        /// </summary>
+        private static bool OverlapsCopy(int ld, bool rowMajor) => OverlappedCopy && rowMajor && ld > 16;
+
+        /// <summary>Panel <paramref name="which"/> (0 or 1): its strips start on a cache line, so that no whole-vector load or store of the kernel and the copy straddles two.</summary>
+        private Span<double> PanelZ(int which) => _zBuffer.AsSpan(_zOffset + which * _panelRows * _ld, _panelRows * _ld);
 
         /// <summary>A pinned array with room for <paramref name="length"/> values from an offset that is 64-byte aligned.</summary>
         private static unsafe (double[] Buffer, int Offset) Aligned(int length)
@@ -585,28 +604,152 @@ public sealed partial class SufficientStatistics
         /// <summary>Adds rows [start, start + rows) of in-memory data.</summary>
         public void Add(Dataset data, int start, int rows)
         {
-            int d = _d, k = _k;
-            for (int s = start; s < start + rows; s += _panelRows)
-            {
-                int m = Math.Min(_panelRows, start + rows - s);
-                var w = data.IsWeighted ? data.Weights.Slice(s, m) : default;
-                // The features from this panel's first row to the end of the data: the copy reads whole vectors
-                // across row ends and prefetches the next panel.
-                if (data.IsSinglePrecision)
-                    Load(data.XSingle[(s * d)..], data.Y.Slice(s * k, m * k), w, m);
-                else
-                    Load(data.X[(s * d)..], data.Y.Slice(s * k, m * k), w, m);
-            }
+            // The features from the first row to the end of the data: the copy reads whole vectors across row ends and
+            // prefetches the next panel.
+            var w = data.IsWeighted ? data.Weights.Slice(start, rows) : default;
+            if (data.IsSinglePrecision)
+                AddRows(data.XSingle[(start * _d)..], data.Y.Slice(start * _k, rows * _k), w, rows);
+            else
+                AddRows(data.X[(start * _d)..], data.Y.Slice(start * _k, rows * _k), w, rows);
         }
 
         /// <summary>Adds rows of a chunk (row-major arrays; weights null for unweighted rows).</summary>
         public void Add(double[] x, double[] y, double[]? weights, int rows)
         {
+            if (y.Length < rows * _k) Throw.Length(nameof(y), y.Length, rows * _k, "k targets per row");
+            AddRows<double>(x, y.AsSpan(0, rows * _k), weights is null ? default : weights.AsSpan(0, rows), rows);
+        }
+
+        /// <summary>
+        /// Adds <paramref name="rows"/> rows, panel by panel: <paramref name="source"/> starts at the first row and may run on past
+        /// the last; <paramref name="y"/> holds rows·k targets; <paramref name="weights"/> rows weights, or empty.
+        /// </summary>
+        private void AddRows<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
+        {
             int d = _d, k = _k;
-            for (int s = 0; s < rows; s += _panelRows)
+            if (y.Length < rows * k) Throw.Length(nameof(y), y.Length, rows * k, "k targets per row");
+            if (!_overlapped)
             {
-                int m = Math.Min(_panelRows, rows - s);
-                Load<double>(x.AsSpan(s * d), y.AsSpan(s * k, m * k), weights is null ? default : weights.AsSpan(s, m), m);
+                for (int s = 0; s < rows; s += _panelRows)
+                {
+                    int m = Math.Min(_panelRows, rows - s);
+                    Load(source[(s * d)..], y.Slice(s * k, m * k), weights.IsEmpty ? default : weights.Slice(s, m), m);
+                }
+                return;
+            }
+            if (rows == 0) return;
+            // Two panels: the first is copied on its own, each next one between the tiles of the one before.
+            int first = Math.Min(_panelRows, rows);
+            Begin(source, y, weights.IsEmpty ? default : weights[..first], first);
+            CopyShifted(source, y, weights.IsEmpty ? default : weights[..first], 0, first, PanelZ(_current));
+            for (int s = 0; s < rows;)
+            {
+                int m = Math.Min(_panelRows, rows - s), next = s + m, nextRows = Math.Min(_panelRows, rows - next);
+                var copier = new NextPanel<T>(this, default, default, default, 0, default);
+                if (nextRows > 0)
+                {
+                    var nextWeights = weights.IsEmpty ? default : weights.Slice(next, nextRows);
+                    Begin(source[(next * d)..], y.Slice(next * k, nextRows * k), nextWeights, nextRows);
+                    copier = new NextPanel<T>(this, source[(next * d)..], y.Slice(next * k, nextRows * k), nextWeights, nextRows, PanelZ(_current ^ 1));
+                }
+                Kernels.GramUpdatePacked(PanelZ(_current), _rowStride, _stripStride, m, _ld, _cols, _g, null, ref copier);
+                copier.Finish();
+                Counted(weights.IsEmpty ? default : weights.Slice(s, m), m);
+                _current ^= 1;
+                s = next;
+            }
+        }
+
+        /// <summary>
+        /// What a panel of <paramref name="rows"/> rows does before its rows are copied: the reference K from the first panel
+        /// since the last <see cref="Take(IReadOnlyList{string}, IReadOnlyList{string})"/>, and Σ log w.
+        /// </summary>
+        private void Begin<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
+        {
+            int d = _d, k = _k;
+            if (!_shifted)
+            {
+                // The reference K: this first panel's means.
+                for (int j = 0; j < d; j++)
+                {
+                    double sum = 0;
+                    for (int t = 0; t < rows; t++) sum += double.CreateTruncating(source[t * d + j]);
+                    _shiftX[j] = sum / rows;
+                }
+                for (int o = 0; o < k; o++)
+                {
+                    double sum = 0;
+                    for (int t = 0; t < rows; t++) sum += y[t * k + o];
+                    _shiftY[o] = sum / rows;
+                }
+                _shifted = true;
+            }
+            foreach (double w in weights)
+                if (w > 0) _logWeights += Math.Log(w);
+        }
+
+        /// <summary>Counts a panel's rows once G holds them.</summary>
+        private void Counted(ReadOnlySpan<double> weights, int rows)
+        {
+            _rows += rows;
+            if (weights.IsEmpty)
+                _count += rows;
+            else
+            {
+                _weighted = true;
+                foreach (double w in weights[..rows])
+                    if (w > 0) _count++;
+            }
+        }
+
+        /// <summary>
+        /// The copy of the next panel spread over the current panel's tiles (<see cref="Kernels.ITileGaps"/>): before tile c of
+        /// C, rows up to ⌊c·rows / C⌋ are copied; <see cref="Finish"/> copies any left.
+        /// </summary>
+        private ref struct NextPanel<T> : Kernels.ITileGaps where T : unmanaged, System.Numerics.INumberBase<T>
+        {
+            private readonly Panel? _panel;
+            private readonly ReadOnlySpan<T> _source;
+            private readonly ReadOnlySpan<double> _y, _weights;
+            private readonly Span<double> _target;
+            private readonly int _rows;
+            private int _calls, _call, _copied;
+
+            public NextPanel(Panel? panel, ReadOnlySpan<T> source, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, Span<double> target)
+            {
+                _panel = panel;
+                _source = source;
+                _y = y;
+                _weights = weights;
+                _rows = rows;
+                _target = target;
+            }
+
+            public void Start(int calls) => _calls = calls;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Next()
+            {
+                if (_copied >= _rows) return;
+                int upTo = (int)((long)++_call * _rows / _calls);
+                if (upTo > _copied) CopyUpTo(upTo);
+            }
+
+            /// <summary>Copies the rows no tile gap took.</summary>
+            public void Finish()
+            {
+                if (_copied < _rows) CopyUpTo(_rows);
+            }
+
+            private void CopyUpTo(int upTo)
+            {
+                var panel = _panel!;
+                // The same rows of the panel after this one are asked for first, so that they are in L2 when their turn comes
+                // (the copy's own loads otherwise wait for memory in the middle of the tiles).
+                int d = panel._d, rows = panel._panelRows;
+                PrefetchValues(_source, (_copied + rows) * d, (upTo + rows) * d);
+                panel.CopyShifted(_source, _y, _weights, _copied, upTo, _target);
+                _copied = upTo;
             }
         }
 
@@ -634,6 +777,7 @@ public sealed partial class SufficientStatistics
             _rows = 0;
             _logWeights = 0;
             _weighted = false;
+            _shifted = false;   // the next rows take a reference K of their own
             if (_count == 0)
             {
                 Array.Clear(_g);
@@ -691,11 +835,12 @@ public sealed partial class SufficientStatistics
         /// prefetch per 64 bytes read), so that they arrive while the kernel works on this panel instead of stalling
         /// the next copy.
         /// </summary>
-        private unsafe void CopyShifted<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
+        private unsafe void CopyShifted<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int firstRow, int endRow, Span<double> panel)
+            where T : unmanaged, System.Numerics.INumberBase<T>
         {
             int d = _d, k = _k, length = source.Length, ahead = 2 * PanelRows * d;   // the panel after next
             ref T x = ref MemoryMarshal.GetReference(source);
-            ref double z = ref MemoryMarshal.GetReference(Z);
+            ref double z = ref MemoryMarshal.GetReference(panel);
             ref double shift = ref MemoryMarshal.GetArrayDataReference(_shiftX);
             ref double shiftY = ref MemoryMarshal.GetArrayDataReference(_shiftY);
             ref double yr = ref MemoryMarshal.GetReference(y);
@@ -704,28 +849,28 @@ public sealed partial class SufficientStatistics
             // takes most of the time. Narrow data now takes NarrowGram where it can; wider panels fetch the next panel while
             // the kernel works instead (Load).
             bool prefetch = Sse.IsSupported && length > 0 && _ld == 16;
-            for (int t = 0; t < rows; t++)
+            int rowStride = _rowStride, stripStride = _stripStride;   // locals: the loop stores through refs, so fields would be read again each time
+            for (int t = firstRow; t < endRow; t++)
             {
                 int from = t * d, j = 0, vectorEnd = Math.Min(d, length - from - 7);   // whole vectors of 8 from column j while j < vectorEnd
-                ref double zt = ref Unsafe.Add(ref z, t * _rowStride);
+                ref double zt = ref Unsafe.Add(ref z, t * rowStride);
+                // A strip's 16 columns are contiguous in either layout, so the vectors of 8 go two to a strip, and the
+                // target moves by stripStride from one strip to the next (the loop once recomputed (c / 16)·stripStride + c % 16
+                // for every vector: twice the instructions).
+                ref double zs = ref zt;
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    for (; j < vectorEnd; j += 8)
+                    for (; j + 8 < vectorEnd; j += 16, zs = ref Unsafe.Add(ref zs, stripStride))
                     {
-                        Vector512<double> v;
-                        if (typeof(T) == typeof(double))
-                        {
-                            ref double xd = ref Unsafe.As<T, double>(ref x);
-                            v = Vector512.LoadUnsafe(ref xd, (nuint)(from + j));
-                            if (prefetch) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xd, Math.Min(from + j + ahead, length - 1))));
-                        }
-                        else
-                        {
-                            ref float xf = ref Unsafe.As<T, float>(ref x);
-                            v = Kernels.Widen8(ref xf, (nuint)(from + j));
-                            if (prefetch && (j & 8) == 0) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xf, Math.Min(from + j + ahead, length - 1))));
-                        }
-                        (v - Vector512.LoadUnsafe(ref shift, (nuint)j)).StoreUnsafe(ref Column(ref zt, j));
+                        (Load8(ref x, from + j) - Vector512.LoadUnsafe(ref shift, (nuint)j)).StoreUnsafe(ref zs);
+                        (Load8(ref x, from + j + 8) - Vector512.LoadUnsafe(ref shift, (nuint)(j + 8))).StoreUnsafe(ref zs, 8);
+                        if (prefetch) PrefetchAhead(ref x, from + j, ahead, length);
+                    }
+                    if (j < vectorEnd)
+                    {
+                        (Load8(ref x, from + j) - Vector512.LoadUnsafe(ref shift, (nuint)j)).StoreUnsafe(ref zs);
+                        if (prefetch) PrefetchAhead(ref x, from + j, ahead, length);
+                        j += 8;
                     }
                 }
                 else if (Vector256.IsHardwareAccelerated)
@@ -738,16 +883,14 @@ public sealed partial class SufficientStatistics
                             ref double xd = ref Unsafe.As<T, double>(ref x);
                             lo = Vector256.LoadUnsafe(ref xd, (nuint)(from + j));
                             hi = Vector256.LoadUnsafe(ref xd, (nuint)(from + j + 4));
-                            if (prefetch) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref xd, Math.Min(from + j + ahead, length - 1))));
                         }
                         else
-                        {
                             (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref Unsafe.As<T, float>(ref x), (nuint)(from + j)));
-                            if (prefetch && (j & 8) == 0) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x, Math.Min(from + j + ahead, length - 1))));
-                        }
-                        ref double target = ref Column(ref zt, j);
-                        (lo - Vector256.LoadUnsafe(ref shift, (nuint)j)).StoreUnsafe(ref target);
-                        (hi - Vector256.LoadUnsafe(ref shift, (nuint)(j + 4))).StoreUnsafe(ref target, 4);
+                        if (prefetch && (j & 8) == 0) PrefetchAhead(ref x, from + j, ahead, length);
+                        nuint at = (nuint)(j & 8);
+                        (lo - Vector256.LoadUnsafe(ref shift, (nuint)j)).StoreUnsafe(ref zs, at);
+                        (hi - Vector256.LoadUnsafe(ref shift, (nuint)(j + 4))).StoreUnsafe(ref zs, at + 4);
+                        if ((j & 8) != 0) zs = ref Unsafe.Add(ref zs, stripStride);
                     }
                 }
                 for (; j < d; j++)
@@ -756,12 +899,46 @@ public sealed partial class SufficientStatistics
                 for (int o = 0; o < k; o++)
                     Column(ref zt, d + o) = Unsafe.Add(ref yt, o) - Unsafe.Add(ref shiftY, o);
                 Column(ref zt, d + k) = 1;
+                if (!weights.IsEmpty)
+                {
+                    // A row of weight w counts as √w·z in ZᵀZ, so G sums w·zzᵀ (and Σw in the corner).
+                    double root = Math.Sqrt(weights[t]);
+                    for (int c = 0; c < _cols; c += 16)
+                    {
+                        var strip = panel.Slice((c >> 4) * stripStride + t * rowStride, Math.Min(16, _cols - c));
+                        TensorPrimitives.Multiply(strip, root, strip);
+                    }
+                }
             }
         }
 
         /// <summary>Column <paramref name="c"/> of a row of Z, given that row's first value: strip c / 16, place c % 16.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private ref double Column(ref double row, int c) => ref Unsafe.Add(ref row, (c >> 4) * _stripStride + (c & 15));
+
+        /// <summary>Asks for the cache lines of values [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="source"/> (those inside it), into L2.</summary>
+        private static unsafe void PrefetchValues<T>(ReadOnlySpan<T> source, int from, int to) where T : unmanaged
+        {
+            if (!Sse.IsSupported) return;
+            to = Math.Min(to, source.Length);
+            if (from >= to) return;
+            ref byte start = ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(source));
+            nint end = (nint)to * sizeof(T);
+            for (nint b = (nint)from * sizeof(T); b < end; b += 64) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref start, b)));
+        }
+
+        /// <summary>Values [i, i + 8) of the source as doubles (float32 widened).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<double> Load8<T>(ref T x, int i) where T : unmanaged =>
+            typeof(T) == typeof(double) ? Vector512.LoadUnsafe(ref Unsafe.As<T, double>(ref x), (nuint)i) : Kernels.Widen8(ref Unsafe.As<T, float>(ref x), (nuint)i);
+
+        /// <summary>Asks for the cache lines of the 16 values <paramref name="ahead"/> past value <paramref name="i"/> (two lines of doubles, one of floats), into L2.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void PrefetchAhead<T>(ref T x, int i, int ahead, int length) where T : unmanaged
+        {
+            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x, Math.Min(i + ahead, length - 1))));
+            if (typeof(T) == typeof(double)) Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x, Math.Min(i + 8 + ahead, length - 1))));
+        }
 
         /// <summary>
         /// Loads up to <see cref="PanelRows"/> rows into Z and updates G; <paramref name="source"/> starts at the first
@@ -770,61 +947,26 @@ public sealed partial class SufficientStatistics
         /// </summary>
         private void Load<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
         {
-            int d = _d, k = _k, ld = _ld;
-            if (_count == 0)
-            {
-                // The reference K: this first panel's means.
-                for (int j = 0; j < d; j++)
-                {
-                    double sum = 0;
-                    for (int t = 0; t < rows; t++) sum += double.CreateTruncating(source[t * d + j]);
-                    _shiftX[j] = sum / rows;
-                }
-                for (int o = 0; o < k; o++)
-                {
-                    double sum = 0;
-                    for (int t = 0; t < rows; t++) sum += y[t * k + o];
-                    _shiftY[o] = sum / rows;
-                }
-            }
-            if (y.Length < rows * k) Throw.Length(nameof(y), y.Length, rows * k, "k targets per row");
-            foreach (double w in weights)
-                if (w > 0) _logWeights += Math.Log(w);
+            int d = _d, ld = _ld;
+            Begin(source, y, weights, rows);
             if (FusesNarrow(ld, Kernels.GramVectorBits) && source.Length >= NarrowGram.Reach(rows, d))
             {
                 // Narrow rows straight from the source into the triangle in registers: the same sums as below, bit for bit.
-                NarrowGram.Update(source, d, y, k, weights, rows, _shiftX, _shiftY, _g, NarrowPrefetchBytes);
+                NarrowGram.Update(source, d, y, _k, weights, rows, _shiftX, _shiftY, _g, NarrowPrefetchBytes);
             }
             else
             {
-                CopyShifted(source, y, rows);
-                // A row of weight w counts as √w·z in ZᵀZ, so G sums w·zzᵀ (and Σw in the corner).
-                for (int t = 0; t < weights.Length; t++)
-                {
-                    double root = Math.Sqrt(weights[t]);
-                    for (int c = 0; c < _cols; c += 16)
-                    {
-                        var z = Z.Slice((c >> 4) * _stripStride + t * _rowStride, Math.Min(16, _cols - c));
-                        TensorPrimitives.Multiply(z, root, z);
-                    }
-                }
+                var z = PanelZ(0);
+                CopyShifted(source, y, weights, 0, rows, z);
                 // While the tiles work, the rows of the next panel are fetched (16 columns: the copy's own prefetches, two panels ahead).
                 // Measured (one thread, CPU time, interleaved A/B, head shape 768 f32, 20 outputs): 8–13 % faster than prefetching
                 // in a burst during the copy; no difference at d = 100.
                 var ahead = _ld > 16 && source.Length > rows * d
                     ? MemoryMarshal.AsBytes(source.Slice(rows * d, Math.Min(source.Length - rows * d, _panelRows * d)))
                     : default;
-                Kernels.GramUpdatePacked(Z, _rowStride, _stripStride, rows, ld, _cols, _g, ahead: ahead);
+                Kernels.GramUpdatePacked(z, _rowStride, _stripStride, rows, ld, _cols, _g, ahead: ahead);
             }
-            _rows += rows;
-            if (weights.IsEmpty)
-                _count += rows;
-            else
-            {
-                _weighted = true;
-                foreach (double w in weights[..rows])
-                    if (w > 0) _count++;
-            }
+            Counted(weights, rows);
         }
     }
 }

@@ -221,6 +221,32 @@ internal static partial class Kernels
     /// stalling the next copy. Only read as a hint; empty for none.</param>
     internal static void GramUpdatePacked(ReadOnlySpan<double> z, int rowStride, int stripStride, int rows, int ld, int cols, Span<double> g, int? vectorBits = null, ReadOnlySpan<byte> ahead = default)
     {
+        var fetch = new Ahead(ahead);
+        GramUpdatePacked(z, rowStride, stripStride, rows, ld, cols, g, vectorBits, ref fetch);
+    }
+
+    /// <summary>
+    /// Work spread between the tiles of <see cref="GramUpdatePacked{TGaps}"/>: <see cref="Start"/> once with the number of
+    /// calls to <see cref="Next"/> to come (one before each tile), so that memory the work reads or writes is in flight
+    /// while the tiles' multiply-adds run instead of in a phase of its own (prefetching the rows of the next panel:
+    /// <see cref="Ahead"/>; copying them: the statistics pass's panels).
+    /// </summary>
+    internal interface ITileGaps
+    {
+        /// <summary>Called once, before the first tile, with the number of calls to <see cref="Next"/> that follow.</summary>
+        void Start(int calls);
+
+        /// <summary>Called before each tile.</summary>
+        void Next();
+    }
+
+    /// <summary>
+    /// <see cref="GramUpdatePacked(ReadOnlySpan{double}, int, int, int, int, int, Span{double}, int?, ReadOnlySpan{byte})"/> with
+    /// <paramref name="gaps"/> called between the tiles (a struct, so the calls are inlined).
+    /// </summary>
+    internal static void GramUpdatePacked<TGaps>(ReadOnlySpan<double> z, int rowStride, int stripStride, int rows, int ld, int cols, Span<double> g, int? vectorBits, ref TGaps gaps)
+        where TGaps : ITileGaps, allows ref struct
+    {
         if (ld % 16 != 0 || ld < cols) throw new ArgumentOutOfRangeException(nameof(ld), ld, $"The stride must be a multiple of 16 and at least {cols}.");
         ArgumentOutOfRangeException.ThrowIfLessThan(rowStride, 16);
         ArgumentOutOfRangeException.ThrowIfLessThan(stripStride, 16);
@@ -237,38 +263,53 @@ internal static partial class Kernels
             // Each strip of 16 rows of G: its diagonal block with the triangle kernel, then 16 × 12 tiles to the right.
             int calls = 0;
             for (int i0 = 0; i0 < cols; i0 += 16) calls += 1 + (cols4 - i0 - 16 + 11) / 12;
-            var fetch = new Ahead(ahead, calls);
+            gaps.Start(calls);
             for (int i0 = 0; i0 < cols; i0 += 16)
             {
                 ref double strip = ref Quad(ref ar, stripStride, i0);
-                fetch.Next();
+                gaps.Next();
                 Diagonal512(DiagonalQuads(cols4, i0), ref strip, rows, rowStride, ref Unsafe.Add(ref gr, i0 * ld + i0), ld);
                 int j0 = i0 + 16;
                 for (; j0 + 12 <= cols4; j0 += 12)
                 {
-                    fetch.Next();
+                    gaps.Next();
                     PackedTile16x12(ref strip, ref Quad(ref ar, stripStride, j0), ref Quad(ref ar, stripStride, j0 + 4), ref Quad(ref ar, stripStride, j0 + 8), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
                 }
-                if (j0 < cols4) fetch.Next();
+                if (j0 < cols4) gaps.Next();
                 for (; j0 < cols4; j0 += 4) PackedTile16x4(ref strip, ref Quad(ref ar, stripStride, j0), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
             }
         }
         else if (bits == 256)
         {
             // Each half strip of 8 rows of G: 8 × 6 tiles (12 accumulators of the 16 registers) from the diagonal on, 8 × 4 for the last 4 or 8 columns.
-            var fetch = new Ahead(ahead, (cols + 7) / 8);
+            // One call of the gaps per tile: count them as the loops below make them.
+            int calls = 0;
+            for (int i0 = 0; i0 < cols; i0 += 8)
+            {
+                int j0 = i0;
+                for (; cols4 - j0 >= 6 && cols4 - j0 != 8; j0 += 6) calls++;
+                calls += (cols4 - j0) / 4;
+            }
+            gaps.Start(calls);
             for (int i0 = 0; i0 < cols; i0 += 8)
             {
                 ref double strip = ref Quad(ref ar, stripStride, i0);
-                fetch.Next();
                 int j0 = i0;
                 for (; cols4 - j0 >= 6 && cols4 - j0 != 8; j0 += 6)
+                {
+                    gaps.Next();
                     PackedTile8x6(ref strip, ref Quad(ref ar, stripStride, j0), ref Quad(ref ar, stripStride, j0 + 2), ref Quad(ref ar, stripStride, j0 + 4), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
-                for (; j0 < cols4; j0 += 4) PackedTile8x4(ref strip, ref Quad(ref ar, stripStride, j0), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
+                }
+                for (; j0 < cols4; j0 += 4)
+                {
+                    gaps.Next();
+                    PackedTile8x4(ref strip, ref Quad(ref ar, stripStride, j0), rows, stride, ref Unsafe.Add(ref gr, j0 * ld + i0), ld);
+                }
             }
         }
         else
         {
+            gaps.Start(0);
             for (int t = 0; t < rows; t++)
                 for (int j = 0; j < cols; j++)
                 {
@@ -282,18 +323,19 @@ internal static partial class Kernels
     /// Prefetches of a run of memory spread over a number of calls to <see cref="Next"/>: each asks for its share of the
     /// cache lines (into L2: they are read once, by the next copy), so that they are in flight while the tiles between work.
     /// </summary>
-    private ref struct Ahead
+    private ref struct Ahead : ITileGaps
     {
         private readonly ref byte _start;
-        private readonly nint _length, _share;
-        private nint _next;
+        private readonly nint _length;
+        private nint _next, _share;
 
-        public Ahead(ReadOnlySpan<byte> memory, int calls)
+        public Ahead(ReadOnlySpan<byte> memory)
         {
             _start = ref MemoryMarshal.GetReference(memory);
             _length = Sse.IsSupported ? memory.Length : 0;
-            _share = calls > 0 ? ((_length + calls - 1) / calls + 63) & ~(nint)63 : _length;
         }
+
+        public void Start(int calls) => _share = calls > 0 ? ((_length + calls - 1) / calls + 63) & ~(nint)63 : _length;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public unsafe void Next()

@@ -129,6 +129,75 @@ public class SufficientStatisticsTest
         }
     }
 
+    [Theory]
+    [InlineData(20, 1, false, false)]   // row-major panels of 64 rows (512-bit tiles)
+    [InlineData(100, 1, false, true)]
+    [InlineData(100, 3, true, false)]
+    [InlineData(200, 2, true, true)]    // packed strips of 128 rows: one panel either way
+    public void CopyingTheNextPanelBetweenTheTilesGivesTheSameBitsAsCopyingItFirst(int d, int k, bool fourByteValues, bool weighted)
+    {
+        // 1000 rows: blocks of 256 and chunks of 333 rows end mid-panel, and the last panel of each is short.
+        const int n = 1000;
+        var (plain, _) = TestData.Random(n, d, k, seed: d * 7 + k);
+        var data = fourByteValues ? Dataset.FromSingle([.. plain.X.ToArray().Select(v => (float)v)], plain.Y.ToArray(), n, d, k) : plain;
+        if (weighted) data = data.WithWeights([.. Enumerable.Range(0, n).Select(i => i % 11 == 0 ? 0.0 : 0.25 + (i % 5) * 0.5)]);
+        SufficientStatistics Run(bool overlapped, bool streamed)
+        {
+            // The switch is global: another test meanwhile gets the same bits either way (which is what this test asserts).
+            bool was = SufficientStatistics.OverlappedCopy;
+            SufficientStatistics.OverlappedCopy = overlapped;
+            try
+            {
+                return streamed && !fourByteValues
+                    ? SufficientStatistics.Compute(new DatasetRowSource(data), chunkRows: 333)
+                    : SufficientStatistics.Compute(data, maxThreads: 2, blockRows: 256);
+            }
+            finally
+            {
+                SufficientStatistics.OverlappedCopy = was;
+            }
+        }
+        foreach (bool streamed in new[] { false, true })
+        {
+            var apart = Run(overlapped: false, streamed);
+            var overlapped = Run(overlapped: true, streamed);
+            Assert.Equal(apart.Count, overlapped.Count);
+            Assert.Equal(apart.WeightSum, overlapped.WeightSum);
+            Assert.Equal(apart.SumOfLogWeights, overlapped.SumOfLogWeights);
+            Assert.Equal(apart.FeatureMeans, overlapped.FeatureMeans);
+            Assert.Equal(apart.TargetMeans, overlapped.TargetMeans);
+            Assert.Equal(apart.FeatureScatter, overlapped.FeatureScatter);
+            Assert.Equal(apart.CrossScatter, overlapped.CrossScatter);
+            Assert.Equal(apart.TargetScatter, overlapped.TargetScatter);
+            // And both are the statistics of the data (to the rounding of a sum of n products), not merely equal to each other.
+            var exact = Reference(data);
+            for (int i = 0; i < d * d; i++) Assert.Equal(exact[i], overlapped.FeatureScatter[i], 1e-10 * Math.Abs(exact[0]));
+        }
+    }
+
+    /// <summary>Σ w (x − x̄)(x − x̄)ᵀ by plain loops over the widened values (two passes).</summary>
+    private static double[] Reference(Dataset data)
+    {
+        int n = data.Rows, d = data.Features;
+        double[] x = data.IsSinglePrecision ? [.. data.XSingle.ToArray().Select(v => (double)v)] : data.X.ToArray();
+        double[] w = data.IsWeighted ? data.Weights.ToArray() : [.. Enumerable.Repeat(1.0, n)];
+        var mean = new double[d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) mean[j] += w[i] * x[i * d + j];
+        double total = w.Sum();
+        for (int j = 0; j < d; j++) mean[j] /= total;
+        var s = new double[d * d];
+        var c = new double[d];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < d; j++) c[j] = x[i * d + j] - mean[j];
+            for (int a = 0; a < d; a++)
+                for (int b = 0; b < d; b++)
+                    s[a * d + b] += w[i] * c[a] * c[b];
+        }
+        return s;
+    }
+
     [Fact]
     public void ResultIsBitIdenticalWithOneAndTwoThreads()
     {
