@@ -41,6 +41,14 @@ public sealed partial class SufficientStatistics
     internal static int RowMajorPanelRows { get; set; } = 64;
 
     /// <summary>
+    /// Rows per panel where the tiles read packed strips (more than <see cref="Kernels.PackAbove"/> columns, or 256-bit tiles);
+    /// benchmarks tune it. Measured on the head shape (50 000 × 768 float32, 20 outputs; one thread, CPU time, interleaved
+    /// in one process, <c>gram-ratios --d 768 --packed-rows 64,128,256,512</c>): 0.49, 0.60, 0.55 and 0.52 of the 512-bit
+    /// peak: fewer rows write G (5 MB, beyond L2) back more often, more rows no longer keep a strip in L1.
+    /// </summary>
+    internal static int PackedPanelRows { get; set; } = PanelRows;
+
+    /// <summary>
     /// Whether narrow data (d + k + 1 ≤ 16) takes the fused kernel (<see cref="NarrowGram"/>) where the hardware has it,
     /// rather than the panel copy and the triangle kernel: the same bits either way, so tests and benchmarks switch it
     /// off to compare.
@@ -568,7 +576,7 @@ public sealed partial class SufficientStatistics
             _cols = d + k + 1;
             _ld = (_cols + 15) & ~15;
             bool rowMajor = _ld == 16 || (Kernels.GramVectorBits == 512 && _ld <= Kernels.PackAbove);
-            _panelRows = rowMajor && _ld > 16 ? Math.Clamp(RowMajorPanelRows, 1, PanelRows) : PanelRows;
+            _panelRows = _ld == 16 ? PanelRows : rowMajor ? Math.Clamp(RowMajorPanelRows, 1, PanelRows) : Math.Clamp(PackedPanelRows, 16, 1024);
             _overlapped = OverlapsCopy(_ld, rowMajor);
             (_zBuffer, _zOffset) = Aligned((_overlapped ? 2 : 1) * _panelRows * _ld);
             (_rowStride, _stripStride) = rowMajor ? (_ld, 16) : (16, _panelRows * 16);
