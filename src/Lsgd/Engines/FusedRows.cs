@@ -7,7 +7,7 @@ using Lsgd.LinearAlgebra;
 namespace Lsgd.Engines;
 
 /// <summary>
-/// The fused gradient pass for one output with 512-bit vectors: r = y − Xw − b and g −= Σ w·r·x in one read of X,
+/// The fused gradient pass for one output with 512-bit or 256-bit vectors: r = y − Xw − b and g −= Σ w·r·x in one read of X,
 /// every load whole (never split across cache lines), with the next rows' dot products and the previous rows'
 /// gradient sums interleaved in one loop.
 /// </summary>
@@ -47,11 +47,22 @@ internal static class FusedRows
     /// </summary>
     internal static int PrefetchBytes = 8192;
 
-    /// <summary>Values per chunk: one 512-bit vector of doubles.</summary>
+    /// <summary>Values per chunk: one 512-bit vector of doubles, or two 256-bit vectors.</summary>
     private const int Chunk = 8;
 
-    /// <summary>Whether the fused pass can take rows of width <paramref name="d"/> (it needs a row to span at least one chunk).</summary>
-    public static bool Takes(int d) => d >= Chunk && Avx512F.IsSupported;
+    /// <summary>Values per 256-bit vector of doubles: half a chunk.</summary>
+    private const int Half = Chunk / 2;
+
+    /// <summary>
+    /// Whether the fused pass can take rows of width <paramref name="d"/> (it needs a row to span at least one chunk) with
+    /// <paramref name="bits"/>-bit vectors: 512 on a CPU with AVX-512F, 256 on one with FMA (AVX2 machines).
+    /// </summary>
+    public static bool Takes(int d, int bits) => d >= Chunk && bits switch
+    {
+        512 => Avx512F.IsSupported,
+        256 => Fma.IsSupported,
+        _ => false,
+    };
 
     /// <summary>
     /// The fused pass over as many rows of <paramref name="x"/> as it takes, from row <paramref name="first"/> on, for
@@ -69,11 +80,14 @@ internal static class FusedRows
     /// <param name="sumR">Σ wᵢrᵢ over the rows taken, added to.</param>
     /// <param name="first">The first row taken.</param>
     /// <param name="count">The rows taken, [first, first + count); 0 when too few rows.</param>
+    /// <param name="bits">The vector width, 512 or 256 (<see cref="Takes"/> must hold): only the arithmetic of each step differs.</param>
     public static double Run<T>(ReadOnlySpan<T> x, int d, int rows, ReadOnlySpan<double> w, double b, ReadOnlySpan<double> y,
-        ReadOnlySpan<double> weights, Span<double> g, ref double sumR, out int first, out int count)
+        ReadOnlySpan<double> weights, Span<double> g, ref double sumR, out int first, out int count, int bits)
         where T : unmanaged
     {
-        if (d < Chunk || x.Length < (long)rows * d || w.Length < d || g.Length < d || (!y.IsEmpty && y.Length < rows) || (!weights.IsEmpty && weights.Length < rows))
+        if (!Takes(d, bits))
+            throw new ArgumentException($"No fused pass for rows of {d} values with {bits}-bit vectors on this CPU.", nameof(bits));
+        if (x.Length < (long)rows * d || w.Length < d || g.Length < d || (!y.IsEmpty && y.Length < rows) || (!weights.IsEmpty && weights.Length < rows))
             throw new ArgumentException($"{rows} rows of {d} values need {(long)rows * d} values, {d} weights and {d} gradient entries.");
         ref T xr = ref MemoryMarshal.GetReference(x);
         // The phase of row i: how many values past a chunk boundary it starts (x's start as it lies now; should the
@@ -144,7 +158,7 @@ internal static class FusedRows
                 if (index == groups)
                 {
                     // The last group's gradient sums, with its dot products formed again and discarded.
-                    Step(ref Unsafe.Add(ref xr, previousAt), ref Unsafe.Add(ref xr, previousAt), stride, ref wAll, ref Unsafe.Add(ref gAll, previousG),
+                    Step(bits, ref Unsafe.Add(ref xr, previousAt), ref Unsafe.Add(ref xr, previousAt), stride, ref wAll, ref Unsafe.Add(ref gAll, previousG),
                         c, chunks, 0, ref Unsafe.Add(ref wide, 4 * length - previousWide), ref Unsafe.Add(ref wide, previousWide), wideStride);
                     break;
                 }
@@ -156,7 +170,7 @@ internal static class FusedRows
                     previousG = scratch - Chunk * length;
                     previousWide = 4 * length;
                 }
-                var dots = Step(ref Unsafe.Add(ref xr, at), ref Unsafe.Add(ref xr, previousAt), stride, ref Unsafe.Add(ref wAll, phase * length), ref Unsafe.Add(ref gAll, previousG),
+                var dots = Step(bits, ref Unsafe.Add(ref xr, at), ref Unsafe.Add(ref xr, previousAt), stride, ref Unsafe.Add(ref wAll, phase * length), ref Unsafe.Add(ref gAll, previousG),
                     c, chunks, ahead, ref Unsafe.Add(ref wide, wideAt), ref Unsafe.Add(ref wide, previousWide), wideStride);
                 var r = (targets
                     ? Vector256.Create(Unsafe.Add(ref yr, row), Unsafe.Add(ref yr, row + period), Unsafe.Add(ref yr, row + 2 * period), Unsafe.Add(ref yr, row + 3 * period))
@@ -225,6 +239,15 @@ internal static class FusedRows
         Sse.Prefetch0(p + 3 * s);
     }
 
+    /// <summary>One step (<see cref="Step512{T}"/>) with <paramref name="bits"/>-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Step<T>(int bits, ref T next, ref T previous, nuint stride, ref double w, ref double g, Vector256<double> c, int chunks, int ahead,
+        ref double wideNext, ref double widePrevious, nuint wideStride)
+        where T : unmanaged =>
+        bits == 512
+            ? Step512(ref next, ref previous, stride, ref w, ref g, c, chunks, ahead, ref wideNext, ref widePrevious, wideStride)
+            : Step256(ref next, ref previous, stride, ref w, ref g, c, chunks, ahead, ref wideNext, ref widePrevious, wideStride);
+
     /// <summary>
     /// One step: the dot products of the four rows at <paramref name="next"/> (<paramref name="stride"/> apart, shifted
     /// weights <paramref name="w"/>) and g += Σₜ cₜ·rowₜ for the four rows at <paramref name="previous"/>, over
@@ -232,7 +255,7 @@ internal static class FusedRows
     /// previous ones read from <paramref name="widePrevious"/>, rows <paramref name="wideStride"/> apart). Prefetch hints
     /// go out for every line (floats: every other chunk, a line holding two).
     /// </summary>
-    private static Vector256<double> Step<T>(ref T next, ref T previous, nuint stride, ref double w, ref double g, Vector256<double> c, int chunks, int ahead,
+    private static Vector256<double> Step512<T>(ref T next, ref T previous, nuint stride, ref double w, ref double g, Vector256<double> c, int chunks, int ahead,
         ref double wideNext, ref double widePrevious, nuint wideStride)
         where T : unmanaged
     {
@@ -309,14 +332,97 @@ internal static class FusedRows
 
     /// <summary>[Σ a0, Σ a1, Σ a2, Σ a3] over the lanes of four 512-bit vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Reduce(Vector512<double> a0, Vector512<double> a1, Vector512<double> a2, Vector512<double> a3)
+    private static Vector256<double> Reduce(Vector512<double> a0, Vector512<double> a1, Vector512<double> a2, Vector512<double> a3) =>
+        Reduce(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper());
+
+    /// <summary>[Σ c0, Σ c1, Σ c2, Σ c3] over the lanes of four 256-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Reduce(Vector256<double> c0, Vector256<double> c1, Vector256<double> c2, Vector256<double> c3)
     {
-        var c0 = a0.GetLower() + a0.GetUpper();
-        var c1 = a1.GetLower() + a1.GetUpper();
-        var c2 = a2.GetLower() + a2.GetUpper();
-        var c3 = a3.GetLower() + a3.GetUpper();
         var h01 = Avx.HorizontalAdd(c0, c1);
         var h23 = Avx.HorizontalAdd(c2, c3);
         return Avx.Blend(h01, h23, 0b1100) + Avx.Permute2x128(h01, h23, 0x21);
+    }
+
+    /// <summary>Values [i, i + 4) of a row as doubles for its dot product, as <see cref="Load{T}"/> with 256-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Load4<T>(ref T x, nuint i, ref double wide) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var v = Kernels.Widen4(ref Unsafe.As<T, float>(ref x), i);
+            v.StoreUnsafe(ref wide, i);
+            return v;
+        }
+        return Vector256.LoadUnsafe(ref Unsafe.As<T, double>(ref x), i);
+    }
+
+    /// <summary>Values [i, i + 4) of a row for its gradient sums, as <see cref="Reload{T}"/> with 256-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Reload4<T>(ref T x, nuint i, ref double wide) where T : unmanaged =>
+        typeof(T) == typeof(float) ? Vector256.LoadUnsafe(ref wide, i) : Vector256.LoadUnsafe(ref Unsafe.As<T, double>(ref x), i);
+
+    /// <summary>
+    /// <see cref="Step512{T}"/> with 256-bit vectors (AVX2 machines): each chunk of 8 values is two vectors, so the rows'
+    /// phases, the shifted w and g and the loads (whole halves of aligned chunks, never split across lines) are the same;
+    /// each row's dot product runs in two accumulators, over the first and the second half of every chunk. The eight
+    /// accumulators, the four factors, w, g and one widened load make 15 of AVX2's 16 registers.
+    /// </summary>
+    private static Vector256<double> Step256<T>(ref T next, ref T previous, nuint stride, ref double w, ref double g, Vector256<double> c, int chunks, int ahead,
+        ref double wideNext, ref double widePrevious, nuint wideStride)
+        where T : unmanaged
+    {
+        ref T n0 = ref next;
+        ref T n1 = ref Unsafe.Add(ref n0, stride);
+        ref T n2 = ref Unsafe.Add(ref n1, stride);
+        ref T n3 = ref Unsafe.Add(ref n2, stride);
+        ref T p0 = ref previous;
+        ref T p1 = ref Unsafe.Add(ref p0, stride);
+        ref T p2 = ref Unsafe.Add(ref p1, stride);
+        ref T p3 = ref Unsafe.Add(ref p2, stride);
+        ref double v0 = ref wideNext;
+        ref double v1 = ref Unsafe.Add(ref v0, wideStride);
+        ref double v2 = ref Unsafe.Add(ref v1, wideStride);
+        ref double v3 = ref Unsafe.Add(ref v2, wideStride);
+        ref double u0 = ref widePrevious;
+        ref double u1 = ref Unsafe.Add(ref u0, wideStride);
+        ref double u2 = ref Unsafe.Add(ref u1, wideStride);
+        ref double u3 = ref Unsafe.Add(ref u2, wideStride);
+        var c0 = Vector256.Create(c.GetElement(0));
+        var c1 = Vector256.Create(c.GetElement(1));
+        var c2 = Vector256.Create(c.GetElement(2));
+        var c3 = Vector256.Create(c.GetElement(3));
+        Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default, e0 = default, e1 = default, e2 = default, e3 = default;
+        bool hints = ahead > 0 && Sse.IsSupported, single = typeof(T) == typeof(float);
+        nuint n = (nuint)(chunks * Chunk);
+        for (nuint j = 0; j < n; j += Chunk)
+        {
+            // One hint per line: every chunk of doubles, every other chunk of floats (as the 512-bit step).
+            if (hints && (!single || (j & Chunk) == 0))
+                Prefetch(ref n0, j, stride, ahead);
+            var w0 = Vector256.LoadUnsafe(ref w, j);
+            a0 = Vector256.FusedMultiplyAdd(Load4(ref n0, j, ref v0), w0, a0);
+            a1 = Vector256.FusedMultiplyAdd(Load4(ref n1, j, ref v1), w0, a1);
+            a2 = Vector256.FusedMultiplyAdd(Load4(ref n2, j, ref v2), w0, a2);
+            a3 = Vector256.FusedMultiplyAdd(Load4(ref n3, j, ref v3), w0, a3);
+            var g0 = Vector256.LoadUnsafe(ref g, j);
+            g0 = Vector256.FusedMultiplyAdd(Reload4(ref p0, j, ref u0), c0, g0);
+            g0 = Vector256.FusedMultiplyAdd(Reload4(ref p1, j, ref u1), c1, g0);
+            g0 = Vector256.FusedMultiplyAdd(Reload4(ref p2, j, ref u2), c2, g0);
+            g0 = Vector256.FusedMultiplyAdd(Reload4(ref p3, j, ref u3), c3, g0);
+            g0.StoreUnsafe(ref g, j);
+            var w1 = Vector256.LoadUnsafe(ref w, j + Half);
+            e0 = Vector256.FusedMultiplyAdd(Load4(ref n0, j + Half, ref v0), w1, e0);
+            e1 = Vector256.FusedMultiplyAdd(Load4(ref n1, j + Half, ref v1), w1, e1);
+            e2 = Vector256.FusedMultiplyAdd(Load4(ref n2, j + Half, ref v2), w1, e2);
+            e3 = Vector256.FusedMultiplyAdd(Load4(ref n3, j + Half, ref v3), w1, e3);
+            var g1 = Vector256.LoadUnsafe(ref g, j + Half);
+            g1 = Vector256.FusedMultiplyAdd(Reload4(ref p0, j + Half, ref u0), c0, g1);
+            g1 = Vector256.FusedMultiplyAdd(Reload4(ref p1, j + Half, ref u1), c1, g1);
+            g1 = Vector256.FusedMultiplyAdd(Reload4(ref p2, j + Half, ref u2), c2, g1);
+            g1 = Vector256.FusedMultiplyAdd(Reload4(ref p3, j + Half, ref u3), c3, g1);
+            g1.StoreUnsafe(ref g, j + Half);
+        }
+        return Reduce(a0 + e0, a1 + e1, a2 + e2, a3 + e3);
     }
 }

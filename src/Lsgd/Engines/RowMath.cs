@@ -164,9 +164,9 @@ internal static class RowMath
     /// <summary>Whether <see cref="FusedRows"/> may take passes at all (a field so the benchmarks can compare it with the micro-block path).</summary>
     internal static bool FusedPasses = true;
 
-    /// <summary>Whether <see cref="FusedRows"/> takes this pass: one output, 512-bit vectors, enough rows.</summary>
+    /// <summary>Whether <see cref="FusedRows"/> takes this pass: one output, 512-bit or 256-bit vectors, enough rows.</summary>
     private static bool Fused(ParameterLayout layout, int bits, int rows) =>
-        FusedPasses && layout.Outputs == 1 && bits == 512 && rows >= FusedMinRows && FusedRows.Takes(layout.Features);
+        FusedPasses && layout.Outputs == 1 && rows >= FusedMinRows && FusedRows.Takes(layout.Features, bits);
 
     /// <summary>
     /// One output's pass through <see cref="FusedRows"/>, with the rows it leaves (the first and last, whose aligned
@@ -178,7 +178,7 @@ internal static class RowMath
     {
         int d = layout.Features;
         double b = layout.HasIntercept ? theta[d] : 0.0, sumR = 0;
-        double sumSq = FusedRows.Run(x, d, rows, theta[..d], b, withTargets ? y[..rows] : default, weights, g[..d], ref sumR, out int first, out int count);
+        double sumSq = FusedRows.Run(x, d, rows, theta[..d], b, withTargets ? y[..rows] : default, weights, g[..d], ref sumR, out int first, out int count, bits);
         if (layout.HasIntercept)
             g[d] -= sumR;
         int after = first + count;

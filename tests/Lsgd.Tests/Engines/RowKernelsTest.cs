@@ -267,12 +267,15 @@ public class RowKernelsTest
         }
     }
 
-    [Fact]
-    public void TheFusedPassTakesTheRowsAndLeavesAtMostTheEdges()
+    [Theory]
+    [InlineData(512)]
+    [InlineData(256)]
+    public void TheFusedPassTakesTheRowsAndLeavesAtMostTheEdges(int bits)
     {
         // At d = 100 and x on a 64-byte boundary (phase 0), rows alternate phases 0 and 4 (blocks of 8 rows): a row of
         // phase 0 reads 4 values of the next, so the last row, of phase 0, is left (its chunks would reach past x).
-        if (!FusedRows.Takes(100))
+        // The same with 256-bit vectors: a chunk is still 8 values, read as two halves.
+        if (!FusedRows.Takes(100, bits))
             return;
         int rows = 1001, d = 100;
         var array = GC.AllocateArray<double>(rows * d + 8, pinned: true);
@@ -281,7 +284,7 @@ public class RowKernelsTest
         var w = new double[d];
         var g = new double[d];
         double sumR = 0;
-        FusedRows.Run<double>(x, d, rows, w, 0, default, default, g, ref sumR, out int first, out int count);
+        FusedRows.Run<double>(x, d, rows, w, 0, default, default, g, ref sumR, out int first, out int count, bits);
         Assert.Equal(0, first);
         Assert.Equal(1000, count);
     }
