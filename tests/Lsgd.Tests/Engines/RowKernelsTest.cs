@@ -267,6 +267,59 @@ public class RowKernelsTest
         }
     }
 
+    /// <summary>The fused shapes at each vector width the fused pass has (<see cref="FusedShapes"/>, 512 and 256 bits).</summary>
+    public static TheoryData<int, int, int, bool> FusedShapesAtEveryWidth()
+    {
+        var data = new TheoryData<int, int, int, bool>();
+        foreach (var row in FusedShapes())
+            foreach (int bits in Paths)
+                data.Add(bits, (int)row[0], (int)row[1], (bool)row[2]);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(FusedShapesAtEveryWidth))]
+    public void EachWidthOfTheFusedPassMatchesADoubleDoubleSumOverTheRowsItTakes(int bits, int rows, int d, bool singlePrecision)
+    {
+        // FusedRows.Run itself at a forced width (the dispatch test above passes through RowMath, which would hide a
+        // width that silently fell back to the micro-block path): on this AVX-512 machine both steps run. x starts at
+        // every offset 0…7, so every phase of the rows against the chunks; NaN around x must not reach any result.
+        if (!FusedRows.Takes(d, bits))
+            return;
+        var rng = new Random(rows * 1000 + d * 10 + bits);
+        foreach (int offset in Enumerable.Range(0, 8))
+        {
+            bool weighted = offset % 3 != 0, withTargets = offset != 5;
+            var layout = new ParameterLayout(d, 1, true);
+            var x = RandomValues(rng, rows * d);
+            var xs = x.Select(v => (float)v).ToArray();
+            if (singlePrecision) x = [.. xs.Select(v => (double)v)];
+            var xPadded = Enumerable.Repeat(double.NaN, rows * d + 16).ToArray();
+            var xsPadded = Enumerable.Repeat(float.NaN, rows * d + 16).ToArray();
+            x.CopyTo(xPadded, offset);
+            xs.CopyTo(xsPadded, offset);
+            var y = RandomValues(rng, rows);
+            var weights = weighted ? Enumerable.Range(0, rows).Select(_ => 0.25 + rng.NextDouble()).ToArray() : null;
+            var theta = RandomValues(rng, layout.Count);
+            var g = Enumerable.Repeat(0.5, d).ToArray();
+            double sumR = 0.25;
+            int first, count;
+            double loss = singlePrecision
+                ? FusedRows.Run<float>(xsPadded.AsSpan(offset, rows * d), d, rows, theta.AsSpan(0, d), theta[d], withTargets ? y : default, weights, g, ref sumR, out first, out count, bits)
+                : FusedRows.Run<double>(xPadded.AsSpan(offset, rows * d), d, rows, theta.AsSpan(0, d), theta[d], withTargets ? y : default, weights, g, ref sumR, out first, out count, bits);
+            // It takes whole blocks of 4P rows (P ≤ 8) and leaves at most the first row and the last ones.
+            Assert.True(first <= 1 && count > 0 && rows - first - count < 4 * 8 + 1, $"{bits}-bit, offset {offset}: rows [{first}, {first + count}) of {rows}");
+            var (expectedLoss, expected, magnitude, lossMagnitude) = Reference(layout, theta, x[(first * d)..((first + count) * d)], withTargets ? y[first..(first + count)] : y,
+                weights?[first..(first + count)], count, withTargets);
+            double bound = 4 * (d + count + 2) * Eps;
+            Assert.True(Math.Abs(loss - expectedLoss) <= bound * lossMagnitude, $"{bits}-bit, offset {offset}: loss {loss} vs {expectedLoss}");
+            for (int j = 0; j < d; j++)
+                Assert.True(Math.Abs(g[j] - 0.5 - expected[j]) <= bound * magnitude[j] + 2 * Eps, $"{bits}-bit, offset {offset}: gradient[{j}] {g[j] - 0.5} vs {expected[j]}");
+            // The intercept's gradient is −Σ wᵢrᵢ.
+            Assert.True(Math.Abs(-(sumR - 0.25) - expected[d]) <= bound * magnitude[d] + 2 * Eps, $"{bits}-bit, offset {offset}: Σ wr {sumR - 0.25} vs {-expected[d]}");
+        }
+    }
+
     [Theory]
     [InlineData(512)]
     [InlineData(256)]
