@@ -34,9 +34,11 @@ namespace Lsgd.Engines;
 /// <para>
 /// With 256-bit vectors (AVX2 and FMA, <see cref="Step256{T}"/>) a chunk is the same 8 values read as two halves, so the
 /// phases, the shifted w and g and the blocks are the same and only the arithmetic of a step differs. On the AVX2 path
-/// (DOTNET_EnableAVX512F=0) of the 2-vCPU Xeon it took the pass from 0.69–0.74 to 0.92 of the read-only stream for float64
-/// and from 0.59–0.63 to 0.74–0.78 for float32 at d = 100, and from 22.6 to 12.0 (float64, against the scalar loop) and
-/// from 18.4 to 12.8 ns a row (float32) at d = 10 (grad-ratios --vector-bits 256, one thread, one process, medians of 9).
+/// of the 2-vCPU Xeon (DOTNET_EnableAVX512F=0; grad-ratios --vector-bits 256, one thread, medians of 9, against the
+/// micro-block path in the same process, three runs) it took the pass from 0.72–0.78 to 0.93–0.96 of the read-only stream
+/// for float64 and from 0.60–0.69 to 0.76–0.77 for float32 at d = 100, and at d = 10 from 0.31–0.34 (the scalar loop)
+/// to 0.52–0.54 for float64 and from 0.19–0.21 to 0.29–0.30 for float32; at d = 8…16 float64 rows took 12–16 ns instead
+/// of 18–39 and float32 rows the same or less (11.4 against 11.3 ns at d = 8, 14.1 against 18.5 at d = 9).
 /// </para>
 /// <para>
 /// Every product is the one the plain loop forms; the sums are grouped differently (per row: two accumulators over

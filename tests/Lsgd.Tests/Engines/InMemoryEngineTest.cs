@@ -81,7 +81,7 @@ public class InMemoryEngineTest
     }
 
     /// <summary>
-    /// A tall, narrow fit (30 000 × 10, one output: the fused pass on 512-bit machines, float64 and float32 data, every
+    /// A tall, narrow fit (30 000 × 10, one output: the fused pass on AVX-512 and AVX2 machines, float64 and float32 data, every
     /// core): conjugate gradients on the engine reach the solution of the normal equations formed here in plain loops.
     /// </summary>
     [Theory]
