@@ -372,6 +372,8 @@ internal static class FusedRows
     /// reloaded as the 512-bit step does: that saves four 32-byte stores per half chunk for four conversions, and ran
     /// at 0.74–0.78 against 0.67–0.70 of the read-only stream at d = 100, 12.8 against 13.8 ns a row at d = 10 and
     /// 14.4 against 15.4 at d = 24 (grad-ratios --vector-bits 256, DOTNET_EnableAVX512F=0, one process, medians of 9).
+    /// The 512-bit step keeps its stored copy: widening again there ran at 0.76–0.78 against 0.78–0.83 at d = 100 and the
+    /// same at d = 10 (grad-ratios, AVX-512, two runs).
     /// </remarks>
     private static Vector256<double> Step256<T>(ref T next, ref T previous, nuint stride, ref double w, ref double g, Vector256<double> c, int chunks, int ahead)
         where T : unmanaged
