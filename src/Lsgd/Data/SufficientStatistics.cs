@@ -589,8 +589,10 @@ public sealed partial class SufficientStatistics
         /// Whether panels of stride <paramref name="ld"/> read row-major by the tiles (<paramref name="rowMajor"/>) copy the next
         /// panel's rows between the current panel's tiles (<see cref="Kernels.ITileGaps"/>), with the rows of the panel after
         /// that prefetched as they go, rather than in a step of their own: the copy's loads and stores then run under the
-        /// tiles' multiply-adds. Measured (one thread, CPU time, interleaved in one process, n = 4·10⁵, 2-vCPU Xeon): d = 100
-        /// 0.478 against 0.421 and 0.425 against 0.409 of the 512-bit peak, d = 30 0.229 against 0.225. Packed panels keep one
+        /// tiles' multiply-adds. Measured (2-vCPU Xeon, interleaved in one process, <c>gram-ratios --overlap 0,1</c>): two
+        /// threads, n = 10⁶, d = 100 (the <c>lsgd bench</c> shape), 0.593 against 0.500 and 0.593 against 0.477 of the two-thread
+        /// 512-bit peak; one thread (CPU time, n = 4·10⁵) 0.56–0.58 either way for the whole pass, 0.60 against 0.58 for the
+        /// panel loop alone; d = 30 0.229 against 0.225. Packed panels keep one
         /// panel and the prefetches of the next one (<c>ahead</c>): at d = 200 (512-bit) the two ways were within the noise
         /// (+6 %, −2 %), and on the 256-bit tiles (<c>DOTNET_EnableAVX512=0</c>) the overlapped copy was slower (d = 100 0.645
         /// against 0.684 of the 256-bit peak, d = 200 0.636 against 0.772): there each call copies about one row of a
@@ -753,7 +755,9 @@ public sealed partial class SufficientStatistics
             {
                 var panel = _panel!;
                 // The same rows of the panel after this one are asked for first, so that they are in L2 when their turn comes
-                // (the copy's own loads otherwise wait for memory in the middle of the tiles).
+                // (the copy's own loads otherwise wait for memory in the middle of the tiles). Measured (two threads, n = 10⁶,
+                // d = 100, interleaved): 0.562 / 0.655 of the 512-bit peak with this one panel ahead, 0.522 / 0.553 without,
+                // 0.555 / 0.654 two panels ahead.
                 int d = panel._d, rows = panel._panelRows;
                 PrefetchValues(_source, (_copied + rows) * d, (upTo + rows) * d);
                 panel.CopyShifted(_source, _y, _weights, _copied, upTo, _target);
