@@ -15,7 +15,7 @@ public sealed partial class SufficientStatistics
         /// <summary>
         /// The kernels a panel runs on rows of <paramref name="d"/> features (float32 when <paramref name="single"/>) and
         /// <paramref name="k"/> targets at <paramref name="bits"/>-bit vectors, in the order of their first call: the panel loop and the copy
-        /// (every shape: the fused kernel leaves it a last panel), the fused narrow kernel, the Gram kernels. With d or k
+        /// (every shape: the fused kernel leaves it a last panel; one strip's own copy for narrow rows), the fused narrow kernel, the Gram kernels. With d or k
         /// unknown, only the copy.
         /// </summary>
         internal static IEnumerable<MethodInfo> EntryPoints(bool single, int? d, int? k, bool weighted, int bits)
@@ -26,6 +26,7 @@ public sealed partial class SufficientStatistics
             yield return Internals.EntryPoints.Method(typeof(Panel), nameof(CopyShifted), t);
             if (d is not { } features || k is not { } outputs) yield break;
             int cols = features + outputs + 1, ld = (cols + 15) & ~15;
+            if (ld == 16) yield return Internals.EntryPoints.Method(typeof(Panel), nameof(CopyNarrow), t);
             if (FusesNarrow(ld, bits))
                 yield return single ? NarrowGram.EntryPoint<float>(features, outputs, weighted) : NarrowGram.EntryPoint<double>(features, outputs, weighted);
             foreach (var kernel in Kernels.GramEntryPoints(cols, bits)) yield return kernel;
