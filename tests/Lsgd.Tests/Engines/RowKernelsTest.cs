@@ -242,13 +242,7 @@ public class RowKernelsTest
         {
             bool intercept = offset % 2 == 0, weighted = offset % 3 != 0, withTargets = offset != 5;
             var layout = new ParameterLayout(d, 1, intercept);
-            var x = RandomValues(rng, rows * d);
-            var xs = x.Select(v => (float)v).ToArray();
-            if (singlePrecision) x = [.. xs.Select(v => (double)v)];
-            var xPadded = Enumerable.Repeat(double.NaN, rows * d + 16).ToArray();
-            var xsPadded = Enumerable.Repeat(float.NaN, rows * d + 16).ToArray();
-            x.CopyTo(xPadded, offset);
-            xs.CopyTo(xsPadded, offset);
+            var (x, xPadded, xsPadded) = PaddedRows(rng, rows * d, offset, singlePrecision);
             var y = RandomValues(rng, rows);
             var weights = weighted ? Enumerable.Range(0, rows).Select(_ => 0.25 + rng.NextDouble()).ToArray() : null;
             var theta = RandomValues(rng, layout.Count);
@@ -265,6 +259,23 @@ public class RowKernelsTest
                     Assert.True(Math.Abs(g[j] - 0.5 - expected[j]) <= bound * magnitude[j] + 2 * Eps, $"{bits}-bit, offset {offset}: gradient[{j}] {g[j] - 0.5} vs {expected[j]}");
             }
         }
+    }
+
+    /// <summary>
+    /// Random rows (float32-representable when <paramref name="singlePrecision"/>), and copies of them as float64 and float32
+    /// starting at <paramref name="offset"/> in arrays of NaN with 16 more values: every phase of x against the chunks, and
+    /// NaN that must not reach a result.
+    /// </summary>
+    private static (double[] X, double[] XPadded, float[] XsPadded) PaddedRows(Random rng, int count, int offset, bool singlePrecision)
+    {
+        var x = RandomValues(rng, count);
+        var xs = x.Select(v => (float)v).ToArray();
+        if (singlePrecision) x = [.. xs.Select(v => (double)v)];
+        var xPadded = Enumerable.Repeat(double.NaN, count + 16).ToArray();
+        var xsPadded = Enumerable.Repeat(float.NaN, count + 16).ToArray();
+        x.CopyTo(xPadded, offset);
+        xs.CopyTo(xsPadded, offset);
+        return (x, xPadded, xsPadded);
     }
 
     /// <summary>The fused shapes at each vector width the fused pass has (<see cref="FusedShapes"/>, 512 and 256 bits).</summary>
@@ -291,13 +302,7 @@ public class RowKernelsTest
         {
             bool weighted = offset % 3 != 0, withTargets = offset != 5;
             var layout = new ParameterLayout(d, 1, true);
-            var x = RandomValues(rng, rows * d);
-            var xs = x.Select(v => (float)v).ToArray();
-            if (singlePrecision) x = [.. xs.Select(v => (double)v)];
-            var xPadded = Enumerable.Repeat(double.NaN, rows * d + 16).ToArray();
-            var xsPadded = Enumerable.Repeat(float.NaN, rows * d + 16).ToArray();
-            x.CopyTo(xPadded, offset);
-            xs.CopyTo(xsPadded, offset);
+            var (x, xPadded, xsPadded) = PaddedRows(rng, rows * d, offset, singlePrecision);
             var y = RandomValues(rng, rows);
             var weights = weighted ? Enumerable.Range(0, rows).Select(_ => 0.25 + rng.NextDouble()).ToArray() : null;
             var theta = RandomValues(rng, layout.Count);
