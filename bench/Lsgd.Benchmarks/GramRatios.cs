@@ -17,7 +17,7 @@ namespace Lsgd.Benchmarks;
 /// <para>Shapes: d ≤ 128 as float64 with one output (the <c>lsgd bench</c> shape, n = <c>--rows</c>, 400 000 by
 /// default), wider as float32 with 20 outputs (the head shape, n = <c>--wide-rows</c>, 50 000); <c>--outputs</c> and
 /// <c>--f32</c>/<c>--f64</c> override; <c>--row-major-rows 64,128</c> runs the statistics and panel cases once per
-/// SufficientStatistics.RowMajorPanelRows; <c>--packed-rows 128,256</c> likewise for packed panels (SufficientStatistics.PackedPanelRows); <c>--overlap 0,1</c> once with the next panel copied in a step of its own and once between
+/// SufficientStatistics.RowMajorPanelRows; <c>--packed-rows 128,256</c> and <c>--narrow-rows 128,512</c> likewise for packed and narrow panels (SufficientStatistics.PackedPanelRows, NarrowPanelRows); <c>--overlap 0,1</c> once with the next panel copied in a step of its own and once between
 /// the tiles (SufficientStatistics.OverlappedCopy); <c>--threads 2</c> runs the FMA peak on two threads and the statistics case with
 /// maxThreads 2, all timed by the wall clock (compare those two only). Work counts the c(c + 1)/2 distinct products of a row of Z = [x, y, 1]
 /// (c = d + k + 1), as <c>lsgd bench</c> does.</para>
@@ -59,15 +59,18 @@ public static class GramRatios
             double work = (double)n * cols * (cols + 1) / 2;
             foreach (int panelRows in List(args, "--row-major-rows", [SufficientStatistics.RowMajorPanelRows]))
                 foreach (int packedRows in List(args, "--packed-rows", [SufficientStatistics.PackedPanelRows]))
+                foreach (int narrowRows in List(args, "--narrow-rows", [SufficientStatistics.NarrowPanelRows]))
                 foreach (int overlap in List(args, "--overlap", [SufficientStatistics.OverlappedCopy ? 1 : 0]))
                 {
                     string tag = (args.Contains("--row-major-rows") ? string.Format(c, " [{0} rows]", panelRows) : "")
                         + (args.Contains("--packed-rows") ? string.Format(c, " [packed {0}]", packedRows) : "")
+                        + (args.Contains("--narrow-rows") ? string.Format(c, " [narrow {0}]", narrowRows) : "")
                         + (args.Contains("--overlap") ? $" [overlap {overlap}]" : "");
                     void Set()
                     {
                         SufficientStatistics.RowMajorPanelRows = panelRows;
                         SufficientStatistics.PackedPanelRows = packedRows;
+                        SufficientStatistics.NarrowPanelRows = narrowRows;
                         SufficientStatistics.OverlappedCopy = overlap != 0;
                     }
                     if (Matches("statistics", only))

@@ -41,6 +41,15 @@ public sealed partial class SufficientStatistics
     internal static int RowMajorPanelRows { get; set; } = 64;
 
     /// <summary>
+    /// Rows per panel of narrow rows (d + k + 1 ≤ 16: the fused narrow kernel's calls, or one strip copied); benchmarks tune it
+    /// (<c>gram-ratios --d 10 --narrow-rows 128,512</c>). Measured on a noisy host (n = 10⁷, d = 10, interleaved): two threads,
+    /// 512 rows took 0.093 / 0.083 / 0.099 / 0.097 s against 128 rows' 0.095 / 0.096 / 0.105 / 0.097 s, one thread 0.128 against
+    /// 0.136 s; on 256-bit vectors 512 rows were not faster (0.174 against 0.163 s). Not enough to move the default, which also
+    /// fixes how the sums are grouped.
+    /// </summary>
+    internal static int NarrowPanelRows { get; set; } = PanelRows;
+
+    /// <summary>
     /// Rows per panel where the tiles read packed strips (more than <see cref="Kernels.PackAbove"/> columns, or 256-bit tiles);
     /// benchmarks tune it. Measured on the head shape (50 000 × 768 float32, 20 outputs; one thread, CPU time, interleaved
     /// in one process, <c>gram-ratios --d 768 --packed-rows 64,128,256,512</c>): 0.49, 0.60, 0.55 and 0.52 of the 512-bit
@@ -576,7 +585,7 @@ public sealed partial class SufficientStatistics
             _cols = d + k + 1;
             _ld = (_cols + 15) & ~15;
             bool rowMajor = _ld == 16 || (Kernels.GramVectorBits == 512 && _ld <= Kernels.PackAbove);
-            _panelRows = _ld == 16 ? PanelRows : rowMajor ? Math.Clamp(RowMajorPanelRows, 1, PanelRows) : Math.Clamp(PackedPanelRows, 16, 1024);
+            _panelRows = _ld == 16 ? Math.Clamp(NarrowPanelRows, 16, 4096) : rowMajor ? Math.Clamp(RowMajorPanelRows, 1, PanelRows) : Math.Clamp(PackedPanelRows, 16, 1024);
             _overlapped = OverlapsCopy(_ld, rowMajor);
             (_zBuffer, _zOffset) = Aligned((_overlapped ? 2 : 1) * _panelRows * _ld);
             (_rowStride, _stripStride) = rowMajor ? (_ld, 16) : (16, _panelRows * 16);
