@@ -646,7 +646,6 @@ public sealed partial class SufficientStatistics
         private void AddRows<T>(ReadOnlySpan<T> source, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows) where T : unmanaged, System.Numerics.INumberBase<T>
         {
             int d = _d, k = _k;
-            if (y.Length < rows * k) Throw.Length(nameof(y), y.Length, rows * k, "k targets per row");
             if (!_overlapped)
             {
                 for (int s = 0; s < rows; s += _panelRows)
@@ -664,6 +663,7 @@ public sealed partial class SufficientStatistics
             for (int s = 0; s < rows;)
             {
                 int m = Math.Min(_panelRows, rows - s), next = s + m, nextRows = Math.Min(_panelRows, rows - next);
+                // The last panel has no next one: a copier of no rows.
                 var copier = new NextPanel<T>(this, default, default, default, 0, default);
                 if (nextRows > 0)
                 {
@@ -727,14 +727,14 @@ public sealed partial class SufficientStatistics
         /// </summary>
         private ref struct NextPanel<T> : Kernels.ITileGaps where T : unmanaged, System.Numerics.INumberBase<T>
         {
-            private readonly Panel? _panel;
+            private readonly Panel _panel;
             private readonly ReadOnlySpan<T> _source;
             private readonly ReadOnlySpan<double> _y, _weights;
             private readonly Span<double> _target;
             private readonly int _rows;
             private int _calls, _call, _copied;
 
-            public NextPanel(Panel? panel, ReadOnlySpan<T> source, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, Span<double> target)
+            public NextPanel(Panel panel, ReadOnlySpan<T> source, ReadOnlySpan<double> y, ReadOnlySpan<double> weights, int rows, Span<double> target)
             {
                 _panel = panel;
                 _source = source;
@@ -762,7 +762,7 @@ public sealed partial class SufficientStatistics
 
             private void CopyUpTo(int upTo)
             {
-                var panel = _panel!;
+                var panel = _panel;
                 // The same rows of the panel after this one are asked for first, so that they are in L2 when their turn comes
                 // (the copy's own loads otherwise wait for memory in the middle of the tiles). Measured (two threads, n = 10⁶,
                 // d = 100, interleaved): 0.562 / 0.655 of the 512-bit peak with this one panel ahead, 0.522 / 0.553 without,
@@ -869,7 +869,7 @@ public sealed partial class SufficientStatistics
             // with these prefetches, 0.47–0.51 without; no difference at d = 100 or 768, where the kernel, not reading,
             // takes most of the time. Narrow data now takes NarrowGram where it can; wider panels fetch the next panel while
             // the kernel works instead (Load).
-            if (_ld == 16 && Vector256.IsHardwareAccelerated && length >= (long)endRow * d + ((d + 3) & ~3))
+            if (_ld == 16 && Vector256.IsHardwareAccelerated && length >= (long)(endRow - 1) * d + ((d + 3) & ~3))
             {
                 // One strip of 16 columns (d ≤ 14): four values at a time, every row's vectors fixed by d.
                 CopyNarrow(source, y, weights, firstRow, endRow, panel);
@@ -926,16 +926,18 @@ public sealed partial class SufficientStatistics
                 for (int o = 0; o < k; o++)
                     Column(ref zt, d + o) = Unsafe.Add(ref yt, o) - Unsafe.Add(ref shiftY, o);
                 Column(ref zt, d + k) = 1;
-                if (!weights.IsEmpty)
-                {
-                    // A row of weight w counts as √w·z in ZᵀZ, so G sums w·zzᵀ (and Σw in the corner).
-                    double root = Math.Sqrt(weights[t]);
-                    for (int c = 0; c < _cols; c += 16)
-                    {
-                        var strip = panel.Slice((c >> 4) * stripStride + t * rowStride, Math.Min(16, _cols - c));
-                        TensorPrimitives.Multiply(strip, root, strip);
-                    }
-                }
+                if (!weights.IsEmpty) Weigh(panel, t, weights[t]);
+            }
+        }
+
+        /// <summary>Row <paramref name="t"/> of a panel times √<paramref name="weight"/>: a row of weight w counts as √w·z in ZᵀZ, so G sums w·zzᵀ (and Σw in the corner).</summary>
+        private void Weigh(Span<double> panel, int t, double weight)
+        {
+            double root = Math.Sqrt(weight);
+            for (int c = 0; c < _cols; c += 16)
+            {
+                var strip = panel.Slice((c >> 4) * _stripStride + t * _rowStride, Math.Min(16, _cols - c));
+                TensorPrimitives.Multiply(strip, root, strip);
             }
         }
 
@@ -976,11 +978,7 @@ public sealed partial class SufficientStatistics
                 for (int o = 0; o < k; o++)
                     Unsafe.Add(ref zt, d + o) = Unsafe.Add(ref yt, o) - Unsafe.Add(ref shiftY, o);
                 Unsafe.Add(ref zt, d + k) = 1;
-                if (!weights.IsEmpty)
-                {
-                    var row = panel.Slice(t * 16, _cols);
-                    TensorPrimitives.Multiply(row, Math.Sqrt(weights[t]), row);
-                }
+                if (!weights.IsEmpty) Weigh(panel, t, weights[t]);
             }
         }
 
