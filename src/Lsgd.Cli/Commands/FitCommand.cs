@@ -379,7 +379,7 @@ internal static class FitCommand
         };
         if (!fit.Converged)
             console.WriteLine($"NOT CONVERGED: {Binders.Rewrite(fit.NotConvergedReason ?? "")}. The coefficients below are not the optimum; t, p and intervals are not shown.");
-        console.WriteLine($"Fitted {string.Join(", ", m.TargetNames)} ~ {string.Join(" + ", m.FeatureNames)}{(m.HasIntercept ? "" : " (no intercept)")} on {fit.Rows} rows of {path}" +
+        console.WriteLine($"Fitted {LongLists.Line(m.TargetNames, ", ", "target")} ~ {LongLists.Line(m.FeatureNames, " + ", "feature")}{(m.HasIntercept ? "" : " (no intercept)")} on {fit.Rows} rows of {path}" +
             (weights is null ? "" : $", weighted by {weights} (weighted least squares)"));
         console.WriteLine($"by {how}.");
         if (fit.MethodChoice is { } choice)
@@ -411,9 +411,12 @@ internal static class FitCommand
             var star = fit.Exact?.Model;
             if (m.HasIntercept)
                 Row("(intercept)", m.Intercept(output), star?.Intercept(output) ?? double.NaN, report?.Intercept);
-            for (int j = 0; j < m.Features; j++)
+            // A wide fit shows its first terms and says where the rest are (LongLists: 769-row tables were half of the run).
+            for (int j = 0; j < LongLists.TableRows(m.Features); j++)
                 Row(m.FeatureNames[j], m.Coefficients(output)[j], star?.Coefficients(output)[j] ?? double.NaN, report?.Coefficients[j]);
             console.Write(table);
+            if (LongLists.NotShown(m.FeatureNames, modelPath) is { } notShown)
+                console.WriteLine(notShown);
             var s = fit.Statistics[output];
             console.WriteLine(string.Format(c, "R² = {0}{1}{2}, RMSE = {3}, MAE = {4}, residual SD = {5}{6}",
                 G(s.RSquared), m.HasIntercept ? "" : " (uncentred)", report is null ? "" : $", adjusted R² = {G(report.AdjustedRSquared)}",

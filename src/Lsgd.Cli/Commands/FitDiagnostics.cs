@@ -109,8 +109,14 @@ internal sealed class FitDiagnostics
     {
         var c = CultureInfo.InvariantCulture;
         if (Vif is { Length: > 0 } vif)
+        {
+            string Entry(int j) => $"{fit.Model.FeatureNames[j]} {(double.IsFinite(vif[j]) ? vif[j].ToString("G4", c) : "—")}";
+            // Many features: the first few, the last and, since a large VIF is what one looks for, the largest.
+            int largest = vif.Length <= LongLists.MaxLineNames ? -1 : Array.IndexOf(vif, vif.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max());
             context.Console.WriteLine("Variance inflation factors (with the constant): " +
-                string.Join(", ", fit.Model.FeatureNames.Select((name, j) => $"{name} {(double.IsFinite(vif[j]) ? vif[j].ToString("G4", c) : "—")}")) + ".");
+                LongLists.Line([.. Enumerable.Range(0, vif.Length).Select(Entry)], ", ", "feature") +
+                (largest < 0 ? "" : $"; the largest {Entry(largest)}; --json's \"vif\" lists every one") + ".");
+        }
         if (FTest is { } t)
             for (int o = 0; o < t.Tests.Length; o++)
             {
