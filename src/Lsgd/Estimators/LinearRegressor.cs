@@ -168,6 +168,8 @@ public sealed class LinearRegressor
         // The exact unpenalised solution of the training rows: QR of the rows in memory (Cholesky of the statistics when
         // that is as accurate: many rows, well conditioned), else Cholesky of the statistics.
         ExactSolution? reference = null;
+        // The reference when it is a QR of every row in memory (no validation rows held out): what FitExact would compute again.
+        ExactSolution? rowsQr = null;
         string? skipped = null;
         string referenceSource = "the statistics of the training rows";
         if (o.Penalty.IsNone && (o.CompareWithExact || o.Method == SolverMethod.Auto))
@@ -179,6 +181,7 @@ public sealed class LinearRegressor
                 qr &= accurate is null;
                 reference = qr ? ExactLeastSquares.Solve(train!.ToDoublePrecision(), o.FitIntercept) : accurate ?? ExactLeastSquares.FromStatistics(trainStatistics, o.FitIntercept);
                 if (qr) passes += ExactLeastSquares.PassesOverRows(layout.Features, o.FitIntercept, layout.Outputs, train!.IsSinglePrecision);
+                if (qr && validation is null) rowsQr = reference;
                 referenceSource = qr ? "J* from the exact solution (Householder QR of the rows)" : "J* from the exact solution (Cholesky of the statistics)";
                 if (!trainStatistics.IsWeighted)   // for the VIFs, without another pass over the rows
                     reference.FeatureCentredSquares = [.. Enumerable.Range(0, layout.Features).Select(j => trainStatistics.FeatureScatter[j * layout.Features + j])];
@@ -218,21 +221,30 @@ public sealed class LinearRegressor
 
         var initial = Initial(objective, o, trainStatistics.TargetMeans);
         StageClock.Mark("standardiser-engine-certificate");
-        // On the statistics engine the exact solution just computed (one Cholesky of the statistics, shared by every
-        // output) is the best start there is: the run then only has to certify it, or polish it in a few steps.
-        bool warm = o.Method == SolverMethod.Auto && engineKind == EngineKind.Statistics && reference is not null && o.Penalty.IsNone
+        // The exact solution just computed is the best start there is: the run then only has to certify it, or polish
+        // it in a few steps of preconditioned conjugate gradient (iterative refinement). On the statistics engine auto
+        // always starts there (one Cholesky of the statistics, shared by every output); on the rows engine — whose
+        // refinement steps take accurate residuals from the rows (AccurateSource) — when ChooseIterative finds the
+        // article's gradient descent far costlier than that solution was.
+        bool warmable = o.Method == SolverMethod.Auto && engineKind is EngineKind.Statistics or EngineKind.Rows && reference is not null && o.Penalty.IsNone
             && o.GradientDescent.Initialization == Initialization.Zeros && o.GradientDescent.Optimizer is null or Optimizers.Sgd && o.GradientDescent.BatchSize is null;
+        bool warm = warmable && engineKind == EngineKind.Statistics;
+        var exactStart = reference is null ? null : standardizer?.ToStandardizedUnits(reference.Model.Parameters, layout) ?? reference.Model.Parameters.ToArray();
         if (warm)
-            initial = standardizer?.ToStandardizedUnits(reference!.Model.Parameters, layout) ?? reference!.Model.Parameters.ToArray();
-        var (method, choice, runTolerance) = o.Method == SolverMethod.Auto
-            ? ChooseIterative(o, objective, certificate, initial, warm, reference is not null,
-                reference is null ? double.NaN : TensorPrimitives.Norm(standardizer?.ToStandardizedUnits(reference.Model.Parameters, layout) ?? reference.Model.Parameters.ToArray()),
+            initial = exactStart!;
+        var (method, choice, runTolerance, warmed) = o.Method == SolverMethod.Auto
+            ? ChooseIterative(o, objective, certificate, initial, warm, warmable, reference is not null,
+                exactStart is null ? double.NaN : TensorPrimitives.Norm(exactStart),
                 (double)rows * layout.BlockSize * layout.BlockSize)
-            : (o.Method, null, null);
+            : (o.Method, null, null, false);
         if (method == SolverMethod.Exact)
-            return FitExact(source, statistics, layout, rows, choice, passes + objective.Passes, cancellationToken);
+            return FitExact(source, statistics, layout, rows, choice, passes + objective.Passes, cancellationToken, rowsQr);
+        if (warmed && !warm)
+            (warm, initial) = (true, exactStart!);
         if (warm)
-            choice = $"auto started from the solution of the normal equations ({Throw.Plural(layout.Outputs, "output")} sharing one pass over the data and one Cholesky of the statistics), for the run to certify or polish (at most {WarmIterations} steps). " + choice;
+            choice = (referenceSource.Contains("QR", StringComparison.Ordinal)
+                ? $"auto started from the exact solution (Householder QR of the rows, {Throw.Plural(layout.Outputs, "output")} at once), for the run to certify or polish (at most {WarmIterations} steps). "
+                : $"auto started from the solution of the normal equations ({Throw.Plural(layout.Outputs, "output")} sharing one pass over the data and one Cholesky of the statistics), for the run to certify or polish (at most {WarmIterations} steps). ") + choice;
 
         // Auto lets the certificate decide when to stop: the article's |ΔJ| rule would stop where ΔJ rounds to zero.
         var runOptions = o.Method != SolverMethod.Auto ? o.GradientDescent
@@ -279,7 +291,7 @@ public sealed class LinearRegressor
             if (!(gaps.Relative <= tolerance) && plain && o.Penalty.IsNone && reference is not null && run.StopReason is not (StopReason.Cancelled or StopReason.TimeBudget))
                 return FitExact(source, statistics, layout, rows, choice + string.Format(c,
                     " The iterative run stopped ({0}) after {1} iterations at a certified relative gap of {2:G3}, above {3:G3}; the exact solution is reported instead.",
-                    run.StopReason.ToSnakeCase(), run.Iterations, gaps.Relative, tolerance), passes + EnginePasses(objective, validationObjective), cancellationToken);
+                    run.StopReason.ToSnakeCase(), run.Iterations, gaps.Relative, tolerance), passes + EnginePasses(objective, validationObjective), cancellationToken, rowsQr);
         }
 
         // A gap bounds the coefficient vector in norm; a coefficient much smaller than the others gets fewer digits of
@@ -314,7 +326,7 @@ public sealed class LinearRegressor
                 if (shortfall > 1 && reference is not null && (double)rows * layout.BlockSize * layout.BlockSize <= o.QrBudget)
                     return FitExact(source, statistics, layout, rows, choice + string.Format(c,
                         " Rounding keeps a coefficient {0:G3} times further from the optimum than {1} digits of its own allow; the exact solution is reported instead.",
-                        shortfall, CoefficientDigits), passes + EnginePasses(objective, validationObjective), cancellationToken);
+                        shortfall, CoefficientDigits), passes + EnginePasses(objective, validationObjective), cancellationToken, rowsQr);
                 if (shortfall > 1)
                     choice += string.Format(c, " A coefficient remains {0:G3} times further from the optimum than {1} digits of its own allow (no QR affordable to do better).", shortfall, CoefficientDigits);
             }
@@ -409,22 +421,28 @@ public sealed class LinearRegressor
             ResidualStandardDeviation = exact.ResidualStandardDeviation(k),
         })];
 
-    /// <summary>The exact solution: QR of the rows in memory, Cholesky of the statistics otherwise.</summary>
-    private LinearFit FitExact(TrainingSource source, SufficientStatistics? statistics, ParameterLayout layout, int rows, string? choice, double passes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The exact solution: QR of the rows in memory (<paramref name="solved"/> when the pipeline already has it, its
+    /// reads counted in <paramref name="passes"/>), Cholesky of the statistics otherwise.
+    /// </summary>
+    private LinearFit FitExact(TrainingSource source, SufficientStatistics? statistics, ParameterLayout layout, int rows, string? choice, double passes, CancellationToken cancellationToken,
+        ExactSolution? solved = null)
     {
         var o = Options;
         if (!o.Penalty.IsNone)
             ThrowPenaltyWithExact(o.Penalty);
         if (source.Data is { } data)
         {
-            var exact = ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
+            // The QR of these rows that auto already took as its reference (its reads are in passes) is not taken again:
+            // on 1 000 × 768 float32 features → 20 outputs it is 1.1 s of the fit's ~6 s.
+            var exact = solved ?? ExactLeastSquares.Solve(data.ToDoublePrecision(), o.FitIntercept);
             // SSE from the solver's residuals (in twice the working precision, on the exact powers of a polynomial
             // design) rather than from a plain pass: the residuals of a nearly exact fit cancel.
             var exactStatistics = WithExactSums(FitStatistics.Compute(exact.Model, data, Kernels.GramVectorBits, o.MaxThreads), exact, data.WeightSum);
             return new LinearFit
             {
                 Model = exact.Model, Options = o, Method = SolverMethod.Exact, MethodChoice = choice, Rows = rows,
-                DataPasses = passes + (data.IsSinglePrecision ? 1 : 0) + exact.RowPasses + GoodnessPasses(source) + RobustPasses(source),
+                DataPasses = passes + (solved is not null ? 0 : (data.IsSinglePrecision ? 1 : 0) + exact.RowPasses) + GoodnessPasses(source) + RobustPasses(source),
                 Statistics = exactStatistics, Exact = exact, Engine = EngineKind.Rows,
                 Report = RegressionReport.Compute(exact.Model, data, exact, o.Covariance, exactStatistics),
             };
@@ -596,23 +614,26 @@ public sealed class LinearRegressor
     /// What <see cref="SolverMethod.Auto"/> runs, and a sentence on why: the article's plain gradient descent when
     /// it is predicted to reach the certified gap within the iteration budget — with α = 1/L the gap shrinks at
     /// least by (1 − 1/κ)² a step, κ the condition number of the Hessian of the posed objective, so
-    /// k ≈ (κ/2)·ln(gap₀/tolerance) steps suffice; else conjugate gradient; iterative runs go on to the gap that bounds the coefficients to eleven digits in norm (so that each reported number carries ten); the exact solver instead of conjugate gradient when the certified gap would guarantee fewer than eleven digits of the coefficients and a QR is affordable, and when no certificate
+    /// k ≈ (κ/2)·ln(gap₀/tolerance) steps suffice, unless those k steps (k·n·p multiply-adds) would cost more than
+    /// <see cref="WarmWorkRatio"/> times the exact solution already computed (n·p²) and more than <see cref="PlainWorkFloor"/>:
+    /// then, where a warm start is possible (<paramref name="warmable"/>), conjugate gradient from that solution
+    /// (the returned Warm); else conjugate gradient; iterative runs go on to the gap that bounds the coefficients to eleven digits in norm (so that each reported number carries ten); the exact solver instead of conjugate gradient when the certified gap would guarantee fewer than eleven digits of the coefficients and a QR is affordable, and when no certificate
     /// can be made (the Hessian too ill-conditioned to factor).
     /// </summary>
-    private static (SolverMethod, string, double?) ChooseIterative(LinearRegressorOptions o, LeastSquaresObjective objective, LeastSquaresCertificate? certificate,
-        double[] initial, bool warm, bool haveExact, double optimumNorm, double work)
+    private static (SolverMethod Method, string Why, double? Tolerance, bool Warm) ChooseIterative(LinearRegressorOptions o, LeastSquaresObjective objective, LeastSquaresCertificate? certificate,
+        double[] initial, bool warm, bool warmable, bool haveExact, double optimumNorm, double work)
     {
         var c = CultureInfo.InvariantCulture;
 
         if (certificate is null)
             return haveExact
-                ? (SolverMethod.Exact, "auto chose the exact solver: the Hessian is too ill-conditioned for an iterative method to be certified.", null)
+                ? (SolverMethod.Exact, "auto chose the exact solver: the Hessian is too ill-conditioned for an iterative method to be certified.", null, false)
                 : (o.Penalty.L1 > 0 ? SolverMethod.GradientDescent : SolverMethod.ConjugateGradient,
-                    "auto chose an iterative method, but no certificate can be made (the Hessian is too ill-conditioned).", null);
+                    "auto chose an iterative method, but no certificate can be made (the Hessian is too ill-conditioned).", null, false);
         if (o.Penalty.L1 > 0)
             return (SolverMethod.GradientDescent, o.GradientDescent.Optimizer is null && o.GradientDescent.BatchSize is null
                 ? "auto chose accelerated proximal gradient (FISTA): the L1 penalty needs a proximal method, and acceleration needs about √κ as many steps."
-                : "auto chose gradient descent: the L1 penalty needs a proximal method.", null);
+                : "auto chose gradient descent: the L1 penalty needs a proximal method.", null, false);
         var gradient = new double[initial.Length];
         double loss = objective.Evaluate(initial, gradient);
         double gap0 = certificate.RelativeGapBound(initial, loss, gradient);
@@ -629,20 +650,33 @@ public sealed class LinearRegressor
         double target = tighter ?? tolerance;
         double predicted = gap0 <= target ? 0 : 0.5 * kappa * Math.Log(gap0 / Math.Max(target, 1e-300));
         bool plain = o.GradientDescent.Optimizer is null or Optimizers.Sgd && o.GradientDescent.BatchSize is null;
-        if (plain && predicted <= o.GradientDescent.MaxIterations && !warm)
+        string reaches = tighter is not null ? string.Format(c, " That gap, tighter than the tolerance {0:G3}, is where the bound on the coefficients' relative error reaches {1} digits.", tolerance, MinimumDigits) : "";
+        // Each step of gradient descent reads every row for every output (X·θ and Xᵀr: n·p·k multiply-adds each);
+        // the exact solution already computed cost about n·p² (QR of the rows, or the statistics behind a Cholesky).
+        // Where the article's run would cost WarmWorkRatio times that and more than PlainWorkFloor — past the small
+        // problems it is shown on — auto starts from the exact solution instead (measured: 1 000 rows × 768 float32
+        // features → 20 outputs, κ = 212, 5 649 predicted steps: 38 s of gradient descent where the QR took 1.1 s).
+        double plainWork = Math.Ceiling(predicted) * objective.Rows * objective.Layout.Count;
+        bool costly = warmable && plainWork > WarmWorkRatio * work && plainWork > PlainWorkFloor;
+        if (plain && predicted <= o.GradientDescent.MaxIterations && !warm && !costly)
             return (SolverMethod.GradientDescent, string.Format(c,
                 "auto chose the article's gradient descent: with condition number κ = {0:G3} of the standardised statistics it is predicted to reach a relative gap of {1:G3} within {2:N0} iterations (budget {3:N0}).{4}",
-                kappa, target, Math.Ceiling(predicted), o.GradientDescent.MaxIterations,
-                tighter is not null ? string.Format(c, " That gap, tighter than the tolerance {0:G3}, is where the bound on the coefficients' relative error reaches {1} digits.", tolerance, MinimumDigits) : ""), tighter);
+                kappa, target, Math.Ceiling(predicted), o.GradientDescent.MaxIterations, reaches), tighter, false);
         if (!plain)
-            return (SolverMethod.GradientDescent, "auto kept the gradient-descent family: an optimizer or mini-batches were asked for.", null);
+            return (SolverMethod.GradientDescent, "auto kept the gradient-descent family: an optimizer or mini-batches were asked for.", null, false);
+        if (plain && predicted <= o.GradientDescent.MaxIterations && costly)
+            return (SolverMethod.ConjugateGradient, string.Format(c,
+                "The article's gradient descent, with condition number κ = {0:G3} of the standardised statistics, was predicted to need {1:N0} iterations (budget {2:N0}) to reach a relative gap of {3:G3}: " +
+                "about {4:G3} multiply-adds over the rows (iterations × rows × parameters), {5:G3} times the {6:G3} (rows × parameters²) of the exact solution; " +
+                "auto chose preconditioned conjugate gradient from there.{7}",
+                kappa, Math.Ceiling(predicted), o.GradientDescent.MaxIterations, target, plainWork, plainWork / work, work, reaches), tighter, true);
         // Where the gap asked for guarantees fewer than MinimumDigits of θ (ill-conditioned, noisy data such as NIST's
         // Wampler 3–5) and a QR of the rows is affordable, conjugate gradient is not used. From the exact solution
         // conjugate gradient only certifies (or polishes) it, to the tighter gap where needed.
         if (!warm && haveExact && o.Penalty.IsNone && parameterError > digits && work <= o.QrBudget)
             return (SolverMethod.Exact, string.Format(c,
                 "auto chose the exact solver: with condition number κ = {0:G3} of the standardised statistics a certified relative gap of {1:G3} bounds the coefficients' relative error only by {2:G3}, fewer than {3} digits.",
-                kappa, tolerance, parameterError, MinimumDigits), null);
+                kappa, tolerance, parameterError, MinimumDigits), null, false);
         // Too large for a QR of the rows: conjugate gradient on the statistics runs to the tighter gap that bounds the
         // coefficients to MinimumDigits (the bound scales as √gap), which costs a few more O(p²) steps, not a QR.
         string why = warm
@@ -651,7 +685,7 @@ public sealed class LinearRegressor
             "auto chose conjugate gradient: with condition number κ = {0:G3} of the standardised statistics plain gradient descent would need about {1:G3} iterations (budget {2:N0}) to reach a relative gap of {3:G3}; conjugate gradient needs about √κ as many.",
             kappa, predicted, o.GradientDescent.MaxIterations, tolerance);
         return (SolverMethod.ConjugateGradient, why +
-            (tighter is { } t ? string.Format(c, " It runs on to a certified gap of {0:G3}, where the bound on the coefficients' relative error reaches {1} digits.", t, MinimumDigits) : ""), tighter);
+            (tighter is { } t ? string.Format(c, " It runs on to a certified gap of {0:G3}, where the bound on the coefficients' relative error reaches {1} digits.", t, MinimumDigits) : ""), tighter, warm);
     }
 
     /// <summary>
@@ -689,6 +723,19 @@ public sealed class LinearRegressor
 
     /// <summary>Steps of a run started from the normal equations' solution, preconditioned by their own factor.</summary>
     private const int WarmIterations = 10;
+
+    /// <summary>
+    /// How many times the exact solution's own cost (rows × parameters²) the article's gradient descent may be
+    /// predicted to cost (iterations × rows × parameters) before auto starts from that solution instead.
+    /// </summary>
+    internal const double WarmWorkRatio = 10;
+
+    /// <summary>
+    /// Predicted multiply-adds of the article's gradient descent below which auto runs it whatever the ratio to the
+    /// exact solution (10⁸: tens of milliseconds on one core), so that small problems — the article's example, the
+    /// NIST sets, <c>lsgd demo</c> — keep showing the article's method.
+    /// </summary>
+    internal const double PlainWorkFloor = 1e8;
 
     /// <summary>
     /// How far the coefficients are from CoefficientDigits of their own: the largest ratio, over the coefficients in
