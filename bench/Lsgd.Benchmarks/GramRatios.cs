@@ -19,7 +19,7 @@ namespace Lsgd.Benchmarks;
 /// <c>--f32</c>/<c>--f64</c> override; <c>--row-major-rows 64,128</c> runs the statistics and panel cases once per
 /// SufficientStatistics.RowMajorPanelRows; <c>--packed-rows 128,256</c> and <c>--narrow-rows 128,512</c> likewise for packed and narrow panels (SufficientStatistics.PackedPanelRows, NarrowPanelRows); <c>--overlap 0,1</c> once with the next panel copied in a step of its own and once between
 /// the tiles (SufficientStatistics.OverlappedCopy); <c>--threads 2</c> runs the FMA peak on two threads and the statistics case with
-/// maxThreads 2, all timed by the wall clock (compare those two only). Work counts the c(c + 1)/2 distinct products of a row of Z = [x, y, 1]
+/// maxThreads 2, all timed by the wall clock (compare those two only). Each ratio is the median's, followed by the range of the rounds' (each against the median peak). Work counts the c(c + 1)/2 distinct products of a row of Z = [x, y, 1]
 /// (c = d + k + 1), as <c>lsgd bench</c> does.</para>
 /// <para>Cases per shape: <c>statistics</c>, SufficientStatistics.Compute on one thread (blocks, merges and all);
 /// <c>panel</c>, one Panel adding every row and one Take (copy + kernel, no per-block merge); <c>cached</c>, the same
@@ -148,7 +148,9 @@ public static class GramRatios
             var (name, _, work, bits) = cases[q];
             if (name.StartsWith("FMA peak", StringComparison.Ordinal)) continue;
             double rate = work / median[q];
-            Console.WriteLine(string.Format(c, "{0,-44} {1,9:F4} s {2,7:F2} G/s {3,7:F3} of the {4}-bit peak", name, median[q], rate / 1e9, rate / peaks[bits], bits));
+            // The range: each round's rate against the median peak (the peak's own rounds vary too, so this is wider than the truth).
+            double low = work / times[q].Max() / peaks[bits], high = work / times[q].Min() / peaks[bits];
+            Console.WriteLine(string.Format(c, "{0,-44} {1,9:F4} s {2,7:F2} G/s {3,7:F3} of the {4}-bit peak ({5:F3}–{6:F3})", name, median[q], rate / 1e9, rate / peaks[bits], bits, low, high));
         }
         GC.KeepAlive(sink);
     }
