@@ -65,6 +65,12 @@ public sealed partial class SufficientStatistics
     internal static bool NarrowFused { get; set; } = true;
 
     /// <summary>
+    /// Whether <see cref="NarrowFused"/> holds on 256-bit vectors too (the kernel's AVX2 form, <c>NarrowGram.Run256</c>), rather
+    /// than only where AVX-512 is: the same bits either way, so benchmarks switch it off to compare (<c>gram-ratios --fused256 0,1</c>).
+    /// </summary>
+    internal static bool NarrowFused256 { get; set; } = true;
+
+    /// <summary>
     /// How far ahead of the row it reads the fused narrow kernel prefetches, in bytes (benchmarks tune it). Measured
     /// (one thread, CPU time, n = 10⁷, d = 10, a busy machine): 0.47 of the read-only stream without prefetches,
     /// 0.64 at 1 KiB, 0.70–0.87 from 4 to 20 KiB ahead (no distance in that range better than the noise), 0.72 at 40 KiB.
@@ -1024,7 +1030,7 @@ public sealed partial class SufficientStatistics
         {
             int d = _d, ld = _ld;
             Begin(source, y, weights, rows);
-            if (FusesNarrow(ld, Kernels.GramVectorBits) && source.Length >= NarrowGram.Reach(rows, d))
+            if (FusesNarrow(ld, Kernels.GramVectorBits) && source.Length >= NarrowGram.Reach(rows, d, Kernels.GramVectorBits))
             {
                 // Narrow rows straight from the source into the triangle in registers: the same sums as below, bit for bit.
                 NarrowGram.Update(source, d, y, _k, weights, rows, _shiftX, _shiftY, _g, NarrowPrefetchBytes);
