@@ -95,51 +95,49 @@ internal static unsafe partial class NarrowGram
                 a4 = Vector256.Load(acc + 16); a5 = Vector256.Load(acc + 20); a6 = Vector256.Load(acc + 24); a7 = Vector256.Load(acc + 28);
                 b4 = Vector256.Load(acc + 32); b5 = Vector256.Load(acc + 36); b6 = Vector256.Load(acc + 40); b7 = Vector256.Load(acc + 44);
             }
-            // Row s + t is made and stored at step t, and multiplied in at step t + Lag, from the block.
-            for (int t = 0; t < m + Lag; t++)
+            // Row s + t is made in registers and stored into the block for the later sweeps, and its columns 0–7 are
+            // multiplied in straight from the registers: each zₜⱼ broadcast by a permute of its vector (vpermpd) rather than
+            // loaded back from the block (no store to wait for, no load).
+            T* fetchEnd = x + (nint)fetched * d;
+            double* r = buffer, end = buffer + m * 16;
+            for (; r < end; r += 16, xt += dx, yt += dy)
             {
-                if (t < m)
+                if (xt < fetchEnd) Prefetch(xt, ahead);
+                var v0 = Quad(xt, yt, c, 0, d, k);
+                var v1 = two ? Quad(xt, yt, c, 1, d, k) : default;
+                if (TWeighted.Value)
                 {
-                    if (s + t < fetched) Prefetch(xt, ahead);
-                    double* r = buffer + t * 16;
-                    var v0 = Quad(xt, yt, c, 0, d, k);
-                    var v1 = two ? Quad(xt, yt, c, 1, d, k) : default;
+                    var root = Vector256.Create(Math.Sqrt(*w));
+                    w++;
+                    v0 *= root;
+                    v1 *= root;
+                }
+                v0.Store(r);
+                if (two) v1.Store(r + 4);
+                a0 = Vector256.FusedMultiplyAdd(v0, Avx2.Permute4x64(v0, 0x00), a0);
+                a1 = Vector256.FusedMultiplyAdd(v0, Avx2.Permute4x64(v0, 0x55), a1);
+                a2 = Vector256.FusedMultiplyAdd(v0, Avx2.Permute4x64(v0, 0xAA), a2);
+                a3 = Vector256.FusedMultiplyAdd(v0, Avx2.Permute4x64(v0, 0xFF), a3);
+                if (two)
+                {
+                    var b = Avx2.Permute4x64(v1, 0x00); a4 = Vector256.FusedMultiplyAdd(v0, b, a4); b4 = Vector256.FusedMultiplyAdd(v1, b, b4);
+                    b = Avx2.Permute4x64(v1, 0x55); a5 = Vector256.FusedMultiplyAdd(v0, b, a5); b5 = Vector256.FusedMultiplyAdd(v1, b, b5);
+                    b = Avx2.Permute4x64(v1, 0xAA); a6 = Vector256.FusedMultiplyAdd(v0, b, a6); b6 = Vector256.FusedMultiplyAdd(v1, b, b6);
+                    b = Avx2.Permute4x64(v1, 0xFF); a7 = Vector256.FusedMultiplyAdd(v0, b, a7); b7 = Vector256.FusedMultiplyAdd(v1, b, b7);
+                }
+                if (TQuads.Count > 2)
+                {
+                    // The weight again (a load and a square root are cheaper than a register held through the multiply-adds).
+                    var v2 = Quad(xt, yt, c, 2, d, k);
+                    var v3 = TQuads.Count > 3 ? Quad(xt, yt, c, 3, d, k) : default;
                     if (TWeighted.Value)
                     {
-                        var root = Vector256.Create(Math.Sqrt(w[s + t]));
-                        v0 *= root;
-                        v1 *= root;
-                        v0.Store(r);
-                        if (two) v1.Store(r + 4);
-                        if (TQuads.Count > 2) (Quad(xt, yt, c, 2, d, k) * root).Store(r + 8);
-                        if (TQuads.Count > 3) (Quad(xt, yt, c, 3, d, k) * root).Store(r + 12);
+                        var root = Vector256.Create(Math.Sqrt(w[-1]));
+                        v2 *= root;
+                        v3 *= root;
                     }
-                    else
-                    {
-                        v0.Store(r);
-                        if (two) v1.Store(r + 4);
-                        if (TQuads.Count > 2) Quad(xt, yt, c, 2, d, k).Store(r + 8);
-                        if (TQuads.Count > 3) Quad(xt, yt, c, 3, d, k).Store(r + 12);
-                    }
-                    xt += dx;
-                    yt += dy;
-                }
-                if (t >= Lag)
-                {
-                    double* q = buffer + (t - Lag) * 16;
-                    var lo = Vector256.Load(q);
-                    a0 = Vector256.FusedMultiplyAdd(lo, B(q), a0);
-                    a1 = Vector256.FusedMultiplyAdd(lo, B(q + 1), a1);
-                    a2 = Vector256.FusedMultiplyAdd(lo, B(q + 2), a2);
-                    a3 = Vector256.FusedMultiplyAdd(lo, B(q + 3), a3);
-                    if (two)
-                    {
-                        var hi = Vector256.Load(q + 4);
-                        var b = B(q + 4); a4 = Vector256.FusedMultiplyAdd(lo, b, a4); b4 = Vector256.FusedMultiplyAdd(hi, b, b4);
-                        b = B(q + 5); a5 = Vector256.FusedMultiplyAdd(lo, b, a5); b5 = Vector256.FusedMultiplyAdd(hi, b, b5);
-                        b = B(q + 6); a6 = Vector256.FusedMultiplyAdd(lo, b, a6); b6 = Vector256.FusedMultiplyAdd(hi, b, b6);
-                        b = B(q + 7); a7 = Vector256.FusedMultiplyAdd(lo, b, a7); b7 = Vector256.FusedMultiplyAdd(hi, b, b7);
-                    }
+                    v2.Store(r + 8);
+                    if (TQuads.Count > 3) v3.Store(r + 12);
                 }
             }
             a0.Store(acc); a1.Store(acc + 4); a2.Store(acc + 8); a3.Store(acc + 12);
