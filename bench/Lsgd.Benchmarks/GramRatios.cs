@@ -19,7 +19,7 @@ namespace Lsgd.Benchmarks;
 /// <c>--f32</c>/<c>--f64</c> override; <c>--row-major-rows 64,128</c> runs the statistics and panel cases once per
 /// SufficientStatistics.RowMajorPanelRows; <c>--packed-rows 128,256</c> and <c>--narrow-rows 128,512</c> likewise for packed and narrow panels (SufficientStatistics.PackedPanelRows, NarrowPanelRows); <c>--overlap 0,1</c> once with the next panel copied in a step of its own and once between
 /// the tiles (SufficientStatistics.OverlappedCopy); <c>--fused256 0,1</c> narrow data on 256-bit vectors once through the panel copy and the tiles and once
-/// through the fused kernel (SufficientStatistics.NarrowFused256); <c>--threads 2</c> runs the FMA peak on two threads and the statistics case with
+/// through the fused kernel (SufficientStatistics.NarrowFused256); <c>--narrow-prefetch 0,10240</c> once per prefetch distance of the fused narrow kernel (SufficientStatistics.NarrowPrefetchBytes); <c>--threads 2</c> runs the FMA peak on two threads and the statistics case with
 /// maxThreads 2, all timed by the wall clock (compare those two only). Work counts the c(c + 1)/2 distinct products of a row of Z = [x, y, 1]
 /// (c = d + k + 1), as <c>lsgd bench</c> does.</para>
 /// <para>Cases per shape: <c>statistics</c>, SufficientStatistics.Compute on one thread (blocks, merges and all);
@@ -63,12 +63,14 @@ public static class GramRatios
                 foreach (int narrowRows in List(args, "--narrow-rows", [SufficientStatistics.NarrowPanelRows]))
                 foreach (int overlap in List(args, "--overlap", [SufficientStatistics.OverlappedCopy ? 1 : 0]))
                 foreach (int fused256 in List(args, "--fused256", [SufficientStatistics.NarrowFused256 ? 1 : 0]))
+                foreach (int prefetch in List(args, "--narrow-prefetch", [SufficientStatistics.NarrowPrefetchBytes]))
                 {
                     string tag = (args.Contains("--row-major-rows") ? string.Format(c, " [{0} rows]", panelRows) : "")
                         + (args.Contains("--packed-rows") ? string.Format(c, " [packed {0}]", packedRows) : "")
                         + (args.Contains("--narrow-rows") ? string.Format(c, " [narrow {0}]", narrowRows) : "")
                         + (args.Contains("--overlap") ? $" [overlap {overlap}]" : "")
-                        + (args.Contains("--fused256") ? $" [fused256 {fused256}]" : "");
+                        + (args.Contains("--fused256") ? $" [fused256 {fused256}]" : "")
+                        + (args.Contains("--narrow-prefetch") ? $" [prefetch {prefetch}]" : "");
                     void Set()
                     {
                         SufficientStatistics.RowMajorPanelRows = panelRows;
@@ -76,6 +78,7 @@ public static class GramRatios
                         SufficientStatistics.NarrowPanelRows = narrowRows;
                         SufficientStatistics.OverlappedCopy = overlap != 0;
                         SufficientStatistics.NarrowFused256 = fused256 != 0;
+                        SufficientStatistics.NarrowPrefetchBytes = prefetch;
                     }
                     if (Matches("statistics", only))
                         cases.Add(($"statistics {shape}{tag} ({dispatch})", () =>
