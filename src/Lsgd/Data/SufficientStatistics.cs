@@ -567,7 +567,7 @@ public sealed partial class SufficientStatistics
     /// Σ(x − K)(x − K)ᵀ, Σ(x − K)(y − K_y)ᵀ, Σ(y − K_y)², and, through the column of ones, the sums
     /// s = Σ(x − K), Σ(y − K_y) and the row count. At the end the shifted sums give the centred scatter:
     /// Sxx = Σ(x − K)(x − K)ᵀ − s sᵀ/n. With K this close to the mean the correction is tiny, so nothing
-    /// large cancels. Narrow rows (d + k + 1 ≤ 16) skip Z where AVX-512 is there: <see cref="NarrowGram"/> forms each
+    /// large cancels. Narrow rows (d + k + 1 ≤ 16) skip Z where AVX-512 or AVX2 is there: <see cref="NarrowGram"/> forms each
     /// row in registers and multiplies it straight in, with the same bits.
     /// </summary>
     internal sealed partial class Panel
@@ -949,7 +949,7 @@ public sealed partial class SufficientStatistics
 
         /// <summary>
         /// <see cref="CopyShifted"/> for a panel of one strip (d + k + 1 ≤ 16 columns, row-major with 16 values a row), where
-        /// the fused narrow kernel does not run (256-bit vectors, or the rows it leaves): each row's features as ⌈d / 4⌉
+        /// the fused narrow kernel does not run (switched off, no AVX2, or the last rows, whose whole vectors would run past the data): each row's features as ⌈d / 4⌉
         /// vectors of four (the last may run into the next row's values, which land in columns the targets and the 1
         /// overwrite, or in padding), then the targets and the 1, all through locals. The general loop, whose bookkeeping
         /// is made for wide rows, took ~16 ns a row at d = 10 on 256-bit vectors, twice the triangle kernel's time on the

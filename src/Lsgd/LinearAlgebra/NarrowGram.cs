@@ -20,6 +20,8 @@ namespace Lsgd.LinearAlgebra;
 /// their lanes, the 1 and zero padding from a constant, then the shift subtracted. The multiplier zₜⱼ of column j
 /// has to be a broadcast: the row is stored into a small ring in L1 and each zₜⱼ broadcast from there (a load,
 /// which leaves the two vector ports to the fused multiply-adds), 16 of which a row makes for 9–12 columns.</para>
+/// <para>On 256-bit vectors (AVX2 with FMA) the triangle does not fit in 16 registers: see NarrowGram256.cs, the same
+/// bits in column groups.</para>
 /// </remarks>
 internal static unsafe partial class NarrowGram
 {
