@@ -18,7 +18,8 @@ namespace Lsgd.Benchmarks;
 /// default), wider as float32 with 20 outputs (the head shape, n = <c>--wide-rows</c>, 50 000); <c>--outputs</c> and
 /// <c>--f32</c>/<c>--f64</c> override; <c>--row-major-rows 64,128</c> runs the statistics and panel cases once per
 /// SufficientStatistics.RowMajorPanelRows; <c>--packed-rows 128,256</c> and <c>--narrow-rows 128,512</c> likewise for packed and narrow panels (SufficientStatistics.PackedPanelRows, NarrowPanelRows); <c>--overlap 0,1</c> once with the next panel copied in a step of its own and once between
-/// the tiles (SufficientStatistics.OverlappedCopy); <c>--threads 2</c> runs the FMA peak on two threads and the statistics case with
+/// the tiles (SufficientStatistics.OverlappedCopy); <c>--fused256 0,1</c> narrow data on 256-bit vectors once through the panel copy and the tiles and once
+/// through the fused kernel (SufficientStatistics.NarrowFused256); <c>--narrow-prefetch 0,10240</c> once per prefetch distance of the fused narrow kernel (SufficientStatistics.NarrowPrefetchBytes); <c>--threads 2</c> runs the FMA peak on two threads and the statistics case with
 /// maxThreads 2, all timed by the wall clock (compare those two only). Each ratio is the median's, followed by the range of the rounds' (each against the median peak). Work counts the c(c + 1)/2 distinct products of a row of Z = [x, y, 1]
 /// (c = d + k + 1), as <c>lsgd bench</c> does.</para>
 /// <para>Cases per shape: <c>statistics</c>, SufficientStatistics.Compute on one thread (blocks, merges and all);
@@ -26,7 +27,7 @@ namespace Lsgd.Benchmarks;
 /// work on the first 1024 rows again and again (no memory reads: the difference to <c>panel</c>); <c>kernel N</c>,
 /// Kernels.GramUpdatePacked at N bits on one cache-resident panel of <see cref="SufficientStatistics.PanelRows"/> rows
 /// in the layout the pass uses, repeated, G of the full size. <c>--only statistics,kernel</c> picks cases. The statistics, panel and cached cases run at the width the
-/// process dispatches to (<c>DOTNET_EnableAVX512F=0</c> for 256 bits) and are compared to that width's peak.</para>
+/// process dispatches to (<c>DOTNET_EnableAVX512=0</c> for 256 bits) and are compared to that width's peak.</para>
 /// </remarks>
 public static class GramRatios
 {
@@ -61,17 +62,23 @@ public static class GramRatios
                 foreach (int packedRows in List(args, "--packed-rows", [SufficientStatistics.PackedPanelRows]))
                 foreach (int narrowRows in List(args, "--narrow-rows", [SufficientStatistics.NarrowPanelRows]))
                 foreach (int overlap in List(args, "--overlap", [SufficientStatistics.OverlappedCopy ? 1 : 0]))
+                foreach (int fused256 in List(args, "--fused256", [SufficientStatistics.NarrowFused256 ? 1 : 0]))
+                foreach (int prefetch in List(args, "--narrow-prefetch", [SufficientStatistics.NarrowPrefetchBytes]))
                 {
                     string tag = (args.Contains("--row-major-rows") ? string.Format(c, " [{0} rows]", panelRows) : "")
                         + (args.Contains("--packed-rows") ? string.Format(c, " [packed {0}]", packedRows) : "")
                         + (args.Contains("--narrow-rows") ? string.Format(c, " [narrow {0}]", narrowRows) : "")
-                        + (args.Contains("--overlap") ? $" [overlap {overlap}]" : "");
+                        + (args.Contains("--overlap") ? $" [overlap {overlap}]" : "")
+                        + (args.Contains("--fused256") ? $" [fused256 {fused256}]" : "")
+                        + (args.Contains("--narrow-prefetch") ? $" [prefetch {prefetch}]" : "");
                     void Set()
                     {
                         SufficientStatistics.RowMajorPanelRows = panelRows;
                         SufficientStatistics.PackedPanelRows = packedRows;
                         SufficientStatistics.NarrowPanelRows = narrowRows;
                         SufficientStatistics.OverlappedCopy = overlap != 0;
+                        SufficientStatistics.NarrowFused256 = fused256 != 0;
+                        SufficientStatistics.NarrowPrefetchBytes = prefetch;
                     }
                     if (Matches("statistics", only))
                         cases.Add(($"statistics {shape}{tag} ({dispatch})", () =>
@@ -83,7 +90,7 @@ public static class GramRatios
                     {
                         Set();
                         var panel = new SufficientStatistics.Panel(d, k);
-                        cases.Add(($"panel {shape}{tag} ({dispatch})", () => { panel.Add(data, 0, n); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, work, dispatch));
+                        cases.Add(($"panel {shape}{tag} ({dispatch})", () => { Set(); panel.Add(data, 0, n); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, work, dispatch));
                     }
                 }
             if (Matches("merge", only))

@@ -10,7 +10,7 @@ public sealed partial class SufficientStatistics
     internal sealed partial class Panel
     {
         /// <summary>Whether a panel of stride <paramref name="ld"/> takes the fused narrow kernel (<see cref="NarrowGram"/>) where the Gram kernels use <paramref name="bits"/>-bit vectors.</summary>
-        private static bool FusesNarrow(int ld, int bits) => ld == 16 && NarrowFused && NarrowGram.IsSupportedAt(bits);
+        private static bool FusesNarrow(int ld, int bits) => ld == 16 && NarrowFused && (bits != 256 || NarrowFused256) && NarrowGram.IsSupportedAt(bits);
 
         /// <summary>
         /// The kernels a panel runs on rows of <paramref name="d"/> features (float32 when <paramref name="single"/>) and
@@ -28,7 +28,8 @@ public sealed partial class SufficientStatistics
             int cols = features + outputs + 1, ld = (cols + 15) & ~15;
             if (ld == 16) yield return Internals.EntryPoints.Method(typeof(Panel), nameof(CopyNarrow), t);
             if (FusesNarrow(ld, bits))
-                yield return single ? NarrowGram.EntryPoint<float>(features, outputs, weighted) : NarrowGram.EntryPoint<double>(features, outputs, weighted);
+                foreach (var kernel in single ? NarrowGram.EntryPointsAt<float>(features, outputs, weighted, bits) : NarrowGram.EntryPointsAt<double>(features, outputs, weighted, bits))
+                    yield return kernel;
             foreach (var kernel in Kernels.GramEntryPoints(cols, bits)) yield return kernel;
         }
     }

@@ -65,6 +65,16 @@ public sealed partial class SufficientStatistics
     internal static bool NarrowFused { get; set; } = true;
 
     /// <summary>
+    /// Whether <see cref="NarrowFused"/> holds on 256-bit vectors too (the kernel's AVX2 form, <c>NarrowGram.Run256</c>), rather
+    /// than only where AVX-512 is: the same bits either way, so benchmarks switch it off to compare (<c>gram-ratios --fused256 0,1</c>).
+    /// Measured on a busy 2-vCPU Xeon with <c>DOTNET_EnableAVX512=0</c>, d = 10, interleaved in one process: one thread
+    /// (n = 4·10⁵, CPU time) 0.0053 / 0.0056 / 0.0074 s against 0.0067 / 0.0080 / 0.0094 s with the copy and the tiles; two
+    /// threads (n = 4·10⁶, wall clock) 0.044 / 0.033 / 0.038 s against 0.051 / 0.041 / 0.045 s; <c>lsgd bench</c>'s narrow case
+    /// 0.52–0.70 of the read-only stream (median 0.64 of 6 runs) against 0.40–0.59 (median 0.49).
+    /// </summary>
+    internal static bool NarrowFused256 { get; set; } = true;
+
+    /// <summary>
     /// How far ahead of the row it reads the fused narrow kernel prefetches, in bytes (benchmarks tune it). Measured
     /// (one thread, CPU time, n = 10⁷, d = 10, a busy machine): 0.47 of the read-only stream without prefetches,
     /// 0.64 at 1 KiB, 0.70–0.87 from 4 to 20 KiB ahead (no distance in that range better than the noise), 0.72 at 40 KiB.
@@ -561,7 +571,7 @@ public sealed partial class SufficientStatistics
     /// Σ(x − K)(x − K)ᵀ, Σ(x − K)(y − K_y)ᵀ, Σ(y − K_y)², and, through the column of ones, the sums
     /// s = Σ(x − K), Σ(y − K_y) and the row count. At the end the shifted sums give the centred scatter:
     /// Sxx = Σ(x − K)(x − K)ᵀ − s sᵀ/n. With K this close to the mean the correction is tiny, so nothing
-    /// large cancels. Narrow rows (d + k + 1 ≤ 16) skip Z where AVX-512 is there: <see cref="NarrowGram"/> forms each
+    /// large cancels. Narrow rows (d + k + 1 ≤ 16) skip Z where AVX-512 or AVX2 is there: <see cref="NarrowGram"/> forms each
     /// row in registers and multiplies it straight in, with the same bits.
     /// </summary>
     internal sealed partial class Panel
@@ -943,7 +953,7 @@ public sealed partial class SufficientStatistics
 
         /// <summary>
         /// <see cref="CopyShifted"/> for a panel of one strip (d + k + 1 ≤ 16 columns, row-major with 16 values a row), where
-        /// the fused narrow kernel does not run (256-bit vectors, or the rows it leaves): each row's features as ⌈d / 4⌉
+        /// the fused narrow kernel does not run (switched off, no AVX2, or the last rows, whose whole vectors would run past the data): each row's features as ⌈d / 4⌉
         /// vectors of four (the last may run into the next row's values, which land in columns the targets and the 1
         /// overwrite, or in padding), then the targets and the 1, all through locals. The general loop, whose bookkeeping
         /// is made for wide rows, took ~16 ns a row at d = 10 on 256-bit vectors, twice the triangle kernel's time on the
@@ -1024,7 +1034,7 @@ public sealed partial class SufficientStatistics
         {
             int d = _d, ld = _ld;
             Begin(source, y, weights, rows);
-            if (FusesNarrow(ld, Kernels.GramVectorBits) && source.Length >= NarrowGram.Reach(rows, d))
+            if (FusesNarrow(ld, Kernels.GramVectorBits) && source.Length >= NarrowGram.Reach(rows, d, Kernels.GramVectorBits))
             {
                 // Narrow rows straight from the source into the triangle in registers: the same sums as below, bit for bit.
                 NarrowGram.Update(source, d, y, _k, weights, rows, _shiftX, _shiftY, _g, NarrowPrefetchBytes);

@@ -20,6 +20,8 @@ namespace Lsgd.LinearAlgebra;
 /// their lanes, the 1 and zero padding from a constant, then the shift subtracted. The multiplier zₜⱼ of column j
 /// has to be a broadcast: the row is stored into a small ring in L1 and each zₜⱼ broadcast from there (a load,
 /// which leaves the two vector ports to the fused multiply-adds), 16 of which a row makes for 9–12 columns.</para>
+/// <para>On 256-bit vectors (AVX2 with FMA) the triangle does not fit in 16 registers: see NarrowGram256.cs, the same
+/// bits in column groups.</para>
 /// </remarks>
 internal static unsafe partial class NarrowGram
 {
@@ -35,11 +37,15 @@ internal static unsafe partial class NarrowGram
     /// </summary>
     private const int Lag = 4;
 
-    /// <summary>Whether the kernel runs here: AVX-512F, with 512-bit vectors accelerated (<see cref="Kernels.GramVectorBits"/> 512).</summary>
+    /// <summary>Whether the kernel runs here at the Gram kernels' width (<see cref="Kernels.GramVectorBits"/>): 512 with AVX-512F, 256 with AVX2 and FMA.</summary>
     public static bool IsSupported => IsSupportedAt(Kernels.GramVectorBits);
 
-    /// <summary>The values of the features the kernel reads for <paramref name="rows"/> rows of <paramref name="d"/> features: whole vectors from each row's start.</summary>
-    public static long Reach(int rows, int d) => rows == 0 ? 0 : (long)(rows - 1) * d + (d > 8 ? 16 : 8);
+    /// <summary>
+    /// The values of the features the kernel reads for <paramref name="rows"/> rows of <paramref name="d"/> features at
+    /// <paramref name="vectorBits"/>-bit vectors (by default <see cref="Kernels.GramVectorBits"/>): whole vectors (of 8, or of 4 at 256 bits) from each row's start.
+    /// </summary>
+    public static long Reach(int rows, int d, int? vectorBits = null) =>
+        rows == 0 ? 0 : (long)(rows - 1) * d + ((vectorBits ?? Kernels.GramVectorBits) == 256 ? (d + 3) & ~3 : d > 8 ? 16 : 8);
 
     /// <summary>
     /// G += Σₜ zₜzₜᵀ over rows t &lt; <paramref name="rows"/>, zₜ = [xₜ − K, yₜ − K_y, 1]·√wₜ and zeros after column
@@ -56,23 +62,40 @@ internal static unsafe partial class NarrowGram
     /// <param name="shiftY">K_y, k values.</param>
     /// <param name="g">16 × 16 values.</param>
     /// <param name="prefetchBytes">How far ahead of each row to prefetch the features, in bytes (0: none); prefetches stay inside <paramref name="x"/>.</param>
+    /// <param name="vectorBits">512 or 256 to force a width in tests (it must be supported: <see cref="IsSupportedAt"/>); by default <see cref="Kernels.GramVectorBits"/>.
+    /// Both give the same bits.</param>
     public static void Update<T>(ReadOnlySpan<T> x, int d, ReadOnlySpan<double> y, int k, ReadOnlySpan<double> weights, int rows,
-        ReadOnlySpan<double> shiftX, ReadOnlySpan<double> shiftY, Span<double> g, int prefetchBytes) where T : unmanaged
+        ReadOnlySpan<double> shiftX, ReadOnlySpan<double> shiftY, Span<double> g, int prefetchBytes, int? vectorBits = null) where T : unmanaged
     {
         if (typeof(T) != typeof(double) && typeof(T) != typeof(float)) throw new NotSupportedException($"Features of type {typeof(T).Name}.");
-        if (!IsSupported) throw new PlatformNotSupportedException("The fused narrow kernel needs AVX-512F.");
+        int bits = vectorBits ?? Kernels.GramVectorBits;
+        if (!IsSupportedAt(bits)) throw new PlatformNotSupportedException($"The fused narrow kernel does not run at {bits} bits here (AVX-512F for 512, AVX2 with FMA for 256).");
         int cols = d + k + 1;
         ArgumentOutOfRangeException.ThrowIfLessThan(d, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(cols, 16, nameof(k));
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        if (x.Length < Reach(rows, d)) Internals.Throw.Length(nameof(x), x.Length, Reach(rows, d), "whole vectors of every row");
+        if (x.Length < Reach(rows, d, bits)) Internals.Throw.Length(nameof(x), x.Length, Reach(rows, d, bits), "whole vectors of every row");
         if (y.Length < (long)rows * k) Internals.Throw.Length(nameof(y), y.Length, (long)rows * k, "k targets per row");
         if (!weights.IsEmpty && weights.Length < rows) Internals.Throw.Length(nameof(weights), weights.Length, rows, "one weight per row");
         if (shiftX.Length < d) Internals.Throw.Length(nameof(shiftX), shiftX.Length, d, "one shift per feature");
         if (shiftY.Length < k) Internals.Throw.Length(nameof(shiftY), shiftY.Length, k, "one shift per target");
         if (g.Length < 256) Internals.Throw.Length(nameof(g), g.Length, 256, "a 16 × 16 matrix");
         if (rows == 0) return;
+        if (bits == 256)
+        {
+            int fetched256 = 0;
+            nint ahead256 = prefetchBytes / sizeof(T);
+            if (prefetchBytes > 0 && Sse.IsSupported)
+            {
+                long last = x.Length - 1 - ahead256 - 8;
+                fetched256 = last < 0 ? 0 : (int)Math.Min(rows, last / d + 1);
+            }
+            fixed (T* xp = x)
+            fixed (double* yp = y, wp = weights, gp = g)
+                Update256(xp, d, yp, k, wp, !weights.IsEmpty, rows, shiftX, shiftY, gp, ahead256, fetched256);
+            return;
+        }
 
         // The constant parts of a row (columns 0–15, two vectors each), read inside the loop as memory operands: the
         // shift of every column (K, K_y, and 0 for the 1 and the padding), the 1 (zeros elsewhere), which lanes hold

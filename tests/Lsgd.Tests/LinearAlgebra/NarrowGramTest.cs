@@ -10,6 +10,8 @@ namespace Lsgd.Tests.LinearAlgebra;
 /// </summary>
 public class NarrowGramTest
 {
+    private static readonly int[] Widths = [512, 256];
+
     public static IEnumerable<object[]> Shapes()
     {
         foreach (int k in new[] { 1, 2, 3 })
@@ -21,24 +23,26 @@ public class NarrowGramTest
     [MemberData(nameof(Shapes))]
     public void UpdateEqualsAScalarLoopOfTheSameFusedMultiplyAddsBitForBit(int d, int k)
     {
-        if (!NarrowGram.IsSupported) return;   // the kernel is AVX-512 only; the statistics tests cover the other paths
-        foreach (int rows in new[] { 0, 1, 2, 3, 4, 5, 7, 8, 9, 31, 128 })
-            foreach (bool weighted in new[] { false, true })
-                foreach (bool single in new[] { false, true })
-                    Check(d, k, rows, weighted, single);
+        // Both widths where the CPU has them (AVX-512F for 512, AVX2 with FMA for 256); the statistics tests cover the scalar path.
+        foreach (int bits in Widths.Where(NarrowGram.IsSupportedAt))
+            foreach (int rows in new[] { 0, 1, 2, 3, 4, 5, 7, 8, 9, 31, 128, 300 })
+                foreach (bool weighted in new[] { false, true })
+                    foreach (bool single in new[] { false, true })
+                        Check(d, k, rows, weighted, single, bits);
     }
 
     /// <summary>
     /// One call against the rows formed in scalar code, zₜ = [xₜ − K, yₜ − K_y, 1]·√wₜ, and accumulated with
     /// Math.FusedMultiplyAdd row after row from zero: the kernel makes the same operations, so every entry on and above
     /// the diagonal is the same bits; against a plain multiply-and-add loop in turn to within the rounding of the sums.
-    /// The features past the rows (which whole-vector loads read) are NaN: none may reach a result.
+    /// The features past the rows (which whole-vector loads read) are NaN: none may reach a result. 300 rows span
+    /// three of the 256-bit kernel's blocks of 128, whose accumulators wait in memory between blocks.
     /// </summary>
-    private static void Check(int d, int k, int rows, bool weighted, bool single)
+    private static void Check(int d, int k, int rows, bool weighted, bool single, int bits)
     {
         var rng = new Random(1000 * d + 100 * k + rows);
         int cols = d + k + 1;
-        var x = new double[NarrowGram.Reach(rows, d)];
+        var x = new double[NarrowGram.Reach(rows, d, bits)];
         Array.Fill(x, double.NaN);
         for (int i = 0; i < rows * d; i++) x[i] = 1e3 + 10 * rng.NextDouble();   // far from 0: the shift matters
         if (single)
@@ -49,9 +53,9 @@ public class NarrowGramTest
         var shiftY = Enumerable.Range(0, k).Select(o => -49.5 + 0.01 * o).ToArray();
         var g = new double[256];
         if (single)
-            NarrowGram.Update<float>([.. x.Select(v => (float)v)], d, y, k, w, rows, shiftX, shiftY, g, 64);
+            NarrowGram.Update<float>([.. x.Select(v => (float)v)], d, y, k, w, rows, shiftX, shiftY, g, 64, bits);
         else
-            NarrowGram.Update<double>(x, d, y, k, w, rows, shiftX, shiftY, g, 64);
+            NarrowGram.Update<double>(x, d, y, k, w, rows, shiftX, shiftY, g, 64, bits);
 
         var fused = new double[cols, cols];
         var plain = new double[cols, cols];
@@ -71,7 +75,7 @@ public class NarrowGramTest
                     magnitude[i, j] += Math.Abs(z[i] * z[j]);
                 }
         }
-        string where = $"d = {d}, k = {k}, {rows} rows{(weighted ? ", weighted" : "")}{(single ? ", float32" : "")}";
+        string where = $"{bits} bits, d = {d}, k = {k}, {rows} rows{(weighted ? ", weighted" : "")}{(single ? ", float32" : "")}";
         for (int j = 0; j < cols; j++)
             for (int i = 0; i <= j; i++)
             {
@@ -84,10 +88,13 @@ public class NarrowGramTest
     [Fact]
     public void UpdateRefusesFeaturesThatDoNotReachTheLastRowsVectors()
     {
-        if (!NarrowGram.IsSupported) return;
         var g = new double[256];
-        Assert.ThrowsAny<ArgumentException>(() => NarrowGram.Update<double>(new double[4 * 10 + 5], 10, new double[5], 1, default, 5, new double[10], new double[1], g, 0));
-        Assert.ThrowsAny<ArgumentException>(() => NarrowGram.Update<double>(new double[100], 10, new double[5], 6, default, 5, new double[10], new double[6], g, 0));
+        foreach (int bits in Widths.Where(NarrowGram.IsSupportedAt))
+        {
+            // 4 rows of 10 and 5 values: short of the last row's whole vectors (16 values at 512 bits, 12 at 256).
+            Assert.ThrowsAny<ArgumentException>(() => NarrowGram.Update<double>(new double[4 * 10 + 5], 10, new double[5], 1, default, 5, new double[10], new double[1], g, 0, bits));
+            Assert.ThrowsAny<ArgumentException>(() => NarrowGram.Update<double>(new double[100], 10, new double[5], 6, default, 5, new double[10], new double[6], g, 0, bits));
+        }
     }
 
     public static IEnumerable<object[]> Passes()
@@ -120,6 +127,31 @@ public class NarrowGramTest
         var streamedFused = Stream(data, true);
         var streamedCopied = Stream(data, false);
         Assert.Equal(streamedCopied, streamedFused);
+    }
+
+    /// <summary>
+    /// Narrow data (d = 10 and 13, one and three targets, weighted, float32) on one and on two threads, with the fused kernel
+    /// and with the panel copied first: the same bits all four ways (blocks and panels fix the grouping of the sums, not the threads).
+    /// </summary>
+    [Theory]
+    [InlineData(10, 1, false, false)]
+    [InlineData(10, 1, true, true)]
+    [InlineData(13, 2, true, false)]
+    [InlineData(9, 3, false, true)]
+    public void NarrowStatisticsAreTheSameBitsOnOneAndTwoThreads(int d, int k, bool weighted, bool narrowFloats)
+    {
+        const int n = 70_000;
+        var (data, _) = TestData.Random(n, d, k, seed: 11 * d + k);
+        if (narrowFloats) data = Dataset.FromSingle([.. data.X.ToArray().Select(v => (float)v)], data.Y.ToArray(), n, d, k);
+        if (weighted)
+        {
+            var rng = new Random(5);
+            data = data.WithWeights([.. Enumerable.Range(0, n).Select(t => t % 7 == 2 ? 0 : 0.5 + rng.NextDouble())]);
+        }
+        var one = Flatten(WithKernel(true, () => SufficientStatistics.Compute(data, maxThreads: 1)));
+        Assert.Equal(one, Flatten(WithKernel(true, () => SufficientStatistics.Compute(data, maxThreads: 2))));
+        Assert.Equal(one, Flatten(WithKernel(false, () => SufficientStatistics.Compute(data, maxThreads: 2))));
+        Assert.Equal(one, Flatten(WithKernel(false, () => SufficientStatistics.Compute(data, maxThreads: 1))));
     }
 
     private static double[] Pass(Dataset data, bool fusedKernel) => Flatten(WithKernel(fusedKernel, () => SufficientStatistics.Compute(data, maxThreads: 1)));
