@@ -35,9 +35,6 @@ internal static unsafe partial class NarrowGram
             _ => Run256<T, TWeighted, Kernels.Four>,
         });
 
-    /// <summary>The quads of 4 columns the 256-bit kernel makes of a row (as <see cref="Quads"/>).</summary>
-    private static int Quads256(int d, int k) => Quads(d, k);
-
     /// <summary>
     /// The kernels <see cref="Update{T}"/> runs at <paramref name="bits"/> bits on rows of <paramref name="d"/> features of type
     /// <typeparamref name="T"/> and <paramref name="k"/> targets, weighted or not, in the order of their first call.
@@ -49,7 +46,7 @@ internal static unsafe partial class NarrowGram
             yield return EntryPoint<T>(d, k, weighted);
             yield break;
         }
-        int quads = Quads256(d, k);
+        int quads = Quads(d, k);
         yield return (weighted ? Run256For<T, Yes>(quads) : Run256For<T, No>(quads)).Method;
         if (quads > 2) yield return Internals.EntryPoints.Method(typeof(NarrowGram), nameof(Sweep), typeof(Kernels.Three));
         if (quads > 3) yield return Internals.EntryPoints.Method(typeof(NarrowGram), nameof(Sweep), typeof(Kernels.One));

@@ -82,18 +82,18 @@ internal static unsafe partial class NarrowGram
         if (shiftY.Length < k) Internals.Throw.Length(nameof(shiftY), shiftY.Length, k, "one shift per target");
         if (g.Length < 256) Internals.Throw.Length(nameof(g), g.Length, 256, "a 16 × 16 matrix");
         if (rows == 0) return;
+        int fetched = 0;
+        nint ahead = prefetchBytes / sizeof(T);
+        if (prefetchBytes > 0 && Sse.IsSupported)
+        {
+            long last = x.Length - 1 - ahead - 8;   // rows whose prefetches (at the row plus ahead, and 8 further) stay inside x
+            fetched = last < 0 ? 0 : (int)Math.Min(rows, last / d + 1);
+        }
         if (bits == 256)
         {
-            int fetched256 = 0;
-            nint ahead256 = prefetchBytes / sizeof(T);
-            if (prefetchBytes > 0 && Sse.IsSupported)
-            {
-                long last = x.Length - 1 - ahead256 - 8;
-                fetched256 = last < 0 ? 0 : (int)Math.Min(rows, last / d + 1);
-            }
             fixed (T* xp = x)
             fixed (double* yp = y, wp = weights, gp = g)
-                Update256(xp, d, yp, k, wp, !weights.IsEmpty, rows, shiftX, shiftY, gp, ahead256, fetched256);
+                Update256(xp, d, yp, k, wp, !weights.IsEmpty, rows, shiftX, shiftY, gp, ahead, fetched);
             return;
         }
 
@@ -103,21 +103,11 @@ internal static unsafe partial class NarrowGram
         // which of a row's first 16 targets there are; then the ring the rows are stored into for their broadcasts.
         var block = stackalloc double[Constants + 8];
         var c = (double*)(((nint)block + 63) & ~(nint)63);
+        RowConstants(c, d, k, shiftX, shiftY);
         for (int j = 0; j < 16; j++)
         {
-            c[Shift + j] = j < d ? shiftX[j] : j < d + k ? shiftY[j - d] : 0;
-            c[Tail + j] = j == d + k ? 1 : 0;
-            c[Features + j] = BitConverter.Int64BitsToDouble(j < d ? -1 : 0);
-            c[Targets + j] = BitConverter.Int64BitsToDouble(j >= d && j < d + k ? -1 : 0);
             c[Indices + j] = BitConverter.Int64BitsToDouble(j >= d && j < d + k ? j - d : 0);
             c[TargetCount + j] = BitConverter.Int64BitsToDouble(j < k ? -1 : 0);
-        }
-        int fetched = 0;
-        nint ahead = prefetchBytes / sizeof(T);
-        if (prefetchBytes > 0 && Sse.IsSupported)
-        {
-            long last = x.Length - 1 - ahead - 8;   // rows whose prefetches (at the row plus ahead, and 8 further) stay inside x
-            fetched = last < 0 ? 0 : (int)Math.Min(rows, last / d + 1);
         }
         fixed (T* xp = x)
         fixed (double* yp = y, wp = weights, gp = g)
@@ -126,6 +116,22 @@ internal static unsafe partial class NarrowGram
                 Run<T, No>(xp, d, yp, k, wp, rows, c, gp, ahead, fetched);
             else
                 Run<T, Yes>(xp, d, yp, k, wp, rows, c, gp, ahead, fetched);
+        }
+    }
+
+    /// <summary>
+    /// The constants both widths make a row with (16 values each at <paramref name="c"/>): the shift of every column (K,
+    /// K_y, and 0 for the 1 and the padding), the 1 (zeros elsewhere), and which lanes hold features and which targets
+    /// (all bits set).
+    /// </summary>
+    private static void RowConstants(double* c, int d, int k, ReadOnlySpan<double> shiftX, ReadOnlySpan<double> shiftY)
+    {
+        for (int j = 0; j < 16; j++)
+        {
+            c[Shift + j] = j < d ? shiftX[j] : j < d + k ? shiftY[j - d] : 0;
+            c[Tail + j] = j == d + k ? 1 : 0;
+            c[Features + j] = BitConverter.Int64BitsToDouble(j < d ? -1 : 0);
+            c[Targets + j] = BitConverter.Int64BitsToDouble(j >= d && j < d + k ? -1 : 0);
         }
     }
 

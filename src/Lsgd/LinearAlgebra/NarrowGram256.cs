@@ -38,18 +38,12 @@ internal static unsafe partial class NarrowGram
     {
         var block = stackalloc double[Scratch256 + 8];
         var c = (double*)(((nint)block + 63) & ~(nint)63);
-        for (int j = 0; j < 16; j++)
-        {
-            c[Shift + j] = j < d ? shiftX[j] : j < d + k ? shiftY[j - d] : 0;
-            c[Tail + j] = j == d + k ? 1 : 0;
-            c[Features + j] = BitConverter.Int64BitsToDouble(j < d ? -1 : 0);
-            c[Targets + j] = BitConverter.Int64BitsToDouble(j >= d && j < d + k ? -1 : 0);
-        }
+        RowConstants(c, d, k, shiftX, shiftY);
         new Span<double>(c + Accumulators, Block - Accumulators).Clear();
         if (weighted)
-            Run256For<T, Yes>(Quads256(d, k))(xp, d, yp, k, wp, rows, c, gp, ahead, fetched);
+            Run256For<T, Yes>(Quads(d, k))(xp, d, yp, k, wp, rows, c, gp, ahead, fetched);
         else
-            Run256For<T, No>(Quads256(d, k))(xp, d, yp, k, wp, rows, c, gp, ahead, fetched);
+            Run256For<T, No>(Quads(d, k))(xp, d, yp, k, wp, rows, c, gp, ahead, fetched);
     }
 
     /// <summary>Quad <paramref name="q"/> (columns 4q … 4q + 3) of row t as doubles, shifted, before the weight: features, targets, the 1, zeros after (<paramref name="yd"/>: row t's targets less d, target o at yd[d + o]).</summary>
