@@ -170,6 +170,7 @@ public sealed class LinearRegressor
         ExactSolution? reference = null;
         // The reference when it is a QR of every row in memory (no validation rows held out): what FitExact would compute again.
         ExactSolution? rowsQr = null;
+        bool referenceIsQr = false;
         string? skipped = null;
         string referenceSource = "the statistics of the training rows";
         if (o.Penalty.IsNone && (o.CompareWithExact || o.Method == SolverMethod.Auto))
@@ -181,6 +182,7 @@ public sealed class LinearRegressor
                 qr &= accurate is null;
                 reference = qr ? ExactLeastSquares.Solve(train!.ToDoublePrecision(), o.FitIntercept) : accurate ?? ExactLeastSquares.FromStatistics(trainStatistics, o.FitIntercept);
                 if (qr) passes += ExactLeastSquares.PassesOverRows(layout.Features, o.FitIntercept, layout.Outputs, train!.IsSinglePrecision);
+                referenceIsQr = qr;
                 if (qr && validation is null) rowsQr = reference;
                 referenceSource = qr ? "J* from the exact solution (Householder QR of the rows)" : "J* from the exact solution (Cholesky of the statistics)";
                 if (!trainStatistics.IsWeighted)   // for the VIFs, without another pass over the rows
@@ -242,7 +244,7 @@ public sealed class LinearRegressor
         if (warmed && !warm)
             (warm, initial) = (true, exactStart!);
         if (warm)
-            choice = (referenceSource.Contains("QR", StringComparison.Ordinal)
+            choice = (referenceIsQr
                 ? $"auto started from the exact solution (Householder QR of the rows, {Throw.Plural(layout.Outputs, "output")} at once), for the run to certify or polish (at most {WarmIterations} steps). "
                 : $"auto started from the solution of the normal equations ({Throw.Plural(layout.Outputs, "output")} sharing one pass over the data and one Cholesky of the statistics), for the run to certify or polish (at most {WarmIterations} steps). ") + choice;
 
