@@ -16,7 +16,11 @@ public class StallTest
     private static void AssertIsAStallMessage(string message)
     {
         Assert.StartsWith("The cluster ", message);
-        Assert.Contains("for 3 s (", message);
+        // The wait is checked after each call to the coordinator, and a call may take up to 2 × ResponseTimeout (1 s) to
+        // time out: the figure is the 3 s stall timeout or a little more on a loaded machine, never less.
+        var waited = System.Text.RegularExpressions.Regex.Match(message, @" for (\d+) s \(");
+        Assert.True(waited.Success, message);
+        Assert.InRange(int.Parse(waited.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 3, 6);
         Assert.Contains("Check that its silos are running", message);
         Assert.Contains("LSGD_CLUSTER_STALL_TIMEOUT=SECONDS (now 3)", message);
         Assert.DoesNotContain('\n', message);
@@ -75,8 +79,10 @@ public class StallTest
             };
             var e = await Assert.ThrowsAsync<LsgdException>(() => Task.Run(() => new LinearRegressor(options).Fit(run.Statistics, cluster.MiniBatches(data, run))).WaitAsync(Patience));
             AssertIsAStallMessage(e.Message);
-            Assert.Contains("did not finish mini-batch step 1 (epoch step 1 of 10) for 3 s", e.Message);
-            Assert.Contains("still waited for shards' workers", e.Message);
+            Assert.Contains("did not finish mini-batch step 1 (epoch step 1 of 10) for ", e.Message);
+            // The last answer: the coordinator still waiting for the held shard's worker, or (a loaded machine) the call
+            // that timed out while it waited; CI failed twice in three runs of this class on the first's exact wording.
+            Assert.Matches(@"the last answer: (the coordinator on silo \S+ still waited for shards' workers|timed out|(Timeout|Orleans|InvalidOperation)Exception: )", e.Message);
         }
         finally
         {
