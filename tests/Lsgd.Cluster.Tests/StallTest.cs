@@ -51,7 +51,8 @@ public class StallTest
             await using var cluster = await ClusterConnection.ConnectAsync("local:2", Short);
             var e = await Assert.ThrowsAsync<LsgdException>(() => cluster.ComputeStatisticsAsync(shards.Data()).WaitAsync(Patience));
             AssertIsAStallMessage(e.Message);
-            Assert.Contains("finished no shard for 3 s (2 of 3 read; waiting for shard 2 (", e.Message);
+            // The waited figure is checked (3-6 s) by AssertIsAStallMessage; CI saw "4 s" on a loaded machine.
+            Assert.Matches(@"finished no shard for \d+ s \(2 of 3 read; waiting for shard 2 \(", e.Message);
             Assert.Contains("part-01.csv); coordinator on silo ", e.Message);
         }
         finally
@@ -102,7 +103,7 @@ public class StallTest
         {
             var result = CliClusterTest.Lsgd(["fit", .. shards.Files, "--target", "y", "--cluster", "local:2"]);
             Assert.Equal(2, result.Code);
-            Assert.StartsWith("lsgd: error: The cluster finished no shard for 3 s (1 of 2 read; waiting for shard 2 (", result.Error);
+            Assert.Matches(@"^lsgd: error: The cluster finished no shard for [3-6] s \(1 of 2 read; waiting for shard 2 \(", result.Error);
             Assert.Single(result.Error.TrimEnd().Split('\n'));
         }
         finally
