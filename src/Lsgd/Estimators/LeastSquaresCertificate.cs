@@ -181,8 +181,8 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
         var layout = new ParameterLayout(d, posed.Outputs, fitIntercept);
         var certificate = new LeastSquaresCertificate(solve, bound!, scale, fitIntercept ? [.. posed.FeatureMeans] : new double[d], a, layout,
             s * n, penalty.L1, optimalLoss, nullLoss, source);
-        double largest = LinearAlgebra.ConditionEstimate.LargestEigenvalue(layout.BlockSize, w => certificate.HessianBlock(w));
-        double inverseSmallest = LinearAlgebra.ConditionEstimate.LargestEigenvalue(layout.BlockSize, w => certificate.InverseHessian(w, 1, certificate._solve));
+        var (largest, inverseSmallest) = LinearAlgebra.ConditionEstimate.LargestEigenvalues(layout.BlockSize,
+            w => certificate.HessianBlock(w), w => certificate.InverseHessian(w, 1, certificate._solve));
         certificate.Condition = largest * inverseSmallest;
         certificate.SmallestEigenvalue = 1 / inverseSmallest;
         why = null;

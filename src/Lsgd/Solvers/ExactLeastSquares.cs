@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Lsgd.Data;
 using Lsgd.Internals;
 using Lsgd.LinearAlgebra;
@@ -537,17 +538,19 @@ public static class ExactLeastSquares
         return OuterRows(a, p);
     }
 
-    /// <summary>A·Aᵀ for a row-major p × p <paramref name="a"/> (the diagonal summed in column order, as ‖row‖²).</summary>
+    /// <summary>
+    /// A·Aᵀ for a row-major p × p <paramref name="a"/> whose rows from 1 on are zero before their own index (the rows of
+    /// R⁻¹, and row 0 anything): entry (i, j ≤ i) is the dot product of the two rows from column i on, where row i starts.
+    /// </summary>
     private static double[] OuterRows(double[] a, int p)
     {
         var g = new double[p * p];
         for (int i = 0; i < p; i++)
+        {
+            var rowI = a.AsSpan(i * p + i, p - i);
             for (int j = 0; j <= i; j++)
-            {
-                double s = 0;
-                for (int c = 0; c < p; c++) s += a[i * p + c] * a[j * p + c];
-                g[i * p + j] = g[j * p + i] = s;
-            }
+                g[i * p + j] = g[j * p + i] = TensorPrimitives.Dot(rowI, a.AsSpan(j * p + i, p - i));
+        }
         return g;
     }
 

@@ -236,4 +236,56 @@ public class FactorizationTest
         Assert.Equal(1, fromCholesky / fromEigen, 1e-6);
         Assert.Equal(1, fromQr / fromEigen, 1e-6);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(37)]
+    [InlineData(101)]
+    public void QrSolvesAndInverseAgreeWithTheTriangleWrittenOut(int p)
+    {
+        // SolveR, SolveRt and InverseR (vectorised by rows of R) against R and Rᵀ multiplied out entry by entry, at
+        // orders that leave vector tails; R⁻¹ is upper triangular with exact zeros below its diagonal.
+        var (_, f) = Gram(p + 9, p, seed: 40 + p, spread: 1e2);
+        var qr = QrFactorization.Factor(f, p + 9, p);
+        var x = Enumerable.Range(0, p).Select(i => Math.Sin(i + 2)).ToArray();
+        double[] Times(bool transpose, double[] v) => [.. Enumerable.Range(0, p).Select(i =>
+            Enumerable.Range(0, p).Sum(j => (transpose ? (j <= i ? qr.R(j, i) : 0) : (j >= i ? qr.R(i, j) : 0)) * v[j]))];
+        var b = Times(false, x);
+        qr.SolveR(b);
+        var bt = Times(true, x);
+        qr.SolveRt(bt);
+        for (int i = 0; i < p; i++)
+        {
+            Assert.Equal(x[i], b[i], 1e-9);
+            Assert.Equal(x[i], bt[i], 1e-9);
+        }
+        var inverse = qr.InverseR();
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j < p; j++)
+            {
+                double rRinv = 0;
+                for (int m = i; m <= j; m++) rRinv += qr.R(i, m) * inverse[m * p + j];
+                Assert.Equal(i == j ? 1 : 0, j < i ? 0 : rRinv, 1e-9);
+                if (j < i) Assert.Equal(0.0, inverse[i * p + j]);
+            }
+    }
+
+    [Fact]
+    public void PairedPowerIterationsGiveTheFiguresOfOneAfterTheOther()
+    {
+        // From ConditionEstimate.ParallelOrder on, the two power iterations run side by side: the same numbers, bit for
+        // bit, as each alone, since neither reads what the other writes.
+        int p = ConditionEstimate.ParallelOrder + 3;
+        var (a, _) = Gram(p + 20, p, seed: 11, spread: 1e2);
+        var chol = Cholesky.Factor((double[])a.Clone(), p)!;
+        Action<double[]> gram = w => { chol.MultiplyUpper(w); chol.MultiplyLower(w); };
+        Action<double[]> inverse = w => chol.Solve(w);
+        var (max, invMin) = ConditionEstimate.LargestEigenvalues(p, gram, inverse);
+        Assert.Equal(ConditionEstimate.LargestEigenvalue(p, gram), max);
+        Assert.Equal(ConditionEstimate.LargestEigenvalue(p, inverse), invMin);
+        Assert.Equal(Math.Sqrt(max * invMin), chol.ConditionNumber());
+        var eigen = SymmetricEigensolver.Decompose(a, p);
+        Assert.Equal(1, max / eigen.Values[0], 1e-6);
+    }
 }
