@@ -188,27 +188,19 @@ internal sealed class QrFactorization
     }
 
     /// <summary>Solves Rᵀ x = b in place (b of length p).</summary>
+    /// <remarks>
+    /// By rows of R (Rᵀ's columns): once xᵢ is known, xᵢ times row i right of the diagonal leaves the entries after i, a
+    /// contiguous run, instead of each entry reading a column of R (a cache line an entry once R outgrows the cache).
+    /// Entry m still takes its terms in the order j = 0, 1, …, each product rounded and then subtracted (MultiplyAdd is not
+    /// fused): the bits of the entry-by-entry substitution, which the curve fits' step control is tuned to.
+    /// </remarks>
     public void SolveRt(Span<double> b)
     {
-        for (int i = 0; i < _p; i++)
-        {
-            double s = b[i];
-            for (int j = 0; j < i; j++)
-                s -= _r[j * _p + i] * b[j];
-            b[i] = s / _r[i * _p + i];
-        }
-    }
-
-    /// <summary>
-    /// <see cref="SolveRt"/> by rows of R (Rᵀ's columns), for the condition estimate: once xᵢ is known, xᵢ times row i right
-    /// of the diagonal leaves the entries after i, a contiguous run, instead of each entry reading a column of R.
-    /// </summary>
-    private void SolveRtByRows(Span<double> b)
-    {
+        if (b.Length < _p) throw new ArgumentException($"The vector has {b.Length} values but R has {_p} rows.", nameof(b));
         for (int i = 0; i < _p; i++)
         {
             double xi = b[i] /= _r[i * _p + i];
-            if (xi != 0 && i + 1 < _p)
+            if (i + 1 < _p)
                 TensorPrimitives.MultiplyAdd(_r.AsSpan(i * _p + i + 1, _p - i - 1), -xi, b[(i + 1).._p], b[(i + 1).._p]);
         }
     }
@@ -218,7 +210,7 @@ internal sealed class QrFactorization
     /// (RᵀR)⁻¹ = R⁻¹R⁻ᵀ (two triangular solves per step) for 1/σmin². O(p²) per step.
     /// </summary>
     public double ConditionNumber(int iterations = ConditionEstimate.DefaultIterations) =>
-        ConditionEstimate.FromGram(_p, w => { MultiplyR(w); MultiplyRt(w); }, w => { SolveRtByRows(w); SolveLeadingByRows(w, _p); }, iterations);
+        ConditionEstimate.FromGram(_p, w => { MultiplyR(w); MultiplyRt(w); }, w => { SolveRt(w); SolveLeadingByRows(w, _p); }, iterations);
 
     /// <summary>x ← R x (x of length p): row i's dot product with the entries from i on, not yet overwritten.</summary>
     private void MultiplyR(Span<double> x)

@@ -254,7 +254,16 @@ public class FactorizationTest
         var b = Times(false, x);
         qr.SolveR(b);
         var bt = Times(true, x);
+        // SolveRt goes by rows of R, yet each entry takes its terms in the entry-by-entry order: the same bits.
+        var byEntries = (double[])bt.Clone();
+        for (int i = 0; i < p; i++)
+        {
+            double s = byEntries[i];
+            for (int j = 0; j < i; j++) s -= qr.R(j, i) * byEntries[j];
+            byEntries[i] = s / qr.R(i, i);
+        }
         qr.SolveRt(bt);
+        Assert.Equal(byEntries, bt);
         for (int i = 0; i < p; i++)
         {
             Assert.Equal(x[i], b[i], 1e-9);
