@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Lsgd.IO;
 
@@ -203,7 +204,15 @@ internal sealed class NpyValueReader : IDisposable
         const ulong Exponent = 0x7FF0_0000_0000_0000;
         var bits = MemoryMarshal.Cast<double, ulong>(values);
         int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        // Vector256 where the CPU has it: ReadyToRun code over Vector<T> (the machine's width) is not real vector code.
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var mask = Vector256.Create(Exponent);
+            ref ulong b = ref MemoryMarshal.GetReference(bits);
+            for (; i <= bits.Length - Vector256<ulong>.Count; i += Vector256<ulong>.Count)
+                if (Vector256.EqualsAny(Vector256.LoadUnsafe(ref b, (nuint)i) & mask, mask)) break;
+        }
+        else if (Vector.IsHardwareAccelerated)
         {
             var mask = new Vector<ulong>(Exponent);
             for (; i <= bits.Length - Vector<ulong>.Count; i += Vector<ulong>.Count)
@@ -220,7 +229,14 @@ internal sealed class NpyValueReader : IDisposable
         const uint Exponent = 0x7F80_0000;
         var bits = MemoryMarshal.Cast<float, uint>(values);
         int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var mask = Vector256.Create(Exponent);
+            ref uint b = ref MemoryMarshal.GetReference(bits);
+            for (; i <= bits.Length - Vector256<uint>.Count; i += Vector256<uint>.Count)
+                if (Vector256.EqualsAny(Vector256.LoadUnsafe(ref b, (nuint)i) & mask, mask)) break;
+        }
+        else if (Vector.IsHardwareAccelerated)
         {
             var mask = new Vector<uint>(Exponent);
             for (; i <= bits.Length - Vector<uint>.Count; i += Vector<uint>.Count)

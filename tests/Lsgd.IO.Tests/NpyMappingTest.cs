@@ -144,4 +144,29 @@ public class NpyMappingTest
         if (length > 3) values[length / 2] = double.NaN;
         Assert.Equal(length > 3 ? length / 2 : length - 1, NpyValueReader.Scan(values).FirstBad);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(17)]
+    [InlineData(33)]
+    public void FirstNonFiniteNamesTheFirstBadValueWhereverItLies(int length)
+    {
+        // Every position of a NaN or infinity, in the vector body and in the tail, for doubles and floats; and none.
+        var doubles = Enumerable.Range(0, length).Select(i => Math.Cos(i) * 1e300).ToArray();
+        var floats = doubles.Select(v => (float)(v * 1e-262)).ToArray();
+        Assert.Equal(-1, NpyValueReader.FirstNonFinite(doubles));
+        Assert.Equal(-1, NpyValueReader.FirstNonFinite(floats));
+        for (int bad = 0; bad < length; bad++)
+        {
+            var d = (double[])doubles.Clone();
+            var f = (float[])floats.Clone();
+            d[bad] = bad % 2 == 0 ? double.NaN : double.PositiveInfinity;
+            f[bad] = bad % 2 == 0 ? float.NegativeInfinity : float.NaN;
+            if (bad + 2 < length) { d[bad + 2] = double.NaN; f[bad + 2] = float.NaN; }   // a later one is not the first
+            Assert.Equal(bad, NpyValueReader.FirstNonFinite(d));
+            Assert.Equal(bad, NpyValueReader.FirstNonFinite(f));
+        }
+    }
 }
