@@ -201,6 +201,14 @@ internal static class Json
 
     public static JsonArray Numbers(IEnumerable<double> values) => new([.. values.Select(Number)]);
 
+    /// <summary>As <see cref="Numbers(IEnumerable{double})"/> for values at hand (a pair of bounds, an array): no enumerator.</summary>
+    public static JsonArray Numbers(params ReadOnlySpan<double> values)
+    {
+        var nodes = new JsonNode?[values.Length];
+        for (int i = 0; i < values.Length; i++) nodes[i] = Number(values[i]);
+        return new JsonArray(nodes);
+    }
+
     public static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)v)]);
 }
 
