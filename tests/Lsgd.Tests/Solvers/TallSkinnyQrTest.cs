@@ -120,6 +120,34 @@ public class TallSkinnyQrTest
         AssertSameFactor(Signed(r2, m), Signed(r1, m), m);
     }
 
+    [Theory]
+    [InlineData(256, 301, 512)]
+    [InlineData(256, 301, 256)]
+    [InlineData(203, 342, 512)]   // rows not a multiple of 8, trailing columns not of 4
+    public void TheTrailingColumnsSplitBetweenThreadsGiveTheBitsOfOneThread(int rows, int m, int bits)
+    {
+        // Wide enough that the first panels' updates split their trailing columns between two threads
+        // (StackedQr.SplitWork): R and the reflectors left in the block are those of the unsplit update, bit for bit.
+        Assert.True((m - 8.0) * rows >= StackedQr.SplitWork);
+        var r1 = Signed(Upper(RandomMatrix(m, m, seed: 7), m), m);
+        var r2 = (double[])r1.Clone();
+        var b1 = RandomMatrix(rows, m, seed: 8);
+        var b2 = (double[])b1.Clone();
+        StackedQr.Reduce(r1, m, b1, rows, vectorBits: bits);
+        double split = StackedQr.SplitWork;
+        try
+        {
+            StackedQr.SplitWork = double.PositiveInfinity;   // one thread (other tests may take either path meanwhile: same bits)
+            StackedQr.Reduce(r2, m, b2, rows, vectorBits: bits);
+        }
+        finally
+        {
+            StackedQr.SplitWork = split;
+        }
+        Assert.Equal(r2, r1);
+        Assert.Equal(b2, b1);
+    }
+
     private static double[] Upper(double[] a, int m)
     {
         for (int i = 0; i < m; i++)
