@@ -175,17 +175,27 @@ internal sealed class QrFactorization
     {
         // Column c of R⁻¹ is zero below row c: only the leading (c + 1) × (c + 1) block of R is solved for it (p³/6
         // multiply-adds in all, not p³/2).
+        // Each column alone, so large orders take them on every core (the same bits).
         var rinv = new double[_p * _p];
-        var unit = new double[_p];
-        for (int c = 0; c < _p; c++)
+        void Column(int c, double[] unit)
         {
             unit.AsSpan(0, c).Clear();
             unit[c] = 1;
             SolveLeadingByRows(unit, c + 1);
             for (int i = 0; i <= c; i++) rinv[i * _p + c] = unit[i];
         }
+        if (_p >= ParallelOrder && Environment.ProcessorCount > 1)
+            Parallel.For(0, _p, () => new double[_p], (c, _, unit) => { Column(c, unit); return unit; }, _ => { });
+        else
+        {
+            var unit = new double[_p];
+            for (int c = 0; c < _p; c++) Column(c, unit);
+        }
         return rinv;
     }
+
+    /// <summary>The order from which <see cref="InverseR"/> spreads its columns over the cores (p³/6 multiply-adds: 10⁷ at 400).</summary>
+    internal const int ParallelOrder = 400;
 
     /// <summary>Solves Rᵀ x = b in place (b of length p).</summary>
     /// <remarks>

@@ -545,12 +545,17 @@ public static class ExactLeastSquares
     private static double[] OuterRows(double[] a, int p)
     {
         var g = new double[p * p];
-        for (int i = 0; i < p; i++)
+        void Row(int i)
         {
             var rowI = a.AsSpan(i * p + i, p - i);
             for (int j = 0; j <= i; j++)
                 g[i * p + j] = g[j * p + i] = TensorPrimitives.Dot(rowI, a.AsSpan(j * p + i, p - i));
         }
+        // Each entry alone, so large orders take the rows on every core (the same bits).
+        if (p >= QrFactorization.ParallelOrder && Environment.ProcessorCount > 1)
+            Parallel.For(0, p, Row);
+        else
+            for (int i = 0; i < p; i++) Row(i);
         return g;
     }
 

@@ -234,12 +234,12 @@ internal sealed class ScaledDesign
     {
         int p = Parameters;
         var theta = new double[p * Outputs];
-        for (int o = 0; o < Outputs; o++)
+        ForEachOutput(o =>
         {
             var t = (double[])QtY[o].Clone();
             Qr.SolveR(t);
             ToOriginal(t, theta.AsSpan(o * p, p), o, accumulate: false);
-        }
+        });
         return theta;
     }
 
@@ -263,13 +263,14 @@ internal sealed class ScaledDesign
             double size = 0;
             bool changes = false;
             var corrections = new double[p * k];
-            for (int o = 0; o < k; o++)
+            ForEachOutput(o =>
             {
-                ToPrime(gradient.AsSpan(o * p, p), gPrime);
-                Qr.SolveRt(gPrime);
-                Qr.SolveR(gPrime);
-                ToOriginal(gPrime, corrections.AsSpan(o * p, p), -1, accumulate: false);
-            }
+                var work = k == 1 ? gPrime : new double[p];
+                ToPrime(gradient.AsSpan(o * p, p), work);
+                Qr.SolveRt(work);
+                Qr.SolveR(work);
+                ToOriginal(work, corrections.AsSpan(o * p, p), -1, accumulate: false);
+            });
             for (int o = 0; o < k; o++)
             {
                 double norm = System.Numerics.Tensors.TensorPrimitives.Norm<double>(theta.AsSpan(o * p, p));
@@ -283,6 +284,22 @@ internal sealed class ScaledDesign
             previous = size;
         }
     }
+
+    /// <summary>
+    /// <paramref name="solve"/> for every output: each output's triangular solves alone, so with many outputs of a large
+    /// order (p² × outputs ≥ <see cref="OutputSolveWork"/>) on every core, with the same bits.
+    /// </summary>
+    private void ForEachOutput(Action<int> solve)
+    {
+        int k = Outputs;
+        if (k > 1 && (double)Parameters * Parameters * k >= OutputSolveWork && Environment.ProcessorCount > 1)
+            Parallel.For(0, k, solve);
+        else
+            for (int o = 0; o < k; o++) solve(o);
+    }
+
+    /// <summary>Order² × outputs of the solves from which <see cref="ForEachOutput"/> spreads the outputs over the cores.</summary>
+    internal const double OutputSolveWork = 2e6;
 
     /// <summary>Σw(y − Dθ)² per output, with the features as stored (one pass, in twice the working precision).</summary>
     public double[] ResidualSumOfSquares(double[] theta) => Residuals(theta).Sse;

@@ -242,6 +242,7 @@ public class FactorizationTest
     [InlineData(7)]
     [InlineData(37)]
     [InlineData(101)]
+    [InlineData(QrFactorization.ParallelOrder + 21)]   // R⁻¹'s columns on every core
     public void QrSolvesAndInverseAgreeWithTheTriangleWrittenOut(int p)
     {
         // SolveR, SolveRt and InverseR (vectorised by rows of R) against R and Rᵀ multiplied out entry by entry, at
