@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Lsgd.LinearAlgebra;
@@ -166,120 +167,26 @@ internal static class StackedQr
     /// <summary>w[i, c] = Σₜ v[t, i]·b[t, c] for column-major v (rows × vc) and b (rows × bc); w row-major vc × bc.</summary>
     private static void ProductTransposed(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> b, int bc, int rows, Span<double> w, bool wide)
     {
-        int c = 0;
-        if (wide && rows >= 8)
-            c = ProductTransposed512(v, vc, b, bc, rows, w);
-        else if (Vector256.IsHardwareAccelerated && Vector<double>.Count == 4)
-            c = ProductTransposed256(v, vc, b, bc, rows, w);
-        for (; c + 4 <= bc; c += 4)
-        {
-            var b0 = b.Slice(c * rows, rows);
-            var b1 = b.Slice((c + 1) * rows, rows);
-            var b2 = b.Slice((c + 2) * rows, rows);
-            var b3 = b.Slice((c + 3) * rows, rows);
-            int i = 0;
-            for (; i + 2 <= vc; i += 2)
-            {
-                var va = v.Slice(i * rows, rows);
-                var vb = v.Slice((i + 1) * rows, rows);
-                var a0 = Vector<double>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
-                var e0 = a0; var e1 = a0; var e2 = a0; var e3 = a0;
-                int n = Vector<double>.Count, t = 0;
-                for (; t + n <= rows; t += n)
-                {
-                    var x = new Vector<double>(va[t..]);
-                    var y = new Vector<double>(vb[t..]);
-                    var q0 = new Vector<double>(b0[t..]);
-                    var q1 = new Vector<double>(b1[t..]);
-                    var q2 = new Vector<double>(b2[t..]);
-                    var q3 = new Vector<double>(b3[t..]);
-                    a0 = Vector.FusedMultiplyAdd(x, q0, a0); e0 = Vector.FusedMultiplyAdd(y, q0, e0);
-                    a1 = Vector.FusedMultiplyAdd(x, q1, a1); e1 = Vector.FusedMultiplyAdd(y, q1, e1);
-                    a2 = Vector.FusedMultiplyAdd(x, q2, a2); e2 = Vector.FusedMultiplyAdd(y, q2, e2);
-                    a3 = Vector.FusedMultiplyAdd(x, q3, a3); e3 = Vector.FusedMultiplyAdd(y, q3, e3);
-                }
-                double s0 = Vector.Sum(a0), s1 = Vector.Sum(a1), s2 = Vector.Sum(a2), s3 = Vector.Sum(a3);
-                double u0 = Vector.Sum(e0), u1 = Vector.Sum(e1), u2 = Vector.Sum(e2), u3 = Vector.Sum(e3);
-                for (; t < rows; t++)
-                {
-                    s0 += va[t] * b0[t]; s1 += va[t] * b1[t]; s2 += va[t] * b2[t]; s3 += va[t] * b3[t];
-                    u0 += vb[t] * b0[t]; u1 += vb[t] * b1[t]; u2 += vb[t] * b2[t]; u3 += vb[t] * b3[t];
-                }
-                w[i * bc + c] = s0; w[i * bc + c + 1] = s1; w[i * bc + c + 2] = s2; w[i * bc + c + 3] = s3;
-                w[(i + 1) * bc + c] = u0; w[(i + 1) * bc + c + 1] = u1; w[(i + 1) * bc + c + 2] = u2; w[(i + 1) * bc + c + 3] = u3;
-            }
-            for (; i < vc; i++)
-            {
-                var va = v.Slice(i * rows, rows);
-                w[i * bc + c] = TensorPrimitives.Dot<double>(va, b0);
-                w[i * bc + c + 1] = TensorPrimitives.Dot<double>(va, b1);
-                w[i * bc + c + 2] = TensorPrimitives.Dot<double>(va, b2);
-                w[i * bc + c + 3] = TensorPrimitives.Dot<double>(va, b3);
-            }
-        }
+        int c = wide && rows >= 8 ? ProductTransposed512(v, vc, b, bc, rows, w) : 0;   // none when fewer than 4 reflectors
+        c = Vector256.IsHardwareAccelerated && Vector<double>.Count == 4 ? ProductTransposedTiles<Lanes256>(v, vc, b, bc, rows, w, c)
+            : ProductTransposedTiles<LanesT>(v, vc, b, bc, rows, w, c);
         for (; c < bc; c++)
             for (int i = 0; i < vc; i++)
                 w[i * bc + c] = TensorPrimitives.Dot<double>(v.Slice(i * rows, rows), b.Slice(c * rows, rows));
     }
 
-    /// <summary>b[t, c] −= Σᵢ v[t, i]·w[i, c] for column-major v (rows × vc) and b (rows × bc), w row-major vc × bc.</summary>
-    private static void SubtractProduct(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> w, Span<double> b, int bc, int rows, bool wide)
-    {
-        int n = Vector<double>.Count;
-        int c = 0;
-        if (wide && rows >= 8)
-            c = SubtractProduct512(v, vc, w, b, bc, rows);
-        else if (Vector256.IsHardwareAccelerated && n == 4)
-            c = SubtractProduct256(v, vc, w, b, bc, rows);
-        for (; c + 4 <= bc; c += 4)
-        {
-            var b0 = b.Slice(c * rows, rows);
-            var b1 = b.Slice((c + 1) * rows, rows);
-            var b2 = b.Slice((c + 2) * rows, rows);
-            var b3 = b.Slice((c + 3) * rows, rows);
-            int t = 0;
-            for (; t + n <= rows; t += n)
-            {
-                var q0 = new Vector<double>(b0[t..]);
-                var q1 = new Vector<double>(b1[t..]);
-                var q2 = new Vector<double>(b2[t..]);
-                var q3 = new Vector<double>(b3[t..]);
-                for (int i = 0; i < vc; i++)
-                {
-                    var x = new Vector<double>(v[(i * rows + t)..]);
-                    int o = i * bc + c;
-                    q0 = Vector.FusedMultiplyAdd(x, new Vector<double>(-w[o]), q0);
-                    q1 = Vector.FusedMultiplyAdd(x, new Vector<double>(-w[o + 1]), q1);
-                    q2 = Vector.FusedMultiplyAdd(x, new Vector<double>(-w[o + 2]), q2);
-                    q3 = Vector.FusedMultiplyAdd(x, new Vector<double>(-w[o + 3]), q3);
-                }
-                q0.CopyTo(b0[t..]); q1.CopyTo(b1[t..]); q2.CopyTo(b2[t..]); q3.CopyTo(b3[t..]);
-            }
-            for (; t < rows; t++)
-                for (int i = 0; i < vc; i++)
-                {
-                    double x = v[i * rows + t];
-                    int o = i * bc + c;
-                    b0[t] -= x * w[o]; b1[t] -= x * w[o + 1]; b2[t] -= x * w[o + 2]; b3[t] -= x * w[o + 3];
-                }
-        }
-        for (; c < bc; c++)
-        {
-            var bcol = b.Slice(c * rows, rows);
-            for (int i = 0; i < vc; i++)
-                TensorPrimitives.MultiplyAdd<double>(v.Slice(i * rows, rows), -w[i * bc + c], bcol, bcol);
-        }
-    }
-
     /// <summary>
-    /// <see cref="ProductTransposed"/>'s loop over groups of 4 columns on Vector256: where Vector&lt;double&gt; has 4 lanes (x64),
-    /// the same operations in the same order, so the same bits, but precompiled as vector code. ReadyToRun code over
-    /// Vector&lt;T&gt; (whose width is the machine's) ran the 1 000 × 768 → 20 head's exact solution with 256-bit vectors
-    /// in 2.1–2.3 s until the JIT recompiled it, against 0.6–0.9 s with tiering. Returns the columns done.
+    /// <see cref="ProductTransposed"/> over the groups of 4 columns from <paramref name="c"/> (2 reflectors × 4 columns a step) at the width of
+    /// <typeparamref name="TV"/>: <see cref="Lanes256"/> on x64, the same bits as <see cref="LanesT"/> there, but
+    /// precompiled as vector code (ReadyToRun code over Vector&lt;T&gt; ran the 1 000 × 768 → 20 head's exact solution
+    /// with 256-bit vectors in 2.1–2.3 s until the JIT recompiled it, against 0.6–0.9 s with tiering). Returns the
+    /// columns done (all the groups of 4).
     /// </summary>
-    private static int ProductTransposed256(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> b, int bc, int rows, Span<double> w)
+    private static int ProductTransposedTiles<TV>(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> b, int bc, int rows, Span<double> w, int c)
+        where TV : struct, IDoubleLanes<TV>
     {
-        int c = 0;
+        int n = TV.Count;
+        if (v.Length < vc * rows || b.Length < bc * rows) throw new ArgumentException("v or b is shorter than its columns.", nameof(v));
         for (; c + 4 <= bc; c += 4)
         {
             var b0 = b.Slice(c * rows, rows);
@@ -291,24 +198,27 @@ internal static class StackedQr
             {
                 var va = v.Slice(i * rows, rows);
                 var vb = v.Slice((i + 1) * rows, rows);
-                var a0 = Vector256<double>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+                var a0 = TV.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
                 var e0 = a0; var e1 = a0; var e2 = a0; var e3 = a0;
                 int t = 0;
-                for (; t + 4 <= rows; t += 4)
+                ref double xr = ref MemoryMarshal.GetReference(va), yr = ref MemoryMarshal.GetReference(vb);
+                ref double r0 = ref MemoryMarshal.GetReference(b0), r1 = ref MemoryMarshal.GetReference(b1);
+                ref double r2 = ref MemoryMarshal.GetReference(b2), r3 = ref MemoryMarshal.GetReference(b3);
+                for (; t + n <= rows; t += n)   // every slice holds rows values
                 {
-                    var x = Vector256.Create(va.Slice(t, 4));
-                    var y = Vector256.Create(vb.Slice(t, 4));
-                    var q0 = Vector256.Create(b0.Slice(t, 4));
-                    var q1 = Vector256.Create(b1.Slice(t, 4));
-                    var q2 = Vector256.Create(b2.Slice(t, 4));
-                    var q3 = Vector256.Create(b3.Slice(t, 4));
-                    a0 = Vector256.FusedMultiplyAdd(x, q0, a0); e0 = Vector256.FusedMultiplyAdd(y, q0, e0);
-                    a1 = Vector256.FusedMultiplyAdd(x, q1, a1); e1 = Vector256.FusedMultiplyAdd(y, q1, e1);
-                    a2 = Vector256.FusedMultiplyAdd(x, q2, a2); e2 = Vector256.FusedMultiplyAdd(y, q2, e2);
-                    a3 = Vector256.FusedMultiplyAdd(x, q3, a3); e3 = Vector256.FusedMultiplyAdd(y, q3, e3);
+                    var x = TV.Load(ref xr, (nuint)t);
+                    var y = TV.Load(ref yr, (nuint)t);
+                    var q0 = TV.Load(ref r0, (nuint)t);
+                    var q1 = TV.Load(ref r1, (nuint)t);
+                    var q2 = TV.Load(ref r2, (nuint)t);
+                    var q3 = TV.Load(ref r3, (nuint)t);
+                    a0 = TV.FusedMultiplyAdd(x, q0, a0); e0 = TV.FusedMultiplyAdd(y, q0, e0);
+                    a1 = TV.FusedMultiplyAdd(x, q1, a1); e1 = TV.FusedMultiplyAdd(y, q1, e1);
+                    a2 = TV.FusedMultiplyAdd(x, q2, a2); e2 = TV.FusedMultiplyAdd(y, q2, e2);
+                    a3 = TV.FusedMultiplyAdd(x, q3, a3); e3 = TV.FusedMultiplyAdd(y, q3, e3);
                 }
-                double s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
-                double u0 = Vector256.Sum(e0), u1 = Vector256.Sum(e1), u2 = Vector256.Sum(e2), u3 = Vector256.Sum(e3);
+                double s0 = TV.Sum(a0), s1 = TV.Sum(a1), s2 = TV.Sum(a2), s3 = TV.Sum(a3);
+                double u0 = TV.Sum(e0), u1 = TV.Sum(e1), u2 = TV.Sum(e2), u3 = TV.Sum(e3);
                 for (; t < rows; t++)
                 {
                     s0 += va[t] * b0[t]; s1 += va[t] * b1[t]; s2 += va[t] * b2[t]; s3 += va[t] * b3[t];
@@ -329,10 +239,26 @@ internal static class StackedQr
         return c;
     }
 
-    /// <summary><see cref="SubtractProduct"/>'s loop over groups of 4 columns on Vector256 (the same bits as Vector&lt;double&gt; of 4 lanes; see <see cref="ProductTransposed256"/>). Returns the columns done.</summary>
-    private static int SubtractProduct256(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> w, Span<double> b, int bc, int rows)
+    /// <summary>b[t, c] −= Σᵢ v[t, i]·w[i, c] for column-major v (rows × vc) and b (rows × bc), w row-major vc × bc.</summary>
+    private static void SubtractProduct(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> w, Span<double> b, int bc, int rows, bool wide)
     {
-        int c = 0;
+        int c = wide && rows >= 8 ? SubtractProduct512(v, vc, w, b, bc, rows) : 0;
+        c = Vector256.IsHardwareAccelerated && Vector<double>.Count == 4 ? SubtractProductTiles<Lanes256>(v, vc, w, b, bc, rows, c)
+            : SubtractProductTiles<LanesT>(v, vc, w, b, bc, rows, c);
+        for (; c < bc; c++)
+        {
+            var bcol = b.Slice(c * rows, rows);
+            for (int i = 0; i < vc; i++)
+                TensorPrimitives.MultiplyAdd<double>(v.Slice(i * rows, rows), -w[i * bc + c], bcol, bcol);
+        }
+    }
+
+    /// <summary><see cref="SubtractProduct"/> over the groups of 4 columns from <paramref name="c"/> at the width of <typeparamref name="TV"/> (see <see cref="ProductTransposedTiles{TV}"/>). Returns the columns done.</summary>
+    private static int SubtractProductTiles<TV>(ReadOnlySpan<double> v, int vc, ReadOnlySpan<double> w, Span<double> b, int bc, int rows, int c)
+        where TV : struct, IDoubleLanes<TV>
+    {
+        int n = TV.Count;
+        if (v.Length < vc * rows || b.Length < bc * rows) throw new ArgumentException("v or b is shorter than its columns.", nameof(v));
         for (; c + 4 <= bc; c += 4)
         {
             var b0 = b.Slice(c * rows, rows);
@@ -340,22 +266,25 @@ internal static class StackedQr
             var b2 = b.Slice((c + 2) * rows, rows);
             var b3 = b.Slice((c + 3) * rows, rows);
             int t = 0;
-            for (; t + 4 <= rows; t += 4)
+            ref double r0 = ref MemoryMarshal.GetReference(b0), r1 = ref MemoryMarshal.GetReference(b1);
+            ref double r2 = ref MemoryMarshal.GetReference(b2), r3 = ref MemoryMarshal.GetReference(b3);
+            ref double vr = ref MemoryMarshal.GetReference(v);
+            for (; t + n <= rows; t += n)   // every slice holds rows values, v vc·rows
             {
-                var q0 = Vector256.Create((ReadOnlySpan<double>)b0.Slice(t, 4));
-                var q1 = Vector256.Create((ReadOnlySpan<double>)b1.Slice(t, 4));
-                var q2 = Vector256.Create((ReadOnlySpan<double>)b2.Slice(t, 4));
-                var q3 = Vector256.Create((ReadOnlySpan<double>)b3.Slice(t, 4));
+                var q0 = TV.Load(ref r0, (nuint)t);
+                var q1 = TV.Load(ref r1, (nuint)t);
+                var q2 = TV.Load(ref r2, (nuint)t);
+                var q3 = TV.Load(ref r3, (nuint)t);
                 for (int i = 0; i < vc; i++)
                 {
-                    var x = Vector256.Create(v.Slice(i * rows + t, 4));
+                    var x = TV.Load(ref vr, (nuint)(i * rows + t));
                     int o = i * bc + c;
-                    q0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(-w[o]), q0);
-                    q1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(-w[o + 1]), q1);
-                    q2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(-w[o + 2]), q2);
-                    q3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(-w[o + 3]), q3);
+                    q0 = TV.FusedMultiplyAdd(x, TV.Broadcast(-w[o]), q0);
+                    q1 = TV.FusedMultiplyAdd(x, TV.Broadcast(-w[o + 1]), q1);
+                    q2 = TV.FusedMultiplyAdd(x, TV.Broadcast(-w[o + 2]), q2);
+                    q3 = TV.FusedMultiplyAdd(x, TV.Broadcast(-w[o + 3]), q3);
                 }
-                q0.CopyTo(b0[t..]); q1.CopyTo(b1[t..]); q2.CopyTo(b2[t..]); q3.CopyTo(b3[t..]);
+                q0.Store(ref r0, (nuint)t); q1.Store(ref r1, (nuint)t); q2.Store(ref r2, (nuint)t); q3.Store(ref r3, (nuint)t);
             }
             for (; t < rows; t++)
                 for (int i = 0; i < vc; i++)

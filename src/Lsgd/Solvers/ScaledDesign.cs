@@ -366,53 +366,42 @@ internal sealed class ScaledDesign
 
     /// <summary>(hi, lo) += Σ xⱼ·tⱼ, each product exact (FMA) and the sum compensated lane by lane (Ogita–Rump–Oishi Dot2).</summary>
     /// <remarks>
-    /// Four lanes (Vector256) where the CPU has them: Vector&lt;double&gt;'s four lanes on x64 and the same operations, so the
-    /// same bits, but precompiled as real vector code. ReadyToRun code over Vector&lt;T&gt;, whose width is the machine's,
-    /// ran each residual pass of the 1 000 × 768 → 20 head ≈ 6× slower (0.12 s against 0.02 s) until the JIT recompiled it.
+    /// On <see cref="Lanes256"/> where the CPU has 256-bit vectors: Vector&lt;double&gt;'s four lanes on x64 and the same
+    /// operations, so the same bits, but precompiled as real vector code. ReadyToRun code over Vector&lt;T&gt;, whose
+    /// width is the machine's, ran each residual pass of the 1 000 × 768 → 20 head ≈ 6× slower (0.12 s against 0.02 s)
+    /// until the JIT recompiled it.
     /// </remarks>
     private static void DotInto(ReadOnlySpan<double> x, ReadOnlySpan<double> t, ref double hi, ref double lo)
     {
-        int n = x.Length, j = 0;
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count)
+        if (Vector256.IsHardwareAccelerated && Vector<double>.Count == 4)
+            DotInto<Lanes256>(x, t, ref hi, ref lo);
+        else
+            DotInto<LanesT>(x, t, ref hi, ref lo);
+    }
+
+    private static void DotInto<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> t, ref double hi, ref double lo) where TV : struct, IDoubleLanes<TV>
+    {
+        int n = x.Length, w = TV.Count, j = 0;
+        if (t.Length < n) throw new ArgumentException("t is shorter than x.", nameof(t));
+        if (n >= w)
         {
-            const int w = 4;
-            var s = Vector256<double>.Zero;
-            var c = Vector256<double>.Zero;
+            var s = TV.Zero;
+            var c = TV.Zero;
             ref double xr = ref MemoryMarshal.GetReference(x);
             ref double tr = ref MemoryMarshal.GetReference(t);
-            if (t.Length < n) throw new ArgumentException("t is shorter than x.", nameof(t));
             for (; j + w <= n; j += w)
             {
-                var a = Vector256.LoadUnsafe(ref xr, (nuint)j);
-                var b = Vector256.LoadUnsafe(ref tr, (nuint)j);
+                var a = TV.Load(ref xr, (nuint)j);
+                var b = TV.Load(ref tr, (nuint)j);
                 var prod = a * b;
-                var err = Vector256.FusedMultiplyAdd(a, b, -prod);
-                var sum = s + prod;
-                var bb = sum - s;
-                c += (s - (sum - bb)) + (prod - bb) + err;
-                s = sum;
-            }
-            for (int l = 0; l < w; l++) Accurate.TwoSumInto(ref hi, ref lo, s.GetElement(l));
-            lo += Vector256.Sum(c);
-        }
-        else if (n >= Vector<double>.Count)
-        {
-            int w = Vector<double>.Count;
-            var s = Vector<double>.Zero;
-            var c = Vector<double>.Zero;
-            for (; j + w <= n; j += w)
-            {
-                var a = new Vector<double>(x[j..]);
-                var b = new Vector<double>(t[j..]);
-                var prod = a * b;
-                var err = Vector.FusedMultiplyAdd(a, b, -prod);
+                var err = TV.FusedMultiplyAdd(a, b, -prod);
                 var sum = s + prod;
                 var bb = sum - s;
                 c += (s - (sum - bb)) + (prod - bb) + err;
                 s = sum;
             }
             for (int l = 0; l < w; l++) Accurate.TwoSumInto(ref hi, ref lo, s[l]);
-            lo += Vector.Sum(c);
+            lo += TV.Sum(c);
         }
         for (; j < n; j++)
         {
@@ -422,48 +411,35 @@ internal sealed class ScaledDesign
         }
     }
 
-    /// <summary>(s, c) += x·(vh + vl) element by element, in double-double (four lanes as <see cref="DotInto"/>; each element alone, so any width gives the same bits).</summary>
+    /// <summary>(s, c) += x·(vh + vl) element by element, in double-double (at the width of <see cref="DotInto"/>; each element alone, so any width gives the same bits).</summary>
     private static void AxpyInto(ReadOnlySpan<double> x, double vh, double vl, Span<double> s, Span<double> c)
     {
-        int n = x.Length, j = 0;
-        if (s.Length < n || c.Length < n) throw new ArgumentException("The sums are shorter than x.", nameof(s));
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var h = Vector256.Create(vh);
-            var l = Vector256.Create(vl);
-            ref double xr = ref MemoryMarshal.GetReference(x);
-            ref double sr = ref MemoryMarshal.GetReference(s);
-            ref double cr = ref MemoryMarshal.GetReference(c);
-            for (; j + 4 <= n; j += 4)
-            {
-                var a = Vector256.LoadUnsafe(ref xr, (nuint)j);
-                var prod = a * h;
-                var err = Vector256.FusedMultiplyAdd(a, h, -prod) + a * l;
-                var sv = Vector256.LoadUnsafe(ref sr, (nuint)j);
-                var sum = sv + prod;
-                var bb = sum - sv;
-                var cv = Vector256.LoadUnsafe(ref cr, (nuint)j) + (sv - (sum - bb)) + (prod - bb) + err;
-                sum.StoreUnsafe(ref sr, (nuint)j);
-                cv.StoreUnsafe(ref cr, (nuint)j);
-            }
-        }
+        if (Vector256.IsHardwareAccelerated && Vector<double>.Count == 4)
+            AxpyInto<Lanes256>(x, vh, vl, s, c);
         else
+            AxpyInto<LanesT>(x, vh, vl, s, c);
+    }
+
+    private static void AxpyInto<TV>(ReadOnlySpan<double> x, double vh, double vl, Span<double> s, Span<double> c) where TV : struct, IDoubleLanes<TV>
+    {
+        int n = x.Length, w = TV.Count, j = 0;
+        if (s.Length < n || c.Length < n) throw new ArgumentException("The sums are shorter than x.", nameof(s));
+        var h = TV.Broadcast(vh);
+        var l = TV.Broadcast(vl);
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double sr = ref MemoryMarshal.GetReference(s);
+        ref double cr = ref MemoryMarshal.GetReference(c);
+        for (; j + w <= n; j += w)
         {
-            int w = Vector<double>.Count;
-            var h = new Vector<double>(vh);
-            var l = new Vector<double>(vl);
-            for (; j + w <= n; j += w)
-            {
-                var a = new Vector<double>(x[j..]);
-                var prod = a * h;
-                var err = Vector.FusedMultiplyAdd(a, h, -prod) + a * l;
-                var sv = new Vector<double>(s[j..]);
-                var sum = sv + prod;
-                var bb = sum - sv;
-                var cv = new Vector<double>(c[j..]) + (sv - (sum - bb)) + (prod - bb) + err;
-                sum.CopyTo(s[j..]);
-                cv.CopyTo(c[j..]);
-            }
+            var a = TV.Load(ref xr, (nuint)j);
+            var prod = a * h;
+            var err = TV.FusedMultiplyAdd(a, h, -prod) + a * l;
+            var sv = TV.Load(ref sr, (nuint)j);
+            var sum = sv + prod;
+            var bb = sum - sv;
+            var cv = TV.Load(ref cr, (nuint)j) + (sv - (sum - bb)) + (prod - bb) + err;
+            sum.Store(ref sr, (nuint)j);
+            cv.Store(ref cr, (nuint)j);
         }
         for (; j < n; j++)
         {
