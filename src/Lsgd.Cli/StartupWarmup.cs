@@ -50,7 +50,9 @@ internal static class StartupWarmup
         {
             environment ??= Environment.GetEnvironmentVariable;
             if (environment("LSGD_WARMUP") is "0" || !IsFit(args)) return null;
-            var thread = new Thread(() => Run(args)) { IsBackground = true, Name = "lsgd warm-up" };
+            // The thread's CPU time is read (from /proc, a file opened and parsed) only when the debug line will show it.
+            bool measureCpu = environment("LSGD_WARMUP_DEBUG") is { Length: > 0 };
+            var thread = new Thread(() => Run(args, measureCpu)) { IsBackground = true, Name = "lsgd warm-up" };
             thread.Start();
             return thread;
         }
@@ -61,11 +63,14 @@ internal static class StartupWarmup
         }
     }
 
-    /// <summary>The warm-up itself, on the calling thread: reads the shape, compiles its kernels; never throws.</summary>
-    internal static void Run(string[] args)
+    /// <summary>
+    /// The warm-up itself, on the calling thread: reads the shape, compiles its kernels; never throws. With
+    /// <paramref name="measureCpu"/> it also reads the thread's CPU time before and after (for <see cref="DebugLine"/>; NaN otherwise).
+    /// </summary>
+    internal static void Run(string[] args, bool measureCpu = true)
     {
         _startTicks = Stopwatch.GetTimestamp();
-        double cpu = ThreadCpuSeconds();
+        double cpu = measureCpu ? ThreadCpuSeconds() : double.NaN;
         try
         {
             Warm(ShapeOf(args), VectorBits);
@@ -75,7 +80,7 @@ internal static class StartupWarmup
             Fail("run", e);
         }
         _endTicks = Stopwatch.GetTimestamp();
-        _cpuSeconds = ThreadCpuSeconds() - cpu;
+        _cpuSeconds = measureCpu ? ThreadCpuSeconds() - cpu : double.NaN;
     }
 
     /// <summary>
