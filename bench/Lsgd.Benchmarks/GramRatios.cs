@@ -18,7 +18,7 @@ namespace Lsgd.Benchmarks;
 /// default), wider as float32 with 20 outputs (the head shape, n = <c>--wide-rows</c>, 50 000); <c>--outputs</c> and
 /// <c>--f32</c>/<c>--f64</c> override; <c>--row-major-rows 64,128</c> runs the statistics and panel cases once per
 /// SufficientStatistics.RowMajorPanelRows; <c>--packed-rows 128,256</c> and <c>--narrow-rows 128,512</c> likewise for packed and narrow panels (SufficientStatistics.PackedPanelRows, NarrowPanelRows); <c>--overlap 0,1</c> once with the next panel copied in a step of its own and once between
-/// the tiles (SufficientStatistics.OverlappedCopy); <c>--fused 0,1</c> narrow data once through the panel copy and the tiles and once through the fused kernel, at the width the process dispatches to (SufficientStatistics.NarrowFused); <c>--fused256 0,1</c> narrow data on 256-bit vectors once through the panel copy and the tiles and once
+/// the tiles (SufficientStatistics.OverlappedCopy); <c>--block-calls 0,1</c> narrow data through the fused kernel once a call per panel and once a call per block (SufficientStatistics.NarrowBlockCalls); <c>--fused 0,1</c> narrow data once through the panel copy and the tiles and once through the fused kernel, at the width the process dispatches to (SufficientStatistics.NarrowFused); <c>--fused256 0,1</c> narrow data on 256-bit vectors once through the panel copy and the tiles and once
 /// through the fused kernel (SufficientStatistics.NarrowFused256); <c>--narrow-prefetch 0,10240</c> once per prefetch distance of the fused narrow kernel (SufficientStatistics.NarrowPrefetchBytes); <c>--threads 2</c> runs the FMA peak on two threads and the statistics case with
 /// maxThreads 2, all timed by the wall clock (compare those two only). Each ratio is the median's, followed by the range of the rounds' (each against the median peak). Work counts the c(c + 1)/2 distinct products of a row of Z = [x, y, 1]
 /// (c = d + k + 1), as <c>lsgd bench</c> does.</para>
@@ -62,6 +62,7 @@ public static class GramRatios
                 foreach (int packedRows in List(args, "--packed-rows", [SufficientStatistics.PackedPanelRows]))
                 foreach (int narrowRows in List(args, "--narrow-rows", [SufficientStatistics.NarrowPanelRows]))
                 foreach (int overlap in List(args, "--overlap", [SufficientStatistics.OverlappedCopy ? 1 : 0]))
+                foreach (int blockCalls in List(args, "--block-calls", [SufficientStatistics.NarrowBlockCalls ? 1 : 0]))
                 foreach (int fused in List(args, "--fused", [SufficientStatistics.NarrowFused ? 1 : 0]))
                 foreach (int fused256 in List(args, "--fused256", [SufficientStatistics.NarrowFused256 ? 1 : 0]))
                 foreach (int prefetch in List(args, "--narrow-prefetch", [SufficientStatistics.NarrowPrefetchBytes]))
@@ -70,6 +71,7 @@ public static class GramRatios
                         + (args.Contains("--packed-rows") ? string.Format(c, " [packed {0}]", packedRows) : "")
                         + (args.Contains("--narrow-rows") ? string.Format(c, " [narrow {0}]", narrowRows) : "")
                         + (args.Contains("--overlap") ? $" [overlap {overlap}]" : "")
+                        + (args.Contains("--block-calls") ? $" [block calls {blockCalls}]" : "")
                         + (args.Contains("--fused") ? $" [fused {fused}]" : "")
                         + (args.Contains("--fused256") ? $" [fused256 {fused256}]" : "")
                         + (args.Contains("--narrow-prefetch") ? $" [prefetch {prefetch}]" : "");
@@ -80,6 +82,7 @@ public static class GramRatios
                         SufficientStatistics.NarrowPanelRows = narrowRows;
                         SufficientStatistics.OverlappedCopy = overlap != 0;
                         SufficientStatistics.NarrowFused = fused != 0;
+                        SufficientStatistics.NarrowBlockCalls = blockCalls != 0;
                         SufficientStatistics.NarrowFused256 = fused256 != 0;
                         SufficientStatistics.NarrowPrefetchBytes = prefetch;
                     }

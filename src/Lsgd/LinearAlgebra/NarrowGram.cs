@@ -64,8 +64,11 @@ internal static unsafe partial class NarrowGram
     /// <param name="prefetchBytes">How far ahead of each row to prefetch the features, in bytes (0: none); prefetches stay inside <paramref name="x"/>.</param>
     /// <param name="vectorBits">512 or 256 to force a width in tests (it must be supported: <see cref="IsSupportedAt"/>); by default <see cref="Kernels.GramVectorBits"/>.
     /// Both give the same bits.</param>
+    /// <param name="panelRows">How many rows the kernel sums before it adds them into <paramref name="g"/> and starts again from zero: one
+    /// call over many panels then gives the bits of one call per panel, without the cost of a call (the checks, the constants)
+    /// for each. By default every row at once.</param>
     public static void Update<T>(ReadOnlySpan<T> x, int d, ReadOnlySpan<double> y, int k, ReadOnlySpan<double> weights, int rows,
-        ReadOnlySpan<double> shiftX, ReadOnlySpan<double> shiftY, Span<double> g, int prefetchBytes, int? vectorBits = null) where T : unmanaged
+        ReadOnlySpan<double> shiftX, ReadOnlySpan<double> shiftY, Span<double> g, int prefetchBytes, int? vectorBits = null, int panelRows = int.MaxValue) where T : unmanaged
     {
         if (typeof(T) != typeof(double) && typeof(T) != typeof(float)) throw new NotSupportedException($"Features of type {typeof(T).Name}.");
         int bits = vectorBits ?? Kernels.GramVectorBits;
@@ -75,6 +78,7 @@ internal static unsafe partial class NarrowGram
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(cols, 16, nameof(k));
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfLessThan(panelRows, 1);
         if (x.Length < Reach(rows, d, bits)) Internals.Throw.Length(nameof(x), x.Length, Reach(rows, d, bits), "whole vectors of every row");
         if (y.Length < (long)rows * k) Internals.Throw.Length(nameof(y), y.Length, (long)rows * k, "k targets per row");
         if (!weights.IsEmpty && weights.Length < rows) Internals.Throw.Length(nameof(weights), weights.Length, rows, "one weight per row");
@@ -93,7 +97,7 @@ internal static unsafe partial class NarrowGram
         {
             fixed (T* xp = x)
             fixed (double* yp = y, wp = weights, gp = g)
-                Update256(xp, d, yp, k, wp, !weights.IsEmpty, rows, shiftX, shiftY, gp, ahead, fetched);
+                Update256(xp, d, yp, k, wp, !weights.IsEmpty, rows, shiftX, shiftY, gp, ahead, fetched, panelRows);
             return;
         }
 
@@ -109,13 +113,26 @@ internal static unsafe partial class NarrowGram
             c[Indices + j] = BitConverter.Int64BitsToDouble(j >= d && j < d + k ? j - d : 0);
             c[TargetCount + j] = BitConverter.Int64BitsToDouble(j < k ? -1 : 0);
         }
+        bool weighted = !weights.IsEmpty;
+        var kernel = weighted ? RunFor<T, Yes>(Quads(d, k)) : RunFor<T, No>(Quads(d, k));
         fixed (T* xp = x)
         fixed (double* yp = y, wp = weights, gp = g)
+            ByPanels(kernel, xp, d, yp, k, wp, weighted, rows, c, gp, ahead, fetched, panelRows);
+    }
+
+    /// <summary>
+    /// <paramref name="kernel"/> on rows [0, <paramref name="rows"/>) a panel of <paramref name="panelRows"/> at a time, each from zero and
+    /// added into G at its end, with the rows, targets, weights and rows to prefetch of that panel; with <paramref name="accumulators"/>
+    /// (the 256-bit kernel's, kept in memory after the constants at <paramref name="c"/>) cleared first for each.
+    /// </summary>
+    private static void ByPanels<T>(RunKernel<T> kernel, T* xp, int d, double* yp, int k, double* wp, bool weighted, int rows, double* c, double* gp,
+        nint ahead, int fetched, int panelRows, Span<double> accumulators = default) where T : unmanaged
+    {
+        for (int p0 = 0; p0 < rows; p0 += panelRows)
         {
-            if (weights.IsEmpty)
-                Run<T, No>(xp, d, yp, k, wp, rows, c, gp, ahead, fetched);
-            else
-                Run<T, Yes>(xp, d, yp, k, wp, rows, c, gp, ahead, fetched);
+            int m = Math.Min(panelRows, rows - p0);
+            accumulators.Clear();
+            kernel(xp + (nint)p0 * d, d, yp + (nint)p0 * k, k, weighted ? wp + p0 : wp, m, c, gp, ahead, Math.Clamp(fetched - p0, 0, m));
         }
     }
 
@@ -147,12 +164,6 @@ internal static unsafe partial class NarrowGram
     private readonly struct Yes : IFlag { public static bool Value => true; }
 
     private readonly struct No : IFlag { public static bool Value => false; }
-
-    private static void Run<T, TWeighted>(T* x, int d, double* y, int k, double* w, int rows, double* c, double* g, nint ahead, int fetched)
-        where T : unmanaged where TWeighted : struct, IFlag
-    {
-        RunFor<T, TWeighted>(Quads(d, k))(x, d, y, k, w, rows, c, g, ahead, fetched);
-    }
 
     /// <summary>8 features from <paramref name="x"/> as doubles (float32 widened).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

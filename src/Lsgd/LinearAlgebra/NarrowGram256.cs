@@ -34,16 +34,13 @@ internal static unsafe partial class NarrowGram
 
     /// <summary>The 256-bit kernel (<see cref="Update{T}"/> at 256 bits): the constants, the accumulators cleared, then the chosen instantiation.</summary>
     private static void Update256<T>(T* xp, int d, double* yp, int k, double* wp, bool weighted, int rows,
-        ReadOnlySpan<double> shiftX, ReadOnlySpan<double> shiftY, double* gp, nint ahead, int fetched) where T : unmanaged
+        ReadOnlySpan<double> shiftX, ReadOnlySpan<double> shiftY, double* gp, nint ahead, int fetched, int panelRows) where T : unmanaged
     {
         var block = stackalloc double[Scratch256 + 8];
         var c = (double*)(((nint)block + 63) & ~(nint)63);
         RowConstants(c, d, k, shiftX, shiftY);
-        new Span<double>(c + Accumulators, Block - Accumulators).Clear();
-        if (weighted)
-            Run256For<T, Yes>(Quads(d, k))(xp, d, yp, k, wp, rows, c, gp, ahead, fetched);
-        else
-            Run256For<T, No>(Quads(d, k))(xp, d, yp, k, wp, rows, c, gp, ahead, fetched);
+        var kernel = weighted ? Run256For<T, Yes>(Quads(d, k)) : Run256For<T, No>(Quads(d, k));
+        ByPanels(kernel, xp, d, yp, k, wp, weighted, rows, c, gp, ahead, fetched, panelRows, new Span<double>(c + Accumulators, Block - Accumulators));
     }
 
     /// <summary>Quad <paramref name="q"/> (columns 4q … 4q + 3) of row t as doubles, shifted, before the weight: features, targets, the 1, zeros after (<paramref name="yd"/>: row t's targets less d, target o at yd[d + o]).</summary>

@@ -130,6 +130,50 @@ public class NarrowGramTest
     }
 
     /// <summary>
+    /// One call over many panels (<c>panelRows</c>, as the statistics pass makes it for a block) against one call per panel: the
+    /// same bits in G, at both widths, weighted or not, float32 or float64, the last panel short; and the default (every row at once)
+    /// differs, so the grouping is what the parameter sets.
+    /// </summary>
+    [Theory]
+    [InlineData(10, 1, false, false)]
+    [InlineData(10, 1, true, true)]
+    [InlineData(5, 3, true, false)]
+    [InlineData(13, 2, false, true)]
+    public void OneCallOverPanelsGivesTheBitsOfOneCallPerPanel(int d, int k, bool weighted, bool floats)
+    {
+        const int rows = 1000, panel = 128;
+        var rng = new Random(7 * d + k);
+        foreach (int bits in Widths.Where(NarrowGram.IsSupportedAt))
+        {
+            var x = Enumerable.Range(0, (int)NarrowGram.Reach(rows, d, bits)).Select(_ => 1e3 + 10 * rng.NextDouble()).ToArray();
+            if (floats) x = [.. x.Select(v => (double)(float)v)];
+            var y = Enumerable.Range(0, rows * k).Select(_ => -50 + rng.NextDouble()).ToArray();
+            var w = weighted ? Enumerable.Range(0, rows).Select(t => t % 5 == 3 ? 0 : 2 * rng.NextDouble()).ToArray() : [];
+            var shiftX = Enumerable.Range(0, d).Select(j => 1e3 + 5 + 0.1 * j).ToArray();
+            var shiftY = Enumerable.Range(0, k).Select(o => -49.5 + 0.01 * o).ToArray();
+            var xs = x.Select(v => (float)v).ToArray();
+
+            void Call(double[] g, int first, int count, int panelRows)
+            {
+                var wt = weighted ? w.AsSpan(first, count) : default;
+                if (floats)
+                    NarrowGram.Update<float>(xs.AsSpan(first * d), d, y.AsSpan(first * k, count * k), k, wt, count, shiftX, shiftY, g, 64, bits, panelRows);
+                else
+                    NarrowGram.Update<double>(x.AsSpan(first * d), d, y.AsSpan(first * k, count * k), k, wt, count, shiftX, shiftY, g, 64, bits, panelRows);
+            }
+
+            var together = new double[256];
+            Call(together, 0, rows, panel);
+            var apart = new double[256];
+            for (int first = 0; first < rows; first += panel) Call(apart, first, Math.Min(panel, rows - first), int.MaxValue);
+            var whole = new double[256];
+            Call(whole, 0, rows, int.MaxValue);
+            Assert.Equal(apart, together);
+            Assert.NotEqual(apart, whole);
+        }
+    }
+
+    /// <summary>
     /// Narrow data (d = 10 and 13, one and three targets, weighted, float32) on one and on two threads, with the fused kernel
     /// and with the panel copied first: the same bits all four ways (blocks and panels fix the grouping of the sums, not the threads).
     /// </summary>
