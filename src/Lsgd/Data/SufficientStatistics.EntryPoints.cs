@@ -14,7 +14,7 @@ public sealed partial class SufficientStatistics
 
         /// <summary>
         /// The kernels a panel runs on rows of <paramref name="d"/> features (float32 when <paramref name="single"/>) and
-        /// <paramref name="k"/> targets at <paramref name="bits"/>-bit vectors, in the order of their first call: the panel loop and the copy
+        /// <paramref name="k"/> targets at <paramref name="bits"/>-bit vectors, in the order of their first call: the panel loop, its start and the copy
         /// (every shape: the fused kernel leaves it a last panel; one strip's own copy for narrow rows), the fused narrow kernel, the Gram kernels. With d or k
         /// unknown, only the copy.
         /// </summary>
@@ -22,6 +22,7 @@ public sealed partial class SufficientStatistics
         {
             var t = single ? typeof(float) : typeof(double);
             yield return Internals.EntryPoints.Method(typeof(Panel), nameof(AddRows), t);
+            yield return Internals.EntryPoints.Method(typeof(Panel), nameof(Begin), t);
             yield return Internals.EntryPoints.Method(typeof(Panel), nameof(Load), t);
             yield return Internals.EntryPoints.Method(typeof(Panel), nameof(CopyShifted), t);
             if (d is not { } features || k is not { } outputs) yield break;

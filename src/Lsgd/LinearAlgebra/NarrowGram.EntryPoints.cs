@@ -36,11 +36,13 @@ internal static unsafe partial class NarrowGram
         });
 
     /// <summary>
-    /// The kernels <see cref="Update{T}"/> runs at <paramref name="bits"/> bits on rows of <paramref name="d"/> features of type
-    /// <typeparamref name="T"/> and <paramref name="k"/> targets, weighted or not, in the order of their first call.
+    /// <see cref="Update{T}"/> itself (generic, so compiled at its first call like the kernels) and the kernels it runs at <paramref name="bits"/>
+    /// bits on rows of <paramref name="d"/> features of type <typeparamref name="T"/> and <paramref name="k"/> targets, weighted or not, in the order of
+    /// their first call.
     /// </summary>
     internal static IEnumerable<MethodInfo> EntryPointsAt<T>(int d, int k, bool weighted, int bits) where T : unmanaged
     {
+        yield return EntryPoints.Method(typeof(NarrowGram), nameof(Update), typeof(T));
         if (bits != 256)
         {
             yield return EntryPoint<T>(d, k, weighted);
