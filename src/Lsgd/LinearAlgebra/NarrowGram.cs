@@ -128,9 +128,9 @@ internal static unsafe partial class NarrowGram
     private static void ByPanels<T>(RunKernel<T> kernel, T* xp, int d, double* yp, int k, double* wp, bool weighted, int rows, double* c, double* gp,
         nint ahead, int fetched, int panelRows, Span<double> accumulators = default) where T : unmanaged
     {
-        for (int p0 = 0; p0 < rows; p0 += panelRows)
+        for (int p0 = 0, m; p0 < rows; p0 += m)   // by the rows left, so that no count runs past int.MaxValue
         {
-            int m = Math.Min(panelRows, rows - p0);
+            m = Math.Min(panelRows, rows - p0);
             accumulators.Clear();
             kernel(xp + (nint)p0 * d, d, yp + (nint)p0 * k, k, weighted ? wp + p0 : wp, m, c, gp, ahead, Math.Clamp(fetched - p0, 0, m));
         }

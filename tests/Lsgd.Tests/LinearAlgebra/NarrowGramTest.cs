@@ -40,17 +40,8 @@ public class NarrowGramTest
     /// </summary>
     private static void Check(int d, int k, int rows, bool weighted, bool single, int bits)
     {
-        var rng = new Random(1000 * d + 100 * k + rows);
         int cols = d + k + 1;
-        var x = new double[NarrowGram.Reach(rows, d, bits)];
-        Array.Fill(x, double.NaN);
-        for (int i = 0; i < rows * d; i++) x[i] = 1e3 + 10 * rng.NextDouble();   // far from 0: the shift matters
-        if (single)
-            for (int i = 0; i < rows * d; i++) x[i] = (float)x[i];
-        var y = Enumerable.Range(0, rows * k).Select(_ => -50 + rng.NextDouble()).ToArray();
-        var w = weighted ? Enumerable.Range(0, rows).Select(t => t % 5 == 3 ? 0 : 2 * rng.NextDouble()).ToArray() : [];
-        var shiftX = Enumerable.Range(0, d).Select(j => 1e3 + 5 + 0.1 * j).ToArray();
-        var shiftY = Enumerable.Range(0, k).Select(o => -49.5 + 0.01 * o).ToArray();
+        var (x, y, w, shiftX, shiftY) = Inputs(d, k, rows, weighted, single, bits, seed: 1000 * d + 100 * k + rows);
         var g = new double[256];
         if (single)
             NarrowGram.Update<float>([.. x.Select(v => (float)v)], d, y, k, w, rows, shiftX, shiftY, g, 64, bits);
@@ -130,6 +121,26 @@ public class NarrowGramTest
     }
 
     /// <summary>
+    /// The kernel's inputs for <paramref name="rows"/> rows: features far from 0 (so the shift matters; rounded to float32
+    /// values with <paramref name="floats"/>) and NaN past the rows, up to what whole-vector loads read; targets; weights
+    /// (every fifth 0) or none; the shifts K and K_y.
+    /// </summary>
+    private static (double[] X, double[] Y, double[] W, double[] ShiftX, double[] ShiftY) Inputs(int d, int k, int rows, bool weighted, bool floats, int bits, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new double[NarrowGram.Reach(rows, d, bits)];
+        Array.Fill(x, double.NaN);
+        for (int i = 0; i < rows * d; i++) x[i] = 1e3 + 10 * rng.NextDouble();
+        if (floats)
+            for (int i = 0; i < rows * d; i++) x[i] = (float)x[i];
+        var y = Enumerable.Range(0, rows * k).Select(_ => -50 + rng.NextDouble()).ToArray();
+        var w = weighted ? Enumerable.Range(0, rows).Select(t => t % 5 == 3 ? 0 : 2 * rng.NextDouble()).ToArray() : [];
+        var shiftX = Enumerable.Range(0, d).Select(j => 1e3 + 5 + 0.1 * j).ToArray();
+        var shiftY = Enumerable.Range(0, k).Select(o => -49.5 + 0.01 * o).ToArray();
+        return (x, y, w, shiftX, shiftY);
+    }
+
+    /// <summary>
     /// One call over many panels (<c>panelRows</c>, as the statistics pass makes it for a block) against one call per panel: the
     /// same bits in G, at both widths, weighted or not, float32 or float64, the last panel short; and the default (every row at once)
     /// differs, so the grouping is what the parameter sets.
@@ -142,15 +153,9 @@ public class NarrowGramTest
     public void OneCallOverPanelsGivesTheBitsOfOneCallPerPanel(int d, int k, bool weighted, bool floats)
     {
         const int rows = 1000, panel = 128;
-        var rng = new Random(7 * d + k);
         foreach (int bits in Widths.Where(NarrowGram.IsSupportedAt))
         {
-            var x = Enumerable.Range(0, (int)NarrowGram.Reach(rows, d, bits)).Select(_ => 1e3 + 10 * rng.NextDouble()).ToArray();
-            if (floats) x = [.. x.Select(v => (double)(float)v)];
-            var y = Enumerable.Range(0, rows * k).Select(_ => -50 + rng.NextDouble()).ToArray();
-            var w = weighted ? Enumerable.Range(0, rows).Select(t => t % 5 == 3 ? 0 : 2 * rng.NextDouble()).ToArray() : [];
-            var shiftX = Enumerable.Range(0, d).Select(j => 1e3 + 5 + 0.1 * j).ToArray();
-            var shiftY = Enumerable.Range(0, k).Select(o => -49.5 + 0.01 * o).ToArray();
+            var (x, y, w, shiftX, shiftY) = Inputs(d, k, rows, weighted, floats, bits, seed: 7 * d + k);
             var xs = x.Select(v => (float)v).ToArray();
 
             void Call(double[] g, int first, int count, int panelRows)
