@@ -224,6 +224,11 @@ internal sealed class NpyValueReader : IDisposable
     }
 
     /// <summary>Index of the first NaN or infinity, or -1; vectorised.</summary>
+    /// <remarks>
+    /// The double overload's loop over 32-bit lanes. Written twice on purpose: one generic loop over the bit patterns
+    /// (<c>IBinaryInteger</c>) was rejected from the ReadyToRun image and JIT-compiled in every process, the start-up cost
+    /// these loops exist to avoid.
+    /// </remarks>
     internal static int FirstNonFinite(ReadOnlySpan<float> values)
     {
         const uint Exponent = 0x7F80_0000;

@@ -681,8 +681,7 @@ public sealed partial class SufficientStatistics
                 {
                     // Narrow rows through the fused kernel in one call for all the panels whose whole vectors lie inside the source,
                     // the kernel adding each panel's sums into G as one call per panel would (the same bits).
-                    long reach = NarrowGram.Reach(1, d);
-                    int fit = source.Length < reach ? 0 : (int)Math.Min(rows, (source.Length - reach) / d + 1);
+                    int fit = NarrowGram.RowsWithin(source.Length, rows, d);
                     start = fit == rows ? rows : fit / _panelRows * _panelRows;
                     if (start > 0)
                     {

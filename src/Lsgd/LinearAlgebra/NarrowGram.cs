@@ -48,6 +48,16 @@ internal static unsafe partial class NarrowGram
         rows == 0 ? 0 : (long)(rows - 1) * d + ((vectorBits ?? Kernels.GramVectorBits) == 256 ? (d + 3) & ~3 : d > 8 ? 16 : 8);
 
     /// <summary>
+    /// The most rows of <paramref name="d"/> features whose reads (<see cref="Reach"/>) stay within <paramref name="length"/> values, at most
+    /// <paramref name="rows"/>: the inverse of <see cref="Reach"/>.
+    /// </summary>
+    public static int RowsWithin(long length, int rows, int d, int? vectorBits = null)
+    {
+        long first = Reach(1, d, vectorBits);
+        return length < first ? 0 : (int)Math.Min(rows, (length - first) / d + 1);
+    }
+
+    /// <summary>
     /// G += Σₜ zₜzₜᵀ over rows t &lt; <paramref name="rows"/>, zₜ = [xₜ − K, yₜ − K_y, 1]·√wₜ and zeros after column
     /// d + k: the entry for columns i ≤ j is added to g[j·16 + i] (entries above the diagonal of the 16 × 16 matrix
     /// that the triangle kernel fills are partial sums, not to be read).

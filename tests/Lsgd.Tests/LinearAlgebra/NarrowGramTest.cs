@@ -140,6 +140,23 @@ public class NarrowGramTest
         return (x, y, w, shiftX, shiftY);
     }
 
+    /// <summary>RowsWithin inverts Reach: the rows it gives read inside the length, one more would not (or all the rows fit).</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(9)]
+    [InlineData(14)]
+    public void RowsWithinIsTheMostRowsWhoseReadsStayInside(int d)
+    {
+        foreach (int bits in Widths)
+            foreach (long length in new long[] { 0, 3, 8, 15, 16, 17, 100, 1000, 1001 })
+            {
+                int rows = NarrowGram.RowsWithin(length, 500, d, bits);
+                Assert.True(NarrowGram.Reach(rows, d, bits) <= length);
+                Assert.True(rows == 500 || NarrowGram.Reach(rows + 1, d, bits) > length);
+            }
+    }
+
     /// <summary>
     /// One call over many panels (<c>panelRows</c>, as the statistics pass makes it for a block) against one call per panel: the
     /// same bits in G, at both widths, weighted or not, float32 or float64, the last panel short; and the default (every row at once)
