@@ -180,7 +180,7 @@ internal static class FitCommand
             summary["text_columns_left_out"] = Json.Strings(input.LeftOut);
             if (modelPath is not null)
             {
-                var training = Summary(fit, spec, input.Description, weightColumn);
+                var training = Summary(fit, spec, input.Description, weightColumn, written: false);
                 if (cvPath is not null) training["cv"] = CrossValidationFlags.ToJson(cvPath);
                 new ModelFile(fit.Model, spec, fit.Standardization, training) { Converged = fit.Converged, Covariance = diagnostics.Covariance, Formula = input.Encoding }.Save(modelPath);
             }
@@ -254,12 +254,18 @@ internal static class FitCommand
             line => Fit(line.As<TrainingProgress>((l, p) => l.Report(p.Iteration, description: string.Format(CultureInfo.InvariantCulture, "fitting  J = {0:G6}", p.Loss)))));
     }
 
-    private static JsonObject Summary(LinearFit fit, FeatureSpec spec, string path, string? weights)
+    /// <summary>
+    /// The fit as JSON: for standard output, long arrays as text written once on every core (<see cref="Json.NumberArray"/>);
+    /// with <paramref name="written"/> false, plain nodes throughout (a model file's training summary, written with its own options).
+    /// </summary>
+    private static JsonObject Summary(LinearFit fit, FeatureSpec spec, string path, string? weights, bool written = true)
     {
         var m = fit.Model;
         bool multi = m.Outputs > 1;
         JsonNode? PerOutput(Func<int, JsonNode?> f) =>
             multi ? new JsonArray([.. Enumerable.Range(0, m.Outputs).Select(f)]) : f(0);
+        JsonNode? Arrays(Func<int, double[]> values) =>
+            written ? Json.PerOutput(m.Outputs, multi, i => Json.NumberArray(values(i))) : PerOutput(i => Json.Numbers(values(i)));
         var exact = fit.Exact;
         var report = fit.Report;
         var opt = fit.Optimality;
@@ -278,7 +284,7 @@ internal static class FitCommand
             ["degree"] = spec.Degree,
             ["fit_intercept"] = m.HasIntercept,
             ["intercept"] = PerOutput(i => m.HasIntercept ? Json.Number(m.Intercept(i)) : null),
-            ["coefficients"] = PerOutput(i => Json.Numbers(m.Coefficients(i).ToArray())),
+            ["coefficients"] = Arrays(i => m.Coefficients(i).ToArray()),
             ["iterations"] = fit.Training?.Iterations ?? 0,
             ["steps"] = fit.Training?.Steps ?? 0,
             ["loss"] = Json.Number(fit.Loss),
@@ -301,13 +307,15 @@ internal static class FitCommand
             ["standardized"] = fit.Standardization is not null,
             ["gradient_norm"] = fit.Training is { } t ? Json.Number(t.GradientNorm) : null,
             ["cov_type"] = o.Covariance.ToString(),
-            ["standard_errors"] = report is not null ? PerOutput(i => Json.Numbers(report[i].Coefficients.Select(c => c.StandardError)))
-                : exact is null ? null : PerOutput(i => Json.Numbers(exact.StandardErrors[i])),
+            ["standard_errors"] = report is not null ? Arrays(i => [.. report[i].Coefficients.Select(c => c.StandardError)])
+                : exact is null ? null : Arrays(i => exact.StandardErrors[i]),
             ["intercept_standard_error"] = exact is null || !m.HasIntercept ? null
                 : PerOutput(i => Json.Number(report is not null ? report[i].Intercept!.StandardError : exact.InterceptStandardErrors[i])),
-            ["t"] = report is null ? null : PerOutput(i => Json.Numbers(report[i].Coefficients.Select(c => c.T))),
-            ["p"] = report is null ? null : PerOutput(i => Json.Numbers(report[i].Coefficients.Select(c => c.P))),
-            ["confidence_intervals_95"] = report is null ? null : PerOutput(i => new JsonArray([.. report[i].Coefficients.Select(c => (JsonNode?)Json.Numbers([c.Lower95, c.Upper95]))])),
+            ["t"] = report is null ? null : Arrays(i => [.. report[i].Coefficients.Select(c => c.T)]),
+            ["p"] = report is null ? null : Arrays(i => [.. report[i].Coefficients.Select(c => c.P)]),
+            ["confidence_intervals_95"] = report is null ? null : written
+                ? Json.PerOutput(m.Outputs, multi, i => Json.PairArray([.. report[i].Coefficients.Select(c => c.Lower95)], [.. report[i].Coefficients.Select(c => c.Upper95)]))
+                : PerOutput(i => new JsonArray([.. report[i].Coefficients.Select(c => (JsonNode?)Json.Numbers([c.Lower95, c.Upper95]))])),
             ["intercept_t"] = report is null || !m.HasIntercept ? null : PerOutput(i => Json.Number(report[i].Intercept!.T)),
             ["intercept_p"] = report is null || !m.HasIntercept ? null : PerOutput(i => Json.Number(report[i].Intercept!.P)),
             ["intercept_confidence_interval_95"] = report is null || !m.HasIntercept ? null : PerOutput(i => Json.Numbers([report[i].Intercept!.Lower95, report[i].Intercept!.Upper95])),
