@@ -228,11 +228,7 @@ internal static class Json
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
             writer.WriteStartArray();
-            foreach (double v in values)
-            {
-                if (double.IsFinite(v)) writer.WriteNumberValue(v);
-                else writer.WriteNullValue();
-            }
+            foreach (double v in values) WriteNumber(writer, v);
             writer.WriteEndArray();
         }
         return JsonValue.Create(new WrittenJson(buffer.WrittenSpan.ToArray()), WrittenJson.TypeInfo)!;
@@ -251,15 +247,20 @@ internal static class Json
             for (int i = 0; i < lower.Length; i++)
             {
                 writer.WriteStartArray();
-                if (double.IsFinite(lower[i])) writer.WriteNumberValue(lower[i]);
-                else writer.WriteNullValue();
-                if (double.IsFinite(upper[i])) writer.WriteNumberValue(upper[i]);
-                else writer.WriteNullValue();
+                WriteNumber(writer, lower[i]);
+                WriteNumber(writer, upper[i]);
                 writer.WriteEndArray();
             }
             writer.WriteEndArray();
         }
         return JsonValue.Create(new WrittenJson(buffer.WrittenSpan.ToArray()), WrittenJson.TypeInfo)!;
+    }
+
+    /// <summary>A number as <see cref="Number"/>'s node writes it: null when not finite.</summary>
+    private static void WriteNumber(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value)) writer.WriteNumberValue(value);
+        else writer.WriteNullValue();
     }
 
     /// <summary>
