@@ -106,16 +106,26 @@ internal static class StartupWarmup
     {
         // In the order the fit needs them: the statistics pass's kernels first, then what the solve and the goodness pass call.
         foreach (var method in StatisticsKernels(shape, bits)) Prepare(method);
-        long tensors = Stopwatch.GetTimestamp();
-        TensorKernels(shape.Single);
-        Time("TensorPrimitives", tensors);
+        Step("TensorPrimitives", () => TensorKernels(shape.Single));
         foreach (var method in SolveKernels(shape, bits)) Prepare(method);
-        long collections = Stopwatch.GetTimestamp();
-        CollectionsOfDoubles();
-        Time("Linq", collections);
-        long json = Stopwatch.GetTimestamp();
-        JsonArrays();
-        Time("Json", json);
+        Step("Linq", CollectionsOfDoubles);
+        Step("Json", JsonArrays);
+    }
+
+    /// <summary>Runs one step of code on small local values (<paramref name="what"/> names it in the timings and the failures): timed, counted, never thrown.</summary>
+    private static void Step(string what, Action run)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            run();
+            lock (Gate) _prepared++;
+        }
+        catch (Exception e)
+        {
+            Fail(what, e);
+        }
+        Time(what, start);
     }
 
     /// <summary>The line <c>LSGD_WARMUP_DEBUG</c> asks for (null without it): methods prepared, the seconds it took, failures.</summary>
@@ -226,36 +236,28 @@ internal static class StartupWarmup
     /// </summary>
     private static void TensorKernels(bool single)
     {
-        try
+        foreach (int n in (int[])[200, 5])
         {
-            foreach (int n in (int[])[200, 5])
+            var a = new double[n];
+            var b = new double[n];
+            var c = new double[n];
+            a.AsSpan().Fill(1.5);
+            b.AsSpan().Fill(0.5);
+            TensorPrimitives.Add(a, b, c);
+            TensorPrimitives.Subtract(a, b, c);
+            TensorPrimitives.Multiply(a, 2.0, c);
+            TensorPrimitives.Divide(a, b, c);
+            TensorPrimitives.Divide(a, 2.0, c);
+            TensorPrimitives.MultiplyAdd(a, 2.0, b, c);
+            TensorPrimitives.Negate(a, c);
+            double sink = TensorPrimitives.Dot(a, b) + TensorPrimitives.SumOfSquares(a) + TensorPrimitives.Sum(a)
+                + TensorPrimitives.Norm(a) + TensorPrimitives.MaxMagnitude(a);
+            if (single)
             {
-                var a = new double[n];
-                var b = new double[n];
-                var c = new double[n];
-                a.AsSpan().Fill(1.5);
-                b.AsSpan().Fill(0.5);
-                TensorPrimitives.Add(a, b, c);
-                TensorPrimitives.Subtract(a, b, c);
-                TensorPrimitives.Multiply(a, 2.0, c);
-                TensorPrimitives.Divide(a, b, c);
-                TensorPrimitives.Divide(a, 2.0, c);
-                TensorPrimitives.MultiplyAdd(a, 2.0, b, c);
-                TensorPrimitives.Negate(a, c);
-                double sink = TensorPrimitives.Dot(a, b) + TensorPrimitives.SumOfSquares(a) + TensorPrimitives.Sum(a)
-                    + TensorPrimitives.Norm(a) + TensorPrimitives.MaxMagnitude(a);
-                if (single)
-                {
-                    var f = new float[n];
-                    TensorPrimitives.ConvertTruncating<float, double>(f, c);
-                }
-                GC.KeepAlive(sink);
+                var f = new float[n];
+                TensorPrimitives.ConvertTruncating<float, double>(f, c);
             }
-            lock (Gate) _prepared++;
-        }
-        catch (Exception e)
-        {
-            Fail("TensorPrimitives", e);
+            GC.KeepAlive(sink);
         }
     }
 
@@ -267,25 +269,17 @@ internal static class StartupWarmup
     /// </summary>
     private static void CollectionsOfDoubles()
     {
-        try
-        {
-            double[] a = [.. Enumerable.Range(0, 8).Select(i => 1.0 + i)];
-            double[] b = [.. a.Select(v => 2 * v)];
-            string[] names = [.. a.Select(v => v.ToString(CultureInfo.InvariantCulture))];
-            double[] lengths = [.. names.Select(t => (double)t.Length)];
-            var list = new List<double>(4) { a[0], b[0] };
-            list[1] = lengths[0];
-            list.AddRange(names.Select(t => (double)t.Length));
-            list.Add(a.Max());
-            double sink = a.Sum() + a.Sum(v => v * v) + names.Sum(t => (double)t.Length) + list.ToArray()[0]
-                + a.Order().ToArray()[0] + a.OrderBy(v => -v).ToArray()[0] + (a.Any(v => v < 0) ? 1 : 0);
-            GC.KeepAlive(sink);
-            lock (Gate) _prepared++;
-        }
-        catch (Exception e)
-        {
-            Fail("Linq", e);
-        }
+        double[] a = [.. Enumerable.Range(0, 8).Select(i => 1.0 + i)];
+        double[] b = [.. a.Select(v => 2 * v)];
+        string[] names = [.. a.Select(v => v.ToString(CultureInfo.InvariantCulture))];
+        double[] lengths = [.. names.Select(t => (double)t.Length)];
+        var list = new List<double>(4) { a[0], b[0] };
+        list[1] = lengths[0];
+        list.AddRange(names.Select(t => (double)t.Length));
+        list.Add(a.Max());
+        double sink = a.Sum() + a.Sum(v => v * v) + names.Sum(t => (double)t.Length) + list.ToArray()[0]
+            + a.Order().ToArray()[0] + a.OrderBy(v => -v).ToArray()[0] + (a.Any(v => v < 0) ? 1 : 0);
+        GC.KeepAlive(sink);
     }
 
     /// <summary>
@@ -296,20 +290,12 @@ internal static class StartupWarmup
     /// </summary>
     private static void JsonArrays()
     {
-        try
+        var node = new System.Text.Json.Nodes.JsonObject
         {
-            var node = new System.Text.Json.Nodes.JsonObject
-            {
-                ["a"] = Json.PerOutput(2, multi: true, i => Json.NumberArray([1.5 + i, double.NaN])),
-                ["b"] = Json.PerOutput(2, multi: true, i => Json.PairArray([0.25 * i], [double.PositiveInfinity])),
-            };
-            GC.KeepAlive(node.ToJsonString(CliContext.JsonOptions));
-            lock (Gate) _prepared++;
-        }
-        catch (Exception e)
-        {
-            Fail("Json", e);
-        }
+            ["a"] = Json.PerOutput(2, multi: true, i => Json.NumberArray([1.5 + i, double.NaN])),
+            ["b"] = Json.PerOutput(2, multi: true, i => Json.PairArray([0.25 * i], [double.PositiveInfinity])),
+        };
+        GC.KeepAlive(node.ToJsonString(CliContext.JsonOptions));
     }
 
     private static void Time(string what, long start)
