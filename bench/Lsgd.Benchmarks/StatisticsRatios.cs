@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
 using Lsgd.Data;
+using Lsgd.Estimators;
 
 using static Lsgd.Benchmarks.BenchArgs;
 
@@ -20,7 +21,9 @@ namespace Lsgd.Benchmarks;
 /// fused kernel switched off: the panel copied, then swept), <c>--prefetch 0,1024,…</c> (distances in bytes for the
 /// fused kernel's prefetches, one case each). <c>--engine</c>: every core, wall time, as <c>lsgd bench</c> measures
 /// its "narrow data" row. <c>--npy X.npy,Y.npy</c>: the memory cases over those files, mapped as <c>lsgd fit</c> maps them
-/// ("mapped") and copied into arrays ("memory"), in one process (d and k theirs; no weights). <c>--kernel</c>: one panel
+/// ("mapped") and copied into arrays ("memory"), in one process (d and k theirs; no weights). <c>--fit</c>: also the whole
+/// default fit of <c>lsgd fit</c> (auto, standardised, on as many threads) of each float64 source but the cached one, against one
+/// read of it (later fits of the process: no JIT; the first fit of a process is <c>lsgd fit</c>'s <c>fit_seconds</c>). <c>--kernel</c>: one panel
 /// (<c>--panel-rows</c>, 128) in L1 over and over. <c>--min</c>: minima instead of medians. Columns: CPU and wall time,
 /// GB/s and ratio to the read-only case; the median of the process's minor page faults per pass; and "rounds", the median
 /// of the ratios taken round by round (each pass against the read-only pass just before it).
@@ -31,7 +34,7 @@ public static class StatisticsRatios
     {
         int n = Option(args, "--rows", 10_000_000), d = Option(args, "--features", 10), k = Option(args, "--outputs", 1);
         int repeat = Option(args, "--repeat", 7), cachedRows = Option(args, "--cached-rows", SufficientStatistics.BlockRows);
-        bool weighted = args.Contains("--weighted"), compare = args.Contains("--compare"), engine = args.Contains("--engine");
+        bool weighted = args.Contains("--weighted"), compare = args.Contains("--compare"), engine = args.Contains("--engine"), wholeFit = args.Contains("--fit");
         int[] distances = List(args, "--prefetch", [SufficientStatistics.NarrowPrefetchBytes]);
         var c = CultureInfo.InvariantCulture;
         var cases = new List<(string Name, Action Run, double Bytes, string Reference)>();
@@ -58,6 +61,12 @@ public static class StatisticsRatios
                 string suffix = distances.Length > 1 ? $" pf {pf}" : "";
                 cases.Add(($"stats float64 ({where}){suffix}", () => Pass(data, reps, threads, true, pf), f64, r64));
                 cases.Add(($"stats float32 ({where}){suffix}", () => Pass(single, reps, threads, true, pf), f32, r32));
+            }
+            if (wholeFit && where != "L2")
+            {
+                // The default fit of `lsgd fit` (auto, standardised) on the same rows, against one read of them: its passes and all the rest.
+                var options = new LinearRegressorOptions { Method = SolverMethod.Auto, Standardize = true, MaxThreads = threads };
+                cases.Add(($"fit auto float64 ({where})", () => sink += new LinearRegressor(options).Fit(data).DataPasses, f64, r64));
             }
             if (compare)
             {
