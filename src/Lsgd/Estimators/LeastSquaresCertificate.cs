@@ -107,7 +107,7 @@ internal sealed class LeastSquaresCertificate : IOptimalityCertificate, IPrecond
     /// <param name="shared">
     /// The exact solution of the same training statistics when it came from them (<see cref="ExactSolution.ScaledFactor"/>):
     /// unpenalised, its correlation-scaled matrix is the scaled A here (shifting and scaling the features changes neither),
-    /// so its factor and condition number are taken instead of a second factorisation and power iteration. It may differ from
+    /// so its factor and condition number are taken instead of a second factorisation and eigenvalue search. It may differ from
     /// this A's own factor by rounding, as any factor does (the bound is exact to about κ·ε either way).
     /// </param>
     public static LeastSquaresCertificate? Create(SufficientStatistics posed, bool fitIntercept, LossScaling scaling, Penalty penalty,

@@ -260,7 +260,7 @@ internal sealed class Cholesky
 
     /// <summary>
     /// √(λmax/λmin) of A = LLᵀ: the 2-norm condition number of any F with FᵀF = A (for normal equations, of
-    /// the design itself), by power iteration (see <see cref="ConditionEstimate.FromGram"/>).
+    /// the design itself), by the Lanczos method (see <see cref="ConditionEstimate.FromGram"/>); <paramref name="iterations"/> steps at most for each end.
     /// </summary>
     public double ConditionNumber(int iterations = ConditionEstimate.DefaultIterations) =>
         ConditionEstimate.FromGram(Order,

@@ -216,8 +216,9 @@ internal sealed class QrFactorization
     }
 
     /// <summary>
-    /// The 2-norm condition number of A (= of R): σmax/σmin, by power iteration on RᵀR for σmax² and on
-    /// (RᵀR)⁻¹ = R⁻¹R⁻ᵀ (two triangular solves per step) for 1/σmin². O(p²) per step.
+    /// The 2-norm condition number of A (= of R): σmax/σmin, from the largest eigenvalues of RᵀR (σmax²) and of
+    /// (RᵀR)⁻¹ = R⁻¹R⁻ᵀ (two triangular solves per step; 1/σmin²) by the Lanczos method (<see cref="ConditionEstimate.LargestEigenvalue"/>).
+    /// O(p²) per step; <paramref name="iterations"/> steps at most for each.
     /// </summary>
     public double ConditionNumber(int iterations = ConditionEstimate.DefaultIterations) =>
         ConditionEstimate.FromGram(_p, w => { MultiplyR(w); MultiplyRt(w); }, w => { SolveRt(w); SolveLeadingByRows(w, _p); }, iterations);

@@ -50,7 +50,7 @@ public sealed class ExactSolution
         DegreesOfFreedom > 0 ? Math.Sqrt(ResidualSumOfSquares[output] / DegreesOfFreedom) : double.NaN;
 
     /// <summary>
-    /// The 2-norm condition number σmax/σmin of the centred, column-scaled design (power iteration on R):
+    /// The 2-norm condition number σmax/σmin of the centred, column-scaled design (the Lanczos method on RᵀR and its inverse, to rounding):
     /// how much the data's conditioning, after the scaling Lsgd does itself, amplifies relative errors.
     /// Gradient descent on standardised features needs of the order of its square iterations.
     /// </summary>
