@@ -85,9 +85,11 @@ internal static class ConditionEstimate
                 foreach (var previous in basis)
                     TensorPrimitives.MultiplyAdd(previous, -TensorPrimitives.Dot(previous, w), w, w);
             double b = TensorPrimitives.Norm(w);
+            if (!double.IsFinite(alpha[k]) || !double.IsFinite(b))
+                return double.NaN;   // the operator gave a value that is not a number (a singular or broken factor)
             (theta, double upper) = LargestTridiagonal(alpha, beta, k + 1);
             double scale = Math.Max(Math.Abs(theta), double.Epsilon);
-            // The last step, or an invariant subspace (to rounding): then T's eigenvalues are G's.
+            // The last step allowed (after p steps the space is the whole space, and θ exact), or an invariant subspace to rounding.
             if (k + 1 == steps || !(b > 1e-14 * scale))
                 return theta;
             if (b * Math.Abs(LastEntry(alpha, beta, k + 1, upper)) <= Tolerance * scale)
@@ -116,7 +118,9 @@ internal static class ConditionEstimate
         }
         // A pivot smaller than this is taken as this, negative (LAPACK's dstebz does likewise): no division by zero.
         double pivotFloor = 1e-300 * couplings;
-        while (true)
+        if (!double.IsFinite(lo) || !double.IsFinite(hi)) return (double.NaN, double.NaN);
+        // Halving from the Gershgorin width to a few units in the last place takes about 60 steps; the cap only guards the loop.
+        for (int step = 0; step < 2200; step++)
         {
             double mid = 0.5 * (lo + hi);
             if (mid <= lo || mid >= hi || hi - lo <= 4 * MachineEpsilon * Math.Max(Math.Abs(lo), Math.Abs(hi))) break;

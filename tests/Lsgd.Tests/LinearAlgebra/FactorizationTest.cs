@@ -332,6 +332,14 @@ public class FactorizationTest
     }
 
     [Fact]
+    public void AnOperatorThatGivesNotANumberGivesNotANumberAndReturns()
+    {
+        // A broken factor's products: the estimate says NaN (callers test it) instead of bisecting NaN forever.
+        Assert.True(double.IsNaN(ConditionEstimate.LargestEigenvalue(30, w => w[3] = double.NaN)));
+        Assert.True(double.IsNaN(ConditionEstimate.FromGram(30, w => { }, w => Array.Fill(w, double.PositiveInfinity))));
+    }
+
+    [Fact]
     public void TridiagonalLargestEigenvalueAgreesWithJacobi()
     {
         var rng = new Random(5);
