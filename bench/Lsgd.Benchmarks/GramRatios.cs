@@ -66,6 +66,7 @@ public static class GramRatios
                 foreach (int fused in List(args, "--fused", [SufficientStatistics.NarrowFused ? 1 : 0]))
                 foreach (int fused256 in List(args, "--fused256", [SufficientStatistics.NarrowFused256 ? 1 : 0]))
                 foreach (int prefetch in List(args, "--narrow-prefetch", [SufficientStatistics.NarrowPrefetchBytes]))
+                foreach (int packAbove in List(args, "--pack-above", [Kernels.PackAbove]))
                 {
                     string tag = (args.Contains("--row-major-rows") ? string.Format(c, " [{0} rows]", panelRows) : "")
                         + (args.Contains("--packed-rows") ? string.Format(c, " [packed {0}]", packedRows) : "")
@@ -74,7 +75,8 @@ public static class GramRatios
                         + (args.Contains("--block-calls") ? $" [block calls {blockCalls}]" : "")
                         + (args.Contains("--fused") ? $" [fused {fused}]" : "")
                         + (args.Contains("--fused256") ? $" [fused256 {fused256}]" : "")
-                        + (args.Contains("--narrow-prefetch") ? $" [prefetch {prefetch}]" : "");
+                        + (args.Contains("--narrow-prefetch") ? $" [prefetch {prefetch}]" : "")
+                        + (args.Contains("--pack-above") ? $" [pack above {packAbove}]" : "");
                     void Set()
                     {
                         SufficientStatistics.RowMajorPanelRows = panelRows;
@@ -85,6 +87,7 @@ public static class GramRatios
                         SufficientStatistics.NarrowBlockCalls = blockCalls != 0;
                         SufficientStatistics.NarrowFused256 = fused256 != 0;
                         SufficientStatistics.NarrowPrefetchBytes = prefetch;
+                        Kernels.PackAbove = packAbove;
                     }
                     if (Matches("statistics", only))
                         cases.Add(($"statistics {shape}{tag} ({dispatch})", () =>

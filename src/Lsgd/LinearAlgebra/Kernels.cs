@@ -198,7 +198,7 @@ internal static partial class Kernels
     /// up to it the row-major panel is read as it lies. Measured (one thread, CPU time, interleaved with the packed
     /// path, d = 100): the row-major 16 × 12 tiles were faster up to about 128 columns, packing beyond.
     /// </summary>
-    internal const int PackAbove = 128;
+    internal static int PackAbove { get; set; } = 128;
 
     /// <summary>
     /// <see cref="GramUpdate"/> on a panel laid out in strips of 16 columns: column c of row t is at
