@@ -345,14 +345,57 @@ public sealed partial class SufficientStatistics
             throw new ArgumentOutOfRangeException(nameof(output), output, $"There are {k} outputs.");
         if (weights.Length != d)
             Throw.Length(nameof(weights), weights.Length, d, "one weight per feature");
-        double quadratic = 0, cross = 0;
+        Span<double> sse = stackalloc double[1];
+        ResidualSums(weights, d, [intercept], output, sse);
+        return sse[0];
+    }
+
+    /// <summary>
+    /// <see cref="ResidualSumOfSquares(int, ReadOnlySpan{double}, double)"/> of every output at once, the parameters
+    /// <paramref name="theta"/> laid out by <paramref name="layout"/>: each output's sum the same, bit for bit, but Sxx
+    /// swept once for all of them (each row of it used by every output while in cache) instead of once an output
+    /// (20 outputs × 768 features: 20 sweeps of a 4.7 MB matrix).
+    /// </summary>
+    internal double[] ResidualSumsOfSquares(ReadOnlySpan<double> theta, Models.ParameterLayout layout)
+    {
+        int k = Outputs;
+        if (layout.Features != Features || layout.Outputs != k || theta.Length < k * layout.BlockSize)
+            throw new ArgumentException($"The parameters must be laid out for {Features} features and {k} outputs.", nameof(theta));
+        var intercepts = new double[k];
+        for (int o = 0; o < k; o++) intercepts[o] = layout.Intercept(theta, o);
+        var sse = new double[k];
+        ResidualSums(theta, layout.BlockSize, intercepts, 0, sse);
+        return sse;
+    }
+
+    /// <summary>
+    /// The residual sums of squares of outputs <paramref name="firstOutput"/>… (as many as <paramref name="sse"/> holds), output
+    /// m's weights at <paramref name="weights"/>[m·<paramref name="stride"/>…]: row by row of Sxx, each row dotted with every
+    /// output's weights in turn, so that every output's sums take their terms in the order of a sweep of its own.
+    /// </summary>
+    private void ResidualSums(ReadOnlySpan<double> weights, int stride, ReadOnlySpan<double> intercepts, int firstOutput, Span<double> sse)
+    {
+        int d = Features, k = Outputs, count = sse.Length;
+        Span<double> quadratic = count <= 64 ? stackalloc double[count] : new double[count];
+        Span<double> cross = count <= 64 ? stackalloc double[count] : new double[count];
+        quadratic.Clear();
+        cross.Clear();
         for (int i = 0; i < d; i++)
         {
-            quadratic += weights[i] * TensorPrimitives.Dot(FeatureScatter.AsSpan(i * d, d), weights);
-            cross += weights[i] * CrossScatter[i * k + output];
+            var row = FeatureScatter.AsSpan(i * d, d);
+            for (int m = 0; m < count; m++)
+            {
+                var w = weights.Slice(m * stride, d);
+                quadratic[m] += w[i] * TensorPrimitives.Dot(row, w);
+                cross[m] += w[i] * CrossScatter[i * k + firstOutput + m];
+            }
         }
-        double c = TargetMeans[output] - TensorPrimitives.Dot(FeatureMeans, weights) - intercept;
-        return TargetScatter[output] - 2 * cross + quadratic + WeightSum * c * c;
+        for (int m = 0; m < count; m++)
+        {
+            int output = firstOutput + m;
+            double c = TargetMeans[output] - TensorPrimitives.Dot(FeatureMeans, weights.Slice(m * stride, d)) - intercepts[m];
+            sse[m] = TargetScatter[output] - 2 * cross[m] + quadratic[m] + WeightSum * c * c;
+        }
     }
 
     /// <summary>Accumulates statistics of in-memory data, on up to <paramref name="maxThreads"/> threads.</summary>

@@ -444,11 +444,11 @@ public static class ExactLeastSquares
         if (n < layout.BlockSize)
             Throw.Data($"The data has {Throw.Plural(n, "row")} but the model has {Throw.Plural(layout.BlockSize, "parameter")}: at least {layout.BlockSize} rows are needed.");
         var theta = statistics.SolveNormalEquations(fitIntercept, out var inverse, out double condition, out var covariance, out var factor);
-        var sse = new double[k];
+        var sse = statistics.ResidualSumsOfSquares(theta, layout);
         var r2 = new double[k];
         for (int o = 0; o < k; o++)
         {
-            sse[o] = Math.Max(statistics.ResidualSumOfSquares(o, layout.Weights((ReadOnlySpan<double>)theta, o), layout.Intercept(theta, o)), 0);
+            sse[o] = Math.Max(sse[o], 0);
             double sst = statistics.TargetScatter[o] + (fitIntercept ? 0 : total * statistics.TargetMeans[o] * statistics.TargetMeans[o]);
             r2[o] = sst > 0 ? 1 - sse[o] / sst : double.NaN;
         }

@@ -207,4 +207,35 @@ public class SufficientStatisticsTest
         Assert.Equal(a.FeatureScatter, b.FeatureScatter);
         Assert.Equal(a.CrossScatter, b.CrossScatter);
     }
+
+    [Theory]
+    [InlineData(6, 3, true)]
+    [InlineData(40, 5, false)]
+    public void ResidualSumsOfEveryOutputAtOnceMatchEachOutputAloneBitForBit(int d, int k, bool intercept)
+    {
+        // One sweep of Sxx for all outputs (the exact solution from the statistics) against one sweep an output: each
+        // output's terms in the same order, so the same bits; and both against the residuals summed row by row.
+        var (data, _) = TestData.Random(300, d, k, seed: d + k);
+        var stats = SufficientStatistics.Compute(data);
+        var layout = new Lsgd.Models.ParameterLayout(d, k, intercept);
+        var rng = new Random(7);
+        var theta = Enumerable.Range(0, k * layout.BlockSize).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var all = stats.ResidualSumsOfSquares(theta, layout);
+        var x = data.X.ToArray();
+        var y = data.Y.ToArray();
+        for (int o = 0; o < k; o++)
+        {
+            var w = layout.Weights((ReadOnlySpan<double>)theta, o);
+            double b = layout.Intercept(theta, o);
+            Assert.Equal(stats.ResidualSumOfSquares(o, w, b), all[o]);
+            double direct = 0;
+            for (int i = 0; i < data.Rows; i++)
+            {
+                double r = y[i * k + o] - b;
+                for (int j = 0; j < d; j++) r -= w[j] * x[i * d + j];
+                direct += r * r;
+            }
+            Assert.Equal(direct, all[o], 1e-9 * direct);
+        }
+    }
 }
