@@ -224,14 +224,14 @@ internal static class Json
     /// </summary>
     public static JsonNode NumberArray(ReadOnlySpan<double> values)
     {
-        var buffer = new ArrayBufferWriter<byte>(values.Length * 24 + 2);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        var (buffer, writer) = StartWritten(values.Length * 24 + 2);
+        using (writer)
         {
             writer.WriteStartArray();
             foreach (double v in values) WriteNumber(writer, v);
             writer.WriteEndArray();
         }
-        return JsonValue.Create(new WrittenJson(buffer.WrittenSpan.ToArray()), WrittenJson.TypeInfo)!;
+        return Written(buffer);
     }
 
     /// <summary>
@@ -240,8 +240,8 @@ internal static class Json
     /// </summary>
     public static JsonNode PairArray(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper)
     {
-        var buffer = new ArrayBufferWriter<byte>(lower.Length * 50 + 2);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        var (buffer, writer) = StartWritten(lower.Length * 50 + 2);
+        using (writer)
         {
             writer.WriteStartArray();
             for (int i = 0; i < lower.Length; i++)
@@ -253,8 +253,19 @@ internal static class Json
             }
             writer.WriteEndArray();
         }
-        return JsonValue.Create(new WrittenJson(buffer.WrittenSpan.ToArray()), WrittenJson.TypeInfo)!;
+        return Written(buffer);
     }
+
+    /// <summary>A buffer of about <paramref name="capacity"/> bytes and a writer into it, for text written once (<see cref="NumberArray"/>).</summary>
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer) StartWritten(int capacity)
+    {
+        var buffer = new ArrayBufferWriter<byte>(capacity);
+        return (buffer, new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }));
+    }
+
+    /// <summary>The node that holds what was written into <paramref name="buffer"/> (the writer flushed and disposed).</summary>
+    private static JsonValue Written(ArrayBufferWriter<byte> buffer) =>
+        JsonValue.Create(new WrittenJson(buffer.WrittenSpan.ToArray()), WrittenJson.TypeInfo)!;
 
     /// <summary>A number as <see cref="Number"/>'s node writes it: null when not finite.</summary>
     private static void WriteNumber(Utf8JsonWriter writer, double value)
@@ -282,14 +293,15 @@ internal static class Json
     /// </summary>
     internal sealed class WrittenJson(byte[] utf8)
     {
-        public static readonly JsonTypeInfo<WrittenJson> TypeInfo = JsonMetadataServices.CreateValueInfo<WrittenJson>(CliContext.JsonOptions, new Converter());
+        public static readonly JsonTypeInfo<WrittenJson> TypeInfo = Info(CliContext.JsonOptions);
 
         /// <summary>The type information of <see cref="WrittenJson"/> (and of nothing else) for the tool's options.</summary>
         public sealed class Resolver : IJsonTypeInfoResolver
         {
-            public JsonTypeInfo? GetTypeInfo(Type type, JsonSerializerOptions options) =>
-                type == typeof(WrittenJson) ? JsonMetadataServices.CreateValueInfo<WrittenJson>(options, new Converter()) : null;
+            public JsonTypeInfo? GetTypeInfo(Type type, JsonSerializerOptions options) => type == typeof(WrittenJson) ? Info(options) : null;
         }
+
+        private static JsonTypeInfo<WrittenJson> Info(JsonSerializerOptions options) => JsonMetadataServices.CreateValueInfo<WrittenJson>(options, new Converter());
 
         private sealed class Converter : JsonConverter<WrittenJson>
         {
