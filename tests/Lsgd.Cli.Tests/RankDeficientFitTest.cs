@@ -40,6 +40,8 @@ public sealed class RankDeficientFitTest : IDisposable
         var text = CliRunner.Run("fit", _path, "--target", "y", "--method", method);
         Assert.Equal(0, text.ExitCode);
         Assert.StartsWith("lsgd: warning: the columns are linearly dependent (rank 3 of 4 parameters): 'a', 'twice_a' are aliased", text.Error);
+        // The condition number is of the columns kept (finite); the text does not let it pass for the design's own.
+        Assert.Contains("Condition number of the centred, scaled features (of those kept: with the aliased ones the design is singular): ", text.Output);
     }
 
     /// <summary>More columns than rows: the default method gives numpy's pinv([1, X])·y (numpy 1.24.2), says why, and reports no standard errors.</summary>

@@ -441,7 +441,9 @@ internal static class FitCommand
             }
         }
         if (fit.Exact is { } ex && double.IsFinite(ex.ConditionNumber))
-            console.WriteLine(string.Format(c, "Condition number of the centred, scaled features: {0:G3}{1}{2}.", ex.ConditionNumber,
+            // With aliased columns the design is singular: the figure is that of the columns kept, and says so.
+            console.WriteLine(string.Format(c, "Condition number of the centred, scaled features{0}: {1:G3}{2}{3}.",
+                ex.Aliased.Count > 0 ? " (of those kept: with the aliased ones the design is singular)" : "", ex.ConditionNumber,
                 double.IsFinite(ex.UncentredConditionNumber) ? string.Format(c, " (statsmodels' uncentred, unscaled one, with the constant: {0:G3})", ex.UncentredConditionNumber) : "",
                 fit.Method == SolverMethod.Exact || o.Covariance.IsRobust ? "" : "; std. errors are those of the exact least-squares coefficients"));
         if (fit.Optimality is { } opt)
