@@ -24,9 +24,9 @@ namespace Lsgd.Benchmarks;
 /// (c = d + k + 1), as <c>lsgd bench</c> does.</para>
 /// <para>Cases per shape: <c>statistics</c>, SufficientStatistics.Compute on one thread (blocks, merges and all);
 /// <c>panel</c>, one Panel adding every row and one Take (copy + kernel, no per-block merge); <c>cached</c>, the same
-/// work on the first 1024 rows again and again (no memory reads: the difference to <c>panel</c>); <c>kernel N</c>,
+/// work on the first 1024 rows again and again (no memory reads: the difference to <c>panel</c>; once per setting, like <c>panel</c>); <c>kernel N</c>,
 /// Kernels.GramUpdatePacked at N bits on one cache-resident panel of <see cref="SufficientStatistics.PanelRows"/> rows
-/// in the layout the pass uses, repeated, G of the full size. <c>--only statistics,kernel</c> picks cases. The statistics, panel and cached cases run at the width the
+/// in the layout the pass uses, repeated, G of the full size (<c>--kernel-rows 32,64,128</c>: one case per panel height, to set against the pass's own panels). <c>--only statistics,kernel</c> picks cases. The statistics, panel and cached cases run at the width the
 /// process dispatches to (<c>DOTNET_EnableAVX512=0</c> for 256 bits) and are compared to that width's peak.</para>
 /// </remarks>
 public static class GramRatios
@@ -101,6 +101,14 @@ public static class GramRatios
                         var panel = new SufficientStatistics.Panel(d, k);
                         cases.Add(($"panel {shape}{tag} ({dispatch})", () => { Set(); panel.Add(data, 0, n); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, work, dispatch));
                     }
+                    if (Matches("cached", only))
+                    {
+                        // The same rows as the panel case, from the first 1024 rows again and again (in L2): the cost of reading memory is the difference.
+                        Set();
+                        var panel = new SufficientStatistics.Panel(d, k);
+                        int m = Math.Min(n, 1024);
+                        cases.Add(($"cached {shape}{tag} ({dispatch})", () => { Set(); for (int s = 0; s + m <= n; s += m) panel.Add(data, 0, m); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, (double)(n / m * m) * cols * (cols + 1) / 2, dispatch));
+                    }
                 }
             if (Matches("merge", only))
             {
@@ -120,27 +128,22 @@ public static class GramRatios
                     SufficientStatistics.MirrorLower(total.FeatureScatter, d);
                 }, work, dispatch));
             }
-            if (Matches("cached", only))
-            {
-                // The same rows as the panel case, from the first 1024 rows again and again (in L2): the cost of reading memory is the difference.
-                var panel = new SufficientStatistics.Panel(d, k);
-                int m = Math.Min(n, 1024);
-                cases.Add(($"cached {shape} ({dispatch})", () => { for (int s = 0; s + m <= n; s += m) panel.Add(data, 0, m); GC.KeepAlive(panel.Take(data.FeatureNames, data.TargetNames)); }, (double)(n / m * m) * cols * (cols + 1) / 2, dispatch));
-            }
             if (Matches("kernel", only))
             {
-                int m = SufficientStatistics.PanelRows;
-                var rng = new Random(3);
-                var z = new double[m * ld];
-                for (int i = 0; i < z.Length; i++) z[i] = rng.NextDouble() - 0.5;
-                var g = new double[ld * ld];
-                int reps = (int)Math.Max(1, 2e9 / ((double)m * cols * cols));
-                double kernelWork = (double)reps * m * cols * (cols + 1) / 2;
-                foreach (int bits in widths)
+                foreach (int m in List(args, "--kernel-rows", [SufficientStatistics.PanelRows]))
                 {
-                    bool rowMajor = ld == 16 || (bits == 512 && ld <= Kernels.PackAbove);
-                    var (rowStride, stripStride) = rowMajor ? (ld, 16) : (16, m * 16);
-                    cases.Add(($"kernel {m}×{cols} ({bits})", () => { for (int r = 0; r < reps; r++) Kernels.GramUpdatePacked(z, rowStride, stripStride, m, ld, cols, g, bits); }, kernelWork, bits));
+                    var rng = new Random(3);
+                    var z = new double[m * ld];
+                    for (int i = 0; i < z.Length; i++) z[i] = rng.NextDouble() - 0.5;
+                    var g = new double[ld * ld];
+                    int reps = (int)Math.Max(1, 2e9 / ((double)m * cols * cols));
+                    double kernelWork = (double)reps * m * cols * (cols + 1) / 2;
+                    foreach (int bits in widths)
+                    {
+                        bool rowMajor = ld == 16 || (bits == 512 && ld <= Kernels.PackAbove);
+                        var (rowStride, stripStride) = rowMajor ? (ld, 16) : (16, m * 16);
+                        cases.Add(($"kernel {m}×{cols} ({bits})", () => { for (int r = 0; r < reps; r++) Kernels.GramUpdatePacked(z, rowStride, stripStride, m, ld, cols, g, bits); }, kernelWork, bits));
+                    }
                 }
             }
         }

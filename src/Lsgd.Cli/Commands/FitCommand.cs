@@ -170,10 +170,12 @@ internal static class FitCommand
             if (sharded is not null)
                 spec = ShardedFit.Spec(fit);
             var summary = Summary(fit, spec, input.Description, weightColumn);
+            StageTimes.Mark("summary");
             if (cvPath is not null) summary["cv"] = CrossValidationFlags.ToJson(cvPath);
             var diagnostics = context.WithProgress("computing the statistics", null, _ => FitDiagnostics.Compute(fit, input, parse.GetValue(test), parse.GetValue(influence),
                 csvFormat.Separator is { } given && !(csvFormat.DecimalComma && given == ',') ? given : csvFormat.DecimalComma ? ';' : ',', modelPath is not null));
             diagnostics.AddTo(summary, fit.Model.Outputs > 1);
+            StageTimes.Mark("diagnostics");
             summary["influence_file"] = parse.GetValue(influence);
             if (input.Encoding is { } encoding)
                 summary["formula"] = encoding.Formula.Text;
@@ -186,7 +188,6 @@ internal static class FitCommand
             }
             sharded?.AddTo(summary);
             summary["model_file"] = modelPath;
-            StageTimes.WriteTo(context.Error);   // LSGD_STAGES (a development hook): each stage's wall and CPU seconds; nothing otherwise
             summary["load_seconds"] = loadSeconds;
             summary["fit_seconds"] = fitSeconds;
             if (repeats > 1)
@@ -206,6 +207,8 @@ internal static class FitCommand
                 if (sharded?.TextLine() is { } clusterLine)
                     context.Console.WriteLine(clusterLine);
             }
+            StageTimes.Mark("output");
+            StageTimes.WriteTo(context.Error);   // LSGD_STAGES (a development hook): each stage's wall and CPU seconds; nothing otherwise
             setExit(Cli.Ok);
         });
         return command;
