@@ -14,7 +14,8 @@ namespace Lsgd.Benchmarks;
 /// the statistics pass of an auto fit of a wide multi-output head (50 000 × 768 → 20), piece by piece, as the median
 /// process CPU time of <c>--repeat</c> rounds in one process (single-threaded pieces; the goodness pass on
 /// <c>--threads</c>, wall time when above 1): the Cholesky factor of the scaled statistics, its inverse, its condition
-/// number, the exact solution from the statistics, the certificate, and the goodness pass.
+/// number, the exact solution from the statistics, the certificate, and the goodness pass; and the register tile of the
+/// residuals and triangular solves (8 rows × 24 outputs) on its own, its operands in L1 and in L2.
 /// </summary>
 public static class HeadStages
 {
@@ -51,6 +52,28 @@ public static class HeadStages
                 var result = new double[24 * d];
                 TriangularPanels.Multiply(scaled, d, scaled, 24, d, result, Kernels.GramVectorBits);
                 sink += result[0];
+            }),
+            ("tile in L1: 8 × 128 × 24, ×1000", () =>
+            {
+                var a = new double[8 * 128];
+                var b = new double[128 * 24];
+                var t = new double[8 * 24];
+                for (int i = 0; i < a.Length; i++) a[i] = 1e-3 * i;
+                for (int i = 0; i < b.Length; i++) b[i] = 1e-4 * i;
+                for (int rep = 0; rep < 1000; rep++)
+                    TriangularPanels.SubtractProduct(ref a[0], 128, ref b[0], 24, 128, ref t[0], Kernels.GramVectorBits);
+                sink += t[0];
+            }),
+            ("tile in L2: 8 × 768 × 24, ×167", () =>
+            {
+                var a = new double[8 * 768];
+                var b = new double[768 * 24];
+                var t = new double[8 * 24];
+                for (int i = 0; i < a.Length; i++) a[i] = 1e-3 * i;
+                for (int i = 0; i < b.Length; i++) b[i] = 1e-4 * i;
+                for (int rep = 0; rep < 167; rep++)
+                    TriangularPanels.SubtractProduct(ref a[0], 768, ref b[0], 24, 768, ref t[0], Kernels.GramVectorBits);
+                sink += t[0];
             }),
             ("statistics 8192 rows", () => sink += SufficientStatistics.Compute(part, 1).FeatureScatter[0]),
             ("json 77k doubles", () =>

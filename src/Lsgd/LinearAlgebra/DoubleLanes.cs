@@ -31,6 +31,9 @@ internal interface IDoubleLanes<TSelf> where TSelf : struct, IDoubleLanes<TSelf>
     /// <summary>a·b + c in each lane, rounded once.</summary>
     static abstract TSelf FusedMultiplyAdd(TSelf a, TSelf b, TSelf c);
 
+    /// <summary>a − c·x in each lane, rounded once: the bits of <see cref="FusedMultiplyAdd"/>(−c, x, a) without negating c.</summary>
+    static abstract TSelf MinusProduct(TSelf c, TSelf x, TSelf a);
+
     /// <summary>The sum of the lanes.</summary>
     static abstract double Sum(TSelf value);
 
@@ -59,6 +62,7 @@ internal readonly struct Lanes256(Vector256<double> value) : IDoubleLanes<Lanes2
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Load(ref double source, nuint offset) => new(Vector256.LoadUnsafe(ref source, offset));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Broadcast(double value) => new(Vector256.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 FusedMultiplyAdd(Lanes256 a, Lanes256 b, Lanes256 c) => new(Vector256.FusedMultiplyAdd(a._value, b._value, c._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 MinusProduct(Lanes256 c, Lanes256 x, Lanes256 a) => new(Kernels.MinusProduct(c._value, x._value, a._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Sum(Lanes256 value) => Vector256.Sum(value._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator +(Lanes256 a, Lanes256 b) => new(a._value + b._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator -(Lanes256 a, Lanes256 b) => new(a._value - b._value);
@@ -78,6 +82,7 @@ internal readonly struct LanesT(Vector<double> value) : IDoubleLanes<LanesT>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesT Load(ref double source, nuint offset) => new(Vector.LoadUnsafe(ref source, offset));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesT Broadcast(double value) => new(new Vector<double>(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesT FusedMultiplyAdd(LanesT a, LanesT b, LanesT c) => new(Vector.FusedMultiplyAdd(a._value, b._value, c._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesT MinusProduct(LanesT c, LanesT x, LanesT a) => new(Vector.FusedMultiplyAdd(-c._value, x._value, a._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Sum(LanesT value) => Vector.Sum(value._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesT operator +(LanesT a, LanesT b) => new(a._value + b._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesT operator -(LanesT a, LanesT b) => new(a._value - b._value);

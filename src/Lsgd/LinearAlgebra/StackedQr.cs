@@ -279,10 +279,10 @@ internal static class StackedQr
                 {
                     var x = TV.Load(ref vr, (nuint)(i * rows + t));
                     int o = i * bc + c;
-                    q0 = TV.FusedMultiplyAdd(x, TV.Broadcast(-w[o]), q0);
-                    q1 = TV.FusedMultiplyAdd(x, TV.Broadcast(-w[o + 1]), q1);
-                    q2 = TV.FusedMultiplyAdd(x, TV.Broadcast(-w[o + 2]), q2);
-                    q3 = TV.FusedMultiplyAdd(x, TV.Broadcast(-w[o + 3]), q3);
+                    q0 = TV.MinusProduct(TV.Broadcast(w[o]), x, q0);
+                    q1 = TV.MinusProduct(TV.Broadcast(w[o + 1]), x, q1);
+                    q2 = TV.MinusProduct(TV.Broadcast(w[o + 2]), x, q2);
+                    q3 = TV.MinusProduct(TV.Broadcast(w[o + 3]), x, q3);
                 }
                 q0.Store(ref r0, (nuint)t); q1.Store(ref r1, (nuint)t); q2.Store(ref r2, (nuint)t); q3.Store(ref r3, (nuint)t);
             }
@@ -377,10 +377,10 @@ internal static class StackedQr
                 {
                     var x = Vector512.Create(v[(i * rows + t)..]);
                     int o = i * bc + c;
-                    q0 = Vector512.FusedMultiplyAdd(x, Vector512.Create(-w[o]), q0);
-                    q1 = Vector512.FusedMultiplyAdd(x, Vector512.Create(-w[o + 1]), q1);
-                    q2 = Vector512.FusedMultiplyAdd(x, Vector512.Create(-w[o + 2]), q2);
-                    q3 = Vector512.FusedMultiplyAdd(x, Vector512.Create(-w[o + 3]), q3);
+                    q0 = Kernels.MinusProduct(Vector512.Create(w[o]), x, q0);
+                    q1 = Kernels.MinusProduct(Vector512.Create(w[o + 1]), x, q1);
+                    q2 = Kernels.MinusProduct(Vector512.Create(w[o + 2]), x, q2);
+                    q3 = Kernels.MinusProduct(Vector512.Create(w[o + 3]), x, q3);
                 }
                 q0.CopyTo(b0[t..]); q1.CopyTo(b1[t..]); q2.CopyTo(b2[t..]); q3.CopyTo(b3[t..]);
             }

@@ -161,4 +161,23 @@ public class KernelsTest
         var g = new double[400];
         Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.GramUpdate(z, 2, 20, 3, g));
     }
+
+    [Fact]
+    public void MinusProductHasTheBitsOfAFusedMultiplyAddOfTheNegatedFactor()
+    {
+        // Values where a − c·x rounds (products of many bits), cancels to ±0, overflows, or meets ±0, ∞ and NaN.
+        double[] values = [1.0 / 3, -2.5e-300, 7.0, -7.0, 1e308, -0.0, 0.0, double.PositiveInfinity, 3.0000000000000004, -1.0 / 7];
+        foreach (double c in values)
+            foreach (double x in values)
+                foreach (double a in values)
+                {
+                    var v512 = Kernels.MinusProduct(System.Runtime.Intrinsics.Vector512.Create(c), System.Runtime.Intrinsics.Vector512.Create(x), System.Runtime.Intrinsics.Vector512.Create(a));
+                    var v256 = Kernels.MinusProduct(System.Runtime.Intrinsics.Vector256.Create(c), System.Runtime.Intrinsics.Vector256.Create(x), System.Runtime.Intrinsics.Vector256.Create(a));
+                    double expected = Math.FusedMultiplyAdd(-c, x, a);
+                    for (int i = 0; i < 8; i++)
+                        Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(v512[i]));
+                    for (int i = 0; i < 4; i++)
+                        Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(v256[i]));
+                }
+    }
 }
