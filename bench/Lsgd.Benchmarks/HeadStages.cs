@@ -15,7 +15,9 @@ namespace Lsgd.Benchmarks;
 /// process CPU time of <c>--repeat</c> rounds in one process (single-threaded pieces; the goodness pass on
 /// <c>--threads</c>, wall time when above 1): the Cholesky factor of the scaled statistics, its inverse, its condition
 /// number, the exact solution from the statistics, the certificate, and the goodness pass; and the register tile of the
-/// residuals and triangular solves (8 rows × 24 outputs) on its own, its operands in L1 and in L2.
+/// residuals and triangular solves (8 rows × 24 outputs) on its own, its operands in L1 and in L2; and the statistics
+/// pass itself on <c>--threads</c>, over the memory-mapped rows (as <c>lsgd fit</c> reads .npy files) and over a copy of
+/// them in memory.
 /// </summary>
 public static class HeadStages
 {
@@ -54,6 +56,7 @@ public static class HeadStages
         var posed = statistics.Standardized(statistics.ToStandardizer(center: true));
         double sink = 0;
         var wide = data.ToDoublePrecision();
+        var copied = Dataset.FromSingle(data.Storage.SingleValues.ToArray(), data.Y.ToArray(), data.Rows, d, data.Outputs);
         var part = Dataset.FromSingle(data.Storage.SingleValues[..(8192 * d)].ToArray(), data.Y[..(8192 * data.Outputs)].ToArray(), 8192, d, data.Outputs);
         var cases = new List<(string Name, Action Run)>
         {
@@ -73,6 +76,8 @@ public static class HeadStages
             ("tile in L1: 8 × 128 × 24, ×1000", () => sink += Tile(128, 1000)),
             ("tile in L2: 8 × 768 × 24, ×167", () => sink += Tile(768, 167)),
             ("statistics 8192 rows", () => sink += SufficientStatistics.Compute(part, 1).FeatureScatter[0]),
+            ("statistics, mapped rows", () => sink += SufficientStatistics.Compute(data, threads).FeatureScatter[0]),
+            ("statistics, rows in memory", () => sink += SufficientStatistics.Compute(copied, threads).FeatureScatter[0]),
             ("json 77k doubles", () =>
             {
                 var rng = new Random(1);
